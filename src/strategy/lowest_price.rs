@@ -1,0 +1,121 @@
+//! `lowest-price` (aws-facts.md §1.3): launch into the cheapest pool that has capacity;
+//! when it runs out, the next cheapest.
+//!
+//! **Price-driven replacement** (on by default): as this project specifies
+//! lowest-price, *"when the price changes, the instance is terminated and replaced by a
+//! cheaper one, if one is available"*. After every batch of price changes, each spot
+//! instance in a pool that is now strictly more expensive than some pool with spare
+//! capacity is ended (a voluntary, user-initiated end: billed per second, §3.2) and a
+//! replacement is launched into the cheapest such pool. Instances move from the most
+//! expensive pools first. These are counted as `price_driven_replacements`, never as
+//! interruptions.
+//!
+//! The alternative, [`LowestPrice::keep_running`], is what EC2 has done since the
+//! end of bidding in 2017 (§1.7): a price change never ends an instance, only new
+//! launches go to the cheapest pool.
+
+use super::{AllocationStrategy, FleetView, Launch, Move, by_price};
+use crate::market::{MarketView, PoolId};
+
+/// The `lowest-price` strategy.
+///
+/// ```
+/// use spotsim::strategy::{AllocationStrategy, LowestPrice};
+/// assert!(LowestPrice::default().replaces_on_price_change());
+/// assert!(!LowestPrice::keep_running().replaces_on_price_change());
+/// assert_eq!(LowestPrice::default().name(), "lowest-price");
+/// ```
+#[derive(Clone, Debug)]
+pub struct LowestPrice {
+    replace_on_price_change: bool,
+}
+
+impl Default for LowestPrice {
+    fn default() -> Self {
+        LowestPrice {
+            replace_on_price_change: true,
+        }
+    }
+}
+
+impl LowestPrice {
+    /// Lowest-price with price-driven replacement switched on or off.
+    pub fn new(replace_on_price_change: bool) -> Self {
+        LowestPrice {
+            replace_on_price_change,
+        }
+    }
+
+    /// Lowest-price as EC2 behaves since 2017: running instances stay put.
+    pub fn keep_running() -> Self {
+        LowestPrice::new(false)
+    }
+
+    /// Whether price changes end and replace instances.
+    pub fn replaces_on_price_change(&self) -> bool {
+        self.replace_on_price_change
+    }
+}
+
+impl AllocationStrategy for LowestPrice {
+    fn name(&self) -> &str {
+        "lowest-price"
+    }
+
+    fn allocate(&mut self, need: u32, view: &MarketView<'_>, _: &FleetView<'_>, out: &mut Vec<Launch>) {
+        let mut left = need;
+        for p in by_price(view) {
+            if left == 0 {
+                break;
+            }
+            let take = match view.spare(p) {
+                None => left,
+                Some(s) => s.min(left),
+            };
+            if take > 0 {
+                out.push(Launch { pool: p, count: take });
+                left -= take;
+            }
+        }
+    }
+
+    fn on_price_change(&mut self, view: &MarketView<'_>, fleet: &FleetView<'_>, out: &mut Vec<Move>) {
+        if !self.replace_on_price_change || fleet.occupied().is_empty() {
+            return;
+        }
+        let order = by_price(view);
+        // Spare capacity left in each candidate pool as moves are planned.
+        let mut spare: Vec<Option<u32>> = order.iter().map(|&p| view.spare(p)).collect();
+        let mut from: Vec<PoolId> = fleet.occupied().to_vec();
+        // Most expensive first; ties by pool index, for determinism.
+        from.sort_by_key(|&p| (std::cmp::Reverse(view.price(p)), p));
+        for o in from {
+            let Some(po) = view.price(o) else { continue };
+            let mut left = fleet.spot(o);
+            for (k, &q) in order.iter().enumerate() {
+                if left == 0 || view.price(q).is_none_or(|pq| pq >= po) {
+                    break;
+                }
+                let take = match spare[k] {
+                    None => left,
+                    Some(s) => s.min(left),
+                };
+                if take > 0 {
+                    out.push(Move { from: o, to: q, count: take });
+                    left -= take;
+                    if let Some(s) = spare[k].as_mut() {
+                        *s -= take;
+                    }
+                }
+            }
+        }
+    }
+
+    fn assumptions(&self) -> Vec<String> {
+        vec![if self.replace_on_price_change {
+            "lowest-price: a price change ends each instance in a pool that is no longer the cheapest with capacity and relaunches it in a cheaper one (this project's specification; counted as price_driven_replacements). EC2 itself has kept instances running on price changes since 2017 (aws-facts.md §1.7); pass --price-replacement false for that.".to_string()
+        } else {
+            "lowest-price: price changes never end instances (EC2 behaviour since 2017, aws-facts.md §1.7); new launches go to the cheapest pool with capacity.".to_string()
+        }]
+    }
+}
