@@ -86,10 +86,6 @@ impl Queue {
     pub(crate) fn peek_time(&self) -> Option<i64> {
         self.heap.peek().map(|Reverse((t, _, _))| *t)
     }
-
-    pub(crate) fn len(&self) -> usize {
-        self.heap.len()
-    }
 }
 
 #[cfg(test)]
