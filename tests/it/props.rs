@@ -1,0 +1,160 @@
+//! Property tests of the engine's invariants on random hand-built markets.
+
+use proptest::prelude::*;
+use spotsim::catalog::Catalog;
+use spotsim::engine::{FleetConfig, Outcome, Simulation, Target};
+use spotsim::market::{CapacityTrace, Market, Pool, PriceTrace, Zone};
+use spotsim::money::{Money, Rate};
+use spotsim::report::{Format, Report, RunInfo, render};
+use spotsim::strategy::{AllocationStrategy, CapacityOptimized, LowestPrice};
+use spotsim::time::SimTime;
+
+const TYPES: [&str; 3] = ["m5.large", "c5.large", "r5.large"];
+const ZONES: [&str; 2] = ["us-east-1a", "us-east-1b"];
+const SPAN: i64 = 20_000;
+/// 2024-01-01T00:00:00Z: per-second billing era.
+const B: i64 = 1_704_067_200;
+
+#[derive(Clone, Debug)]
+struct PoolGen {
+    /// (time, price as a per-mille fraction of on-demand, 1..=1000)
+    prices: Vec<(i64, i64)>,
+    /// (time, capacity)
+    caps: Option<Vec<(i64, u32)>>,
+}
+
+fn pool_gen(max_cap: u32) -> impl Strategy<Value = PoolGen> {
+    let prices = prop::collection::vec((0..SPAN, 1i64..=1000), 1..6);
+    let caps = prop::option::of(prop::collection::vec((0..SPAN, 0..=max_cap), 1..6));
+    (prices, caps).prop_map(|(mut prices, caps)| {
+        prices.sort();
+        prices.dedup_by_key(|p| p.0);
+        let caps = caps.map(|mut c| {
+            c.sort();
+            c.dedup_by_key(|p| p.0);
+            c
+        });
+        PoolGen { prices, caps }
+    })
+}
+
+fn build(gens: &[PoolGen], unlimited: bool, priced_from_start: bool) -> Market {
+    let cat = Catalog::builtin();
+    let mut pools = Vec::new();
+    let mut prices = Vec::new();
+    let mut caps = Vec::new();
+    for (i, g) in gens.iter().enumerate() {
+        let it = cat.get(TYPES[i % TYPES.len()]).unwrap().clone();
+        let od = it.ondemand;
+        pools.push(Pool { instance_type: it, zone: Zone::parse(ZONES[(i / TYPES.len()) % ZONES.len()]), weight: 1 });
+        let mut pts = g.prices.clone();
+        if priced_from_start {
+            pts[0].0 = 0;
+        }
+        prices.push(
+            PriceTrace::new(
+                pts.iter().map(|p| B + p.0).collect(),
+                pts.iter().map(|p| od.scale(p.1, 1000)).collect(),
+            )
+            .unwrap(),
+        );
+        caps.push(if unlimited {
+            None
+        } else {
+            g.caps.as_ref().map(|c| CapacityTrace::new(c.iter().map(|p| B + p.0).collect(), c.iter().map(|p| p.1).collect()).unwrap())
+        });
+    }
+    Market::new(pools, prices, caps, "Linux/UNIX")
+}
+
+fn config(target: u32, latency: i64, seed: u64) -> FleetConfig {
+    let mut c = FleetConfig::new(Target::Constant(target));
+    c.start = Some(SimTime(B));
+    c.end = Some(SimTime(B + SPAN));
+    c.launch_latency_secs = latency;
+    c.seed = seed;
+    c
+}
+
+fn sim<S: AllocationStrategy>(m: &Market, c: FleetConfig, s: S) -> Outcome {
+    Simulation::new(m, c, s).run().unwrap()
+}
+
+fn strategies() -> Vec<Box<dyn AllocationStrategy>> {
+    vec![Box::new(LowestPrice::default()), Box::new(LowestPrice::keep_running()), Box::new(CapacityOptimized)]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, .. ProptestConfig::default() })]
+
+    #[test]
+    fn cost_is_never_negative_and_spot_never_exceeds_baseline(
+        gens in prop::collection::vec(pool_gen(6), 1..6),
+        target in 1u32..12, latency in 0i64..400, seed in any::<u64>(),
+    ) {
+        // Every generated spot price is ≤ on-demand (per-mille ≤ 1000).
+        let m = build(&gens, false, false);
+        for s in strategies() {
+            let o = sim(&m, config(target, latency, seed), s);
+            for t in &o.spot {
+                prop_assert!(t.cost >= Money::ZERO);
+                prop_assert!(t.cost <= t.ondemand_baseline, "spot {:?} > baseline {:?}", t.cost, t.ondemand_baseline);
+                prop_assert!(t.run_secs >= 0);
+            }
+            prop_assert!(o.unmet_unit_secs >= 0 && o.unmet_unit_secs <= o.target_unit_secs);
+        }
+    }
+
+    #[test]
+    fn same_seed_same_bytes(
+        gens in prop::collection::vec(pool_gen(4), 1..6),
+        target in 1u32..10, latency in 0i64..300, seed in any::<u64>(),
+    ) {
+        let m = build(&gens, false, false);
+        let a = sim(&m, config(target, latency, seed), LowestPrice::default());
+        let b = sim(&m, config(target, latency, seed), LowestPrice::default());
+        let ra = render(&[Report::new(&m, &a, RunInfo::default())], Format::Json);
+        let rb = render(&[Report::new(&m, &b, RunInfo::default())], Format::Json);
+        prop_assert_eq!(ra, rb);
+        prop_assert_eq!(a, b);
+    }
+
+    #[test]
+    fn unlimited_capacity_zero_latency_means_no_unmet_capacity(
+        gens in prop::collection::vec(pool_gen(1), 1..6),
+        target in 1u32..20, seed in any::<u64>(),
+    ) {
+        let m = build(&gens, true, true);
+        for s in strategies() {
+            let o = sim(&m, config(target, 0, seed), s);
+            prop_assert_eq!(o.unmet_unit_secs, 0);
+            // ... and the fleet ran exactly target × span instance-seconds.
+            let secs: i64 = o.spot.iter().map(|t| t.run_secs).sum();
+            prop_assert_eq!(secs, target as i64 * SPAN);
+            prop_assert_eq!(o.spot.iter().map(|t| t.interruptions).sum::<u64>(), 0);
+        }
+    }
+
+    #[test]
+    fn instance_hours_add_up_across_pools(
+        gens in prop::collection::vec(pool_gen(5), 1..6),
+        target in 1u32..10, latency in 0i64..500, seed in any::<u64>(),
+    ) {
+        let m = build(&gens, false, false);
+        let mut c = config(target, latency, seed);
+        c.record_instances = true;
+        let o = sim(&m, c, CapacityOptimized);
+        let per_pool: i64 = o.spot.iter().map(|t| t.run_secs).sum();
+        let per_instance: i64 = o.instances.iter().filter_map(|r| r.running_from.map(|f| r.ended_at.since(f))).sum();
+        prop_assert_eq!(per_pool, per_instance);
+        // Running time + unmet time = target time (the fleet never exceeds its target).
+        prop_assert_eq!(per_pool as i128 + o.unmet_unit_secs, o.target_unit_secs);
+        // The report's pool rows sum to its totals.
+        let r = Report::new(&m, &o, RunInfo::default());
+        let cost: Money = o.spot.iter().map(|t| t.cost).sum();
+        prop_assert_eq!(r.total_cost_micro_usd as i128, cost.micro_usd());
+        let charges: Money = o.instances.iter().map(|i| i.charge).sum();
+        prop_assert_eq!(charges, cost);
+        let _ = Rate::ZERO;
+    }
+}
