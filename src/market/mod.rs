@@ -400,8 +400,10 @@ impl Market {
 /// let prices = vec![Some(Rate::from_nano_usd(5)), None];
 /// let caps = vec![Some(3), None];
 /// let held = vec![1, 0];
-/// let view = MarketView::new(&market, spotsim::time::SimTime(0), &prices, &caps, &held);
+/// let order = vec![PoolId(0)];
+/// let view = MarketView::new(&market, spotsim::time::SimTime(0), &prices, &caps, &held, &order);
 /// assert_eq!(view.spare(PoolId(0)), Some(2));
+/// assert_eq!(view.by_price(), &[PoolId(0)]);
 /// assert!(view.launchable(PoolId(0)));
 /// assert!(!view.launchable(PoolId(1)), "no price yet");
 /// ```
@@ -412,18 +414,22 @@ pub struct MarketView<'a> {
     price: &'a [Option<Rate>],
     capacity: &'a [Option<u32>],
     held: &'a [u32],
+    by_price: &'a [PoolId],
 }
 
 impl<'a> MarketView<'a> {
     /// A view at `now`: per pool, the price in effect (`None` before the first price),
     /// the capacity limit (`None` = unlimited) and the spot instances the fleet holds
-    /// against it (pending, running and under notice).
+    /// against it (pending, running and under notice); and the priced pools ordered by
+    /// `(price, pool index)`, cheapest first (the engine maintains this order
+    /// incrementally; see [`price_order`] to compute one).
     pub fn new(
         market: &'a Market,
         now: SimTime,
         price: &'a [Option<Rate>],
         capacity: &'a [Option<u32>],
         held: &'a [u32],
+        by_price: &'a [PoolId],
     ) -> Self {
         MarketView {
             market,
@@ -431,7 +437,15 @@ impl<'a> MarketView<'a> {
             price,
             capacity,
             held,
+            by_price,
         }
+    }
+
+    /// Pools with a price, cheapest first; equal prices in pool order (the order of
+    /// `--instance-types`, then `--azs`).
+    #[inline]
+    pub fn by_price(&self) -> &'a [PoolId] {
+        self.by_price
     }
 
     /// The market (pools and traces).
@@ -499,4 +513,22 @@ impl<'a> MarketView<'a> {
     pub fn launchable(&self, p: PoolId) -> bool {
         self.price[p.idx()].is_some() && self.spare(p) != Some(0)
     }
+}
+
+/// The priced pools ordered by `(price, pool index)`: what [`MarketView::by_price`]
+/// returns.
+///
+/// ```
+/// use spotsim::market::{price_order, PoolId};
+/// use spotsim::money::Rate;
+/// let p = [Some(Rate::from_nano_usd(9)), None, Some(Rate::from_nano_usd(3)), Some(Rate::from_nano_usd(9))];
+/// assert_eq!(price_order(&p), vec![PoolId(2), PoolId(0), PoolId(3)]);
+/// ```
+pub fn price_order(price: &[Option<Rate>]) -> Vec<PoolId> {
+    let mut v: Vec<PoolId> = (0..price.len() as u32)
+        .map(PoolId)
+        .filter(|p| price[p.idx()].is_some())
+        .collect();
+    v.sort_by_key(|p| (price[p.idx()], *p));
+    v
 }

@@ -255,11 +255,11 @@ mod tests {
 
     #[test]
     fn per_second_hand_computed() {
-        // $0.0437/h for 2 h 30 min 17 s = 9017 s: 0.0437 * 9017 / 3600 = 0.109456...
+        // $0.0437/h for 2 h 30 min 17 s = 9017 s: 0.0437 * 9017 / 3600 = 0.10945636…
         let p = trace(&[(0, "0.0437")]);
         let c = BillingRule::PER_SECOND.spot_charge(&p, SimTime(0), SimTime(9017), EndedBy::User);
         assert_eq!(c, usd("0.0437").for_seconds(9017));
-        assert_eq!(c.to_usd_string(6), "0.109457");
+        assert_eq!(c.to_usd_string(6), "0.109456");
     }
 
     #[test]

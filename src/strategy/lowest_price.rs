@@ -14,7 +14,7 @@
 //! end of bidding in 2017 (§1.7): a price change never ends an instance, only new
 //! launches go to the cheapest pool.
 
-use super::{AllocationStrategy, FleetView, Launch, Move, by_price};
+use super::{AllocationStrategy, FleetView, Launch, Move};
 use crate::market::{MarketView, PoolId};
 
 /// The `lowest-price` strategy.
@@ -64,7 +64,7 @@ impl AllocationStrategy for LowestPrice {
 
     fn allocate(&mut self, need: u32, view: &MarketView<'_>, _: &FleetView<'_>, out: &mut Vec<Launch>) {
         let mut left = need;
-        for p in by_price(view) {
+        for &p in view.by_price() {
             if left == 0 {
                 break;
             }
@@ -79,32 +79,48 @@ impl AllocationStrategy for LowestPrice {
         }
     }
 
-    fn on_price_change(&mut self, view: &MarketView<'_>, fleet: &FleetView<'_>, out: &mut Vec<Move>) {
+    fn on_price_change(
+        &mut self,
+        changed: &[PoolId],
+        view: &MarketView<'_>,
+        fleet: &FleetView<'_>,
+        out: &mut Vec<Move>,
+    ) {
         if !self.replace_on_price_change || fleet.occupied().is_empty() {
             return;
         }
-        let order = by_price(view);
-        // Spare capacity left in each candidate pool as moves are planned.
-        let mut spare: Vec<Option<u32>> = order.iter().map(|&p| view.spare(p)).collect();
+        // Nothing to do unless an occupied pool changed price, or some pool became
+        // cheaper than the dearest occupied pool.
+        let dearest = fleet.occupied().iter().filter_map(|&p| view.price(p)).max();
+        let relevant = changed.iter().any(|&c| {
+            fleet.spot(c) > 0 || matches!((view.price(c), dearest), (Some(pc), Some(d)) if pc < d)
+        });
+        if !relevant {
+            return;
+        }
+        // Spare capacity already promised to earlier moves, per destination.
+        let mut promised: Vec<(PoolId, u32)> = Vec::new();
         let mut from: Vec<PoolId> = fleet.occupied().to_vec();
         // Most expensive first; ties by pool index, for determinism.
         from.sort_by_key(|&p| (std::cmp::Reverse(view.price(p)), p));
         for o in from {
             let Some(po) = view.price(o) else { continue };
             let mut left = fleet.spot(o);
-            for (k, &q) in order.iter().enumerate() {
+            for &q in view.by_price() {
                 if left == 0 || view.price(q).is_none_or(|pq| pq >= po) {
                     break;
                 }
-                let take = match spare[k] {
+                let used = promised.iter().find(|x| x.0 == q).map_or(0, |x| x.1);
+                let take = match view.spare(q) {
                     None => left,
-                    Some(s) => s.min(left),
+                    Some(s) => s.saturating_sub(used).min(left),
                 };
                 if take > 0 {
                     out.push(Move { from: o, to: q, count: take });
                     left -= take;
-                    if let Some(s) = spare[k].as_mut() {
-                        *s -= take;
+                    match promised.iter_mut().find(|x| x.0 == q) {
+                        Some(x) => x.1 += take,
+                        None => promised.push((q, take)),
                     }
                 }
             }

@@ -106,10 +106,12 @@ pub trait AllocationStrategy {
         out: &mut Vec<Launch>,
     );
 
-    /// Called after a batch of price changes. Returns the voluntary replacements the
-    /// strategy wants (default: none — prices never end instances).
+    /// Called after the price changes of one instant, with the pools whose price
+    /// changed. Appends the voluntary replacements the strategy wants (default: none —
+    /// prices never end instances).
     fn on_price_change(
         &mut self,
+        _changed: &[PoolId],
         _view: &MarketView<'_>,
         _fleet: &FleetView<'_>,
         _out: &mut Vec<Move>,
@@ -129,18 +131,17 @@ impl<S: AllocationStrategy + ?Sized> AllocationStrategy for Box<S> {
     fn allocate(&mut self, need: u32, v: &MarketView<'_>, f: &FleetView<'_>, out: &mut Vec<Launch>) {
         (**self).allocate(need, v, f, out)
     }
-    fn on_price_change(&mut self, v: &MarketView<'_>, f: &FleetView<'_>, out: &mut Vec<Move>) {
-        (**self).on_price_change(v, f, out)
+    fn on_price_change(
+        &mut self,
+        c: &[PoolId],
+        v: &MarketView<'_>,
+        f: &FleetView<'_>,
+        out: &mut Vec<Move>,
+    ) {
+        (**self).on_price_change(c, v, f, out)
     }
     fn assumptions(&self) -> Vec<String> {
         (**self).assumptions()
     }
 }
 
-/// Pools ordered by spot price, cheapest first; ties by pool index (the order of
-/// `--instance-types`, then `--azs`). Only pools with a price are included.
-pub(crate) fn by_price(view: &MarketView<'_>) -> Vec<PoolId> {
-    let mut v: Vec<PoolId> = view.pool_ids().filter(|&p| view.price(p).is_some()).collect();
-    v.sort_by_key(|&p| (view.price(p), p));
-    v
-}
