@@ -48,7 +48,7 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
 use crate::error::ConfigError;
-use crate::market::{Market, MarketView, PoolId};
+use crate::market::{Market, MarketView, PoolId, PriceOrder};
 use crate::money::Rate;
 use crate::pricing::EndedBy;
 use crate::pricing::billing::ProductBilling;
@@ -178,8 +178,8 @@ struct World<'m> {
     price_next: Vec<u32>,
     cap_next: Vec<u32>,
     active: Vec<Vec<u32>>,
-    /// Priced pools by `(price, id)`, maintained incrementally.
-    order: Vec<PoolId>,
+    /// Priced pools by `(price, id)`, sorted on demand.
+    order: PriceOrder,
     /// Pools whose price changed in the current instant.
     changed: Vec<PoolId>,
     occupied: Vec<PoolId>,
@@ -262,7 +262,7 @@ impl<'m> World<'m> {
             price_next: vec![0; n],
             cap_next: vec![0; n],
             active: vec![Vec::new(); n],
-            order: Vec::with_capacity(n),
+            order: PriceOrder::default(),
             changed: Vec::new(),
             occupied: Vec::new(),
             occ_pos: vec![NONE; n],
@@ -296,7 +296,6 @@ impl<'m> World<'m> {
                 w.schedule_cap(p);
             }
         }
-        w.order = crate::market::price_order(&w.price);
         match &cfg.target {
             Target::Constant(n) => w.target = *n,
             Target::Trace(tr) => {
@@ -307,44 +306,6 @@ impl<'m> World<'m> {
             }
         }
         Ok(w)
-    }
-
-    /// Moves pool `p` from its place for price `old` to its place for `new` in `order`:
-    /// two binary searches and a rotation of the slice between the two places (price
-    /// steps are small, so a pool usually moves few places).
-    fn reorder(&mut self, p: u32, old: Option<Rate>, new: Rate) {
-        let pid = PoolId(p);
-        let price = &self.price;
-        let order = &mut self.order;
-        let key = |q: PoolId| (price[q.idx()], q);
-        let new_key = (Some(new), pid);
-        let Some(o) = old else {
-            let at = order.partition_point(|&q| key(q) < new_key);
-            order.insert(at, pid);
-            return;
-        };
-        // `order` is sorted with `p` still at its old price.
-        let from = order.partition_point(|&q| {
-            let k = if q == pid { (Some(o), pid) } else { key(q) };
-            k < (Some(o), pid)
-        });
-        debug_assert_eq!(order.get(from), Some(&pid));
-        // Binary search for the new place in the list without `p`.
-        let without = |i: usize| if i < from { order[i] } else { order[i + 1] };
-        let (mut lo, mut hi) = (0, order.len() - 1);
-        while lo < hi {
-            let mid = (lo + hi) / 2;
-            if key(without(mid)) < new_key {
-                lo = mid + 1;
-            } else {
-                hi = mid;
-            }
-        }
-        match lo.cmp(&from) {
-            std::cmp::Ordering::Greater => order[from..=lo].rotate_left(1),
-            std::cmp::Ordering::Less => order[lo..=from].rotate_right(1),
-            std::cmp::Ordering::Equal => {}
-        }
     }
 
     fn schedule_price(&mut self, p: usize) {
@@ -402,7 +363,7 @@ impl<'m> World<'m> {
                 let old = self.price[p].replace(v);
                 if old != Some(v) {
                     self.price_changed = true;
-                    self.reorder(p as u32, old, v);
+                    self.order.reset();
                     self.changed.push(PoolId(p as u32));
                 }
                 self.price_next[p] += 1;
@@ -825,44 +786,6 @@ impl<'m> World<'m> {
             events: self.events,
             instances: self.records,
             assumptions,
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::market::{Pool, PriceTrace, Zone, price_order};
-
-    /// The incrementally maintained price order equals a full sort after every change.
-    #[test]
-    fn reorder_matches_full_sort() {
-        let cat = crate::catalog::Catalog::builtin();
-        let n = 7;
-        let pools: Vec<Pool> = (0..n)
-            .map(|i| Pool {
-                instance_type: cat.types()[0].clone(),
-                zone: Zone::parse(&format!("z{i}")),
-                weight: 1,
-            })
-            .collect();
-        let prices = (0..n).map(|_| PriceTrace::new(vec![0], vec![Rate::ZERO]).unwrap()).collect();
-        let market = Market::new(pools, prices, vec![], "Linux/UNIX");
-        let mut cfg = FleetConfig::new(Target::Constant(1));
-        cfg.start = Some(SimTime(0));
-        cfg.end = Some(SimTime(10));
-        let mut w = World::new(&market, &cfg).unwrap();
-        w.price = vec![None; n];
-        w.order.clear();
-        let mut rng = ChaCha8Rng::seed_from_u64(9);
-        for _ in 0..2000 {
-            let p = rng.random_range(0..n);
-            let v = Rate::from_nano_usd(rng.random_range(0..5));
-            let old = w.price[p].replace(v);
-            if old != Some(v) {
-                w.reorder(p as u32, old, v);
-            }
-            assert_eq!(w.order, price_order(&w.price));
         }
     }
 }

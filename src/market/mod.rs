@@ -394,13 +394,13 @@ impl Market {
 /// the capacity limit and how much of it the fleet holds. Read-only.
 ///
 /// ```
-/// use spotsim::market::{MarketView, PoolId};
+/// use spotsim::market::{MarketView, PoolId, PriceOrder};
 /// use spotsim::money::Rate;
 /// # let market = spotsim::synth::tiny_market();
 /// let prices = vec![Some(Rate::from_nano_usd(5)), None];
 /// let caps = vec![Some(3), None];
 /// let held = vec![1, 0];
-/// let order = vec![PoolId(0)];
+/// let order = PriceOrder::default();
 /// let view = MarketView::new(&market, spotsim::time::SimTime(0), &prices, &caps, &held, &order);
 /// assert_eq!(view.spare(PoolId(0)), Some(2));
 /// assert_eq!(view.by_price(), &[PoolId(0)]);
@@ -414,22 +414,21 @@ pub struct MarketView<'a> {
     price: &'a [Option<Rate>],
     capacity: &'a [Option<u32>],
     held: &'a [u32],
-    by_price: &'a [PoolId],
+    order: &'a PriceOrder,
 }
 
 impl<'a> MarketView<'a> {
     /// A view at `now`: per pool, the price in effect (`None` before the first price),
     /// the capacity limit (`None` = unlimited) and the spot instances the fleet holds
-    /// against it (pending, running and under notice); and the priced pools ordered by
-    /// `(price, pool index)`, cheapest first (the engine maintains this order
-    /// incrementally; see [`price_order`] to compute one).
+    /// against it (pending, running and under notice); `order` caches the price order
+    /// for [`MarketView::by_price`] (it must have been reset since `price` last changed).
     pub fn new(
         market: &'a Market,
         now: SimTime,
         price: &'a [Option<Rate>],
         capacity: &'a [Option<u32>],
         held: &'a [u32],
-        by_price: &'a [PoolId],
+        order: &'a PriceOrder,
     ) -> Self {
         MarketView {
             market,
@@ -437,15 +436,16 @@ impl<'a> MarketView<'a> {
             price,
             capacity,
             held,
-            by_price,
+            order,
         }
     }
 
     /// Pools with a price, cheapest first; equal prices in pool order (the order of
-    /// `--instance-types`, then `--azs`).
+    /// `--instance-types`, then `--azs`). Sorted on first use after a price change and
+    /// cached, so strategies that never ask pay nothing.
     #[inline]
     pub fn by_price(&self) -> &'a [PoolId] {
-        self.by_price
+        self.order.get(self.price)
     }
 
     /// The market (pools and traces).
@@ -512,6 +512,35 @@ impl<'a> MarketView<'a> {
     #[inline]
     pub fn launchable(&self, p: PoolId) -> bool {
         self.price[p.idx()].is_some() && self.spare(p) != Some(0)
+    }
+}
+
+/// A lazily computed, cached [`price_order`]: the engine resets it when a price
+/// changes and the first strategy to ask sorts.
+///
+/// ```
+/// use spotsim::market::{PriceOrder, PoolId};
+/// use spotsim::money::Rate;
+/// let mut o = PriceOrder::default();
+/// let p = [Some(Rate::from_nano_usd(2)), Some(Rate::from_nano_usd(1))];
+/// assert_eq!(o.get(&p), &[PoolId(1), PoolId(0)]);
+/// o.reset();
+/// assert_eq!(o.get(&[Some(Rate::from_nano_usd(0)), None]), &[PoolId(0)]);
+/// ```
+#[derive(Clone, Debug, Default)]
+pub struct PriceOrder {
+    cell: std::cell::OnceCell<Vec<PoolId>>,
+}
+
+impl PriceOrder {
+    /// The order for `price`, sorting it if it is not cached.
+    pub fn get(&self, price: &[Option<Rate>]) -> &[PoolId] {
+        self.cell.get_or_init(|| price_order(price))
+    }
+
+    /// Forgets the cached order (call after any price changes).
+    pub fn reset(&mut self) {
+        self.cell.take();
     }
 }
 

@@ -98,29 +98,40 @@ impl AllocationStrategy for LowestPrice {
         if !relevant {
             return;
         }
-        // Spare capacity already promised to earlier moves, per destination.
-        let mut promised: Vec<(PoolId, u32)> = Vec::new();
+        let Some(dearest) = dearest else { return };
+        // Destinations: pools cheaper than the dearest occupied one, cheapest first. A
+        // scan, not `by_price()`: a full sort on every relevant change would dominate a
+        // replay with many pools, and this list is short.
+        let mut dest: Vec<(crate::money::Rate, PoolId, Option<u32>)> = view
+            .pool_ids()
+            .filter_map(|q| match view.price(q) {
+                Some(pq) if pq < dearest && view.spare(q) != Some(0) => Some((pq, q, view.spare(q))),
+                _ => None,
+            })
+            .collect();
+        if dest.is_empty() {
+            return;
+        }
+        dest.sort_unstable_by_key(|d| (d.0, d.1));
         let mut from: Vec<PoolId> = fleet.occupied().to_vec();
         // Most expensive first; ties by pool index, for determinism.
         from.sort_by_key(|&p| (std::cmp::Reverse(view.price(p)), p));
         for o in from {
             let Some(po) = view.price(o) else { continue };
             let mut left = fleet.spot(o);
-            for &q in view.by_price() {
-                if left == 0 || view.price(q).is_none_or(|pq| pq >= po) {
+            for d in dest.iter_mut() {
+                if left == 0 || d.0 >= po {
                     break;
                 }
-                let used = promised.iter().find(|x| x.0 == q).map_or(0, |x| x.1);
-                let take = match view.spare(q) {
+                let take = match d.2 {
                     None => left,
-                    Some(s) => s.saturating_sub(used).min(left),
+                    Some(s) => s.min(left),
                 };
                 if take > 0 {
-                    out.push(Move { from: o, to: q, count: take });
+                    out.push(Move { from: o, to: d.1, count: take });
                     left -= take;
-                    match promised.iter_mut().find(|x| x.0 == q) {
-                        Some(x) => x.1 += take,
-                        None => promised.push((q, take)),
+                    if let Some(s) = d.2.as_mut() {
+                        *s -= take;
                     }
                 }
             }
