@@ -1,2 +1,3 @@
 mod engine;
 mod props;
+mod synth;
