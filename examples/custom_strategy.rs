@@ -38,7 +38,7 @@ impl AllocationStrategy for CheapestPerVcpu {
                 break;
             }
             let take = view.spare(p).map_or(left, |s| s.min(left));
-            out.push(Launch { pool: p, count: take });
+            out.push(Launch::spot(p, take));
             left -= take;
         }
     }

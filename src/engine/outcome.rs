@@ -3,28 +3,9 @@
 use serde::Serialize;
 
 use crate::market::PoolId;
+pub use crate::pricing::PurchaseOption;
 use crate::money::Money;
 use crate::time::SimTime;
-
-/// Spot or on-demand.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, PartialOrd, Ord)]
-#[serde(rename_all = "kebab-case")]
-pub enum PurchaseOption {
-    /// A spot instance.
-    Spot,
-    /// An on-demand instance.
-    OnDemand,
-}
-
-impl PurchaseOption {
-    /// `spot` or `on-demand`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            PurchaseOption::Spot => "spot",
-            PurchaseOption::OnDemand => "on-demand",
-        }
-    }
-}
 
 /// Why an instance ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]

@@ -7,3 +7,31 @@
 pub mod billing;
 
 pub use billing::{BillingRule, EndedBy, Granularity};
+
+use serde::Serialize;
+
+/// Spot or on-demand.
+///
+/// ```
+/// assert_eq!(spotsim::pricing::PurchaseOption::OnDemand.as_str(), "on-demand");
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, PartialOrd, Ord)]
+#[serde(rename_all = "kebab-case")]
+pub enum PurchaseOption {
+    /// A spot instance.
+    Spot,
+    /// An on-demand instance.
+    OnDemand,
+}
+
+impl PurchaseOption {
+    /// `spot` or `on-demand`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PurchaseOption::Spot => "spot",
+            PurchaseOption::OnDemand => "on-demand",
+        }
+    }
+}
+
+

@@ -84,6 +84,6 @@ impl AllocationStrategy for CapacityOptimized {
 fn push(out: &mut Vec<Launch>, pool: crate::market::PoolId, count: u32) {
     match out.iter_mut().find(|l| l.pool == pool) {
         Some(l) => l.count += count,
-        None => out.push(Launch { pool, count }),
+        None => out.push(Launch::spot(pool, count)),
     }
 }

@@ -64,7 +64,7 @@ impl AllocationStrategy for LowestPrice {
 
     fn allocate(&mut self, need: u32, view: &MarketView<'_>, _: &FleetView<'_>, out: &mut Vec<Launch>) {
         let mut left = need;
-        for &p in view.by_price() {
+        for p in view.by_price() {
             if left == 0 {
                 break;
             }
@@ -73,7 +73,7 @@ impl AllocationStrategy for LowestPrice {
                 Some(s) => s.min(left),
             };
             if take > 0 {
-                out.push(Launch { pool: p, count: take });
+                out.push(Launch::spot(p, take));
                 left -= take;
             }
         }

@@ -21,14 +21,46 @@ pub use capacity_optimized::CapacityOptimized;
 pub use lowest_price::LowestPrice;
 
 use crate::market::{MarketView, PoolId};
+use crate::pricing::PurchaseOption;
 
-/// Launch `count` spot instances into `pool`.
+/// Launch `count` instances into `pool`: spot, or on-demand (a strategy's fallback,
+/// e.g. Karpenter's, when no spot capacity is left).
+///
+/// ```
+/// use spotsim::market::PoolId;
+/// use spotsim::pricing::PurchaseOption;
+/// use spotsim::strategy::Launch;
+/// assert_eq!(Launch::spot(PoolId(3), 2).option, PurchaseOption::Spot);
+/// assert_eq!(Launch::on_demand(PoolId(3), 2).option, PurchaseOption::OnDemand);
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Launch {
     /// Where.
     pub pool: PoolId,
     /// How many instances.
     pub count: u32,
+    /// Spot or on-demand.
+    pub option: PurchaseOption,
+}
+
+impl Launch {
+    /// `count` spot instances into `pool`.
+    pub fn spot(pool: PoolId, count: u32) -> Self {
+        Launch {
+            pool,
+            count,
+            option: PurchaseOption::Spot,
+        }
+    }
+
+    /// `count` on-demand instances of `pool`'s type in its zone.
+    pub fn on_demand(pool: PoolId, count: u32) -> Self {
+        Launch {
+            pool,
+            count,
+            option: PurchaseOption::OnDemand,
+        }
+    }
 }
 
 /// End `count` of the fleet's spot instances in `from` and launch replacements in `to`
@@ -43,11 +75,21 @@ pub struct Move {
     pub count: u32,
 }
 
-/// What a strategy sees of the fleet: its spot instances per pool (launching or
-/// running, not under an interruption notice) and the pools it occupies.
+/// What a strategy sees of the fleet: per pool, its spot instances (launching or
+/// running, not doomed by an interruption) and its on-demand instances; and the pools
+/// where it holds spot instances.
+///
+/// ```
+/// use spotsim::market::PoolId;
+/// use spotsim::strategy::FleetView;
+/// let (spot, od, occ) = ([2, 0], [0, 1], [PoolId(0)]);
+/// let f = FleetView::new(&spot, &occ).with_ondemand(&od);
+/// assert_eq!((f.spot(PoolId(0)), f.ondemand(PoolId(1))), (2, 1));
+/// ```
 #[derive(Clone, Copy, Debug)]
 pub struct FleetView<'a> {
     spot: &'a [u32],
+    ondemand: Option<&'a [u32]>,
     occupied: &'a [PoolId],
 }
 
@@ -55,7 +97,23 @@ impl<'a> FleetView<'a> {
     /// A view over per-pool spot instance counts and the list of pools with a count
     /// above zero (in any order).
     pub fn new(spot: &'a [u32], occupied: &'a [PoolId]) -> Self {
-        FleetView { spot, occupied }
+        FleetView {
+            spot,
+            ondemand: None,
+            occupied,
+        }
+    }
+
+    /// The same view with per-pool on-demand instance counts.
+    pub fn with_ondemand(mut self, ondemand: &'a [u32]) -> Self {
+        self.ondemand = Some(ondemand);
+        self
+    }
+
+    /// The fleet's on-demand instances in `p` (0 when not given).
+    #[inline]
+    pub fn ondemand(&self, p: PoolId) -> u32 {
+        self.ondemand.map_or(0, |o| o[p.idx()])
     }
 
     /// The fleet's movable spot instances in `p`.
@@ -85,7 +143,7 @@ impl<'a> FleetView<'a> {
 ///     fn allocate(&mut self, need: u32, view: &MarketView<'_>, _: &FleetView<'_>, out: &mut Vec<Launch>) {
 ///         if let Some(pool) = view.pool_ids().find(|&p| view.launchable(p)) {
 ///             let count = view.spare(pool).map_or(need, |s| s.min(need));
-///             out.push(Launch { pool, count });
+///             out.push(Launch::spot(pool, count));
 ///         }
 ///     }
 /// }
@@ -95,9 +153,10 @@ pub trait AllocationStrategy {
     /// The strategy's name as reports print it.
     fn name(&self) -> &str;
 
-    /// Decides where to launch `need` spot instances now, appending to `out`.
-    /// Launching fewer (when pools lack capacity) is allowed: the engine retries when
-    /// the market improves.
+    /// Decides where to launch `need` capacity units (instances, when every pool's
+    /// weight is 1) now, appending to `out`. Launching fewer (when pools lack capacity)
+    /// is allowed: the engine retries when the market improves. The engine stops
+    /// launching once the need is met, so a strategy may round up to whole instances.
     fn allocate(
         &mut self,
         need: u32,
