@@ -19,8 +19,10 @@ mod capacity;
 mod probe;
 
 pub use aws::{read_aws_csv, read_aws_json, read_azid_tsv, read_price_bytes, read_price_file};
-pub use capacity::{CapacityOptions, read_capacity_bytes, read_capacity_file};
-pub use probe::read_probe_prices;
+pub use capacity::{
+    AVAILABILITY_FILE_TYPES, CapacityOptions, read_capacity_bytes, read_capacity_file,
+};
+pub use probe::{read_probe_prices, read_probe_prices_bytes};
 
 use sha2::{Digest, Sha256};
 
@@ -123,4 +125,472 @@ pub(crate) fn read_all(path: &std::path::Path) -> Result<Vec<u8>, InputError> {
             format!("cannot read: {e}"),
         )
     })
+}
+
+// ---------------------------------------------------------------------------------------
+// Helpers shared by the readers (crate-private). They never allocate on the happy path:
+// errors are built only when a value is wrong.
+
+use crate::error::InputErrorKind;
+
+/// Example of a valid price, used in error messages.
+pub(crate) const PRICE_EXAMPLE: &str = "a non-negative decimal in USD per hour such as 0.043700";
+/// Example of a valid RFC 3339 timestamp, used in error messages.
+pub(crate) const RFC3339_EXAMPLE: &str =
+    "an RFC 3339 timestamp with a zone such as 2021-02-09T01:40:10+00:00";
+
+/// The input without a leading UTF-8 byte-order mark (line numbers are unaffected).
+pub(crate) fn strip_bom(b: &[u8]) -> &[u8] {
+    b.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(b)
+}
+
+/// A value as it is quoted in an error message: lossy UTF-8, control characters escaped,
+/// at most 60 characters.
+pub(crate) fn show(raw: &[u8]) -> String {
+    let s = String::from_utf8_lossy(raw);
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i == 60 {
+            out.push('…');
+            break;
+        }
+        if c.is_control() {
+            out.extend(c.escape_debug());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// An error located at `file:line`, field `field`.
+pub(crate) fn err_at(
+    file: &str,
+    line: u64,
+    field: &str,
+    kind: InputErrorKind,
+    message: String,
+) -> InputError {
+    InputError::new(file, kind, message)
+        .at_line(line)
+        .field(field)
+}
+
+/// A trimmed, non-empty, UTF-8 text value; `expected` completes "expected …".
+pub(crate) fn text_value<'a>(
+    file: &str,
+    line: u64,
+    field: &str,
+    raw: &'a [u8],
+    expected: &str,
+) -> Result<&'a str, InputError> {
+    let t = raw.trim_ascii();
+    if t.is_empty() {
+        return Err(err_at(
+            file,
+            line,
+            field,
+            InputErrorKind::BadValue,
+            format!("is empty; expected {expected}"),
+        ));
+    }
+    std::str::from_utf8(t).map_err(|e| {
+        err_at(
+            file,
+            line,
+            field,
+            InputErrorKind::BadValue,
+            format!(
+                "is not valid UTF-8 (bad byte at offset {}): found `{}`, expected {expected}",
+                e.valid_up_to(),
+                show(t)
+            ),
+        )
+    })
+}
+
+/// A price in USD per hour, read exactly with [`Rate::parse_usd`].
+#[inline]
+pub(crate) fn price_value(
+    file: &str,
+    line: u64,
+    field: &str,
+    raw: &[u8],
+) -> Result<Rate, InputError> {
+    if let Ok(s) = std::str::from_utf8(raw) {
+        if let Ok(r) = Rate::parse_usd(s) {
+            return Ok(r);
+        }
+    }
+    Err(price_error(file, line, field, raw))
+}
+
+#[cold]
+fn price_error(file: &str, line: u64, field: &str, raw: &[u8]) -> InputError {
+    let s = match text_value(file, line, field, raw, PRICE_EXAMPLE) {
+        Ok(s) => s,
+        Err(e) => return e,
+    };
+    let why = Rate::parse_usd(s)
+        .err()
+        .map_or_else(String::new, |e| e.to_string());
+    err_at(
+        file,
+        line,
+        field,
+        InputErrorKind::BadValue,
+        format!(
+            "{why}: found `{}`, expected {PRICE_EXAMPLE}",
+            show(s.as_bytes())
+        ),
+    )
+}
+
+/// An RFC 3339 timestamp with a zone, read with [`SimTime::parse_rfc3339`].
+#[inline]
+pub(crate) fn rfc3339_value(
+    file: &str,
+    line: u64,
+    field: &str,
+    raw: &[u8],
+) -> Result<SimTime, InputError> {
+    if let Ok(s) = std::str::from_utf8(raw.trim_ascii()) {
+        if let Ok(t) = SimTime::parse_rfc3339(s) {
+            return Ok(t);
+        }
+    }
+    Err(rfc3339_error(file, line, field, raw))
+}
+
+#[cold]
+fn rfc3339_error(file: &str, line: u64, field: &str, raw: &[u8]) -> InputError {
+    let s = match text_value(file, line, field, raw, RFC3339_EXAMPLE) {
+        Ok(s) => s,
+        Err(e) => return e,
+    };
+    let why = SimTime::parse_rfc3339(s)
+        .err()
+        .map_or_else(String::new, |e| e.to_string());
+    err_at(
+        file,
+        line,
+        field,
+        InputErrorKind::BadValue,
+        format!(
+            "{why}: found `{}`, expected {RFC3339_EXAMPLE}",
+            show(s.as_bytes())
+        ),
+    )
+}
+
+/// `sha256_hex(bytes)` and `parse()`, run on two threads (rayon) for inputs of 1 MiB or
+/// more: hashing costs about a sixth of a CSV parse, and ingest happens before any
+/// sweep, when the other core is idle. Results do not depend on the thread count.
+pub(crate) fn hash_alongside<T: Send>(
+    bytes: &[u8],
+    parse: impl FnOnce() -> T + Send,
+) -> (String, T) {
+    if bytes.len() >= 1 << 20 {
+        rayon::join(|| sha256_hex(bytes), parse)
+    } else {
+        (sha256_hex(bytes), parse())
+    }
+}
+
+/// A non-negative integer that fits in `u32` (capacities, availability counts).
+pub(crate) fn count_value(
+    file: &str,
+    line: u64,
+    field: &str,
+    raw: &[u8],
+) -> Result<u32, InputError> {
+    const EXPECTED: &str = "a non-negative integer such as 0, 1 or 16";
+    let t = text_value(file, line, field, raw, EXPECTED)?.as_bytes();
+    let digits = t.strip_prefix(b"+").unwrap_or(t);
+    let mut v: u64 = 0;
+    let mut ok = !digits.is_empty();
+    for &c in digits {
+        if !c.is_ascii_digit() {
+            ok = false;
+            break;
+        }
+        v = v * 10 + u64::from(c - b'0');
+        if v > u64::from(u32::MAX) {
+            return Err(err_at(
+                file,
+                line,
+                field,
+                InputErrorKind::BadValue,
+                format!("`{}` is too large (at most {})", show(t), u32::MAX),
+            ));
+        }
+    }
+    if ok {
+        return Ok(v as u32);
+    }
+    let what = if t.first() == Some(&b'-') {
+        "is negative"
+    } else {
+        "is not a whole number"
+    };
+    Err(err_at(
+        file,
+        line,
+        field,
+        InputErrorKind::BadValue,
+        format!("{what}: found `{}`, expected {EXPECTED}", show(t)),
+    ))
+}
+
+/// Counts `\n` in `b` (used to size row vectors and to turn byte offsets into lines).
+pub(crate) fn count_newlines(b: &[u8]) -> usize {
+    b.iter().filter(|&&c| c == b'\n').count()
+}
+
+/// Turns increasing byte offsets into 1-based line numbers in one forward pass.
+pub(crate) struct LineCounter<'a> {
+    bytes: &'a [u8],
+    pos: usize,
+    line: u64,
+}
+
+impl<'a> LineCounter<'a> {
+    pub(crate) fn new(bytes: &'a [u8]) -> Self {
+        LineCounter {
+            bytes,
+            pos: 0,
+            line: 1,
+        }
+    }
+
+    /// The line of byte `off`.
+    #[inline]
+    pub(crate) fn line_at(&mut self, off: usize) -> u64 {
+        if off < self.pos {
+            // Not expected (offsets increase); count from the start.
+            self.pos = 0;
+            self.line = 1;
+        }
+        let end = off.min(self.bytes.len());
+        self.line += count_newlines(self.bytes.get(self.pos..end).unwrap_or_default()) as u64;
+        self.pos = end;
+        self.line
+    }
+}
+
+/// The line a CSV record starts on; `body` is what the csv reader reads.
+///
+/// The csv crate positions a record where the reader stood before it: ahead of the
+/// blank lines, and of the `\n` of a `\r\n`, that precede it. Its `Position::line` is
+/// one plus the `\n`s before that byte, so it is off after blank lines and with CRLF
+/// line ends. A record never starts with `\r` or `\n`, so skipping those from the
+/// reported byte, counting the `\n`s skipped, gives the line of the record's first byte.
+#[inline]
+pub(crate) fn record_line(body: &[u8], rec: &csv::ByteRecord) -> u64 {
+    let Some(p) = rec.position() else {
+        return 0;
+    };
+    let mut line = p.line();
+    let mut off = p.byte() as usize;
+    while let Some(&c @ (b'\r' | b'\n')) = body.get(off) {
+        line += u64::from(c == b'\n');
+        off += 1;
+    }
+    line
+}
+
+/// Reads the next CSV record that is not only whitespace (the csv crate skips empty
+/// lines; a line of spaces is skipped here too); `Ok(false)` at the end.
+#[inline]
+pub(crate) fn next_record(
+    name: &str,
+    rdr: &mut csv::Reader<&[u8]>,
+    rec: &mut csv::ByteRecord,
+) -> Result<bool, InputError> {
+    loop {
+        let more = rdr.read_byte_record(rec).map_err(|e| {
+            let mut err = InputError::new(
+                name,
+                InputErrorKind::Syntax,
+                format!("cannot read CSV: {e}"),
+            );
+            if let Some(p) = e.position() {
+                err = err.at_line(p.line());
+            }
+            err
+        })?;
+        let blank = rec.len() == 1 && rec.get(0).is_some_and(|f| f.trim_ascii().is_empty());
+        if !more || !blank {
+            return Ok(more);
+        }
+    }
+}
+
+/// FxHash-style mixing of a byte string (as in rustc): series keys are short byte
+/// strings from a local file, so hash-flooding resistance buys nothing and SipHash would
+/// cost more per row than the rest of the interning.
+#[inline]
+fn fx_hash(bytes: &[u8]) -> u64 {
+    const K: u64 = 0xf135_7aea_2e62_a9c5;
+    let mut h: u64 = bytes.len() as u64;
+    let mut chunks = bytes.chunks_exact(8);
+    for c in &mut chunks {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(c);
+        h = (h ^ u64::from_le_bytes(w)).wrapping_mul(K);
+    }
+    let rem = chunks.remainder();
+    if !rem.is_empty() {
+        let mut w = [0u8; 8];
+        w[..rem.len()].copy_from_slice(rem);
+        h = (h ^ u64::from_le_bytes(w)).wrapping_mul(K);
+    }
+    h.rotate_left(26)
+}
+
+/// Interns series keys to dense `u32` ids without allocating on a hit.
+///
+/// The caller writes the key's fields into a reused byte buffer ([`Interner::begin`],
+/// [`Interner::part`]); [`Interner::finish`] compares it with the previous row's key,
+/// then looks it up in an open-addressing table whose entries point into one byte arena,
+/// and only on a miss builds (and validates) the typed key. A miss costs no allocation
+/// either beyond the typed key itself (the arena and tables grow geometrically).
+pub(crate) struct Interner<K> {
+    keys: Vec<K>,
+    /// Key bytes of every id, back to back; `ends[id]` is where id's bytes end.
+    arena: Vec<u8>,
+    ends: Vec<usize>,
+    hashes: Vec<u64>,
+    /// Open-addressing table of `id + 1` (0 = empty); its length is a power of two.
+    slots: Vec<u32>,
+    buf: Vec<u8>,
+    prev: Vec<u8>,
+    prev_id: Option<u32>,
+}
+
+impl<K> Interner<K> {
+    pub(crate) fn new() -> Self {
+        Interner {
+            keys: Vec::new(),
+            arena: Vec::new(),
+            ends: Vec::new(),
+            hashes: Vec::new(),
+            slots: vec![0; 64],
+            buf: Vec::with_capacity(64),
+            prev: Vec::with_capacity(64),
+            prev_id: None,
+        }
+    }
+
+    /// Starts a new key.
+    #[inline]
+    pub(crate) fn begin(&mut self) {
+        self.buf.clear();
+    }
+
+    /// Appends one field of the key (`tag` distinguishes, e.g., an AZ name from an AZ ID).
+    #[inline]
+    pub(crate) fn part(&mut self, tag: u8, bytes: &[u8]) {
+        self.buf.push(tag);
+        self.buf
+            .extend_from_slice(&(bytes.len() as u64).to_le_bytes());
+        self.buf.extend_from_slice(bytes);
+    }
+
+    #[inline]
+    fn bytes_of(&self, id: usize) -> &[u8] {
+        let start = if id == 0 {
+            0
+        } else {
+            self.ends.get(id - 1).copied().unwrap_or(0)
+        };
+        let end = self.ends.get(id).copied().unwrap_or(0);
+        self.arena.get(start..end).unwrap_or_default()
+    }
+
+    /// The id of the key built since [`Interner::begin`]; `make` builds the typed key on
+    /// first sight (and may reject it).
+    #[inline]
+    pub(crate) fn finish(
+        &mut self,
+        file: &str,
+        make: impl FnOnce() -> Result<K, InputError>,
+    ) -> Result<u32, InputError> {
+        if let Some(id) = self.prev_id {
+            if self.buf == self.prev {
+                return Ok(id);
+            }
+        }
+        let h = fx_hash(&self.buf);
+        let mask = self.slots.len() - 1;
+        let mut i = (h as usize) & mask;
+        let id = loop {
+            match self.slots.get(i).copied().unwrap_or(0) {
+                0 => break self.insert(file, h, i, make)?,
+                s => {
+                    let id = (s - 1) as usize;
+                    if self.hashes.get(id) == Some(&h) && self.bytes_of(id) == self.buf.as_slice() {
+                        break s - 1;
+                    }
+                }
+            }
+            i = (i + 1) & mask;
+        };
+        std::mem::swap(&mut self.buf, &mut self.prev);
+        self.prev_id = Some(id);
+        Ok(id)
+    }
+
+    #[cold]
+    fn insert(
+        &mut self,
+        file: &str,
+        h: u64,
+        slot: usize,
+        make: impl FnOnce() -> Result<K, InputError>,
+    ) -> Result<u32, InputError> {
+        let key = make()?;
+        let id = u32::try_from(self.keys.len())
+            .ok()
+            .filter(|&id| id < u32::MAX)
+            .ok_or_else(|| {
+                InputError::new(
+                    file,
+                    InputErrorKind::BadValue,
+                    "more than 4,294,967,294 distinct series",
+                )
+            })?;
+        self.keys.push(key);
+        self.arena.extend_from_slice(&self.buf);
+        self.ends.push(self.arena.len());
+        self.hashes.push(h);
+        if let Some(s) = self.slots.get_mut(slot) {
+            *s = id + 1;
+        }
+        if self.keys.len() * 2 > self.slots.len() {
+            self.grow();
+        }
+        Ok(id)
+    }
+
+    fn grow(&mut self) {
+        let n = self.slots.len() * 2;
+        let mask = n - 1;
+        let mut slots = vec![0u32; n];
+        for (id, &h) in self.hashes.iter().enumerate() {
+            let mut i = (h as usize) & mask;
+            while slots.get(i).is_some_and(|&s| s != 0) {
+                i = (i + 1) & mask;
+            }
+            if let Some(s) = slots.get_mut(i) {
+                *s = id as u32 + 1;
+            }
+        }
+        self.slots = slots;
+    }
+
+    /// The distinct keys, indexed by id.
+    pub(crate) fn into_keys(self) -> Vec<K> {
+        self.keys
+    }
 }

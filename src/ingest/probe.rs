@@ -1,14 +1,199 @@
-//! Per-probe prices aligned with availability CSVs.
+//! Per-probe spot prices aligned with availability CSVs.
+//!
+//! The V100 trace set (`data/README.md` "availability/aws-v100-2023-02-15/") ships, beside
+//! its `<zone>_v100_1.csv` availability probes (`date,availability`, see
+//! [`read_capacity_bytes`](super::read_capacity_bytes)), a `v100_spot_prices.json` of the
+//! shape `{"<zone>_v100_1": [price per probe, …]}`: the p3.2xlarge Linux spot price in
+//! USD per hour at each probe, **aligned by index** with the CSV's data rows (a step
+//! function resampled from `DescribeSpotPriceHistory`, aws-facts.md §7.1).
+//!
+//! [`read_probe_prices`] turns that pair into an ordinary [`PriceHistory`]:
+//!
+//! * one series per availability CSV, keyed by the CSV's file stem in the JSON; zone and
+//!   instance type are derived as for availability CSVs (the file-name prefix, and the
+//!   suffix table [`AVAILABILITY_FILE_TYPES`](super::AVAILABILITY_FILE_TYPES)), the
+//!   `instance_type` argument overriding the table. *Assumption:* the product is
+//!   `Linux/UNIX` (the data set's README says "Linux spot").
+//! * a row at each probe's timestamp, consecutive equal prices collapsed into the first;
+//! * [`PriceRow::line`] is the line of the aligned probe **in its availability CSV**
+//!   (the JSON is one line, so its own line would say nothing), and
+//!   [`SourceFile`] names the JSON with `format` `probe-prices` and `rows` the number of
+//!   prices read;
+//! * prices are floats in the JSON and go through [`Rate::from_usd_f64`] (rounded to the
+//!   nano-dollar). A `NaN` written by Python is not JSON and is reported as a syntax
+//!   error with its line and column.
+use std::collections::BTreeMap;
 use std::path::Path;
 
-use super::PriceHistory;
-use crate::error::InputError;
+use super::capacity::{Probe, pool_from_file_name, read_probes};
+use super::{Interner, PriceHistory, PriceRow, SeriesKey, sha256_hex, strip_bom};
+use crate::error::{InputError, InputErrorKind};
+use crate::market::SourceFile;
+use crate::money::Rate;
 
-/// Reads per-probe prices.
+/// The product description given to probe prices (see the module docs).
+const PRODUCT: &str = "Linux/UNIX";
+
+/// Reads per-probe prices: `json` is the `{"<stem>":[…]}` file, `availability_csvs` the
+/// availability CSVs whose stems select the keys and whose timestamps the prices are
+/// aligned with (see the module docs).
 ///
 /// # Errors
-/// [`InputError`] naming file, line and field.
-pub fn read_probe_prices(json: &Path, availability_csvs: &[&Path], instance_type: Option<&str>) -> Result<PriceHistory, InputError> {
-    let _ = (json, availability_csvs, instance_type);
-    todo!()
+/// [`InputError`]: `Io` when a file cannot be read, otherwise as for
+/// [`read_probe_prices_bytes`].
+///
+/// ```no_run
+/// use std::path::Path;
+/// let dir = Path::new("data/availability/aws-v100-2023-02-15");
+/// let csv = dir.join("us-east-1a_v100_1.csv");
+/// let h = spotsim::ingest::read_probe_prices(&dir.join("v100_spot_prices.json"), &[&csv], None)?;
+/// assert_eq!(h.series[0].instance_type, "p3.2xlarge");
+/// # Ok::<(), spotsim::error::InputError>(())
+/// ```
+pub fn read_probe_prices(
+    json: &Path,
+    availability_csvs: &[&Path],
+    instance_type: Option<&str>,
+) -> Result<PriceHistory, InputError> {
+    let json_bytes = super::read_all(json)?;
+    let mut csvs: Vec<(String, Vec<u8>)> = Vec::with_capacity(availability_csvs.len());
+    for p in availability_csvs {
+        csvs.push((p.display().to_string(), super::read_all(p)?));
+    }
+    let refs: Vec<(&str, &[u8])> = csvs
+        .iter()
+        .map(|(n, b)| (n.as_str(), b.as_slice()))
+        .collect();
+    read_probe_prices_bytes(
+        &json.display().to_string(),
+        &json_bytes,
+        &refs,
+        instance_type,
+    )
+}
+
+/// [`read_probe_prices`] on bytes: `json_name` and each CSV's name are used in errors;
+/// the CSV names also select the JSON keys (their file stems) and give zone and type.
+///
+/// # Errors
+/// [`InputError`]: `Syntax` (with line and column) for malformed JSON or a key whose
+/// value is not an array of numbers; `MissingField` (field = the stem) when the JSON has
+/// no key for a CSV; `Conflict` naming both files when a key's array and its CSV differ
+/// in length; `BadValue` (field = the key, index in the message) for a negative or
+/// absurd price; errors of the availability CSVs as for
+/// [`read_capacity_bytes`](super::read_capacity_bytes); `Empty` when no CSV is given.
+///
+/// ```
+/// use spotsim::ingest::read_probe_prices_bytes;
+/// let json = br#"{"us-east-1a_v100_1": [1.6703, 1.6703, 2.0]}"#;
+/// let csv = b"date,availability\n2023-02-15 22:08:16,0\n2023-02-15 22:11:31,1\n2023-02-15 22:14:46,1\n";
+/// let h = read_probe_prices_bytes("prices.json", json, &[("us-east-1a_v100_1.csv", &csv[..])], None)?;
+/// assert_eq!(h.source.format, "probe-prices");
+/// assert_eq!(h.rows.len(), 2, "equal consecutive prices are collapsed");
+/// assert_eq!((h.rows[0].line, h.rows[1].line), (2, 4));
+/// assert_eq!(h.rows[1].price.to_string(), "2");
+/// # Ok::<(), spotsim::error::InputError>(())
+/// ```
+pub fn read_probe_prices_bytes(
+    json_name: &str,
+    json: &[u8],
+    availability_csvs: &[(&str, &[u8])],
+    instance_type: Option<&str>,
+) -> Result<PriceHistory, InputError> {
+    if availability_csvs.is_empty() {
+        return Err(InputError::new(
+            json_name,
+            InputErrorKind::Empty,
+            "no availability CSVs given: the prices are aligned with their rows",
+        ));
+    }
+    let map: BTreeMap<String, Vec<f64>> = serde_json::from_slice(strip_bom(json))
+        .map_err(|e| super::aws::json_error(json_name, &e))?;
+    let mut interner: Interner<SeriesKey> = Interner::new();
+    let mut rows: Vec<PriceRow> = Vec::new();
+    let mut read = 0u64;
+    for &(csv_name, csv_bytes) in availability_csvs {
+        let file = Path::new(csv_name)
+            .file_name()
+            .and_then(|f| f.to_str())
+            .unwrap_or(csv_name);
+        let stem = file.strip_suffix(".csv").unwrap_or(file);
+        let Some(prices) = map.get(stem) else {
+            let keys: Vec<&str> = map.keys().take(10).map(String::as_str).collect();
+            return Err(InputError::new(
+                json_name,
+                InputErrorKind::MissingField,
+                format!(
+                    "no key `{stem}` for availability file {csv_name}; the JSON has {} keys: {}{}",
+                    map.len(),
+                    keys.join(", "),
+                    if map.len() > 10 { ", …" } else { "" }
+                ),
+            )
+            .field(stem));
+        };
+        let key = pool_from_file_name(csv_name, None, instance_type)?;
+        let probes: Vec<Probe> = read_probes(csv_name, csv_bytes)?;
+        if probes.len() != prices.len() {
+            return Err(InputError::new(
+                json_name,
+                InputErrorKind::Conflict,
+                format!(
+                    "{} prices under `{stem}` but {} probes in {csv_name}: prices must be aligned \
+                     by index with the availability CSV's rows",
+                    prices.len(),
+                    probes.len()
+                ),
+            )
+            .field(stem));
+        }
+        interner.begin();
+        interner.part(
+            u8::from(key.zone.kind() == "id"),
+            key.zone.as_str().as_bytes(),
+        );
+        interner.part(2, key.instance_type.as_bytes());
+        let series = interner.finish(json_name, || {
+            Ok(SeriesKey {
+                zone: key.zone.clone(),
+                instance_type: key.instance_type.clone(),
+                product: PRODUCT.to_string(),
+            })
+        })?;
+        let mut prev: Option<Rate> = None;
+        for (i, (&x, p)) in prices.iter().zip(&probes).enumerate() {
+            let price = Rate::from_usd_f64(x).map_err(|e| {
+                InputError::new(
+                    json_name,
+                    InputErrorKind::BadValue,
+                    format!(
+                        "{e}: found {x} at index {i} (the probe at {csv_name}:{}), expected a \
+                         non-negative price in USD per hour",
+                        p.line
+                    ),
+                )
+                .field(stem)
+            })?;
+            read += 1;
+            if prev != Some(price) {
+                rows.push(PriceRow {
+                    series,
+                    time: p.time,
+                    price,
+                    line: p.line,
+                });
+                prev = Some(price);
+            }
+        }
+    }
+    Ok(PriceHistory {
+        source: SourceFile {
+            path: json_name.to_string(),
+            sha256: sha256_hex(json),
+            format: "probe-prices".to_string(),
+            rows: read,
+        },
+        series: interner.into_keys(),
+        rows,
+    })
 }

@@ -1,3 +1,4 @@
 mod engine;
 mod props;
 mod synth;
+mod ingest;
