@@ -32,6 +32,7 @@ pub mod market;
 pub mod money;
 pub mod pricing;
 pub mod report;
+mod sample;
 pub mod scenario;
 pub mod strategy;
 pub mod synth;

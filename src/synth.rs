@@ -155,6 +155,7 @@ use serde::Serialize;
 use crate::catalog::{Catalog, InstanceType};
 use crate::market::{CapacityTrace, Market, Pool, PriceTrace, Zone};
 use crate::money::Rate;
+use crate::sample::{below, exp1, expand_seed, unit};
 use crate::time::{DAY, SimTime};
 
 // ---------------------------------------------------------------------------------
@@ -732,24 +733,7 @@ enum Stream {
     Capacity = 1,
 }
 
-/// SplitMix64 (Steele, Lea & Flood 2014), written out so the key never depends on
-/// `rand_core`'s `seed_from_u64`.
-fn splitmix64(state: &mut u64) -> u64 {
-    *state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
-    let mut z = *state;
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^ (z >> 31)
-}
 
-fn expand_seed(seed: u64) -> [u8; 32] {
-    let mut s = seed;
-    let mut key = [0u8; 32];
-    for chunk in key.chunks_exact_mut(8) {
-        chunk.copy_from_slice(&splitmix64(&mut s).to_le_bytes());
-    }
-    key
-}
 
 /// The generator of one pool's price or capacity trace: stream
 /// `type_index << 33 | (zone_index mod 2³²) << 1 | kind` (distinct for every pool of
@@ -761,48 +745,13 @@ fn pool_rng(key: &[u8; 32], type_idx: usize, zone_idx: usize, kind: Stream) -> C
     rng
 }
 
-/// A uniform float in `[0, 1)` from the top 53 bits (exact).
-#[inline]
-fn unit(x: u64) -> f64 {
-    (x >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
-}
 
-/// A uniform integer in `[0, n)` by 64×64→128-bit multiply-shift (bias < n / 2⁶⁴).
-#[inline]
-fn below(rng: &mut ChaCha8Rng, n: u64) -> u64 {
-    ((u128::from(rng.next_u64()) * u128::from(n)) >> 64) as u64
-}
 
-/// An Exp(1) variate by von Neumann's comparison method: draw a descending run
-/// `u₁ > u₂ > … > uₙ` (stopping at the first `uₙ₊₁ ≥ uₙ`); `P(n odd | u₁ = x) = e⁻ˣ`, so
-/// accepting `k + u₁` when `n` is odd, and otherwise adding 1 to `k` and starting
-/// over, gives an exponential. Comparisons only: no `ln`, bit-identical everywhere.
-fn exp1(rng: &mut ChaCha8Rng) -> f64 {
-    let mut k = 0u32;
-    loop {
-        let first = rng.next_u64();
-        let mut prev = first;
-        let mut n = 1u32;
-        loop {
-            let u = rng.next_u64();
-            if u < prev {
-                prev = u;
-                n += 1;
-            } else {
-                break;
-            }
-        }
-        if n % 2 == 1 {
-            return f64::from(k) + unit(first);
-        }
-        k += 1;
-    }
-}
 
 /// An exponential duration with mean `mean` seconds, rounded, at least 1 s.
 #[inline]
 fn exp_secs(rng: &mut ChaCha8Rng, mean: i64) -> i64 {
-    ((exp1(rng) * mean as f64).round() as i64).max(1)
+    crate::sample::exp_secs(rng, mean as f64)
 }
 
 fn price_trace(
@@ -919,6 +868,7 @@ fn capacity_trace(rng: &mut ChaCha8Rng, p: &SynthParams, start: i64, end: i64) -
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sample::splitmix64;
 
     #[test]
     fn splitmix_reference_values() {

@@ -4,6 +4,7 @@ use std::fmt;
 
 use crate::error::ConfigError;
 use crate::market::StepTrace;
+use crate::money::Rate;
 use crate::time::SimTime;
 
 /// The 2-minute spot interruption notice (aws-facts.md §2.1).
@@ -117,6 +118,163 @@ impl fmt::Display for ReplaceOn {
     }
 }
 
+/// The on-demand part of a mixed fleet (ASG `OnDemandBaseCapacity` and
+/// `OnDemandPercentageAboveBaseCapacity`, aws-facts.md §1.5):
+/// `od = min(desired, base) + ceil(max(0, desired − base) × pct / 100)`, the rest spot.
+///
+/// spotsim's default is an all-spot fleet (base 0, 0 %); AWS's ASG default is 100 %
+/// (all on-demand), which is what you get with `above_base_pct: 100`.
+///
+/// ```
+/// use spotsim::engine::OnDemandSplit;
+/// // AWS's worked examples (§1.5): base 10, 50 %.
+/// let s = OnDemandSplit { base: 10, above_base_pct: 50 };
+/// assert_eq!([10, 20, 30, 40].map(|d| s.ondemand_units(d)), [10, 15, 20, 25]);
+/// assert_eq!(OnDemandSplit { base: 0, above_base_pct: 60 }.ondemand_units(10), 6);
+/// let s = OnDemandSplit { base: 12, above_base_pct: 0 };
+/// assert_eq!((s.ondemand_units(10), s.ondemand_units(20)), (10, 12));
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub struct OnDemandSplit {
+    /// Capacity units that are always on-demand, filled first.
+    pub base: u32,
+    /// On-demand share of the capacity above the base, 0–100 %.
+    pub above_base_pct: u32,
+}
+
+impl OnDemandSplit {
+    /// On-demand units for a desired capacity (rounded up in favour of on-demand).
+    pub fn ondemand_units(&self, desired: u32) -> u32 {
+        let above = desired.saturating_sub(self.base) as u64;
+        let pct = self.above_base_pct.min(100) as u64;
+        desired.min(self.base) + (above * pct).div_ceil(100) as u32
+    }
+
+    /// Spot units for a desired capacity.
+    pub fn spot_units(&self, desired: u32) -> u32 {
+        desired - self.ondemand_units(desired)
+    }
+}
+
+/// How the on-demand part of a mixed fleet picks instance types (aws-facts.md §1.4).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum OnDemandAllocation {
+    /// The cheapest on-demand price (per capacity unit) first (the EC2 Fleet default).
+    #[default]
+    LowestPrice,
+    /// The order of the instance types list, first to last (the ASG default when types
+    /// are listed by hand).
+    Prioritized,
+}
+
+impl OnDemandAllocation {
+    /// Parses `lowest-price` or `prioritized`.
+    ///
+    /// # Errors
+    /// [`ConfigError`] naming the valid values.
+    pub fn parse(s: &str) -> Result<Self, ConfigError> {
+        match s {
+            "lowest-price" => Ok(OnDemandAllocation::LowestPrice),
+            "prioritized" => Ok(OnDemandAllocation::Prioritized),
+            _ => Err(ConfigError::new(
+                "ondemand-allocation",
+                format!("unknown value `{s}`; valid: lowest-price, prioritized"),
+            )),
+        }
+    }
+}
+
+/// A maximum spot price (aws-facts.md §1.7, §1.5 `SpotMaxPrice`). When a pool's spot
+/// price rises above it, the fleet's instances there get the 2-minute notice and are
+/// interrupted; the pool is not launched into while it stays above.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MaxPrice {
+    /// The same price per hour for every pool.
+    Usd(Rate),
+    /// A percentage of each pool's on-demand price.
+    PctOfOnDemand(u32),
+}
+
+impl MaxPrice {
+    /// The maximum for a pool with on-demand price `ondemand`.
+    ///
+    /// ```
+    /// use spotsim::engine::MaxPrice;
+    /// use spotsim::money::Rate;
+    /// let od = Rate::parse_usd("0.096").unwrap();
+    /// assert_eq!(MaxPrice::PctOfOnDemand(50).for_pool(od), Rate::parse_usd("0.048").unwrap());
+    /// ```
+    pub fn for_pool(&self, ondemand: Rate) -> Rate {
+        match *self {
+            MaxPrice::Usd(r) => r,
+            MaxPrice::PctOfOnDemand(p) => ondemand.scale(p as i64, 100),
+        }
+    }
+}
+
+/// How long a rebalance recommendation precedes the 2-minute notice of the
+/// interruption it warns of. AWS publishes no distribution (aws-facts.md §2.2: it "can
+/// arrive earlier than the two-minute notice" and "may arrive at the same time").
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum LeadTime {
+    /// Always this many seconds.
+    Fixed(i64),
+    /// Exponentially distributed with this mean, seconds.
+    Exponential(f64),
+}
+
+/// Rebalance recommendations (aws-facts.md §2.2): one precedes every interruption by a
+/// lead time, and false ones (never followed by an interruption) arrive at a given rate.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct RebalanceSignal {
+    /// Lead time before the 2-minute notice.
+    pub lead: LeadTime,
+    /// False recommendations per 1000 instance-hours (Poisson).
+    pub false_per_1000_hours: f64,
+}
+
+impl Default for RebalanceSignal {
+    /// A lead exponential with mean 10 minutes and no false recommendations: a
+    /// documented guess, printed in the report; set both from observations.
+    fn default() -> Self {
+        RebalanceSignal {
+            lead: LeadTime::Exponential(600.0),
+            false_per_1000_hours: 0.0,
+        }
+    }
+}
+
+/// What the fleet does on a rebalance recommendation (aws-facts.md §1.6).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum CapacityRebalance {
+    /// Nothing: instances are replaced after they are interrupted.
+    #[default]
+    Off,
+    /// ASG Capacity Rebalancing: launch a replacement into a pool with the same or better
+    /// availability (never the at-risk pool; no higher hazard and no less spare
+    /// capacity), and end the at-risk instance once the replacement runs. Without such a
+    /// pool, keep trying until the notice arrives.
+    Asg,
+    /// EC2 Fleet `launch-before-terminate`: the at-risk instance stops counting toward
+    /// the target (so the fleet launches a replacement at once) and is ended
+    /// `termination_delay_secs` later (120–7200) unless EC2 interrupts it first; the
+    /// fleet stops replacing once it holds twice the target.
+    LaunchBeforeTerminate {
+        /// Seconds between the recommendation and the end of the at-risk instance.
+        termination_delay_secs: i64,
+    },
+}
+
+/// A hazard model: interruptions without a capacity trace, sampled per running
+/// instance from an exponential time to interruption with the pool's rate.
+#[derive(Clone, Debug, PartialEq)]
+pub struct HazardModel {
+    /// Interruptions per instance-hour, per pool (index = pool id).
+    pub rates_per_hour: Vec<f64>,
+    /// How the rates were obtained (printed in the report's assumptions).
+    pub description: Vec<String>,
+}
+
 /// The fleet and horizon of one simulation.
 ///
 /// ```
@@ -125,7 +283,7 @@ impl fmt::Display for ReplaceOn {
 /// assert_eq!(c.launch_latency_secs, spotsim::engine::DEFAULT_LAUNCH_LATENCY_SECS);
 /// assert_eq!(c.seed, 0);
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct FleetConfig {
     /// Capacity units to maintain (instances, when every pool's weight is 1).
     pub target: Target,
@@ -143,6 +301,19 @@ pub struct FleetConfig {
     pub replace_on: ReplaceOn,
     /// Keep a record of every instance in the outcome (for tests and exports).
     pub record_instances: bool,
+    /// On-demand base and percentage above base (default: all spot).
+    pub ondemand: OnDemandSplit,
+    /// How the on-demand part picks types.
+    pub ondemand_allocation: OnDemandAllocation,
+    /// A maximum spot price, if any (AWS's advice is not to set one).
+    pub max_price: Option<MaxPrice>,
+    /// Interruptions sampled from per-pool rates (instead of, or on top of, capacity
+    /// traces).
+    pub hazard: Option<HazardModel>,
+    /// Rebalance recommendations ahead of interruptions.
+    pub rebalance_signal: Option<RebalanceSignal>,
+    /// The fleet's response to rebalance recommendations.
+    pub capacity_rebalance: CapacityRebalance,
 }
 
 impl FleetConfig {
@@ -157,6 +328,12 @@ impl FleetConfig {
             victims: VictimOrder::default(),
             replace_on: ReplaceOn::default(),
             record_instances: false,
+            ondemand: OnDemandSplit::default(),
+            ondemand_allocation: OnDemandAllocation::default(),
+            max_price: None,
+            hazard: None,
+            rebalance_signal: None,
+            capacity_rebalance: CapacityRebalance::default(),
         }
     }
 }

@@ -13,10 +13,16 @@ use crate::time::SimTime;
 pub enum EndReason {
     /// EC2 reclaimed it because the pool's capacity dropped (an interruption).
     Capacity,
+    /// EC2 interrupted it under the hazard model (an interruption).
+    Hazard,
+    /// EC2 interrupted it because the spot price rose above the max price.
+    MaxPrice,
     /// EC2 reclaimed a launch before it was running (a failed launch).
     LaunchFailed,
     /// The strategy moved it to a cheaper pool (voluntary).
     PriceReplacement,
+    /// Capacity rebalancing replaced it after a rebalance recommendation (voluntary).
+    Rebalance,
     /// The target went down (voluntary).
     ScaleIn,
     /// Still alive at the end of the horizon (voluntary, billed to the end).
@@ -26,7 +32,10 @@ pub enum EndReason {
 impl EndReason {
     /// True when EC2, not the user, ended the instance (§3.2's "who stops").
     pub fn by_aws(self) -> bool {
-        matches!(self, EndReason::Capacity | EndReason::LaunchFailed)
+        matches!(
+            self,
+            EndReason::Capacity | EndReason::Hazard | EndReason::MaxPrice | EndReason::LaunchFailed
+        )
     }
 }
 
@@ -43,6 +52,8 @@ pub struct InstanceRecord {
     pub running_from: Option<SimTime>,
     /// When its interruption notice arrived, if any.
     pub noticed_at: Option<SimTime>,
+    /// When a rebalance recommendation arrived, if any.
+    pub rebalance_at: Option<SimTime>,
     /// When it ended.
     pub ended_at: SimTime,
     /// Why.
@@ -71,6 +82,18 @@ pub struct PoolTally {
     pub short_notices: u64,
     /// Instances ended by price-driven replacement.
     pub price_driven_replacements: u64,
+    /// Interruptions caused by capacity drops.
+    pub capacity_interruptions: u64,
+    /// Interruptions sampled by the hazard model.
+    pub hazard_interruptions: u64,
+    /// Interruptions because the price rose above the max price.
+    pub max_price_interruptions: u64,
+    /// Rebalance recommendations received (true and false).
+    pub rebalance_recommendations: u64,
+    /// Instances ended proactively by capacity rebalancing.
+    pub proactive_replacements: u64,
+    /// Instances ended by scale-in.
+    pub scale_ins: u64,
     /// Sum of the running ages of interrupted instances, seconds.
     pub interrupted_age_secs: i64,
 }

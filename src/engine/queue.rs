@@ -14,16 +14,24 @@ pub(crate) enum Ev {
     Horizon,
     /// The next price change point of a pool takes effect.
     Price(u32),
-    /// A coming capacity drop of a pool: interruption notices go out now.
-    CapNotice(u32),
+    /// A coming capacity drop of a pool: its victims are chosen now.
+    CapDrop(u32),
     /// The next capacity change point of a pool takes effect.
     CapApply(u32),
     /// The next target change point takes effect.
     Target,
     /// A launching instance starts running.
     Running(u32),
-    /// A noticed instance is terminated by EC2.
+    /// A doomed instance is terminated by EC2.
     Terminate(u32),
+    /// An instance gets its 2-minute interruption notice.
+    Notice(u32),
+    /// The hazard model dooms an instance (its interruption is 2 min + lead away).
+    HazardDoom(u32),
+    /// A false rebalance recommendation reaches an instance.
+    FalseRebalance(u32),
+    /// Capacity rebalancing ends an at-risk instance (launch-before-terminate).
+    PlannedEnd(u32),
 }
 
 impl Ev {
@@ -32,11 +40,15 @@ impl Ev {
         let (k, i) = match self {
             Ev::Horizon => (0, 0),
             Ev::Price(i) => (1, i),
-            Ev::CapNotice(i) => (2, i),
+            Ev::CapDrop(i) => (2, i),
             Ev::CapApply(i) => (3, i),
             Ev::Target => (4, 0),
             Ev::Running(i) => (5, i),
             Ev::Terminate(i) => (6, i),
+            Ev::Notice(i) => (7, i),
+            Ev::HazardDoom(i) => (8, i),
+            Ev::FalseRebalance(i) => (9, i),
+            Ev::PlannedEnd(i) => (10, i),
         };
         (k << 32) | i as u64
     }
@@ -47,11 +59,15 @@ impl Ev {
         match x >> 32 {
             0 => Ev::Horizon,
             1 => Ev::Price(i),
-            2 => Ev::CapNotice(i),
+            2 => Ev::CapDrop(i),
             3 => Ev::CapApply(i),
             4 => Ev::Target,
             5 => Ev::Running(i),
-            _ => Ev::Terminate(i),
+            6 => Ev::Terminate(i),
+            7 => Ev::Notice(i),
+            8 => Ev::HazardDoom(i),
+            9 => Ev::FalseRebalance(i),
+            _ => Ev::PlannedEnd(i),
         }
     }
 }
@@ -108,7 +124,7 @@ mod tests {
 
     #[test]
     fn pack_round_trips() {
-        for e in [Ev::Horizon, Ev::Price(u32::MAX), Ev::CapNotice(3), Ev::CapApply(0), Ev::Target, Ev::Running(9), Ev::Terminate(1)] {
+        for e in [Ev::Horizon, Ev::Price(u32::MAX), Ev::CapDrop(3), Ev::CapApply(0), Ev::Target, Ev::Running(9), Ev::Terminate(1), Ev::Notice(2), Ev::HazardDoom(4), Ev::FalseRebalance(5), Ev::PlannedEnd(6)] {
             assert_eq!(Ev::unpack(e.pack()), e);
         }
     }

@@ -1,0 +1,264 @@
+//! Mixed fleets, max price, the hazard model and capacity rebalancing, by hand.
+
+use spotsim::catalog::Catalog;
+use spotsim::engine::{
+    CapacityRebalance, EndReason, FleetConfig, HazardModel, LeadTime, MaxPrice, OnDemandAllocation,
+    OnDemandSplit, Outcome, PurchaseOption, RebalanceSignal, Simulation, Target,
+};
+use spotsim::market::{CapacityTrace, Market, Pool, PoolId, PriceTrace, Zone};
+use spotsim::money::{Money, Rate};
+use spotsim::strategy::{AllocationStrategy, CapacityOptimized, LowestPrice};
+use spotsim::time::SimTime;
+
+/// 2024-01-01T00:00:00Z: every time below is an offset from it.
+const B: i64 = 1_704_067_200;
+const H: i64 = 3600;
+
+fn usd(s: &str) -> Rate {
+    Rate::parse_usd(s).unwrap()
+}
+
+fn at(x: i64) -> SimTime {
+    SimTime(B + x)
+}
+
+/// Pools `(type, zone, [(t, price)], capacity points or None)`.
+fn market(pools: &[(&str, &str, &[(i64, &str)], Option<&[(i64, u32)]>)]) -> Market {
+    let cat = Catalog::builtin();
+    let mut ps = Vec::new();
+    let mut prices = Vec::new();
+    let mut caps = Vec::new();
+    for (ty, zone, pr, cap) in pools {
+        ps.push(Pool { instance_type: cat.get(ty).unwrap().clone(), zone: Zone::parse(zone), weight: 1 });
+        prices.push(PriceTrace::new(pr.iter().map(|x| B + x.0).collect(), pr.iter().map(|x| usd(x.1)).collect()).unwrap());
+        caps.push(cap.map(|c| CapacityTrace::new(c.iter().map(|x| B + x.0).collect(), c.iter().map(|x| x.1).collect()).unwrap()));
+    }
+    Market::new(ps, prices, caps, "Linux/UNIX")
+}
+
+fn cfg(target: u32, end: i64, latency: i64) -> FleetConfig {
+    let mut c = FleetConfig::new(Target::Constant(target));
+    c.start = Some(at(0));
+    c.end = Some(at(end));
+    c.launch_latency_secs = latency;
+    c.record_instances = true;
+    c
+}
+
+fn run<S: AllocationStrategy>(m: &Market, c: FleetConfig, s: S) -> Outcome {
+    Simulation::new(m, c, s).run().unwrap()
+}
+
+fn count(o: &Outcome, f: impl Fn(&spotsim::engine::InstanceRecord) -> bool) -> usize {
+    o.instances.iter().filter(|r| f(r)).count()
+}
+
+#[test]
+fn mixed_fleet_reproduces_aws_worked_examples() {
+    let m = market(&[("m5.large", "us-east-1a", &[(0, "0.03")], None)]);
+    // aws-facts.md §1.5: base 10, 50 %: desired 10/20/30/40 → OD 10/15/20/25.
+    for (desired, od) in [(10, 10), (20, 15), (30, 20), (40, 25)] {
+        let mut c = cfg(desired, H, 0);
+        c.ondemand = OnDemandSplit { base: 10, above_base_pct: 50 };
+        let o = run(&m, c, LowestPrice::default());
+        assert_eq!(count(&o, |r| r.option == PurchaseOption::OnDemand), od as usize, "desired {desired}");
+        assert_eq!(count(&o, |r| r.option == PurchaseOption::Spot), (desired - od) as usize);
+    }
+    for (base, pct, desired, od) in [(0, 60, 10, 6), (12, 0, 10, 10), (12, 0, 20, 12)] {
+        let mut c = cfg(desired, H, 0);
+        c.ondemand = OnDemandSplit { base, above_base_pct: pct };
+        let o = run(&m, c, LowestPrice::default());
+        assert_eq!(count(&o, |r| r.option == PurchaseOption::OnDemand), od as usize);
+    }
+}
+
+#[test]
+fn ondemand_costs_list_price_and_never_interrupts() {
+    let m = market(&[("m5.large", "us-east-1a", &[(0, "0.03")], Some(&[(0, 5), (5000, 0)]))]);
+    let mut c = cfg(4, 2 * H, 0);
+    c.ondemand = OnDemandSplit { base: 2, above_base_pct: 0 };
+    let o = run(&m, c, LowestPrice::default());
+    // 2 on-demand at $0.096 for 2 h; 2 spot at $0.03 interrupted at 5000 s (after the
+    // first hour: billed), and no spot capacity afterwards.
+    assert_eq!(o.ondemand[0].cost, usd("0.096").for_seconds(2 * 2 * H));
+    assert_eq!(o.ondemand[0].interruptions, 0);
+    assert_eq!(o.spot[0].interruptions, 2);
+    assert_eq!(o.spot[0].cost, usd("0.03").for_seconds(2 * 5000));
+    assert_eq!(o.unmet_unit_secs, 2 * (2 * H - 5000) as i128);
+}
+
+#[test]
+fn ondemand_allocation_lowest_price_or_prioritized_balanced_over_zones() {
+    // m5.large $0.096 is listed first; c5.large $0.085 is cheaper.
+    let m = market(&[
+        ("m5.large", "us-east-1a", &[(0, "0.03")], None),
+        ("m5.large", "us-east-1b", &[(0, "0.03")], None),
+        ("c5.large", "us-east-1a", &[(0, "0.03")], None),
+        ("c5.large", "us-east-1b", &[(0, "0.03")], None),
+    ]);
+    let mut c = cfg(4, H, 0);
+    c.ondemand = OnDemandSplit { base: 0, above_base_pct: 100 };
+    let o = run(&m, c.clone(), LowestPrice::default());
+    let od: Vec<u64> = o.ondemand.iter().map(|t| t.launches).collect();
+    assert_eq!(od, vec![0, 0, 2, 2], "cheapest type, spread over both zones");
+    c.ondemand_allocation = OnDemandAllocation::Prioritized;
+    let o = run(&m, c, LowestPrice::default());
+    let od: Vec<u64> = o.ondemand.iter().map(|t| t.launches).collect();
+    assert_eq!(od, vec![2, 2, 0, 0], "first listed type");
+}
+
+#[test]
+fn max_price_interrupts_with_notice_and_blocks_launches() {
+    let m = market(&[
+        ("m5.large", "us-east-1a", &[(0, "0.03"), (1000, "0.06")], None),
+        ("m5.large", "us-east-1b", &[(0, "0.05")], None),
+    ]);
+    let mut c = cfg(2, 2 * H, 0);
+    c.max_price = Some(MaxPrice::Usd(usd("0.04")));
+    let o = run(&m, c, LowestPrice::keep_running());
+    assert_eq!(o.spot[0].max_price_interruptions, 2);
+    assert_eq!(o.spot[0].interruptions, 2);
+    for r in o.instances.iter().filter(|r| r.reason == EndReason::MaxPrice) {
+        assert_eq!(r.noticed_at, Some(at(1000)));
+        assert_eq!(r.ended_at, at(1120));
+        assert_eq!(r.charge, Money::ZERO, "interrupted by EC2 in the first hour");
+    }
+    // Pool B ($0.05) is above the max too: nothing can be launched after the interruption.
+    assert_eq!(o.spot[1].launches, 0);
+    assert_eq!(o.unmet_unit_secs, 2 * (2 * H - 1120) as i128);
+    // As a percentage of on-demand ($0.096 × 60 % = $0.0576): B becomes launchable.
+    let mut c = cfg(2, 2 * H, 0);
+    c.max_price = Some(MaxPrice::PctOfOnDemand(60));
+    let o = run(&m, c, LowestPrice::keep_running());
+    assert_eq!(o.spot[1].launches, 2);
+    assert_eq!(o.unmet_unit_secs, 0);
+}
+
+fn hazard(m: &Market, rate: f64) -> HazardModel {
+    HazardModel { rates_per_hour: vec![rate; m.pools().len()], description: vec!["test hazard".into()] }
+}
+
+#[test]
+fn hazard_model_matches_its_rate_and_reproduces() {
+    let m = market(&[("m5.large", "us-east-1a", &[(0, "0.03")], None)]);
+    let mut c = cfg(50, 2000 * H, 0);
+    c.record_instances = false;
+    c.hazard = Some(hazard(&m, 0.05));
+    c.seed = 11;
+    let a = run(&m, c.clone(), LowestPrice::default());
+    let b = run(&m, c.clone(), LowestPrice::default());
+    assert_eq!(a, b, "same seed, same sample");
+    let n = a.spot[0].hazard_interruptions as f64;
+    let hours = a.spot[0].run_secs as f64 / 3600.0;
+    let mtti = hours / n;
+    // 50 instances × 2000 h at 0.05/h: ~5000 interruptions; MTTI 20 h within 4 %.
+    assert!((mtti - 20.0).abs() < 0.8, "MTTI {mtti} h over {n} interruptions");
+    // Memorylessness: ages at interruption average 1/λ too (truncation at the horizon is
+    // negligible at 2000 h).
+    let age = a.spot[0].interrupted_age_secs as f64 / 3600.0 / n;
+    assert!((age - 20.0).abs() < 0.8, "mean age {age}");
+    c.seed = 12;
+    assert_ne!(run(&m, c, LowestPrice::default()).spot[0].hazard_interruptions, a.spot[0].hazard_interruptions);
+}
+
+/// Pool A (cheap) holds one instance until capacity goes at 10000 s; B is unlimited
+/// and dearer (the tests use lowest-price without price-driven replacement).
+fn drop_market() -> Market {
+    market(&[
+        ("m5.large", "us-east-1a", &[(0, "0.03")], Some(&[(0, 1), (10_000, 0)])),
+        ("m5.large", "us-east-1b", &[(0, "0.05")], None),
+    ])
+}
+
+#[test]
+fn without_rebalancing_the_interruption_costs_a_launch_latency() {
+    let o = run(&drop_market(), cfg(1, 5 * H, 90), LowestPrice::keep_running());
+    assert_eq!(o.spot[0].interruptions, 1);
+    assert_eq!(o.unmet_unit_secs, 90 + 90);
+}
+
+#[test]
+fn asg_capacity_rebalancing_replaces_before_the_interruption() {
+    let mut c = cfg(1, 5 * H, 90);
+    c.rebalance_signal = Some(RebalanceSignal { lead: LeadTime::Fixed(600), false_per_1000_hours: 0.0 });
+    c.capacity_rebalance = CapacityRebalance::Asg;
+    let o = run(&drop_market(), c, LowestPrice::keep_running());
+    // Recommendation at 10000 − 120 − 600 = 9280; replacement in B runs at 9370, and the
+    // at-risk instance is ended then, before EC2 would have interrupted it.
+    let old = o.instances.iter().find(|r| r.pool == PoolId(0)).unwrap();
+    assert_eq!(old.rebalance_at, Some(at(9280)));
+    assert_eq!(old.reason, EndReason::Rebalance);
+    assert_eq!(old.ended_at, at(9370));
+    assert_eq!(old.charge, usd("0.03").for_seconds(9370 - 90), "ended by the user: billed");
+    assert_eq!(o.spot[0].interruptions, 0);
+    assert_eq!(o.spot[0].proactive_replacements, 1);
+    assert_eq!(o.spot[0].rebalance_recommendations, 1);
+    assert_eq!(o.unmet_unit_secs, 90, "only the initial launch");
+}
+
+#[test]
+fn launch_before_terminate_ends_the_old_instance_after_the_delay() {
+    let mut c = cfg(1, 5 * H, 90);
+    c.rebalance_signal = Some(RebalanceSignal { lead: LeadTime::Fixed(600), false_per_1000_hours: 0.0 });
+    c.capacity_rebalance = CapacityRebalance::LaunchBeforeTerminate { termination_delay_secs: 300 };
+    let o = run(&drop_market(), c, LowestPrice::keep_running());
+    let old = o.instances.iter().find(|r| r.pool == PoolId(0)).unwrap();
+    assert_eq!(old.reason, EndReason::Rebalance);
+    assert_eq!(old.ended_at, at(9280 + 300));
+    assert_eq!(o.spot[1].launches, 1);
+    assert_eq!(o.instances.iter().find(|r| r.pool == PoolId(1)).unwrap().launched_at, at(9280));
+    assert_eq!(o.unmet_unit_secs, 90);
+    // Out-of-range delays are refused (§1.6: 120–7200 s).
+    let mut c = cfg(1, 5 * H, 90);
+    c.capacity_rebalance = CapacityRebalance::LaunchBeforeTerminate { termination_delay_secs: 60 };
+    assert!(Simulation::new(&drop_market(), c, CapacityOptimized).run().is_err());
+}
+
+#[test]
+fn false_recommendations_cause_churn_but_no_interruptions() {
+    let m = market(&[
+        ("m5.large", "us-east-1a", &[(0, "0.03")], None),
+        ("m5.large", "us-east-1b", &[(0, "0.05")], None),
+    ]);
+    let mut c = cfg(10, 100 * H, 60);
+    c.record_instances = false;
+    c.rebalance_signal = Some(RebalanceSignal { lead: LeadTime::Fixed(0), false_per_1000_hours: 20.0 });
+    c.capacity_rebalance = CapacityRebalance::Asg;
+    let o = run(&m, c.clone(), CapacityOptimized);
+    let recs: u64 = o.spot.iter().map(|t| t.rebalance_recommendations).sum();
+    let pro: u64 = o.spot.iter().map(|t| t.proactive_replacements).sum();
+    let int: u64 = o.spot.iter().map(|t| t.interruptions).sum();
+    // ~1000 instance-hours at 20 per 1000: about 20 recommendations, each a replacement.
+    assert!((8..=40).contains(&recs), "{recs}");
+    assert_eq!(pro, recs);
+    assert_eq!(int, 0);
+    // The replacement starts running when the at-risk instance ends, so no time is
+    // billed twice; the churn costs because replacements must leave the at-risk pool
+    // (here, for the dearer one).
+    assert_eq!(o.spot.iter().map(|t| t.run_secs).sum::<i64>(), 10 * (100 * H - 60));
+    assert!(o.spot[1].run_secs > 0);
+    // Without rebalancing the same recommendations are ignored: all in the cheap pool.
+    c.capacity_rebalance = CapacityRebalance::Off;
+    let o2 = run(&m, c, CapacityOptimized);
+    assert_eq!(o2.spot.iter().map(|t| t.proactive_replacements).sum::<u64>(), 0);
+    assert_eq!(o2.spot[1].run_secs, 0);
+    let (c1, c2): (Money, Money) = (o.spot.iter().map(|t| t.cost).sum(), o2.spot.iter().map(|t| t.cost).sum());
+    assert!(c2 < c1);
+}
+
+#[test]
+fn hazard_interruptions_get_a_recommendation_and_a_notice() {
+    let m = market(&[("m5.large", "us-east-1a", &[(0, "0.03")], None)]);
+    let mut c = cfg(5, 200 * H, 0);
+    c.hazard = Some(hazard(&m, 0.02));
+    c.rebalance_signal = Some(RebalanceSignal { lead: LeadTime::Fixed(300), false_per_1000_hours: 0.0 });
+    let o = run(&m, c, LowestPrice::default());
+    let hz: Vec<_> = o.instances.iter().filter(|r| r.reason == EndReason::Hazard).collect();
+    assert!(!hz.is_empty());
+    for r in hz {
+        let end = r.ended_at.secs();
+        let start = r.running_from.unwrap().secs();
+        assert_eq!(r.noticed_at.unwrap().secs(), (end - 120).max(start));
+        assert_eq!(r.rebalance_at.unwrap().secs(), (end - 420).max(start));
+    }
+}
