@@ -75,7 +75,7 @@ struct RunArgs {
     #[arg(long)]
     end: Option<String>,
     /// Seconds from launch request to running [default: 90].
-    #[arg(long, value_name = "SECONDS")]
+    #[arg(long, value_name = "SECONDS", allow_negative_numbers = true)]
     launch_latency: Option<i64>,
     /// Seed of every random choice [default: 1].
     #[arg(long)]

@@ -125,6 +125,8 @@ pub fn build_market(
     // ---- prices
     let mut per_pool: Vec<Vec<Row>> = (0..pools.len()).map(|_| Vec::new()).collect();
     let mut zone_kinds_in_files = BTreeSet::new();
+    let mut zones_in_files: BTreeSet<&Zone> = BTreeSet::new();
+    let mut types_in_files: BTreeSet<&str> = BTreeSet::new();
     for h in prices {
         let f = files.len();
         files.push(&h.source.path);
@@ -137,6 +139,8 @@ pub fn build_market(
                 if k.product != spec.product {
                     return None;
                 }
+                zones_in_files.insert(&k.zone);
+                types_in_files.insert(&k.instance_type);
                 index.get(&(&k.zone, k.instance_type.as_str())).copied()
             })
             .collect();
@@ -152,18 +156,23 @@ pub fn build_market(
         }
     }
     let file_list = if files.is_empty() { "no price files".to_string() } else { files.join(", ") };
-    for (ti, t) in spec.instance_types.iter().enumerate() {
-        if (0..nz).all(|zi| per_pool[ti * nz + zi].is_empty()) {
+    for t in &spec.instance_types {
+        if !types_in_files.contains(t.as_str()) {
             return Err(ConfigError::new(
                 "instance-types",
-                format!("`{t}` has no `{}` price rows for the given zones in {file_list}", spec.product),
+                format!("`{t}` has no `{}` price rows in {file_list}", spec.product),
             )
             .into());
         }
     }
     for (zi, z) in spec.zones.iter().enumerate() {
-        if (0..spec.instance_types.len()).all(|ti| per_pool[ti * nz + zi].is_empty()) {
-            let mut msg = format!("zone `{z}` has no `{}` price rows for the given types in {file_list}", spec.product);
+        let absent = !zones_in_files.contains(z);
+        if absent || (0..spec.instance_types.len()).all(|ti| per_pool[ti * nz + zi].is_empty()) {
+            let mut msg = format!(
+                "zone `{z}` has no `{}` price rows{} in {file_list}",
+                spec.product,
+                if absent { "" } else { " for the given types" }
+            );
             let other = if z.kind() == "name" { "id" } else { "name" };
             if zone_kinds_in_files.contains(other) && !zone_kinds_in_files.contains(z.kind()) {
                 msg.push_str(&format!(
@@ -173,6 +182,15 @@ pub fn build_market(
                 ));
             }
             return Err(ConfigError::new("azs", msg).into());
+        }
+    }
+    for (ti, t) in spec.instance_types.iter().enumerate() {
+        if (0..nz).all(|zi| per_pool[ti * nz + zi].is_empty()) {
+            return Err(ConfigError::new(
+                "instance-types",
+                format!("`{t}` has no `{}` price rows for the given zones in {file_list}", spec.product),
+            )
+            .into());
         }
     }
     let mut price_traces = Vec::with_capacity(pools.len());

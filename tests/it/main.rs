@@ -2,3 +2,5 @@ mod engine;
 mod props;
 mod synth;
 mod ingest;
+mod fleet;
+mod cli;
