@@ -27,6 +27,7 @@
 pub mod catalog;
 pub mod engine;
 pub mod error;
+pub mod hazard;
 pub mod ingest;
 pub mod market;
 pub mod money;

@@ -44,6 +44,10 @@ pub struct RunInfo {
     pub catalog: Option<(String, String)>,
     /// Extra model assumptions to print (e.g. from ingest or the scenario).
     pub assumptions: Vec<String>,
+    /// The strategy's configuration as given (name and parameters), for provenance.
+    pub strategy_config: Option<serde_json::Value>,
+    /// Capacity unit of the target (`instances`, `vcpu`, `memory-gib`).
+    pub target_unit: Option<String>,
 }
 
 /// One pool's line in a report.
@@ -71,6 +75,10 @@ pub struct PoolReport {
     pub failed_launches: u64,
     /// Instances ended by price-driven replacement.
     pub price_driven_replacements: u64,
+    /// Instances ended proactively by capacity rebalancing.
+    pub proactive_replacements: u64,
+    /// Rebalance recommendations received.
+    pub rebalance_recommendations: u64,
 }
 
 /// Where the numbers came from.
@@ -102,8 +110,23 @@ pub struct Provenance {
     pub seed: u64,
     /// Launch latency, seconds.
     pub launch_latency_secs: i64,
+    /// The strategy's configuration (name and parameters).
+    pub strategy_config: Option<serde_json::Value>,
+    /// Capacity unit of the target.
+    pub target_unit: String,
     /// Model assumptions in force.
     pub assumptions: Vec<String>,
+}
+
+/// Interruptions split by what caused them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct InterruptionCauses {
+    /// A capacity trace dropped below what the fleet held.
+    pub capacity: u64,
+    /// The hazard model.
+    pub hazard: u64,
+    /// The spot price rose above the max price.
+    pub max_price: u64,
 }
 
 /// The result of one simulation, ready to render.
@@ -153,6 +176,14 @@ pub struct Report {
     pub short_notices: u64,
     /// Voluntary ends by price-driven replacement.
     pub price_driven_replacements: u64,
+    /// Interruptions by cause: capacity drops, hazard model, max price.
+    pub interruptions_by_cause: InterruptionCauses,
+    /// Rebalance recommendations received (true and false).
+    pub rebalance_recommendations: u64,
+    /// Instances ended proactively by capacity rebalancing (voluntary).
+    pub proactive_replacements: u64,
+    /// Instances ended by scale-in.
+    pub scale_ins: u64,
     /// ∫ max(0, target − running) dt, unit-hours.
     pub unmet_capacity_unit_hours: f64,
     /// 100 × (1 − unmet / ∫ target).
@@ -216,6 +247,8 @@ impl Report {
                     interruptions: t.interruptions,
                     failed_launches: t.failed_launches,
                     price_driven_replacements: t.price_driven_replacements,
+                    proactive_replacements: t.proactive_replacements,
+                    rebalance_recommendations: t.rebalance_recommendations,
                 });
             }
         }
@@ -250,6 +283,14 @@ impl Report {
             failed_launches: sum(s, |t| t.failed_launches),
             short_notices: sum(s, |t| t.short_notices),
             price_driven_replacements: sum(s, |t| t.price_driven_replacements),
+            interruptions_by_cause: InterruptionCauses {
+                capacity: sum(s, |t| t.capacity_interruptions),
+                hazard: sum(s, |t| t.hazard_interruptions),
+                max_price: sum(s, |t| t.max_price_interruptions),
+            },
+            rebalance_recommendations: sum(s, |t| t.rebalance_recommendations),
+            proactive_replacements: sum(s, |t| t.proactive_replacements) + sum(o, |t| t.proactive_replacements),
+            scale_ins: sum(s, |t| t.scale_ins) + sum(o, |t| t.scale_ins),
             unmet_capacity_unit_hours: r6(outcome.unmet_unit_secs as f64 / HOUR as f64),
             availability_pct: r6(availability),
             pools,
@@ -267,6 +308,8 @@ impl Report {
                 catalog_source: info.catalog.as_ref().map(|c| c.1.clone()),
                 seed: info.seed,
                 launch_latency_secs: info.launch_latency_secs,
+                strategy_config: info.strategy_config.clone(),
+                target_unit: info.target_unit.clone().unwrap_or_else(|| "instances".to_string()),
                 assumptions,
             },
         }
@@ -320,6 +363,7 @@ pub fn render(reports: &[Report], format: Format) -> String {
             s
         }
         Format::Csv => render_csv(reports),
+        Format::Table if reports.len() > 1 => render_comparison(reports),
         Format::Table => reports.iter().map(render_table).collect::<Vec<_>>().join("\n"),
     }
 }
@@ -396,6 +440,101 @@ fn usd(x: f64) -> String {
     format!("${}", group(x, 2))
 }
 
+/// Several strategies on the same inputs, side by side: a metric per row, a strategy
+/// per column, then the shared provenance and each strategy's own assumptions.
+fn render_comparison(reports: &[Report]) -> String {
+    let mut s = String::new();
+    let r0 = &reports[0];
+    let p = &r0.provenance;
+    let _ = writeln!(
+        s,
+        "spotsim {} — {} strategies on {} pools, {} → {} ({} h), same inputs and seed {}",
+        p.spotsim_version,
+        reports.len(),
+        p.pools,
+        r0.start,
+        r0.end,
+        group(r0.duration_hours, 1),
+        p.seed
+    );
+    let _ = writeln!(s);
+    let w = reports.iter().map(|r| r.strategy.len()).max().unwrap_or(0).max(12);
+    let row = |s: &mut String, name: &str, f: &dyn Fn(&Report) -> String| {
+        let _ = write!(s, "  {name:<30}");
+        for r in reports {
+            let _ = write!(s, " {:>w$}", f(r));
+        }
+        let _ = writeln!(s);
+    };
+    row(&mut s, "", &|r| r.strategy.clone());
+    row(&mut s, "total cost", &|r| usd(r.total_cost_usd));
+    row(&mut s, "on-demand baseline", &|r| usd(r.ondemand_baseline_usd));
+    row(&mut s, "savings", &|r| format!("{:.1}%", r.savings_pct));
+    row(&mut s, "instance-hours", &|r| group(r.instance_hours, 1));
+    row(&mut s, "  of which on-demand", &|r| group(r.ondemand_instance_hours, 1));
+    row(&mut s, "interruptions", &|r| r.interruptions.to_string());
+    row(&mut s, "  per 1000 instance-hours", &|r| format!("{:.2}", r.interruptions_per_1000_instance_hours));
+    row(&mut s, "  MTTI", &|r| {
+        r.mean_time_to_interruption_hours
+            .map_or("n/a".to_string(), |h| format!("{} h", group(h, 1)))
+    });
+    row(&mut s, "failed launches", &|r| r.failed_launches.to_string());
+    row(&mut s, "price-driven moves", &|r| r.price_driven_replacements.to_string());
+    row(&mut s, "rebalance recommendations", &|r| r.rebalance_recommendations.to_string());
+    row(&mut s, "proactive replacements", &|r| r.proactive_replacements.to_string());
+    row(&mut s, "unmet capacity (unit-hours)", &|r| group(r.unmet_capacity_unit_hours, 1));
+    row(&mut s, "availability", &|r| format!("{:.3}%", r.availability_pct));
+    row(&mut s, "pools used", &|r| r.pools.iter().filter(|p| p.launches > 0).count().to_string());
+    let _ = writeln!(s);
+    footer(&mut s, p);
+    let common: Vec<&String> = p
+        .assumptions
+        .iter()
+        .filter(|a| reports.iter().all(|r| r.provenance.assumptions.contains(a)))
+        .collect();
+    let _ = writeln!(s, "  assumptions (all strategies):");
+    for a in &common {
+        let _ = writeln!(s, "    - {a}");
+    }
+    for r in reports {
+        for a in r.provenance.assumptions.iter().filter(|a| !common.contains(a)) {
+            let _ = writeln!(s, "    - [{}] {a}", r.strategy);
+        }
+    }
+    s
+}
+
+/// Inputs, catalog and run facts shared by the table renderers.
+fn footer(s: &mut String, p: &Provenance) {
+    match (&p.data, p.inputs.is_empty()) {
+        (Some(d), _) => {
+            let _ = writeln!(s, "  data: {d}");
+        }
+        (None, false) => {
+            let _ = writeln!(s, "  inputs:");
+            for i in &p.inputs {
+                let _ = writeln!(
+                    s,
+                    "    {} ({}, {} rows, sha256 {})",
+                    i.path,
+                    i.format,
+                    i.rows,
+                    &i.sha256[..16.min(i.sha256.len())]
+                );
+            }
+        }
+        _ => {}
+    }
+    if let (Some(region), Some(src)) = (&p.catalog_region, &p.catalog_source) {
+        let _ = writeln!(s, "  on-demand prices: {region}, {src}");
+    }
+    let _ = writeln!(
+        s,
+        "  product {}, target in {}, seed {}, {} events",
+        p.product, p.target_unit, p.seed, p.events
+    );
+}
+
 fn render_table(r: &Report) -> String {
     let mut s = String::new();
     let p = &r.provenance;
@@ -437,6 +576,13 @@ fn render_table(r: &Report) -> String {
         r.failed_launches, r.short_notices
     );
     let _ = writeln!(s, "  price-driven moves    {:>14}", r.price_driven_replacements);
+    if r.rebalance_recommendations > 0 || r.proactive_replacements > 0 {
+        let _ = writeln!(
+            s,
+            "  rebalancing           {:>14}   recommendations; {} proactive replacements",
+            r.rebalance_recommendations, r.proactive_replacements
+        );
+    }
     let _ = writeln!(
         s,
         "  unmet capacity        {:>14}   unit-hours; availability {:.3}%",
@@ -469,22 +615,7 @@ fn render_table(r: &Report) -> String {
         let _ = writeln!(s, "  ({unused} pools never launched into)");
     }
     let _ = writeln!(s);
-    match (&p.data, p.inputs.is_empty()) {
-        (Some(d), _) => {
-            let _ = writeln!(s, "  data: {d}");
-        }
-        (None, false) => {
-            let _ = writeln!(s, "  inputs:");
-            for i in &p.inputs {
-                let _ = writeln!(s, "    {} ({}, {} rows, sha256 {})", i.path, i.format, i.rows, &i.sha256[..16.min(i.sha256.len())]);
-            }
-        }
-        _ => {}
-    }
-    if let (Some(region), Some(src)) = (&p.catalog_region, &p.catalog_source) {
-        let _ = writeln!(s, "  on-demand prices: {region}, {src}");
-    }
-    let _ = writeln!(s, "  product {}, seed {}, {} events", p.product, p.seed, p.events);
+    footer(&mut s, p);
     let _ = writeln!(s, "  assumptions:");
     for a in &p.assumptions {
         let _ = writeln!(s, "    - {a}");

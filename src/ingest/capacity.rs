@@ -26,9 +26,10 @@
 //!   GPUs: p2; `data/README.md` "spot-traces").
 //! * **Availability becomes capacity as is**: a probe value of 1 means the pool can hold
 //!   one instance until the next probe; 0 means none. Consecutive equal values are
-//!   collapsed into the first (a step function needs only its changes), so
-//!   `CapacityHistory::rows` holds the changes while `SourceFile::rows` counts the probes
-//!   read.
+//!   collapsed into the first (a step function needs only its changes), except the
+//!   last probe, which is kept so that the trace spans every probe (the default horizon
+//!   ends there); `CapacityHistory::rows` holds the changes while `SourceFile::rows`
+//!   counts the probes read.
 use std::path::Path;
 
 use super::{
@@ -145,8 +146,10 @@ pub fn read_capacity_bytes(
         let probes = read_probes(name, bytes)?;
         let n = probes.len() as u64;
         let mut rows: Vec<CapacityRow> = Vec::new();
-        for p in probes {
-            if rows.last().map(|r| r.capacity) != Some(p.value) {
+        let last = probes.len().saturating_sub(1);
+        for (i, p) in probes.into_iter().enumerate() {
+            // The last probe is kept even when unchanged, so the trace spans the probes.
+            if rows.last().map(|r| r.capacity) != Some(p.value) || i == last {
                 rows.push(CapacityRow {
                     series: 0,
                     time: p.time,

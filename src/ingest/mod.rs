@@ -14,10 +14,12 @@
 //! (`market::build`) sorts them, drops exact duplicates (overlapping pages) and rejects
 //! the same timestamp twice with different values, naming both lines.
 
+mod advisor;
 mod aws;
 mod capacity;
 mod probe;
 
+pub use advisor::{AdvisorBand, AdvisorData, AdvisorEntry, read_advisor_bytes, read_advisor_file};
 pub use aws::{read_aws_csv, read_aws_json, read_azid_tsv, read_price_bytes, read_price_file};
 pub use capacity::{
     AVAILABILITY_FILE_TYPES, CapacityOptions, read_capacity_bytes, read_capacity_file,

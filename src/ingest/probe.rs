@@ -14,7 +14,8 @@
 //!   suffix table [`AVAILABILITY_FILE_TYPES`](super::AVAILABILITY_FILE_TYPES)), the
 //!   `instance_type` argument overriding the table. *Assumption:* the product is
 //!   `Linux/UNIX` (the data set's README says "Linux spot").
-//! * a row at each probe's timestamp, consecutive equal prices collapsed into the first;
+//! * a row at each probe's timestamp, consecutive equal prices collapsed into the first
+//!   (except the last probe, kept so that the trace spans every probe);
 //! * [`PriceRow::line`] is the line of the aligned probe **in its availability CSV**
 //!   (the JSON is one line, so its own line would say nothing), and
 //!   [`SourceFile`] names the JSON with `format` `probe-prices` and `rows` the number of
@@ -175,7 +176,8 @@ pub fn read_probe_prices_bytes(
                 .field(stem)
             })?;
             read += 1;
-            if prev != Some(price) {
+            // The last probe is kept even when unchanged, so the trace spans the probes.
+            if prev != Some(price) || i + 1 == probes.len() {
                 rows.push(PriceRow {
                     series,
                     time: p.time,

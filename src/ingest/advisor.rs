@@ -1,0 +1,251 @@
+//! The Spot Instance Advisor feed (aws-facts.md §2.4): per region, OS and instance type,
+//! the band of capacity reclaimed over the trailing month and the savings over
+//! on-demand.
+//!
+//! Two layouts are read (detected by the first non-blank byte):
+//! * the JSON feed `spot-advisor-data.json`:
+//!   `{"ranges":[{"index","label","max"}…], "spot_advisor":{"<region>":{"Linux"|"Windows":{"<type>":{"s":savings,"r":band}}}}, …}`
+//!   (`../shared/data/spot-advisor/`);
+//! * its CSV extract `region,os,instance_type,vcpu,memory_gib,interruption_band_index,interruption_band_label,interruption_band_max_pct,savings_vs_ondemand_pct`
+//!   (`../shared/data/pricing/spot_advisor_us_east_1_linux.csv`).
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::Deserialize;
+
+use super::{count_value, next_record, record_line, sha256_hex, strip_bom, text_value};
+use crate::error::{InputError, InputErrorKind};
+use crate::market::SourceFile;
+
+/// One interruption band of the feed's `ranges`.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+pub struct AdvisorBand {
+    /// Band index (0 = `<5%` … 4 = `>20%`).
+    pub index: u8,
+    /// The label, e.g. `10-15%`.
+    pub label: String,
+    /// The feed's upper bound, percent (5, 11, 16, 22, 100; not the label's bounds, §2.4).
+    pub max: u32,
+}
+
+/// One instance type's entry.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct AdvisorEntry {
+    /// Index of its interruption band.
+    pub band: u8,
+    /// Savings over on-demand, percent (may be negative in 2025 data).
+    pub savings_pct: i32,
+}
+
+/// A Spot Instance Advisor snapshot.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AdvisorData {
+    /// The file.
+    pub source: SourceFile,
+    /// The bands, by index.
+    pub bands: Vec<AdvisorBand>,
+    /// `(region, os, instance type)` → entry.
+    pub entries: BTreeMap<(String, String, String), AdvisorEntry>,
+}
+
+impl AdvisorData {
+    /// The entry of `instance_type` in `region` for `os` (`Linux` or `Windows`).
+    pub fn get(&self, region: &str, os: &str, instance_type: &str) -> Option<AdvisorEntry> {
+        self.entries
+            .get(&(region.to_string(), os.to_string(), instance_type.to_string()))
+            .copied()
+    }
+
+    /// The regions present.
+    pub fn regions(&self) -> Vec<&str> {
+        let mut v: Vec<&str> = self.entries.keys().map(|k| k.0.as_str()).collect();
+        v.dedup();
+        v
+    }
+}
+
+/// The five bands the feed has always published (used for the CSV layout, which
+/// carries labels but not the `ranges` table).
+fn default_bands() -> Vec<AdvisorBand> {
+    [("<5%", 5), ("5-10%", 11), ("10-15%", 16), ("15-20%", 22), (">20%", 100)]
+        .iter()
+        .enumerate()
+        .map(|(i, (l, m))| AdvisorBand {
+            index: i as u8,
+            label: l.to_string(),
+            max: *m,
+        })
+        .collect()
+}
+
+/// Reads an advisor file (JSON feed or CSV extract).
+///
+/// # Errors
+/// [`InputError`] naming file, line and field.
+pub fn read_advisor_file(path: &Path) -> Result<AdvisorData, InputError> {
+    let bytes = super::read_all(path)?;
+    read_advisor_bytes(&path.display().to_string(), &bytes)
+}
+
+/// Reads advisor data from bytes; `name` is used in errors.
+///
+/// # Errors
+/// [`InputError`] naming file, line and field: bad JSON (with line), a band index
+/// outside the bands, missing or unknown CSV columns, empty data.
+///
+/// ```
+/// use spotsim::ingest::read_advisor_bytes;
+/// let json = br#"{"ranges":[{"index":0,"label":"<5%","dots":0,"max":5}],
+///   "spot_advisor":{"us-east-1":{"Linux":{"m5.large":{"s":66,"r":0}}}}}"#;
+/// let a = read_advisor_bytes("advisor.json", json).unwrap();
+/// assert_eq!(a.get("us-east-1", "Linux", "m5.large").unwrap().band, 0);
+/// let bad = br#"{"ranges":[{"index":0,"label":"<5%","dots":0,"max":5}],
+///   "spot_advisor":{"us-east-1":{"Linux":{"m5.large":{"s":66,"r":7}}}}}"#;
+/// let e = read_advisor_bytes("advisor.json", bad).unwrap_err();
+/// assert!(e.to_string().contains("spot_advisor.us-east-1.Linux.m5.large.r"), "{e}");
+/// ```
+pub fn read_advisor_bytes(name: &str, bytes: &[u8]) -> Result<AdvisorData, InputError> {
+    let body = strip_bom(bytes);
+    let first = body.iter().find(|c| !c.is_ascii_whitespace());
+    let (bands, entries, rows) = match first {
+        Some(b'{') => read_json(name, body)?,
+        Some(_) => read_csv(name, body)?,
+        None => return Err(InputError::new(name, InputErrorKind::Empty, "the file is empty")),
+    };
+    if entries.is_empty() {
+        return Err(InputError::new(name, InputErrorKind::Empty, "no instance types in the advisor data"));
+    }
+    Ok(AdvisorData {
+        source: SourceFile {
+            path: name.to_string(),
+            sha256: sha256_hex(bytes),
+            format: if first == Some(&b'{') { "advisor-json" } else { "advisor-csv" }.to_string(),
+            rows,
+        },
+        bands,
+        entries,
+    })
+}
+
+type Parsed = (Vec<AdvisorBand>, BTreeMap<(String, String, String), AdvisorEntry>, u64);
+
+fn read_json(name: &str, body: &[u8]) -> Result<Parsed, InputError> {
+    #[derive(Deserialize)]
+    struct Entry {
+        r: u8,
+        s: i32,
+    }
+    #[derive(Deserialize)]
+    struct Feed {
+        ranges: Vec<AdvisorBand>,
+        spot_advisor: BTreeMap<String, BTreeMap<String, BTreeMap<String, Entry>>>,
+    }
+    let feed: Feed = serde_json::from_slice(body).map_err(|e| {
+        InputError::new(name, InputErrorKind::Syntax, format!("{e}")).at_line(e.line() as u64)
+    })?;
+    let mut bands = feed.ranges;
+    bands.sort_by_key(|b| b.index);
+    let mut entries = BTreeMap::new();
+    let mut rows = 0;
+    for (region, oses) in feed.spot_advisor {
+        for (os, types) in oses {
+            for (ty, e) in types {
+                if !bands.iter().any(|b| b.index == e.r) {
+                    return Err(InputError::new(
+                        name,
+                        InputErrorKind::BadValue,
+                        format!("band index {} is not in `ranges` (0..={})", e.r, bands.len().saturating_sub(1)),
+                    )
+                    .field(format!("spot_advisor.{region}.{os}.{ty}.r")));
+                }
+                rows += 1;
+                entries.insert(
+                    (region.clone(), os.clone(), ty),
+                    AdvisorEntry {
+                        band: e.r,
+                        savings_pct: e.s,
+                    },
+                );
+            }
+        }
+    }
+    Ok((bands, entries, rows))
+}
+
+const CSV_COLS: [&str; 9] = [
+    "region",
+    "os",
+    "instance_type",
+    "vcpu",
+    "memory_gib",
+    "interruption_band_index",
+    "interruption_band_label",
+    "interruption_band_max_pct",
+    "savings_vs_ondemand_pct",
+];
+
+fn read_csv(name: &str, body: &[u8]) -> Result<Parsed, InputError> {
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(body);
+    let mut rec = csv::ByteRecord::new();
+    if !next_record(name, &mut rdr, &mut rec)? {
+        return Err(InputError::new(name, InputErrorKind::Empty, "the file is empty"));
+    }
+    let mut col = [usize::MAX; 9];
+    for (i, h) in rec.iter().enumerate() {
+        let h = String::from_utf8_lossy(h.trim_ascii()).into_owned();
+        match CSV_COLS.iter().position(|c| *c == h) {
+            Some(j) => col[j] = i,
+            None => {
+                return Err(InputError::new(
+                    name,
+                    InputErrorKind::UnknownField,
+                    format!("unknown column; expected {}", CSV_COLS.join(",")),
+                )
+                .at_line(1)
+                .field(h));
+            }
+        }
+    }
+    for (j, c) in [0usize, 1, 2, 5, 8].iter().map(|&j| (j, col[j])) {
+        if c == usize::MAX {
+            return Err(InputError::new(name, InputErrorKind::MissingField, "missing column")
+                .at_line(1)
+                .field(CSV_COLS[j]));
+        }
+    }
+    let bands = default_bands();
+    let mut entries = BTreeMap::new();
+    let mut rows = 0;
+    while next_record(name, &mut rdr, &mut rec)? {
+        let line = record_line(body, &rec);
+        let get = |j: usize| rec.get(col[j]).unwrap_or(b"");
+        let region = text_value(name, line, CSV_COLS[0], get(0), "a region such as us-east-1")?;
+        let os = text_value(name, line, CSV_COLS[1], get(1), "Linux or Windows")?;
+        let ty = text_value(name, line, CSV_COLS[2], get(2), "an instance type")?;
+        let band = count_value(name, line, CSV_COLS[5], get(5))?;
+        if band as usize >= bands.len() {
+            return Err(InputError::new(name, InputErrorKind::BadValue, format!("band index {band}: expected 0..=4"))
+                .at_line(line)
+                .field(CSV_COLS[5]));
+        }
+        let s = text_value(name, line, CSV_COLS[8], get(8), "a whole percentage")?;
+        let savings_pct: i32 = s.parse().map_err(|_| {
+            InputError::new(name, InputErrorKind::BadValue, format!("`{s}` is not a whole percentage"))
+                .at_line(line)
+                .field(CSV_COLS[8])
+        })?;
+        rows += 1;
+        entries.insert(
+            (region.to_string(), os.to_string(), ty.to_string()),
+            AdvisorEntry {
+                band: band as u8,
+                savings_pct,
+            },
+        );
+    }
+    Ok((bands, entries, rows))
+}
