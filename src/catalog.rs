@@ -328,8 +328,9 @@ impl Catalog {
     }
 }
 
-/// `"8"` → 8192, `"0.5"` → 512, `"15.25"` → 15616; `None` unless the result is a whole
-/// number of MiB.
+/// `"8"` → 8192, `"0.5"` → 512, `"15.25"` → 15616; `"1.699"` → 1740 (rounded to the
+/// nearest MiB: catalogs derived from MiB print GiB rounded to 3 decimals). `None` for
+/// anything but a plain non-negative decimal.
 fn parse_gib_to_mib(s: &str) -> Option<u32> {
     let (whole, frac) = match s.split_once('.') {
         Some((w, f)) => (w, f),
@@ -342,18 +343,15 @@ fn parse_gib_to_mib(s: &str) -> Option<u32> {
         return None;
     }
     let w: u64 = if whole.is_empty() { 0 } else { whole.parse().ok()? };
-    // frac as a rational: digits / 10^n; MiB = (w + frac) * 1024 must be whole.
     let frac = frac.trim_end_matches('0');
-    if frac.len() > 10 {
+    if frac.len() > 12 {
         return None;
     }
     let f: u64 = if frac.is_empty() { 0 } else { frac.parse().ok()? };
     let den = 10u64.pow(frac.len() as u32);
-    let num = f * 1024;
-    if num % den != 0 {
-        return None;
-    }
-    u32::try_from(w.checked_mul(1024)? + num / den).ok()
+    // Nearest MiB, halves up.
+    let mib = (f * 1024 * 2 + den) / (2 * den);
+    u32::try_from(w.checked_mul(1024)?.checked_add(mib)?).ok()
 }
 
 #[cfg(test)]
@@ -385,7 +383,8 @@ mod tests {
         assert_eq!(parse_gib_to_mib("0.5"), Some(512));
         assert_eq!(parse_gib_to_mib("3.75"), Some(3840));
         assert_eq!(parse_gib_to_mib("15.25"), Some(15616));
-        assert_eq!(parse_gib_to_mib("0.1"), None);
+        assert_eq!(parse_gib_to_mib("0.1"), Some(102));
+        assert_eq!(parse_gib_to_mib("1.699"), Some(1740));
         assert_eq!(parse_gib_to_mib("-1"), None);
         assert_eq!(parse_gib_to_mib("."), None);
     }

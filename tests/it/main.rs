@@ -4,3 +4,4 @@ mod synth;
 mod ingest;
 mod fleet;
 mod cli;
+mod replay;
