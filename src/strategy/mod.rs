@@ -13,12 +13,43 @@
 //! [`FleetView`] and returns a decision. The engine validates every decision (a launch
 //! into a pool without a price or beyond its spare capacity is clamped), so a buggy
 //! user strategy cannot break the simulation's invariants.
+//!
+//! # Built-ins (one file each; aws-facts.md §1.2–§1.4)
+//!
+//! | strategy | AWS name | rule in one line |
+//! |---|---|---|
+//! | [`LowestPrice`] | `lowest-price` (± `InstancePoolsToUseCount` / `SpotInstancePools`) | cheapest per unit with capacity; with N pools, an even split over the N cheapest (per AZ for ASG) |
+//! | [`CapacityOptimized`] | `capacity-optimized` | most spare capacity, then lowest hazard |
+//! | [`CapacityOptimizedPrioritized`] | `capacity-optimized-prioritized` | highest priority within the top capacity tier |
+//! | [`PriceCapacityOptimized`] | `price-capacity-optimized` | cheapest per unit within the top capacity tier |
+//! | [`Diversified`] | `diversified` | fewest fleet units per pool, never at or above on-demand |
+//! | [`OnDemand`] | on-demand `lowest-price` | cheapest on-demand type per unit, balanced over its zones |
+//! | [`AzBalanced`] | ASG order of operations | balance zones first, then any inner strategy per zone |
+//!
+//! Configuration selects them through [`StrategySpec`]. Every choice AWS leaves open
+//! (tie-breaks, what a "capacity tier" is, how a hazard model combines with capacity)
+//! is a documented, deterministic rule in the strategy's module docs and is printed by
+//! [`AllocationStrategy::assumptions`]. Money is compared exactly: prices per unit by
+//! integer cross-multiplication, never floats.
 
+mod az_balanced;
 mod capacity_optimized;
+mod capacity_optimized_prioritized;
+mod common;
+mod diversified;
 mod lowest_price;
+mod on_demand;
+mod price_capacity_optimized;
+mod spec;
 
+pub use az_balanced::AzBalanced;
 pub use capacity_optimized::CapacityOptimized;
-pub use lowest_price::LowestPrice;
+pub use capacity_optimized_prioritized::CapacityOptimizedPrioritized;
+pub use diversified::Diversified;
+pub use lowest_price::{LowestPrice, PoolScope};
+pub use on_demand::OnDemand;
+pub use price_capacity_optimized::{DEFAULT_CAPACITY_TIER, PriceCapacityOptimized};
+pub use spec::StrategySpec;
 
 use crate::market::{MarketView, PoolId};
 use crate::pricing::PurchaseOption;
@@ -187,7 +218,13 @@ impl<S: AllocationStrategy + ?Sized> AllocationStrategy for Box<S> {
     fn name(&self) -> &str {
         (**self).name()
     }
-    fn allocate(&mut self, need: u32, v: &MarketView<'_>, f: &FleetView<'_>, out: &mut Vec<Launch>) {
+    fn allocate(
+        &mut self,
+        need: u32,
+        v: &MarketView<'_>,
+        f: &FleetView<'_>,
+        out: &mut Vec<Launch>,
+    ) {
         (**self).allocate(need, v, f, out)
     }
     fn on_price_change(
@@ -203,4 +240,3 @@ impl<S: AllocationStrategy + ?Sized> AllocationStrategy for Box<S> {
         (**self).assumptions()
     }
 }
-

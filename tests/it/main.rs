@@ -5,3 +5,4 @@ mod ingest;
 mod fleet;
 mod cli;
 mod replay;
+mod strategy;
