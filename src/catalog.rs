@@ -227,9 +227,13 @@ impl Catalog {
             match HEADER.iter().position(|&x| x == h) {
                 Some(j) if col[j] == usize::MAX => col[j] = i,
                 Some(_) => {
-                    return Err(InputError::new(name, InputErrorKind::Syntax, "column appears twice")
-                        .at_line(1)
-                        .field(h));
+                    return Err(InputError::new(
+                        name,
+                        InputErrorKind::Syntax,
+                        "column appears twice",
+                    )
+                    .at_line(1)
+                    .field(h));
                 }
                 None => {
                     return Err(InputError::new(
@@ -261,11 +265,13 @@ impl Catalog {
             }
             let line = rec.position().map(|p| p.line()).unwrap_or(0);
             let get = |j: usize| -> Result<&str, InputError> {
-                std::str::from_utf8(&rec[col[j]]).map(str::trim).map_err(|_| {
-                    InputError::new(name, InputErrorKind::BadValue, "not UTF-8")
-                        .at_line(line)
-                        .field(HEADER[j])
-                })
+                std::str::from_utf8(&rec[col[j]])
+                    .map(str::trim)
+                    .map_err(|_| {
+                        InputError::new(name, InputErrorKind::BadValue, "not UTF-8")
+                            .at_line(line)
+                            .field(HEADER[j])
+                    })
             };
             let bad = |j: usize, msg: String| {
                 InputError::new(name, InputErrorKind::BadValue, msg)
@@ -276,22 +282,34 @@ impl Catalog {
             if tname.is_empty() {
                 return Err(bad(0, "empty instance type".into()));
             }
-            let vcpu: u32 = get(1)?
-                .parse()
-                .map_err(|_| bad(1, format!("`{}` is not a whole number of vCPUs", get(1).unwrap_or(""))))?;
+            let vcpu: u32 = get(1)?.parse().map_err(|_| {
+                bad(
+                    1,
+                    format!("`{}` is not a whole number of vCPUs", get(1).unwrap_or("")),
+                )
+            })?;
             let mem = get(2)?;
             let memory_mib = parse_gib_to_mib(mem)
                 .ok_or_else(|| bad(2, format!("`{mem}` is not a memory size in GiB")))?;
             let arch = match get(3)? {
                 "x86_64" | "amd64" | "i386" | "x86_64_mac" => Arch::X86_64,
                 "arm64" | "arm64_mac" => Arch::Arm64,
-                other => return Err(bad(3, format!("unknown architecture `{other}`; expected x86_64 or arm64"))),
+                other => {
+                    return Err(bad(
+                        3,
+                        format!("unknown architecture `{other}`; expected x86_64 or arm64"),
+                    ));
+                }
             };
             let ondemand = Rate::parse_usd(get(4)?).map_err(|e| bad(4, e.to_string()))?;
             if cat.index.contains_key(tname) {
-                return Err(InputError::new(name, InputErrorKind::Conflict, format!("instance type `{tname}` appears twice"))
-                    .at_line(line)
-                    .field(HEADER[0]));
+                return Err(InputError::new(
+                    name,
+                    InputErrorKind::Conflict,
+                    format!("instance type `{tname}` appears twice"),
+                )
+                .at_line(line)
+                .field(HEADER[0]));
             }
             cat.insert(InstanceType {
                 name: tname.to_string(),
@@ -302,7 +320,11 @@ impl Catalog {
             });
         }
         if cat.types.is_empty() {
-            return Err(InputError::new(name, InputErrorKind::Empty, "no instance types in the file"));
+            return Err(InputError::new(
+                name,
+                InputErrorKind::Empty,
+                "no instance types in the file",
+            ));
         }
         Ok(cat)
     }
@@ -342,12 +364,20 @@ fn parse_gib_to_mib(s: &str) -> Option<u32> {
     if !whole.bytes().all(|c| c.is_ascii_digit()) || !frac.bytes().all(|c| c.is_ascii_digit()) {
         return None;
     }
-    let w: u64 = if whole.is_empty() { 0 } else { whole.parse().ok()? };
+    let w: u64 = if whole.is_empty() {
+        0
+    } else {
+        whole.parse().ok()?
+    };
     let frac = frac.trim_end_matches('0');
     if frac.len() > 12 {
         return None;
     }
-    let f: u64 = if frac.is_empty() { 0 } else { frac.parse().ok()? };
+    let f: u64 = if frac.is_empty() {
+        0
+    } else {
+        frac.parse().ok()?
+    };
     let den = 10u64.pow(frac.len() as u32);
     // Nearest MiB, halves up.
     let mib = (f * 1024 * 2 + den) / (2 * den);
@@ -396,12 +426,17 @@ mod tests {
             .unwrap_err();
         assert_eq!(e.line, Some(2));
         assert_eq!(e.field.as_deref(), Some("arch"));
-        let e = Catalog::from_csv_reader("c.csv", "instance_type,vcpu\n".as_bytes(), "r").unwrap_err();
+        let e =
+            Catalog::from_csv_reader("c.csv", "instance_type,vcpu\n".as_bytes(), "r").unwrap_err();
         assert_eq!(e.kind, InputErrorKind::MissingField);
         let e = Catalog::from_csv_reader("c.csv", h.as_bytes(), "r").unwrap_err();
         assert_eq!(e.kind, InputErrorKind::Empty);
-        let e = Catalog::from_csv_reader("c.csv", format!("{h}a,1,1,arm64,1\na,1,1,arm64,1\n").as_bytes(), "r")
-            .unwrap_err();
+        let e = Catalog::from_csv_reader(
+            "c.csv",
+            format!("{h}a,1,1,arm64,1\na,1,1,arm64,1\n").as_bytes(),
+            "r",
+        )
+        .unwrap_err();
         assert_eq!((e.kind, e.line), (InputErrorKind::Conflict, Some(3)));
     }
 }

@@ -41,7 +41,11 @@ pub fn rate_per_hour(monthly_pct: f64) -> f64 {
 
 /// The advisor's OS key for a product description.
 pub fn advisor_os(product: &str) -> &'static str {
-    if product.starts_with("Windows") { "Windows" } else { "Linux" }
+    if product.starts_with("Windows") {
+        "Windows"
+    } else {
+        "Linux"
+    }
 }
 
 /// A hazard model from Spot Advisor data: each pool's rate is its type's band in
@@ -50,7 +54,11 @@ pub fn advisor_os(product: &str) -> &'static str {
 /// # Errors
 /// [`ConfigError`] on option `advisor` when the region is absent (the message lists the
 /// regions present) or a type of the market has no entry.
-pub fn from_advisor(market: &Market, advisor: &AdvisorData, region: &str) -> Result<HazardModel, ConfigError> {
+pub fn from_advisor(
+    market: &Market,
+    advisor: &AdvisorData,
+    region: &str,
+) -> Result<HazardModel, ConfigError> {
     let os = advisor_os(market.product());
     if !advisor.regions().contains(&region) {
         let regions = advisor.regions();
@@ -60,7 +68,12 @@ pub fn from_advisor(market: &Market, advisor: &AdvisorData, region: &str) -> Res
                 "region `{region}` is not in {} ({} regions: {}{})",
                 advisor.source.path,
                 regions.len(),
-                regions.iter().take(12).copied().collect::<Vec<_>>().join(", "),
+                regions
+                    .iter()
+                    .take(12)
+                    .copied()
+                    .collect::<Vec<_>>()
+                    .join(", "),
                 if regions.len() > 12 { ", …" } else { "" }
             ),
         ));
@@ -72,7 +85,10 @@ pub fn from_advisor(market: &Market, advisor: &AdvisorData, region: &str) -> Res
         let e = advisor.get(region, os, t).ok_or_else(|| {
             ConfigError::new(
                 "advisor",
-                format!("`{t}` has no {os} entry for {region} in {}", advisor.source.path),
+                format!(
+                    "`{t}` has no {os} entry for {region} in {}",
+                    advisor.source.path
+                ),
             )
         })?;
         let band = e.band as usize;
@@ -95,7 +111,10 @@ pub fn from_advisor(market: &Market, advisor: &AdvisorData, region: &str) -> Res
     )];
     description.push(format!(
         "hazard bands: {}",
-        used.iter().map(|(t, l)| format!("{t} {l}")).collect::<Vec<_>>().join(", ")
+        used.iter()
+            .map(|(t, l)| format!("{t} {l}"))
+            .collect::<Vec<_>>()
+            .join(", ")
     ));
     Ok(HazardModel {
         rates_per_hour: rates,

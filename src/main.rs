@@ -32,69 +32,10 @@ enum Cmd {
 
 #[derive(Args, Debug, Default)]
 struct RunArgs {
-    /// Scenario file (TOML); flags override it.
+    /// Scenario file (TOML, or JSON by extension); flags override it.
     scenario: Option<PathBuf>,
-    /// Spot price history: AWS CLI CSV or JSON, or AZ-ID TSV (repeatable).
-    #[arg(long = "prices", value_name = "FILE")]
-    prices: Vec<PathBuf>,
-    /// Per-probe prices JSON aligned with availability CSVs given as --capacity.
-    #[arg(long, value_name = "FILE")]
-    probe_prices: Option<PathBuf>,
-    /// Capacity trace: spotsim CSV or timestamped availability CSV (repeatable).
-    #[arg(long = "capacity", value_name = "FILE")]
-    capacity: Vec<PathBuf>,
-    /// Instance type of availability CSVs whose file name does not tell it.
-    #[arg(long, value_name = "TYPE")]
-    capacity_instance_type: Option<String>,
-    /// Catalog CSV: instance_type,vcpu,memory_gib,arch,ondemand_usd_per_hour.
-    #[arg(long, value_name = "FILE")]
-    catalog: Option<PathBuf>,
-    /// Region of the catalog CSV's prices.
-    #[arg(long, value_name = "REGION")]
-    catalog_region: Option<String>,
-    /// Instance types (pools = types × AZs; default: all in the price files).
-    #[arg(long, value_delimiter = ',', value_name = "T1,T2")]
-    instance_types: Vec<String>,
-    /// Availability zones, names or IDs (default: all in the price files).
-    #[arg(long, value_delimiter = ',', value_name = "AZ1,AZ2")]
-    azs: Vec<String>,
-    /// Product description [default: Linux/UNIX].
-    #[arg(long)]
-    product: Option<String>,
-    /// Allocation strategy: lowest-price or capacity-optimized; several, comma-separated,
-    /// are compared side by side [default: lowest-price].
-    #[arg(long, value_delimiter = ',')]
-    strategy: Vec<String>,
-    /// Instances the fleet maintains [default: 20].
-    #[arg(long)]
-    target: Option<u32>,
-    /// Horizon start, RFC 3339 [default: start of the traces].
-    #[arg(long)]
-    start: Option<String>,
-    /// Horizon end, RFC 3339 [default: end of the traces].
-    #[arg(long)]
-    end: Option<String>,
-    /// Seconds from launch request to running [default: 90].
-    #[arg(long, value_name = "SECONDS", allow_negative_numbers = true)]
-    launch_latency: Option<i64>,
-    /// Seed of every random choice [default: 1].
-    #[arg(long)]
-    seed: Option<u64>,
-    /// lowest-price: end and replace instances when a cheaper pool appears [default: true].
-    #[arg(long, value_name = "BOOL")]
-    price_replacement: Option<bool>,
-    /// Which instances a capacity drop reclaims: random, oldest-first, newest-first.
-    #[arg(long)]
-    victims: Option<String>,
-    /// Replace interrupted instances on `termination` or on `notice`.
-    #[arg(long)]
-    replace_on: Option<String>,
-    /// Output format: table, json or csv [default: table].
-    #[arg(long)]
-    output: Option<String>,
-    /// Write the report to FILE (atomically: whole or not at all) instead of stdout.
-    #[arg(long, value_name = "FILE")]
-    out: Option<PathBuf>,
+    #[command(flatten)]
+    opts: Scenario,
     /// No progress bar.
     #[arg(long, short)]
     quiet: bool,
@@ -106,28 +47,7 @@ impl RunArgs {
             Some(p) => Scenario::load(p)?,
             None => Scenario::default(),
         };
-        let flags = Scenario {
-            prices: self.prices.clone(),
-            probe_prices: self.probe_prices.clone(),
-            capacity: self.capacity.clone(),
-            capacity_instance_type: self.capacity_instance_type.clone(),
-            catalog: self.catalog.clone(),
-            catalog_region: self.catalog_region.clone(),
-            instance_types: self.instance_types.clone(),
-            azs: self.azs.clone(),
-            product: self.product.clone(),
-            strategy: self.strategy.clone(),
-            target: self.target,
-            start: self.start.clone(),
-            end: self.end.clone(),
-            launch_latency: self.launch_latency,
-            seed: self.seed,
-            output: self.output.clone(),
-            price_replacement: self.price_replacement,
-            victims: self.victims.clone(),
-            replace_on: self.replace_on.clone(),
-        };
-        Ok(file.overlay(flags))
+        Ok(file.overlay(self.opts.clone()))
     }
 }
 
@@ -135,9 +55,15 @@ fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {
-            let code = if e.use_stderr() { 1 } else { 0 };
-            let _ = e.print();
-            return ExitCode::from(code);
+            if !e.use_stderr() {
+                // --help, --version
+                let _ = e.print();
+                return ExitCode::SUCCESS;
+            }
+            // One line, like every other error (clap adds usage and tips below it).
+            let text = e.to_string();
+            eprintln!("{}", text.lines().next().unwrap_or("error: bad arguments"));
+            return ExitCode::from(1);
         }
     };
     let result = match cli.cmd {
@@ -174,7 +100,7 @@ fn cmd_run(args: &RunArgs) -> Result<ExitCode, Error> {
         b.finish_and_clear();
     }
     let text = render(&reports, format);
-    write_output(args.out.as_deref(), &text)?;
+    write_output(scenario.out.as_deref(), &text)?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -184,8 +110,10 @@ fn progress_bar(quiet: bool) -> Option<indicatif::ProgressBar> {
     }
     let b = indicatif::ProgressBar::new(1);
     b.set_style(
-        indicatif::ProgressStyle::with_template("{spinner} simulating {bar:40} {percent}% {elapsed}")
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        indicatif::ProgressStyle::with_template(
+            "{spinner} simulating {bar:40} {percent}% {elapsed}",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
     );
     Some(b)
 }
@@ -202,12 +130,24 @@ fn write_output(path: Option<&Path>, text: &str) -> Result<(), Error> {
             let mut out = std::io::stdout().lock();
             out.write_all(text.as_bytes())
                 .and_then(|_| out.flush())
-                .or_else(|e| if e.kind() == std::io::ErrorKind::BrokenPipe { Ok(()) } else { Err(e) })
+                .or_else(|e| {
+                    if e.kind() == std::io::ErrorKind::BrokenPipe {
+                        Ok(())
+                    } else {
+                        Err(e)
+                    }
+                })
                 .map_err(|e| err(Path::new("<stdout>"), e))
         }
         Some(p) => {
-            let dir = p.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
-            let name = p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let dir = p
+                .parent()
+                .filter(|d| !d.as_os_str().is_empty())
+                .unwrap_or(Path::new("."));
+            let name = p
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
             let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
             let r = std::fs::write(&tmp, text).and_then(|_| std::fs::rename(&tmp, p));
             if let Err(e) = r {

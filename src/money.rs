@@ -330,12 +330,7 @@ impl Money {
         if decimals == 0 {
             format!("{sign}{a}")
         } else {
-            format!(
-                "{sign}{}.{:0w$}",
-                a / p,
-                a % p,
-                w = decimals as usize
-            )
+            format!("{sign}{}.{:0w$}", a / p, a % p, w = decimals as usize)
         }
     }
 

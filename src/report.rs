@@ -289,7 +289,8 @@ impl Report {
                 max_price: sum(s, |t| t.max_price_interruptions),
             },
             rebalance_recommendations: sum(s, |t| t.rebalance_recommendations),
-            proactive_replacements: sum(s, |t| t.proactive_replacements) + sum(o, |t| t.proactive_replacements),
+            proactive_replacements: sum(s, |t| t.proactive_replacements)
+                + sum(o, |t| t.proactive_replacements),
             scale_ins: sum(s, |t| t.scale_ins) + sum(o, |t| t.scale_ins),
             unmet_capacity_unit_hours: r6(outcome.unmet_unit_secs as f64 / HOUR as f64),
             availability_pct: r6(availability),
@@ -309,7 +310,10 @@ impl Report {
                 seed: info.seed,
                 launch_latency_secs: info.launch_latency_secs,
                 strategy_config: info.strategy_config.clone(),
-                target_unit: info.target_unit.clone().unwrap_or_else(|| "instances".to_string()),
+                target_unit: info
+                    .target_unit
+                    .clone()
+                    .unwrap_or_else(|| "instances".to_string()),
                 assumptions,
             },
         }
@@ -364,7 +368,11 @@ pub fn render(reports: &[Report], format: Format) -> String {
         }
         Format::Csv => render_csv(reports),
         Format::Table if reports.len() > 1 => render_comparison(reports),
-        Format::Table => reports.iter().map(render_table).collect::<Vec<_>>().join("\n"),
+        Format::Table => reports
+            .iter()
+            .map(render_table)
+            .collect::<Vec<_>>()
+            .join("\n"),
     }
 }
 
@@ -458,7 +466,12 @@ fn render_comparison(reports: &[Report]) -> String {
         p.seed
     );
     let _ = writeln!(s);
-    let w = reports.iter().map(|r| r.strategy.len()).max().unwrap_or(0).max(12);
+    let w = reports
+        .iter()
+        .map(|r| r.strategy.len())
+        .max()
+        .unwrap_or(0)
+        .max(12);
     let row = |s: &mut String, name: &str, f: &dyn Fn(&Report) -> String| {
         let _ = write!(s, "  {name:<30}");
         for r in reports {
@@ -468,23 +481,47 @@ fn render_comparison(reports: &[Report]) -> String {
     };
     row(&mut s, "", &|r| r.strategy.clone());
     row(&mut s, "total cost", &|r| usd(r.total_cost_usd));
-    row(&mut s, "on-demand baseline", &|r| usd(r.ondemand_baseline_usd));
+    row(&mut s, "on-demand baseline", &|r| {
+        usd(r.ondemand_baseline_usd)
+    });
     row(&mut s, "savings", &|r| format!("{:.1}%", r.savings_pct));
     row(&mut s, "instance-hours", &|r| group(r.instance_hours, 1));
-    row(&mut s, "  of which on-demand", &|r| group(r.ondemand_instance_hours, 1));
+    row(&mut s, "  of which on-demand", &|r| {
+        group(r.ondemand_instance_hours, 1)
+    });
     row(&mut s, "interruptions", &|r| r.interruptions.to_string());
-    row(&mut s, "  per 1000 instance-hours", &|r| format!("{:.2}", r.interruptions_per_1000_instance_hours));
+    row(&mut s, "  per 1000 instance-hours", &|r| {
+        format!("{:.2}", r.interruptions_per_1000_instance_hours)
+    });
     row(&mut s, "  MTTI", &|r| {
         r.mean_time_to_interruption_hours
             .map_or("n/a".to_string(), |h| format!("{} h", group(h, 1)))
     });
-    row(&mut s, "failed launches", &|r| r.failed_launches.to_string());
-    row(&mut s, "price-driven moves", &|r| r.price_driven_replacements.to_string());
-    row(&mut s, "rebalance recommendations", &|r| r.rebalance_recommendations.to_string());
-    row(&mut s, "proactive replacements", &|r| r.proactive_replacements.to_string());
-    row(&mut s, "unmet capacity (unit-hours)", &|r| group(r.unmet_capacity_unit_hours, 1));
-    row(&mut s, "availability", &|r| format!("{:.3}%", r.availability_pct));
-    row(&mut s, "pools used", &|r| r.pools.iter().filter(|p| p.launches > 0).count().to_string());
+    row(&mut s, "failed launches", &|r| {
+        r.failed_launches.to_string()
+    });
+    row(&mut s, "price-driven moves", &|r| {
+        r.price_driven_replacements.to_string()
+    });
+    row(&mut s, "rebalance recommendations", &|r| {
+        r.rebalance_recommendations.to_string()
+    });
+    row(&mut s, "proactive replacements", &|r| {
+        r.proactive_replacements.to_string()
+    });
+    row(&mut s, "unmet capacity (unit-hours)", &|r| {
+        group(r.unmet_capacity_unit_hours, 1)
+    });
+    row(&mut s, "availability", &|r| {
+        format!("{:.3}%", r.availability_pct)
+    });
+    row(&mut s, "pools used", &|r| {
+        r.pools
+            .iter()
+            .filter(|p| p.launches > 0)
+            .count()
+            .to_string()
+    });
     let _ = writeln!(s);
     footer(&mut s, p);
     let common: Vec<&String> = p
@@ -497,7 +534,12 @@ fn render_comparison(reports: &[Report]) -> String {
         let _ = writeln!(s, "    - {a}");
     }
     for r in reports {
-        for a in r.provenance.assumptions.iter().filter(|a| !common.contains(a)) {
+        for a in r
+            .provenance
+            .assumptions
+            .iter()
+            .filter(|a| !common.contains(a))
+        {
             let _ = writeln!(s, "    - [{}] {a}", r.strategy);
         }
     }
@@ -575,7 +617,11 @@ fn render_table(r: &Report) -> String {
         "  failed launches       {:>14}   short notices {}",
         r.failed_launches, r.short_notices
     );
-    let _ = writeln!(s, "  price-driven moves    {:>14}", r.price_driven_replacements);
+    let _ = writeln!(
+        s,
+        "  price-driven moves    {:>14}",
+        r.price_driven_replacements
+    );
     if r.rebalance_recommendations > 0 || r.proactive_replacements > 0 {
         let _ = writeln!(
             s,

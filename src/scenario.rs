@@ -1,37 +1,47 @@
-//! The scenario: everything one `spotsim run` needs — traces, pools, fleet, strategy —
-//! as a TOML file whose keys are the command-line flags' names (`instance-types`,
-//! `launch-latency`, …). Flags override the file; paths in a file are relative to the
-//! file's directory.
+//! The scenario: everything one `spotsim run` needs — traces, pools, fleet, strategies,
+//! interruption models — as one struct that is both the TOML scenario file and the
+//! command line's flags (with the `cli` feature, it derives `clap::Args`; each field's
+//! doc comment is its `--help` line). Keys are the flags' names (`instance-types`,
+//! `launch-latency`, …). Flags override the file (see [`Scenario::overlay`]); paths in a
+//! file are relative to the file's directory.
 //!
 //! ```toml
 //! prices = ["prices.csv"]
 //! capacity = ["capacity.csv"]
 //! instance-types = ["m5.large", "m6i.large"]
 //! azs = ["us-east-1a", "us-east-1b"]
-//! strategy = "capacity-optimized"
+//! strategy = ["lowest-price", { name = "price-capacity-optimized", capacity-tier = 0.3 }]
 //! target = 20
+//! ondemand-base = 2
 //! seed = 7
 //! ```
 //!
 //! With no price file, the scenario runs on the built-in synthetic default market
 //! (`synth::default_market`): 12 pools over 30 days, no download needed.
+//!
+//! DESIGN.md lists the scenario as "TOML; JSON/YAML accepted": spotsim reads TOML (and
+//! JSON, by extension `.json`); YAML is left out to avoid a dependency nobody asked for.
 
 use std::path::{Path, PathBuf};
 
-use serde::Deserialize;
+use serde::{Deserialize, Deserializer, Serialize};
 
-use crate::catalog::Catalog;
-use crate::engine::{FleetConfig, ReplaceOn, Simulation, Target, VictimOrder};
+use crate::catalog::{Catalog, InstanceType};
+use crate::engine::{
+    CapacityRebalance, FleetConfig, LeadTime, MaxPrice, OnDemandAllocation, OnDemandSplit,
+    RebalanceSignal, ReplaceOn, Simulation, Target, VictimOrder,
+};
 use crate::error::{ConfigError, Error, InputError, InputErrorKind};
 use crate::ingest::{self, CapacityOptions};
 use crate::market::{Market, MarketSpec, Zone, build_market};
+use crate::money::Rate;
 use crate::report::{Format, Report, RunInfo};
-use crate::strategy::{AllocationStrategy, CapacityOptimized, LowestPrice};
+use crate::strategy::{PoolScope, StrategySpec};
 use crate::time::SimTime;
 
 /// Default seed of the built-in scenario.
 pub const DEFAULT_SEED: u64 = 1;
-/// Default target of the built-in scenario, in instances.
+/// Default target of the built-in scenario, in capacity units (instances).
 pub const DEFAULT_TARGET: u32 = 20;
 
 /// A scenario: every option of `spotsim run`. Unset options take their defaults.
@@ -40,84 +50,215 @@ pub const DEFAULT_TARGET: u32 = 20;
 /// use spotsim::scenario::Scenario;
 /// let s = Scenario::from_toml_str("target = 5\nstrategy = \"capacity-optimized\"\n", "s.toml").unwrap();
 /// assert_eq!(s.target, Some(5));
+/// assert_eq!(s.strategy[0].name(), "capacity-optimized");
 /// assert!(Scenario::from_toml_str("tagret = 5\n", "s.toml").is_err(), "unknown keys are errors");
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "cli", derive(clap::Args))]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct Scenario {
-    /// Spot price history files (AWS CLI CSV or JSON, AZ-ID TSV).
-    #[serde(default)]
+    /// Spot price history: AWS CLI CSV or JSON, or AZ-ID TSV (repeatable).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "cli", arg(long = "prices", value_name = "FILE"))]
     pub prices: Vec<PathBuf>,
-    /// Per-probe prices JSON aligned with availability CSVs given as `capacity`.
+    /// Per-probe prices JSON aligned with availability CSVs given as --capacity.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "cli", arg(long, value_name = "FILE"))]
     pub probe_prices: Option<PathBuf>,
-    /// Capacity traces (spotsim CSV, or availability CSVs).
-    #[serde(default)]
+    /// Capacity trace: spotsim CSV or timestamped availability CSV (repeatable).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "cli", arg(long = "capacity", value_name = "FILE"))]
     pub capacity: Vec<PathBuf>,
     /// Instance type of availability CSVs whose file name does not tell it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "cli", arg(long, value_name = "TYPE"))]
     pub capacity_instance_type: Option<String>,
-    /// Catalog CSV (default: the built-in us-east-1 catalog).
+    /// Catalog CSV: instance_type,vcpu,memory_gib,arch,ondemand_usd_per_hour [default: built-in us-east-1].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "cli", arg(long, value_name = "FILE"))]
     pub catalog: Option<PathBuf>,
-    /// Region of the catalog CSV's prices (default `us-east-1`).
+    /// Region of the catalog CSV's prices [default: us-east-1].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "cli", arg(long, value_name = "REGION"))]
     pub catalog_region: Option<String>,
-    /// Instance types (default: every type in the price files).
-    #[serde(default)]
+    /// Instance types, in priority order; pools = types × AZs [default: all in the price files].
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(
+        feature = "cli",
+        arg(long, value_delimiter = ',', value_name = "T1,T2")
+    )]
     pub instance_types: Vec<String>,
-    /// Availability zones, names or IDs (default: every zone in the price files).
-    #[serde(default)]
+    /// Availability zones, names or IDs [default: all in the price files].
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(
+        feature = "cli",
+        arg(long, value_delimiter = ',', value_name = "AZ1,AZ2")
+    )]
     pub azs: Vec<String>,
-    /// Product description (default `Linux/UNIX`).
+    /// Product description [default: Linux/UNIX].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "cli", arg(long))]
     pub product: Option<String>,
-    /// Strategy name(s): `lowest-price`, `capacity-optimized` (a string or a list).
-    #[serde(default, deserialize_with = "one_or_many")]
-    pub strategy: Vec<String>,
-    /// Instances to maintain.
-    pub target: Option<u32>,
-    /// Horizon start, RFC 3339 (default: the first change point).
-    pub start: Option<String>,
-    /// Horizon end, RFC 3339 (default: the last change point).
-    pub end: Option<String>,
-    /// Launch latency, seconds.
-    pub launch_latency: Option<i64>,
-    /// Seed.
-    pub seed: Option<u64>,
-    /// Output format: `table`, `json`, `csv`.
-    pub output: Option<String>,
-    /// lowest-price: end and replace instances when a cheaper pool appears.
+    /// Allocation strategies, compared side by side when several: lowest-price,
+    /// capacity-optimized, capacity-optimized-prioritized, price-capacity-optimized,
+    /// diversified, on-demand [default: lowest-price].
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "de_strategies"
+    )]
+    #[cfg_attr(feature = "cli", arg(long, value_delimiter = ',', value_name = "NAME"))]
+    pub strategy: Vec<StrategySpec>,
+    /// lowest-price: use only the N cheapest pools (EC2 Fleet InstancePoolsToUseCount).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "cli", arg(long, value_name = "N"))]
+    pub pools: Option<u32>,
+    /// lowest-price with --pools: count pools over the fleet, or per AZ (ASG SpotInstancePools): fleet or per-az.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "cli", arg(long, value_name = "SCOPE"))]
+    pub pool_scope: Option<String>,
+    /// lowest-price: end and replace instances when a cheaper pool appears [default: true].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "cli", arg(long, value_name = "BOOL"))]
     pub price_replacement: Option<bool>,
-    /// Which instances a capacity drop reclaims: `random`, `oldest-first`, `newest-first`.
+    /// Balance across AZs first, then apply the strategy within each AZ (ASG order).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "cli", arg(long, value_name = "BOOL", num_args = 0..=1, default_missing_value = "true"))]
+    pub az_balance: Option<bool>,
+    /// price-capacity-optimized and capacity-optimized-prioritized: the capacity tier, a fraction of the deepest pool's spare capacity [default: 0.5].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "cli", arg(long, value_name = "FRACTION"))]
+    pub capacity_tier: Option<f64>,
+    /// Capacity units the fleet maintains [default: 20].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "cli", arg(long))]
+    pub target: Option<u32>,
+    /// What --target counts: instances, vcpu or memory-gib (weights from the catalog) [default: instances].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "cli", arg(long, value_name = "UNIT"))]
+    pub target_unit: Option<String>,
+    /// Capacity units per instance, per type (WeightedCapacity): TYPE=W,… (overrides --target-unit).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(
+        feature = "cli",
+        arg(long, value_delimiter = ',', value_name = "TYPE=W")
+    )]
+    pub weights: Vec<String>,
+    /// Capacity units that are always on-demand (OnDemandBaseCapacity) [default: 0].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "cli", arg(long, value_name = "N"))]
+    pub ondemand_base: Option<u32>,
+    /// On-demand percentage above the base (OnDemandPercentageAboveBaseCapacity) [default: 0].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "cli", arg(long, value_name = "PCT"))]
+    pub ondemand_above_base_pct: Option<u32>,
+    /// On-demand allocation: lowest-price or prioritized (the order of --instance-types) [default: lowest-price].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "cli", arg(long, value_name = "STRATEGY"))]
+    pub ondemand_allocation: Option<String>,
+    /// Maximum spot price: USD per hour (0.05) or a percentage of on-demand (70%).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "cli", arg(long, value_name = "USD|PCT%"))]
+    pub max_price: Option<String>,
+    /// Spot Instance Advisor data (JSON feed or CSV extract): interruption rates by band.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "cli", arg(long, value_name = "FILE"))]
+    pub advisor: Option<PathBuf>,
+    /// Region to read from --advisor [default: the catalog's region].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "cli", arg(long))]
+    pub region: Option<String>,
+    /// Interruption hazard for every pool: the percentage of running instances interrupted within a month.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "cli", arg(long, value_name = "PCT"))]
+    pub interruption_rate: Option<f64>,
+    /// Rebalance recommendations: mean lead time before the 2-minute notice, seconds (exponential) [default: 600 when rebalancing].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "cli", arg(long, value_name = "SECONDS"))]
+    pub rebalance_lead: Option<f64>,
+    /// Lead time distribution: exponential or fixed [default: exponential].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "cli", arg(long, value_name = "DIST"))]
+    pub rebalance_lead_dist: Option<String>,
+    /// False rebalance recommendations per 1000 instance-hours [default: 0].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "cli", arg(long, value_name = "RATE"))]
+    pub rebalance_false_rate: Option<f64>,
+    /// Response to rebalance recommendations: off, asg or launch-before-terminate [default: off].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "cli", arg(long, value_name = "MODE"))]
+    pub capacity_rebalance: Option<String>,
+    /// launch-before-terminate: seconds until the at-risk instance is ended, 120–7200 [default: 120].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "cli", arg(long, value_name = "SECONDS"))]
+    pub termination_delay: Option<i64>,
+    /// Horizon start, RFC 3339 [default: start of the traces].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "cli", arg(long))]
+    pub start: Option<String>,
+    /// Horizon end, RFC 3339 [default: end of the traces].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "cli", arg(long))]
+    pub end: Option<String>,
+    /// Seconds from launch request to running [default: 90].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "cli",
+        arg(long, value_name = "SECONDS", allow_negative_numbers = true)
+    )]
+    pub launch_latency: Option<i64>,
+    /// Seed of every random choice [default: 1].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "cli", arg(long))]
+    pub seed: Option<u64>,
+    /// Which instances a capacity drop reclaims: random, oldest-first, newest-first [default: random].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "cli", arg(long))]
     pub victims: Option<String>,
-    /// Replace interrupted instances on `termination` or on `notice`.
+    /// Replace interrupted instances on termination or on notice [default: termination].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "cli", arg(long))]
     pub replace_on: Option<String>,
+    /// Output format: table, json or csv [default: table].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "cli", arg(long))]
+    pub output: Option<String>,
+    /// Write the report to FILE (whole or not at all) instead of stdout.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "cli", arg(long, value_name = "FILE"))]
+    pub out: Option<PathBuf>,
 }
 
-/// Accepts `strategy = "x"` as well as `strategy = ["x", "y"]`.
-fn one_or_many<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum OneOrMany {
-        One(String),
-        Many(Vec<String>),
+/// Accepts `strategy = "x"`, `strategy = { name = "x", … }` or a list of either.
+fn de_strategies<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<StrategySpec>, D::Error> {
+    fn one<E: serde::de::Error>(v: toml::Value) -> Result<StrategySpec, E> {
+        match v {
+            toml::Value::String(s) => {
+                StrategySpec::parse_name(&s).map_err(|e| E::custom(e.message))
+            }
+            t @ toml::Value::Table(_) => {
+                StrategySpec::deserialize(t).map_err(|e| E::custom(e.message().to_string()))
+            }
+            other => Err(E::custom(format!(
+                "expected a strategy name or a table with `name`, found {}",
+                other.type_str()
+            ))),
+        }
     }
-    Ok(match OneOrMany::deserialize(d)? {
-        OneOrMany::One(s) => vec![s],
-        OneOrMany::Many(v) => v,
-    })
+    match toml::Value::deserialize(d)? {
+        toml::Value::Array(a) => a.into_iter().map(one::<D::Error>).collect(),
+        other => one::<D::Error>(other).map(|s| vec![s]),
+    }
 }
-
-/// Strategy names `spotsim run` accepts.
-pub const STRATEGIES: &[&str] = &["lowest-price", "capacity-optimized"];
 
 impl Scenario {
     /// Parses a scenario from TOML text; `name` is used in errors.
     ///
     /// # Errors
-    /// [`ConfigError`] with the file name, the TOML line and column, and the key.
+    /// [`ConfigError`] with the file name, the TOML line and column, and the problem.
     pub fn from_toml_str(text: &str, name: &str) -> Result<Scenario, ConfigError> {
         toml::from_str(text).map_err(|e| {
-            let (line, col) = e
-                .span()
-                .map(|s| line_col(text, s.start))
-                .unwrap_or((0, 0));
+            let (line, col) = e.span().map(|s| line_col(text, s.start)).unwrap_or((0, 0));
             ConfigError::new(
                 "scenario",
                 format!("line {line}, column {col}: {}", e.message()),
@@ -126,7 +267,8 @@ impl Scenario {
         })
     }
 
-    /// Reads a scenario file; relative paths inside it are resolved against its directory.
+    /// Reads a scenario file (TOML; JSON when the name ends in `.json`); relative paths
+    /// inside it are resolved against its directory.
     ///
     /// # Errors
     /// [`Error::Input`] if the file cannot be read, [`Error::Config`] if it is not a
@@ -135,7 +277,17 @@ impl Scenario {
         let name = path.display().to_string();
         let text = std::fs::read_to_string(path)
             .map_err(|e| InputError::new(&name, InputErrorKind::Io, format!("cannot read: {e}")))?;
-        let mut s = Scenario::from_toml_str(&text, &name)?;
+        let mut s = if path.extension().is_some_and(|e| e == "json") {
+            serde_json::from_str(&text).map_err(|e| {
+                ConfigError::new(
+                    "scenario",
+                    format!("line {}, column {}: {e}", e.line(), e.column()),
+                )
+                .in_file(&name)
+            })?
+        } else {
+            Scenario::from_toml_str(&text, &name)?
+        };
         let dir = path.parent().unwrap_or(Path::new(""));
         let fix = |p: &mut PathBuf| {
             if p.is_relative() {
@@ -146,10 +298,13 @@ impl Scenario {
         s.capacity.iter_mut().for_each(fix);
         s.probe_prices.iter_mut().for_each(fix);
         s.catalog.iter_mut().for_each(fix);
+        s.advisor.iter_mut().for_each(fix);
+        s.out.iter_mut().for_each(fix);
         Ok(s)
     }
 
-    /// This scenario with every option set in `flags` taking precedence.
+    /// This scenario with every option set in `flags` taking precedence (a list set in
+    /// `flags` replaces the file's list).
     ///
     /// ```
     /// use spotsim::scenario::Scenario;
@@ -159,30 +314,15 @@ impl Scenario {
     /// assert_eq!((s.target, s.seed), (Some(9), Some(3)));
     /// ```
     pub fn overlay(self, flags: Scenario) -> Scenario {
-        fn v<T>(a: Vec<T>, b: Vec<T>) -> Vec<T> {
-            if b.is_empty() { a } else { b }
-        }
-        Scenario {
-            prices: v(self.prices, flags.prices),
-            probe_prices: flags.probe_prices.or(self.probe_prices),
-            capacity: v(self.capacity, flags.capacity),
-            capacity_instance_type: flags.capacity_instance_type.or(self.capacity_instance_type),
-            catalog: flags.catalog.or(self.catalog),
-            catalog_region: flags.catalog_region.or(self.catalog_region),
-            instance_types: v(self.instance_types, flags.instance_types),
-            azs: v(self.azs, flags.azs),
-            product: flags.product.or(self.product),
-            strategy: v(self.strategy, flags.strategy),
-            target: flags.target.or(self.target),
-            start: flags.start.or(self.start),
-            end: flags.end.or(self.end),
-            launch_latency: flags.launch_latency.or(self.launch_latency),
-            seed: flags.seed.or(self.seed),
-            output: flags.output.or(self.output),
-            price_replacement: flags.price_replacement.or(self.price_replacement),
-            victims: flags.victims.or(self.victims),
-            replace_on: flags.replace_on.or(self.replace_on),
-        }
+        // Both sides serialize to tables holding only the options they set; the flags'
+        // keys replace the file's, and the merged table is the scenario.
+        let table = |s: &Scenario| match toml::Value::try_from(s) {
+            Ok(toml::Value::Table(t)) => t,
+            _ => toml::map::Map::new(),
+        };
+        let mut merged = table(&self);
+        merged.extend(table(&flags));
+        toml::Value::Table(merged).try_into().unwrap_or(flags)
     }
 
     /// The output format (default table).
@@ -190,34 +330,109 @@ impl Scenario {
     /// # Errors
     /// [`ConfigError`] for an unknown format.
     pub fn format(&self) -> Result<Format, ConfigError> {
-        self.output.as_deref().map_or(Ok(Format::Table), Format::parse)
+        self.output
+            .as_deref()
+            .map_or(Ok(Format::Table), Format::parse)
     }
 
-    /// Loads the catalog, reads and checks every input and builds the market, without
-    /// simulating (what `spotsim run` does before its first event).
+    /// The strategies to run, with the scenario-wide strategy options applied.
+    ///
+    /// # Errors
+    /// [`ConfigError`] for an unknown pool scope or an invalid parameter.
+    pub fn strategies(&self) -> Result<Vec<StrategySpec>, ConfigError> {
+        let mut specs = if self.strategy.is_empty() {
+            vec![StrategySpec::default()]
+        } else {
+            self.strategy.clone()
+        };
+        let scope = match self.pool_scope.as_deref() {
+            None | Some("fleet") => None,
+            Some("per-az") => Some(PoolScope::PerAz),
+            Some(other) => {
+                return Err(ConfigError::new(
+                    "pool-scope",
+                    format!("unknown value `{other}`; valid: fleet, per-az"),
+                ));
+            }
+        };
+        if self.pool_scope.is_some() && self.pools.is_none() {
+            return Err(ConfigError::new("pool-scope", "needs --pools"));
+        }
+        for s in &mut specs {
+            if let Some(on) = self.az_balance {
+                *s = s.clone().with_az_balance(on);
+            }
+            match s {
+                StrategySpec::LowestPrice {
+                    pools,
+                    pool_scope,
+                    price_replacement,
+                    ..
+                } => {
+                    if self.pools.is_some() {
+                        *pools = self.pools;
+                    }
+                    if let Some(sc) = scope {
+                        *pool_scope = sc;
+                    }
+                    if self.price_replacement.is_some() {
+                        *price_replacement = self.price_replacement;
+                    }
+                }
+                StrategySpec::PriceCapacityOptimized { capacity_tier, .. }
+                | StrategySpec::CapacityOptimizedPrioritized { capacity_tier, .. }
+                    if self.capacity_tier.is_some() =>
+                {
+                    *capacity_tier = self.capacity_tier;
+                }
+                _ => {}
+            }
+            s.validate()?;
+        }
+        Ok(specs)
+    }
+
+    /// Loads the catalog, reads and checks every input and builds the market and fleet
+    /// configuration, without simulating (what `spotsim run` does before its first
+    /// event).
     ///
     /// # Errors
     /// [`Error`] naming the file, line and field of the first bad input, or the option.
     pub fn prepare(&self) -> Result<Prepared, Error> {
-        let strategies = self.strategy_names()?;
+        let strategies = self.strategies()?;
+        self.format()?;
         let seed = self.seed.unwrap_or(DEFAULT_SEED);
         let target = self.target.unwrap_or(DEFAULT_TARGET);
         if target == 0 {
-            return Err(ConfigError::new("target", "must be at least 1 instance").into());
+            return Err(ConfigError::new("target", "must be at least 1 capacity unit").into());
         }
         let mut cfg = FleetConfig::new(Target::Constant(target));
         cfg.seed = seed;
         if let Some(l) = self.launch_latency {
             if l < 0 {
-                return Err(ConfigError::new("launch-latency", format!("{l} s: must not be negative")).into());
+                return Err(ConfigError::new(
+                    "launch-latency",
+                    format!("{l} s: must not be negative"),
+                )
+                .into());
             }
             cfg.launch_latency_secs = l;
         }
-        cfg.start = self.start.as_deref().map(|s| parse_time("start", s)).transpose()?;
-        cfg.end = self.end.as_deref().map(|s| parse_time("end", s)).transpose()?;
+        cfg.start = self
+            .start
+            .as_deref()
+            .map(|s| parse_time("start", s))
+            .transpose()?;
+        cfg.end = self
+            .end
+            .as_deref()
+            .map(|s| parse_time("end", s))
+            .transpose()?;
         if let (Some(a), Some(b)) = (cfg.start, cfg.end) {
             if a >= b {
-                return Err(ConfigError::new("start", format!("start {a} must be before end {b}")).into());
+                return Err(
+                    ConfigError::new("start", format!("start {a} must be before end {b}")).into(),
+                );
             }
         }
         if let Some(v) = &self.victims {
@@ -226,7 +441,26 @@ impl Scenario {
         if let Some(r) = &self.replace_on {
             cfg.replace_on = ReplaceOn::parse(r)?;
         }
-        let product = self.product.clone().unwrap_or_else(|| "Linux/UNIX".to_string());
+        cfg.ondemand = OnDemandSplit {
+            base: self.ondemand_base.unwrap_or(0),
+            above_base_pct: self.ondemand_above_base_pct.unwrap_or(0),
+        };
+        if cfg.ondemand.above_base_pct > 100 {
+            return Err(ConfigError::new(
+                "ondemand-above-base-pct",
+                format!("{} %: must be 0..=100", cfg.ondemand.above_base_pct),
+            )
+            .into());
+        }
+        if let Some(a) = &self.ondemand_allocation {
+            cfg.ondemand_allocation = OnDemandAllocation::parse(a)?;
+        }
+        cfg.max_price = self.max_price.as_deref().map(parse_max_price).transpose()?;
+        self.rebalancing(&mut cfg)?;
+        let product = self
+            .product
+            .clone()
+            .unwrap_or_else(|| "Linux/UNIX".to_string());
         crate::pricing::billing::ProductBilling::new(&product)?;
 
         let mut info = RunInfo {
@@ -234,60 +468,235 @@ impl Scenario {
             launch_latency_secs: cfg.launch_latency_secs,
             ..RunInfo::default()
         };
-        let market = if self.prices.is_empty() && self.probe_prices.is_none() {
-            if !self.instance_types.is_empty() || !self.azs.is_empty() || !self.capacity.is_empty() {
+        let (mut market, catalog) = if self.prices.is_empty() && self.probe_prices.is_none() {
+            if !self.instance_types.is_empty() || !self.azs.is_empty() || !self.capacity.is_empty()
+            {
                 return Err(ConfigError::new(
                     "prices",
                     "instance types, zones and capacity files select pools from price files; give --prices (or none of them to run the built-in default market)",
                 )
                 .into());
             }
-            if self.product.is_some() && product != "Linux/UNIX" {
-                return Err(ConfigError::new("product", "the built-in default market is Linux/UNIX").into());
+            if product != "Linux/UNIX" {
+                return Err(ConfigError::new(
+                    "product",
+                    "the built-in default market is Linux/UNIX",
+                )
+                .into());
             }
             let cat = Catalog::builtin();
-            info.catalog = Some((cat.region().to_string(), cat.source().to_string()));
             info.data_description = Some(format!(
-                "built-in synthetic default market (synth::default_market, seed {seed}): no files read"
+                "built-in synthetic default market (synth::default_market, seed {seed}; calibrated from the eu-west-3a 2020 price history and the 2023 V100 capacity probes, with interruptions deliberately more frequent than Spot Advisor bands — see the synth module docs): no files read"
             ));
-            crate::synth::default_market(seed)
+            (crate::synth::default_market(seed), cat)
         } else {
             let catalog = match &self.catalog {
-                Some(p) => Catalog::from_csv_path(p, self.catalog_region.as_deref().unwrap_or("us-east-1"))?,
+                Some(p) => Catalog::from_csv_path(
+                    p,
+                    self.catalog_region.as_deref().unwrap_or("us-east-1"),
+                )?,
                 None => Catalog::builtin(),
             };
-            info.catalog = Some((catalog.region().to_string(), catalog.source().to_string()));
-            self.load_market(&catalog, &product)?
+            let m = self.load_market(&catalog, &product)?;
+            (m, catalog)
         };
+        info.catalog = Some((catalog.region().to_string(), catalog.source().to_string()));
+        self.apply_weights(&mut market, &mut info)?;
         if product != "Linux/UNIX" {
             info.assumptions.push(format!(
                 "on-demand prices are the catalog's Linux prices; the on-demand baseline for `{product}` omits its licence fee"
             ));
         }
+        cfg.hazard = self.hazard(&market, catalog.region())?;
+        let types: Vec<String> = {
+            let mut v: Vec<String> = Vec::new();
+            for p in market.pools() {
+                if !v.contains(&p.instance_type.name) {
+                    v.push(p.instance_type.name.clone());
+                }
+            }
+            v
+        };
         Ok(Prepared {
             market,
             cfg,
             strategies,
-            price_replacement: self.price_replacement,
+            instance_types: types,
             info,
         })
     }
 
-    fn strategy_names(&self) -> Result<Vec<String>, ConfigError> {
-        let names = if self.strategy.is_empty() {
-            vec!["lowest-price".to_string()]
-        } else {
-            self.strategy.clone()
-        };
-        for n in &names {
-            if !STRATEGIES.contains(&n.as_str()) {
+    fn rebalancing(&self, cfg: &mut FleetConfig) -> Result<(), ConfigError> {
+        let lead = self.rebalance_lead.unwrap_or(600.0);
+        if !lead.is_finite() || lead < 0.0 {
+            return Err(ConfigError::new(
+                "rebalance-lead",
+                format!("{lead}: must be a non-negative number of seconds"),
+            ));
+        }
+        let lead = match self.rebalance_lead_dist.as_deref() {
+            None | Some("exponential") => LeadTime::Exponential(lead),
+            Some("fixed") => LeadTime::Fixed(lead.round() as i64),
+            Some(other) => {
                 return Err(ConfigError::new(
-                    "strategy",
-                    format!("unknown strategy `{n}`; valid: {}", STRATEGIES.join(", ")),
+                    "rebalance-lead-dist",
+                    format!("unknown value `{other}`; valid: exponential, fixed"),
+                ));
+            }
+        };
+        let fp = self.rebalance_false_rate.unwrap_or(0.0);
+        if !fp.is_finite() || fp < 0.0 {
+            return Err(ConfigError::new(
+                "rebalance-false-rate",
+                format!("{fp}: must be a non-negative rate"),
+            ));
+        }
+        cfg.capacity_rebalance = match self.capacity_rebalance.as_deref() {
+            None | Some("off") => CapacityRebalance::Off,
+            Some("asg") => CapacityRebalance::Asg,
+            Some("launch-before-terminate") => CapacityRebalance::LaunchBeforeTerminate {
+                termination_delay_secs: self.termination_delay.unwrap_or(120),
+            },
+            Some(other) => {
+                return Err(ConfigError::new(
+                    "capacity-rebalance",
+                    format!("unknown value `{other}`; valid: off, asg, launch-before-terminate"),
+                ));
+            }
+        };
+        if self.termination_delay.is_some()
+            && !matches!(
+                cfg.capacity_rebalance,
+                CapacityRebalance::LaunchBeforeTerminate { .. }
+            )
+        {
+            return Err(ConfigError::new(
+                "termination-delay",
+                "needs --capacity-rebalance launch-before-terminate",
+            ));
+        }
+        let any = self.rebalance_lead.is_some()
+            || self.rebalance_lead_dist.is_some()
+            || self.rebalance_false_rate.is_some()
+            || cfg.capacity_rebalance != CapacityRebalance::Off;
+        if any {
+            cfg.rebalance_signal = Some(RebalanceSignal {
+                lead,
+                false_per_1000_hours: fp,
+            });
+        }
+        Ok(())
+    }
+
+    fn hazard(
+        &self,
+        market: &Market,
+        catalog_region: &str,
+    ) -> Result<Option<crate::engine::HazardModel>, Error> {
+        match (&self.advisor, self.interruption_rate) {
+            (Some(_), Some(_)) => Err(ConfigError::new(
+                "interruption-rate",
+                "give either --advisor or --interruption-rate, not both",
+            )
+            .into()),
+            (Some(path), None) => {
+                let adv = ingest::read_advisor_file(path)?;
+                let region = self.region.as_deref().unwrap_or(catalog_region);
+                Ok(Some(crate::hazard::from_advisor(market, &adv, region)?))
+            }
+            (None, Some(pct)) => Ok(Some(crate::hazard::uniform(market, pct)?)),
+            (None, None) => {
+                if self.region.is_some() {
+                    return Err(ConfigError::new(
+                        "region",
+                        "selects the --advisor region; give --advisor",
+                    )
+                    .into());
+                }
+                Ok(None)
+            }
+        }
+    }
+
+    fn apply_weights(&self, market: &mut Market, info: &mut RunInfo) -> Result<(), ConfigError> {
+        let unit = self.target_unit.as_deref().unwrap_or("instances");
+        let by_unit: fn(&InstanceType) -> u32 = match unit {
+            "instances" => |_| 1,
+            "vcpu" => |t| t.vcpu,
+            "memory-gib" => |t| t.memory_mib / 1024,
+            other => {
+                return Err(ConfigError::new(
+                    "target-unit",
+                    format!("unknown unit `{other}`; valid: instances, vcpu, memory-gib"),
+                ));
+            }
+        };
+        if unit == "memory-gib" {
+            if let Some(p) = market
+                .pools()
+                .iter()
+                .find(|p| p.instance_type.memory_mib < 1024)
+            {
+                return Err(ConfigError::new(
+                    "target-unit",
+                    format!(
+                        "{} has less than 1 GiB: give --weights",
+                        p.instance_type.name
+                    ),
                 ));
             }
         }
-        Ok(names)
+        let mut explicit: Vec<(String, u32)> = Vec::new();
+        for w in &self.weights {
+            let Some((t, v)) = w.split_once('=') else {
+                return Err(ConfigError::new(
+                    "weights",
+                    format!("`{w}`: expected TYPE=WEIGHT"),
+                ));
+            };
+            let v: u32 = v.trim().parse().ok().filter(|v| *v > 0).ok_or_else(|| {
+                ConfigError::new(
+                    "weights",
+                    format!("`{w}`: the weight must be a whole number ≥ 1"),
+                )
+            })?;
+            if !market
+                .pools()
+                .iter()
+                .any(|p| p.instance_type.name == t.trim())
+            {
+                return Err(ConfigError::new(
+                    "weights",
+                    format!("`{}` is not one of the scenario's instance types", t.trim()),
+                ));
+            }
+            explicit.push((t.trim().to_string(), v));
+        }
+        market.set_weights(|t| {
+            explicit
+                .iter()
+                .find(|(n, _)| *n == t.name)
+                .map_or_else(|| by_unit(t), |(_, v)| *v)
+        });
+        info.target_unit = Some(if explicit.is_empty() {
+            unit.to_string()
+        } else {
+            "weighted units".to_string()
+        });
+        if unit != "instances" || !explicit.is_empty() {
+            let mut seen: Vec<String> = Vec::new();
+            for p in market.pools() {
+                let s = format!("{}={}", p.instance_type.name, p.weight);
+                if !seen.contains(&s) {
+                    seen.push(s);
+                }
+            }
+            info.assumptions.push(format!(
+                "capacity units per instance (WeightedCapacity): {}",
+                seen.join(", ")
+            ));
+        }
+        Ok(())
     }
 
     fn load_market(&self, catalog: &Catalog, product: &str) -> Result<Market, Error> {
@@ -315,7 +724,11 @@ impl Scenario {
                 )
                 .into());
             }
-            all_prices.push(ingest::read_probe_prices(pp, &csvs, self.capacity_instance_type.as_deref())?);
+            all_prices.push(ingest::read_probe_prices(
+                pp,
+                &csvs,
+                self.capacity_instance_type.as_deref(),
+            )?);
         }
         let mut types = self.instance_types.clone();
         let mut zones: Vec<Zone> = self.azs.iter().map(|z| Zone::parse(z)).collect();
@@ -356,8 +769,7 @@ impl Scenario {
     /// # Errors
     /// As [`Scenario::prepare`], or an impossible horizon.
     pub fn run(&self) -> Result<Vec<Report>, Error> {
-        let prepared = self.prepare()?;
-        prepared.run(&mut |_, _| {})
+        self.prepare()?.run(&mut |_, _| {})
     }
 }
 
@@ -368,38 +780,46 @@ pub struct Prepared {
     pub market: Market,
     /// The fleet configuration.
     pub cfg: FleetConfig,
-    /// Strategy names, in order.
-    pub strategies: Vec<String>,
-    /// lowest-price's price-driven replacement, when set.
-    pub price_replacement: Option<bool>,
+    /// The strategies, in order.
+    pub strategies: Vec<StrategySpec>,
+    /// The market's instance types in priority order.
+    pub instance_types: Vec<String>,
     /// Provenance facts for the report.
     pub info: RunInfo,
 }
 
 impl Prepared {
-    /// Runs each strategy (in parallel when there are several; results are identical to
-    /// a sequential run) and returns one report per strategy, in order.
+    /// Runs each strategy (in parallel when there are several; each run is independent
+    /// and seeded alike, so results are identical to a sequential run) and returns one
+    /// report per strategy, in order.
     ///
     /// # Errors
     /// [`Error::Config`] for an impossible horizon.
-    pub fn run(&self, progress: &mut (dyn FnMut(SimTime, SimTime) + Send)) -> Result<Vec<Report>, Error> {
+    pub fn run(
+        &self,
+        progress: &mut (dyn FnMut(SimTime, SimTime) + Send),
+    ) -> Result<Vec<Report>, Error> {
         if self.strategies.len() == 1 {
             return Ok(vec![self.run_one(&self.strategies[0], progress)?]);
         }
         use rayon::prelude::*;
         self.strategies
             .par_iter()
-            .map(|n| self.run_one(n, &mut |_, _| {}))
+            .map(|s| self.run_one(s, &mut |_, _| {}))
             .collect()
     }
 
-    fn run_one(&self, name: &str, progress: &mut dyn FnMut(SimTime, SimTime)) -> Result<Report, Error> {
-        let strategy: Box<dyn AllocationStrategy + Send> = match name {
-            "capacity-optimized" => Box::new(CapacityOptimized),
-            _ => Box::new(LowestPrice::new(self.price_replacement.unwrap_or(true))),
-        };
-        let outcome = Simulation::new(&self.market, self.cfg.clone(), strategy).run_with_progress(progress)?;
-        Ok(Report::new(&self.market, &outcome, self.info.clone()))
+    fn run_one(
+        &self,
+        spec: &StrategySpec,
+        progress: &mut dyn FnMut(SimTime, SimTime),
+    ) -> Result<Report, Error> {
+        let strategy = spec.build(&self.instance_types);
+        let outcome = Simulation::new(&self.market, self.cfg.clone(), strategy)
+            .run_with_progress(progress)?;
+        let mut info = self.info.clone();
+        info.strategy_config = serde_json::to_value(spec).ok();
+        Ok(Report::new(&self.market, &outcome, info))
     }
 }
 
@@ -407,9 +827,88 @@ fn parse_time(option: &str, s: &str) -> Result<SimTime, ConfigError> {
     SimTime::parse_rfc3339(s).map_err(|e| ConfigError::new(option, format!("`{s}`: {e}")))
 }
 
+/// `"0.05"` → $0.05/h; `"70%"` → 70 % of each pool's on-demand price.
+fn parse_max_price(s: &str) -> Result<MaxPrice, ConfigError> {
+    let bad = |why: String| ConfigError::new("max-price", format!("`{s}`: {why}"));
+    if let Some(p) = s.trim().strip_suffix('%') {
+        let v: u32 = p
+            .trim()
+            .parse()
+            .map_err(|_| bad("expected a whole percentage such as 70%".into()))?;
+        if v == 0 {
+            return Err(bad("must be above 0%".into()));
+        }
+        return Ok(MaxPrice::PctOfOnDemand(v));
+    }
+    let r = Rate::parse_usd(s).map_err(|e| bad(e.to_string()))?;
+    // aws-facts.md §1.5: the minimum SpotMaxPrice is 0.001.
+    if r < Rate::from_nano_usd(1_000_000) {
+        return Err(bad("AWS's minimum max price is $0.001".into()));
+    }
+    Ok(MaxPrice::Usd(r))
+}
+
 fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let before = &text[..offset.min(text.len())];
     let line = before.matches('\n').count() + 1;
     let col = before.len() - before.rfind('\n').map_or(0, |i| i + 1) + 1;
     (line, col)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strategies_as_names_tables_and_lists() {
+        let s = Scenario::from_toml_str(
+            "strategy = [\"diversified\", { name = \"lowest-price\", pools = 2 }]",
+            "s.toml",
+        )
+        .unwrap();
+        assert_eq!(s.strategy.len(), 2);
+        assert_eq!(s.strategy[1].name(), "lowest-price");
+        let s = Scenario::from_toml_str(
+            "[strategy]\nname = \"price-capacity-optimized\"\ncapacity-tier = 0.3\n",
+            "s.toml",
+        )
+        .unwrap();
+        assert_eq!(s.strategy[0].name(), "price-capacity-optimized");
+        let e = Scenario::from_toml_str("strategy = \"cheapest\"", "s.toml").unwrap_err();
+        assert!(e.to_string().contains("price-capacity-optimized"), "{e}");
+        let e =
+            Scenario::from_toml_str("strategy = { name = \"diversified\", pools = 2 }", "s.toml")
+                .unwrap_err();
+        assert!(e.to_string().contains("pools"), "{e}");
+    }
+
+    #[test]
+    fn overlay_replaces_only_what_flags_set() {
+        let file = Scenario::from_toml_str(
+            "target = 5\nazs = [\"a\"]\nstrategy = \"diversified\"\n",
+            "f",
+        )
+        .unwrap();
+        let flags = Scenario {
+            azs: vec!["b".into()],
+            seed: Some(4),
+            ..Default::default()
+        };
+        let s = file.overlay(flags);
+        assert_eq!(s.target, Some(5));
+        assert_eq!(s.azs, vec!["b".to_string()]);
+        assert_eq!(s.seed, Some(4));
+        assert_eq!(s.strategy[0].name(), "diversified");
+    }
+
+    #[test]
+    fn max_price_forms() {
+        assert_eq!(parse_max_price("70%").unwrap(), MaxPrice::PctOfOnDemand(70));
+        assert_eq!(
+            parse_max_price("0.05").unwrap(),
+            MaxPrice::Usd(Rate::parse_usd("0.05").unwrap())
+        );
+        assert!(parse_max_price("0.0001").is_err());
+        assert!(parse_max_price("cheap").is_err());
+    }
 }

@@ -733,8 +733,6 @@ enum Stream {
     Capacity = 1,
 }
 
-
-
 /// The generator of one pool's price or capacity trace: stream
 /// `type_index << 33 | (zone_index mod 2³²) << 1 | kind` (distinct for every pool of
 /// a market with fewer than 2³¹ types).
@@ -744,9 +742,6 @@ fn pool_rng(key: &[u8; 32], type_idx: usize, zone_idx: usize, kind: Stream) -> C
     rng.set_stream(((type_idx as u64) << 33) | (zone << 1) | kind as u64);
     rng
 }
-
-
-
 
 /// An exponential duration with mean `mean` seconds, rounded, at least 1 s.
 #[inline]

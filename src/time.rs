@@ -215,7 +215,9 @@ fn parse_zone(rest: &[u8]) -> Result<i64, TimeError> {
             Ok(if *sign == b'-' { -off } else { off })
         }
         [] => Err(TimeError::Shape("a zone (Z or ±HH:MM) after the time")),
-        _ => Err(TimeError::Shape("a zone (Z or ±HH:MM) and nothing after it")),
+        _ => Err(TimeError::Shape(
+            "a zone (Z or ±HH:MM) and nothing after it",
+        )),
     }
 }
 
@@ -293,11 +295,15 @@ mod tests {
         );
         assert!(SimTime::parse_rfc3339("2021-02-29T00:00:00Z").is_err());
         assert_eq!(
-            SimTime::parse_rfc3339("2020-01-01T00:00:00-01:30").unwrap().0,
+            SimTime::parse_rfc3339("2020-01-01T00:00:00-01:30")
+                .unwrap()
+                .0,
             1_577_836_800 + 5400
         );
         assert_eq!(
-            SimTime::parse_rfc3339("2020-01-01T00:00:00.999Z").unwrap().0,
+            SimTime::parse_rfc3339("2020-01-01T00:00:00.999Z")
+                .unwrap()
+                .0,
             1_577_836_800
         );
     }

@@ -125,7 +125,16 @@ impl<'m, S: AllocationStrategy> Simulation<'m, S> {
             }
         }
         progress(SimTime(w.end), SimTime(w.end));
-        let notes = self.cfg.hazard.as_ref().map(|h| h.description.clone()).unwrap_or_default();
-        Ok(w.finish(self.strategy.name().to_string(), self.strategy.assumptions(), &notes))
+        let notes = self
+            .cfg
+            .hazard
+            .as_ref()
+            .map(|h| h.description.clone())
+            .unwrap_or_default();
+        Ok(w.finish(
+            self.strategy.name().to_string(),
+            self.strategy.assumptions(),
+            &notes,
+        ))
     }
 }

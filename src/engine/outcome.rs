@@ -3,8 +3,8 @@
 use serde::Serialize;
 
 use crate::market::PoolId;
-pub use crate::pricing::PurchaseOption;
 use crate::money::Money;
+pub use crate::pricing::PurchaseOption;
 use crate::time::SimTime;
 
 /// Why an instance ended.

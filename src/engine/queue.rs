@@ -118,13 +118,30 @@ mod tests {
         let got: Vec<_> = std::iter::from_fn(|| q.pop()).collect();
         assert_eq!(
             got,
-            vec![(3, Ev::Running(7)), (3, Ev::Horizon), (5, Ev::Price(1)), (5, Ev::Terminate(2))]
+            vec![
+                (3, Ev::Running(7)),
+                (3, Ev::Horizon),
+                (5, Ev::Price(1)),
+                (5, Ev::Terminate(2))
+            ]
         );
     }
 
     #[test]
     fn pack_round_trips() {
-        for e in [Ev::Horizon, Ev::Price(u32::MAX), Ev::CapDrop(3), Ev::CapApply(0), Ev::Target, Ev::Running(9), Ev::Terminate(1), Ev::Notice(2), Ev::HazardDoom(4), Ev::FalseRebalance(5), Ev::PlannedEnd(6)] {
+        for e in [
+            Ev::Horizon,
+            Ev::Price(u32::MAX),
+            Ev::CapDrop(3),
+            Ev::CapApply(0),
+            Ev::Target,
+            Ev::Running(9),
+            Ev::Terminate(1),
+            Ev::Notice(2),
+            Ev::HazardDoom(4),
+            Ev::FalseRebalance(5),
+            Ev::PlannedEnd(6),
+        ] {
             assert_eq!(Ev::unpack(e.pack()), e);
         }
     }

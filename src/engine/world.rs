@@ -138,7 +138,9 @@ impl<'m> World<'m> {
         };
         let end = match (cfg.end, span) {
             (Some(e), _) | (None, Some((_, e))) => e,
-            (None, None) => return Err(ConfigError::new("end", "the traces hold no change points")),
+            (None, None) => {
+                return Err(ConfigError::new("end", "the traces hold no change points"));
+            }
         };
         if start >= end {
             return Err(ConfigError::new(
@@ -185,8 +187,15 @@ impl<'m> World<'m> {
                         format!("{} rates for {n} pools", h.rates_per_hour.len()),
                     ));
                 }
-                if let Some(r) = h.rates_per_hour.iter().find(|r| !r.is_finite() || **r < 0.0) {
-                    return Err(ConfigError::new("hazard", format!("rate {r} is not a non-negative number")));
+                if let Some(r) = h
+                    .rates_per_hour
+                    .iter()
+                    .find(|r| !r.is_finite() || **r < 0.0)
+                {
+                    return Err(ConfigError::new(
+                        "hazard",
+                        format!("rate {r} is not a non-negative number"),
+                    ));
                 }
                 Some(h.rates_per_hour.clone())
             }
@@ -333,8 +342,10 @@ impl<'m> World<'m> {
         }
         if v < self.cap[p].unwrap_or(0) {
             let lead = self.sample_lead_shared();
-            self.q
-                .push((t - NOTICE_SECS - lead).max(self.now), Ev::CapDrop(p as u32));
+            self.q.push(
+                (t - NOTICE_SECS - lead).max(self.now),
+                Ev::CapDrop(p as u32),
+            );
         } else {
             self.q.push(t, Ev::CapApply(p as u32));
         }
@@ -888,15 +899,23 @@ impl<'m> World<'m> {
             moves.clear();
             {
                 let view = self.view();
-                let fleet = FleetView::new(&self.movable, &self.occupied).with_ondemand(&self.od_count);
+                let fleet =
+                    FleetView::new(&self.movable, &self.occupied).with_ondemand(&self.od_count);
                 strat.on_price_change(&self.changed, &view, &fleet, moves);
             }
             for m in moves.iter() {
                 self.apply_move(*m);
             }
         }
-        if self.price_changed {
-            self.improved = true;
+        // A price change helps a short fleet only if it touched a pool that can take a
+        // launch (a strategy may have skipped it at its old price, e.g. diversified
+        // above on-demand); otherwise re-asking the strategy is wasted work.
+        if self.price_changed && !self.improved {
+            self.improved = self.changed.iter().any(|p| {
+                let q = p.idx();
+                self.price[q].is_some_and(|v| self.max_price[q].is_none_or(|m| v <= m))
+                    && self.cap[q].is_none_or(|c| c > self.occupying[q])
+            });
         }
         if self.improved && !self.rebalance_queue.is_empty() {
             self.process_rebalance_queue(strat, launches);
@@ -909,7 +928,8 @@ impl<'m> World<'m> {
             launches.clear();
             {
                 let view = self.view();
-                let fleet = FleetView::new(&self.movable, &self.occupied).with_ondemand(&self.od_count);
+                let fleet =
+                    FleetView::new(&self.movable, &self.occupied).with_ondemand(&self.od_count);
                 strat.allocate(need, &view, &fleet, launches);
             }
             for l in launches.iter() {
@@ -923,19 +943,28 @@ impl<'m> World<'m> {
 
     /// ASG capacity rebalancing (aws-facts.md §1.6): for each at-risk instance without a
     /// replacement, launch one into a pool with the same or better availability.
-    fn process_rebalance_queue<S: AllocationStrategy>(&mut self, strat: &mut S, launches: &mut Vec<Launch>) {
+    fn process_rebalance_queue<S: AllocationStrategy>(
+        &mut self,
+        strat: &mut S,
+        launches: &mut Vec<Launch>,
+    ) {
         let queue = std::mem::take(&mut self.rebalance_queue);
         let mut keep = Vec::new();
         for id in queue {
             let inst = self.insts[id as usize];
-            if inst.state == St::Ended || inst.noticed || inst.replaced_by != NONE || keep.contains(&id) {
+            if inst.state == St::Ended
+                || inst.noticed
+                || inst.replaced_by != NONE
+                || keep.contains(&id)
+            {
                 continue;
             }
             let mask = self.better_or_equal_pools(inst.pool as usize);
             launches.clear();
             {
                 let view = self.view().with_mask(&mask);
-                let fleet = FleetView::new(&self.movable, &self.occupied).with_ondemand(&self.od_count);
+                let fleet =
+                    FleetView::new(&self.movable, &self.occupied).with_ondemand(&self.od_count);
                 strat.allocate(inst.weight, &view, &fleet, launches);
             }
             let mut done = false;
@@ -959,10 +988,8 @@ impl<'m> World<'m> {
     /// a hazard model is in force) and no less spare capacity (unlimited counts as the
     /// most).
     fn better_or_equal_pools(&self, p: usize) -> Vec<bool> {
-        let spare = |q: usize| {
-            self.cap[q]
-                .map_or(u64::MAX, |c| c.saturating_sub(self.occupying[q]) as u64)
-        };
+        let spare =
+            |q: usize| self.cap[q].map_or(u64::MAX, |c| c.saturating_sub(self.occupying[q]) as u64);
         let (sp, hp) = (spare(p), self.hazard.as_ref().map(|h| h[p]));
         (0..self.price.len())
             .map(|q| {
@@ -997,7 +1024,15 @@ impl<'m> World<'m> {
                 })
                 .map(|q| PoolId(q as u32));
             let Some(pool) = best else { break };
-            if self.launch(pool, 1, PurchaseOption::OnDemand, Share::OnDemand, false, NONE) == 0 {
+            if self.launch(
+                pool,
+                1,
+                PurchaseOption::OnDemand,
+                Share::OnDemand,
+                false,
+                NONE,
+            ) == 0
+            {
                 break;
             }
         }
@@ -1005,7 +1040,11 @@ impl<'m> World<'m> {
 
     fn apply_move(&mut self, m: Move) {
         let (from, to) = (m.from.idx(), m.to.idx());
-        if from >= self.price.len() || to >= self.price.len() || from == to || self.price[to].is_none() {
+        if from >= self.price.len()
+            || to >= self.price.len()
+            || from == to
+            || self.price[to].is_none()
+        {
             return;
         }
         let spare = self.cap[to].map_or(u32::MAX, |c| c.saturating_sub(self.occupying[to]));
@@ -1015,8 +1054,13 @@ impl<'m> World<'m> {
         }
         // Pending launches first (nothing billed yet), then the newest running.
         let victims = self.pick_victims_for_move(from, n as usize);
-        let (wf, wt) = (self.market.pools()[from].weight, self.market.pools()[to].weight);
-        let share = victims.first().map_or(Share::Spot, |&v| self.insts[v as usize].share);
+        let (wf, wt) = (
+            self.market.pools()[from].weight,
+            self.market.pools()[to].weight,
+        );
+        let share = victims
+            .first()
+            .map_or(Share::Spot, |&v| self.insts[v as usize].share);
         for id in victims {
             self.end_inst(id, EndReason::PriceReplacement);
         }
@@ -1028,7 +1072,10 @@ impl<'m> World<'m> {
         let mut ids: Vec<u32> = self.active[p].clone();
         ids.sort_by_key(|&id| {
             let i = &self.insts[id as usize];
-            (i.state == St::Running, std::cmp::Reverse((i.running_from, i.launched, id)))
+            (
+                i.state == St::Running,
+                std::cmp::Reverse((i.running_from, i.launched, id)),
+            )
         });
         ids.truncate(n);
         ids
@@ -1051,7 +1098,9 @@ impl<'m> World<'m> {
                     let i = &self.insts[id as usize];
                     let price = match i.option {
                         PurchaseOption::Spot => self.price[i.pool as usize].unwrap_or(Rate::ZERO),
-                        PurchaseOption::OnDemand => self.market.pools()[i.pool as usize].instance_type.ondemand,
+                        PurchaseOption::OnDemand => {
+                            self.market.pools()[i.pool as usize].instance_type.ondemand
+                        }
                     };
                     (i.state == St::Pending, price, i.launched, id)
                 });
@@ -1119,7 +1168,12 @@ impl<'m> World<'m> {
         a
     }
 
-    pub(super) fn finish(self, strategy: String, extra: Vec<String>, hazard_notes: &[String]) -> Outcome {
+    pub(super) fn finish(
+        self,
+        strategy: String,
+        extra: Vec<String>,
+        hazard_notes: &[String],
+    ) -> Outcome {
         let mut assumptions = self.assumptions();
         assumptions.extend(hazard_notes.iter().cloned());
         assumptions.extend(extra);

@@ -53,7 +53,11 @@ impl AdvisorData {
     /// The entry of `instance_type` in `region` for `os` (`Linux` or `Windows`).
     pub fn get(&self, region: &str, os: &str, instance_type: &str) -> Option<AdvisorEntry> {
         self.entries
-            .get(&(region.to_string(), os.to_string(), instance_type.to_string()))
+            .get(&(
+                region.to_string(),
+                os.to_string(),
+                instance_type.to_string(),
+            ))
             .copied()
     }
 
@@ -68,15 +72,21 @@ impl AdvisorData {
 /// The five bands the feed has always published (used for the CSV layout, which
 /// carries labels but not the `ranges` table).
 fn default_bands() -> Vec<AdvisorBand> {
-    [("<5%", 5), ("5-10%", 11), ("10-15%", 16), ("15-20%", 22), (">20%", 100)]
-        .iter()
-        .enumerate()
-        .map(|(i, (l, m))| AdvisorBand {
-            index: i as u8,
-            label: l.to_string(),
-            max: *m,
-        })
-        .collect()
+    [
+        ("<5%", 5),
+        ("5-10%", 11),
+        ("10-15%", 16),
+        ("15-20%", 22),
+        (">20%", 100),
+    ]
+    .iter()
+    .enumerate()
+    .map(|(i, (l, m))| AdvisorBand {
+        index: i as u8,
+        label: l.to_string(),
+        max: *m,
+    })
+    .collect()
 }
 
 /// Reads an advisor file (JSON feed or CSV extract).
@@ -111,16 +121,31 @@ pub fn read_advisor_bytes(name: &str, bytes: &[u8]) -> Result<AdvisorData, Input
     let (bands, entries, rows) = match first {
         Some(b'{') => read_json(name, body)?,
         Some(_) => read_csv(name, body)?,
-        None => return Err(InputError::new(name, InputErrorKind::Empty, "the file is empty")),
+        None => {
+            return Err(InputError::new(
+                name,
+                InputErrorKind::Empty,
+                "the file is empty",
+            ));
+        }
     };
     if entries.is_empty() {
-        return Err(InputError::new(name, InputErrorKind::Empty, "no instance types in the advisor data"));
+        return Err(InputError::new(
+            name,
+            InputErrorKind::Empty,
+            "no instance types in the advisor data",
+        ));
     }
     Ok(AdvisorData {
         source: SourceFile {
             path: name.to_string(),
             sha256: sha256_hex(bytes),
-            format: if first == Some(&b'{') { "advisor-json" } else { "advisor-csv" }.to_string(),
+            format: if first == Some(&b'{') {
+                "advisor-json"
+            } else {
+                "advisor-csv"
+            }
+            .to_string(),
             rows,
         },
         bands,
@@ -128,7 +153,11 @@ pub fn read_advisor_bytes(name: &str, bytes: &[u8]) -> Result<AdvisorData, Input
     })
 }
 
-type Parsed = (Vec<AdvisorBand>, BTreeMap<(String, String, String), AdvisorEntry>, u64);
+type Parsed = (
+    Vec<AdvisorBand>,
+    BTreeMap<(String, String, String), AdvisorEntry>,
+    u64,
+);
 
 fn read_json(name: &str, body: &[u8]) -> Result<Parsed, InputError> {
     #[derive(Deserialize)]
@@ -155,7 +184,11 @@ fn read_json(name: &str, body: &[u8]) -> Result<Parsed, InputError> {
                     return Err(InputError::new(
                         name,
                         InputErrorKind::BadValue,
-                        format!("band index {} is not in `ranges` (0..={})", e.r, bands.len().saturating_sub(1)),
+                        format!(
+                            "band index {} is not in `ranges` (0..={})",
+                            e.r,
+                            bands.len().saturating_sub(1)
+                        ),
                     )
                     .field(format!("spot_advisor.{region}.{os}.{ty}.r")));
                 }
@@ -192,7 +225,11 @@ fn read_csv(name: &str, body: &[u8]) -> Result<Parsed, InputError> {
         .from_reader(body);
     let mut rec = csv::ByteRecord::new();
     if !next_record(name, &mut rdr, &mut rec)? {
-        return Err(InputError::new(name, InputErrorKind::Empty, "the file is empty"));
+        return Err(InputError::new(
+            name,
+            InputErrorKind::Empty,
+            "the file is empty",
+        ));
     }
     let mut col = [usize::MAX; 9];
     for (i, h) in rec.iter().enumerate() {
@@ -212,9 +249,11 @@ fn read_csv(name: &str, body: &[u8]) -> Result<Parsed, InputError> {
     }
     for (j, c) in [0usize, 1, 2, 5, 8].iter().map(|&j| (j, col[j])) {
         if c == usize::MAX {
-            return Err(InputError::new(name, InputErrorKind::MissingField, "missing column")
-                .at_line(1)
-                .field(CSV_COLS[j]));
+            return Err(
+                InputError::new(name, InputErrorKind::MissingField, "missing column")
+                    .at_line(1)
+                    .field(CSV_COLS[j]),
+            );
         }
     }
     let bands = default_bands();
@@ -223,20 +262,34 @@ fn read_csv(name: &str, body: &[u8]) -> Result<Parsed, InputError> {
     while next_record(name, &mut rdr, &mut rec)? {
         let line = record_line(body, &rec);
         let get = |j: usize| rec.get(col[j]).unwrap_or(b"");
-        let region = text_value(name, line, CSV_COLS[0], get(0), "a region such as us-east-1")?;
+        let region = text_value(
+            name,
+            line,
+            CSV_COLS[0],
+            get(0),
+            "a region such as us-east-1",
+        )?;
         let os = text_value(name, line, CSV_COLS[1], get(1), "Linux or Windows")?;
         let ty = text_value(name, line, CSV_COLS[2], get(2), "an instance type")?;
         let band = count_value(name, line, CSV_COLS[5], get(5))?;
         if band as usize >= bands.len() {
-            return Err(InputError::new(name, InputErrorKind::BadValue, format!("band index {band}: expected 0..=4"))
-                .at_line(line)
-                .field(CSV_COLS[5]));
+            return Err(InputError::new(
+                name,
+                InputErrorKind::BadValue,
+                format!("band index {band}: expected 0..=4"),
+            )
+            .at_line(line)
+            .field(CSV_COLS[5]));
         }
         let s = text_value(name, line, CSV_COLS[8], get(8), "a whole percentage")?;
         let savings_pct: i32 = s.parse().map_err(|_| {
-            InputError::new(name, InputErrorKind::BadValue, format!("`{s}` is not a whole percentage"))
-                .at_line(line)
-                .field(CSV_COLS[8])
+            InputError::new(
+                name,
+                InputErrorKind::BadValue,
+                format!("`{s}` is not a whole percentage"),
+            )
+            .at_line(line)
+            .field(CSV_COLS[8])
         })?;
         rows += 1;
         entries.insert(

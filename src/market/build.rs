@@ -64,7 +64,9 @@ pub fn build_market(
     capacity: &[CapacityHistory],
 ) -> Result<Market, Error> {
     if spec.instance_types.is_empty() {
-        return Err(ConfigError::new("instance-types", "at least one instance type is needed").into());
+        return Err(
+            ConfigError::new("instance-types", "at least one instance type is needed").into(),
+        );
     }
     if spec.zones.is_empty() {
         return Err(ConfigError::new("azs", "at least one availability zone is needed").into());
@@ -83,7 +85,9 @@ pub fn build_market(
     let mut seen = BTreeSet::new();
     for t in &spec.instance_types {
         if !seen.insert(t) {
-            return Err(ConfigError::new("instance-types", format!("`{t}` is listed twice")).into());
+            return Err(
+                ConfigError::new("instance-types", format!("`{t}` is listed twice")).into(),
+            );
         }
     }
     let mut seen = BTreeSet::new();
@@ -108,7 +112,9 @@ pub fn build_market(
         })?;
         let weight = spec.weights.get(ti).copied().unwrap_or(1);
         if weight == 0 {
-            return Err(ConfigError::new("weights", format!("weight of `{t}` must be at least 1")).into());
+            return Err(
+                ConfigError::new("weights", format!("weight of `{t}` must be at least 1")).into(),
+            );
         }
         for (zi, z) in spec.zones.iter().enumerate() {
             index.insert((z, t.as_str()), ti * nz + zi);
@@ -155,7 +161,11 @@ pub fn build_market(
             }
         }
     }
-    let file_list = if files.is_empty() { "no price files".to_string() } else { files.join(", ") };
+    let file_list = if files.is_empty() {
+        "no price files".to_string()
+    } else {
+        files.join(", ")
+    };
     for t in &spec.instance_types {
         if !types_in_files.contains(t.as_str()) {
             return Err(ConfigError::new(
@@ -188,7 +198,10 @@ pub fn build_market(
         if (0..nz).all(|zi| per_pool[ti * nz + zi].is_empty()) {
             return Err(ConfigError::new(
                 "instance-types",
-                format!("`{t}` has no `{}` price rows for the given zones in {file_list}", spec.product),
+                format!(
+                    "`{t}` has no `{}` price rows for the given zones in {file_list}",
+                    spec.product
+                ),
             )
             .into());
         }
@@ -197,8 +210,14 @@ pub fn build_market(
     for rows in per_pool.iter_mut() {
         let (times, values) = merge(rows, &files, "price")?;
         price_traces.push(
-            PriceTrace::new(times, values.into_iter().map(|v| Rate::from_nano_usd(v as i64)).collect())
-                .map_err(|e| ConfigError::new("prices", e.to_string()))?,
+            PriceTrace::new(
+                times,
+                values
+                    .into_iter()
+                    .map(|v| Rate::from_nano_usd(v as i64))
+                    .collect(),
+            )
+            .map_err(|e| ConfigError::new("prices", e.to_string()))?,
         );
     }
 
@@ -254,7 +273,8 @@ pub fn build_market(
         }
         let (times, values) = merge_cap(rows, &all_files)?;
         cap_traces.push(Some(
-            CapacityTrace::new(times, values).map_err(|e| ConfigError::new("capacity", e.to_string()))?,
+            CapacityTrace::new(times, values)
+                .map_err(|e| ConfigError::new("capacity", e.to_string()))?,
         ));
     }
 
@@ -300,19 +320,20 @@ fn show(field: &str, v: u64) -> String {
     }
 }
 
-fn merge(
-    rows: &mut Vec<Row>,
-    files: &[&str],
-    field: &str,
-) -> Result<(Vec<i64>, Vec<u64>), Error> {
+fn merge(rows: &mut Vec<Row>, files: &[&str], field: &str) -> Result<(Vec<i64>, Vec<u64>), Error> {
     sort_dedupe(rows, files, field)?;
-    Ok((rows.iter().map(|r| r.time).collect(), rows.iter().map(|r| r.value).collect()))
+    Ok((
+        rows.iter().map(|r| r.time).collect(),
+        rows.iter().map(|r| r.value).collect(),
+    ))
 }
 
 fn merge_cap(rows: &mut Vec<Row>, files: &[&str]) -> Result<(Vec<i64>, Vec<u32>), Error> {
     sort_dedupe(rows, files, "capacity")?;
     Ok((
         rows.iter().map(|r| r.time).collect(),
-        rows.iter().map(|r| r.value.min(u32::MAX as u64) as u32).collect(),
+        rows.iter()
+            .map(|r| r.value.min(u32::MAX as u64) as u32)
+            .collect(),
     ))
 }

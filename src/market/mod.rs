@@ -323,7 +323,9 @@ impl Market {
         product: &str,
     ) -> Market {
         let n = pools.len();
-        prices.resize_with(n, || PriceTrace::new(Vec::new(), Vec::new()).unwrap_or_else(|_| unreachable!()));
+        prices.resize_with(n, || {
+            PriceTrace::new(Vec::new(), Vec::new()).unwrap_or_else(|_| unreachable!())
+        });
         capacity.resize_with(n, || None);
         prices.truncate(n);
         capacity.truncate(n);
@@ -333,6 +335,20 @@ impl Market {
             capacity,
             product: product.to_string(),
             sources: Vec::new(),
+        }
+    }
+
+    /// Sets every pool's capacity units per instance (`WeightedCapacity`) from its
+    /// instance type; a weight of 0 is raised to 1.
+    ///
+    /// ```
+    /// let mut m = spotsim::synth::default_market(1);
+    /// m.set_weights(|t| t.vcpu);
+    /// assert!(m.pools().iter().all(|p| p.weight == 2));
+    /// ```
+    pub fn set_weights(&mut self, weight: impl Fn(&InstanceType) -> u32) {
+        for p in &mut self.pools {
+            p.weight = weight(&p.instance_type).max(1);
         }
     }
 
@@ -375,7 +391,12 @@ impl Market {
     /// Number of price and capacity change points across all pools.
     pub fn change_points(&self) -> usize {
         self.prices.iter().map(|p| p.steps.len()).sum::<usize>()
-            + self.capacity.iter().flatten().map(StepTrace::len).sum::<usize>()
+            + self
+                .capacity
+                .iter()
+                .flatten()
+                .map(StepTrace::len)
+                .sum::<usize>()
     }
 
     /// The span the traces cover: first to last change point over all pools.

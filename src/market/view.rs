@@ -114,7 +114,8 @@ impl<'a> MarketView<'a> {
     /// True when the mask (if any) allows pool `p`.
     #[inline]
     pub fn allowed(&self, p: PoolId) -> bool {
-        self.mask.is_none_or(|m| m.get(p.idx()).copied().unwrap_or(false))
+        self.mask
+            .is_none_or(|m| m.get(p.idx()).copied().unwrap_or(false))
     }
 
     /// The allowed pool ids, in market order.

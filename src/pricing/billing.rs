@@ -80,7 +80,9 @@ pub const KNOWN_PRODUCTS: &[&str] = &[
 ];
 
 fn date(s: &str) -> i64 {
-    SimTime::parse_rfc3339(s).map(SimTime::secs).unwrap_or(i64::MAX)
+    SimTime::parse_rfc3339(s)
+        .map(SimTime::secs)
+        .unwrap_or(i64::MAX)
 }
 
 impl BillingRule {
@@ -144,7 +146,13 @@ impl BillingRule {
     /// let c = BillingRule::PER_SECOND.spot_charge(&p, SimTime(0), SimTime(30), EndedBy::User);
     /// assert_eq!(c.to_usd_string(3), "0.006", "60 s minimum at $0.36/h");
     /// ```
-    pub fn spot_charge(&self, trace: &PriceTrace, start: SimTime, end: SimTime, who: EndedBy) -> Money {
+    pub fn spot_charge(
+        &self,
+        trace: &PriceTrace,
+        start: SimTime,
+        end: SimTime,
+        who: EndedBy,
+    ) -> Money {
         let billed = self.billed_secs(end.since(start), who, true);
         if billed == 0 {
             return Money::ZERO;
@@ -266,11 +274,13 @@ mod tests {
     fn step_function_integration_across_changes() {
         // 1 h at $0.10, 2 h at $0.40, then $0.20: run from 0:30 to 4:00.
         let p = trace(&[(0, "0.10"), (3600, "0.40"), (10800, "0.20")]);
-        let c = BillingRule::PER_SECOND.spot_charge(&p, SimTime(1800), SimTime(14400), EndedBy::User);
+        let c =
+            BillingRule::PER_SECOND.spot_charge(&p, SimTime(1800), SimTime(14400), EndedBy::User);
         // 0.5*0.10 + 2*0.40 + 1*0.20 = 1.05
         assert_eq!(c.to_usd_string(9), "1.050000000");
         // Interrupted by AWS after the first hour: same charge.
-        let c2 = BillingRule::PER_SECOND.spot_charge(&p, SimTime(1800), SimTime(14400), EndedBy::Aws);
+        let c2 =
+            BillingRule::PER_SECOND.spot_charge(&p, SimTime(1800), SimTime(14400), EndedBy::Aws);
         assert_eq!(c, c2);
     }
 
@@ -278,9 +288,18 @@ mod tests {
     fn first_hour_rule() {
         let p = trace(&[(0, "1.00")]);
         let r = BillingRule::PER_SECOND;
-        assert_eq!(r.spot_charge(&p, SimTime(0), SimTime(3599), EndedBy::Aws), Money::ZERO);
-        assert_eq!(r.spot_charge(&p, SimTime(0), SimTime(3600), EndedBy::Aws), usd("1").for_seconds(3600));
-        assert_eq!(r.spot_charge(&p, SimTime(0), SimTime(3599), EndedBy::User), usd("1").for_seconds(3599));
+        assert_eq!(
+            r.spot_charge(&p, SimTime(0), SimTime(3599), EndedBy::Aws),
+            Money::ZERO
+        );
+        assert_eq!(
+            r.spot_charge(&p, SimTime(0), SimTime(3600), EndedBy::Aws),
+            usd("1").for_seconds(3600)
+        );
+        assert_eq!(
+            r.spot_charge(&p, SimTime(0), SimTime(3599), EndedBy::User),
+            usd("1").for_seconds(3599)
+        );
     }
 
     #[test]
@@ -296,23 +315,56 @@ mod tests {
         let p = trace(&[(0, "0.50"), (5000, "1.00")]);
         let r = BillingRule::PER_HOUR;
         // User ends at 1 h 10 min: two started hours, at the prices at 0 and 3600.
-        assert_eq!(r.spot_charge(&p, SimTime(0), SimTime(4200), EndedBy::User).to_usd_string(2), "1.00");
+        assert_eq!(
+            r.spot_charge(&p, SimTime(0), SimTime(4200), EndedBy::User)
+                .to_usd_string(2),
+            "1.00"
+        );
         // Hours start at 0, 3600, 7200: 0.5 + 0.5 + 1.0
-        assert_eq!(r.spot_charge(&p, SimTime(0), SimTime(7201), EndedBy::User).to_usd_string(2), "2.00");
+        assert_eq!(
+            r.spot_charge(&p, SimTime(0), SimTime(7201), EndedBy::User)
+                .to_usd_string(2),
+            "2.00"
+        );
         // AWS interrupts at 2 h 59 min: full hours used (2), partial not charged.
-        assert_eq!(r.spot_charge(&p, SimTime(0), SimTime(10_740), EndedBy::Aws).to_usd_string(2), "1.00");
-        assert_eq!(r.spot_charge(&p, SimTime(0), SimTime(100), EndedBy::Aws), Money::ZERO);
+        assert_eq!(
+            r.spot_charge(&p, SimTime(0), SimTime(10_740), EndedBy::Aws)
+                .to_usd_string(2),
+            "1.00"
+        );
+        assert_eq!(
+            r.spot_charge(&p, SimTime(0), SimTime(100), EndedBy::Aws),
+            Money::ZERO
+        );
     }
 
     #[test]
     fn product_dates() {
         let at = |s: &str| SimTime::parse_rfc3339(s).unwrap();
         let rule = |p: &str, t: &str| BillingRule::for_product(p, at(t)).unwrap().granularity;
-        assert_eq!(rule("Linux/UNIX", "2017-10-01T23:59:59Z"), Granularity::PerHour);
-        assert_eq!(rule("Linux/UNIX", "2017-10-02T00:00:00Z"), BillingRule::PER_SECOND.granularity);
-        assert_eq!(rule("Windows (Amazon VPC)", "2021-06-10T12:00:00Z"), Granularity::PerHour);
-        assert_eq!(rule("Windows", "2021-06-11T00:00:00Z"), BillingRule::PER_SECOND.granularity);
-        assert_eq!(rule("Red Hat Enterprise Linux", "2024-04-01T00:00:00Z"), BillingRule::PER_SECOND.granularity);
-        assert_eq!(rule("SUSE Linux", "2026-01-01T00:00:00Z"), Granularity::PerHour);
+        assert_eq!(
+            rule("Linux/UNIX", "2017-10-01T23:59:59Z"),
+            Granularity::PerHour
+        );
+        assert_eq!(
+            rule("Linux/UNIX", "2017-10-02T00:00:00Z"),
+            BillingRule::PER_SECOND.granularity
+        );
+        assert_eq!(
+            rule("Windows (Amazon VPC)", "2021-06-10T12:00:00Z"),
+            Granularity::PerHour
+        );
+        assert_eq!(
+            rule("Windows", "2021-06-11T00:00:00Z"),
+            BillingRule::PER_SECOND.granularity
+        );
+        assert_eq!(
+            rule("Red Hat Enterprise Linux", "2024-04-01T00:00:00Z"),
+            BillingRule::PER_SECOND.granularity
+        );
+        assert_eq!(
+            rule("SUSE Linux", "2026-01-01T00:00:00Z"),
+            Granularity::PerHour
+        );
     }
 }

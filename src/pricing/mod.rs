@@ -33,5 +33,3 @@ impl PurchaseOption {
         }
     }
 }
-
-

@@ -56,10 +56,24 @@ fn default_scenario_runs_and_is_byte_identical() {
     ] {
         assert!(v.get(k).is_some(), "missing {k}");
     }
-    for k in ["instance_type", "availability_zone", "purchase_option", "cost_usd", "instance_hours", "interruptions"] {
+    for k in [
+        "instance_type",
+        "availability_zone",
+        "purchase_option",
+        "cost_usd",
+        "instance_hours",
+        "interruptions",
+    ] {
         assert!(v["pools"][0].get(k).is_some(), "pools[] missing {k}");
     }
-    for k in ["inputs", "span", "pools", "seed", "spotsim_version", "assumptions"] {
+    for k in [
+        "inputs",
+        "span",
+        "pools",
+        "seed",
+        "spotsim_version",
+        "assumptions",
+    ] {
         assert!(v["provenance"].get(k).is_some(), "provenance missing {k}");
     }
     // No subcommand = `run` on the default scenario.
@@ -74,7 +88,14 @@ fn default_scenario_runs_and_is_byte_identical() {
 fn golden_default_report() {
     // The JSON report of the default scenario, pinned. Regenerate deliberately with
     // SPOTSIM_BLESS=1 cargo test --release golden (and say why in the commit).
-    let out = run(&["run", "--output", "json", "--quiet", "--strategy", "lowest-price,capacity-optimized"]);
+    let out = run(&[
+        "run",
+        "--output",
+        "json",
+        "--quiet",
+        "--strategy",
+        "lowest-price,capacity-optimized",
+    ]);
     assert!(out.status.success(), "{}", stderr(&out));
     let golden = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/default_run.json");
     if std::env::var_os("SPOTSIM_BLESS").is_some() {
@@ -94,7 +115,10 @@ fn csv_output_has_a_row_per_pool_and_a_total() {
     assert!(out.status.success());
     let text = String::from_utf8(out.stdout).unwrap();
     let lines: Vec<&str> = text.lines().collect();
-    assert!(lines[0].starts_with("strategy,row,instance_type,availability_zone,purchase_option,cost_usd"));
+    assert!(
+        lines[0]
+            .starts_with("strategy,row,instance_type,availability_zone,purchase_option,cost_usd")
+    );
     assert_eq!(lines.iter().filter(|l| l.contains(",pool,")).count(), 12);
     assert_eq!(lines.iter().filter(|l| l.contains(",total,")).count(), 1);
 }
@@ -103,17 +127,39 @@ fn csv_output_has_a_row_per_pool_and_a_total() {
 fn out_file_is_written_whole_and_only_on_success() {
     let d = scratch("out");
     let good = d.join("report.json");
-    let o = run(&["run", "--quiet", "--output", "json", "--out", good.to_str().unwrap()]);
+    let o = run(&[
+        "run",
+        "--quiet",
+        "--output",
+        "json",
+        "--out",
+        good.to_str().unwrap(),
+    ]);
     assert!(o.status.success());
     assert!(o.stdout.is_empty());
     let v: serde_json::Value = serde_json::from_slice(&std::fs::read(&good).unwrap()).unwrap();
     assert_eq!(v["schema_version"], 1);
-    let bad_prices = write(&d, "p.csv", "AvailabilityZone,InstanceType,ProductDescription,SpotPrice,Timestamp\nus-east-1a,m5.large,Linux/UNIX,-0.1,2024-01-01T00:00:00Z\n");
+    let bad_prices = write(
+        &d,
+        "p.csv",
+        "AvailabilityZone,InstanceType,ProductDescription,SpotPrice,Timestamp\nus-east-1a,m5.large,Linux/UNIX,-0.1,2024-01-01T00:00:00Z\n",
+    );
     let bad_out = d.join("never.json");
-    let o = run(&["run", "--quiet", "--prices", &bad_prices, "--out", bad_out.to_str().unwrap()]);
+    let o = run(&[
+        "run",
+        "--quiet",
+        "--prices",
+        &bad_prices,
+        "--out",
+        bad_out.to_str().unwrap(),
+    ]);
     assert_eq!(o.status.code(), Some(1));
     assert!(!bad_out.exists(), "no partial output");
-    assert_eq!(std::fs::read_dir(&d).unwrap().count(), 2, "no temp file left behind");
+    assert_eq!(
+        std::fs::read_dir(&d).unwrap().count(),
+        2,
+        "no temp file left behind"
+    );
 }
 
 const HDR: &str = "AvailabilityZone,InstanceType,ProductDescription,SpotPrice,Timestamp\n";
@@ -140,7 +186,11 @@ fn bad_input_is_one_line_naming_file_line_and_field_exit_1() {
         let err = stderr(&o);
         assert_eq!(o.status.code(), Some(1), "case {i}: {err}");
         assert!(o.stdout.is_empty(), "case {i}: nothing on stdout");
-        assert_eq!(err.trim_end().lines().count(), 1, "case {i}: one line: {err}");
+        assert_eq!(
+            err.trim_end().lines().count(),
+            1,
+            "case {i}: one line: {err}"
+        );
         assert!(err.contains("p.csv"), "case {i}: names the file: {err}");
         assert!(err.contains(want), "case {i}: wanted {want:?} in {err}");
         assert!(!err.contains("panicked"), "case {i}: {err}");
@@ -150,12 +200,29 @@ fn bad_input_is_one_line_naming_file_line_and_field_exit_1() {
 #[test]
 fn impossible_configs_are_errors() {
     let d = scratch("cfg");
-    let p = write(&d, "p.csv", &format!("{HDR}us-east-1a,m5.large,Linux/UNIX,0.03,2024-01-01T00:00:00Z\nus-east-1a,m5.large,Linux/UNIX,0.04,2024-01-02T00:00:00Z\n"));
+    let p = write(
+        &d,
+        "p.csv",
+        &format!(
+            "{HDR}us-east-1a,m5.large,Linux/UNIX,0.03,2024-01-01T00:00:00Z\nus-east-1a,m5.large,Linux/UNIX,0.04,2024-01-02T00:00:00Z\n"
+        ),
+    );
     let cases: Vec<(Vec<&str>, &str)> = vec![
-        (vec!["--start", "2024-01-02T00:00:00Z", "--end", "2024-01-01T00:00:00Z"], "start"),
+        (
+            vec![
+                "--start",
+                "2024-01-02T00:00:00Z",
+                "--end",
+                "2024-01-01T00:00:00Z",
+            ],
+            "start",
+        ),
         (vec!["--instance-types", "m5.huge"], "m5.huge"),
         (vec!["--instance-types", "c5.large"], "c5.large"),
-        (vec!["--azs", "use1-az4"], "AZ names and AZ IDs are not interchangeable"),
+        (
+            vec!["--azs", "use1-az4"],
+            "AZ names and AZ IDs are not interchangeable",
+        ),
         (vec!["--target", "0"], "target"),
         (vec!["--strategy", "cheapest"], "valid"),
         (vec!["--product", "BeOS"], "product"),
@@ -183,20 +250,42 @@ fn impossible_configs_are_errors() {
 #[test]
 fn scenario_file_says_what_flags_say_and_flags_override() {
     let d = scratch("scn");
-    write(&d, "p.csv", &format!("{HDR}us-east-1a,m5.large,Linux/UNIX,0.03,2024-01-01T00:00:00Z\nus-east-1b,m5.large,Linux/UNIX,0.02,2024-01-01T00:00:00Z\nus-east-1a,m5.large,Linux/UNIX,0.04,2024-01-03T00:00:00Z\n"));
-    let s = write(&d, "s.toml", "prices = [\"p.csv\"]\ninstance-types = [\"m5.large\"]\nazs = [\"us-east-1a\", \"us-east-1b\"]\nstrategy = \"capacity-optimized\"\ntarget = 3\nseed = 9\noutput = \"json\"\nlaunch-latency = 0\n");
+    write(
+        &d,
+        "p.csv",
+        &format!(
+            "{HDR}us-east-1a,m5.large,Linux/UNIX,0.03,2024-01-01T00:00:00Z\nus-east-1b,m5.large,Linux/UNIX,0.02,2024-01-01T00:00:00Z\nus-east-1a,m5.large,Linux/UNIX,0.04,2024-01-03T00:00:00Z\n"
+        ),
+    );
+    let s = write(
+        &d,
+        "s.toml",
+        "prices = [\"p.csv\"]\ninstance-types = [\"m5.large\"]\nazs = [\"us-east-1a\", \"us-east-1b\"]\nstrategy = \"capacity-optimized\"\ntarget = 3\nseed = 9\noutput = \"json\"\nlaunch-latency = 0\n",
+    );
     let o = run(&["run", &s, "--quiet"]);
     assert!(o.status.success(), "{}", stderr(&o));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["strategy"], "capacity-optimized");
     assert_eq!(v["provenance"]["seed"], 9);
     assert_eq!(v["instance_hours"], 3.0 * 48.0);
-    let o = run(&["run", &s, "--quiet", "--target", "1", "--strategy", "lowest-price"]);
+    let o = run(&[
+        "run",
+        &s,
+        "--quiet",
+        "--target",
+        "1",
+        "--strategy",
+        "lowest-price",
+    ]);
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["strategy"], "lowest-price");
     assert_eq!(v["instance_hours"], 48.0);
     let bad = write(&d, "bad.toml", "target = 3\ntagret = 4\n");
     let o = run(&["run", &bad]);
     assert_eq!(o.status.code(), Some(1));
-    assert!(stderr(&o).contains("bad.toml") && stderr(&o).contains("line 2"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("bad.toml") && stderr(&o).contains("line 2"),
+        "{}",
+        stderr(&o)
+    );
 }

@@ -22,16 +22,39 @@ fn at(x: i64) -> SimTime {
     SimTime(B + x)
 }
 
-/// Pools `(type, zone, [(t, price)], capacity points or None)`.
-fn market(pools: &[(&str, &str, &[(i64, &str)], Option<&[(i64, u32)]>)]) -> Market {
+/// A pool: `(type, zone, [(t, price)], capacity points or None)`.
+type PoolSpec<'a> = (
+    &'a str,
+    &'a str,
+    &'a [(i64, &'a str)],
+    Option<&'a [(i64, u32)]>,
+);
+
+fn market(pools: &[PoolSpec]) -> Market {
     let cat = Catalog::builtin();
     let mut ps = Vec::new();
     let mut prices = Vec::new();
     let mut caps = Vec::new();
     for (ty, zone, pr, cap) in pools {
-        ps.push(Pool { instance_type: cat.get(ty).unwrap().clone(), zone: Zone::parse(zone), weight: 1 });
-        prices.push(PriceTrace::new(pr.iter().map(|x| B + x.0).collect(), pr.iter().map(|x| usd(x.1)).collect()).unwrap());
-        caps.push(cap.map(|c| CapacityTrace::new(c.iter().map(|x| B + x.0).collect(), c.iter().map(|x| x.1).collect()).unwrap()));
+        ps.push(Pool {
+            instance_type: cat.get(ty).unwrap().clone(),
+            zone: Zone::parse(zone),
+            weight: 1,
+        });
+        prices.push(
+            PriceTrace::new(
+                pr.iter().map(|x| B + x.0).collect(),
+                pr.iter().map(|x| usd(x.1)).collect(),
+            )
+            .unwrap(),
+        );
+        caps.push(cap.map(|c| {
+            CapacityTrace::new(
+                c.iter().map(|x| B + x.0).collect(),
+                c.iter().map(|x| x.1).collect(),
+            )
+            .unwrap()
+        }));
     }
     Market::new(ps, prices, caps, "Linux/UNIX")
 }
@@ -59,24 +82,48 @@ fn mixed_fleet_reproduces_aws_worked_examples() {
     // aws-facts.md §1.5: base 10, 50 %: desired 10/20/30/40 → OD 10/15/20/25.
     for (desired, od) in [(10, 10), (20, 15), (30, 20), (40, 25)] {
         let mut c = cfg(desired, H, 0);
-        c.ondemand = OnDemandSplit { base: 10, above_base_pct: 50 };
+        c.ondemand = OnDemandSplit {
+            base: 10,
+            above_base_pct: 50,
+        };
         let o = run(&m, c, LowestPrice::default());
-        assert_eq!(count(&o, |r| r.option == PurchaseOption::OnDemand), od as usize, "desired {desired}");
-        assert_eq!(count(&o, |r| r.option == PurchaseOption::Spot), (desired - od) as usize);
+        assert_eq!(
+            count(&o, |r| r.option == PurchaseOption::OnDemand),
+            od as usize,
+            "desired {desired}"
+        );
+        assert_eq!(
+            count(&o, |r| r.option == PurchaseOption::Spot),
+            (desired - od) as usize
+        );
     }
     for (base, pct, desired, od) in [(0, 60, 10, 6), (12, 0, 10, 10), (12, 0, 20, 12)] {
         let mut c = cfg(desired, H, 0);
-        c.ondemand = OnDemandSplit { base, above_base_pct: pct };
+        c.ondemand = OnDemandSplit {
+            base,
+            above_base_pct: pct,
+        };
         let o = run(&m, c, LowestPrice::default());
-        assert_eq!(count(&o, |r| r.option == PurchaseOption::OnDemand), od as usize);
+        assert_eq!(
+            count(&o, |r| r.option == PurchaseOption::OnDemand),
+            od as usize
+        );
     }
 }
 
 #[test]
 fn ondemand_costs_list_price_and_never_interrupts() {
-    let m = market(&[("m5.large", "us-east-1a", &[(0, "0.03")], Some(&[(0, 5), (5000, 0)]))]);
+    let m = market(&[(
+        "m5.large",
+        "us-east-1a",
+        &[(0, "0.03")],
+        Some(&[(0, 5), (5000, 0)]),
+    )]);
     let mut c = cfg(4, 2 * H, 0);
-    c.ondemand = OnDemandSplit { base: 2, above_base_pct: 0 };
+    c.ondemand = OnDemandSplit {
+        base: 2,
+        above_base_pct: 0,
+    };
     let o = run(&m, c, LowestPrice::default());
     // 2 on-demand at $0.096 for 2 h; 2 spot at $0.03 interrupted at 5000 s (after the
     // first hour: billed), and no spot capacity afterwards.
@@ -97,10 +144,17 @@ fn ondemand_allocation_lowest_price_or_prioritized_balanced_over_zones() {
         ("c5.large", "us-east-1b", &[(0, "0.03")], None),
     ]);
     let mut c = cfg(4, H, 0);
-    c.ondemand = OnDemandSplit { base: 0, above_base_pct: 100 };
+    c.ondemand = OnDemandSplit {
+        base: 0,
+        above_base_pct: 100,
+    };
     let o = run(&m, c.clone(), LowestPrice::default());
     let od: Vec<u64> = o.ondemand.iter().map(|t| t.launches).collect();
-    assert_eq!(od, vec![0, 0, 2, 2], "cheapest type, spread over both zones");
+    assert_eq!(
+        od,
+        vec![0, 0, 2, 2],
+        "cheapest type, spread over both zones"
+    );
     c.ondemand_allocation = OnDemandAllocation::Prioritized;
     let o = run(&m, c, LowestPrice::default());
     let od: Vec<u64> = o.ondemand.iter().map(|t| t.launches).collect();
@@ -110,7 +164,12 @@ fn ondemand_allocation_lowest_price_or_prioritized_balanced_over_zones() {
 #[test]
 fn max_price_interrupts_with_notice_and_blocks_launches() {
     let m = market(&[
-        ("m5.large", "us-east-1a", &[(0, "0.03"), (1000, "0.06")], None),
+        (
+            "m5.large",
+            "us-east-1a",
+            &[(0, "0.03"), (1000, "0.06")],
+            None,
+        ),
         ("m5.large", "us-east-1b", &[(0, "0.05")], None),
     ]);
     let mut c = cfg(2, 2 * H, 0);
@@ -118,10 +177,18 @@ fn max_price_interrupts_with_notice_and_blocks_launches() {
     let o = run(&m, c, LowestPrice::keep_running());
     assert_eq!(o.spot[0].max_price_interruptions, 2);
     assert_eq!(o.spot[0].interruptions, 2);
-    for r in o.instances.iter().filter(|r| r.reason == EndReason::MaxPrice) {
+    for r in o
+        .instances
+        .iter()
+        .filter(|r| r.reason == EndReason::MaxPrice)
+    {
         assert_eq!(r.noticed_at, Some(at(1000)));
         assert_eq!(r.ended_at, at(1120));
-        assert_eq!(r.charge, Money::ZERO, "interrupted by EC2 in the first hour");
+        assert_eq!(
+            r.charge,
+            Money::ZERO,
+            "interrupted by EC2 in the first hour"
+        );
     }
     // Pool B ($0.05) is above the max too: nothing can be launched after the interruption.
     assert_eq!(o.spot[1].launches, 0);
@@ -135,7 +202,10 @@ fn max_price_interrupts_with_notice_and_blocks_launches() {
 }
 
 fn hazard(m: &Market, rate: f64) -> HazardModel {
-    HazardModel { rates_per_hour: vec![rate; m.pools().len()], description: vec!["test hazard".into()] }
+    HazardModel {
+        rates_per_hour: vec![rate; m.pools().len()],
+        description: vec!["test hazard".into()],
+    }
 }
 
 #[test]
@@ -152,27 +222,42 @@ fn hazard_model_matches_its_rate_and_reproduces() {
     let hours = a.spot[0].run_secs as f64 / 3600.0;
     let mtti = hours / n;
     // 50 instances × 2000 h at 0.05/h: ~5000 interruptions; MTTI 20 h within 4 %.
-    assert!((mtti - 20.0).abs() < 0.8, "MTTI {mtti} h over {n} interruptions");
+    assert!(
+        (mtti - 20.0).abs() < 0.8,
+        "MTTI {mtti} h over {n} interruptions"
+    );
     // Memorylessness: ages at interruption average 1/λ too (truncation at the horizon is
     // negligible at 2000 h).
     let age = a.spot[0].interrupted_age_secs as f64 / 3600.0 / n;
     assert!((age - 20.0).abs() < 0.8, "mean age {age}");
     c.seed = 12;
-    assert_ne!(run(&m, c, LowestPrice::default()).spot[0].hazard_interruptions, a.spot[0].hazard_interruptions);
+    assert_ne!(
+        run(&m, c, LowestPrice::default()).spot[0].hazard_interruptions,
+        a.spot[0].hazard_interruptions
+    );
 }
 
 /// Pool A (cheap) holds one instance until capacity goes at 10000 s; B is unlimited
 /// and dearer (the tests use lowest-price without price-driven replacement).
 fn drop_market() -> Market {
     market(&[
-        ("m5.large", "us-east-1a", &[(0, "0.03")], Some(&[(0, 1), (10_000, 0)])),
+        (
+            "m5.large",
+            "us-east-1a",
+            &[(0, "0.03")],
+            Some(&[(0, 1), (10_000, 0)]),
+        ),
         ("m5.large", "us-east-1b", &[(0, "0.05")], None),
     ])
 }
 
 #[test]
 fn without_rebalancing_the_interruption_costs_a_launch_latency() {
-    let o = run(&drop_market(), cfg(1, 5 * H, 90), LowestPrice::keep_running());
+    let o = run(
+        &drop_market(),
+        cfg(1, 5 * H, 90),
+        LowestPrice::keep_running(),
+    );
     assert_eq!(o.spot[0].interruptions, 1);
     assert_eq!(o.unmet_unit_secs, 90 + 90);
 }
@@ -180,7 +265,10 @@ fn without_rebalancing_the_interruption_costs_a_launch_latency() {
 #[test]
 fn asg_capacity_rebalancing_replaces_before_the_interruption() {
     let mut c = cfg(1, 5 * H, 90);
-    c.rebalance_signal = Some(RebalanceSignal { lead: LeadTime::Fixed(600), false_per_1000_hours: 0.0 });
+    c.rebalance_signal = Some(RebalanceSignal {
+        lead: LeadTime::Fixed(600),
+        false_per_1000_hours: 0.0,
+    });
     c.capacity_rebalance = CapacityRebalance::Asg;
     let o = run(&drop_market(), c, LowestPrice::keep_running());
     // Recommendation at 10000 − 120 − 600 = 9280; replacement in B runs at 9370, and the
@@ -189,7 +277,11 @@ fn asg_capacity_rebalancing_replaces_before_the_interruption() {
     assert_eq!(old.rebalance_at, Some(at(9280)));
     assert_eq!(old.reason, EndReason::Rebalance);
     assert_eq!(old.ended_at, at(9370));
-    assert_eq!(old.charge, usd("0.03").for_seconds(9370 - 90), "ended by the user: billed");
+    assert_eq!(
+        old.charge,
+        usd("0.03").for_seconds(9370 - 90),
+        "ended by the user: billed"
+    );
     assert_eq!(o.spot[0].interruptions, 0);
     assert_eq!(o.spot[0].proactive_replacements, 1);
     assert_eq!(o.spot[0].rebalance_recommendations, 1);
@@ -199,19 +291,37 @@ fn asg_capacity_rebalancing_replaces_before_the_interruption() {
 #[test]
 fn launch_before_terminate_ends_the_old_instance_after_the_delay() {
     let mut c = cfg(1, 5 * H, 90);
-    c.rebalance_signal = Some(RebalanceSignal { lead: LeadTime::Fixed(600), false_per_1000_hours: 0.0 });
-    c.capacity_rebalance = CapacityRebalance::LaunchBeforeTerminate { termination_delay_secs: 300 };
+    c.rebalance_signal = Some(RebalanceSignal {
+        lead: LeadTime::Fixed(600),
+        false_per_1000_hours: 0.0,
+    });
+    c.capacity_rebalance = CapacityRebalance::LaunchBeforeTerminate {
+        termination_delay_secs: 300,
+    };
     let o = run(&drop_market(), c, LowestPrice::keep_running());
     let old = o.instances.iter().find(|r| r.pool == PoolId(0)).unwrap();
     assert_eq!(old.reason, EndReason::Rebalance);
     assert_eq!(old.ended_at, at(9280 + 300));
     assert_eq!(o.spot[1].launches, 1);
-    assert_eq!(o.instances.iter().find(|r| r.pool == PoolId(1)).unwrap().launched_at, at(9280));
+    assert_eq!(
+        o.instances
+            .iter()
+            .find(|r| r.pool == PoolId(1))
+            .unwrap()
+            .launched_at,
+        at(9280)
+    );
     assert_eq!(o.unmet_unit_secs, 90);
     // Out-of-range delays are refused (§1.6: 120–7200 s).
     let mut c = cfg(1, 5 * H, 90);
-    c.capacity_rebalance = CapacityRebalance::LaunchBeforeTerminate { termination_delay_secs: 60 };
-    assert!(Simulation::new(&drop_market(), c, CapacityOptimized).run().is_err());
+    c.capacity_rebalance = CapacityRebalance::LaunchBeforeTerminate {
+        termination_delay_secs: 60,
+    };
+    assert!(
+        Simulation::new(&drop_market(), c, CapacityOptimized)
+            .run()
+            .is_err()
+    );
 }
 
 #[test]
@@ -222,7 +332,10 @@ fn false_recommendations_cause_churn_but_no_interruptions() {
     ]);
     let mut c = cfg(10, 100 * H, 60);
     c.record_instances = false;
-    c.rebalance_signal = Some(RebalanceSignal { lead: LeadTime::Fixed(0), false_per_1000_hours: 20.0 });
+    c.rebalance_signal = Some(RebalanceSignal {
+        lead: LeadTime::Fixed(0),
+        false_per_1000_hours: 20.0,
+    });
     c.capacity_rebalance = CapacityRebalance::Asg;
     let o = run(&m, c.clone(), CapacityOptimized);
     let recs: u64 = o.spot.iter().map(|t| t.rebalance_recommendations).sum();
@@ -235,14 +348,26 @@ fn false_recommendations_cause_churn_but_no_interruptions() {
     // The replacement starts running when the at-risk instance ends, so no time is
     // billed twice; the churn costs because replacements must leave the at-risk pool
     // (here, for the dearer one).
-    assert_eq!(o.spot.iter().map(|t| t.run_secs).sum::<i64>(), 10 * (100 * H - 60));
+    assert_eq!(
+        o.spot.iter().map(|t| t.run_secs).sum::<i64>(),
+        10 * (100 * H - 60)
+    );
     assert!(o.spot[1].run_secs > 0);
     // Without rebalancing the same recommendations are ignored: all in the cheap pool.
     c.capacity_rebalance = CapacityRebalance::Off;
     let o2 = run(&m, c, CapacityOptimized);
-    assert_eq!(o2.spot.iter().map(|t| t.proactive_replacements).sum::<u64>(), 0);
+    assert_eq!(
+        o2.spot
+            .iter()
+            .map(|t| t.proactive_replacements)
+            .sum::<u64>(),
+        0
+    );
     assert_eq!(o2.spot[1].run_secs, 0);
-    let (c1, c2): (Money, Money) = (o.spot.iter().map(|t| t.cost).sum(), o2.spot.iter().map(|t| t.cost).sum());
+    let (c1, c2): (Money, Money) = (
+        o.spot.iter().map(|t| t.cost).sum(),
+        o2.spot.iter().map(|t| t.cost).sum(),
+    );
     assert!(c2 < c1);
 }
 
@@ -251,9 +376,16 @@ fn hazard_interruptions_get_a_recommendation_and_a_notice() {
     let m = market(&[("m5.large", "us-east-1a", &[(0, "0.03")], None)]);
     let mut c = cfg(5, 200 * H, 0);
     c.hazard = Some(hazard(&m, 0.02));
-    c.rebalance_signal = Some(RebalanceSignal { lead: LeadTime::Fixed(300), false_per_1000_hours: 0.0 });
+    c.rebalance_signal = Some(RebalanceSignal {
+        lead: LeadTime::Fixed(300),
+        false_per_1000_hours: 0.0,
+    });
     let o = run(&m, c, LowestPrice::default());
-    let hz: Vec<_> = o.instances.iter().filter(|r| r.reason == EndReason::Hazard).collect();
+    let hz: Vec<_> = o
+        .instances
+        .iter()
+        .filter(|r| r.reason == EndReason::Hazard)
+        .collect();
     assert!(!hz.is_empty());
     for r in hz {
         let end = r.ended_at.secs();

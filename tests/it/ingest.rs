@@ -1161,7 +1161,11 @@ fn real_availability_csvs() {
         let n = h.rows.len();
         assert!(h.rows.windows(2).all(|w| w[0].time < w[1].time));
         // Changes only, except the last probe, kept so the trace spans every probe.
-        assert!(h.rows[..n - 1].windows(2).all(|w| w[0].capacity != w[1].capacity));
+        assert!(
+            h.rows[..n - 1]
+                .windows(2)
+                .all(|w| w[0].capacity != w[1].capacity)
+        );
         assert_eq!(h.rows[n - 1].time, last);
         assert!(h.rows.iter().all(|r| r.capacity <= 1 && r.time <= last));
     }
@@ -1197,7 +1201,10 @@ fn real_v100_probe_prices() {
         // Changes only, except the last probe, kept so the trace spans every probe.
         let n = rows.len();
         assert!(rows[..n - 1].windows(2).all(|w| w[0].price != w[1].price));
-        assert_eq!(rows[n - 1].time, parse_naive_utc("2023-04-02 11:54:51").unwrap());
+        assert_eq!(
+            rows[n - 1].time,
+            parse_naive_utc("2023-04-02 11:54:51").unwrap()
+        );
         // p3.2xlarge spot stays below its $3.06 on-demand price.
         assert!(
             rows.iter()

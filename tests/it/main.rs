@@ -1,8 +1,8 @@
-mod engine;
-mod props;
-mod synth;
-mod ingest;
-mod fleet;
 mod cli;
+mod engine;
+mod fleet;
+mod ingest;
+mod props;
 mod replay;
 mod strategy;
+mod synth;

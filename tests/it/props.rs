@@ -46,7 +46,11 @@ fn build(gens: &[PoolGen], unlimited: bool, priced_from_start: bool) -> Market {
     for (i, g) in gens.iter().enumerate() {
         let it = cat.get(TYPES[i % TYPES.len()]).unwrap().clone();
         let od = it.ondemand;
-        pools.push(Pool { instance_type: it, zone: Zone::parse(ZONES[(i / TYPES.len()) % ZONES.len()]), weight: 1 });
+        pools.push(Pool {
+            instance_type: it,
+            zone: Zone::parse(ZONES[(i / TYPES.len()) % ZONES.len()]),
+            weight: 1,
+        });
         let mut pts = g.prices.clone();
         if priced_from_start {
             pts[0].0 = 0;
@@ -61,7 +65,13 @@ fn build(gens: &[PoolGen], unlimited: bool, priced_from_start: bool) -> Market {
         caps.push(if unlimited {
             None
         } else {
-            g.caps.as_ref().map(|c| CapacityTrace::new(c.iter().map(|p| B + p.0).collect(), c.iter().map(|p| p.1).collect()).unwrap())
+            g.caps.as_ref().map(|c| {
+                CapacityTrace::new(
+                    c.iter().map(|p| B + p.0).collect(),
+                    c.iter().map(|p| p.1).collect(),
+                )
+                .unwrap()
+            })
         });
     }
     Market::new(pools, prices, caps, "Linux/UNIX")
@@ -81,7 +91,11 @@ fn sim<S: AllocationStrategy>(m: &Market, c: FleetConfig, s: S) -> Outcome {
 }
 
 fn strategies() -> Vec<Box<dyn AllocationStrategy>> {
-    vec![Box::new(LowestPrice::default()), Box::new(LowestPrice::keep_running()), Box::new(CapacityOptimized)]
+    vec![
+        Box::new(LowestPrice::default()),
+        Box::new(LowestPrice::keep_running()),
+        Box::new(CapacityOptimized),
+    ]
 }
 
 proptest! {

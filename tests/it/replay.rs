@@ -27,7 +27,8 @@ fn nano(s: &str) -> i128 {
 fn epoch(s: &str) -> i64 {
     let n = |a: usize, b: usize| s[a..b].parse::<i64>().unwrap();
     let (y, m, d) = (n(0, 4), n(5, 7), n(8, 10));
-    let days_before_month = [0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334][(m - 1) as usize];
+    let days_before_month =
+        [0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334][(m - 1) as usize];
     let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
     let mut days = (y - 1970) * 365 + ((y - 1969) / 4) + days_before_month + d - 1;
     if leap && m > 2 {
@@ -35,6 +36,10 @@ fn epoch(s: &str) -> i64 {
     }
     assert!(s.ends_with("+00:00"));
     days * 86_400 + n(11, 13) * 3600 + n(14, 16) * 60 + n(17, 19)
+}
+
+fn st(names: &[&str]) -> Vec<spotsim::strategy::StrategySpec> {
+    names.iter().map(|n| n.parse().unwrap()).collect()
 }
 
 fn run(s: &Scenario) -> Vec<Report> {
@@ -69,7 +74,7 @@ fn eu_west_3a_single_pool_cost_equals_the_integral_of_its_prices() {
         catalog: Some(d.join("pricing/ec2_ondemand_us_east_1.csv")),
         instance_types: vec!["c5.2xlarge".into()],
         azs: vec!["eu-west-3a".into()],
-        strategy: vec!["lowest-price".into()],
+        strategy: st(&["lowest-price"]),
         target: Some(1),
         launch_latency: Some(0),
         ..Scenario::default()
@@ -78,7 +83,10 @@ fn eu_west_3a_single_pool_cost_equals_the_integral_of_its_prices() {
     assert_eq!(r.start.secs(), start);
     assert_eq!(r.end.secs(), end);
     assert_eq!(r.total_cost_micro_usd as i128, micro);
-    assert_eq!(r.instance_hours, ((end - start) as f64 / 3600.0 * 1e6).round() / 1e6);
+    assert_eq!(
+        r.instance_hours,
+        ((end - start) as f64 / 3600.0 * 1e6).round() / 1e6
+    );
     assert_eq!(r.interruptions, 0);
     assert_eq!(r.unmet_capacity_unit_hours, 0.0);
     println!(
@@ -100,7 +108,7 @@ fn eu_west_3a_lowest_price_follows_the_cheapest_pool() {
         catalog: Some(d.join("pricing/ec2_ondemand_us_east_1.csv")),
         instance_types: types.iter().map(|t| t.to_string()).collect(),
         azs: vec!["eu-west-3a".into()],
-        strategy: vec!["lowest-price".into(), "capacity-optimized".into()],
+        strategy: st(&["lowest-price", "capacity-optimized"]),
         target: Some(10),
         ..Scenario::default()
     };
@@ -110,7 +118,12 @@ fn eu_west_3a_lowest_price_follows_the_cheapest_pool() {
     // price-driven replacement never pays more than capacity-optimized (which, with
     // every pool unlimited, sits in the pool that was cheapest at launch).
     assert_eq!(lp.interruptions + co.interruptions, 0);
-    assert!(lp.total_cost_usd <= co.total_cost_usd + 1e-6, "{} > {}", lp.total_cost_usd, co.total_cost_usd);
+    assert!(
+        lp.total_cost_usd <= co.total_cost_usd + 1e-6,
+        "{} > {}",
+        lp.total_cost_usd,
+        co.total_cost_usd
+    );
     println!(
         "eu-west-3a, 3 types, 10 instances: lowest-price ${:.2} ({} price-driven moves), capacity-optimized ${:.2}",
         lp.total_cost_usd, lp.price_driven_replacements, co.total_cost_usd
@@ -145,7 +158,7 @@ fn az_id_archive_replays_by_az_id() {
         instance_types: vec!["m5.4xlarge".into(), "c5.4xlarge".into()],
         azs: vec!["use1-az1".into(), "use1-az2".into(), "use1-az6".into()],
         target: Some(4),
-        strategy: vec!["lowest-price".into()],
+        strategy: st(&["lowest-price"]),
         ..Scenario::default()
     };
     let r = &run(&s)[0];
@@ -157,18 +170,34 @@ fn az_id_archive_replays_by_az_id() {
         ..s
     };
     let e = bad.run().unwrap_err().to_string();
-    assert!(e.contains("AZ names and AZ IDs are not interchangeable"), "{e}");
+    assert!(
+        e.contains("AZ names and AZ IDs are not interchangeable"),
+        "{e}"
+    );
 }
 
 #[test]
 fn v100_capacity_trace_interrupts_and_is_billed_by_the_rules() {
     let Some(d) = data() else { return };
     let dir = d.join("availability/aws-v100-2023-02-15");
-    let zones = ["us-east-1a", "us-east-1c", "us-east-1d", "us-east-1f", "us-east-2a", "us-east-2b", "us-west-2a", "us-west-2b", "us-west-2c"];
+    let zones = [
+        "us-east-1a",
+        "us-east-1c",
+        "us-east-1d",
+        "us-east-1f",
+        "us-east-2a",
+        "us-east-2b",
+        "us-west-2a",
+        "us-west-2b",
+        "us-west-2c",
+    ];
     let s = Scenario {
         probe_prices: Some(dir.join("v100_spot_prices.json")),
-        capacity: zones.iter().map(|z| dir.join(format!("{z}_v100_1.csv"))).collect(),
-        strategy: vec!["lowest-price".into(), "capacity-optimized".into()],
+        capacity: zones
+            .iter()
+            .map(|z| dir.join(format!("{z}_v100_1.csv")))
+            .collect(),
+        strategy: st(&["lowest-price", "capacity-optimized"]),
         target: Some(4),
         ..Scenario::default()
     };
@@ -184,7 +213,11 @@ fn v100_capacity_trace_interrupts_and_is_billed_by_the_rules() {
         assert!(r.availability_pct < 100.0);
         println!(
             "V100 9 zones, target 4, {}: ${:.2}, {} interruptions ({:.1}/1000 h), availability {:.1}%",
-            r.strategy, r.total_cost_usd, r.interruptions, r.interruptions_per_1000_instance_hours, r.availability_pct
+            r.strategy,
+            r.total_cost_usd,
+            r.interruptions,
+            r.interruptions_per_1000_instance_hours,
+            r.availability_pct
         );
     }
 }
