@@ -45,7 +45,9 @@ fn market() -> Market {
         let mut values = Vec::with_capacity(CHANGES);
         for _ in 0..CHANGES {
             times.push(t);
-            values.push(Rate::from_nano_usd(od / 4 + (rng.next() % (od as u64 / 4)) as i64));
+            values.push(Rate::from_nano_usd(
+                od / 4 + (rng.next() % (od as u64 / 4)) as i64,
+            ));
             t += 1 + (rng.next() % 7200) as i64;
         }
         prices.push(PriceTrace::new(times, values).expect("increasing"));
@@ -68,7 +70,9 @@ fn bare_heap(events: usize, pending: usize) -> u64 {
     }
     let mut acc = 0u64;
     for _ in 0..events {
-        let Some(Reverse((t, _, p))) = heap.pop() else { break };
+        let Some(Reverse((t, _, p))) = heap.pop() else {
+            break;
+        };
         acc = acc.wrapping_add(p);
         seq += 1;
         heap.push(Reverse((t + 1 + (rng.next() % 7200) as i64, seq, p)));
@@ -92,10 +96,22 @@ fn bench(c: &mut Criterion) {
         b.iter(|| black_box(bare_heap(events as usize, POOLS)))
     });
     g.bench_function("engine_lowest_price", |b| {
-        b.iter(|| black_box(Simulation::new(&m, cfg.clone(), LowestPrice::default()).run().map(|o| o.events)))
+        b.iter(|| {
+            black_box(
+                Simulation::new(&m, cfg.clone(), LowestPrice::default())
+                    .run()
+                    .map(|o| o.events),
+            )
+        })
     });
     g.bench_function("engine_capacity_optimized", |b| {
-        b.iter(|| black_box(Simulation::new(&m, cfg.clone(), CapacityOptimized).run().map(|o| o.events)))
+        b.iter(|| {
+            black_box(
+                Simulation::new(&m, cfg.clone(), CapacityOptimized)
+                    .run()
+                    .map(|o| o.events),
+            )
+        })
     });
     g.finish();
 }

@@ -38,10 +38,22 @@ fn bench(c: &mut Criterion) {
     g.measurement_time(Duration::from_secs(10));
     g.throughput(Throughput::Elements(1));
     g.bench_function("year_500_pools_100_instances/lowest-price", |b| {
-        b.iter(|| black_box(Simulation::new(&market, cfg.clone(), LowestPrice::default()).run().map(|o| o.events)))
+        b.iter(|| {
+            black_box(
+                Simulation::new(&market, cfg.clone(), LowestPrice::default())
+                    .run()
+                    .map(|o| o.events),
+            )
+        })
     });
     g.bench_function("year_500_pools_100_instances/capacity-optimized", |b| {
-        b.iter(|| black_box(Simulation::new(&market, cfg.clone(), CapacityOptimized).run().map(|o| o.events)))
+        b.iter(|| {
+            black_box(
+                Simulation::new(&market, cfg.clone(), CapacityOptimized)
+                    .run()
+                    .map(|o| o.events),
+            )
+        })
     });
     g.bench_function("year_500_pools_100_instances/generate_market", |b| {
         b.iter(|| black_box(synthetic_market(&params, 1).change_points()))

@@ -21,7 +21,13 @@ impl AllocationStrategy for CheapestPerVcpu {
         "cheapest-per-vcpu"
     }
 
-    fn allocate(&mut self, need: u32, view: &MarketView<'_>, _fleet: &FleetView<'_>, out: &mut Vec<Launch>) {
+    fn allocate(
+        &mut self,
+        need: u32,
+        view: &MarketView<'_>,
+        _fleet: &FleetView<'_>,
+        out: &mut Vec<Launch>,
+    ) {
         // (nano-USD per vCPU-hour, pool) for every pool that can take an instance.
         let mut pools: Vec<(i64, PoolId)> = view
             .pool_ids()
@@ -52,13 +58,20 @@ fn main() -> Result<(), spotsim::error::Error> {
     let market = spotsim::synth::default_market(1);
     let mut cfg = FleetConfig::new(Target::Constant(20));
     cfg.seed = 1;
-    let info = RunInfo { seed: 1, launch_latency_secs: cfg.launch_latency_secs, ..RunInfo::default() };
+    let info = RunInfo {
+        seed: 1,
+        launch_latency_secs: cfg.launch_latency_secs,
+        ..RunInfo::default()
+    };
     let runs = [
         Simulation::new(&market, cfg.clone(), CheapestPerVcpu).run()?,
         Simulation::new(&market, cfg.clone(), LowestPrice::default()).run()?,
         Simulation::new(&market, cfg, CapacityOptimized).run()?,
     ];
-    let reports: Vec<Report> = runs.iter().map(|o| Report::new(&market, o, info.clone())).collect();
+    let reports: Vec<Report> = runs
+        .iter()
+        .map(|o| Report::new(&market, o, info.clone()))
+        .collect();
     for r in &reports {
         println!(
             "{:<20} cost ${:>9.2}  interruptions {:>3}  availability {:.3}%",
