@@ -65,16 +65,10 @@ pub fn from_advisor(
         return Err(ConfigError::new(
             "region",
             format!(
-                "region `{region}` is not in {} ({} regions: {}{})",
+                "region `{region}` is not in {} ({} regions: {})",
                 advisor.source.path,
                 regions.len(),
-                regions
-                    .iter()
-                    .take(12)
-                    .copied()
-                    .collect::<Vec<_>>()
-                    .join(", "),
-                if regions.len() > 12 { ", …" } else { "" }
+                regions.join(", "),
             ),
         ));
     }

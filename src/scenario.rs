@@ -192,7 +192,7 @@ pub struct Scenario {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "cli", arg(long, value_name = "SECONDS"))]
     pub termination_delay: Option<i64>,
-    /// Horizon start, RFC 3339 [default: start of the traces].
+    /// Horizon start, RFC 3339 [default: when every pool's traces have begun].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "cli", arg(long))]
     pub start: Option<String>,

@@ -287,7 +287,7 @@ pub struct HazardModel {
 pub struct FleetConfig {
     /// Capacity units to maintain (instances, when every pool's weight is 1).
     pub target: Target,
-    /// First simulated instant (default: the first change point of the traces).
+    /// First simulated instant (default: when every pool's traces have begun, [`Market::covered_span`](crate::market::Market::covered_span)).
     pub start: Option<SimTime>,
     /// End of the horizon, exclusive (default: the last change point of the traces).
     pub end: Option<SimTime>,

@@ -126,7 +126,7 @@ pub(super) struct World<'m> {
 impl<'m> World<'m> {
     pub(super) fn new(market: &'m Market, cfg: &FleetConfig) -> Result<Self, ConfigError> {
         let billing = ProductBilling::new(market.product())?;
-        let span = market.span();
+        let span = market.covered_span();
         let start = match (cfg.start, span) {
             (Some(s), _) | (None, Some((s, _))) => s,
             (None, None) => {
@@ -143,9 +143,14 @@ impl<'m> World<'m> {
             }
         };
         if start >= end {
+            let why = if cfg.start.is_none() {
+                " (by default the horizon starts when every pool's trace has begun; give --start)"
+            } else {
+                ""
+            };
             return Err(ConfigError::new(
                 "start",
-                format!("start {start} must be before end {end}"),
+                format!("start {start} must be before end {end}{why}"),
             ));
         }
         if cfg.launch_latency_secs < 0 {

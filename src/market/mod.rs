@@ -399,6 +399,34 @@ impl Market {
                 .sum::<usize>()
     }
 
+    /// The span every pool's traces cover: from the first instant at which every priced
+    /// pool has a price (and every capacity-traced pool a capacity) to the last change
+    /// point — the default horizon, so that no pool is unlaunchable at the start merely
+    /// because its trace begins later (AWS's price history starts each series at its
+    /// first change in the window). Pools without any price are ignored.
+    ///
+    /// ```
+    /// use spotsim::market::{Market, Pool, PriceTrace, Zone};
+    /// use spotsim::money::Rate;
+    /// use spotsim::time::SimTime;
+    /// let it = spotsim::catalog::Catalog::builtin().types()[0].clone();
+    /// let pool = |z: &str| Pool { instance_type: it.clone(), zone: Zone::parse(z), weight: 1 };
+    /// let tr = |t: Vec<i64>| PriceTrace::new(t.clone(), t.iter().map(|_| Rate::ZERO).collect()).unwrap();
+    /// let m = Market::new(vec![pool("a"), pool("b")], vec![tr(vec![0, 50]), tr(vec![10, 20])], vec![], "Linux/UNIX");
+    /// assert_eq!(m.span(), Some((SimTime(0), SimTime(50))));
+    /// assert_eq!(m.covered_span(), Some((SimTime(10), SimTime(50))));
+    /// ```
+    pub fn covered_span(&self) -> Option<(SimTime, SimTime)> {
+        let firsts = self
+            .prices
+            .iter()
+            .filter_map(|p| p.steps.span())
+            .chain(self.capacity.iter().flatten().filter_map(StepTrace::span));
+        let start = firsts.clone().map(|s| s.0).max()?;
+        let end = firsts.map(|s| s.1).max()?;
+        Some((start, end))
+    }
+
     /// The span the traces cover: first to last change point over all pools.
     pub fn span(&self) -> Option<(SimTime, SimTime)> {
         let spans = self

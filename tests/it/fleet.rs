@@ -394,3 +394,152 @@ fn hazard_interruptions_get_a_recommendation_and_a_notice() {
         assert_eq!(r.rebalance_at.unwrap().secs(), (end - 420).max(start));
     }
 }
+
+mod scenario_level {
+    use spotsim::scenario::Scenario;
+
+    fn data() -> Option<std::path::PathBuf> {
+        super::super::replay::data()
+    }
+
+    #[test]
+    fn target_in_vcpus_uses_catalog_weights() {
+        // The default market is four 2-vCPU types: 20 vCPU = 10 instances.
+        let s = Scenario {
+            target: Some(20),
+            target_unit: Some("vcpu".into()),
+            launch_latency: Some(0),
+            ..Scenario::default()
+        };
+        let r = &s.run().unwrap()[0];
+        let launched: u64 = r.pools.iter().map(|p| p.launches).sum();
+        assert!(launched >= 10);
+        assert_eq!(r.provenance.target_unit, "vcpu");
+        // Peak running instances are 10: instance-hours ≤ 10 × 720 h.
+        assert!(r.instance_hours <= 10.0 * 720.0 + 1e-6);
+        assert!(r.instance_hours >= 10.0 * 720.0 * 0.99);
+        // Explicit weights: m5.large counts 4 units, the others 1.
+        let s = Scenario {
+            target: Some(8),
+            weights: vec!["m5.large=4".into()],
+            ..Scenario::default()
+        };
+        let r = &s.run().unwrap()[0];
+        assert!(
+            r.provenance
+                .assumptions
+                .iter()
+                .any(|a| a.contains("m5.large=4"))
+        );
+        for bad in [
+            vec!["m5.large".to_string()],
+            vec!["m5.large=0".into()],
+            vec!["x1.tiny=2".into()],
+        ] {
+            let s = Scenario {
+                weights: bad,
+                ..Scenario::default()
+            };
+            assert!(s.run().unwrap_err().to_string().contains("weights"));
+        }
+        let s = Scenario {
+            target_unit: Some("parsecs".into()),
+            ..Scenario::default()
+        };
+        assert!(
+            s.run()
+                .unwrap_err()
+                .to_string()
+                .contains("valid: instances, vcpu, memory-gib")
+        );
+    }
+
+    #[test]
+    fn uniform_hazard_and_its_assumption_line() {
+        let s = Scenario {
+            interruption_rate: Some(20.0),
+            target: Some(20),
+            seed: Some(3),
+            ..Scenario::default()
+        };
+        let a = &s.run().unwrap()[0];
+        let b = &s.run().unwrap()[0];
+        assert_eq!(a, b);
+        assert!(a.interruptions_by_cause.hazard > 0);
+        assert!(
+            a.provenance
+                .assumptions
+                .iter()
+                .any(|l| l.contains("20 % (exponential"))
+        );
+        let s = Scenario {
+            interruption_rate: Some(120.0),
+            ..Scenario::default()
+        };
+        assert!(s.run().is_err());
+    }
+
+    #[test]
+    fn spot_advisor_feed_and_csv_give_the_same_bands() {
+        let Some(d) = data() else { return };
+        use spotsim::ingest::read_advisor_file;
+        let json =
+            read_advisor_file(&d.join("spot-advisor/spot-advisor-data_2025-06-28.json")).unwrap();
+        let csv = read_advisor_file(&d.join("pricing/spot_advisor_us_east_1_linux.csv")).unwrap();
+        assert_eq!(json.bands.len(), 5);
+        assert_eq!(json.bands[4].max, 100);
+        let mut compared = 0;
+        for ((region, os, ty), e) in &csv.entries {
+            let j = json
+                .get(region, os, ty)
+                .unwrap_or_else(|| panic!("{ty} missing from the feed"));
+            assert_eq!((j.band, j.savings_pct), (e.band, e.savings_pct), "{ty}");
+            compared += 1;
+        }
+        assert_eq!(compared, 894);
+        // aws-facts.md §2.4's sample: m5.large 15-20 %, c5.large <5 %.
+        assert_eq!(json.get("us-east-1", "Linux", "m5.large").unwrap().band, 3);
+        assert_eq!(json.get("us-east-1", "Linux", "c5.large").unwrap().band, 0);
+        let old =
+            read_advisor_file(&d.join("spot-advisor/spot-advisor-data_2021-02-10.json")).unwrap();
+        assert_eq!(old.regions().len(), 21);
+    }
+
+    #[test]
+    fn advisor_hazard_through_the_scenario() {
+        let Some(d) = data() else { return };
+        let s = Scenario {
+            advisor: Some(d.join("spot-advisor/spot-advisor-data_2025-06-28.json")),
+            target: Some(20),
+            ..Scenario::default()
+        };
+        let r = &s.run().unwrap()[0];
+        let bands = r
+            .provenance
+            .assumptions
+            .iter()
+            .find(|a| a.starts_with("hazard bands"))
+            .unwrap();
+        // §2.4: m5.large 15-20 %, m6i.large 10-15 %, m7i.large 15-20 % (mid-2025).
+        assert!(
+            bands.contains("m5.large 15-20%") && bands.contains("m6i.large 10-15%"),
+            "{bands}"
+        );
+        let e = Scenario {
+            region: Some("mars-north-1".into()),
+            ..s.clone()
+        }
+        .run()
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("mars-north-1") && e.contains("us-east-1"), "{e}");
+        let e = Scenario {
+            interruption_rate: Some(5.0),
+            ..s.clone()
+        }
+        .run()
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("not both"), "{e}");
+    }
+}

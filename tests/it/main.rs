@@ -1,3 +1,4 @@
+mod claims;
 mod cli;
 mod engine;
 mod fleet;

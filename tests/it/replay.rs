@@ -139,9 +139,10 @@ fn aws_cli_json_sample_replays() {
         ..Scenario::default()
     };
     let r = &run(&s)[0];
-    // Six change points over four zones: the horizon is their span.
+    // Six change points over four zones: the horizon starts when every zone has a
+    // price (us-east-1a's first, 23:58:38) and ends at the last change point.
     assert_eq!(r.provenance.pools, 4);
-    assert_eq!(r.start.to_string(), "2021-02-08T19:14:31Z");
+    assert_eq!(r.start.to_string(), "2021-02-08T23:58:38Z");
     assert_eq!(r.end.to_string(), "2021-02-09T01:40:10Z");
     assert!(r.total_cost_usd > 0.0);
     assert_eq!(r.provenance.inputs[0].format, "aws-json");
@@ -159,10 +160,23 @@ fn az_id_archive_replays_by_az_id() {
         azs: vec!["use1-az1".into(), "use1-az2".into(), "use1-az6".into()],
         target: Some(4),
         strategy: st(&["lowest-price"]),
+        // Some of these pools get their first price only at 23:36:46, so the default
+        // horizon (from when every pool has a price) would be empty: start explicitly.
+        start: Some("2022-05-31T19:16:43Z".into()),
+        end: Some("2022-06-01T00:00:00Z".into()),
         ..Scenario::default()
     };
     let r = &run(&s)[0];
     assert!(r.pools.iter().all(|p| p.zone_kind == "id"));
+    let e = Scenario {
+        start: None,
+        end: None,
+        ..s.clone()
+    }
+    .run()
+    .unwrap_err()
+    .to_string();
+    assert!(e.contains("give --start"), "{e}");
     assert!(r.total_cost_usd > 0.0);
     // An AZ name is refused against a file of AZ IDs, with the reason.
     let bad = Scenario {
