@@ -314,6 +314,15 @@ pub struct FleetConfig {
     pub rebalance_signal: Option<RebalanceSignal>,
     /// The fleet's response to rebalance recommendations.
     pub capacity_rebalance: CapacityRebalance,
+    /// On-demand units for each desired capacity (index = desired), overriding
+    /// `ondemand` for split rules that are not a base plus a percentage (the ECS
+    /// capacity-provider strategy, aws-facts.md §6.5). Desired counts beyond the table
+    /// fall back to `ondemand`.
+    pub ondemand_table: Option<Vec<u32>>,
+    /// Whether a spot instance EC2 interrupts within its first hour is free (EC2's rule,
+    /// aws-facts.md §3.2; default true). False for Fargate Spot, which bills the time
+    /// used.
+    pub first_hour_refund: bool,
 }
 
 impl FleetConfig {
@@ -334,6 +343,8 @@ impl FleetConfig {
             hazard: None,
             rebalance_signal: None,
             capacity_rebalance: CapacityRebalance::default(),
+            ondemand_table: None,
+            first_hour_refund: true,
         }
     }
 }

@@ -71,6 +71,8 @@ pub(super) struct World<'m> {
     record: bool,
     target_spec: Target,
     split: OnDemandSplit,
+    ondemand_table: Option<Vec<u32>>,
+    first_hour_refund: bool,
     od_alloc: OnDemandAllocation,
     max_price: Vec<Option<Rate>>,
     hazard: Option<Vec<f64>>,
@@ -245,6 +247,8 @@ impl<'m> World<'m> {
             record: cfg.record_instances,
             target_spec: cfg.target.clone(),
             split: cfg.ondemand,
+            ondemand_table: cfg.ondemand_table.clone(),
+            first_hour_refund: cfg.first_hour_refund,
             od_alloc: cfg.ondemand_allocation,
             max_price: market
                 .pools()
@@ -396,7 +400,14 @@ impl<'m> World<'m> {
     }
 
     fn share_target(&self, share: Share) -> u64 {
-        let od = self.split.ondemand_units(self.target);
+        let od = match &self.ondemand_table {
+            Some(t) => t
+                .get(self.target as usize)
+                .copied()
+                .unwrap_or_else(|| self.split.ondemand_units(self.target))
+                .min(self.target),
+            None => self.split.ondemand_units(self.target),
+        };
         match share {
             Share::OnDemand => od as u64,
             Share::Spot => (self.target - od) as u64,
@@ -744,7 +755,8 @@ impl<'m> World<'m> {
             let (a, b) = (SimTime(inst.running_from), SimTime(self.now));
             let rule = self.billing.rule_at(a);
             let od = self.market.pool(pid).instance_type.ondemand;
-            let who = if reason.by_aws() {
+            // The first-hour refund is EC2's (aws-facts.md §3.2); Fargate Spot has none.
+            let who = if reason.by_aws() && self.first_hour_refund {
                 EndedBy::Aws
             } else {
                 EndedBy::User

@@ -543,3 +543,36 @@ mod scenario_level {
         assert!(e.contains("not both"), "{e}");
     }
 }
+
+#[test]
+fn without_the_first_hour_refund_interrupted_time_is_billed() {
+    // Capacity 1 → 0 at 1800 s: interrupted in its first hour.
+    let m = market(&[(
+        "m5.large",
+        "us-east-1a",
+        &[(0, "0.036")],
+        Some(&[(0, 1), (1800, 0)]),
+    )]);
+    let o = run(&m, cfg(1, H, 0), LowestPrice::default());
+    assert_eq!(o.spot[0].cost, Money::ZERO, "EC2: free");
+    let mut c = cfg(1, H, 0);
+    c.first_hour_refund = false;
+    let o = run(&m, c, LowestPrice::default());
+    assert_eq!(
+        o.spot[0].cost,
+        usd("0.036").for_seconds(1800),
+        "Fargate Spot style: billed"
+    );
+    assert_eq!(o.spot[0].interruptions, 1);
+}
+
+#[test]
+fn ondemand_table_overrides_the_base_and_percentage() {
+    let m = market(&[("m5.large", "us-east-1a", &[(0, "0.03")], None)]);
+    let mut c = cfg(5, H, 0);
+    // e.g. a capacity-provider split: 5 desired → 2 on-demand.
+    c.ondemand_table = Some(vec![0, 1, 1, 2, 2, 2]);
+    let o = run(&m, c, LowestPrice::default());
+    assert_eq!(count(&o, |r| r.option == PurchaseOption::OnDemand), 2);
+    assert_eq!(count(&o, |r| r.option == PurchaseOption::Spot), 3);
+}
