@@ -2,11 +2,17 @@
 //!
 //! [`billing`] holds the EC2 rules (aws-facts.md §3): per-second billing with a
 //! 60-second minimum, hourly billing where it still applies, and the spot first-hour
-//! rule when EC2 interrupts.
+//! rule when EC2 interrupts. [`fargate`] holds Fargate and Fargate Spot (§4: sizes,
+//! rates, per-second billing, capacity-provider strategies, §6.5) and [`eks`] the EKS
+//! control-plane fee (§6.1).
 
 pub mod billing;
+pub mod eks;
+pub mod fargate;
 
 pub use billing::{BillingRule, EndedBy, Granularity};
+pub use eks::EksSupport;
+pub use fargate::{FargateError, FargateRates, Platform, TaskSize};
 
 use serde::Serialize;
 

@@ -1,6 +1,7 @@
 mod claims;
 mod cli;
 mod engine;
+mod fargate;
 mod fleet;
 mod ingest;
 mod props;
