@@ -38,3 +38,4 @@ pub mod scenario;
 pub mod strategy;
 pub mod synth;
 pub mod time;
+pub mod workload;

@@ -8,3 +8,4 @@ mod props;
 mod replay;
 mod strategy;
 mod synth;
+mod workload;
