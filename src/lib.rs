@@ -29,6 +29,7 @@ pub mod engine;
 pub mod error;
 pub mod hazard;
 pub mod ingest;
+pub mod job;
 pub mod market;
 pub mod money;
 pub mod pricing;

@@ -4,6 +4,7 @@ mod engine;
 mod fargate;
 mod fleet;
 mod ingest;
+mod job;
 mod props;
 mod replay;
 mod strategy;

@@ -1,0 +1,57 @@
+//! Deadline jobs on spot: the research benchmark of deadline-jobs.md.
+//!
+//! A long, checkpointable job must do `W` hours of work before a deadline `D`, choosing
+//! tick by tick between SPOT, ON_DEMAND and NONE; every switch (and every relaunch after
+//! a preemption) costs a restart overhead `d` of lost progress. This module is that
+//! benchmark as library code:
+//!
+//! | module | what | deadline-jobs.md |
+//! |---|---|---|
+//! | [`trace`] | [`read_spot_trace`] (spot-traces JSON, explicit [`Convention`]), [`read_probe_series`] (timestamped CSV + per-probe prices) and [`ProbeSeries::to_ticks`] | "Trace conventions" |
+//! | [`tick`] | [`JobSpec`], [`JobMarket`] (one trace per zone, resolved prices), [`run_job`] — the tick model, rule by rule | "The model, as those papers simulate it" |
+//! | [`policy`] | the [`JobPolicy`] trait and [`BuiltinPolicy`] by name | "Baseline policies" |
+//! | [`policies`] | [`OnDemandOnly`], [`SpotOnly`], [`Greedy`], [`UniformProgress`] (rules 1–5), [`MultiZoneSpot`] | "Baseline policies" |
+//! | [`windows`] | random windows with a seed, statistics and a 95 % CI | "Windows: a run starts at tick `⌈start_hours·3600/G⌉`" |
+//! | [`result`] | [`JobResult`] | "Cost = Σ price × time actually run" |
+//!
+//! The tick model is the **exact mode** for reproducing published results; the
+//! event-driven mode of "Beyond the tick model" is built on the same traces
+//! ([`ProbeSeries`] keeps real probe times), policies ([`JobPolicy`] only reads a
+//! [`JobView`]) and results ([`JobResult`]).
+//!
+//! ```
+//! use spotsim::job::{run_job, BuiltinPolicy, JobMarket, JobSpec, JobTrace, MarketOptions};
+//! use spotsim::money::Rate;
+//!
+//! // Ten 1-hour ticks, spot missing in ticks 2–4.
+//! let trace = JobTrace::new(3600, vec![1, 1, 0, 0, 0, 1, 1, 1, 1, 1])?;
+//! let opts = MarketOptions::prices(Rate::parse_usd("1")?, Rate::parse_usd("3")?);
+//! let market = JobMarket::single(&trace, &opts)?;
+//! let spec = JobSpec::from_hours(6.0, 10.0, 0.0)?;
+//! for p in BuiltinPolicy::ALL {
+//!     let r = run_job(&market, &spec, 0, &mut { p })?;
+//!     assert!(r.deadline_met || !p.guarantees_deadline());
+//!     assert!(r.total_cost <= r.ondemand_only_cost);
+//! }
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+pub mod policies;
+pub mod policy;
+pub mod result;
+pub mod tick;
+pub mod trace;
+pub mod windows;
+
+pub use policies::{Greedy, MultiZoneSpot, OnDemandOnly, SpotOnly, UniformProgress, UpRule};
+pub use policy::{BuiltinPolicy, JobPolicy};
+pub use result::JobResult;
+pub use tick::{
+    Decision, JobMarket, JobSpec, JobView, Kind, MS_PER_HOUR, MarketOptions, TickRecord,
+    hours_to_ms, run_job, run_job_timeline, start_tick_for_hours,
+};
+pub use trace::{
+    Convention, JobTrace, ProbeSeries, TraceOptions, read_probe_series, read_probe_series_bytes,
+    read_spot_trace, read_spot_trace_bytes,
+};
+pub use windows::{WindowStats, WindowsReport, draw_starts, run_windows, summarize};

@@ -1,0 +1,972 @@
+//! Availability traces for deadline jobs: the spot-traces JSON of the Can't-Be-Late
+//! (NSDI'24) trace set and the timestamped availability CSVs of the 2023 V100 set.
+//!
+//! # The spot-traces JSON (`format` `spot-traces-json`)
+//!
+//! `{"metadata":{"gap_seconds":G, …},"data":[v0,v1,…],"prices":[…]?}` (data/README.md
+//! "spot-traces"): tick *i* covers `[t0 + i·G, t0 + (i+1)·G)`.
+//!
+//! * **The convention is a required option, never guessed** (deadline-jobs.md "Trace
+//!   conventions"; data/README.md: *"make the convention an explicit option"*):
+//!   * [`Convention::Available`]: the value is the number of spot instances available
+//!     (held) in the tick, as data/README.md documents every spot-traces file
+//!     (`1-node`: 0/1, `16-node`: 0..16, `4-node`: 0..4).
+//!   * [`Convention::Preempted`]: the value says the spot instance is *preempted*, as the
+//!     GCP H100 files (`gcp-h100-2025-10/`) store it (1 = preempted, 0 = available) — and
+//!     as the original Can't-Be-Late simulator reads *every* file (its `TraceEnv` computes
+//!     `has_spot = not data[tick]`). For a 0/1 file, available = `1 − v`. A value above 1
+//!     is an error unless [`TraceOptions::nodes`] gives the node count `n`, in which case
+//!     the value is the number of preempted nodes and available = `n − v` (a value above
+//!     `n` is an error). Kept that simple on purpose.
+//! * `metadata.gap_seconds` is required: a positive whole number of seconds (`600` or
+//!   `600.0`; a fraction is an error — ticks are integer milliseconds downstream).
+//! * `metadata.start_time` (RFC 3339, GCP H100 files), when present, becomes
+//!   [`JobTrace::start`] (fraction of a second dropped).
+//! * `metadata.price_info` (GCP H100 files), when present: `price` is the constant spot
+//!   price and `on_demand_price` the on-demand price, both USD per hour
+//!   ([`JobTrace::spot_price`], [`JobTrace::ondemand_price`]); a `currency` other than
+//!   `USD` is an error.
+//! * `prices`, when present, is the spot price of each tick in USD per hour
+//!   ([`JobTrace::prices`]); it must have one entry per tick.
+//! * `metadata.zone`, else the file name's prefix before the first `_`
+//!   (`us-west-2a_v100_1.json` → `us-west-2a`), names the zone ([`JobTrace::zone`]).
+//!
+//! Errors ([`InputError`]) name the file, the JSON line (the 1-based line the offending
+//! value starts on; the published files are one line long) and the field
+//! (`metadata.gap_seconds`, `data[17]`, `prices[3]`, …): missing or non-positive gap,
+//! negative or out-of-range values, prices whose length differs from the data's,
+//! negative prices (`NaN` is not JSON and is reported as a syntax error), empty data.
+//!
+//! # Timestamped availability CSVs (`format` `availability-csv`)
+//!
+//! `date,availability` (data/README.md "aws-v100-2023-02-15"): naive UTC timestamps
+//! (`YYYY-MM-DD HH:MM:SS`), real probe spacing 194–280 s. deadline-jobs.md prefers this
+//! form. [`read_probe_series`] keeps every probe with its real timestamp
+//! ([`ProbeSeries`]) and, optionally, the aligned per-probe spot prices of
+//! `v100_spot_prices.json` (key = the CSV's file stem, one price per probe). For tick
+//! mode, [`ProbeSeries::to_ticks`] resamples onto ticks of a chosen gap `G`: **tick *i*
+//! takes the value (and price) of the last probe at or before `t0 + i·G`**, where `t0` is
+//! the first probe, for every `i` with `t0 + i·G ≤` the last probe (a step function
+//! sampled at tick starts). The event-driven mode should use the probes themselves.
+use std::path::Path;
+use std::str::FromStr;
+
+use serde::Deserialize;
+
+use crate::error::{ConfigError, InputError, InputErrorKind};
+use crate::ingest::{count_value, err_at, next_record, read_all, record_line, sha256_hex};
+use crate::market::SourceFile;
+use crate::money::Rate;
+use crate::time::{SimTime, parse_naive_utc};
+
+/// How a spot-traces JSON value is to be read (see the module docs). There is no
+/// default: the caller must say.
+///
+/// ```
+/// use spotsim::job::Convention;
+/// assert_eq!("preempted".parse::<Convention>().unwrap(), Convention::Preempted);
+/// let err = "inverted".parse::<Convention>().unwrap_err();
+/// assert!(err.to_string().contains("available, preempted"));
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Convention {
+    /// The value is the number of spot instances available in the tick (1 = available).
+    Available,
+    /// The value says the instance is preempted (1 = preempted, 0 = available).
+    Preempted,
+}
+
+impl Convention {
+    /// Every convention's name, as [`FromStr`] accepts it.
+    pub const NAMES: &'static [&'static str] = &["available", "preempted"];
+
+    /// The name ([`FromStr`] accepts it back).
+    pub fn name(self) -> &'static str {
+        match self {
+            Convention::Available => "available",
+            Convention::Preempted => "preempted",
+        }
+    }
+}
+
+impl FromStr for Convention {
+    type Err = ConfigError;
+    fn from_str(s: &str) -> Result<Self, ConfigError> {
+        match s {
+            "available" => Ok(Convention::Available),
+            "preempted" => Ok(Convention::Preempted),
+            _ => Err(ConfigError::new(
+                "convention",
+                format!(
+                    "unknown trace convention `{s}`; expected one of: {}",
+                    Convention::NAMES.join(", ")
+                ),
+            )),
+        }
+    }
+}
+
+impl std::fmt::Display for Convention {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Options of [`read_spot_trace`].
+///
+/// ```
+/// use spotsim::job::{Convention, TraceOptions};
+/// let o = TraceOptions::new(Convention::Preempted).nodes(16);
+/// assert_eq!(o.nodes, Some(16));
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TraceOptions {
+    /// How the values are read (required).
+    pub convention: Convention,
+    /// For [`Convention::Preempted`] files with values above 1: the node count, so that
+    /// available = `nodes − value`. Ignored under [`Convention::Available`].
+    pub nodes: Option<u32>,
+}
+
+impl TraceOptions {
+    /// Options with a convention and no node count.
+    pub fn new(convention: Convention) -> TraceOptions {
+        TraceOptions {
+            convention,
+            nodes: None,
+        }
+    }
+
+    /// Sets the node count (see [`TraceOptions::nodes`]).
+    pub fn nodes(mut self, n: u32) -> TraceOptions {
+        self.nodes = Some(n);
+        self
+    }
+}
+
+/// A tick trace of spot availability (and optionally spot prices) in one zone.
+///
+/// ```
+/// use spotsim::job::JobTrace;
+/// use spotsim::money::Rate;
+/// let t = JobTrace::new(600, vec![1, 0, 1])?
+///     .with_prices(vec![Rate::from_nano_usd(900_000_000); 3])?;
+/// assert_eq!(t.ticks(), 3);
+/// assert_eq!(t.duration_secs(), 1800);
+/// # Ok::<(), spotsim::error::ConfigError>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct JobTrace {
+    /// Tick length `G`, seconds (> 0).
+    pub gap_secs: i64,
+    /// Spot instances available in each tick (after the [`Convention`] is applied).
+    pub available: Vec<u32>,
+    /// Spot price of each tick, when the trace has them (same length as `available`).
+    pub prices: Option<Vec<Rate>>,
+    /// When tick 0 starts, when known (`metadata.start_time`, or the first probe).
+    pub start: Option<SimTime>,
+    /// The zone (`metadata.zone`, else the file-name prefix).
+    pub zone: String,
+    /// A constant spot price from `metadata.price_info.price`.
+    pub spot_price: Option<Rate>,
+    /// The on-demand price from `metadata.price_info.on_demand_price`.
+    pub ondemand_price: Option<Rate>,
+    /// The convention the values were read with.
+    pub convention: Convention,
+    /// Where the trace came from (path, SHA-256, format, ticks read).
+    pub source: SourceFile,
+    /// The per-probe price file, for traces resampled from probes with prices.
+    pub price_source: Option<SourceFile>,
+}
+
+impl JobTrace {
+    /// An in-memory trace (availability counts per tick), e.g. for tests and synthetic
+    /// benches. Its source is `<in-memory>`, format `in-memory`.
+    ///
+    /// # Errors
+    /// [`ConfigError`] when `gap_secs ≤ 0` or `available` is empty.
+    pub fn new(gap_secs: i64, available: Vec<u32>) -> Result<JobTrace, ConfigError> {
+        if gap_secs <= 0 {
+            return Err(ConfigError::new(
+                "gap_seconds",
+                format!("must be a positive number of seconds, got {gap_secs}"),
+            ));
+        }
+        if available.is_empty() {
+            return Err(ConfigError::new("trace", "has no ticks"));
+        }
+        let rows = available.len() as u64;
+        Ok(JobTrace {
+            gap_secs,
+            available,
+            prices: None,
+            start: None,
+            zone: "zone".into(),
+            spot_price: None,
+            ondemand_price: None,
+            convention: Convention::Available,
+            source: SourceFile {
+                path: "<in-memory>".into(),
+                sha256: String::new(),
+                format: "in-memory".into(),
+                rows,
+            },
+            price_source: None,
+        })
+    }
+
+    /// Sets per-tick spot prices.
+    ///
+    /// # Errors
+    /// [`ConfigError`] when the length differs from the number of ticks.
+    pub fn with_prices(mut self, prices: Vec<Rate>) -> Result<JobTrace, ConfigError> {
+        if prices.len() != self.available.len() {
+            return Err(ConfigError::new(
+                "prices",
+                format!(
+                    "has {} entries for {} ticks",
+                    prices.len(),
+                    self.available.len()
+                ),
+            ));
+        }
+        self.prices = Some(prices);
+        Ok(self)
+    }
+
+    /// Names the zone.
+    pub fn with_zone(mut self, zone: impl Into<String>) -> JobTrace {
+        self.zone = zone.into();
+        self
+    }
+
+    /// Number of ticks.
+    pub fn ticks(&self) -> usize {
+        self.available.len()
+    }
+
+    /// Ticks × gap, seconds.
+    pub fn duration_secs(&self) -> i64 {
+        self.available.len() as i64 * self.gap_secs
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// spot-traces JSON
+
+#[derive(Deserialize)]
+struct RawTrace {
+    metadata: Option<RawMeta>,
+    data: Option<Vec<i64>>,
+    prices: Option<Vec<f64>>,
+}
+
+#[derive(Deserialize)]
+struct RawMeta {
+    gap_seconds: Option<f64>,
+    start_time: Option<String>,
+    zone: Option<String>,
+    price_info: Option<RawPriceInfo>,
+}
+
+#[derive(Deserialize)]
+struct RawPriceInfo {
+    price: Option<f64>,
+    on_demand_price: Option<f64>,
+    currency: Option<String>,
+}
+
+/// Reads a spot-traces JSON file (see the module docs).
+///
+/// # Errors
+/// [`InputError`] of kind `Io` when the file cannot be read, otherwise as for
+/// [`read_spot_trace_bytes`].
+///
+/// ```no_run
+/// use spotsim::job::{read_spot_trace, Convention, TraceOptions};
+/// let t = read_spot_trace(
+///     "../shared/data/availability/spot-traces/availability/1-node/aws-10-26-2022/us-west-2a_v100_1.json".as_ref(),
+///     &TraceOptions::new(Convention::Available),
+/// )?;
+/// assert_eq!(t.gap_secs, 600);
+/// # Ok::<(), spotsim::error::InputError>(())
+/// ```
+pub fn read_spot_trace(path: &Path, opts: &TraceOptions) -> Result<JobTrace, InputError> {
+    let bytes = read_all(path)?;
+    read_spot_trace_bytes(&path.display().to_string(), &bytes, opts)
+}
+
+/// [`read_spot_trace`] on bytes; `name` is used in errors, as the source path and to
+/// derive the zone when the metadata has none.
+///
+/// # Errors
+/// [`InputError`] naming file, JSON line and field: `Syntax` for malformed JSON or a
+/// value of the wrong type (with line and column), `MissingField` for a missing
+/// `metadata.gap_seconds` or `data`, `BadValue` for a non-positive or fractional gap, a
+/// negative or out-of-range value, a negative price, a bad `start_time`, `Conflict` when
+/// `prices` and `data` differ in length, `Empty` when `data` is empty.
+///
+/// ```
+/// use spotsim::job::{read_spot_trace_bytes, Convention, TraceOptions};
+/// let json = br#"{"metadata":{"gap_seconds":600},"data":[1,0,1],"prices":[0.9,0.9,1.1]}"#;
+/// let t = read_spot_trace_bytes("us-west-2a_v100_1.json", json, &TraceOptions::new(Convention::Available))?;
+/// assert_eq!((t.gap_secs, t.available.clone(), t.zone.as_str()), (600, vec![1, 0, 1], "us-west-2a"));
+/// let t = read_spot_trace_bytes("x.json", json, &TraceOptions::new(Convention::Preempted))?;
+/// assert_eq!(t.available, vec![0, 1, 0]);
+///
+/// let bad = br#"{"metadata":{"gap_seconds":600},
+///   "data":[1,-1]}"#;
+/// let e = read_spot_trace_bytes("x.json", bad, &TraceOptions::new(Convention::Available)).unwrap_err();
+/// assert_eq!(e.to_string(), "x.json:2: field `data[1]`: value -1 is negative; expected a count of instances");
+/// # Ok::<(), spotsim::error::InputError>(())
+/// ```
+pub fn read_spot_trace_bytes(
+    name: &str,
+    bytes: &[u8],
+    opts: &TraceOptions,
+) -> Result<JobTrace, InputError> {
+    let body = crate::ingest::strip_bom(bytes);
+    let raw: RawTrace = serde_json::from_slice(body).map_err(|e| json_error(name, &e))?;
+    let line_of = |path: &[Seg<'_>]| json_line(body, path).unwrap_or(1);
+    let meta = raw.metadata.ok_or_else(|| {
+        InputError::new(
+            name,
+            InputErrorKind::MissingField,
+            "no `metadata` object; expected {\"metadata\":{\"gap_seconds\":G},\"data\":[…]}",
+        )
+        .at_line(1)
+        .field("metadata")
+    })?;
+    let gap_path = [Seg::Key("metadata"), Seg::Key("gap_seconds")];
+    let gap = meta.gap_seconds.ok_or_else(|| {
+        err_at(
+            name,
+            line_of(&[Seg::Key("metadata")]),
+            "metadata.gap_seconds",
+            InputErrorKind::MissingField,
+            "is missing; expected the tick length in seconds, such as 600".into(),
+        )
+    })?;
+    if gap.is_nan() || gap <= 0.0 || gap.fract() != 0.0 || gap > 1e12 {
+        return Err(err_at(
+            name,
+            line_of(&gap_path),
+            "metadata.gap_seconds",
+            InputErrorKind::BadValue,
+            format!("is {gap}; expected a positive whole number of seconds"),
+        ));
+    }
+    let gap_secs = gap as i64;
+    let start = match &meta.start_time {
+        None => None,
+        Some(s) => Some(SimTime::parse_rfc3339(s).map_err(|e| {
+            err_at(
+                name,
+                line_of(&[Seg::Key("metadata"), Seg::Key("start_time")]),
+                "metadata.start_time",
+                InputErrorKind::BadValue,
+                format!("{e}: found `{}`", crate::ingest::show(s.as_bytes())),
+            )
+        })?),
+    };
+    let (mut spot_price, mut ondemand_price) = (None, None);
+    if let Some(pi) = &meta.price_info {
+        if let Some(c) = &pi.currency {
+            if c != "USD" {
+                return Err(err_at(
+                    name,
+                    line_of(&[Seg::Key("metadata"), Seg::Key("price_info")]),
+                    "metadata.price_info.currency",
+                    InputErrorKind::BadValue,
+                    format!("is `{}`; only USD prices are supported", c),
+                ));
+            }
+        }
+        let rate = |v: f64, key: &'static str| {
+            Rate::from_usd_f64(v).map_err(|e| {
+                err_at(
+                    name,
+                    line_of(&[Seg::Key("metadata"), Seg::Key("price_info"), Seg::Key(key)]),
+                    &format!("metadata.price_info.{key}"),
+                    InputErrorKind::BadValue,
+                    format!("{e}: found {v}"),
+                )
+            })
+        };
+        spot_price = pi.price.map(|v| rate(v, "price")).transpose()?;
+        ondemand_price = pi
+            .on_demand_price
+            .map(|v| rate(v, "on_demand_price"))
+            .transpose()?;
+    }
+    let data = raw.data.ok_or_else(|| {
+        InputError::new(
+            name,
+            InputErrorKind::MissingField,
+            "no `data` array; expected the value of each tick",
+        )
+        .at_line(1)
+        .field("data")
+    })?;
+    if data.is_empty() {
+        return Err(InputError::new(name, InputErrorKind::Empty, "has no ticks")
+            .at_line(line_of(&[Seg::Key("data")]))
+            .field("data"));
+    }
+    let mut available = Vec::with_capacity(data.len());
+    for (i, &v) in data.iter().enumerate() {
+        let bad = |msg: String| {
+            err_at(
+                name,
+                line_of(&[Seg::Key("data"), Seg::Index(i)]),
+                &format!("data[{i}]"),
+                InputErrorKind::BadValue,
+                msg,
+            )
+        };
+        if v < 0 {
+            return Err(bad(format!(
+                "value {v} is negative; expected a count of instances"
+            )));
+        }
+        if v > i64::from(u32::MAX) {
+            return Err(bad(format!("value {v} is too large")));
+        }
+        let v = v as u32;
+        let a = match opts.convention {
+            Convention::Available => v,
+            Convention::Preempted => match opts.nodes {
+                None if v <= 1 => 1 - v,
+                None => {
+                    return Err(bad(format!(
+                        "value {v} under the `preempted` convention: only 0/1 \
+                         (1 = preempted) can be read without a node count; give the \
+                         number of nodes so that available = nodes − value"
+                    )));
+                }
+                Some(n) if v <= n => n - v,
+                Some(n) => {
+                    return Err(bad(format!(
+                        "value {v} preempted nodes is more than the {n} nodes given"
+                    )));
+                }
+            },
+        };
+        available.push(a);
+    }
+    let prices = match raw.prices {
+        None => None,
+        Some(p) => {
+            if p.len() != data.len() {
+                return Err(err_at(
+                    name,
+                    line_of(&[Seg::Key("prices")]),
+                    "prices",
+                    InputErrorKind::Conflict,
+                    format!(
+                        "has {} entries but `data` has {} ticks; expected one price per tick",
+                        p.len(),
+                        data.len()
+                    ),
+                ));
+            }
+            let mut out = Vec::with_capacity(p.len());
+            for (i, &x) in p.iter().enumerate() {
+                out.push(Rate::from_usd_f64(x).map_err(|e| {
+                    err_at(
+                        name,
+                        line_of(&[Seg::Key("prices"), Seg::Index(i)]),
+                        &format!("prices[{i}]"),
+                        InputErrorKind::BadValue,
+                        format!("{e}: found {x}; expected a spot price in USD per hour"),
+                    )
+                })?);
+            }
+            Some(out)
+        }
+    };
+    let zone = meta.zone.unwrap_or_else(|| zone_from_name(name));
+    Ok(JobTrace {
+        gap_secs,
+        available,
+        prices,
+        start,
+        zone,
+        spot_price,
+        ondemand_price,
+        convention: opts.convention,
+        source: SourceFile {
+            path: name.to_string(),
+            sha256: sha256_hex(bytes),
+            format: "spot-traces-json".into(),
+            rows: data.len() as u64,
+        },
+        price_source: None,
+    })
+}
+
+/// The file name's prefix before the first `_` (or the whole stem).
+fn zone_from_name(name: &str) -> String {
+    let file = Path::new(name)
+        .file_name()
+        .and_then(|f| f.to_str())
+        .unwrap_or(name);
+    let stem = file.split('.').next().unwrap_or(file);
+    stem.split('_').next().unwrap_or(stem).to_string()
+}
+
+fn json_error(name: &str, e: &serde_json::Error) -> InputError {
+    let (line, col) = (e.line(), e.column());
+    let mut msg = e.to_string();
+    if let Some(s) = msg.strip_suffix(&format!(" at line {line} column {col}")) {
+        msg = s.to_string();
+    }
+    let kind = if e.is_io() {
+        InputErrorKind::Io
+    } else {
+        InputErrorKind::Syntax
+    };
+    let what = if e.is_eof() {
+        "JSON ends early"
+    } else {
+        "invalid JSON or a value of the wrong type"
+    };
+    let err = InputError::new(name, kind, format!("{what} at column {col}: {msg}"));
+    if line > 0 {
+        err.at_line(line as u64)
+    } else {
+        err
+    }
+}
+
+/// One step of a path into a JSON document.
+#[derive(Clone, Copy)]
+enum Seg<'a> {
+    Key(&'a str),
+    Index(usize),
+}
+
+/// The 1-based line on which the value at `path` starts (only used to locate errors;
+/// the document has already been parsed, so malformed input just gives `None`).
+fn json_line(b: &[u8], path: &[Seg<'_>]) -> Option<u64> {
+    let mut s = Scan { b, i: 0 };
+    s.ws();
+    for seg in path {
+        match *seg {
+            Seg::Key(k) => {
+                s.eat(b'{')?;
+                loop {
+                    s.ws();
+                    let key = s.string()?;
+                    s.ws();
+                    s.eat(b':')?;
+                    s.ws();
+                    if key == k.as_bytes() {
+                        break;
+                    }
+                    s.skip_value()?;
+                    s.ws();
+                    s.eat(b',')?;
+                }
+            }
+            Seg::Index(n) => {
+                s.eat(b'[')?;
+                s.ws();
+                for _ in 0..n {
+                    s.skip_value()?;
+                    s.ws();
+                    s.eat(b',')?;
+                    s.ws();
+                }
+            }
+        }
+    }
+    let upto = b.get(..s.i)?;
+    Some(1 + upto.iter().filter(|&&c| c == b'\n').count() as u64)
+}
+
+struct Scan<'a> {
+    b: &'a [u8],
+    i: usize,
+}
+
+impl<'a> Scan<'a> {
+    fn ws(&mut self) {
+        while matches!(self.b.get(self.i), Some(b' ' | b'\t' | b'\n' | b'\r')) {
+            self.i += 1;
+        }
+    }
+    fn eat(&mut self, c: u8) -> Option<()> {
+        (self.b.get(self.i) == Some(&c)).then(|| self.i += 1)
+    }
+    /// The raw bytes of a string (escapes left as they are).
+    fn string(&mut self) -> Option<&'a [u8]> {
+        self.eat(b'"')?;
+        let start = self.i;
+        loop {
+            match *self.b.get(self.i)? {
+                b'"' => break,
+                b'\\' => self.i += 2,
+                _ => self.i += 1,
+            }
+        }
+        let s = self.b.get(start..self.i)?;
+        self.i += 1;
+        Some(s)
+    }
+    fn skip_value(&mut self) -> Option<()> {
+        match *self.b.get(self.i)? {
+            b'"' => self.string().map(|_| ()),
+            open @ (b'{' | b'[') => {
+                let close = if open == b'{' { b'}' } else { b']' };
+                let mut depth = 0usize;
+                loop {
+                    match *self.b.get(self.i)? {
+                        b'"' => {
+                            self.string()?;
+                            continue;
+                        }
+                        b'{' | b'[' => depth += 1,
+                        b'}' | b']' => {
+                            depth -= 1;
+                            if depth == 0 {
+                                let c = self.b[self.i];
+                                self.i += 1;
+                                return (c == close).then_some(());
+                            }
+                        }
+                        _ => {}
+                    }
+                    self.i += 1;
+                }
+            }
+            _ => {
+                while !matches!(
+                    self.b.get(self.i),
+                    None | Some(b',' | b'}' | b']' | b' ' | b'\t' | b'\n' | b'\r')
+                ) {
+                    self.i += 1;
+                }
+                Some(())
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Timestamped availability CSVs
+
+/// Every probe of a timestamped availability CSV, with its real time (see the module
+/// docs).
+///
+/// ```
+/// use spotsim::job::read_probe_series_bytes;
+/// let csv = b"date,availability\n2023-02-15 22:08:16,0\n2023-02-15 22:11:31,1\n2023-02-15 22:14:46,1\n";
+/// let prices = br#"{"us-east-1a_v100_1":[1.0,1.1,1.2]}"#;
+/// let s = read_probe_series_bytes("us-east-1a_v100_1.csv", csv, Some(("p.json", &prices[..])))?;
+/// assert_eq!(s.available, vec![0, 1, 1]);
+/// // Ticks of 190 s from the first probe (t0, t0+195, t0+390): t0 and t0+190 take the
+/// // first probe, t0+380 the second; t0+570 is after the last probe, so 3 ticks.
+/// let t = s.to_ticks(190)?;
+/// assert_eq!(t.available, vec![0, 0, 1]);
+/// assert_eq!(t.prices.unwrap()[2].to_string(), "1.1");
+/// # Ok::<(), spotsim::error::Error>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ProbeSeries {
+    /// Probe times, strictly increasing.
+    pub times: Vec<SimTime>,
+    /// Spot instances available at each probe (the CSV's `availability`).
+    pub available: Vec<u32>,
+    /// The spot price at each probe, when a price file was given.
+    pub prices: Option<Vec<Rate>>,
+    /// The zone (the file name's prefix before the first `_`).
+    pub zone: String,
+    /// The CSV (`format` `availability-csv`).
+    pub source: SourceFile,
+    /// The price file (`format` `probe-prices`), when given.
+    pub price_source: Option<SourceFile>,
+}
+
+/// Reads a timestamped availability CSV and, optionally, its aligned per-probe prices
+/// (`v100_spot_prices.json`, key = the CSV's file stem).
+///
+/// # Errors
+/// [`InputError`]: `Io` when a file cannot be read, otherwise as for
+/// [`read_probe_series_bytes`].
+pub fn read_probe_series(
+    csv: &Path,
+    prices_json: Option<&Path>,
+) -> Result<ProbeSeries, InputError> {
+    let bytes = read_all(csv)?;
+    let prices = match prices_json {
+        Some(p) => Some((p.display().to_string(), read_all(p)?)),
+        None => None,
+    };
+    read_probe_series_bytes(
+        &csv.display().to_string(),
+        &bytes,
+        prices.as_ref().map(|(n, b)| (n.as_str(), b.as_slice())),
+    )
+}
+
+/// [`read_probe_series`] on bytes: `name` is the CSV's name (errors, zone, price key);
+/// `prices` is the price file's name and bytes.
+///
+/// # Errors
+/// [`InputError`] naming file, line and field: the header must be `date,availability`
+/// (`MissingField`), each row two fields (`Syntax`), `date` a UTC time
+/// `YYYY-MM-DD HH:MM:SS` strictly after the previous row's (`BadValue`, `Conflict`),
+/// `availability` a non-negative integer (`BadValue`); `Empty` without data rows. The
+/// price file: `Syntax` for malformed JSON, `MissingField` (field = the stem) when it has
+/// no key for the CSV, `Conflict` when the lengths differ, `BadValue` for a negative
+/// price.
+pub fn read_probe_series_bytes(
+    name: &str,
+    bytes: &[u8],
+    prices: Option<(&str, &[u8])>,
+) -> Result<ProbeSeries, InputError> {
+    const DATE_EXAMPLE: &str = "a UTC time YYYY-MM-DD HH:MM:SS such as 2023-02-15 22:08:16";
+    let body = crate::ingest::strip_bom(bytes);
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(body);
+    let mut rec = csv::ByteRecord::new();
+    if !next_record(name, &mut rdr, &mut rec)? {
+        return Err(InputError::new(
+            name,
+            InputErrorKind::Empty,
+            "the file is empty; expected the header line date,availability",
+        ));
+    }
+    let header: Vec<&[u8]> = rec.iter().map(|f| f.trim_ascii()).collect();
+    if header != [&b"date"[..], &b"availability"[..]] {
+        let found: Vec<String> = rec.iter().map(crate::ingest::show).collect();
+        return Err(err_at(
+            name,
+            record_line(body, &rec),
+            "date",
+            InputErrorKind::MissingField,
+            format!(
+                "expected the header date,availability, found `{}`",
+                found.join(",")
+            ),
+        ));
+    }
+    let cap = crate::ingest::count_newlines(body);
+    let mut times = Vec::with_capacity(cap);
+    let mut available = Vec::with_capacity(cap);
+    let mut lines: Vec<u64> = Vec::with_capacity(cap);
+    while next_record(name, &mut rdr, &mut rec)? {
+        let line = record_line(body, &rec);
+        if rec.len() != 2 {
+            return Err(InputError::new(
+                name,
+                InputErrorKind::Syntax,
+                format!("has {} fields; expected 2 (date,availability)", rec.len()),
+            )
+            .at_line(line));
+        }
+        let raw = rec.get(0).unwrap_or_default();
+        let d = crate::ingest::text_value(name, line, "date", raw, DATE_EXAMPLE)?;
+        let t = parse_naive_utc(d).map_err(|e| {
+            err_at(
+                name,
+                line,
+                "date",
+                InputErrorKind::BadValue,
+                format!(
+                    "{e}: found `{}`, expected {DATE_EXAMPLE}",
+                    crate::ingest::show(d.as_bytes())
+                ),
+            )
+        })?;
+        if let (Some(&prev), Some(&pl)) = (times.last(), lines.last()) {
+            if t <= prev {
+                return Err(err_at(
+                    name,
+                    line,
+                    "date",
+                    InputErrorKind::Conflict,
+                    format!("{t} is not after {prev} of line {pl}; probes must be in time order"),
+                ));
+            }
+        }
+        let v = count_value(name, line, "availability", rec.get(1).unwrap_or_default())?;
+        times.push(t);
+        available.push(v);
+        lines.push(line);
+    }
+    if times.is_empty() {
+        return Err(InputError::new(
+            name,
+            InputErrorKind::Empty,
+            "has a header but no probes",
+        ));
+    }
+    let file = Path::new(name)
+        .file_name()
+        .and_then(|f| f.to_str())
+        .unwrap_or(name);
+    let stem = file.rsplit_once('.').map_or(file, |(s, _)| s);
+    let (prices, price_source) = match prices {
+        None => (None, None),
+        Some((pname, pbytes)) => {
+            let (p, src) = read_aligned_prices(pname, pbytes, stem, name, times.len())?;
+            (Some(p), Some(src))
+        }
+    };
+    Ok(ProbeSeries {
+        zone: zone_from_name(name),
+        source: SourceFile {
+            path: name.to_string(),
+            sha256: sha256_hex(bytes),
+            format: "availability-csv".into(),
+            rows: times.len() as u64,
+        },
+        times,
+        available,
+        prices,
+        price_source,
+    })
+}
+
+fn read_aligned_prices(
+    pname: &str,
+    pbytes: &[u8],
+    stem: &str,
+    csv_name: &str,
+    n: usize,
+) -> Result<(Vec<Rate>, SourceFile), InputError> {
+    let body = crate::ingest::strip_bom(pbytes);
+    let map: std::collections::BTreeMap<String, Vec<f64>> =
+        serde_json::from_slice(body).map_err(|e| json_error(pname, &e))?;
+    let Some(v) = map.get(stem) else {
+        return Err(InputError::new(
+            pname,
+            InputErrorKind::MissingField,
+            format!(
+                "has no key `{stem}` for {csv_name}; keys: {}",
+                map.keys().cloned().collect::<Vec<_>>().join(", ")
+            ),
+        )
+        .field(stem));
+    };
+    if v.len() != n {
+        return Err(InputError::new(
+            pname,
+            InputErrorKind::Conflict,
+            format!(
+                "`{stem}` has {} prices but {csv_name} has {n} probes; expected one price per probe",
+                v.len()
+            ),
+        )
+        .at_line(json_line(body, &[Seg::Key(stem)]).unwrap_or(1))
+        .field(stem));
+    }
+    let mut out = Vec::with_capacity(n);
+    for (i, &x) in v.iter().enumerate() {
+        out.push(Rate::from_usd_f64(x).map_err(|e| {
+            InputError::new(pname, InputErrorKind::BadValue, format!("{e}: found {x}"))
+                .at_line(json_line(body, &[Seg::Key(stem), Seg::Index(i)]).unwrap_or(1))
+                .field(format!("{stem}[{i}]"))
+        })?);
+    }
+    Ok((
+        out,
+        SourceFile {
+            path: pname.to_string(),
+            sha256: sha256_hex(pbytes),
+            format: "probe-prices".into(),
+            rows: n as u64,
+        },
+    ))
+}
+
+impl ProbeSeries {
+    /// Resamples onto ticks of `gap_secs`: tick *i* takes the value and price of the last
+    /// probe at or before `t0 + i·G` (`t0` = the first probe), for every `i` with
+    /// `t0 + i·G ≤` the last probe. [`JobTrace::start`] is `t0`.
+    ///
+    /// # Errors
+    /// [`ConfigError`] when `gap_secs ≤ 0`.
+    pub fn to_ticks(&self, gap_secs: i64) -> Result<JobTrace, ConfigError> {
+        if gap_secs <= 0 {
+            return Err(ConfigError::new(
+                "gap",
+                format!("must be a positive number of seconds, got {gap_secs}"),
+            ));
+        }
+        let (Some(&t0), Some(&last)) = (self.times.first(), self.times.last()) else {
+            return Err(ConfigError::new("trace", "has no probes"));
+        };
+        let n = (last.since(t0) / gap_secs + 1) as usize;
+        let mut available = Vec::with_capacity(n);
+        let mut prices = self.prices.as_ref().map(|_| Vec::with_capacity(n));
+        let mut j = 0usize;
+        for i in 0..n {
+            let at = t0.plus(i as i64 * gap_secs);
+            while self.times.get(j + 1).is_some_and(|&t| t <= at) {
+                j += 1;
+            }
+            available.push(self.available.get(j).copied().unwrap_or(0));
+            if let (Some(out), Some(p)) = (prices.as_mut(), self.prices.as_ref()) {
+                out.push(p.get(j).copied().unwrap_or(Rate::ZERO));
+            }
+        }
+        let mut source = self.source.clone();
+        source.format = format!("availability-csv resampled to {gap_secs} s ticks");
+        Ok(JobTrace {
+            gap_secs,
+            available,
+            prices,
+            start: Some(t0),
+            zone: self.zone.clone(),
+            spot_price: None,
+            ondemand_price: None,
+            convention: Convention::Available,
+            source,
+            price_source: self.price_source.clone(),
+        })
+    }
+
+    /// Median spacing between consecutive probes, seconds (0 for a single probe).
+    pub fn median_spacing_secs(&self) -> i64 {
+        let mut d: Vec<i64> = self.times.windows(2).map(|w| w[1].since(w[0])).collect();
+        if d.is_empty() {
+            return 0;
+        }
+        d.sort_unstable();
+        d[d.len() / 2]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_line_finds_nested_values() {
+        let b = br#"{"metadata": {"gap_seconds": 600,
+ "zone": "a"},
+ "data": [1,
+  2, {"x": "]"},
+  3]}"#;
+        assert_eq!(json_line(b, &[Seg::Key("data")]), Some(3));
+        assert_eq!(json_line(b, &[Seg::Key("data"), Seg::Index(1)]), Some(4));
+        assert_eq!(json_line(b, &[Seg::Key("data"), Seg::Index(3)]), Some(5));
+        assert_eq!(
+            json_line(b, &[Seg::Key("metadata"), Seg::Key("zone")]),
+            Some(2)
+        );
+        assert_eq!(json_line(b, &[Seg::Key("nope")]), None);
+    }
+
+    #[test]
+    fn zone_from_names() {
+        assert_eq!(zone_from_name("a/b/us-west-2a_v100_1.json"), "us-west-2a");
+        assert_eq!(zone_from_name("trace.json"), "trace");
+    }
+}
