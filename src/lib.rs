@@ -25,6 +25,7 @@
 #![forbid(unsafe_code)]
 
 pub mod catalog;
+pub mod compare;
 pub mod engine;
 pub mod error;
 pub mod hazard;

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
+use spotsim::compare::CompareScenario;
 use spotsim::error::Error;
 use spotsim::report::render;
 use spotsim::scenario::Scenario;
@@ -28,6 +29,16 @@ struct Cli {
 enum Cmd {
     /// Replay price and capacity traces through a fleet and report cost and interruptions.
     Run(RunArgs),
+    /// Price a container workload on Fargate, Fargate Spot, a mix, ECS and EKS on EC2.
+    Compare(CompareArgs),
+}
+
+#[derive(Args, Debug, Default)]
+struct CompareArgs {
+    /// Compare scenario file (TOML); flags override it.
+    scenario: Option<PathBuf>,
+    #[command(flatten)]
+    opts: CompareScenario,
 }
 
 #[derive(Args, Debug, Default)]
@@ -69,6 +80,7 @@ fn main() -> ExitCode {
     let result = match cli.cmd {
         None => cmd_run(&RunArgs::default()),
         Some(Cmd::Run(a)) => cmd_run(&a),
+        Some(Cmd::Compare(a)) => cmd_compare(&a),
     };
     match result {
         Ok(code) => code,
@@ -102,6 +114,43 @@ fn cmd_run(args: &RunArgs) -> Result<ExitCode, Error> {
     let text = render(&reports, format);
     write_output(scenario.out.as_deref(), &text)?;
     Ok(ExitCode::SUCCESS)
+}
+
+fn cmd_compare(args: &CompareArgs) -> Result<ExitCode, Error> {
+    let file = match &args.scenario {
+        Some(p) => CompareScenario::load(p)?,
+        None => CompareScenario::default(),
+    };
+    let scenario = file.overlay(args.opts.clone());
+    let format = scenario.format()?;
+    let report = scenario.prepare()?.run()?;
+    write_output(scenario.out.as_deref(), &report.render(format))?;
+    // CI gates (exit 2), checked after the report is written so it can be read.
+    let mut breached = Vec::new();
+    for o in &report.options {
+        if let Some(max) = scenario.fail_if_cost_above {
+            if o.total_cost_usd > max {
+                breached.push(format!(
+                    "{} costs ${:.2} > ${max:.2}",
+                    o.option, o.total_cost_usd
+                ));
+            }
+        }
+        if let Some(max) = scenario.fail_if_interruptions_above {
+            if o.interruptions > max {
+                breached.push(format!(
+                    "{} has {} interruptions > {max}",
+                    o.option, o.interruptions
+                ));
+            }
+        }
+    }
+    if breached.is_empty() {
+        Ok(ExitCode::SUCCESS)
+    } else {
+        eprintln!("threshold breached: {}", breached.join("; "));
+        Ok(ExitCode::from(2))
+    }
 }
 
 fn progress_bar(quiet: bool) -> Option<indicatif::ProgressBar> {

@@ -1,5 +1,6 @@
 mod claims;
 mod cli;
+mod compare;
 mod engine;
 mod fargate;
 mod fleet;

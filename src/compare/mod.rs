@@ -1,0 +1,897 @@
+//! `spotsim compare`: one container workload priced on every AWS option side by side —
+//! Fargate, Fargate Spot, a FARGATE/FARGATE_SPOT mix, ECS on EC2 (on-demand and spot)
+//! and EKS on EC2 (on-demand and spot) — with what each loses to interruptions,
+//! rounding and idle capacity.
+//!
+//! Every option runs on the same discrete-event engine as `spotsim run`:
+//!
+//! * **Fargate options** (aws-facts.md §4): each service is a one-pool fleet whose
+//!   target is the service's desired count; a task is an "instance" of the service's
+//!   rounded Fargate size (`pricing::fargate::round_up`). The engine decides when tasks
+//!   start, stop and are interrupted; each task is then billed by
+//!   `pricing::fargate::FargateBilling` (per second, 1-minute minimum, storage above
+//!   20 GiB, Windows licence) at the on-demand or Fargate Spot rate. Fargate Spot tasks
+//!   are interrupted by a hazard model (`fargate_spot_interruption_pct`, default
+//!   [`DEFAULT_FARGATE_SPOT_INTERRUPTION_PCT`] — AWS publishes no rate; see the constant)
+//!   with the 2-minute warning (§2.6) and no first-hour refund (that rule is EC2's,
+//!   §3.2); the replacement starts after `task_start_secs`. The mix splits each
+//!   service's desired count with the ECS capacity-provider strategy (§6.5).
+//! * **EC2 options** (§6.3–§6.4): all services' tasks are bin-packed (or spread) onto the
+//!   smallest instance type of the market (`workload::packing`), giving the number of
+//!   instances needed over time; the fleet maintains that count with on-demand
+//!   instances (lowest on-demand price, balanced over AZs) or spot instances with any
+//!   allocation strategy, replaying the spot price and capacity traces (or the built-in
+//!   default traces). EKS adds the control-plane fee (§6.1) and kubelet reservations.
+//!
+//! Definitions of the columns (also in each report's assumptions):
+//! * `task_restarts`: Fargate — interrupted tasks (each is replaced); EC2 — interrupted
+//!   instances × the average tasks per instance over the horizon (an approximation:
+//!   tasks are not tracked per instance).
+//! * `unmet_task_hours`: Fargate — ∫ (desired − running tasks); EC2 — unmet
+//!   instance-hours × average tasks per instance.
+//! * `waste_usd`: Fargate — the cost of the rounding from the requested to the billed
+//!   size; EC2 — the instance cost times the idle share of the dominant resource
+//!   (1 − max(requested vCPU / instance vCPU, requested memory / instance memory)),
+//!   counting reserved (agent/kubelet) resources as idle.
+//! * `break_even_restarts_per_1000_task_hours` (spot options): if each task restart
+//!   wastes `restart_overhead_secs` of a task's work, spot costs as much per *useful*
+//!   task-hour as its on-demand counterpart at `1000 × (1 − c_spot / c_od) / overhead_hours`
+//!   restarts per 1000 task-hours, where `c` is cost per task-hour; above it, spot does
+//!   not pay off. Compare with the observed `restarts_per_1000_task_hours`.
+
+mod scenario;
+
+pub use scenario::CompareScenario;
+
+use std::fmt::Write as _;
+
+use serde::Serialize;
+
+use crate::catalog::{Arch, InstanceType};
+use crate::engine::{
+    EndReason, FleetConfig, HazardModel, OnDemandSplit, Outcome, Simulation, Target,
+};
+use crate::error::{ConfigError, Error};
+use crate::market::{Market, Pool, PriceTrace, SourceFile, Zone};
+use crate::money::{Money, Rate};
+use crate::pricing::eks::{self, EksSupport};
+use crate::pricing::fargate::{
+    self, CapacityProviderStrategy, FargateBilling, FargateRates, FargateSpot, Orchestrator,
+    Platform, TaskRequest, TaskSize,
+};
+use crate::strategy::{LowestPrice, StrategySpec};
+use crate::time::{HOUR, SimTime};
+use crate::workload::packing::{Allocatable, NodeReserve, PackingPlan, Placement};
+use crate::workload::{Service, reference_node_type};
+
+/// Version of the compare JSON layout.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// Hours in the month used for `monthly_cost_usd` (365 × 24 / 12, the convention of
+/// AWS's calculator and infracost).
+pub const MONTH_HOURS: f64 = 730.0;
+
+/// Default Fargate Spot interruption probability per task-month, percent. AWS publishes
+/// no Fargate Spot interruption data (peers.md §14.7); the default is the midpoint of
+/// the Spot Instance Advisor's regional `global_rate` band "<10%" (aws-facts.md §2.4),
+/// a documented guess to be replaced by observations.
+pub const DEFAULT_FARGATE_SPOT_INTERRUPTION_PCT: f64 = 5.0;
+
+/// Default seconds from a Fargate task's start request to running (image pull and
+/// start; billing runs from the image pull, §4.1, so the task is billed from when it
+/// runs here, a documented simplification).
+pub const DEFAULT_TASK_START_SECS: i64 = 60;
+
+/// Default work a task loses to a restart, seconds (startup, warm-up, in-flight work).
+pub const DEFAULT_RESTART_OVERHEAD_SECS: i64 = 300;
+
+/// The options `compare` knows, by their report names.
+pub const OPTIONS: &[&str] = &[
+    "fargate",
+    "fargate-spot",
+    "fargate-mix",
+    "ecs-ec2-ondemand",
+    "ecs-ec2-spot",
+    "eks-ec2-ondemand",
+    "eks-ec2-spot",
+];
+
+/// Everything a comparison needs.
+#[derive(Clone, Debug)]
+pub struct CompareConfig {
+    /// The container services.
+    pub services: Vec<Service>,
+    /// Horizon start.
+    pub start: SimTime,
+    /// Horizon end.
+    pub end: SimTime,
+    /// Region of the Fargate rates.
+    pub region: String,
+    /// Fargate platform.
+    pub platform: Platform,
+    /// Fargate billing minimums.
+    pub fargate_billing: FargateBilling,
+    /// Fargate Spot discount.
+    pub fargate_spot: FargateSpot,
+    /// Fargate Spot interruption probability per task-month, percent.
+    pub fargate_spot_interruption_pct: f64,
+    /// The FARGATE/FARGATE_SPOT mix.
+    pub mix: CapacityProviderStrategy,
+    /// Seconds from a Fargate task request to running.
+    pub task_start_secs: i64,
+    /// The EC2 market (pools with spot price and capacity traces).
+    pub market: Market,
+    /// Where the spot prices came from, for the report.
+    pub spot_price_source: String,
+    /// Spot allocation strategy of the EC2 spot options.
+    pub ec2_strategy: StrategySpec,
+    /// Interruption hazard of EC2 spot pools, if any (beyond capacity traces).
+    pub ec2_hazard: Option<HazardModel>,
+    /// Instance launch latency, seconds.
+    pub launch_latency_secs: i64,
+    /// Task placement on EC2.
+    pub placement: Placement,
+    /// Per-instance reservation on ECS container instances.
+    pub ecs_reserve: NodeReserve,
+    /// EKS support tier of the control plane.
+    pub eks_support: EksSupport,
+    /// Work lost per task restart, seconds (for the break-even rate).
+    pub restart_overhead_secs: i64,
+    /// Seed.
+    pub seed: u64,
+    /// Which options to run (names from [`OPTIONS`]), in order.
+    pub options: Vec<String>,
+    /// Extra assumptions to print (e.g. how the market was obtained).
+    pub notes: Vec<String>,
+}
+
+/// One option's line.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct OptionReport {
+    /// The option's name.
+    pub option: String,
+    /// Total cost over the horizon.
+    pub total_cost_usd: f64,
+    /// The same, exact, in micro-dollars.
+    pub total_cost_micro_usd: i64,
+    /// Cost per 730-hour month.
+    pub monthly_cost_usd: f64,
+    /// Cost per demanded task-hour.
+    pub cost_per_task_hour_usd: f64,
+    /// Savings against the most expensive option, percent.
+    pub savings_vs_most_expensive_pct: f64,
+    /// Interruptions (Fargate: tasks; EC2: instances).
+    pub interruptions: u64,
+    /// Tasks restarted because of interruptions.
+    pub task_restarts: f64,
+    /// Restarts per 1000 delivered task-hours.
+    pub restarts_per_1000_task_hours: f64,
+    /// Demanded task-hours not served.
+    pub unmet_task_hours: f64,
+    /// Cost of Fargate size rounding or idle EC2 capacity.
+    pub waste_usd: f64,
+    /// `waste_usd` as a percentage of the total.
+    pub waste_pct: f64,
+    /// What the waste is (`fargate-rounding` or `idle-ec2-capacity`).
+    pub waste_kind: &'static str,
+    /// Instance-hours (EC2 options).
+    pub instance_hours: Option<f64>,
+    /// EKS control-plane fee included in the total.
+    pub control_plane_usd: Option<f64>,
+    /// Restarts per 1000 task-hours at which this spot option stops paying off against
+    /// its on-demand counterpart (spot options only; 0 when it never pays off).
+    pub break_even_restarts_per_1000_task_hours: Option<f64>,
+    /// The on-demand option the break-even refers to.
+    pub break_even_against: Option<&'static str>,
+    /// The Fargate size each service is billed at (Fargate options).
+    pub fargate_sizes: Vec<String>,
+}
+
+/// A comparison's result.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct CompareReport {
+    /// JSON layout version.
+    pub schema_version: u32,
+    /// Horizon start.
+    pub start: SimTime,
+    /// Horizon end.
+    pub end: SimTime,
+    /// Horizon length.
+    pub hours: f64,
+    /// Demanded task-hours.
+    pub task_hours: f64,
+    /// Region of the Fargate rates.
+    pub region: String,
+    /// Fargate platform.
+    pub platform: String,
+    /// Where the EC2 spot prices came from.
+    pub spot_prices: String,
+    /// The services, as configured.
+    pub services: Vec<Service>,
+    /// One line per option.
+    pub options: Vec<OptionReport>,
+    /// Provenance: input files, seed, version, assumptions.
+    pub provenance: CompareProvenance,
+}
+
+/// Where a comparison's numbers came from.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct CompareProvenance {
+    /// spotsim's version.
+    pub spotsim_version: &'static str,
+    /// Input files (traces, catalog) with SHA-256.
+    pub inputs: Vec<SourceFile>,
+    /// Seed.
+    pub seed: u64,
+    /// EC2 pools in the market.
+    pub pools: usize,
+    /// The EC2 spot strategy.
+    pub ec2_strategy: String,
+    /// The EC2 reference node type the tasks are packed onto.
+    pub node_type: String,
+    /// Model assumptions in force.
+    pub assumptions: Vec<String>,
+}
+
+fn usd(m: Money) -> f64 {
+    m.to_usd_f64()
+}
+
+fn r6(x: f64) -> f64 {
+    (x * 1e6).round() / 1e6
+}
+
+/// What one option produced before the cross-option columns.
+struct Raw {
+    cost: Money,
+    interruptions: u64,
+    restarts: f64,
+    unmet_task_secs: f64,
+    waste: Money,
+    waste_kind: &'static str,
+    instance_secs: Option<i64>,
+    control_plane: Option<Money>,
+    sizes: Vec<String>,
+}
+
+impl CompareConfig {
+    /// Runs every configured option.
+    ///
+    /// # Errors
+    /// [`Error::Config`] for an unknown option, a task size no Fargate platform offers,
+    /// an unknown region or platform, a task that fits no instance, an empty horizon.
+    pub fn run(&self) -> Result<CompareReport, Error> {
+        if self.services.is_empty() {
+            return Err(ConfigError::new(
+                "tasks",
+                "no services: give --tasks or [[service]] tables",
+            )
+            .into());
+        }
+        if self.start >= self.end {
+            return Err(ConfigError::new("hours", "the horizon is empty").into());
+        }
+        for s in &self.services {
+            s.validate()?;
+        }
+        for o in &self.options {
+            if !OPTIONS.contains(&o.as_str()) {
+                return Err(ConfigError::new(
+                    "options",
+                    format!("unknown option `{o}`; valid: {}", OPTIONS.join(", ")),
+                )
+                .into());
+            }
+        }
+        let task_secs: u128 = self
+            .services
+            .iter()
+            .map(|s| s.task_seconds(self.start, self.end).map(u128::from))
+            .sum::<Result<u128, Error>>()?;
+        if task_secs == 0 {
+            return Err(ConfigError::new("tasks", "zero task-hours over the horizon").into());
+        }
+        let node = self.node_type()?;
+        let mut raws: Vec<(String, Raw)> = Vec::new();
+        for o in &self.options {
+            let raw = match o.as_str() {
+                "fargate" => self.fargate(FargateKind::OnDemand)?,
+                "fargate-spot" => self.fargate(FargateKind::Spot)?,
+                "fargate-mix" => self.fargate(FargateKind::Mix)?,
+                "ecs-ec2-ondemand" => self.ec2(&node, false, false)?,
+                "ecs-ec2-spot" => self.ec2(&node, true, false)?,
+                "eks-ec2-ondemand" => self.ec2(&node, false, true)?,
+                _ => self.ec2(&node, true, true)?,
+            };
+            raws.push((o.clone(), raw));
+        }
+        let hours = self.end.since(self.start) as f64 / HOUR as f64;
+        let task_hours = task_secs as f64 / HOUR as f64;
+        let max = raws
+            .iter()
+            .map(|(_, r)| r.cost)
+            .max()
+            .unwrap_or(Money::ZERO);
+        let per_task_hour = |m: Money| {
+            if task_hours > 0.0 {
+                usd(m) / task_hours
+            } else {
+                0.0
+            }
+        };
+        let counterpart = |name: &str| -> Option<&'static str> {
+            match name {
+                "fargate-spot" | "fargate-mix" => Some("fargate"),
+                "ecs-ec2-spot" => Some("ecs-ec2-ondemand"),
+                "eks-ec2-spot" => Some("eks-ec2-ondemand"),
+                _ => None,
+            }
+        };
+        let overhead_h = self.restart_overhead_secs.max(1) as f64 / HOUR as f64;
+        let mut options = Vec::new();
+        for (name, r) in &raws {
+            let against = counterpart(name);
+            let od_cost = against.and_then(|a| {
+                raws.iter()
+                    .find(|(n, _)| n == a)
+                    .map(|(_, r)| r.cost)
+                    .or_else(|| self.counterpart_cost(a, &node).ok())
+            });
+            let break_even = od_cost.map(|od| {
+                let ratio = r.cost.ratio(od);
+                r6((1000.0 * (1.0 - ratio) / overhead_h).max(0.0))
+            });
+            let delivered = (task_hours - r.unmet_task_secs / HOUR as f64).max(0.0);
+            options.push(OptionReport {
+                option: name.clone(),
+                total_cost_usd: usd(r.cost),
+                total_cost_micro_usd: r.cost.micro_usd() as i64,
+                monthly_cost_usd: r6(usd(r.cost) / hours * MONTH_HOURS),
+                cost_per_task_hour_usd: r6(per_task_hour(r.cost)),
+                savings_vs_most_expensive_pct: if max == Money::ZERO {
+                    0.0
+                } else {
+                    r6(100.0 * (max - r.cost).ratio(max))
+                },
+                interruptions: r.interruptions,
+                task_restarts: r6(r.restarts),
+                restarts_per_1000_task_hours: if delivered > 0.0 {
+                    r6(1000.0 * r.restarts / delivered)
+                } else {
+                    0.0
+                },
+                unmet_task_hours: r6(r.unmet_task_secs / HOUR as f64),
+                waste_usd: usd(r.waste),
+                waste_pct: if r.cost == Money::ZERO {
+                    0.0
+                } else {
+                    r6(100.0 * r.waste.ratio(r.cost))
+                },
+                waste_kind: r.waste_kind,
+                instance_hours: r.instance_secs.map(|s| r6(s as f64 / HOUR as f64)),
+                control_plane_usd: r.control_plane.map(usd),
+                break_even_restarts_per_1000_task_hours: break_even,
+                break_even_against: against.filter(|_| break_even.is_some()),
+                fargate_sizes: r.sizes.clone(),
+            });
+        }
+        Ok(CompareReport {
+            schema_version: SCHEMA_VERSION,
+            start: self.start,
+            end: self.end,
+            hours: r6(hours),
+            task_hours: r6(task_hours),
+            region: self.region.clone(),
+            platform: self.platform.to_string(),
+            spot_prices: self.spot_price_source.clone(),
+            services: self.services.clone(),
+            options,
+            provenance: CompareProvenance {
+                spotsim_version: env!("CARGO_PKG_VERSION"),
+                inputs: self.market.sources().to_vec(),
+                seed: self.seed,
+                pools: self.market.pools().len(),
+                ec2_strategy: self.ec2_strategy.to_string(),
+                node_type: node.name.clone(),
+                assumptions: self.assumptions(&node),
+            },
+        })
+    }
+
+    fn node_type(&self) -> Result<InstanceType, ConfigError> {
+        let types: Vec<InstanceType> = self
+            .market
+            .pools()
+            .iter()
+            .map(|p| p.instance_type.clone())
+            .collect();
+        reference_node_type(&types)
+            .cloned()
+            .ok_or_else(|| ConfigError::new("instance-types", "the EC2 market has no pools"))
+    }
+
+    /// The cost of an on-demand counterpart that was not among the options run.
+    fn counterpart_cost(&self, name: &str, node: &InstanceType) -> Result<Money, Error> {
+        Ok(match name {
+            "fargate" => self.fargate(FargateKind::OnDemand)?.cost,
+            "ecs-ec2-ondemand" => self.ec2(node, false, false)?.cost,
+            _ => self.ec2(node, false, true)?.cost,
+        })
+    }
+
+    fn fargate(&self, kind: FargateKind) -> Result<Raw, Error> {
+        let od_rates =
+            FargateRates::lookup(&self.region, self.platform).map_err(ConfigError::from)?;
+        let spot_rates = if kind == FargateKind::OnDemand {
+            None
+        } else {
+            FargateSpot::check(self.platform, Orchestrator::Ecs).map_err(ConfigError::from)?;
+            Some(
+                self.fargate_spot
+                    .rates(&od_rates)
+                    .map_err(ConfigError::from)?,
+            )
+        };
+        let mut raw = Raw {
+            cost: Money::ZERO,
+            interruptions: 0,
+            restarts: 0.0,
+            unmet_task_secs: 0.0,
+            waste: Money::ZERO,
+            waste_kind: "fargate-rounding",
+            instance_secs: None,
+            control_plane: None,
+            sizes: Vec::new(),
+        };
+        for s in &self.services {
+            let req = TaskRequest::from_millicores(s.task_vcpu_millis, s.task_memory_mib);
+            let size = fargate::round_up(req, self.platform, Orchestrator::Ecs)
+                .map_err(ConfigError::from)?;
+            fargate::check_ephemeral_gib(s.ephemeral_gib).map_err(ConfigError::from)?;
+            raw.sizes.push(format!("{}: {size}", s.name));
+            let desired = s.desired_trace(self.start, self.end)?;
+            let max_desired = desired.values().iter().copied().max().unwrap_or(0);
+            let market = self.fargate_market(s, size, &od_rates, spot_rates.as_ref());
+            let mut cfg = FleetConfig::new(Target::Trace(desired));
+            cfg.start = Some(self.start);
+            cfg.end = Some(self.end);
+            cfg.launch_latency_secs = self.task_start_secs;
+            cfg.seed = self.seed;
+            cfg.record_instances = true;
+            cfg.first_hour_refund = false;
+            match kind {
+                FargateKind::OnDemand => {
+                    cfg.ondemand = OnDemandSplit {
+                        base: 0,
+                        above_base_pct: 100,
+                    }
+                }
+                FargateKind::Spot => {}
+                FargateKind::Mix => {
+                    cfg.ondemand_table =
+                        Some((0..=max_desired).map(|d| self.mix.split(d).0).collect());
+                }
+            }
+            if kind != FargateKind::OnDemand {
+                cfg.hazard = Some(crate::hazard::uniform(
+                    &market,
+                    self.fargate_spot_interruption_pct,
+                )?);
+            }
+            let out = Simulation::new(&market, cfg, LowestPrice::keep_running()).run()?;
+            for r in &out.instances {
+                let Some(from) = r.running_from else { continue };
+                let secs = r.ended_at.since(from);
+                let rates = match r.option {
+                    crate::pricing::PurchaseOption::Spot => {
+                        spot_rates.as_ref().unwrap_or(&od_rates)
+                    }
+                    crate::pricing::PurchaseOption::OnDemand => &od_rates,
+                };
+                raw.cost += self
+                    .fargate_billing
+                    .task_charge(size, rates, secs, s.ephemeral_gib);
+                raw.waste += self
+                    .fargate_billing
+                    .requested_vs_billed_waste(req, size, rates, secs);
+                if r.reason.by_aws() && r.reason != EndReason::LaunchFailed {
+                    raw.interruptions += 1;
+                    raw.restarts += 1.0;
+                }
+            }
+            raw.unmet_task_secs += out.unmet_unit_secs as f64;
+        }
+        Ok(raw)
+    }
+
+    /// A one-pool market standing for one service on Fargate: its "instance type" is a
+    /// task of the rounded size, priced per hour at the on-demand rate, with a constant
+    /// spot price (the engine's prices only order pools; tasks are billed from the
+    /// records by `FargateBilling`).
+    fn fargate_market(
+        &self,
+        s: &Service,
+        size: TaskSize,
+        od: &FargateRates,
+        spot: Option<&FargateRates>,
+    ) -> Market {
+        let hourly =
+            |r: &FargateRates| Rate::from_nano_usd((r.hourly(size).units() / (3600 * 1024)) as i64);
+        let it = InstanceType {
+            name: format!("fargate {} ({size})", s.name),
+            vcpu: size.cpu_units.div_ceil(1024),
+            memory_mib: size.memory_mib,
+            arch: if self.platform == Platform::LinuxArm {
+                Arch::Arm64
+            } else {
+                Arch::X86_64
+            },
+            ondemand: hourly(od),
+        };
+        let spot_price = spot.map_or(hourly(od), hourly);
+        let price =
+            PriceTrace::new(vec![self.start.secs()], vec![spot_price]).unwrap_or_else(|_| {
+                // A single change point is always strictly increasing.
+                unreachable!()
+            });
+        Market::new(
+            vec![Pool {
+                instance_type: it,
+                zone: Zone::Name(format!("{} fargate", self.region)),
+                weight: 1,
+            }],
+            vec![price],
+            vec![None],
+            "Linux/UNIX",
+        )
+    }
+
+    fn ec2(&self, node: &InstanceType, spot: bool, eks_cluster: bool) -> Result<Raw, Error> {
+        let reserve = if eks_cluster {
+            NodeReserve::eks_for(node)
+        } else {
+            self.ecs_reserve
+        };
+        let alloc: Allocatable = reserve.allocatable(node)?;
+        let plan = PackingPlan::new(&self.services, alloc, self.placement, self.start, self.end)?;
+        let mut cfg = FleetConfig::new(Target::Trace(plan.instances_trace().clone()));
+        cfg.start = Some(self.start);
+        cfg.end = Some(self.end);
+        cfg.launch_latency_secs = self.launch_latency_secs;
+        cfg.seed = self.seed;
+        let out: Outcome = if spot {
+            cfg.hazard = self.ec2_hazard.clone();
+            let strategy = self.ec2_strategy.build(&[]);
+            Simulation::new(&self.market, cfg, strategy).run()?
+        } else {
+            cfg.ondemand = OnDemandSplit {
+                base: 0,
+                above_base_pct: 100,
+            };
+            Simulation::new(&self.market, cfg, LowestPrice::default()).run()?
+        };
+        let totals = plan.totals();
+        let cost: Money = out
+            .spot
+            .iter()
+            .chain(out.ondemand.iter())
+            .map(|t| t.cost)
+            .sum();
+        let instance_secs: i64 = out
+            .spot
+            .iter()
+            .chain(out.ondemand.iter())
+            .map(|t| t.run_secs)
+            .sum();
+        let interruptions: u64 = out.spot.iter().map(|t| t.interruptions).sum();
+        let tasks_per_instance = if totals.instance_seconds == 0 {
+            0.0
+        } else {
+            totals.task_seconds as f64 / totals.instance_seconds as f64
+        };
+        // Idle share of the dominant resource, against the instances' whole capacity.
+        let cap_cpu = totals.instance_seconds as f64 * node.vcpu as f64 * 1000.0;
+        let cap_mem = totals.instance_seconds as f64 * node.memory_mib as f64;
+        let used = if cap_cpu > 0.0 && cap_mem > 0.0 {
+            (totals.requested_cpu_milli_seconds as f64 / cap_cpu)
+                .max(totals.requested_memory_mib_seconds as f64 / cap_mem)
+        } else {
+            0.0
+        };
+        let idle_ppm = ((1.0 - used.min(1.0)) * 1e6).round() as i128;
+        let waste = Money::from_units(cost.units() * idle_ppm / 1_000_000);
+        let control_plane = eks_cluster
+            .then(|| eks::control_plane_charge(self.eks_support, 1, self.start, self.end));
+        Ok(Raw {
+            cost: cost + control_plane.unwrap_or(Money::ZERO),
+            interruptions,
+            restarts: interruptions as f64 * tasks_per_instance,
+            unmet_task_secs: out.unmet_unit_secs as f64 * tasks_per_instance,
+            waste,
+            waste_kind: "idle-ec2-capacity",
+            instance_secs: Some(instance_secs),
+            control_plane,
+            sizes: Vec::new(),
+        })
+    }
+
+    fn assumptions(&self, node: &InstanceType) -> Vec<String> {
+        let mut a = vec![
+            format!(
+                "Fargate: {} in {} at the built-in rates; tasks billed per second with the {} s minimum, storage above 20 GiB, from when they run (task start {} s)",
+                self.platform,
+                self.region,
+                self.fargate_billing.minimum_secs(self.platform),
+                self.task_start_secs
+            ),
+            format!(
+                "Fargate Spot: {} % off the vCPU and memory rates (aws-facts.md §4.3: the one observed rate; AWS advertises up to 70 %); {} % of tasks interrupted per task-month (exponential; AWS publishes no rate), with the 2-minute warning and no first-hour refund",
+                self.fargate_spot.discount_pct, self.fargate_spot_interruption_pct
+            ),
+            format!(
+                "fargate-mix: capacity-provider strategy {}",
+                self.mix_description()
+            ),
+            format!(
+                "EC2: tasks {} onto {} ({} vCPU / {} MiB; the smallest type in the market), instances maintained by the fleet; ECS reserves {} millicores and {} MiB per instance; EKS reserves the kubelet's share and caps pods per node; the EKS control plane costs ${} per cluster-hour (aws-facts.md §6.1)",
+                match self.placement {
+                    Placement::Binpack => "bin-packed".to_string(),
+                    Placement::Spread { zones } => format!("spread over {zones} zones"),
+                },
+                node.name,
+                node.vcpu,
+                node.memory_mib,
+                self.ecs_reserve.cpu_millis,
+                self.ecs_reserve.memory_mib,
+                eks::fee_rate(self.eks_support, self.start)
+            ),
+            format!(
+                "EC2 spot: strategy {}; on-demand options use the lowest on-demand price, balanced over zones",
+                self.ec2_strategy
+            ),
+            format!(
+                "task restarts on EC2 = interrupted instances × average tasks per instance; break-even assumes each restart loses {} s of a task's work",
+                self.restart_overhead_secs
+            ),
+        ];
+        a.extend(self.notes.iter().cloned());
+        a
+    }
+
+    fn mix_description(&self) -> String {
+        self.mix
+            .items()
+            .iter()
+            .map(|i| format!("{} base {} weight {}", i.provider, i.base, i.weight))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum FargateKind {
+    OnDemand,
+    Spot,
+    Mix,
+}
+
+/// Output formats of `compare`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum CompareFormat {
+    /// Aligned text.
+    #[default]
+    Table,
+    /// JSON `{"options":[…], …}`.
+    Json,
+    /// CSV, a row per option.
+    Csv,
+    /// A Markdown table for a pull-request comment.
+    Markdown,
+}
+
+impl CompareFormat {
+    /// Parses `table`, `json`, `csv` or `markdown`.
+    ///
+    /// # Errors
+    /// [`ConfigError`] naming the valid values.
+    pub fn parse(s: &str) -> Result<Self, ConfigError> {
+        match s {
+            "table" => Ok(CompareFormat::Table),
+            "json" => Ok(CompareFormat::Json),
+            "csv" => Ok(CompareFormat::Csv),
+            "markdown" | "md" => Ok(CompareFormat::Markdown),
+            _ => Err(ConfigError::new(
+                "output",
+                format!("unknown format `{s}`; valid: table, json, csv, markdown"),
+            )),
+        }
+    }
+}
+
+fn money(x: f64) -> String {
+    let s = format!("{:.2}", x.abs());
+    let (int, frac) = s.split_once('.').unwrap_or((&s, "00"));
+    let mut out = String::new();
+    for (i, c) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    format!("{}${out}.{frac}", if x < 0.0 { "-" } else { "" })
+}
+
+fn opt(x: Option<f64>, f: impl Fn(f64) -> String) -> String {
+    x.map_or_else(|| "—".to_string(), f)
+}
+
+impl CompareReport {
+    /// Renders the report.
+    pub fn render(&self, format: CompareFormat) -> String {
+        match format {
+            CompareFormat::Json => {
+                let mut s = serde_json::to_string_pretty(self)
+                    .unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"));
+                s.push('\n');
+                s
+            }
+            CompareFormat::Csv => self.csv(),
+            CompareFormat::Markdown => self.markdown(),
+            CompareFormat::Table => self.table(),
+        }
+    }
+
+    fn rows(&self) -> Vec<[String; 10]> {
+        self.options
+            .iter()
+            .map(|o| {
+                [
+                    o.option.clone(),
+                    money(o.total_cost_usd),
+                    money(o.monthly_cost_usd),
+                    format!("{:.4}", o.cost_per_task_hour_usd),
+                    format!("{:.1}%", o.savings_vs_most_expensive_pct),
+                    format!("{} / {:.0}", o.interruptions, o.task_restarts),
+                    format!("{:.1}", o.unmet_task_hours),
+                    format!("{} ({:.1}%)", money(o.waste_usd), o.waste_pct),
+                    opt(o.break_even_restarts_per_1000_task_hours, |b| {
+                        format!("{b:.1}")
+                    }),
+                    format!("{:.2}", o.restarts_per_1000_task_hours),
+                ]
+            })
+            .collect()
+    }
+
+    const HEAD: [&'static str; 10] = [
+        "option",
+        "total",
+        "monthly",
+        "per task-hour",
+        "savings",
+        "interruptions / restarts",
+        "unmet task-h",
+        "waste",
+        "break-even restarts/1000 task-h",
+        "restarts/1000 task-h",
+    ];
+
+    fn table(&self) -> String {
+        let rows = self.rows();
+        let mut w = Self::HEAD.map(str::len);
+        for r in &rows {
+            for (i, c) in r.iter().enumerate() {
+                w[i] = w[i].max(c.chars().count());
+            }
+        }
+        let mut s = String::new();
+        let _ = writeln!(
+            s,
+            "spotsim {} compare — {} h from {}, {} task-hours, Fargate {} {}; EC2 spot prices: {}",
+            self.provenance.spotsim_version,
+            self.hours,
+            self.start,
+            self.task_hours,
+            self.platform,
+            self.region,
+            self.spot_prices
+        );
+        let _ = writeln!(s);
+        let line = |s: &mut String, cells: &[String]| {
+            let _ = write!(s, " ");
+            for (i, c) in cells.iter().enumerate() {
+                if i == 0 {
+                    let _ = write!(s, " {:<w$}", c, w = w[i]);
+                } else {
+                    let _ = write!(s, "  {:>w$}", c, w = w[i]);
+                }
+            }
+            let _ = writeln!(s);
+        };
+        line(&mut s, &Self::HEAD.map(String::from));
+        for r in &rows {
+            line(&mut s, r);
+        }
+        let _ = writeln!(s);
+        for o in self
+            .options
+            .iter()
+            .filter(|o| !o.fargate_sizes.is_empty())
+            .take(1)
+        {
+            let _ = writeln!(s, "  Fargate sizes: {}", o.fargate_sizes.join("; "));
+        }
+        let _ = writeln!(
+            s,
+            "  EC2 node type: {}, strategy {}",
+            self.provenance.node_type, self.provenance.ec2_strategy
+        );
+        let _ = writeln!(s, "  seed {}", self.provenance.seed);
+        let _ = writeln!(s, "  assumptions:");
+        for a in &self.provenance.assumptions {
+            let _ = writeln!(s, "    - {a}");
+        }
+        s
+    }
+
+    fn markdown(&self) -> String {
+        let mut s = String::new();
+        let _ = writeln!(
+            s,
+            "### spotsim compare: {} h, {} task-hours, Fargate {} in {}\n",
+            self.hours, self.task_hours, self.platform, self.region
+        );
+        let _ = writeln!(s, "| {} |", Self::HEAD.join(" | "));
+        let _ = writeln!(s, "|{}", "---|".repeat(Self::HEAD.len()));
+        for r in self.rows() {
+            let _ = writeln!(s, "| {} |", r.join(" | "));
+        }
+        let _ = writeln!(
+            s,
+            "\nEC2 spot prices: {}. Seed {}, spotsim {}.",
+            self.spot_prices, self.provenance.seed, self.provenance.spotsim_version
+        );
+        let _ = writeln!(s, "\n<details><summary>Assumptions</summary>\n");
+        for a in &self.provenance.assumptions {
+            let _ = writeln!(s, "- {a}");
+        }
+        let _ = writeln!(s, "\n</details>");
+        s
+    }
+
+    fn csv(&self) -> String {
+        let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
+        let _ = w.write_record([
+            "option",
+            "total_cost_usd",
+            "monthly_cost_usd",
+            "cost_per_task_hour_usd",
+            "savings_vs_most_expensive_pct",
+            "interruptions",
+            "task_restarts",
+            "unmet_task_hours",
+            "waste_usd",
+            "waste_kind",
+            "break_even_restarts_per_1000_task_hours",
+            "restarts_per_1000_task_hours",
+        ]);
+        for o in &self.options {
+            let _ = w.write_record([
+                o.option.clone(),
+                format!("{:.6}", o.total_cost_usd),
+                format!("{:.6}", o.monthly_cost_usd),
+                format!("{:.6}", o.cost_per_task_hour_usd),
+                format!("{:.6}", o.savings_vs_most_expensive_pct),
+                o.interruptions.to_string(),
+                format!("{:.6}", o.task_restarts),
+                format!("{:.6}", o.unmet_task_hours),
+                format!("{:.6}", o.waste_usd),
+                o.waste_kind.to_string(),
+                o.break_even_restarts_per_1000_task_hours
+                    .map_or(String::new(), |b| format!("{b:.6}")),
+                format!("{:.6}", o.restarts_per_1000_task_hours),
+            ]);
+        }
+        String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+    }
+}

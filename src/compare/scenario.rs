@@ -1,0 +1,505 @@
+//! The `compare` scenario: the CLI's flags and the TOML file in one struct, like
+//! [`crate::scenario::Scenario`] for `run`. Services come from `--tasks/--task-vcpu/
+//! --task-memory-gib` (one constant service) or `[[service]]` tables:
+//!
+//! ```toml
+//! hours = 720
+//! region = "us-east-1"
+//! [[service]]
+//! name = "api"
+//! task-vcpu-millis = 500
+//! task-memory-mib = 1024
+//! desired = { shape = "daily", baseline = 4, peak = 12, peak-hours = 6 }
+//! ```
+//!
+//! The EC2 side (spot traces, catalog, instance types, strategy, hazard) is read with
+//! the same code as `spotsim run` (a [`Scenario`] built from these options).
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use super::{
+    CompareConfig, CompareFormat, DEFAULT_FARGATE_SPOT_INTERRUPTION_PCT,
+    DEFAULT_RESTART_OVERHEAD_SECS, DEFAULT_TASK_START_SECS, OPTIONS,
+};
+use crate::error::{ConfigError, Error, InputError, InputErrorKind};
+use crate::pricing::eks::EksSupport;
+use crate::pricing::fargate::{
+    CapacityProviderStrategy, FargateBilling, FargateSpot, Platform, Provider, StrategyItem,
+};
+use crate::scenario::Scenario;
+use crate::strategy::StrategySpec;
+use crate::time::HOUR;
+use crate::workload::packing::{NodeReserve, Placement};
+use crate::workload::{Demand, Service};
+
+/// Every option of `spotsim compare`.
+///
+/// ```
+/// use spotsim::compare::CompareScenario;
+/// let s = CompareScenario { tasks: Some(4), task_vcpu: Some(0.5), task_memory_gib: Some(1.0), ..Default::default() };
+/// let report = s.prepare().unwrap().run().unwrap();
+/// assert_eq!(report.options.len(), 7);
+/// assert!(report.options.iter().all(|o| o.total_cost_usd > 0.0));
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "cli", derive(clap::Args))]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct CompareScenario {
+    /// Tasks of the one service given by flags (a constant count).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "cli", arg(long))]
+    pub tasks: Option<u32>,
+    /// vCPU per task of that service (e.g. 0.5).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "cli", arg(long, value_name = "VCPU"))]
+    pub task_vcpu: Option<f64>,
+    /// Memory per task of that service, GiB (e.g. 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "cli", arg(long, value_name = "GIB"))]
+    pub task_memory_gib: Option<f64>,
+    /// Services with shapes (scenario file only: `[[service]]` tables).
+    #[serde(default, rename = "service", skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "cli", arg(skip))]
+    pub services: Vec<Service>,
+    /// Hours to simulate [default: the span of the spot traces; 720 for the built-in ones].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "cli", arg(long))]
+    pub hours: Option<f64>,
+    /// Region of the Fargate rates [default: us-east-1].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "cli", arg(long))]
+    pub region: Option<String>,
+    /// Fargate platform: linux, linux-arm or windows [default: linux].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "cli", arg(long))]
+    pub platform: Option<String>,
+    /// Options to compare [default: all seven].
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "cli", arg(long, value_delimiter = ','))]
+    pub options: Vec<String>,
+    /// Fargate Spot discount off the Fargate rates, percent [default: 67].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "cli", arg(long, value_name = "PCT"))]
+    pub fargate_spot_discount_pct: Option<u32>,
+    /// Fargate Spot tasks interrupted per task-month, percent [default: 5].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "cli", arg(long, value_name = "PCT"))]
+    pub fargate_spot_interruption_rate: Option<f64>,
+    /// fargate-mix: tasks always on FARGATE (capacity-provider base) [default: 1].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "cli", arg(long, value_name = "N"))]
+    pub mix_base: Option<u32>,
+    /// fargate-mix: FARGATE:FARGATE_SPOT weights after the base [default: 1:3].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "cli", arg(long, value_name = "OD:SPOT"))]
+    pub mix_weights: Option<String>,
+    /// Seconds from a Fargate task request to running [default: 60].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "cli", arg(long, value_name = "SECONDS"))]
+    pub task_start_latency: Option<i64>,
+    /// Task placement on EC2: binpack or spread [default: binpack].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "cli", arg(long))]
+    pub placement: Option<String>,
+    /// Memory reserved per ECS container instance, MiB [default: 512].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "cli", arg(long, value_name = "MIB"))]
+    pub ecs_reserved_memory_mib: Option<u32>,
+    /// EKS support tier: standard or extended [default: standard].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "cli", arg(long))]
+    pub eks_support: Option<String>,
+    /// Work a task loses per restart, seconds, for the break-even rate [default: 300].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "cli", arg(long, value_name = "SECONDS"))]
+    pub restart_overhead: Option<i64>,
+    /// EC2 spot price history files (as `spotsim run --prices`) [default: the built-in default traces].
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "cli", arg(long = "prices", value_name = "FILE"))]
+    pub prices: Vec<PathBuf>,
+    /// EC2 capacity traces (as `spotsim run --capacity`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "cli", arg(long = "capacity", value_name = "FILE"))]
+    pub capacity: Vec<PathBuf>,
+    /// Catalog CSV for EC2 on-demand prices [default: built-in us-east-1].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "cli", arg(long, value_name = "FILE"))]
+    pub catalog: Option<PathBuf>,
+    /// EC2 instance types [default: all in the price files].
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "cli", arg(long, value_delimiter = ','))]
+    pub instance_types: Vec<String>,
+    /// EC2 zones [default: all in the price files].
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "cli", arg(long, value_delimiter = ','))]
+    pub azs: Vec<String>,
+    /// Spot allocation strategy of the EC2 spot options [default: price-capacity-optimized].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "cli", arg(long))]
+    pub strategy: Option<StrategySpec>,
+    /// Spot Instance Advisor data for an EC2 interruption hazard.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "cli", arg(long, value_name = "FILE"))]
+    pub advisor: Option<PathBuf>,
+    /// EC2 spot instances interrupted per instance-month, percent (a hazard for every pool).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "cli", arg(long, value_name = "PCT"))]
+    pub interruption_rate: Option<f64>,
+    /// Seed [default: 1].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "cli", arg(long))]
+    pub seed: Option<u64>,
+    /// Output: table, json, csv or markdown [default: table].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "cli", arg(long))]
+    pub output: Option<String>,
+    /// Write the report to FILE (whole or not at all).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "cli", arg(long, value_name = "FILE"))]
+    pub out: Option<PathBuf>,
+    /// Exit with code 2 when any option's total cost exceeds USD (a CI gate).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "cli", arg(long, value_name = "USD"))]
+    pub fail_if_cost_above: Option<f64>,
+    /// Exit with code 2 when any option has more than N interruptions (a CI gate).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "cli", arg(long, value_name = "N"))]
+    pub fail_if_interruptions_above: Option<u64>,
+}
+
+impl CompareScenario {
+    /// Reads a compare scenario file (TOML); relative paths are resolved against its
+    /// directory.
+    ///
+    /// # Errors
+    /// [`Error`] when the file cannot be read or is not a valid compare scenario.
+    pub fn load(path: &Path) -> Result<CompareScenario, Error> {
+        let name = path.display().to_string();
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| InputError::new(&name, InputErrorKind::Io, format!("cannot read: {e}")))?;
+        let mut s: CompareScenario = toml::from_str(&text).map_err(|e| {
+            let line = e.span().map_or(0, |sp| {
+                text[..sp.start.min(text.len())].matches('\n').count() + 1
+            });
+            ConfigError::new("scenario", format!("line {line}: {}", e.message())).in_file(&name)
+        })?;
+        let dir = path.parent().unwrap_or(Path::new(""));
+        let fix = |p: &mut PathBuf| {
+            if p.is_relative() {
+                *p = dir.join(&*p);
+            }
+        };
+        s.prices.iter_mut().for_each(fix);
+        s.capacity.iter_mut().for_each(fix);
+        s.catalog.iter_mut().for_each(fix);
+        s.advisor.iter_mut().for_each(fix);
+        s.out.iter_mut().for_each(fix);
+        for svc in &mut s.services {
+            svc.resolve_relative_to(dir);
+        }
+        Ok(s)
+    }
+
+    /// This scenario with every option set in `flags` taking precedence.
+    pub fn overlay(self, flags: CompareScenario) -> CompareScenario {
+        let table = |s: &CompareScenario| match toml::Value::try_from(s) {
+            Ok(toml::Value::Table(t)) => t,
+            _ => toml::map::Map::new(),
+        };
+        let mut merged = table(&self);
+        merged.extend(table(&flags));
+        toml::Value::Table(merged).try_into().unwrap_or(flags)
+    }
+
+    /// The output format.
+    ///
+    /// # Errors
+    /// [`ConfigError`] for an unknown format.
+    pub fn format(&self) -> Result<CompareFormat, ConfigError> {
+        self.output
+            .as_deref()
+            .map_or(Ok(CompareFormat::Table), CompareFormat::parse)
+    }
+
+    /// Reads the inputs and checks every option; returns the comparison ready to run.
+    ///
+    /// # Errors
+    /// [`Error`] naming the option or input: a task size no platform offers, memory
+    /// outside the valid range, zero tasks, an unknown region or platform, bad traces.
+    pub fn prepare(&self) -> Result<CompareConfig, Error> {
+        self.format()?;
+        let services = self.services()?;
+        let platform = Platform::parse(self.platform.as_deref().unwrap_or("linux"))
+            .map_err(ConfigError::from)?;
+        let region = self
+            .region
+            .clone()
+            .unwrap_or_else(|| "us-east-1".to_string());
+        // Fail early on an unknown region or platform, even if only EC2 options run.
+        crate::pricing::fargate::FargateRates::lookup(&region, platform)
+            .map_err(ConfigError::from)?;
+        let fargate_spot = FargateSpot::new(
+            self.fargate_spot_discount_pct
+                .unwrap_or(FargateSpot::default().discount_pct),
+        )
+        .map_err(ConfigError::from)?;
+        let fs_rate = self
+            .fargate_spot_interruption_rate
+            .unwrap_or(DEFAULT_FARGATE_SPOT_INTERRUPTION_PCT);
+        if !(0.0..100.0).contains(&fs_rate) {
+            return Err(ConfigError::new(
+                "fargate-spot-interruption-rate",
+                format!("{fs_rate} %: expected at least 0 and below 100"),
+            )
+            .into());
+        }
+        let mix = self.mix()?;
+        let placement = match self.placement.as_deref() {
+            None | Some("binpack") => Placement::Binpack,
+            Some("spread") => Placement::Spread { zones: 0 },
+            Some(other) => {
+                return Err(ConfigError::new(
+                    "placement",
+                    format!("unknown value `{other}`; valid: binpack, spread"),
+                )
+                .into());
+            }
+        };
+        let eks_support = match self.eks_support.as_deref() {
+            None | Some("standard") => EksSupport::Standard,
+            Some("extended") => EksSupport::Extended,
+            Some(other) => {
+                return Err(ConfigError::new(
+                    "eks-support",
+                    format!("unknown value `{other}`; valid: standard, extended"),
+                )
+                .into());
+            }
+        };
+        let mut dropped = None;
+        let mut options: Vec<String> = if self.options.is_empty() {
+            let all = OPTIONS.iter().map(|s| s.to_string());
+            if platform == Platform::Windows {
+                // Fargate Spot runs no Windows tasks (aws-facts.md §4.3).
+                dropped = Some("fargate-spot and fargate-mix are left out: Fargate Spot does not run Windows tasks (aws-facts.md §4.3)".to_string());
+                all.filter(|o| !o.starts_with("fargate-")).collect()
+            } else {
+                all.collect()
+            }
+        } else {
+            self.options.clone()
+        };
+        options.dedup();
+        for o in &options {
+            if !OPTIONS.contains(&o.as_str()) {
+                return Err(ConfigError::new(
+                    "options",
+                    format!("unknown option `{o}`; valid: {}", OPTIONS.join(", ")),
+                )
+                .into());
+            }
+        }
+        for (name, v) in [
+            ("task-start-latency", self.task_start_latency),
+            ("restart-overhead", self.restart_overhead),
+        ] {
+            if v.is_some_and(|v| v < 0) {
+                return Err(ConfigError::new(name, "must not be negative").into());
+            }
+        }
+        // The EC2 market, read exactly as `spotsim run` reads it.
+        let ec2 = Scenario {
+            prices: self.prices.clone(),
+            capacity: self.capacity.clone(),
+            catalog: self.catalog.clone(),
+            instance_types: self.instance_types.clone(),
+            azs: self.azs.clone(),
+            advisor: self.advisor.clone(),
+            region: self.advisor.as_ref().map(|_| region.clone()),
+            interruption_rate: self.interruption_rate,
+            seed: self.seed,
+            ..Scenario::default()
+        };
+        let prepared = ec2.prepare()?;
+        let (mstart, mend) = prepared
+            .market
+            .covered_span()
+            .ok_or_else(|| ConfigError::new("prices", "the spot traces hold no change points"))?;
+        let start = mstart;
+        let span_h = mend.since(mstart) as f64 / HOUR as f64;
+        let hours = self.hours.unwrap_or(span_h);
+        if !(hours.is_finite() && hours > 0.0) {
+            return Err(ConfigError::new(
+                "hours",
+                format!("{hours}: must be a positive number of hours"),
+            )
+            .into());
+        }
+        let secs = (hours * HOUR as f64).round() as i64;
+        if secs > mend.since(mstart) {
+            return Err(ConfigError::new(
+                "hours",
+                format!("{hours} h is longer than the spot traces' {span_h:.1} h (from {mstart} to {mend}); shorten --hours or give longer traces"),
+            )
+            .into());
+        }
+        let spot_price_source = if self.prices.is_empty() {
+            "built-in default traces (synthetic, synth::default_market; no files read)".to_string()
+        } else {
+            format!(
+                "traces: {}",
+                self.prices
+                    .iter()
+                    .map(|p| p.display().to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        };
+        let mut notes = prepared.info.assumptions.clone();
+        notes.extend(dropped);
+        if platform == Platform::Windows {
+            notes.push("the EC2 options are priced with the catalog's Linux on-demand and spot prices (no Windows licence)".to_string());
+        }
+        if let Some(d) = &prepared.info.data_description {
+            notes.push(format!("EC2 market: {d}"));
+        }
+        if let Some((r, src)) = &prepared.info.catalog {
+            notes.push(format!("EC2 on-demand prices: {r}, {src}"));
+        }
+        if let Some(h) = &prepared.cfg.hazard {
+            notes.extend(h.description.iter().cloned());
+        }
+        let mut ecs_reserve = NodeReserve::ecs_default();
+        if let Some(m) = self.ecs_reserved_memory_mib {
+            ecs_reserve.memory_mib = m;
+        }
+        let zones = {
+            let mut z: Vec<&crate::market::Zone> =
+                prepared.market.pools().iter().map(|p| &p.zone).collect();
+            z.sort();
+            z.dedup();
+            z.len() as u32
+        };
+        let placement = match placement {
+            Placement::Spread { .. } => Placement::Spread {
+                zones: zones.max(1),
+            },
+            p => p,
+        };
+        Ok(CompareConfig {
+            services,
+            start,
+            end: start.plus(secs),
+            region,
+            platform,
+            fargate_billing: FargateBilling::default(),
+            fargate_spot,
+            fargate_spot_interruption_pct: fs_rate,
+            mix,
+            task_start_secs: self.task_start_latency.unwrap_or(DEFAULT_TASK_START_SECS),
+            ec2_hazard: prepared.cfg.hazard.clone(),
+            market: prepared.market,
+            spot_price_source,
+            ec2_strategy: self.strategy.clone().unwrap_or_else(|| {
+                StrategySpec::parse_name("price-capacity-optimized").unwrap_or_default()
+            }),
+            launch_latency_secs: prepared.cfg.launch_latency_secs,
+            placement,
+            ecs_reserve,
+            eks_support,
+            restart_overhead_secs: self
+                .restart_overhead
+                .unwrap_or(DEFAULT_RESTART_OVERHEAD_SECS),
+            seed: prepared.info.seed,
+            options,
+            notes,
+        })
+    }
+
+    fn services(&self) -> Result<Vec<Service>, ConfigError> {
+        let flags =
+            self.tasks.is_some() || self.task_vcpu.is_some() || self.task_memory_gib.is_some();
+        if flags && !self.services.is_empty() {
+            return Err(ConfigError::new(
+                "tasks",
+                "give either --tasks/--task-vcpu/--task-memory-gib or [[service]] tables, not both",
+            ));
+        }
+        if !flags {
+            if self.services.is_empty() {
+                return Err(ConfigError::new(
+                    "tasks",
+                    "no workload: give --tasks N --task-vcpu V --task-memory-gib M, or [[service]] tables",
+                ));
+            }
+            return Ok(self.services.clone());
+        }
+        let tasks = self
+            .tasks
+            .ok_or_else(|| ConfigError::new("tasks", "missing: how many tasks"))?;
+        if tasks == 0 {
+            return Err(ConfigError::new("tasks", "zero tasks: nothing to run"));
+        }
+        let vcpu = self
+            .task_vcpu
+            .ok_or_else(|| ConfigError::new("task-vcpu", "missing: vCPU per task, e.g. 0.5"))?;
+        let gib = self.task_memory_gib.ok_or_else(|| {
+            ConfigError::new("task-memory-gib", "missing: memory per task in GiB, e.g. 1")
+        })?;
+        if !(vcpu.is_finite() && vcpu > 0.0 && vcpu <= 1024.0) {
+            return Err(ConfigError::new(
+                "task-vcpu",
+                format!("{vcpu}: must be a positive number of vCPUs"),
+            ));
+        }
+        if !(gib.is_finite() && gib > 0.0 && gib <= 24_576.0) {
+            return Err(ConfigError::new(
+                "task-memory-gib",
+                format!("{gib}: must be a positive number of GiB"),
+            ));
+        }
+        let millis = (vcpu * 1000.0).round() as u32;
+        let mib = (gib * 1024.0).round() as u32;
+        Ok(vec![Service::new(
+            "service",
+            millis.max(1),
+            mib.max(1),
+            Demand::constant(tasks),
+        )?])
+    }
+
+    fn mix(&self) -> Result<CapacityProviderStrategy, ConfigError> {
+        let base = self.mix_base.unwrap_or(1);
+        let (w_od, w_spot) = match self.mix_weights.as_deref() {
+            None => (1, 3),
+            Some(s) => {
+                let bad = || {
+                    ConfigError::new(
+                        "mix-weights",
+                        format!("`{s}`: expected FARGATE:FARGATE_SPOT weights such as 1:3"),
+                    )
+                };
+                let (a, b) = s.split_once(':').ok_or_else(bad)?;
+                (
+                    a.trim().parse::<u32>().map_err(|_| bad())?,
+                    b.trim().parse::<u32>().map_err(|_| bad())?,
+                )
+            }
+        };
+        CapacityProviderStrategy::new(vec![
+            StrategyItem {
+                provider: Provider::Fargate,
+                base,
+                weight: w_od,
+            },
+            StrategyItem {
+                provider: Provider::FargateSpot,
+                base: 0,
+                weight: w_spot,
+            },
+        ])
+        .map_err(ConfigError::from)
+    }
+}

@@ -1,0 +1,380 @@
+//! `spotsim compare`: hand-computed bills per option, capacity-provider splits, the EKS
+//! fee, gates and bad input.
+
+use proptest::prelude::*;
+use spotsim::compare::{CompareFormat, CompareReport, CompareScenario};
+use spotsim::money::Rate;
+use spotsim::pricing::fargate::{CapacityProviderStrategy, Provider, StrategyItem};
+
+use super::cli::run as cli;
+
+fn base() -> CompareScenario {
+    CompareScenario {
+        tasks: Some(10),
+        task_vcpu: Some(0.5),
+        task_memory_gib: Some(1.0),
+        task_start_latency: Some(0),
+        ..Default::default()
+    }
+}
+
+fn report(s: &CompareScenario) -> CompareReport {
+    s.prepare()
+        .unwrap_or_else(|e| panic!("{e}"))
+        .run()
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn opt<'a>(r: &'a CompareReport, name: &str) -> &'a spotsim::compare::OptionReport {
+    r.options.iter().find(|o| o.option == name).unwrap()
+}
+
+/// Micro-dollars of `rate` (USD/h, decimal string) × `secs`, rounded half up.
+fn micro(rate: &str, secs: i64) -> i64 {
+    let n = Rate::parse_usd(rate).unwrap().nano_usd_per_hour() as i128 * secs as i128; // nano-USD·s/h
+    ((n + 1_800_000) / 3_600_000) as i64
+}
+
+#[test]
+fn fargate_bill_by_hand() {
+    let r = report(&base());
+    // 0.5 vCPU × $0.04048 + 1 GB × $0.004445 = $0.024685 per task-hour; 10 tasks × 720 h.
+    assert_eq!(
+        opt(&r, "fargate").total_cost_micro_usd,
+        micro("0.024685", 10 * 720 * 3600)
+    );
+    assert_eq!(
+        opt(&r, "fargate").waste_usd,
+        0.0,
+        "0.5 vCPU / 1 GB is a valid size"
+    );
+    assert_eq!(r.task_hours, 7200.0);
+    // Rounding: 0.3 vCPU / 0.7 GiB is billed as 0.5 vCPU / 1 GB, the difference is waste.
+    let s = CompareScenario {
+        task_vcpu: Some(0.3),
+        task_memory_gib: Some(0.7),
+        options: vec!["fargate".into()],
+        ..base()
+    };
+    let r2 = report(&s);
+    assert_eq!(
+        opt(&r2, "fargate").total_cost_micro_usd,
+        micro("0.024685", 10 * 720 * 3600)
+    );
+    assert!(opt(&r2, "fargate").waste_usd > 0.0);
+    assert_eq!(
+        opt(&r2, "fargate").fargate_sizes,
+        vec!["service: 0.5 vCPU / 1 GB".to_string()]
+    );
+}
+
+#[test]
+fn fargate_spot_and_mix_without_interruptions() {
+    let s = CompareScenario {
+        fargate_spot_interruption_rate: Some(0.0),
+        ..base()
+    };
+    let r = report(&s);
+    // 67 % off: vCPU $0.0133584, GB $0.00146685 → 0.5 × 0.0133584 + 0.00146685 = $0.00814605.
+    let spot = micro("0.00814605", 10 * 720 * 3600);
+    assert_eq!(opt(&r, "fargate-spot").total_cost_micro_usd, spot);
+    assert_eq!(opt(&r, "fargate-spot").interruptions, 0);
+    // Mix: FARGATE base 1, weights 1:3 over 10 tasks.
+    let mix = CapacityProviderStrategy::new(vec![
+        StrategyItem {
+            provider: Provider::Fargate,
+            base: 1,
+            weight: 1,
+        },
+        StrategyItem {
+            provider: Provider::FargateSpot,
+            base: 0,
+            weight: 3,
+        },
+    ])
+    .unwrap();
+    let (od, sp) = mix.split(10);
+    assert_eq!(od + sp, 10);
+    // 1 base, then 9 one at a time to the lower assigned/weight, ties to FARGATE
+    // (listed first): F S S S F S S S F → FARGATE 1 + 3, FARGATE_SPOT 6.
+    assert_eq!((od, sp), (4, 6));
+    let want =
+        micro("0.024685", od as i64 * 720 * 3600) + micro("0.00814605", sp as i64 * 720 * 3600);
+    assert!(
+        (opt(&r, "fargate-mix").total_cost_micro_usd - want).abs() <= 1,
+        "rounding of two sums"
+    );
+}
+
+#[test]
+fn ecs_and_eks_on_demand_by_hand() {
+    let s = CompareScenario {
+        options: vec!["ecs-ec2-ondemand".into(), "eks-ec2-ondemand".into()],
+        ..base()
+    };
+    let r = report(&s);
+    // ECS: m5.large-sized nodes (2 vCPU, 8 GiB − 512 MiB): 4 tasks of 0.5 vCPU each → 3
+    // instances; cheapest on-demand of the default market's types is m6a.large
+    // $0.0864/h; each instance runs 720 h minus the 90 s launch latency.
+    let secs = 720 * 3600 - 90;
+    assert_eq!(
+        opt(&r, "ecs-ec2-ondemand").total_cost_micro_usd,
+        micro("0.0864", 3 * secs)
+    );
+    assert_eq!(
+        opt(&r, "ecs-ec2-ondemand").instance_hours,
+        Some(3.0 * secs as f64 / 3600.0)
+    );
+    // EKS: the kubelet reserves 70 millicores on 2 vCPU (6 % of the first core + 1 % of
+    // the second) → 1930 m allocatable → 3 pods per node → 4 nodes; plus the control
+    // plane, $0.10 × 720 h = $72.
+    let eks = opt(&r, "eks-ec2-ondemand");
+    assert_eq!(
+        eks.total_cost_micro_usd,
+        micro("0.0864", 4 * secs) + 72_000_000
+    );
+    assert_eq!(eks.control_plane_usd, Some(72.0));
+    // Idle capacity: 5 vCPU requested of 6 (ECS) → 1/6 of the cost is waste.
+    let ecs = opt(&r, "ecs-ec2-ondemand");
+    assert!(
+        (ecs.waste_pct - 100.0 / 6.0).abs() < 1e-3,
+        "{}",
+        ecs.waste_pct
+    );
+    // Extended support: $0.60/h.
+    let s2 = CompareScenario {
+        eks_support: Some("extended".into()),
+        ..s
+    };
+    assert_eq!(
+        opt(&report(&s2), "eks-ec2-ondemand").control_plane_usd,
+        Some(432.0)
+    );
+}
+
+#[test]
+fn every_option_reports_and_savings_are_against_the_dearest() {
+    let r = report(&base());
+    assert_eq!(
+        r.options
+            .iter()
+            .map(|o| o.option.as_str())
+            .collect::<Vec<_>>(),
+        spotsim::compare::OPTIONS.to_vec()
+    );
+    let max = r
+        .options
+        .iter()
+        .map(|o| o.total_cost_usd)
+        .fold(0.0, f64::max);
+    for o in &r.options {
+        let want = 100.0 * (max - o.total_cost_usd) / max;
+        assert!((o.savings_vs_most_expensive_pct - want).abs() < 1e-3);
+        assert!((o.monthly_cost_usd - o.total_cost_usd / 720.0 * 730.0).abs() < 1e-3);
+    }
+    assert!(
+        r.options
+            .iter()
+            .any(|o| o.savings_vs_most_expensive_pct == 0.0)
+    );
+    // Spot options report a break-even against their on-demand counterpart.
+    assert_eq!(
+        opt(&r, "ecs-ec2-spot").break_even_against,
+        Some("ecs-ec2-ondemand")
+    );
+    assert!(
+        opt(&r, "fargate")
+            .break_even_restarts_per_1000_task_hours
+            .is_none()
+    );
+    assert!(r.spot_prices.contains("built-in default traces"));
+    // JSON shape the issue names.
+    let v: serde_json::Value = serde_json::from_str(&r.render(CompareFormat::Json)).unwrap();
+    assert_eq!(v["options"][0]["option"], "fargate");
+    assert!(v["options"][0]["total_cost_usd"].is_number());
+    let md = r.render(CompareFormat::Markdown);
+    assert!(md.lines().any(|l| l.starts_with("| option | total |")));
+    assert_eq!(r.render(CompareFormat::Csv).lines().count(), 8);
+    // Deterministic.
+    assert_eq!(report(&base()), r);
+}
+
+#[test]
+fn services_from_a_scenario_file_with_shapes() {
+    let d = super::cli::scratch("compare-scn");
+    let p = d.join("c.toml");
+    std::fs::write(
+        &p,
+        "hours = 48\noptions = [\"fargate\"]\ntask-start-latency = 0\n[[service]]\nname = \"api\"\ntask-vcpu-millis = 250\ntask-memory-mib = 512\ndesired = { shape = \"daily\", baseline = 2, peak = 6, peak-hours = 3 }\n",
+    )
+    .unwrap();
+    let s = CompareScenario::load(&p).unwrap();
+    let r = report(&s);
+    // 2 days × (2 × 24 + 4 × 3) = 120 task-hours of 0.25 vCPU / 0.5 GB at $0.0123425.
+    assert_eq!(r.task_hours, 120.0);
+    assert_eq!(
+        opt(&r, "fargate").total_cost_micro_usd,
+        micro("0.0123425", 120 * 3600)
+    );
+}
+
+#[test]
+fn gates_exit_2_and_bad_input_exits_1() {
+    let ok = cli(&[
+        "compare",
+        "--tasks",
+        "2",
+        "--task-vcpu",
+        "0.25",
+        "--task-memory-gib",
+        "0.5",
+        "--options",
+        "fargate",
+        "--fail-if-cost-above",
+        "1000",
+    ]);
+    assert_eq!(ok.status.code(), Some(0));
+    let o = cli(&[
+        "compare",
+        "--tasks",
+        "2",
+        "--task-vcpu",
+        "0.25",
+        "--task-memory-gib",
+        "0.5",
+        "--options",
+        "fargate",
+        "--fail-if-cost-above",
+        "1",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(!o.stdout.is_empty(), "the report is still printed");
+    assert!(String::from_utf8_lossy(&o.stderr).contains("threshold breached: fargate costs"));
+    let o = cli(&[
+        "compare",
+        "--tasks",
+        "20",
+        "--task-vcpu",
+        "0.5",
+        "--task-memory-gib",
+        "1",
+        "--options",
+        "ecs-ec2-spot",
+        "--fail-if-interruptions-above",
+        "0",
+        "--interruption-rate",
+        "90",
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    for (args, want) in [
+        (
+            vec![
+                "--tasks",
+                "1",
+                "--task-vcpu",
+                "32",
+                "--task-memory-gib",
+                "2",
+            ],
+            "32 vCPU",
+        ),
+        (
+            vec![
+                "--tasks",
+                "1",
+                "--task-vcpu",
+                "1",
+                "--task-memory-gib",
+                "500",
+            ],
+            "120",
+        ),
+        (
+            vec!["--tasks", "0", "--task-vcpu", "1", "--task-memory-gib", "2"],
+            "zero tasks",
+        ),
+        (
+            vec![
+                "--tasks",
+                "1",
+                "--task-vcpu",
+                "1",
+                "--task-memory-gib",
+                "2",
+                "--region",
+                "mars-1",
+            ],
+            "mars-1",
+        ),
+        (
+            vec![
+                "--tasks",
+                "1",
+                "--task-vcpu",
+                "1",
+                "--task-memory-gib",
+                "2",
+                "--platform",
+                "beos",
+            ],
+            "beos",
+        ),
+        (
+            vec![
+                "--tasks",
+                "1",
+                "--task-vcpu",
+                "1",
+                "--task-memory-gib",
+                "2",
+                "--options",
+                "lambda",
+            ],
+            "lambda",
+        ),
+        (
+            vec![
+                "--tasks",
+                "1",
+                "--task-vcpu",
+                "1",
+                "--task-memory-gib",
+                "2",
+                "--hours",
+                "10000",
+            ],
+            "longer than the spot traces",
+        ),
+        (vec!["--task-vcpu", "1", "--task-memory-gib", "2"], "tasks"),
+    ] {
+        let mut a = vec!["compare"];
+        a.extend(args.iter());
+        let o = cli(&a);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(1), "{args:?}: {err}");
+        assert!(err.contains(want), "{args:?}: wanted {want:?} in {err}");
+        assert!(o.stdout.is_empty());
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, .. ProptestConfig::default() })]
+
+    /// The cheaper of two options identical but for price never costs more: a deeper
+    /// Fargate Spot discount, same seed, same interruptions.
+    #[test]
+    fn a_deeper_discount_never_costs_more(d1 in 0u32..99, d2 in 0u32..99, tasks in 1u32..20, seed in 0u64..1000) {
+        let (lo, hi) = (d1.min(d2), d1.max(d2));
+        let s = |d: u32| CompareScenario { fargate_spot_discount_pct: Some(d), tasks: Some(tasks), seed: Some(seed), hours: Some(100.0), options: vec!["fargate-spot".into(), "fargate-mix".into()], ..base() };
+        let (a, b) = (report(&s(lo)), report(&s(hi)));
+        for name in ["fargate-spot", "fargate-mix"] {
+            prop_assert!(opt(&b, name).total_cost_micro_usd <= opt(&a, name).total_cost_micro_usd);
+            prop_assert_eq!(opt(&b, name).interruptions, opt(&a, name).interruptions);
+        }
+    }
+}
