@@ -10,6 +10,7 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand};
 use spotsim::compare::CompareScenario;
 use spotsim::error::Error;
+use spotsim::job::JobScenario;
 use spotsim::report::render;
 use spotsim::scenario::Scenario;
 
@@ -31,6 +32,8 @@ enum Cmd {
     Run(RunArgs),
     /// Price a container workload on Fargate, Fargate Spot, a mix, ECS and EKS on EC2.
     Compare(CompareArgs),
+    /// Run a deadline job (work, deadline, restart overhead) under a job policy.
+    Job(JobScenario),
 }
 
 #[derive(Args, Debug, Default)]
@@ -81,6 +84,7 @@ fn main() -> ExitCode {
         None => cmd_run(&RunArgs::default()),
         Some(Cmd::Run(a)) => cmd_run(&a),
         Some(Cmd::Compare(a)) => cmd_compare(&a),
+        Some(Cmd::Job(a)) => cmd_job(&a),
     };
     match result {
         Ok(code) => code,
@@ -113,6 +117,13 @@ fn cmd_run(args: &RunArgs) -> Result<ExitCode, Error> {
     }
     let text = render(&reports, format);
     write_output(scenario.out.as_deref(), &text)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn cmd_job(args: &JobScenario) -> Result<ExitCode, Error> {
+    let report = args.run()?;
+    let text = report.render(args.output.as_deref())?;
+    write_output(args.out.as_deref(), &text)?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -6,6 +6,7 @@ mod fargate;
 mod fleet;
 mod ingest;
 mod job;
+mod jobcli;
 mod props;
 mod replay;
 mod strategy;
