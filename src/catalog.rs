@@ -301,7 +301,16 @@ impl Catalog {
                     ));
                 }
             };
+            if vcpu == 0 {
+                return Err(bad(1, "0 vCPUs: an instance type has at least 1".into()));
+            }
             let ondemand = Rate::parse_usd(get(4)?).map_err(|e| bad(4, e.to_string()))?;
+            if ondemand == Rate::ZERO {
+                return Err(bad(
+                    4,
+                    "an on-demand price of 0: expected a positive price in USD per hour".into(),
+                ));
+            }
             if cat.index.contains_key(tname) {
                 return Err(InputError::new(
                     name,

@@ -37,6 +37,7 @@ pub mod pricing;
 pub mod report;
 mod sample;
 pub mod scenario;
+mod scenario_file;
 pub mod strategy;
 pub mod synth;
 pub mod time;

@@ -61,7 +61,7 @@ impl RunArgs {
             Some(p) => Scenario::load(p)?,
             None => Scenario::default(),
         };
-        Ok(file.overlay(self.opts.clone()))
+        Ok(file.overlay(self.opts.clone())?)
     }
 }
 
@@ -132,7 +132,7 @@ fn cmd_compare(args: &CompareArgs) -> Result<ExitCode, Error> {
         Some(p) => CompareScenario::load(p)?,
         None => CompareScenario::default(),
     };
-    let scenario = file.overlay(args.opts.clone());
+    let scenario = file.overlay(args.opts.clone())?;
     let format = scenario.format()?;
     let report = scenario.prepare()?.run()?;
     write_output(scenario.out.as_deref(), &report.render(format))?;

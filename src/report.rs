@@ -195,7 +195,7 @@ pub struct Report {
 }
 
 /// Rounds a derived float to 6 decimals so JSON stays short and stable.
-fn r6(x: f64) -> f64 {
+pub(crate) fn r6(x: f64) -> f64 {
     (x * 1e6).round() / 1e6
 }
 

@@ -31,7 +31,7 @@ use crate::engine::{
     CapacityRebalance, FleetConfig, LeadTime, MaxPrice, OnDemandAllocation, OnDemandSplit,
     RebalanceSignal, ReplaceOn, Simulation, Target, VictimOrder,
 };
-use crate::error::{ConfigError, Error, InputError, InputErrorKind};
+use crate::error::{ConfigError, Error};
 use crate::ingest::{self, CapacityOptions};
 use crate::market::{Market, MarketSpec, Zone, build_market};
 use crate::money::Rate;
@@ -43,6 +43,10 @@ use crate::time::SimTime;
 pub const DEFAULT_SEED: u64 = 1;
 /// Default target of the built-in scenario, in capacity units (instances).
 pub const DEFAULT_TARGET: u32 = 20;
+/// The largest target accepted (capacity units).
+pub const MAX_TARGET: u32 = 1_000_000;
+/// The longest launch latency accepted, seconds (a week).
+pub const MAX_LAUNCH_LATENCY_SECS: i64 = 7 * 86_400;
 
 /// A scenario: every option of `spotsim run`. Unset options take their defaults.
 ///
@@ -257,14 +261,7 @@ impl Scenario {
     /// # Errors
     /// [`ConfigError`] with the file name, the TOML line and column, and the problem.
     pub fn from_toml_str(text: &str, name: &str) -> Result<Scenario, ConfigError> {
-        toml::from_str(text).map_err(|e| {
-            let (line, col) = e.span().map(|s| line_col(text, s.start)).unwrap_or((0, 0));
-            ConfigError::new(
-                "scenario",
-                format!("line {line}, column {col}: {}", e.message()),
-            )
-            .in_file(name)
-        })
+        crate::scenario_file::from_toml(text, name)
     }
 
     /// Reads a scenario file (TOML; JSON when the name ends in `.json`); relative paths
@@ -274,26 +271,9 @@ impl Scenario {
     /// [`Error::Input`] if the file cannot be read, [`Error::Config`] if it is not a
     /// valid scenario.
     pub fn load(path: &Path) -> Result<Scenario, Error> {
-        let name = path.display().to_string();
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| InputError::new(&name, InputErrorKind::Io, format!("cannot read: {e}")))?;
-        let mut s = if path.extension().is_some_and(|e| e == "json") {
-            serde_json::from_str(&text).map_err(|e| {
-                ConfigError::new(
-                    "scenario",
-                    format!("line {}, column {}: {e}", e.line(), e.column()),
-                )
-                .in_file(&name)
-            })?
-        } else {
-            Scenario::from_toml_str(&text, &name)?
-        };
+        let mut s: Scenario = crate::scenario_file::load(path)?;
         let dir = path.parent().unwrap_or(Path::new(""));
-        let fix = |p: &mut PathBuf| {
-            if p.is_relative() {
-                *p = dir.join(&*p);
-            }
-        };
+        let fix = |p: &mut PathBuf| crate::scenario_file::resolve(dir, p);
         s.prices.iter_mut().for_each(fix);
         s.capacity.iter_mut().for_each(fix);
         s.probe_prices.iter_mut().for_each(fix);
@@ -310,19 +290,15 @@ impl Scenario {
     /// use spotsim::scenario::Scenario;
     /// let file = Scenario { target: Some(5), seed: Some(3), ..Default::default() };
     /// let flags = Scenario { target: Some(9), ..Default::default() };
-    /// let s = file.overlay(flags);
+    /// let s = file.overlay(flags).unwrap();
     /// assert_eq!((s.target, s.seed), (Some(9), Some(3)));
     /// ```
-    pub fn overlay(self, flags: Scenario) -> Scenario {
-        // Both sides serialize to tables holding only the options they set; the flags'
-        // keys replace the file's, and the merged table is the scenario.
-        let table = |s: &Scenario| match toml::Value::try_from(s) {
-            Ok(toml::Value::Table(t)) => t,
-            _ => toml::map::Map::new(),
-        };
-        let mut merged = table(&self);
-        merged.extend(table(&flags));
-        toml::Value::Table(merged).try_into().unwrap_or(flags)
+    ///
+    /// # Errors
+    /// [`ConfigError`] when a flag cannot be represented in a scenario (a seed above
+    /// 2⁶³ − 1): never a silent drop.
+    pub fn overlay(self, flags: Scenario) -> Result<Scenario, ConfigError> {
+        crate::scenario_file::overlay(&self, &flags)
     }
 
     /// The output format (default table).
@@ -357,6 +333,35 @@ impl Scenario {
         };
         if self.pool_scope.is_some() && self.pools.is_none() {
             return Err(ConfigError::new("pool-scope", "needs --pools"));
+        }
+        // Options that only some strategies take are errors when none of them runs.
+        let has = |f: fn(&StrategySpec) -> bool| specs.iter().any(f);
+        let lowest = has(|s| matches!(s, StrategySpec::LowestPrice { .. }));
+        for (set, name) in [
+            (self.pools.is_some(), "pools"),
+            (self.pool_scope.is_some(), "pool-scope"),
+            (self.price_replacement.is_some(), "price-replacement"),
+        ] {
+            if set && !lowest {
+                return Err(ConfigError::new(
+                    name,
+                    "applies to lowest-price, which is not among the strategies",
+                ));
+            }
+        }
+        if self.capacity_tier.is_some()
+            && !has(|s| {
+                matches!(
+                    s,
+                    StrategySpec::PriceCapacityOptimized { .. }
+                        | StrategySpec::CapacityOptimizedPrioritized { .. }
+                )
+            })
+        {
+            return Err(ConfigError::new(
+                "capacity-tier",
+                "applies to price-capacity-optimized and capacity-optimized-prioritized, neither of which is among the strategies",
+            ));
         }
         for s in &mut specs {
             if let Some(on) = self.az_balance {
@@ -406,13 +411,27 @@ impl Scenario {
         if target == 0 {
             return Err(ConfigError::new("target", "must be at least 1 capacity unit").into());
         }
+        if target > MAX_TARGET {
+            return Err(ConfigError::new(
+                "target",
+                format!("{target}: at most {MAX_TARGET} capacity units"),
+            )
+            .into());
+        }
+        if self.catalog_region.is_some() && self.catalog.is_none() {
+            return Err(ConfigError::new(
+                "catalog-region",
+                "names the region of a --catalog file; the built-in catalog is us-east-1",
+            )
+            .into());
+        }
         let mut cfg = FleetConfig::new(Target::Constant(target));
         cfg.seed = seed;
         if let Some(l) = self.launch_latency {
-            if l < 0 {
+            if !(0..=MAX_LAUNCH_LATENCY_SECS).contains(&l) {
                 return Err(ConfigError::new(
                     "launch-latency",
-                    format!("{l} s: must not be negative"),
+                    format!("{l} s: must be between 0 and {MAX_LAUNCH_LATENCY_SECS} (a week)"),
                 )
                 .into());
             }
@@ -462,6 +481,27 @@ impl Scenario {
             .clone()
             .unwrap_or_else(|| "Linux/UNIX".to_string());
         crate::pricing::billing::ProductBilling::new(&product)?;
+        if !product.starts_with("Linux/UNIX") {
+            // The catalog holds Linux on-demand prices only: rules that compare a spot
+            // price with the on-demand price would compare unlike things.
+            if strategies
+                .iter()
+                .any(|s| matches!(s, StrategySpec::Diversified { .. }))
+            {
+                return Err(ConfigError::new(
+                    "strategy",
+                    format!("diversified compares spot prices with on-demand prices, which the catalog has only for Linux; `{product}` spot prices include a licence"),
+                )
+                .into());
+            }
+            if matches!(cfg.max_price, Some(MaxPrice::PctOfOnDemand(_))) {
+                return Err(ConfigError::new(
+                    "max-price",
+                    format!("a percentage of on-demand needs `{product}` on-demand prices; the catalog has Linux ones: give a price in USD"),
+                )
+                .into());
+            }
+        }
 
         let mut info = RunInfo {
             seed,
@@ -848,13 +888,6 @@ fn parse_max_price(s: &str) -> Result<MaxPrice, ConfigError> {
     Ok(MaxPrice::Usd(r))
 }
 
-fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let before = &text[..offset.min(text.len())];
-    let line = before.matches('\n').count() + 1;
-    let col = before.len() - before.rfind('\n').map_or(0, |i| i + 1) + 1;
-    (line, col)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -894,7 +927,7 @@ mod tests {
             seed: Some(4),
             ..Default::default()
         };
-        let s = file.overlay(flags);
+        let s = file.overlay(flags).unwrap();
         assert_eq!(s.target, Some(5));
         assert_eq!(s.azs, vec!["b".to_string()]);
         assert_eq!(s.seed, Some(4));

@@ -59,6 +59,7 @@ use crate::pricing::fargate::{
     self, CapacityProviderStrategy, FargateBilling, FargateRates, FargateSpot, Orchestrator,
     Platform, TaskRequest, TaskSize,
 };
+use crate::report::r6;
 use crate::strategy::{LowestPrice, StrategySpec};
 use crate::time::{HOUR, SimTime};
 use crate::workload::packing::{Allocatable, NodeReserve, PackingPlan, Placement};
@@ -68,8 +69,8 @@ use crate::workload::{Service, reference_node_type};
 pub const SCHEMA_VERSION: u32 = 1;
 
 /// Hours in the month used for `monthly_cost_usd` (365 × 24 / 12, the convention of
-/// AWS's calculator and infracost).
-pub const MONTH_HOURS: f64 = 730.0;
+/// AWS's calculator and infracost; the same month as the hazard model's).
+pub const MONTH_HOURS: f64 = crate::hazard::MONTH_HOURS;
 
 /// Default Fargate Spot interruption probability per task-month, percent. AWS publishes
 /// no Fargate Spot interruption data (peers.md §14.7); the default is the midpoint of
@@ -235,10 +236,6 @@ pub struct CompareProvenance {
 
 fn usd(m: Money) -> f64 {
     m.to_usd_f64()
-}
-
-fn r6(x: f64) -> f64 {
-    (x * 1e6).round() / 1e6
 }
 
 /// What one option produced before the cross-option columns.

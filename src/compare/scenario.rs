@@ -23,7 +23,7 @@ use super::{
     CompareConfig, CompareFormat, DEFAULT_FARGATE_SPOT_INTERRUPTION_PCT,
     DEFAULT_RESTART_OVERHEAD_SECS, DEFAULT_TASK_START_SECS, OPTIONS,
 };
-use crate::error::{ConfigError, Error, InputError, InputErrorKind};
+use crate::error::{ConfigError, Error};
 use crate::pricing::eks::EksSupport;
 use crate::pricing::fargate::{
     CapacityProviderStrategy, FargateBilling, FargateSpot, Platform, Provider, StrategyItem,
@@ -33,6 +33,9 @@ use crate::strategy::StrategySpec;
 use crate::time::HOUR;
 use crate::workload::packing::{NodeReserve, Placement};
 use crate::workload::{Demand, Service};
+
+/// The most tasks one service may ask for (each Fargate task is simulated).
+pub const MAX_TASKS: u32 = 100_000;
 
 /// Every option of `spotsim compare`.
 ///
@@ -176,21 +179,9 @@ impl CompareScenario {
     /// # Errors
     /// [`Error`] when the file cannot be read or is not a valid compare scenario.
     pub fn load(path: &Path) -> Result<CompareScenario, Error> {
-        let name = path.display().to_string();
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| InputError::new(&name, InputErrorKind::Io, format!("cannot read: {e}")))?;
-        let mut s: CompareScenario = toml::from_str(&text).map_err(|e| {
-            let line = e.span().map_or(0, |sp| {
-                text[..sp.start.min(text.len())].matches('\n').count() + 1
-            });
-            ConfigError::new("scenario", format!("line {line}: {}", e.message())).in_file(&name)
-        })?;
+        let mut s: CompareScenario = crate::scenario_file::load(path)?;
         let dir = path.parent().unwrap_or(Path::new(""));
-        let fix = |p: &mut PathBuf| {
-            if p.is_relative() {
-                *p = dir.join(&*p);
-            }
-        };
+        let fix = |p: &mut PathBuf| crate::scenario_file::resolve(dir, p);
         s.prices.iter_mut().for_each(fix);
         s.capacity.iter_mut().for_each(fix);
         s.catalog.iter_mut().for_each(fix);
@@ -203,14 +194,12 @@ impl CompareScenario {
     }
 
     /// This scenario with every option set in `flags` taking precedence.
-    pub fn overlay(self, flags: CompareScenario) -> CompareScenario {
-        let table = |s: &CompareScenario| match toml::Value::try_from(s) {
-            Ok(toml::Value::Table(t)) => t,
-            _ => toml::map::Map::new(),
-        };
-        let mut merged = table(&self);
-        merged.extend(table(&flags));
-        toml::Value::Table(merged).try_into().unwrap_or(flags)
+    ///
+    /// # Errors
+    /// [`ConfigError`] when a flag cannot be represented in a scenario (a seed above
+    /// 2⁶³ − 1): never a silent drop.
+    pub fn overlay(self, flags: CompareScenario) -> Result<CompareScenario, ConfigError> {
+        crate::scenario_file::overlay(&self, &flags)
     }
 
     /// The output format.
@@ -291,7 +280,12 @@ impl CompareScenario {
         } else {
             self.options.clone()
         };
-        options.dedup();
+        let mut seen: Vec<String> = Vec::new();
+        options.retain(|o| {
+            let new = !seen.contains(o);
+            seen.push(o.clone());
+            new
+        });
         for o in &options {
             if !OPTIONS.contains(&o.as_str()) {
                 return Err(ConfigError::new(
@@ -322,7 +316,44 @@ impl CompareScenario {
             seed: self.seed,
             ..Scenario::default()
         };
-        let prepared = ec2.prepare()?;
+        let mut prepared = ec2.prepare()?;
+        // One node size per cluster (aws-facts.md §6.3: a node group's types share their
+        // vCPU and memory): tasks are packed onto the smallest type's size, so only pools
+        // of that size are kept.
+        let mut dropped_types: Vec<String> = Vec::new();
+        if let Some(node) = {
+            let types: Vec<crate::catalog::InstanceType> = prepared
+                .market
+                .pools()
+                .iter()
+                .map(|p| p.instance_type.clone())
+                .collect();
+            crate::workload::reference_node_type(&types).cloned()
+        } {
+            for p in prepared.market.pools() {
+                let t = &p.instance_type;
+                if (t.vcpu, t.memory_mib) != (node.vcpu, node.memory_mib)
+                    && !dropped_types.contains(&t.name)
+                {
+                    dropped_types.push(t.name.clone());
+                }
+            }
+            let size = (node.vcpu, node.memory_mib);
+            let keep = |p: &crate::market::Pool| {
+                (p.instance_type.vcpu, p.instance_type.memory_mib) == size
+            };
+            if let Some(h) = &mut prepared.cfg.hazard {
+                h.rates_per_hour = prepared
+                    .market
+                    .pools()
+                    .iter()
+                    .zip(&h.rates_per_hour)
+                    .filter(|(p, _)| keep(p))
+                    .map(|(_, r)| *r)
+                    .collect();
+            }
+            prepared.market = prepared.market.retain_pools(keep);
+        }
         let (mstart, mend) = prepared
             .market
             .covered_span()
@@ -358,6 +389,12 @@ impl CompareScenario {
             )
         };
         let mut notes = prepared.info.assumptions.clone();
+        if !dropped_types.is_empty() {
+            notes.push(format!(
+                "EC2: left out {} (a different size from the node type; one size per node group, aws-facts.md §6.3)",
+                dropped_types.join(", ")
+            ));
+        }
         notes.extend(dropped);
         if platform == Platform::Windows {
             notes.push("the EC2 options are priced with the catalog's Linux on-demand and spot prices (no Windows licence)".to_string());
@@ -434,6 +471,14 @@ impl CompareScenario {
                     "no workload: give --tasks N --task-vcpu V --task-memory-gib M, or [[service]] tables",
                 ));
             }
+            for s in &self.services {
+                if s.desired.max_tasks().is_some_and(|m| m > MAX_TASKS) {
+                    return Err(ConfigError::new(
+                        format!("service.{}.desired", s.name),
+                        format!("at most {MAX_TASKS} tasks per service"),
+                    ));
+                }
+            }
             return Ok(self.services.clone());
         }
         let tasks = self
@@ -441,6 +486,12 @@ impl CompareScenario {
             .ok_or_else(|| ConfigError::new("tasks", "missing: how many tasks"))?;
         if tasks == 0 {
             return Err(ConfigError::new("tasks", "zero tasks: nothing to run"));
+        }
+        if tasks > MAX_TASKS {
+            return Err(ConfigError::new(
+                "tasks",
+                format!("{tasks}: at most {MAX_TASKS} tasks per service"),
+            ));
         }
         let vcpu = self
             .task_vcpu

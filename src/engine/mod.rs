@@ -1,7 +1,7 @@
 //! The discrete-event core: event queue, clock and the fleet's instance state machine
 //! (launching → running → noticed → ended).
 //!
-//! # Semantics (each is tested in `tests/engine.rs`)
+//! # Semantics (each is tested in `tests/it/engine.rs` and `tests/it/fleet.rs`)
 //!
 //! * **Fleet.** The fleet maintains the target (capacity units; instances when pool
 //!   weights are 1). Whenever it holds fewer units than the target and something
@@ -24,16 +24,29 @@
 //!   EC2 Fleet/ASG behaviour) or when the notice arrives ([`ReplaceOn::Notice`]).
 //! * **Price changes** end nothing, except through the strategy's
 //!   [`AllocationStrategy::on_price_change`] (lowest-price's price-driven replacement),
-//!   whose ends are voluntary and counted apart from interruptions.
+//!   whose ends are voluntary and counted apart from interruptions, and except when a
+//!   max price is set and the price rises above it (an interruption with the 2-minute
+//!   notice, aws-facts.md §1.7).
+//! * **Capacity drops** are announced (victims chosen, notices scheduled, rebalance
+//!   recommendations sent) a notice plus a lead time before they take effect; from the
+//!   announcement on, the pool shows its coming lower capacity to launches.
+//! * **Hazard model** (`HazardModel`): each running spot instance draws an exponential
+//!   time to interruption at its pool's rate; **rebalance recommendations** precede
+//!   interruptions by a lead time, and false ones arrive as a Poisson process;
+//!   **capacity rebalancing** ([`CapacityRebalance`]) replaces at-risk instances ahead
+//!   of time (an ASG replacement counts toward the target only once the at-risk
+//!   instance ends).
 //! * **Scale-in.** When the target falls, the fleet ends launches still pending first,
 //!   then running instances in the most expensive pools, newest first (voluntary).
 //! * **Billing** follows `pricing::billing` (§3): per second with a 60 s minimum, the
 //!   first-hour rule when EC2 interrupts, hourly products where they apply.
 //! * **Determinism.** Events at the same second are processed in scheduling order; all
 //!   changes of one second are applied before the strategy is consulted once for that
-//!   second. Randomness comes from one ChaCha8 generator seeded from `seed` (ChaCha8's
-//!   output is stable across platforms and rand_chacha versions), so the same inputs and
-//!   seed give the same outcome, bit for bit.
+//!   second. Randomness comes from ChaCha8 streams keyed by `seed` (ChaCha8's output is
+//!   stable across platforms and rand_chacha versions): stream 0 for victims and
+//!   capacity-drop leads, one stream per instance for its hazard and false-recommendation
+//!   draws; samplers use no `ln`/`exp` (`sample` module). The same inputs and seed give
+//!   the same outcome, bit for bit.
 
 mod config;
 mod outcome;

@@ -53,6 +53,8 @@ struct Inst {
     noticed_at: i64,
     rebalance_at: i64,
     hazard_at: i64,
+    /// False rebalance recommendations drawn so far.
+    false_draws: u32,
     /// Position in its pool's movable list (spot, not doomed).
     slot: u32,
     /// Position in the live list.
@@ -146,7 +148,7 @@ impl<'m> World<'m> {
         };
         if start >= end {
             let why = if cfg.start.is_none() {
-                " (by default the horizon starts when every pool's trace has begun; give --start)"
+                " (by default the horizon runs from when every pool's trace has begun to the last change point; give --start or --end)"
             } else {
                 ""
             };
@@ -450,8 +452,18 @@ impl<'m> World<'m> {
             }
             Ev::FalseRebalance(i) => {
                 let inst = self.insts[i as usize];
-                if inst.state != St::Ended && inst.doom.is_none() && !inst.at_risk {
-                    self.recommend(i);
+                if inst.state != St::Ended && inst.doom.is_none() {
+                    if !inst.at_risk {
+                        self.recommend(i);
+                    } else {
+                        // Already at risk: counted, nothing more to do.
+                        self.spot[inst.pool as usize].rebalance_recommendations += 1;
+                    }
+                    // A Poisson process: the next false recommendation, unless the
+                    // instance is being replaced because of this one.
+                    if self.rebalance == CapacityRebalance::Off {
+                        self.next_false_rebalance(i);
+                    }
                 }
             }
             Ev::PlannedEnd(i) => {
@@ -496,6 +508,9 @@ impl<'m> World<'m> {
                 self.doom(id, EndReason::Capacity, (t - NOTICE_SECS).max(self.now), t);
             }
         }
+        // From the announcement on, the pool takes no launch beyond its coming level:
+        // a launch into capacity about to be reclaimed would only be reclaimed with it.
+        self.cap[p] = Some(self.cap[p].unwrap_or(0).min(v));
         self.q.push(t, Ev::CapApply(p as u32));
     }
 
@@ -532,14 +547,11 @@ impl<'m> World<'m> {
         if inst.option == PurchaseOption::Spot {
             self.draw_spot_risks(i);
         }
-        // Capacity rebalancing (ASG): the replacement is up, end the at-risk instance.
+        // Capacity rebalancing (ASG): the replacement is up, end the at-risk instance
+        // (which hands its place in the target to the replacement).
         let old = inst.replaces;
-        if old != NONE {
-            self.insts[i as usize].replaces = NONE;
-            self.insts[old as usize].replaced_by = NONE;
-            if self.insts[old as usize].state != St::Ended {
-                self.end_inst(old, EndReason::Rebalance);
-            }
+        if old != NONE && self.insts[old as usize].state != St::Ended {
+            self.end_inst(old, EndReason::Rebalance);
         }
     }
 
@@ -556,7 +568,9 @@ impl<'m> World<'m> {
         }
         let mut rng = sample::stream_rng(&self.key, 1 + i as u64);
         if rate > 0.0 {
-            let t = self.now + sample::exp_secs(&mut rng, 3600.0 / rate);
+            let t = self
+                .now
+                .saturating_add(sample::exp_secs(&mut rng, 3600.0 / rate));
             let lead = self.signal.map_or(0, |s| Self::lead(&s, &mut rng));
             if t <= self.end {
                 self.insts[i as usize].hazard_at = t;
@@ -565,10 +579,25 @@ impl<'m> World<'m> {
             }
         }
         if fp > 0.0 {
-            let t = self.now + sample::exp_secs(&mut rng, 3600.0 / fp);
-            if t <= self.end {
-                self.q.push(t, Ev::FalseRebalance(i));
-            }
+            self.next_false_rebalance(i);
+        }
+    }
+
+    /// Schedules instance `i`'s next false rebalance recommendation, drawn from a stream
+    /// of its own for each draw (so draws never depend on other events).
+    fn next_false_rebalance(&mut self, i: u32) {
+        let fp = self.signal.map_or(0.0, |s| s.false_per_1000_hours / 1000.0);
+        if fp <= 0.0 {
+            return;
+        }
+        let k = self.insts[i as usize].false_draws;
+        self.insts[i as usize].false_draws += 1;
+        let mut rng = sample::stream_rng(&self.key, (1 + i as u64) | (1 + k as u64) << 32);
+        let t = self
+            .now
+            .saturating_add(sample::exp_secs(&mut rng, 3600.0 / fp));
+        if t <= self.end {
+            self.q.push(t, Ev::FalseRebalance(i));
         }
     }
 
@@ -609,8 +638,18 @@ impl<'m> World<'m> {
         i.noticed_at = self.now;
         if self.replace_on == ReplaceOn::Notice && i.counts {
             i.counts = false;
-            self.units[i.share as usize] -= i.weight as u64;
+            let (share, w, r) = (i.share as usize, i.weight as u64, i.replaced_by);
+            self.units[share] -= w;
             self.improved = true;
+            // A rebalancing replacement already on its way takes the place now.
+            if r != NONE
+                && self.insts[r as usize].state != St::Ended
+                && !self.insts[r as usize].counts
+            {
+                self.insts[r as usize].counts = true;
+                self.units[self.insts[r as usize].share as usize] +=
+                    self.insts[r as usize].weight as u64;
+            }
         }
     }
 
@@ -734,9 +773,14 @@ impl<'m> World<'m> {
         if let Some(&moved) = self.live.get(pos) {
             self.insts[moved as usize].live_pos = pos as u32;
         }
-        // Rebalancing links.
+        // Rebalancing links: the replacement takes over the ended instance's place.
         if inst.replaced_by != NONE {
-            self.insts[inst.replaced_by as usize].replaces = NONE;
+            let r = inst.replaced_by as usize;
+            self.insts[r].replaces = NONE;
+            if self.insts[r].state != St::Ended && !self.insts[r].counts {
+                self.insts[r].counts = true;
+                self.units[self.insts[r].share as usize] += self.insts[r].weight as u64;
+            }
         }
         if inst.replaces != NONE {
             let old = inst.replaces;
@@ -854,6 +898,7 @@ impl<'m> World<'m> {
                 noticed_at: 0,
                 rebalance_at: 0,
                 hazard_at: i64::MAX,
+                false_draws: 0,
                 slot: 0,
                 live_pos: self.live.len() as u32,
                 replaces,
@@ -871,12 +916,18 @@ impl<'m> World<'m> {
                     self.od[p].launches += 1;
                 }
             }
-            self.units[share as usize] += weight as u64;
             self.alive_units += weight as u64;
             if replaces != NONE {
+                // An ASG rebalancing replacement runs beside the at-risk instance and
+                // takes over its place in the target only when that one ends (so it
+                // is never mistaken for surplus by scale-in).
                 self.insts[replaces as usize].replaced_by = id;
+                self.insts[id as usize].counts = false;
+            } else {
+                self.units[share as usize] += weight as u64;
             }
-            self.q.push(self.now + self.latency, Ev::Running(id));
+            self.q
+                .push(self.now.saturating_add(self.latency), Ev::Running(id));
             done += 1;
             if replaces != NONE {
                 break;

@@ -207,6 +207,32 @@ impl JobScenario {
                 .into());
             }
         };
+        // Options that do not apply are errors, not silently ignored.
+        let misuse = |name: &str, why: &str| -> Result<(), Error> {
+            Err(ConfigError::new(name, why).into())
+        };
+        if mode == "tick" && self.launch_latency.is_some() {
+            misuse(
+                "launch-latency",
+                "applies to event mode only (the tick model has no launch latency)",
+            )?;
+        }
+        if self.windows.is_some() && self.start_hours.is_some() {
+            misuse("start-hours", "give either --start-hours or --windows")?;
+        }
+        if self.windows.is_none() && self.seed.is_some() {
+            misuse("seed", "draws the --windows starts; give --windows")?;
+        }
+        if self.nodes.is_some() && convention != Convention::Preempted {
+            misuse("nodes", "applies to `preempted` traces of several nodes")?;
+        }
+        let all_csv = self.traces.iter().all(|p| is_csv(p));
+        if self.gap.is_some() && !all_csv {
+            misuse(
+                "gap",
+                "applies to timestamped CSV traces; tick traces carry their own gap",
+            )?;
+        }
         let opts = MarketOptions {
             spot_price: price("spot-price", &self.spot_price)?,
             ondemand_price: price("ondemand-price", &self.ondemand_price)?,

@@ -169,8 +169,11 @@ pub fn summarize(results: &[JobResult]) -> WindowStats {
             .map(|r| r.total_cost)
             .max()
             .unwrap_or(Money::ZERO),
-        ci95_low_usd: ci.map(|c| c.0),
-        ci95_high_usd: ci.map(|c| c.1),
+        // Rounded to the micro-dollar: the t quantile comes from the platform's maths
+        // library, whose last bit may differ between machines; rounding keeps reports
+        // byte-identical.
+        ci95_low_usd: ci.map(|c| crate::report::r6(c.0)),
+        ci95_high_usd: ci.map(|c| crate::report::r6(c.1)),
         deadline_met_fraction: results.iter().filter(|r| r.deadline_met).count() as f64 / nf,
         mean_savings_pct: results.iter().map(|r| r.savings_pct).sum::<f64>() / nf,
         mean_preemptions: results

@@ -352,6 +352,32 @@ impl Market {
         }
     }
 
+    /// The market restricted to the pools `keep` accepts (with their traces), in the
+    /// same order.
+    ///
+    /// ```
+    /// let m = spotsim::synth::default_market(1);
+    /// let a = m.retain_pools(|p| p.zone.as_str() == "us-east-1a");
+    /// assert_eq!(a.pools().len(), 4);
+    /// ```
+    pub fn retain_pools(&self, keep: impl Fn(&Pool) -> bool) -> Market {
+        let mut m = Market {
+            pools: Vec::new(),
+            prices: Vec::new(),
+            capacity: Vec::new(),
+            product: self.product.clone(),
+            sources: self.sources.clone(),
+        };
+        for (i, p) in self.pools.iter().enumerate() {
+            if keep(p) {
+                m.pools.push(p.clone());
+                m.prices.push(self.prices[i].clone());
+                m.capacity.push(self.capacity[i].clone());
+            }
+        }
+        m
+    }
+
     /// Records the input files this market was built from.
     pub fn with_sources(mut self, sources: Vec<SourceFile>) -> Market {
         self.sources = sources;

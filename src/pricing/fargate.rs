@@ -364,7 +364,7 @@ impl FromStr for Provider {
 ///     .unwrap_err();
 /// assert_eq!(e.to_string(), "no Fargate size has 20 vCPU; the largest is 16 vCPU / 120 GB");
 /// let c: spotsim::error::ConfigError = e.into();
-/// assert_eq!(c.option, "cpu");
+/// assert_eq!(c.option, "task-vcpu");
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
@@ -495,12 +495,17 @@ impl FargateError {
             | FargateError::SpotPlatform { .. } => "platform",
             FargateError::NoRates { .. } => "region",
             FargateError::ZeroRequest { resource } | FargateError::BadRequest { resource, .. } => {
-                resource.as_str()
+                match resource {
+                    Resource::Cpu => "task-vcpu",
+                    Resource::Memory => "task-memory-gib",
+                }
             }
-            FargateError::CpuTooLarge { .. } => "cpu",
-            FargateError::MemoryTooLarge { .. } | FargateError::InvalidSize { .. } => "memory",
-            FargateError::BadDiscount { .. } => "fargate_spot_discount_pct",
-            FargateError::EphemeralTooLarge { .. } => "ephemeral_storage_gib",
+            FargateError::CpuTooLarge { .. } => "task-vcpu",
+            FargateError::MemoryTooLarge { .. } | FargateError::InvalidSize { .. } => {
+                "task-memory-gib"
+            }
+            FargateError::BadDiscount { .. } => "fargate-spot-discount-pct",
+            FargateError::EphemeralTooLarge { .. } => "ephemeral-gib",
             FargateError::SpotOnEks
             | FargateError::UnknownProvider { .. }
             | FargateError::EmptyStrategy
@@ -509,7 +514,7 @@ impl FargateError {
             | FargateError::MultipleBase
             | FargateError::WeightOutOfRange { .. }
             | FargateError::BaseOutOfRange { .. }
-            | FargateError::AllWeightsZero => "capacity_provider_strategy",
+            | FargateError::AllWeightsZero => "mix-weights",
         }
     }
 }
@@ -2105,7 +2110,7 @@ mod tests {
         assert_eq!(e.option, "region");
         assert!(e.message.contains("`mars-1`"));
         let e: ConfigError = FargateError::AllWeightsZero.into();
-        assert_eq!(e.option, "capacity_provider_strategy");
+        assert_eq!(e.option, "mix-weights");
     }
 
     #[test]

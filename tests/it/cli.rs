@@ -229,6 +229,27 @@ fn impossible_configs_are_errors() {
         (vec!["--launch-latency", "-5"], "launch-latency"),
         (vec!["--output", "xml"], "output"),
         (vec!["--start", "yesterday"], "start"),
+        (vec!["--seed", "9223372036854775808"], "9223372036854775807"),
+        (
+            vec!["--strategy", "capacity-optimized", "--pools", "2"],
+            "pools",
+        ),
+        (
+            vec!["--strategy", "lowest-price", "--capacity-tier", "0.5"],
+            "capacity-tier",
+        ),
+        (vec!["--catalog-region", "eu-west-3"], "catalog-region"),
+        (
+            vec![
+                "--product",
+                "Red Hat Enterprise Linux",
+                "--strategy",
+                "diversified",
+            ],
+            "diversified",
+        ),
+        (vec!["--launch-latency", "99999999"], "launch-latency"),
+        (vec!["--target", "2000000"], "target"),
     ];
     for (extra, want) in cases {
         let mut args = vec!["run", "--quiet", "--prices", &p];

@@ -192,6 +192,19 @@ fn every_option_reports_and_savings_are_against_the_dearest() {
     let v: serde_json::Value = serde_json::from_str(&r.render(CompareFormat::Json)).unwrap();
     assert_eq!(v["options"][0]["option"], "fargate");
     assert!(v["options"][0]["total_cost_usd"].is_number());
+    let dup = CompareScenario {
+        options: vec![
+            "fargate".into(),
+            "ecs-ec2-ondemand".into(),
+            "fargate".into(),
+        ],
+        ..base()
+    };
+    assert_eq!(
+        report(&dup).options.len(),
+        2,
+        "duplicates removed, order kept"
+    );
     let md = r.render(CompareFormat::Markdown);
     assert!(md.lines().any(|l| l.starts_with("| option | total |")));
     assert_eq!(r.render(CompareFormat::Csv).lines().count(), 8);
@@ -351,6 +364,30 @@ fn gates_exit_2_and_bad_input_exits_1() {
             "longer than the spot traces",
         ),
         (vec!["--task-vcpu", "1", "--task-memory-gib", "2"], "tasks"),
+        (
+            vec![
+                "--tasks",
+                "4294967295",
+                "--task-vcpu",
+                "1",
+                "--task-memory-gib",
+                "2",
+            ],
+            "at most",
+        ),
+        (
+            vec![
+                "--tasks",
+                "1",
+                "--task-vcpu",
+                "1",
+                "--task-memory-gib",
+                "2",
+                "--mix-weights",
+                "0:0",
+            ],
+            "mix-weights",
+        ),
     ] {
         let mut a = vec!["compare"];
         a.extend(args.iter());
@@ -377,4 +414,36 @@ proptest! {
             prop_assert_eq!(opt(&b, name).interruptions, opt(&a, name).interruptions);
         }
     }
+}
+
+#[test]
+fn ec2_options_keep_one_node_size() {
+    let Some(d) = super::replay::data() else {
+        return;
+    };
+    let s = CompareScenario {
+        prices: vec![
+            d.join("spot-price-history/eu-west-3a_2020-02-29_to_2020-07-31_ec2-all-prices.csv"),
+        ],
+        catalog: Some(d.join("pricing/ec2_ondemand_us_east_1.csv")),
+        instance_types: vec!["t3a.medium".into(), "c5.2xlarge".into()],
+        azs: vec!["eu-west-3a".into()],
+        tasks: Some(4),
+        task_vcpu: Some(0.5),
+        task_memory_gib: Some(1.0),
+        hours: Some(200.0),
+        strategy: Some("diversified".parse().unwrap()),
+        options: vec!["ecs-ec2-ondemand".into(), "ecs-ec2-spot".into()],
+        ..Default::default()
+    };
+    let r = report(&s);
+    assert_eq!(r.provenance.node_type, "t3a.medium");
+    assert!(
+        r.provenance
+            .assumptions
+            .iter()
+            .any(|a| a.contains("left out c5.2xlarge"))
+    );
+    // Same size pools only, so spot stays below on-demand.
+    assert!(opt(&r, "ecs-ec2-spot").total_cost_usd < opt(&r, "ecs-ec2-ondemand").total_cost_usd);
 }

@@ -381,7 +381,7 @@ fn impossible_sizes_are_errors() {
         err(TaskRequest::parse("abc", "1")).to_string(),
         "cpu request `abc`: not a decimal number"
     );
-    assert_eq!(err(TaskRequest::parse("1", "")).option(), "memory");
+    assert_eq!(err(TaskRequest::parse("1", "")).option(), "task-memory-gib");
 }
 
 #[test]
@@ -417,7 +417,7 @@ fn invalid_exact_sizes_explain_the_valid_range() {
         "1.5 GB is not a step"
     );
     let c: ConfigError = err(TaskSize::new(1024, 1536, x86)).into();
-    assert_eq!(c.option, "memory");
+    assert_eq!(c.option, "task-memory-gib");
 }
 
 #[test]
@@ -661,7 +661,7 @@ fn strategy_validation() {
     // The limits themselves are accepted.
     assert!(strategy(&[(F, 100_000, 1000), (S, 0, 0)]).is_ok());
     let c: ConfigError = err(strategy(&[])).into();
-    assert_eq!(c.option, "capacity_provider_strategy");
+    assert_eq!(c.option, "mix-weights");
     assert_eq!(
         err("EC2".parse::<Provider>()).to_string(),
         "unknown capacity provider `EC2`; valid: FARGATE, FARGATE_SPOT"

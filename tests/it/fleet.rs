@@ -576,3 +576,72 @@ fn ondemand_table_overrides_the_base_and_percentage() {
     assert_eq!(count(&o, |r| r.option == PurchaseOption::OnDemand), 2);
     assert_eq!(count(&o, |r| r.option == PurchaseOption::Spot), 3);
 }
+
+#[test]
+fn asg_replacement_survives_unrelated_events_while_it_boots() {
+    // As the ASG test above, plus a price change in pool B while the replacement boots:
+    // the replacement must not be taken for surplus and scaled in.
+    let m = market(&[
+        (
+            "m5.large",
+            "us-east-1a",
+            &[(0, "0.03")],
+            Some(&[(0, 1), (10_000, 0)]),
+        ),
+        (
+            "m5.large",
+            "us-east-1b",
+            &[(0, "0.05"), (9300, "0.051")],
+            None,
+        ),
+    ]);
+    let mut c = cfg(1, 5 * H, 90);
+    c.rebalance_signal = Some(RebalanceSignal {
+        lead: LeadTime::Fixed(600),
+        false_per_1000_hours: 0.0,
+    });
+    c.capacity_rebalance = CapacityRebalance::Asg;
+    let o = run(&m, c, LowestPrice::keep_running());
+    assert_eq!(o.spot[0].proactive_replacements, 1);
+    assert_eq!(o.spot[0].interruptions, 0);
+    assert_eq!(o.spot.iter().map(|t| t.scale_ins).sum::<u64>(), 0);
+    assert_eq!(o.spot[1].launches, 1);
+    assert_eq!(o.unmet_unit_secs, 90);
+}
+
+#[test]
+fn a_capacity_drop_reclaims_only_what_it_removes() {
+    // Capacity 10 → 2 at 10000 with a fleet of 5 replaced on notice: EC2 reclaims 3,
+    // and the replacements launched at the notice do not go into the shrinking pool.
+    let m = market(&[
+        (
+            "m5.large",
+            "us-east-1a",
+            &[(0, "0.03")],
+            Some(&[(0, 10), (10_000, 2)]),
+        ),
+        ("m5.large", "us-east-1b", &[(0, "0.05")], None),
+    ]);
+    let mut c = cfg(5, 5 * H, 60);
+    c.replace_on = spotsim::engine::ReplaceOn::Notice;
+    let o = run(&m, c, LowestPrice::keep_running());
+    assert_eq!(o.spot[0].interruptions, 3);
+    assert_eq!(o.spot[0].short_notices, 0);
+    assert_eq!(o.spot[1].launches, 3);
+}
+
+#[test]
+fn false_recommendations_are_a_poisson_process() {
+    let m = market(&[("m5.large", "us-east-1a", &[(0, "0.03")], None)]);
+    let mut c = cfg(10, 1000 * H, 0);
+    c.record_instances = false;
+    c.rebalance_signal = Some(RebalanceSignal {
+        lead: LeadTime::Fixed(0),
+        false_per_1000_hours: 20.0,
+    });
+    let o = run(&m, c, LowestPrice::default());
+    // 10 000 instance-hours at 20 per 1000: about 200 (Poisson, sd ≈ 14).
+    let recs = o.spot[0].rebalance_recommendations;
+    assert!((150..=250).contains(&recs), "{recs}");
+    assert_eq!(o.spot[0].proactive_replacements, 0, "rebalancing is off");
+}

@@ -150,6 +150,37 @@ proptest! {
     }
 
     #[test]
+    fn a_constant_target_never_scales_in(
+        gens in prop::collection::vec(pool_gen(5), 1..6),
+        target in 1u32..10, latency in 0i64..500, seed in any::<u64>(),
+        rebalance in 0u8..3, hazard in prop::bool::ANY, fp in 0.0f64..50.0,
+    ) {
+        use spotsim::engine::{CapacityRebalance, HazardModel, LeadTime, RebalanceSignal, ReplaceOn};
+        let m = build(&gens, false, false);
+        let mut c = config(target, latency, seed);
+        if hazard {
+            c.hazard = Some(HazardModel { rates_per_hour: vec![0.01; m.pools().len()], description: vec![] });
+        }
+        c.rebalance_signal = Some(RebalanceSignal { lead: LeadTime::Exponential(300.0), false_per_1000_hours: fp });
+        c.capacity_rebalance = match rebalance {
+            0 => CapacityRebalance::Off,
+            1 => CapacityRebalance::Asg,
+            _ => CapacityRebalance::LaunchBeforeTerminate { termination_delay_secs: 300 },
+        };
+        if seed % 2 == 0 {
+            c.replace_on = ReplaceOn::Notice;
+        }
+        for s in strategies() {
+            let o = sim(&m, c.clone(), s);
+            prop_assert_eq!(o.spot.iter().chain(o.ondemand.iter()).map(|t| t.scale_ins).sum::<u64>(), 0);
+            prop_assert!(o.unmet_unit_secs >= 0);
+            for t in &o.spot {
+                prop_assert!(t.cost <= t.ondemand_baseline);
+            }
+        }
+    }
+
+    #[test]
     fn instance_hours_add_up_across_pools(
         gens in prop::collection::vec(pool_gen(5), 1..6),
         target in 1u32..10, latency in 0i64..500, seed in any::<u64>(),
