@@ -137,7 +137,7 @@ pub struct Scenario {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "cli", arg(long))]
     pub target: Option<u32>,
-    /// What --target counts: instances, vcpu or memory-gib (weights from the catalog) [default: instances].
+    /// What --target counts: instances, vcpu or memory-gib (weights from the catalog; memory in whole GiB, rounded down) [default: instances].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "cli", arg(long, value_name = "UNIT"))]
     pub target_unit: Option<String>,
