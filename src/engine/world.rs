@@ -111,6 +111,8 @@ pub(super) struct World<'m> {
     od: Vec<PoolTally>,
 
     target: u32,
+    /// The target's on-demand and spot parts (index = `Share`).
+    share_targets: [u64; 2],
     target_next: usize,
     /// Units counting toward each share of the target.
     units: [u64; 2],
@@ -287,6 +289,7 @@ impl<'m> World<'m> {
             spot: vec![PoolTally::default(); n],
             od: vec![PoolTally::default(); n],
             target: 0,
+            share_targets: [0, 0],
             target_next: 0,
             units: [0, 0],
             alive_units: 0,
@@ -324,6 +327,7 @@ impl<'m> World<'m> {
                 w.schedule_target();
             }
         }
+        w.split_target();
         Ok(w)
     }
 
@@ -401,7 +405,13 @@ impl<'m> World<'m> {
         }
     }
 
+    #[inline]
     fn share_target(&self, share: Share) -> u64 {
+        self.share_targets[share as usize]
+    }
+
+    /// Recomputes the on-demand and spot parts of the target (after it changes).
+    fn split_target(&mut self) {
         let od = match &self.ondemand_table {
             Some(t) => t
                 .get(self.target as usize)
@@ -410,10 +420,7 @@ impl<'m> World<'m> {
                 .min(self.target),
             None => self.split.ondemand_units(self.target),
         };
-        match share {
-            Share::OnDemand => od as u64,
-            Share::Spot => (self.target - od) as u64,
-        }
+        self.share_targets = [od as u64, (self.target - od) as u64];
     }
 
     // ---------------------------------------------------------------- events
@@ -431,6 +438,7 @@ impl<'m> World<'m> {
                         self.improved = true;
                     }
                     self.target = v;
+                    self.split_target();
                     self.target_next += 1;
                     self.schedule_target();
                 }
@@ -978,7 +986,8 @@ impl<'m> World<'m> {
         // A price change helps a short fleet only if it touched a pool that can take a
         // launch (a strategy may have skipped it at its old price, e.g. diversified
         // above on-demand); otherwise re-asking the strategy is wasted work.
-        if self.price_changed && !self.improved {
+        let short = self.units[0] < self.share_targets[0] || self.units[1] < self.share_targets[1];
+        if self.price_changed && !self.improved && short {
             self.improved = self.changed.iter().any(|p| {
                 let q = p.idx();
                 self.price[q].is_some_and(|v| self.max_price[q].is_none_or(|m| v <= m))

@@ -313,14 +313,47 @@ fn scenario_file_says_what_flags_say_and_flags_override() {
 
 #[test]
 fn reports_do_not_depend_on_the_thread_count() {
-    let args = ["run", "--quiet", "--output", "json", "--strategy", "lowest-price,capacity-optimized,price-capacity-optimized,diversified"];
-    let one = bin().args(args).env("RAYON_NUM_THREADS", "1").output().unwrap();
-    let four = bin().args(args).env("RAYON_NUM_THREADS", "4").output().unwrap();
+    let args = [
+        "run",
+        "--quiet",
+        "--output",
+        "json",
+        "--strategy",
+        "lowest-price,capacity-optimized,price-capacity-optimized,diversified",
+    ];
+    let one = bin()
+        .args(args)
+        .env("RAYON_NUM_THREADS", "1")
+        .output()
+        .unwrap();
+    let four = bin()
+        .args(args)
+        .env("RAYON_NUM_THREADS", "4")
+        .output()
+        .unwrap();
     assert!(one.status.success());
     assert_eq!(one.stdout, four.stdout);
-    let args = ["compare", "--tasks", "6", "--task-vcpu", "0.5", "--task-memory-gib", "1", "--output", "json"];
-    let one = bin().args(args).env("RAYON_NUM_THREADS", "1").output().unwrap();
-    let four = bin().args(args).env("RAYON_NUM_THREADS", "4").output().unwrap();
+    let args = [
+        "compare",
+        "--tasks",
+        "6",
+        "--task-vcpu",
+        "0.5",
+        "--task-memory-gib",
+        "1",
+        "--output",
+        "json",
+    ];
+    let one = bin()
+        .args(args)
+        .env("RAYON_NUM_THREADS", "1")
+        .output()
+        .unwrap();
+    let four = bin()
+        .args(args)
+        .env("RAYON_NUM_THREADS", "4")
+        .output()
+        .unwrap();
     assert!(one.status.success());
     assert_eq!(one.stdout, four.stdout);
 }
