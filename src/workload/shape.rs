@@ -31,6 +31,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{ConfigError, Error, InputError, InputErrorKind};
 use crate::market::StepTrace;
 use crate::time::{DAY, HOUR, SimTime};
+use crate::time::{civil_from_days, days_from_civil};
 
 /// Default `peak-start-hour`: 09:00 UTC.
 pub const DEFAULT_PEAK_START_HOUR: u32 = 9;
@@ -733,31 +734,6 @@ fn prev_month(y: i64, m: i64) -> (i64, i64) {
 
 fn next_month(y: i64, m: i64) -> (i64, i64) {
     if m == 12 { (y + 1, 1) } else { (y, m + 1) }
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm, as in
-/// `time.rs`, whose copy is private).
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-fn civil_from_days(z: i64) -> (i64, i64, i64) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    (if m <= 2 { y + 1 } else { y }, m, d)
 }
 
 #[cfg(test)]
