@@ -3,9 +3,14 @@
 //! `seq` is a counter assigned at push time, so events at the same second come out in
 //! the order they were scheduled: the queue is deterministic without comparing
 //! payloads. An entry is three machine words; payloads pack a kind and an index.
+//!
+//! Events scheduled in nondecreasing time order (launches completing after a constant
+//! latency) go to a FIFO beside the heap instead: it is already sorted, so they skip the
+//! heap's sift-up and sift-down. `pop` takes the smaller `(time, seq)` of the two fronts,
+//! so the order is exactly the one a single heap would give.
 
 use std::cmp::Reverse;
-use std::collections::BinaryHeap;
+use std::collections::{BinaryHeap, VecDeque};
 
 /// What happens. The `u32` is a pool index, an instance index, or unused.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -76,6 +81,7 @@ impl Ev {
 #[derive(Debug, Default)]
 pub(crate) struct Queue {
     heap: BinaryHeap<Reverse<(i64, u64, u64)>>,
+    fifo: VecDeque<(i64, u64, u64)>,
     seq: u64,
 }
 
@@ -83,6 +89,7 @@ impl Queue {
     pub(crate) fn with_capacity(n: usize) -> Self {
         Queue {
             heap: BinaryHeap::with_capacity(n),
+            fifo: VecDeque::new(),
             seq: 0,
         }
     }
@@ -93,14 +100,40 @@ impl Queue {
         self.heap.push(Reverse((time, self.seq, ev.pack())));
     }
 
+    /// Like [`Queue::push`], for events whose times never decrease from one call to the
+    /// next (falls back to the heap if one does).
+    #[inline]
+    pub(crate) fn push_ordered(&mut self, time: i64, ev: Ev) {
+        if self.fifo.back().is_some_and(|b| b.0 > time) {
+            return self.push(time, ev);
+        }
+        self.seq += 1;
+        self.fifo.push_back((time, self.seq, ev.pack()));
+    }
+
     #[inline]
     pub(crate) fn pop(&mut self) -> Option<(i64, Ev)> {
-        self.heap.pop().map(|Reverse((t, _, p))| (t, Ev::unpack(p)))
+        let from_fifo = match (self.heap.peek(), self.fifo.front()) {
+            (None, None) => return None,
+            (Some(_), None) => false,
+            (None, Some(_)) => true,
+            (Some(Reverse((ht, hs, _))), Some((ft, fs, _))) => (ft, fs) < (ht, hs),
+        };
+        if from_fifo {
+            self.fifo.pop_front().map(|(t, _, p)| (t, Ev::unpack(p)))
+        } else {
+            self.heap.pop().map(|Reverse((t, _, p))| (t, Ev::unpack(p)))
+        }
     }
 
     #[inline]
     pub(crate) fn peek_time(&self) -> Option<i64> {
-        self.heap.peek().map(|Reverse((t, _, _))| *t)
+        let h = self.heap.peek().map(|Reverse((t, _, _))| *t);
+        let f = self.fifo.front().map(|x| x.0);
+        match (h, f) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
     }
 }
 
@@ -123,6 +156,29 @@ mod tests {
                 (3, Ev::Horizon),
                 (5, Ev::Price(1)),
                 (5, Ev::Terminate(2))
+            ]
+        );
+    }
+
+    #[test]
+    fn fifo_and_heap_interleave_by_time_then_insertion() {
+        let mut q = Queue::default();
+        q.push(5, Ev::Price(1));
+        q.push_ordered(3, Ev::Running(1));
+        q.push_ordered(5, Ev::Running(2));
+        q.push(3, Ev::Price(2));
+        q.push_ordered(4, Ev::Running(3)); // out of order: goes to the heap
+        q.push(5, Ev::Price(3));
+        let got: Vec<_> = std::iter::from_fn(|| q.pop()).collect();
+        assert_eq!(
+            got,
+            vec![
+                (3, Ev::Running(1)),
+                (3, Ev::Price(2)),
+                (4, Ev::Running(3)),
+                (5, Ev::Price(1)),
+                (5, Ev::Running(2)),
+                (5, Ev::Price(3)),
             ]
         );
     }
