@@ -934,8 +934,9 @@ impl<'m> World<'m> {
             } else {
                 self.units[share as usize] += weight as u64;
             }
+            // Completions come in launch order (constant latency): the queue's FIFO.
             self.q
-                .push(self.now.saturating_add(self.latency), Ev::Running(id));
+                .push_ordered(self.now.saturating_add(self.latency), Ev::Running(id));
             done += 1;
             if replaces != NONE {
                 break;
