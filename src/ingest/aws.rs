@@ -802,31 +802,7 @@ fn json_row(
 
 /// A serde_json error as an [`InputError`] with the line, and the column in the message.
 pub(super) fn json_error(name: &str, e: &serde_json::Error) -> InputError {
-    let (line, col) = (e.line(), e.column());
-    let mut msg = e.to_string();
-    let suffix = format!(" at line {line} column {col}");
-    if let Some(stripped) = msg.strip_suffix(&suffix) {
-        msg = stripped.to_string();
-    }
-    if msg == "invalid unicode code point" {
-        msg.push_str(" (the bytes are not valid UTF-8, or a \\u escape is bad)");
-    }
-    let kind = if e.is_io() {
-        InputErrorKind::Io
-    } else {
-        InputErrorKind::Syntax
-    };
-    let what = if e.is_eof() {
-        "JSON ends early"
-    } else {
-        "invalid JSON"
-    };
-    let err = InputError::new(name, kind, format!("{what} at column {col}: {msg}"));
-    if line > 0 {
-        err.at_line(line as u64)
-    } else {
-        err
-    }
+    super::json_error_as(name, e, "invalid JSON")
 }
 
 /// Byte offsets of the opening `{` of every element of a `SpotPriceHistory` array that

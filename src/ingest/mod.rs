@@ -596,3 +596,33 @@ impl<K> Interner<K> {
         self.keys
     }
 }
+
+/// A serde_json error as an [`InputError`]: kind `Io` or `Syntax`, the line, and the
+/// column in the message, which starts with `JSON ends early` or `invalid` (the
+/// caller's wording of what a non-EOF failure means for its format).
+pub(crate) fn json_error_as(name: &str, e: &serde_json::Error, invalid: &str) -> InputError {
+    let (line, col) = (e.line(), e.column());
+    let mut msg = e.to_string();
+    if let Some(stripped) = msg.strip_suffix(&format!(" at line {line} column {col}")) {
+        msg = stripped.to_string();
+    }
+    if msg == "invalid unicode code point" {
+        msg.push_str(" (the bytes are not valid UTF-8, or a \\u escape is bad)");
+    }
+    let kind = if e.is_io() {
+        InputErrorKind::Io
+    } else {
+        InputErrorKind::Syntax
+    };
+    let what = if e.is_eof() {
+        "JSON ends early"
+    } else {
+        invalid
+    };
+    let err = InputError::new(name, kind, format!("{what} at column {col}: {msg}"));
+    if line > 0 {
+        err.at_line(line as u64)
+    } else {
+        err
+    }
+}

@@ -517,27 +517,7 @@ fn zone_from_name(name: &str) -> String {
 }
 
 fn json_error(name: &str, e: &serde_json::Error) -> InputError {
-    let (line, col) = (e.line(), e.column());
-    let mut msg = e.to_string();
-    if let Some(s) = msg.strip_suffix(&format!(" at line {line} column {col}")) {
-        msg = s.to_string();
-    }
-    let kind = if e.is_io() {
-        InputErrorKind::Io
-    } else {
-        InputErrorKind::Syntax
-    };
-    let what = if e.is_eof() {
-        "JSON ends early"
-    } else {
-        "invalid JSON or a value of the wrong type"
-    };
-    let err = InputError::new(name, kind, format!("{what} at column {col}: {msg}"));
-    if line > 0 {
-        err.at_line(line as u64)
-    } else {
-        err
-    }
+    crate::ingest::json_error_as(name, e, "invalid JSON or a value of the wrong type")
 }
 
 /// One step of a path into a JSON document.

@@ -5,7 +5,7 @@
 use spotsim::report::Report;
 use spotsim::scenario::Scenario;
 
-use super::replay::data;
+use super::replay::{data, v100};
 
 const ALL: &str = "lowest-price,capacity-optimized,price-capacity-optimized,diversified,capacity-optimized-prioritized";
 
@@ -35,30 +35,13 @@ fn by<'a>(rs: &'a [Report], name: &str) -> &'a Report {
 #[test]
 fn v100_nine_zones_capacity_first_strategies_interrupt_less_than_lowest_price() {
     let Some(d) = data() else { return };
-    let dir = d.join("availability/aws-v100-2023-02-15");
-    let zones = [
-        "us-east-1a",
-        "us-east-1c",
-        "us-east-1d",
-        "us-east-1f",
-        "us-east-2a",
-        "us-east-2b",
-        "us-west-2a",
-        "us-west-2b",
-        "us-west-2c",
-    ];
     let mut totals = [0u64; 2];
     for seed in 1..=5 {
         let s = Scenario {
-            probe_prices: Some(dir.join("v100_spot_prices.json")),
-            capacity: zones
-                .iter()
-                .map(|z| dir.join(format!("{z}_v100_1.csv")))
-                .collect(),
             strategy: specs(ALL),
             target: Some(4),
             seed: Some(seed),
-            ..Scenario::default()
+            ..v100(&d)
         };
         let rs = s.run().unwrap();
         if seed == 1 {

@@ -1130,17 +1130,7 @@ fn real_json_sample_and_concatenated_pages() {
     }
 }
 
-const V100_ZONES: [&str; 9] = [
-    "us-east-1a",
-    "us-east-1c",
-    "us-east-1d",
-    "us-east-1f",
-    "us-east-2a",
-    "us-east-2b",
-    "us-west-2a",
-    "us-west-2b",
-    "us-west-2c",
-];
+use super::replay::V100_ZONES;
 
 #[test]
 fn real_availability_csvs() {

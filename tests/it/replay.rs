@@ -6,6 +6,33 @@ use std::path::PathBuf;
 use spotsim::report::Report;
 use spotsim::scenario::Scenario;
 
+/// The nine zones of the 2023 V100 probe traces (`availability/aws-v100-2023-02-15/`).
+pub const V100_ZONES: [&str; 9] = [
+    "us-east-1a",
+    "us-east-1c",
+    "us-east-1d",
+    "us-east-1f",
+    "us-east-2a",
+    "us-east-2b",
+    "us-west-2a",
+    "us-west-2b",
+    "us-west-2c",
+];
+
+/// A scenario replaying the nine V100 zones: availability CSVs as capacity, aligned
+/// per-probe prices.
+pub fn v100(d: &std::path::Path) -> Scenario {
+    let dir = d.join("availability/aws-v100-2023-02-15");
+    Scenario {
+        probe_prices: Some(dir.join("v100_spot_prices.json")),
+        capacity: V100_ZONES
+            .iter()
+            .map(|z| dir.join(format!("{z}_v100_1.csv")))
+            .collect(),
+        ..Scenario::default()
+    }
+}
+
 pub fn data() -> Option<PathBuf> {
     let d = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/data"));
     if d.is_dir() {
@@ -193,27 +220,10 @@ fn az_id_archive_replays_by_az_id() {
 #[test]
 fn v100_capacity_trace_interrupts_and_is_billed_by_the_rules() {
     let Some(d) = data() else { return };
-    let dir = d.join("availability/aws-v100-2023-02-15");
-    let zones = [
-        "us-east-1a",
-        "us-east-1c",
-        "us-east-1d",
-        "us-east-1f",
-        "us-east-2a",
-        "us-east-2b",
-        "us-west-2a",
-        "us-west-2b",
-        "us-west-2c",
-    ];
     let s = Scenario {
-        probe_prices: Some(dir.join("v100_spot_prices.json")),
-        capacity: zones
-            .iter()
-            .map(|z| dir.join(format!("{z}_v100_1.csv")))
-            .collect(),
         strategy: st(&["lowest-price", "capacity-optimized"]),
         target: Some(4),
-        ..Scenario::default()
+        ..v100(&d)
     };
     let rs = run(&s);
     for r in &rs {
