@@ -48,7 +48,11 @@
 //!   draws; samplers use no `ln`/`exp` (`sample` module). The same inputs and seed give
 //!   the same outcome, bit for bit.
 
+mod accounting;
 mod config;
+mod decisions;
+mod fleet;
+mod market_events;
 mod outcome;
 mod queue;
 mod world;
