@@ -17,83 +17,19 @@
 //!
 //! Run: `cargo bench --bench engine -- --warm-up-time 1 --measurement-time 5`.
 
-use std::cmp::Reverse;
-use std::collections::BinaryHeap;
 use std::hint::black_box;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use spotsim::catalog::Catalog;
 use spotsim::engine::{FleetConfig, Simulation, Target};
-use spotsim::market::{Market, Pool, PriceTrace, Zone};
-use spotsim::money::Rate;
 use spotsim::strategy::{CapacityOptimized, LowestPrice};
 use spotsim::time::SimTime;
 
+#[path = "support/engine_market.rs"]
+mod engine_market;
 #[path = "support/paired.rs"]
 mod paired;
+use engine_market::{START, TOTAL_CHANGES, bare_heap, market};
 use paired::{Case, paired};
-
-const TOTAL_CHANGES: usize = 1_000_000;
-const START: i64 = 1_704_067_200;
-
-/// A small deterministic generator (xorshift) so the bench needs no data.
-struct X(u64);
-impl X {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-}
-
-fn market(pools: usize, changes: usize) -> Market {
-    let cat = Catalog::builtin();
-    let mut rng = X(0x9E37_79B9_7F4A_7C15);
-    let mut ps = Vec::with_capacity(pools);
-    let mut prices = Vec::with_capacity(pools);
-    for i in 0..pools {
-        let it = cat.types()[i % cat.types().len()].clone();
-        let od = it.ondemand.nano_usd_per_hour();
-        let mut t = START;
-        let mut times = Vec::with_capacity(changes);
-        let mut values = Vec::with_capacity(changes);
-        for _ in 0..changes {
-            times.push(t);
-            values.push(Rate::from_nano_usd(
-                od / 4 + (rng.next() % (od as u64 / 4)) as i64,
-            ));
-            t += 1 + (rng.next() % 7200) as i64;
-        }
-        prices.push(PriceTrace::new(times, values).expect("increasing"));
-        ps.push(Pool {
-            instance_type: it,
-            zone: Zone::parse(&format!("us-east-1-z{i}")),
-            weight: 1,
-        });
-    }
-    Market::new(ps, prices, vec![], "Linux/UNIX")
-}
-
-fn bare_heap(events: usize, pending: usize) -> u64 {
-    let mut rng = X(42);
-    let mut heap = BinaryHeap::with_capacity(pending + 1);
-    let mut seq = 0u64;
-    for i in 0..pending {
-        seq += 1;
-        heap.push(Reverse((START + (rng.next() % 3600) as i64, seq, i as u64)));
-    }
-    let mut acc = 0u64;
-    for _ in 0..events {
-        let Some(Reverse((t, _, p))) = heap.pop() else {
-            break;
-        };
-        acc = acc.wrapping_add(p);
-        seq += 1;
-        heap.push(Reverse((t + 1 + (rng.next() % 7200) as i64, seq, p)));
-    }
-    acc
-}
 
 fn bench(c: &mut Criterion) {
     for pools in [100usize, 1000, 8000] {
@@ -148,7 +84,9 @@ fn bench(c: &mut Criterion) {
         g.bench_function("bare_binary_heap", |b| {
             b.iter(|| black_box(bare_heap(co_events as usize, pools)))
         });
-        g.bench_function("engine_capacity_optimized", |b| b.iter(|| black_box(run_co())));
+        g.bench_function("engine_capacity_optimized", |b| {
+            b.iter(|| black_box(run_co()))
+        });
         g.throughput(Throughput::Elements(lp_events));
         g.bench_function("engine_lowest_price", |b| b.iter(|| black_box(run_lp())));
         g.finish();

@@ -16,8 +16,8 @@ const ZONES: [&str; 6] = [
     "use1-az4",
 ];
 const FAMILIES: [&str; 15] = [
-    "m5", "m5a", "m6i", "m6a", "m6g", "m7g", "c5", "c6i", "c6a", "c6g", "c7g", "r5", "r6i",
-    "r6g", "r7g",
+    "m5", "m5a", "m6i", "m6a", "m6g", "m7g", "c5", "c6i", "c6a", "c6g", "c7g", "r5", "r6i", "r6g",
+    "r7g",
 ];
 const SIZES: [&str; 4] = ["large", "xlarge", "2xlarge", "4xlarge"];
 const PRODUCTS: [&str; 4] = [
@@ -84,7 +84,9 @@ fn price(micro: u64) -> String {
 /// The CLI's CSV with its header, `n` data rows.
 pub fn aws_csv(n: usize) -> Vec<u8> {
     let mut out = Vec::with_capacity(n * 72 + 80);
-    out.extend_from_slice(b"AvailabilityZone,InstanceType,ProductDescription,SpotPrice,Timestamp\n");
+    out.extend_from_slice(
+        b"AvailabilityZone,InstanceType,ProductDescription,SpotPrice,Timestamp\n",
+    );
     for r in rows(n) {
         let line = format!(
             "{},{}.{},{},{},{}\n",

@@ -13,8 +13,12 @@ pub struct Case<'a> {
 }
 
 /// Median ns per element of each case over `rounds` interleaved rounds, printed as
-/// `label: name X ns/elem (R× baseline)` lines, and returned in case order.
+/// `label: name X ns/elem (R× baseline)` lines, and returned in case order. Skipped
+/// (returning nothing) when `SPOTSIM_BENCH_PAIRED=0`, e.g. while profiling one case.
 pub fn paired(label: &str, rounds: usize, cases: &mut [Case<'_>]) -> Vec<f64> {
+    if std::env::var("SPOTSIM_BENCH_PAIRED").is_ok_and(|v| v == "0") {
+        return Vec::new();
+    }
     let mut samples: Vec<Vec<f64>> = vec![Vec::with_capacity(rounds); cases.len()];
     for _ in 0..rounds {
         for (i, c) in cases.iter_mut().enumerate() {

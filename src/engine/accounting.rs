@@ -7,9 +7,23 @@ use super::world::World;
 use crate::market::PoolId;
 use crate::money::Money;
 use crate::pricing::EndedBy;
+use crate::pricing::billing::Granularity;
 use crate::time::SimTime;
 
 impl World<'_> {
+    /// Pool `p`'s spot price integral from its trace's first change point to now (what
+    /// an instance running all that time would have been charged per second).
+    #[inline]
+    pub(super) fn spent_so_far(&self, p: usize) -> Money {
+        let tr = self.market.price_trace(PoolId(p as u32));
+        // The change point in effect now is the one before the cursor's pending one (a
+        // change due now but not yet applied gives the same integral at its own time).
+        match self.cursors[p].next_index().checked_sub(1) {
+            Some(i) => tr.integral_from_start(i, SimTime(self.now)),
+            None => tr.integral(SimTime(i64::MIN), SimTime(self.now)),
+        }
+    }
+
     /// Integrates unmet and target capacity from `now` to `t`.
     #[inline]
     pub(super) fn account(&mut self, t: i64) {
@@ -47,6 +61,11 @@ impl World<'_> {
         let p = inst.pool as usize;
         let pid = PoolId(inst.pool);
         let mut charge = Money::ZERO;
+        let spent_now = if inst.option == PurchaseOption::Spot && inst.state == St::Running {
+            self.spent_so_far(p)
+        } else {
+            Money::ZERO
+        };
         let tally = match inst.option {
             PurchaseOption::Spot => &mut self.spot[p],
             PurchaseOption::OnDemand => &mut self.od[p],
@@ -62,7 +81,21 @@ impl World<'_> {
                 EndedBy::User
             };
             charge = match inst.option {
-                PurchaseOption::Spot => rule.spot_charge(self.market.price_trace(pid), a, b, who),
+                PurchaseOption::Spot => {
+                    // Per-second billing of the whole run is the price integral over
+                    // it: the integral now less the one recorded at the start, no
+                    // search of the trace. Anything else (the 60 s minimum, hourly
+                    // rules, the first-hour refund) goes through the billing rule.
+                    let run = b.since(a);
+                    match rule.granularity {
+                        Granularity::PerSecond { .. }
+                            if rule.billed_secs(run, who, true) == run && run > 0 =>
+                        {
+                            spent_now - inst.spent_before
+                        }
+                        _ => rule.spot_charge(self.market.price_trace(pid), a, b, who),
+                    }
+                }
                 PurchaseOption::OnDemand => rule.ondemand_charge(od, a, b),
             };
             tally.cost += charge;

@@ -8,6 +8,7 @@ use super::outcome::{EndReason, InstanceRecord, PurchaseOption};
 use super::queue::Ev;
 use super::world::World;
 use crate::market::PoolId;
+use crate::money::Money;
 use crate::sample;
 use crate::time::SimTime;
 
@@ -42,6 +43,9 @@ pub(super) struct Inst {
     pub(super) counts: bool,
     pub(super) launched: i64,
     pub(super) running_from: i64,
+    /// Spot: the pool's price integral from its trace's start to `running_from`
+    /// (billing subtracts it from the integral at the end; `accounting.rs`).
+    pub(super) spent_before: Money,
     pub(super) noticed_at: i64,
     pub(super) rebalance_at: i64,
     pub(super) hazard_at: i64,
@@ -64,6 +68,9 @@ impl World<'_> {
         }
         self.insts[i as usize].state = St::Running;
         self.insts[i as usize].running_from = self.now;
+        if inst.option == PurchaseOption::Spot {
+            self.insts[i as usize].spent_before = self.spent_so_far(inst.pool as usize);
+        }
         self.running_units += inst.weight as u64;
         if inst.option == PurchaseOption::Spot {
             self.draw_spot_risks(i);
@@ -423,6 +430,7 @@ impl World<'_> {
                 counts: true,
                 launched: self.now,
                 running_from: 0,
+                spent_before: Money::ZERO,
                 noticed_at: 0,
                 rebalance_at: 0,
                 hazard_at: i64::MAX,

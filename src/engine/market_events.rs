@@ -7,16 +7,92 @@ use super::config::{LeadTime, NOTICE_SECS, RebalanceSignal, Target};
 use super::outcome::EndReason;
 use super::queue::Ev;
 use super::world::World;
-use crate::market::PoolId;
+use crate::market::{PoolId, StepTrace};
+use crate::money::Rate;
 use crate::sample;
 
+/// No maximum price: above every rate a trace can hold.
+const NO_MAX: Rate = Rate::from_nano_usd(i64::MAX);
+
+/// Pool `p`'s price cursor, in one cache line: the trace, the index of the pending
+/// change, that change's value, the time of the change after it, and the pool's maximum
+/// price — everything a price event reads, so it touches one line per pool.
+///
+/// The cursor runs one step ahead: when the pending change fires, its value and the
+/// time of its successor are already at hand, so scheduling the successor waits on no
+/// trace read. The trace is read for the step after that and for the successor's value,
+/// loads whose cache misses overlap with the rest of the event.
+#[derive(Clone, Copy, Debug)]
+#[repr(align(64))]
+pub(super) struct PriceCursor<'m> {
+    times: &'m [i64],
+    values: &'m [Rate],
+    /// The pending change's value.
+    pend: Rate,
+    /// The time of the change after the pending one (`i64::MAX`: none).
+    ahead: i64,
+    /// The pool's maximum price ([`NO_MAX`]: none).
+    max: Rate,
+    /// The pending change's index in the trace.
+    next: u32,
+}
+
+impl<'m> PriceCursor<'m> {
+    /// A cursor on change point `next` of `steps`, for a pool with maximum price `max`;
+    /// returns it with the pending change's time (`i64::MAX`: none).
+    pub(super) fn new(steps: &'m StepTrace<Rate>, next: usize, max: Option<Rate>) -> (Self, i64) {
+        let (times, values) = (steps.times(), steps.values());
+        let c = PriceCursor {
+            times,
+            values,
+            pend: values.get(next).copied().unwrap_or(Rate::ZERO),
+            ahead: times.get(next + 1).copied().unwrap_or(i64::MAX),
+            max: max.unwrap_or(NO_MAX),
+            next: next as u32,
+        };
+        (c, times.get(next).copied().unwrap_or(i64::MAX))
+    }
+
+    /// The index of the pending change (the trace's length once past its last).
+    #[inline]
+    pub(super) fn next_index(&self) -> usize {
+        self.next as usize
+    }
+
+    /// Moves past the pending change: returns its value and the new pending change's
+    /// time (`i64::MAX`: none).
+    #[inline]
+    fn advance(&mut self) -> (Rate, i64) {
+        let (v, t) = (self.pend, self.ahead);
+        let k = self.next as usize + 1;
+        self.next = k as u32;
+        self.pend = self.values.get(k).copied().unwrap_or(Rate::ZERO);
+        self.ahead = self.times.get(k + 1).copied().unwrap_or(i64::MAX);
+        (v, t)
+    }
+}
+
 impl World<'_> {
-    pub(super) fn schedule_price(&mut self, p: usize) {
-        let steps = self.market.price_trace(PoolId(p as u32)).steps();
-        if let Some(&t) = steps.times().get(self.price_next[p] as usize) {
-            if t <= self.end {
-                self.q.push(t, Ev::Price(p as u32));
+    /// Pool `p`'s pending price change takes effect, and its next one is scheduled.
+    pub(super) fn price_change(&mut self, p: usize) {
+        let c = &mut self.cursors[p];
+        let max = c.max;
+        let (v, t) = c.advance();
+        let old = self.price[p].replace(v);
+        if old != Some(v) {
+            self.price_changed = true;
+            self.order.reset();
+            self.changed.push(PoolId(p as u32));
+            if v > max && self.movable[p] > 0 {
+                // §1.7: above the max price EC2 interrupts, with the usual notice.
+                let ids = self.active[p].clone();
+                for id in ids {
+                    self.doom(id, EndReason::MaxPrice, self.now, self.now + NOTICE_SECS);
+                }
             }
+        }
+        if t <= self.end {
+            self.q.set_price(p as u32, t);
         }
     }
 
@@ -67,28 +143,6 @@ impl World<'_> {
             Some(s) => Self::lead(s, &mut self.rng),
             None => 0,
         }
-    }
-
-    pub(super) fn price_change(&mut self, p: usize) {
-        let steps = self.market.price_trace(PoolId(p as u32)).steps();
-        let v = steps.values()[self.price_next[p] as usize];
-        let old = self.price[p].replace(v);
-        if old != Some(v) {
-            self.price_changed = true;
-            self.order.reset();
-            self.changed.push(PoolId(p as u32));
-            if let Some(m) = self.max_price[p] {
-                if v > m && self.movable[p] > 0 {
-                    // §1.7: above the max price EC2 interrupts, with the usual notice.
-                    let ids = self.active[p].clone();
-                    for id in ids {
-                        self.doom(id, EndReason::MaxPrice, self.now, self.now + NOTICE_SECS);
-                    }
-                }
-            }
-        }
-        self.price_next[p] += 1;
-        self.schedule_price(p);
     }
 
     pub(super) fn cap_drop(&mut self, p: usize) {

@@ -19,7 +19,9 @@ use super::config::{
     RebalanceSignal, ReplaceOn, Target, VictimOrder,
 };
 use super::fleet::{Inst, NONE};
+use super::market_events::PriceCursor;
 use super::outcome::{InstanceRecord, Outcome, PoolTally};
+use super::price_wheel::{MAX_OFFSET, MAX_POOL};
 use super::queue::{Ev, Queue};
 use crate::error::ConfigError;
 use crate::market::{Market, MarketView, PoolId, PriceOrder};
@@ -61,7 +63,8 @@ pub(super) struct World<'m> {
     pub(super) movable: Vec<u32>,
     /// Alive on-demand instances per pool.
     pub(super) od_count: Vec<u32>,
-    pub(super) price_next: Vec<u32>,
+    /// Per pool: where its price trace stands (`market_events.rs`).
+    pub(super) cursors: Vec<PriceCursor<'m>>,
     pub(super) cap_next: Vec<u32>,
     pub(super) active: Vec<Vec<u32>>,
     pub(super) order: PriceOrder,
@@ -121,6 +124,24 @@ impl<'m> World<'m> {
             return Err(ConfigError::new(
                 "start",
                 format!("start {start} must be before end {end}{why}"),
+            ));
+        }
+        if end.secs() - start.secs() > MAX_OFFSET {
+            return Err(ConfigError::new(
+                "end",
+                format!(
+                    "the horizon {start} → {end} is longer than 2^40 seconds (about 34,800 years)"
+                ),
+            ));
+        }
+        if market.pools().len() > MAX_POOL as usize + 1 {
+            return Err(ConfigError::new(
+                "pools",
+                format!(
+                    "{} pools: at most {} are supported",
+                    market.pools().len(),
+                    MAX_POOL as usize + 1
+                ),
             ));
         }
         if cfg.launch_latency_secs < 0 {
@@ -230,7 +251,7 @@ impl<'m> World<'m> {
             now: start.secs(),
             start: start.secs(),
             end: end.secs(),
-            q: Queue::with_capacity(4 * n + 64),
+            q: Queue::new(start.secs(), n, 2 * n + 64),
             // Stream 0 of the seed's key: victims and capacity-drop leads. Instances use
             // their own streams (1 + id) for hazard and false-recommendation draws, so
             // one instance's sample does not depend on what else happened.
@@ -241,7 +262,7 @@ impl<'m> World<'m> {
             occupying: vec![0; n],
             movable: vec![0; n],
             od_count: vec![0; n],
-            price_next: vec![0; n],
+            cursors: Vec::with_capacity(n),
             cap_next: vec![0; n],
             active: vec![Vec::new(); n],
             order: PriceOrder::default(),
@@ -273,8 +294,12 @@ impl<'m> World<'m> {
             let tr = market.price_trace(pid);
             let idx = tr.steps().index_at(s);
             w.price[p] = idx.map(|i| tr.steps().values()[i]);
-            w.price_next[p] = idx.map_or(0, |i| i + 1) as u32;
-            w.schedule_price(p);
+            let (cursor, t) =
+                PriceCursor::new(tr.steps(), idx.map_or(0, |i| i + 1), w.max_price[p]);
+            w.cursors.push(cursor);
+            if t <= w.end {
+                w.q.set_price(p as u32, t);
+            }
             if let Some(ct) = market.capacity_trace(pid) {
                 let idx = ct.index_at(s);
                 w.cap[p] = Some(idx.map_or(0, |i| ct.values()[i]));

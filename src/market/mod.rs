@@ -275,6 +275,21 @@ impl PriceTrace {
         }
     }
 
+    /// [`PriceTrace::integral`] from the first change point to `t`, given the index `i`
+    /// of a change point in effect at `t` or the one just before it (`times[i] ≤ t ≤
+    /// times[i + 1]`): no search. The engine, which replays the trace in order, knows it.
+    #[inline]
+    pub(crate) fn integral_from_start(&self, i: usize, t: SimTime) -> Money {
+        match (
+            self.cum.get(i),
+            self.steps.values.get(i),
+            self.steps.times.get(i),
+        ) {
+            (Some(&c), Some(v), Some(&ti)) => c + v.for_seconds(t.0 - ti),
+            _ => self.antiderivative(t),
+        }
+    }
+
     /// The exact charge for running from `a` to `b` at the prices in effect (zero for
     /// any part before the first change point, where the pool cannot be launched into).
     pub fn integral(&self, a: SimTime, b: SimTime) -> Money {
@@ -464,5 +479,34 @@ impl Market {
             None => Some((a, b)),
             Some((x, y)) => Some((x.min(a), y.max(b))),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The search-free integral agrees with the searching one at every second around
+    /// every change point, from either neighbouring index.
+    #[test]
+    fn integral_from_start_agrees_with_the_search() {
+        let r = |n| Rate::from_nano_usd(n);
+        let p = PriceTrace::new(
+            vec![10, 15, 100, 101],
+            vec![r(7), r(1_000_003), r(0), r(42)],
+        )
+        .unwrap();
+        for t in 10..=120 {
+            let want = p.integral(SimTime(10), SimTime(t));
+            let i = p.steps.index_at(SimTime(t)).unwrap();
+            assert_eq!(p.integral_from_start(i, SimTime(t)), want, "t = {t}");
+            if p.steps.times[i] == t && i > 0 {
+                assert_eq!(
+                    p.integral_from_start(i - 1, SimTime(t)),
+                    want,
+                    "t = {t}, i - 1"
+                );
+            }
+        }
     }
 }
