@@ -198,7 +198,9 @@ impl World<'_> {
 
     pub(super) fn pick_victims_for_move(&mut self, p: usize, n: usize) -> Vec<u32> {
         let mut ids: Vec<u32> = self.active[p].clone();
-        ids.sort_by_key(|&id| {
+        // Keys are unique (they end with the id), so an unstable sort orders as a
+        // stable one would.
+        ids.sort_unstable_by_key(|&id| {
             let i = &self.insts[id as usize];
             (
                 i.state == St::Running,

@@ -318,6 +318,10 @@ pub struct SourceFile {
 #[derive(Clone, Debug)]
 pub struct Market {
     pools: Vec<Pool>,
+    /// Each pool's weight, densely (strategies read them in scans over all pools).
+    weights: Vec<u32>,
+    /// True when every pool has the same weight.
+    uniform: bool,
     prices: Vec<PriceTrace>,
     capacity: Vec<Option<CapacityTrace>>,
     product: String,
@@ -344,13 +348,23 @@ impl Market {
         capacity.resize_with(n, || None);
         prices.truncate(n);
         capacity.truncate(n);
-        Market {
+        let mut m = Market {
             pools,
+            weights: Vec::new(),
+            uniform: true,
             prices,
             capacity,
             product: product.to_string(),
             sources: Vec::new(),
-        }
+        };
+        m.index_weights();
+        m
+    }
+
+    /// Refreshes the dense copy of the pools' weights.
+    fn index_weights(&mut self) {
+        self.weights = self.pools.iter().map(|p| p.weight).collect();
+        self.uniform = self.weights.windows(2).all(|w| w[0] == w[1]);
     }
 
     /// Sets every pool's capacity units per instance (`WeightedCapacity`) from its
@@ -365,6 +379,7 @@ impl Market {
         for p in &mut self.pools {
             p.weight = weight(&p.instance_type).max(1);
         }
+        self.index_weights();
     }
 
     /// The market restricted to the pools `keep` accepts (with their traces), in the
@@ -378,6 +393,8 @@ impl Market {
     pub fn retain_pools(&self, keep: impl Fn(&Pool) -> bool) -> Market {
         let mut m = Market {
             pools: Vec::new(),
+            weights: Vec::new(),
+            uniform: true,
             prices: Vec::new(),
             capacity: Vec::new(),
             product: self.product.clone(),
@@ -390,6 +407,7 @@ impl Market {
                 m.capacity.push(self.capacity[i].clone());
             }
         }
+        m.index_weights();
         m
     }
 
@@ -402,6 +420,19 @@ impl Market {
     /// The pools, indexed by [`PoolId`].
     pub fn pools(&self) -> &[Pool] {
         &self.pools
+    }
+
+    /// A pool's weight (capacity units per instance), the same as
+    /// `pool(p).weight`.
+    #[inline]
+    pub fn weight(&self, p: PoolId) -> u32 {
+        self.weights[p.idx()]
+    }
+
+    /// True when every pool has the same weight (so spot price order is price-per-unit
+    /// order).
+    pub fn uniform_weights(&self) -> bool {
+        self.uniform
     }
 
     /// One pool.
