@@ -3,8 +3,11 @@
 //! `cargo bench --bench profile --no-run` prints. Not a criterion bench.
 //!
 //! Usage: `profile CASE [POOLS [REPEAT]]`, CASE one of `heap`, `co`, `lp` (the `engine`
-//! bench's cases at POOLS pools, default 1000), or `csv FILE` / `json FILE` (read one
-//! price file with `read_price_file`). Prints the events (or rows) processed; with
+//! bench's cases at POOLS pools, default 1000), `csv FILE` / `json FILE` (read one
+//! price file with `read_price_file`), `csv-bytes FILE` (`read_aws_csv` on the file's
+//! bytes, read first), `csv-crate FILE` (the csv crate's `ByteRecord` loop over them),
+//! `json-bytes FILE` (`read_aws_json`) or `json-serde FILE` (serde_json into borrowed
+//! records: the ingest bench's baselines). Prints the events (or rows) processed; with
 //! REPEAT, runs the case that many times and prints each run's time per event, as
 //! on-CPU time (`/proc/thread-self/schedstat`, Linux) when available, so time spent
 //! waiting for a CPU on a busy machine is not counted.
@@ -24,6 +27,10 @@ fn case(name: &str, arg: &str) -> u64 {
     if name == "csv" || name == "json" {
         return spotsim::ingest::read_price_file(std::path::Path::new(arg))
             .map_or(0, |h| h.rows.len() as u64);
+    }
+    if name.starts_with("csv-") || name.starts_with("json-") {
+        let bytes = std::fs::read(arg).unwrap_or_default();
+        return read_bytes(name, &bytes);
     }
     let pools: usize = arg.parse().unwrap_or(1000);
     let changes = TOTAL_CHANGES / pools;
@@ -50,6 +57,47 @@ fn case(name: &str, arg: &str) -> u64 {
         );
     }
     run(name, &m, cfg, pools, co_events)
+}
+
+/// `csv-bytes`: spotsim's CSV reader on bytes in memory; `csv-crate`: the csv crate's
+/// `ByteRecord` loop over them (the ingest bench's baseline).
+#[inline(never)]
+fn read_bytes(name: &str, bytes: &[u8]) -> u64 {
+    if name == "csv-bytes" {
+        return spotsim::ingest::read_aws_csv("f.csv", bytes).map_or(0, |h| h.rows.len() as u64);
+    }
+    if name == "json-bytes" {
+        return spotsim::ingest::read_aws_json("f.json", bytes).map_or(0, |h| h.rows.len() as u64);
+    }
+    if name == "json-serde" {
+        #[derive(serde::Deserialize)]
+        struct Page<'a> {
+            #[serde(rename = "SpotPriceHistory", borrow)]
+            history: Vec<Rec<'a>>,
+        }
+        #[derive(serde::Deserialize)]
+        #[allow(non_snake_case, dead_code)]
+        struct Rec<'a> {
+            AvailabilityZone: &'a str,
+            InstanceType: &'a str,
+            ProductDescription: &'a str,
+            SpotPrice: &'a str,
+            Timestamp: &'a str,
+        }
+        return serde_json::Deserializer::from_slice(bytes)
+            .into_iter::<Page<'_>>()
+            .map(|p| p.map_or(0, |p| p.history.len() as u64))
+            .sum();
+    }
+    let mut rdr = csv::ReaderBuilder::new().from_reader(bytes);
+    let mut rec = csv::ByteRecord::new();
+    let (mut n, mut bytes) = (0, 0);
+    while rdr.read_byte_record(&mut rec).unwrap_or(false) {
+        n += 1;
+        bytes += rec.iter().map(<[u8]>::len).sum::<usize>();
+    }
+    black_box(bytes);
+    n
 }
 
 /// This thread's time on a CPU so far, in ns (Linux).
