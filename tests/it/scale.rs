@@ -26,7 +26,10 @@ fn temp(name: &str) -> PathBuf {
 /// The rows of a CLI CSV as a plain reader gets them: the csv crate, each field
 /// trimmed, series numbered in order of first appearance, lines counted by hand (the
 /// test input has no quoted line breaks).
-fn simple_csv(bytes: &[u8]) -> (Vec<SeriesKey>, Vec<(u32, SimTime, Rate, u64)>) {
+/// A row as compared: series, time, price, line.
+type Row = (u32, SimTime, Rate, u64);
+
+fn simple_csv(bytes: &[u8]) -> (Vec<SeriesKey>, Vec<Row>) {
     let mut rdr = csv::ReaderBuilder::new()
         .has_headers(true)
         .from_reader(bytes);
@@ -53,7 +56,7 @@ fn simple_csv(bytes: &[u8]) -> (Vec<SeriesKey>, Vec<(u32, SimTime, Rate, u64)>) 
     (keys, rows)
 }
 
-fn as_tuples(h: &PriceHistory) -> Vec<(u32, SimTime, Rate, u64)> {
+fn as_tuples(h: &PriceHistory) -> Vec<Row> {
     h.rows
         .iter()
         .map(|r| (r.series, r.time, r.price, u64::from(r.line)))
