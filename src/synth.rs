@@ -229,7 +229,7 @@ pub const DEFAULT_TYPE_SAVINGS_PCT: [(&str, u32); 4] = [
 /// Spot savings, percent, for every type not in [`DEFAULT_TYPE_SAVINGS_PCT`]: 62.
 ///
 /// Measured from [`SPOT_ADVISOR_FILE`]: the median of `savings_vs_ondemand_pct` over the
-/// rows whose type is in [`Catalog::builtin`] (87 of its 87 types; range 49–80, mean
+/// rows whose type is in [`CONTAINER_TYPES`](crate::catalog::CONTAINER_TYPES) (87 of its 87 types; range 49–80, mean
 /// 62.2).
 pub const OTHER_SAVINGS_PCT: u32 = 62;
 
@@ -428,7 +428,7 @@ pub fn savings_pct(instance_type: &str) -> u32 {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct SynthParams {
     /// Number of instance types. Types are taken in the order [`DEFAULT_TYPES`], then
-    /// the rest of [`Catalog::builtin`] in catalog order, cycling when more are asked
+    /// the rest of [`CONTAINER_TYPES`](crate::catalog::CONTAINER_TYPES) in that order, cycling when more are asked
     /// for than the catalog has (a repeated type in a repeated zone is then a second,
     /// independent pool of the same (type, AZ)). Default 4.
     pub types: usize,
@@ -648,9 +648,10 @@ pub fn synthetic_market(params: &SynthParams, seed: u64) -> Market {
         .iter()
         .filter_map(|n| cat.get(n))
         .chain(
-            cat.types()
+            crate::catalog::CONTAINER_TYPES
                 .iter()
-                .filter(|t| !DEFAULT_TYPES.contains(&t.name.as_str())),
+                .filter(|n| !DEFAULT_TYPES.contains(n))
+                .filter_map(|n| cat.get(n)),
         )
         .collect();
     if order.is_empty() || p.types == 0 || p.zones == 0 {
@@ -690,7 +691,7 @@ pub fn synthetic_market(params: &SynthParams, seed: u64) -> Market {
     Market::new(pools, prices, caps, PRODUCT)
 }
 
-/// A two-pool market for examples: the first built-in type in `us-east-1a` and
+/// A two-pool market for examples: the first of `CONTAINER_TYPES` (c5.large) in `us-east-1a` and
 /// `us-east-1b`; pool 0 is priced at 5 nano-dollars per hour from `t = 0`, pool 1 is
 /// never priced (it can never be launched into); neither has a capacity trace.
 ///
@@ -706,8 +707,7 @@ pub fn synthetic_market(params: &SynthParams, seed: u64) -> Market {
 pub fn tiny_market() -> Market {
     let cat = Catalog::builtin();
     let pools: Vec<Pool> = cat
-        .types()
-        .first()
+        .get(crate::catalog::CONTAINER_TYPES[0])
         .into_iter()
         .flat_map(|it| {
             ["us-east-1a", "us-east-1b"].map(|z| Pool {

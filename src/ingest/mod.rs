@@ -17,6 +17,7 @@
 mod advisor;
 mod aws;
 mod capacity;
+pub mod pricelist;
 mod probe;
 
 pub use advisor::{AdvisorBand, AdvisorData, AdvisorEntry, read_advisor_bytes, read_advisor_file};

@@ -1,3 +1,4 @@
+mod catalog;
 mod claims;
 mod cli;
 mod compare;
