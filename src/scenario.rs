@@ -160,9 +160,9 @@ pub struct Scenario {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "cli", arg(long, value_name = "STRATEGY"))]
     pub ondemand_allocation: Option<String>,
-    /// Maximum spot price: USD per hour (0.05) or a percentage of on-demand (70%).
+    /// Maximum spot price: USD per hour (0.05), a percentage of on-demand (70%), or none [default: the on-demand price, as AWS].
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "cli", arg(long, value_name = "USD|PCT%"))]
+    #[cfg_attr(feature = "cli", arg(long, value_name = "USD|PCT%|none"))]
     pub max_price: Option<String>,
     /// Spot Instance Advisor data (JSON feed or CSV extract): interruption rates by band.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -870,6 +870,9 @@ fn parse_time(option: &str, s: &str) -> Result<SimTime, ConfigError> {
 /// `"0.05"` → $0.05/h; `"70%"` → 70 % of each pool's on-demand price.
 fn parse_max_price(s: &str) -> Result<MaxPrice, ConfigError> {
     let bad = |why: String| ConfigError::new("max-price", format!("`{s}`: {why}"));
+    if s.trim().eq_ignore_ascii_case("none") {
+        return Ok(MaxPrice::NoCap);
+    }
     if let Some(p) = s.trim().strip_suffix('%') {
         let v: u32 = p
             .trim()
@@ -937,6 +940,7 @@ mod tests {
     #[test]
     fn max_price_forms() {
         assert_eq!(parse_max_price("70%").unwrap(), MaxPrice::PctOfOnDemand(70));
+        assert_eq!(parse_max_price("none").unwrap(), MaxPrice::NoCap);
         assert_eq!(
             parse_max_price("0.05").unwrap(),
             MaxPrice::Usd(Rate::parse_usd("0.05").unwrap())

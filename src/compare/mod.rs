@@ -49,7 +49,7 @@ use serde::Serialize;
 
 use crate::catalog::{Arch, InstanceType};
 use crate::engine::{
-    EndReason, FleetConfig, HazardModel, OnDemandSplit, Outcome, Simulation, Target,
+    EndReason, FleetConfig, HazardModel, MaxPrice, OnDemandSplit, Outcome, Simulation, Target,
 };
 use crate::error::{ConfigError, Error};
 use crate::market::{Market, Pool, PriceTrace, SourceFile, Zone};
@@ -456,6 +456,8 @@ impl CompareConfig {
             cfg.seed = self.seed;
             cfg.record_instances = true;
             cfg.first_hour_refund = false;
+            // Fargate Spot has no max price (aws-facts.md §4.3): never capped.
+            cfg.max_price = Some(MaxPrice::NoCap);
             match kind {
                 FargateKind::OnDemand => {
                     cfg.ondemand = OnDemandSplit {

@@ -55,8 +55,8 @@ mod world;
 
 pub use config::{
     CapacityRebalance, DEFAULT_LAUNCH_LATENCY_SECS, FleetConfig, HazardModel, LeadTime, MaxPrice,
-    NOTICE_SECS, OnDemandAllocation, OnDemandSplit, RebalanceSignal, ReplaceOn, Target,
-    VictimOrder,
+    NOTICE_SECS, OnDemandAllocation, OnDemandSplit, RebalanceSignal, ReplaceOn, ResolvedMaxPrices,
+    Target, VictimOrder,
 };
 pub use outcome::{EndReason, InstanceRecord, Outcome, PoolTally, PurchaseOption};
 

@@ -645,3 +645,104 @@ fn false_recommendations_are_a_poisson_process() {
     assert!((150..=250).contains(&recs), "{recs}");
     assert_eq!(o.spot[0].proactive_replacements, 0, "rebalancing is off");
 }
+
+/// aws-facts.md §1.5, §1.7: with no max price set, AWS caps at the on-demand price.
+/// One m5.large (on-demand $0.096/h), spot $0.05 rising to $0.12 after 90 min, 3 h,
+/// no launch latency.
+#[test]
+fn default_max_price_is_the_ondemand_price() {
+    let m = market(&[(
+        "m5.large",
+        "us-east-1a",
+        &[(0, "0.05"), (90 * 60, "0.12")],
+        None,
+    )]);
+    let cost = |o: &Outcome| -> Money { o.spot.iter().chain(&o.ondemand).map(|t| t.cost).sum() };
+    // Default: at 90 min the price passes $0.096; notice, and the end 2 min later.
+    // Run 1.5 h (past the first hour: billed) at $0.05 = $0.075, then 2 min at $0.12
+    // = $0.004: $0.079. Nothing can be launched afterwards (the pool is above the cap).
+    let o = run(&m, cfg(1, 3 * H, 0), LowestPrice::keep_running());
+    assert_eq!(cost(&o).to_usd_string(6), "0.079000");
+    assert_eq!(o.spot[0].interruptions, 1);
+    assert_eq!(o.spot[0].max_price_interruptions, 1);
+    assert_eq!(o.spot[0].launches, 1);
+    let r = &o.instances[0];
+    assert_eq!(
+        (r.reason, r.noticed_at, r.ended_at),
+        (EndReason::MaxPrice, Some(at(90 * 60)), at(92 * 60))
+    );
+    assert_eq!(o.unmet_unit_secs, (3 * H - 92 * 60) as i128);
+    assert!(
+        o.assumptions
+            .iter()
+            .any(|a| a.contains("none set, so AWS's default applies")),
+        "{:?}",
+        o.assumptions
+    );
+    // Explicitly the on-demand price: the same.
+    let mut c = cfg(1, 3 * H, 0);
+    c.max_price = Some(MaxPrice::OnDemand);
+    assert_eq!(cost(&run(&m, c, LowestPrice::keep_running())), cost(&o));
+    // `--max-price none`: 1.5 h × $0.05 + 1.5 h × $0.12 = $0.255, never interrupted.
+    let mut c = cfg(1, 3 * H, 0);
+    c.max_price = Some(MaxPrice::NoCap);
+    let o = run(&m, c, LowestPrice::keep_running());
+    assert_eq!(cost(&o).to_usd_string(6), "0.255000");
+    assert_eq!(o.spot[0].interruptions, 0);
+    assert_eq!(o.unmet_unit_secs, 0);
+}
+
+/// Where the pools' on-demand prices are another OS's than the market's product, the
+/// default cap is unknown: no cap (said in the assumptions), never the other OS's price;
+/// a cap relative to on-demand is refused.
+#[test]
+fn default_max_price_needs_the_products_ondemand_price() {
+    let cat = Catalog::builtin();
+    let pool = Pool {
+        instance_type: cat.get("m5.large").unwrap().clone(),
+        zone: Zone::parse("us-east-1a"),
+        weight: 1,
+    };
+    // Windows spot above the Linux on-demand price ($0.096) throughout.
+    let price = PriceTrace::new(vec![B], vec![usd("0.15")]).unwrap();
+    let m = Market::new(vec![pool], vec![price], vec![None], "Windows");
+    let o = run(&m, cfg(1, 2 * H, 0), LowestPrice::keep_running());
+    assert_eq!(o.spot[0].launches, 1, "not capped at Linux's $0.096");
+    assert_eq!(o.spot[0].interruptions, 0);
+    assert!(
+        o.assumptions
+            .iter()
+            .any(|a| a.contains("spot prices are not capped") && a.contains("Linux's")),
+        "{:?}",
+        o.assumptions
+    );
+    for mp in [MaxPrice::OnDemand, MaxPrice::PctOfOnDemand(90)] {
+        let mut c = cfg(1, 2 * H, 0);
+        c.max_price = Some(mp);
+        let e = Simulation::new(&m, c, LowestPrice::keep_running())
+            .run()
+            .unwrap_err();
+        assert!(e.to_string().contains("max-price"), "{e}");
+    }
+    // With the pools priced for Windows (a catalog with Windows selected), the default
+    // cap is that price: $0.15 > $0.12 (a Windows price we set) → never launched.
+    let mut wcat = cat.clone();
+    wcat.set_ondemand(
+        "m5.large",
+        &spotsim::catalog::OperatingSystem::Windows,
+        usd("0.12"),
+    );
+    let wcat = wcat.for_product("Windows").unwrap();
+    let pool = Pool {
+        instance_type: wcat.get("m5.large").unwrap().clone(),
+        zone: Zone::parse("us-east-1a"),
+        weight: 1,
+    };
+    let price = PriceTrace::new(vec![B], vec![usd("0.15")]).unwrap();
+    let m = Market::new(vec![pool], vec![price], vec![None], "Windows");
+    let mut c = cfg(1, 2 * H, 0);
+    c.ondemand_os = spotsim::catalog::OperatingSystem::Windows;
+    let o = run(&m, c, LowestPrice::keep_running());
+    assert_eq!(o.spot[0].launches, 0);
+    assert_eq!(o.unmet_unit_secs, (2 * H) as i128);
+}
