@@ -9,8 +9,10 @@
 //!   target is the service's desired count; a task is an "instance" of the service's
 //!   rounded Fargate size (`pricing::fargate::round_up`). The engine decides when tasks
 //!   start, stop and are interrupted; each task is then billed by
-//!   `pricing::fargate::FargateBilling` (per second, 1-minute minimum, storage above
-//!   20 GiB, Windows licence) at the on-demand or Fargate Spot rate. Fargate Spot tasks
+//!   `pricing::fargate::FargateBilling` (per second from the start of its image pull —
+//!   the engine's launch latency, `task_start_secs`, is billed — with a 1-minute minimum,
+//!   15 minutes on Windows, storage above 20 GiB, Windows licence) at the on-demand or
+//!   Fargate Spot rate; the rates are built in or given (`fargate_rates`). Fargate Spot tasks
 //!   are interrupted by a hazard model (`fargate_spot_interruption_pct`, default
 //!   [`DEFAULT_FARGATE_SPOT_INTERRUPTION_PCT`] — AWS publishes no rate; see the constant)
 //!   with the 2-minute warning (§2.6) and no first-hour refund (that rule is EC2's,
@@ -56,8 +58,8 @@ use crate::market::{Market, Pool, PriceTrace, SourceFile, Zone};
 use crate::money::{Money, Rate};
 use crate::pricing::eks::{self, EksSupport};
 use crate::pricing::fargate::{
-    self, CapacityProviderStrategy, FargateBilling, FargateRates, FargateSpot, Orchestrator,
-    Platform, TaskRequest, TaskSize,
+    self, CapacityProviderStrategy, FargateBilling, FargateRateOverride, FargateRates, FargateSpot,
+    Orchestrator, Platform, TaskRequest, TaskSize,
 };
 use crate::report::r6;
 use crate::strategy::{LowestPrice, StrategySpec};
@@ -79,8 +81,9 @@ pub const MONTH_HOURS: f64 = crate::hazard::MONTH_HOURS;
 pub const DEFAULT_FARGATE_SPOT_INTERRUPTION_PCT: f64 = 5.0;
 
 /// Default seconds from a Fargate task's start request to running (image pull and
-/// start; billing runs from the image pull, §4.1, so the task is billed from when it
-/// runs here, a documented simplification).
+/// start). Billing runs from the start of the image pull (aws-facts.md §4.1), so these
+/// seconds are billed: a task is billed from its request until it stops
+/// ([`fargate::billed_span`]).
 pub const DEFAULT_TASK_START_SECS: i64 = 60;
 
 /// Default work a task loses to a restart, seconds (startup, warm-up, in-flight work).
@@ -110,6 +113,9 @@ pub struct CompareConfig {
     pub region: String,
     /// Fargate platform.
     pub platform: Platform,
+    /// Fargate rates the user gives (for a region without built-in rates, or to replace
+    /// built-in ones); see [`FargateRates::resolve`].
+    pub fargate_rates: FargateRateOverride,
     /// Fargate billing minimums.
     pub fargate_billing: FargateBilling,
     /// Fargate Spot discount.
@@ -118,7 +124,7 @@ pub struct CompareConfig {
     pub fargate_spot_interruption_pct: f64,
     /// The FARGATE/FARGATE_SPOT mix.
     pub mix: CapacityProviderStrategy,
-    /// Seconds from a Fargate task request to running.
+    /// Seconds from a Fargate task request to running (the image pull and start; billed).
     pub task_start_secs: i64,
     /// The EC2 market (pools with spot price and capacity traces).
     pub market: Market,
@@ -258,6 +264,9 @@ impl CompareConfig {
     /// [`Error::Config`] for an unknown option, a task size no Fargate platform offers,
     /// an unknown region or platform, a task that fits no instance, an empty horizon.
     pub fn run(&self) -> Result<CompareReport, Error> {
+        if self.options.iter().any(|o| o.starts_with("fargate")) {
+            self.fargate_rates()?;
+        }
         if self.services.is_empty() {
             return Err(ConfigError::new(
                 "tasks",
@@ -407,6 +416,15 @@ impl CompareConfig {
             .ok_or_else(|| ConfigError::new("instance-types", "the EC2 market has no pools"))
     }
 
+    /// The Fargate on-demand rates: built in, or given ([`CompareConfig::fargate_rates`]).
+    ///
+    /// # Errors
+    /// [`ConfigError`] for a region without built-in rates whose rates are not given.
+    pub fn fargate_rates(&self) -> Result<FargateRates, ConfigError> {
+        FargateRates::resolve(&self.region, self.platform, &self.fargate_rates)
+            .map_err(ConfigError::from)
+    }
+
     /// The cost of an on-demand counterpart that was not among the options run.
     fn counterpart_cost(&self, name: &str, node: &InstanceType) -> Result<Money, Error> {
         Ok(match name {
@@ -417,8 +435,7 @@ impl CompareConfig {
     }
 
     fn fargate(&self, kind: FargateKind) -> Result<Raw, Error> {
-        let od_rates =
-            FargateRates::lookup(&self.region, self.platform).map_err(ConfigError::from)?;
+        let od_rates = self.fargate_rates()?;
         let spot_rates = if kind == FargateKind::OnDemand {
             None
         } else {
@@ -479,8 +496,9 @@ impl CompareConfig {
             }
             let out = Simulation::new(&market, cfg, LowestPrice::keep_running()).run()?;
             for r in &out.instances {
-                let Some(from) = r.running_from else { continue };
-                let secs = r.ended_at.since(from);
+                // Billed from the start of the image pull (the request; the engine's
+                // launch latency is the pull and start) until the task stops, §4.1.
+                let secs = fargate::billed_span(r.launched_at, r.ended_at);
                 let rates = match r.option {
                     crate::pricing::PurchaseOption::Spot => {
                         spot_rates.as_ref().unwrap_or(&od_rates)
@@ -617,10 +635,22 @@ impl CompareConfig {
     fn assumptions(&self, node: &InstanceType) -> Vec<String> {
         let mut a = vec![
             format!(
-                "Fargate: {} in {} at the built-in rates; tasks billed per second with the {} s minimum, storage above 20 GiB, from when they run (task start {} s)",
+                "Fargate: {} in {} at {}; tasks billed per second with the {} s minimum{}, storage above 20 GiB, from the start of the image pull (aws-facts.md §4.1): the {} s task start is billed",
                 self.platform,
                 self.region,
+                match self.fargate_rates() {
+                    Ok(r) => format!(
+                        "${} per vCPU-h and ${} per GB-h ({})",
+                        r.per_vcpu_hour, r.per_gb_hour, r.source
+                    ),
+                    Err(e) => format!("no rates ({e})"),
+                },
                 self.fargate_billing.minimum_secs(self.platform),
+                if self.platform == Platform::Windows {
+                    " (Windows: aws-facts.md §4.6's 15 minutes, unconfirmed there, unless set)"
+                } else {
+                    ""
+                },
                 self.task_start_secs
             ),
             format!(

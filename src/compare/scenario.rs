@@ -431,6 +431,7 @@ impl CompareScenario {
             end: start.plus(secs),
             region,
             platform,
+            fargate_rates: Default::default(),
             fargate_billing: FargateBilling::default(),
             fargate_spot,
             fargate_spot_interruption_pct: fs_rate,

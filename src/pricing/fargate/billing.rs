@@ -38,23 +38,28 @@ impl FargateCharge {
 
 /// Fargate's per-task minimum billed durations (§4.1, §4.6).
 ///
-/// The default is the confirmed 1-minute minimum on every platform. ⚠ §4.6 reports an
-/// unconfirmed 15-minute minimum for Windows: set `windows_minimum_secs` to
-/// [`UNCONFIRMED_WINDOWS_MINIMUM_SECS`] to model it.
+/// Linux: the confirmed 1-minute minimum (§4.1). Windows: **15 minutes by default**, the
+/// minimum aws-facts.md §4.6 reports — ⚠ *unconfirmed* there (§9 item 1: "we believe it
+/// is 15 minutes, but no source confirmed it"); set `windows_minimum_secs` (or
+/// [`FargateBilling::with_windows_minimum`]) to model another, e.g. 60 for the Linux rule.
+///
+/// A task is billed from the start of its image pull until it stops (§4.1): see
+/// [`billed_span`].
 ///
 /// ```
 /// use spotsim::pricing::fargate::{FargateBilling, Platform, UNCONFIRMED_WINDOWS_MINIMUM_SECS};
 /// let b = FargateBilling::default();
-/// assert_eq!(b.billed_secs(Platform::Windows, 10), 60);
-/// let w15 = FargateBilling { windows_minimum_secs: UNCONFIRMED_WINDOWS_MINIMUM_SECS, ..b };
-/// assert_eq!(w15.billed_secs(Platform::Windows, 10), 900);
-/// assert_eq!(w15.billed_secs(Platform::LinuxX86, 10), 60);
+/// assert_eq!(b.billed_secs(Platform::Windows, 10), UNCONFIRMED_WINDOWS_MINIMUM_SECS);
+/// assert_eq!(b.billed_secs(Platform::LinuxX86, 10), 60);
+/// let w1 = b.with_windows_minimum(60).unwrap();
+/// assert_eq!(w1.billed_secs(Platform::Windows, 10), 60);
+/// assert!(b.with_windows_minimum(-1).is_err());
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub struct FargateBilling {
     /// Minimum billed seconds of a Linux task (x86_64 and ARM64); 60 (§4.1).
     pub linux_minimum_secs: i64,
-    /// Minimum billed seconds of a Windows task; 60 by default, ⚠ possibly 900 (§4.6).
+    /// Minimum billed seconds of a Windows task; 900 by default (§4.6, ⚠ unconfirmed).
     pub windows_minimum_secs: i64,
 }
 
@@ -62,12 +67,48 @@ impl Default for FargateBilling {
     fn default() -> FargateBilling {
         FargateBilling {
             linux_minimum_secs: LINUX_MINIMUM_SECS,
-            windows_minimum_secs: LINUX_MINIMUM_SECS,
+            windows_minimum_secs: UNCONFIRMED_WINDOWS_MINIMUM_SECS,
         }
     }
 }
 
+/// The largest minimum billed duration [`FargateBilling::with_windows_minimum`] accepts
+/// (one day): anything longer is not a per-task minimum.
+pub const MAX_MINIMUM_SECS: i64 = 86_400;
+
+/// The seconds a task is billed for before the minimum: from the start of its image pull
+/// (`pull_started`, when the task was requested; the task start latency is the pull and
+/// start) until it stopped — "from the moment the container image download starts until
+/// the … task … terminates, rounded up to the nearest second" (aws-facts.md §4.1). 0 when
+/// `stopped` is not after `pull_started`.
+///
+/// ```
+/// use spotsim::pricing::fargate::billed_span;
+/// use spotsim::time::SimTime;
+/// // Requested at 0, running at 60 (pull and start), stopped at 600: 600 s billed.
+/// assert_eq!(billed_span(SimTime(0), SimTime(600)), 600);
+/// assert_eq!(billed_span(SimTime(5), SimTime(0)), 0);
+/// ```
+pub fn billed_span(pull_started: crate::time::SimTime, stopped: crate::time::SimTime) -> i64 {
+    stopped.since(pull_started).max(0)
+}
+
 impl FargateBilling {
+    /// This billing with a Windows minimum of `secs` (0 to [`MAX_MINIMUM_SECS`]); for
+    /// `--fargate-windows-minimum-secs`.
+    ///
+    /// # Errors
+    /// [`FargateError::BadMinimum`] outside that range.
+    pub fn with_windows_minimum(self, secs: i64) -> Result<FargateBilling, FargateError> {
+        if !(0..=MAX_MINIMUM_SECS).contains(&secs) {
+            return Err(FargateError::BadMinimum { secs });
+        }
+        Ok(FargateBilling {
+            windows_minimum_secs: secs,
+            ..self
+        })
+    }
+
     /// The minimum billed seconds of a task on `platform`.
     ///
     /// ```
@@ -184,8 +225,8 @@ impl FargateBilling {
     }
 }
 
-/// [`FargateBilling::task_charge`] with the default billing (1-minute minimum on every
-/// platform): the charge of a task of `size` running `run_secs` whole seconds at `rates`
+/// [`FargateBilling::task_charge`] with the default billing (1-minute minimum on Linux,
+/// 15 on Windows): the charge of a task of `size` running `run_secs` whole seconds at `rates`
 /// with `ephemeral_gib` GiB of ephemeral storage. The platform is `rates.platform`.
 ///
 /// ```

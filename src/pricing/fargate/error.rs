@@ -116,6 +116,20 @@ pub enum FargateError {
         /// The discount as given, in percent.
         pct: u32,
     },
+    /// A minimum billed duration outside 0 to [`MAX_MINIMUM_SECS`].
+    BadMinimum {
+        /// The minimum as given, seconds.
+        secs: i64,
+    },
+    /// A region without built-in rates, and not every rate it needs given.
+    MissingRates {
+        /// The region as given.
+        region: String,
+        /// The platform.
+        platform: Platform,
+        /// The rate that is missing (`vCPU`, `GB` or `OS licence`).
+        missing: &'static str,
+    },
     /// Ephemeral storage above 200 GiB.
     EphemeralTooLarge {
         /// The storage as given, in GiB.
@@ -185,6 +199,12 @@ impl FargateError {
             }
             FargateError::BadDiscount { .. } => "fargate-spot-discount-pct",
             FargateError::EphemeralTooLarge { .. } => "ephemeral-gib",
+            FargateError::BadMinimum { .. } => "fargate-windows-minimum-secs",
+            FargateError::MissingRates { missing, .. } => match *missing {
+                "GB" => "fargate-gb-hour-usd",
+                "OS licence" => "fargate-os-licence-vcpu-hour-usd",
+                _ => "fargate-vcpu-hour-usd",
+            },
             FargateError::SpotOnEks
             | FargateError::UnknownProvider { .. }
             | FargateError::EmptyStrategy
@@ -312,6 +332,21 @@ impl fmt::Display for FargateError {
             FargateError::BadDiscount { pct } => write!(
                 f,
                 "Fargate Spot discount of {pct} % is out of range; it must be 0–99"
+            ),
+            FargateError::BadMinimum { secs } => write!(
+                f,
+                "a Fargate minimum billed duration of {secs} s is out of range; it must be 0–{MAX_MINIMUM_SECS} s"
+            ),
+            FargateError::MissingRates {
+                region,
+                platform,
+                missing,
+            } => write!(
+                f,
+                "no built-in Fargate rates for {platform} in `{region}` and no {missing} rate given; \
+                 give the vCPU and GB rates (and, for Windows, the OS licence rate) of that region; \
+                 built in: {}",
+                known_rates_list()
             ),
             FargateError::EphemeralTooLarge { gib } => write!(
                 f,

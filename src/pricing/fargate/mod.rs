@@ -6,17 +6,21 @@
 //! # Billing (§4.1, §4.5, §4.6)
 //!
 //! * A task is billed from the start of its image download until it terminates, **rounded
-//!   up to the whole second** — by the caller: every function here takes whole seconds.
+//!   up to the whole second** — by the caller: every function here takes whole seconds;
+//!   [`billed_span`] is that span for a task requested (image pull started) at one instant
+//!   and stopped at another, so a task start latency is billed.
 //! * You pay for the vCPU and memory you **request** (the task size), not what the task
 //!   uses: `per_vcpu_hour × cpu_units / 1024 + per_gb_hour × memory_mib / 1024` per hour.
 //!   "GB" in AWS's Fargate rates is a GiB (1024 MiB) of task memory; this module writes
 //!   GB, as AWS does, and always means 1024 MiB.
 //! * **Minimum charge: 1 minute** per task on Linux \[S20-jp, S22, S23\].
 //! * **Windows** pays a higher vCPU and GB rate **plus** an OS licence fee per vCPU-hour
-//!   (§4.6). ⚠ §4.6 also reports an *unconfirmed* 15-minute minimum for Windows. Model
-//!   choice: [`FargateBilling::default`] applies the confirmed 1-minute rule to Windows
-//!   too; set [`FargateBilling::windows_minimum_secs`] to
-//!   [`UNCONFIRMED_WINDOWS_MINIMUM_SECS`] (900) to model the 15-minute minimum.
+//!   (§4.6). ⚠ §4.6 also reports a 15-minute minimum for Windows, *unconfirmed* there.
+//!   [`FargateBilling::default`] applies it ([`UNCONFIRMED_WINDOWS_MINIMUM_SECS`], 900 s),
+//!   as AWS's default as far as §4.6 knows; set [`FargateBilling::windows_minimum_secs`]
+//!   (or [`FargateBilling::with_windows_minimum`]) to model another, e.g. 60.
+//! * Rates for a Region that is not built in are given with [`FargateRateOverride`]
+//!   ([`FargateRates::resolve`]).
 //! * **Ephemeral storage** (§4.5): 20 GiB is free; only GiB configured above 20 are
 //!   billed, at `storage_per_gb_hour`; at most 200 GiB ([`check_ephemeral_gib`]).
 //! * Money is exact ([`crate::money`]): a charge is an integer product of nano-dollar
@@ -107,7 +111,8 @@ pub const FREE_EPHEMERAL_GIB: u32 = 20;
 pub const MAX_EPHEMERAL_GIB: u32 = 200;
 /// The minimum billed duration of a Linux task, in seconds (§4.1).
 pub const LINUX_MINIMUM_SECS: i64 = 60;
-/// The ⚠ *unconfirmed* Windows minimum of 15 minutes (§4.6, §9 item 1); not the default.
+/// The Windows minimum of 15 minutes (§4.6, ⚠ unconfirmed there, §9 item 1); the default
+/// of [`FargateBilling`].
 pub const UNCONFIRMED_WINDOWS_MINIMUM_SECS: i64 = 900;
 /// The number of valid task-level CPU/memory combinations (§4.4).
 pub const TASK_SIZE_COUNT: usize = 74;

@@ -141,7 +141,100 @@ pub(super) fn hourly_units(r: &RateRow, s: TaskSize) -> i128 {
         + r.gb.nano_usd_per_hour() as i128 * s.memory_mib as i128
 }
 
+/// Rates given by the user for Fargate (`--fargate-vcpu-hour-usd`,
+/// `--fargate-gb-hour-usd`, …): each replaces the built-in rate of the region, and a
+/// region without built-in rates needs at least the vCPU and GB rates (and, for
+/// Windows, the OS licence rate). See [`FargateRates::resolve`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct FargateRateOverride {
+    /// Per vCPU-hour.
+    pub per_vcpu_hour: Option<Rate>,
+    /// Per GB-hour of task memory.
+    pub per_gb_hour: Option<Rate>,
+    /// Windows OS licence per vCPU-hour.
+    pub os_licence_per_vcpu_hour: Option<Rate>,
+    /// Per GB-hour of ephemeral storage above 20 GiB.
+    pub storage_per_gb_hour: Option<Rate>,
+}
+
+impl FargateRateOverride {
+    /// Whether no rate is given.
+    pub fn is_empty(&self) -> bool {
+        *self == FargateRateOverride::default()
+    }
+}
+
 impl FargateRates {
+    /// The rates of `region` and `platform` with `user` applied: the built-in rates
+    /// ([`FargateRates::lookup`]) where they exist, each rate the user gives replacing
+    /// the built-in one; for a region without built-in rates, the user's rates — the
+    /// vCPU and GB rates must be given, and for Windows the OS licence rate. A storage
+    /// rate not given there is us-east-1's $0.000111 per GB-hour (§4.5), said in
+    /// `source`; it is charged only for ephemeral storage above 20 GiB.
+    ///
+    /// # Errors
+    /// [`FargateError::MissingRates`] when a region without built-in rates lacks one of
+    /// the rates above.
+    ///
+    /// ```
+    /// use spotsim::money::Rate;
+    /// use spotsim::pricing::fargate::{FargateRateOverride, FargateRates, Platform};
+    /// let usd = |s| Some(Rate::parse_usd(s).unwrap());
+    /// let tokyo = FargateRateOverride { per_vcpu_hour: usd("0.05056"), per_gb_hour: usd("0.00553"), ..Default::default() };
+    /// let r = FargateRates::resolve("ap-northeast-1", Platform::LinuxX86, &tokyo).unwrap();
+    /// assert_eq!((r.region.as_str(), r.per_vcpu_hour.to_string()), ("ap-northeast-1", "0.05056".to_string()));
+    /// assert!(r.source.contains("us-east-1's"), "{}", r.source);
+    /// let half = FargateRateOverride { per_vcpu_hour: usd("0.05056"), ..Default::default() };
+    /// assert!(FargateRates::resolve("ap-northeast-1", Platform::LinuxX86, &half).is_err());
+    /// // In a built-in region an override replaces just that rate.
+    /// let r = FargateRates::resolve("us-east-1", Platform::LinuxX86, &half).unwrap();
+    /// assert_eq!((r.per_vcpu_hour.to_string(), r.per_gb_hour.to_string()), ("0.05056".into(), "0.004445".into()));
+    /// ```
+    pub fn resolve(
+        region: &str,
+        platform: Platform,
+        user: &FargateRateOverride,
+    ) -> Result<FargateRates, FargateError> {
+        if let Ok(mut r) = Self::lookup(region, platform) {
+            if user.is_empty() {
+                return Ok(r);
+            }
+            r.per_vcpu_hour = user.per_vcpu_hour.unwrap_or(r.per_vcpu_hour);
+            r.per_gb_hour = user.per_gb_hour.unwrap_or(r.per_gb_hour);
+            r.os_licence_per_vcpu_hour = user
+                .os_licence_per_vcpu_hour
+                .unwrap_or(r.os_licence_per_vcpu_hour);
+            r.storage_per_gb_hour = user.storage_per_gb_hour.unwrap_or(r.storage_per_gb_hour);
+            r.source = "built-in rates of the region, with the rates the user gave replacing them";
+            return Ok(r);
+        }
+        let missing = |m: &'static str| FargateError::MissingRates {
+            region: region.to_string(),
+            platform,
+            missing: m,
+        };
+        let vcpu = user.per_vcpu_hour.ok_or_else(|| missing("vCPU"))?;
+        let gb = user.per_gb_hour.ok_or_else(|| missing("GB"))?;
+        let licence = match (platform, user.os_licence_per_vcpu_hour) {
+            (_, Some(l)) => l,
+            (Platform::Windows, None) => return Err(missing("OS licence")),
+            _ => Rate::ZERO,
+        };
+        let mut r = FargateRates::custom(
+            region.trim(),
+            platform,
+            vcpu,
+            gb,
+            licence,
+            user.storage_per_gb_hour.unwrap_or(STORAGE_US_EAST_1),
+        );
+        if user.storage_per_gb_hour.is_none() {
+            r.source = "user-given rates; storage above 20 GiB at us-east-1's $0.000111 per GB-h \
+                        (aws-facts §4.5), no rate given for this region";
+        }
+        Ok(r)
+    }
+
     /// The built-in rates of `region` (ASCII case ignored) for `platform`: us-east-1 for
     /// all three platforms; us-west-2 and eu-west-1 for Linux/x86_64 (⚠ partly
     /// confirmed, §4.2). The `source` field cites each.
