@@ -23,7 +23,8 @@
 //!   instances needed over time; the fleet maintains that count with on-demand
 //!   instances (lowest on-demand price, balanced over AZs) or spot instances with any
 //!   allocation strategy, replaying the spot price and capacity traces (or the built-in
-//!   default traces). EKS adds the control-plane fee (§6.1) and kubelet reservations.
+//!   default traces). EKS adds the control-plane fee (§6.1), kubelet reservations, the DaemonSet pods
+//!   and max pods per node (`workload::packing::EksNodeConfig`: the VPC CNI ENI limit by default).
 //!
 //! Definitions of the columns (also in each report's assumptions):
 //! * `task_restarts`: Fargate — interrupted tasks (each is replaced); EC2 — interrupted
@@ -64,7 +65,7 @@ use crate::pricing::fargate::{
 use crate::report::r6;
 use crate::strategy::{LowestPrice, StrategySpec};
 use crate::time::{HOUR, SimTime};
-use crate::workload::packing::{Allocatable, NodeReserve, PackingPlan, Placement};
+use crate::workload::packing::{Allocatable, EksNodeConfig, NodeReserve, PackingPlan, Placement};
 use crate::workload::{Service, reference_node_type};
 
 /// Version of the compare JSON layout.
@@ -140,6 +141,9 @@ pub struct CompareConfig {
     pub placement: Placement,
     /// Per-instance reservation on ECS container instances.
     pub ecs_reserve: NodeReserve,
+    /// EKS nodes: max pods per node and the DaemonSets on each (default: the VPC CNI's
+    /// ENI limit, aws-node and kube-proxy).
+    pub eks_node: EksNodeConfig,
     /// EKS support tier of the control plane.
     pub eks_support: EksSupport,
     /// Work lost per task restart, seconds (for the break-even rate).
@@ -565,7 +569,7 @@ impl CompareConfig {
 
     fn ec2(&self, node: &InstanceType, spot: bool, eks_cluster: bool) -> Result<Raw, Error> {
         let reserve = if eks_cluster {
-            NodeReserve::eks_for(node)
+            self.eks_node.reserve(node)?
         } else {
             self.ecs_reserve
         };
@@ -662,7 +666,7 @@ impl CompareConfig {
                 self.mix_description()
             ),
             format!(
-                "EC2: tasks {} onto {} ({} vCPU / {} MiB; the smallest type in the market), instances maintained by the fleet; ECS reserves {} millicores and {} MiB per instance; EKS reserves the kubelet's share and caps pods per node; the EKS control plane costs ${} per cluster-hour (aws-facts.md §6.1)",
+                "EC2: tasks {} onto {} ({} vCPU / {} MiB; the smallest type in the market), instances maintained by the fleet; ECS reserves {} millicores and {} MiB per instance; EKS reserves the kubelet's share (EKS optimized AMI) and the DaemonSets' requests; {}; the EKS control plane costs ${} per cluster-hour (aws-facts.md §6.1)",
                 match self.placement {
                     Placement::Binpack => "bin-packed".to_string(),
                     Placement::Spread { zones } => format!("spread over {zones} zones"),
@@ -672,6 +676,7 @@ impl CompareConfig {
                 node.memory_mib,
                 self.ecs_reserve.cpu_millis,
                 self.ecs_reserve.memory_mib,
+                self.eks_node.describe(),
                 eks::fee_rate(self.eks_support, self.start)
             ),
             format!(

@@ -432,6 +432,7 @@ impl CompareScenario {
             region,
             platform,
             fargate_rates: Default::default(),
+            eks_node: Default::default(),
             fargate_billing: FargateBilling::default(),
             fargate_spot,
             fargate_spot_interruption_pct: fs_rate,

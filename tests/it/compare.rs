@@ -126,8 +126,8 @@ fn ecs_and_eks_on_demand_by_hand() {
         Some(3.0 * secs as f64 / 3600.0)
     );
     // EKS: the kubelet reserves 70 millicores on 2 vCPU (6 % of the first core + 1 % of
-    // the second) → 1930 m allocatable → 3 pods per node → 4 nodes; plus the control
-    // plane, $0.10 × 720 h = $72.
+    // the second) and the aws-node and kube-proxy pods 150 → 1780 m allocatable → 3 pods
+    // per node → 4 nodes; plus the control plane, $0.10 × 720 h = $72.
     let eks = opt(&r, "eks-ec2-ondemand");
     assert_eq!(
         eks.total_cost_micro_usd,

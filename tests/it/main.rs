@@ -8,6 +8,7 @@ mod fleet;
 mod ingest;
 mod job;
 mod jobcli;
+mod max_pods;
 mod props;
 mod replay;
 mod strategy;

@@ -24,10 +24,12 @@
 //! number of distinct task sizes, not with the task count.
 
 mod ffd;
+mod max_pods;
 mod node;
 mod plan;
 
 pub use ffd::*;
+pub use max_pods::*;
 pub use node::*;
 pub use plan::*;
 

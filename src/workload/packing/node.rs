@@ -14,8 +14,10 @@ use super::*;
 /// let m5 = Catalog::builtin().get("m5.large").unwrap().clone();
 /// let ecs = NodeReserve::ecs_default().allocatable(&m5)?;
 /// assert_eq!(ecs, Allocatable { cpu_millis: 2000, memory_mib: 8192 - 512, max_tasks: None });
-/// let eks = NodeReserve::eks_for(&m5).allocatable(&m5)?;
-/// assert_eq!(eks, Allocatable { cpu_millis: 2000 - 70, memory_mib: 8192 - (255 + 11 * 110) - 100, max_tasks: Some(110) });
+/// // EKS: the kubelet's 70m and the aws-node/kube-proxy pods' 150m; 255 + 11 × 29 MiB
+/// // kube-reserved for the VPC CNI's 29 pods, 100 MiB eviction; 27 pods for the workload.
+/// let eks = NodeReserve::eks_for(&m5)?.allocatable(&m5)?;
+/// assert_eq!(eks, Allocatable { cpu_millis: 2000 - 220, memory_mib: 8192 - (255 + 11 * 29) - 100, max_tasks: Some(27) });
 /// let custom = NodeReserve { cpu_millis: 0, memory_mib: 256, max_tasks: Some(29) };
 /// assert_eq!(custom.allocatable(&m5)?.max_tasks, Some(29));
 /// # Ok::<(), spotsim::error::ConfigError>(())
@@ -36,15 +38,6 @@ pub struct NodeReserve {
 /// [`NodeReserve::ecs_default`]).
 pub const ECS_DEFAULT_RESERVED_MEMORY_MIB: u32 = 512;
 
-/// Max pods per node that EKS managed node groups set on instance types below
-/// [`EKS_LARGE_NODE_VCPU`] vCPUs (aws-facts.md §6.3).
-pub const EKS_MAX_PODS_SMALL: u32 = 110;
-/// Max pods per node that EKS managed node groups set from [`EKS_LARGE_NODE_VCPU`]
-/// vCPUs up (aws-facts.md §6.3).
-pub const EKS_MAX_PODS_LARGE: u32 = 250;
-/// vCPUs from which EKS sets [`EKS_MAX_PODS_LARGE`] (aws-facts.md §6.3: 110 pods "for
-/// instances under 30 vCPUs").
-pub const EKS_LARGE_NODE_VCPU: u32 = 30;
 /// The hard eviction threshold `memory.available` the EKS optimized AMI configures
 /// (100 MiB), which the kubelet subtracts from allocatable memory as well.
 pub const EKS_EVICTION_HARD_MEMORY_MIB: u32 = 100;
@@ -81,9 +74,10 @@ impl NodeReserve {
         }
     }
 
-    /// The reservation of an EKS managed-node-group node of `instance_type`: max pods
-    /// 110 below 30 vCPUs and 250 from 30 (aws-facts.md §6.3), and the Amazon EKS
-    /// optimized AMI's bootstrap default reservation:
+    /// The reservation of an EKS node of `instance_type` with the default setup
+    /// ([`EksNodeConfig::default`]): max pods from the Amazon VPC CNI's ENI limits, the
+    /// `aws-node` and `kube-proxy` DaemonSet pods, and the Amazon EKS optimized AMI's
+    /// bootstrap default reservation:
     ///
     /// * `kube-reserved` memory = 255 MiB + 11 MiB × max pods;
     /// * `kube-reserved` CPU = 6 % of the first core, 1 % of the second, 0.5 % of the
@@ -92,31 +86,31 @@ impl NodeReserve {
     ///   ([`eks_kube_reserved_cpu_millis`]);
     /// * plus the AMI's hard eviction threshold `memory.available` of 100 MiB
     ///   ([`EKS_EVICTION_HARD_MEMORY_MIB`]), which Kubernetes also subtracts from
-    ///   allocatable memory.
+    ///   allocatable memory;
+    /// * plus the DaemonSet pods' requests; the workload gets max pods minus the
+    ///   DaemonSet pods (see [`EksNodeConfig::reserve`], the [`MaxPods`] rules).
     ///
     /// *Model assumption, configurable.* The reservation formula is the EKS AMI's
     /// bootstrap default (awslabs/amazon-eks-ami `bootstrap.sh`; background knowledge,
     /// not in aws-facts.md). It is applied to the catalog's nominal memory, while the
-    /// kubelet starts from the memory the kernel reports, slightly less. The AMI's own
-    /// max pods from the ENI limit (e.g. 29 on an `m5.large` without prefix delegation)
-    /// is not applied; aws-facts.md §6.3's managed-node-group values are.
+    /// kubelet starts from the memory the kernel reports, slightly less.
+    ///
+    /// # Errors
+    /// [`ConfigError`] for a type the VPC CNI table does not know (use
+    /// [`EksNodeConfig`] with [`MaxPods::Fixed`]).
     ///
     /// ```
     /// use spotsim::catalog::Catalog;
     /// use spotsim::workload::NodeReserve;
     /// let c = Catalog::builtin();
-    /// let r = NodeReserve::eks_for(c.get("m5.4xlarge").unwrap());
-    /// // 16 vCPUs: 60 + 10 + 10 + 12000 × 0.25 % = 110 millicores; 110 pods.
-    /// assert_eq!(r, NodeReserve { cpu_millis: 110, memory_mib: 255 + 1210 + 100, max_tasks: Some(110) });
+    /// let r = NodeReserve::eks_for(c.get("m5.4xlarge").unwrap())?;
+    /// // 16 vCPUs: 60 + 10 + 10 + 12000 × 0.25 % = 110 millicores, + 150 for the
+    /// // DaemonSets; 8 ENIs × (30 − 1) + 2 = 234 pods, 232 for the workload.
+    /// assert_eq!(r, NodeReserve { cpu_millis: 260, memory_mib: 255 + 11 * 234 + 100, max_tasks: Some(232) });
+    /// # Ok::<(), spotsim::error::ConfigError>(())
     /// ```
-    pub fn eks_for(instance_type: &InstanceType) -> NodeReserve {
-        let pods = eks_max_pods(instance_type.vcpu);
-        NodeReserve {
-            cpu_millis: eks_kube_reserved_cpu_millis(instance_type.vcpu),
-            memory_mib: eks_kube_reserved_memory_mib(pods)
-                .saturating_add(EKS_EVICTION_HARD_MEMORY_MIB),
-            max_tasks: Some(pods),
-        }
+    pub fn eks_for(instance_type: &InstanceType) -> Result<NodeReserve, ConfigError> {
+        EksNodeConfig::default().reserve(instance_type)
     }
 
     /// What is left for tasks on one `instance_type` instance.
@@ -166,21 +160,6 @@ impl NodeReserve {
             memory_mib: instance_type.memory_mib - self.memory_mib,
             max_tasks: self.max_tasks,
         })
-    }
-}
-
-/// Max pods per node of an EKS managed node group with `vcpu` vCPUs: 110 below 30
-/// vCPUs, 250 from 30 (aws-facts.md §6.3).
-///
-/// ```
-/// use spotsim::workload::packing::eks_max_pods;
-/// assert_eq!((eks_max_pods(2), eks_max_pods(29), eks_max_pods(30), eks_max_pods(96)), (110, 110, 250, 250));
-/// ```
-pub fn eks_max_pods(vcpu: u32) -> u32 {
-    if vcpu < EKS_LARGE_NODE_VCPU {
-        EKS_MAX_PODS_SMALL
-    } else {
-        EKS_MAX_PODS_LARGE
     }
 }
 
