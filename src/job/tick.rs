@@ -523,9 +523,11 @@ pub struct JobView<'a> {
     pub remaining_work_ms: i64,
     /// Deadline `R = D` from the window start.
     pub deadline_ms: i64,
-    /// Restart overhead `d`.
+    /// Restart overhead `d` (event mode: `d` plus the launch latency, what a restart loses
+    /// there; see `job::event`).
     pub overhead_ms: i64,
-    /// Overhead still to be paid before work resumes.
+    /// Overhead still to be paid before work resumes (event mode: plus the launch latency
+    /// still to wait).
     pub pending_overhead_ms: i64,
     /// Tick length `G`.
     pub gap_ms: i64,

@@ -7,6 +7,7 @@ mod fargate;
 mod fleet;
 mod ingest;
 mod job;
+mod job_event;
 mod jobcli;
 mod max_pods;
 mod props;
