@@ -48,11 +48,13 @@
 //!   draws; samplers use no `ln`/`exp` (`sample` module). The same inputs and seed give
 //!   the same outcome, bit for bit.
 
+mod baseline;
 mod config;
 mod outcome;
 mod queue;
 mod world;
 
+pub use baseline::{ondemand_baseline, ondemand_baseline_cost, ondemand_prices_known, savings_pct};
 pub use config::{
     CapacityRebalance, DEFAULT_LAUNCH_LATENCY_SECS, FleetConfig, HazardModel, LeadTime, MaxPrice,
     NOTICE_SECS, OnDemandAllocation, OnDemandSplit, RebalanceSignal, ReplaceOn, ResolvedMaxPrices,

@@ -1,3 +1,4 @@
+mod baseline;
 mod catalog;
 mod claims;
 mod cli;
