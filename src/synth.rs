@@ -643,7 +643,7 @@ pub fn default_market(seed: u64) -> Market {
 /// ```
 pub fn synthetic_market(params: &SynthParams, seed: u64) -> Market {
     let p = params.clamped();
-    let cat = Catalog::builtin();
+    let cat = Catalog::builtin_ref();
     let order: Vec<&InstanceType> = DEFAULT_TYPES
         .iter()
         .filter_map(|n| cat.get(n))
@@ -705,7 +705,7 @@ pub fn synthetic_market(params: &SynthParams, seed: u64) -> Market {
 /// assert!(m.capacity_trace(PoolId(0)).is_none());
 /// ```
 pub fn tiny_market() -> Market {
-    let cat = Catalog::builtin();
+    let cat = Catalog::builtin_ref();
     let pools: Vec<Pool> = cat
         .get(crate::catalog::CONTAINER_TYPES[0])
         .into_iter()
