@@ -121,8 +121,9 @@ fn cmd_run(args: &RunArgs) -> Result<ExitCode, Error> {
 }
 
 fn cmd_job(args: &JobScenario) -> Result<ExitCode, Error> {
+    let format = args.format()?;
     let report = args.run()?;
-    let text = report.render(args.output.as_deref())?;
+    let text = report.render(format);
     write_output(args.out.as_deref(), &text)?;
     Ok(ExitCode::SUCCESS)
 }

@@ -39,20 +39,18 @@
 //!   restarts per 1000 task-hours, where `c` is cost per task-hour; above it, spot does
 //!   not pay off. Compare with the observed `restarts_per_1000_task_hours`.
 
+mod report;
 mod scenario;
 
+pub use report::{CompareProvenance, CompareReport, OptionReport};
 pub use scenario::CompareScenario;
-
-use std::fmt::Write as _;
-
-use serde::Serialize;
 
 use crate::catalog::{Arch, InstanceType};
 use crate::engine::{
     EndReason, FleetConfig, HazardModel, OnDemandSplit, Outcome, Simulation, Target,
 };
 use crate::error::{ConfigError, Error};
-use crate::market::{Market, Pool, PriceTrace, SourceFile, Zone};
+use crate::market::{Market, Pool, PriceTrace, Zone};
 use crate::money::{Money, Rate};
 use crate::pricing::eks::{self, EksSupport};
 use crate::pricing::fargate::{
@@ -144,94 +142,6 @@ pub struct CompareConfig {
     pub options: Vec<String>,
     /// Extra assumptions to print (e.g. how the market was obtained).
     pub notes: Vec<String>,
-}
-
-/// One option's line.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct OptionReport {
-    /// The option's name.
-    pub option: String,
-    /// Total cost over the horizon.
-    pub total_cost_usd: f64,
-    /// The same, exact, in micro-dollars.
-    pub total_cost_micro_usd: i64,
-    /// Cost per 730-hour month.
-    pub monthly_cost_usd: f64,
-    /// Cost per demanded task-hour.
-    pub cost_per_task_hour_usd: f64,
-    /// Savings against the most expensive option, percent.
-    pub savings_vs_most_expensive_pct: f64,
-    /// Interruptions (Fargate: tasks; EC2: instances).
-    pub interruptions: u64,
-    /// Tasks restarted because of interruptions.
-    pub task_restarts: f64,
-    /// Restarts per 1000 delivered task-hours.
-    pub restarts_per_1000_task_hours: f64,
-    /// Demanded task-hours not served.
-    pub unmet_task_hours: f64,
-    /// Cost of Fargate size rounding or idle EC2 capacity.
-    pub waste_usd: f64,
-    /// `waste_usd` as a percentage of the total.
-    pub waste_pct: f64,
-    /// What the waste is (`fargate-rounding` or `idle-ec2-capacity`).
-    pub waste_kind: &'static str,
-    /// Instance-hours (EC2 options).
-    pub instance_hours: Option<f64>,
-    /// EKS control-plane fee included in the total.
-    pub control_plane_usd: Option<f64>,
-    /// Restarts per 1000 task-hours at which this spot option stops paying off against
-    /// its on-demand counterpart (spot options only; 0 when it never pays off).
-    pub break_even_restarts_per_1000_task_hours: Option<f64>,
-    /// The on-demand option the break-even refers to.
-    pub break_even_against: Option<&'static str>,
-    /// The Fargate size each service is billed at (Fargate options).
-    pub fargate_sizes: Vec<String>,
-}
-
-/// A comparison's result.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct CompareReport {
-    /// JSON layout version.
-    pub schema_version: u32,
-    /// Horizon start.
-    pub start: SimTime,
-    /// Horizon end.
-    pub end: SimTime,
-    /// Horizon length.
-    pub hours: f64,
-    /// Demanded task-hours.
-    pub task_hours: f64,
-    /// Region of the Fargate rates.
-    pub region: String,
-    /// Fargate platform.
-    pub platform: String,
-    /// Where the EC2 spot prices came from.
-    pub spot_prices: String,
-    /// The services, as configured.
-    pub services: Vec<Service>,
-    /// One line per option.
-    pub options: Vec<OptionReport>,
-    /// Provenance: input files, seed, version, assumptions.
-    pub provenance: CompareProvenance,
-}
-
-/// Where a comparison's numbers came from.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct CompareProvenance {
-    /// spotsim's version.
-    pub spotsim_version: &'static str,
-    /// Input files (traces, catalog) with SHA-256.
-    pub inputs: Vec<SourceFile>,
-    /// Seed.
-    pub seed: u64,
-    /// EC2 pools in the market.
-    pub pools: usize,
-    /// The EC2 spot strategy.
-    pub ec2_strategy: String,
-    /// The EC2 reference node type the tasks are packed onto.
-    pub node_type: String,
-    /// Model assumptions in force.
-    pub assumptions: Vec<String>,
 }
 
 fn usd(m: Money) -> f64 {
@@ -364,11 +274,11 @@ impl CompareConfig {
                 } else {
                     r6(100.0 * r.waste.ratio(r.cost))
                 },
-                waste_kind: r.waste_kind,
+                waste_kind: r.waste_kind.to_string(),
                 instance_hours: r.instance_secs.map(|s| r6(s as f64 / HOUR as f64)),
                 control_plane_usd: r.control_plane.map(usd),
                 break_even_restarts_per_1000_task_hours: break_even,
-                break_even_against: against.filter(|_| break_even.is_some()),
+                break_even_against: against.filter(|_| break_even.is_some()).map(str::to_string),
                 fargate_sizes: r.sizes.clone(),
             });
         }
@@ -384,7 +294,7 @@ impl CompareConfig {
             services: self.services.clone(),
             options,
             provenance: CompareProvenance {
-                spotsim_version: env!("CARGO_PKG_VERSION"),
+                spotsim_version: env!("CARGO_PKG_VERSION").to_string(),
                 inputs: self.market.sources().to_vec(),
                 seed: self.seed,
                 pools: self.market.pools().len(),
@@ -670,225 +580,4 @@ enum FargateKind {
     OnDemand,
     Spot,
     Mix,
-}
-
-/// Output formats of `compare`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
-pub enum CompareFormat {
-    /// Aligned text.
-    #[default]
-    Table,
-    /// JSON `{"options":[…], …}`.
-    Json,
-    /// CSV, a row per option.
-    Csv,
-    /// A Markdown table for a pull-request comment.
-    Markdown,
-}
-
-impl CompareFormat {
-    /// Parses `table`, `json`, `csv` or `markdown`.
-    ///
-    /// # Errors
-    /// [`ConfigError`] naming the valid values.
-    pub fn parse(s: &str) -> Result<Self, ConfigError> {
-        match s {
-            "table" => Ok(CompareFormat::Table),
-            "json" => Ok(CompareFormat::Json),
-            "csv" => Ok(CompareFormat::Csv),
-            "markdown" | "md" => Ok(CompareFormat::Markdown),
-            _ => Err(ConfigError::new(
-                "output",
-                format!("unknown format `{s}`; valid: table, json, csv, markdown"),
-            )),
-        }
-    }
-}
-
-fn money(x: f64) -> String {
-    let s = format!("{:.2}", x.abs());
-    let (int, frac) = s.split_once('.').unwrap_or((&s, "00"));
-    let mut out = String::new();
-    for (i, c) in int.chars().enumerate() {
-        if i > 0 && (int.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    format!("{}${out}.{frac}", if x < 0.0 { "-" } else { "" })
-}
-
-fn opt(x: Option<f64>, f: impl Fn(f64) -> String) -> String {
-    x.map_or_else(|| "—".to_string(), f)
-}
-
-impl CompareReport {
-    /// Renders the report.
-    pub fn render(&self, format: CompareFormat) -> String {
-        match format {
-            CompareFormat::Json => {
-                let mut s = serde_json::to_string_pretty(self)
-                    .unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"));
-                s.push('\n');
-                s
-            }
-            CompareFormat::Csv => self.csv(),
-            CompareFormat::Markdown => self.markdown(),
-            CompareFormat::Table => self.table(),
-        }
-    }
-
-    fn rows(&self) -> Vec<[String; 10]> {
-        self.options
-            .iter()
-            .map(|o| {
-                [
-                    o.option.clone(),
-                    money(o.total_cost_usd),
-                    money(o.monthly_cost_usd),
-                    format!("{:.4}", o.cost_per_task_hour_usd),
-                    format!("{:.1}%", o.savings_vs_most_expensive_pct),
-                    format!("{} / {:.0}", o.interruptions, o.task_restarts),
-                    format!("{:.1}", o.unmet_task_hours),
-                    format!("{} ({:.1}%)", money(o.waste_usd), o.waste_pct),
-                    opt(o.break_even_restarts_per_1000_task_hours, |b| {
-                        format!("{b:.1}")
-                    }),
-                    format!("{:.2}", o.restarts_per_1000_task_hours),
-                ]
-            })
-            .collect()
-    }
-
-    const HEAD: [&'static str; 10] = [
-        "option",
-        "total",
-        "monthly",
-        "per task-hour",
-        "savings",
-        "interruptions / restarts",
-        "unmet task-h",
-        "waste",
-        "break-even restarts/1000 task-h",
-        "restarts/1000 task-h",
-    ];
-
-    fn table(&self) -> String {
-        let rows = self.rows();
-        let mut w = Self::HEAD.map(str::len);
-        for r in &rows {
-            for (i, c) in r.iter().enumerate() {
-                w[i] = w[i].max(c.chars().count());
-            }
-        }
-        let mut s = String::new();
-        let _ = writeln!(
-            s,
-            "spotsim {} compare — {} h from {}, {} task-hours, Fargate {} {}; EC2 spot prices: {}",
-            self.provenance.spotsim_version,
-            self.hours,
-            self.start,
-            self.task_hours,
-            self.platform,
-            self.region,
-            self.spot_prices
-        );
-        let _ = writeln!(s);
-        let line = |s: &mut String, cells: &[String]| {
-            let _ = write!(s, " ");
-            for (i, c) in cells.iter().enumerate() {
-                if i == 0 {
-                    let _ = write!(s, " {:<w$}", c, w = w[i]);
-                } else {
-                    let _ = write!(s, "  {:>w$}", c, w = w[i]);
-                }
-            }
-            let _ = writeln!(s);
-        };
-        line(&mut s, &Self::HEAD.map(String::from));
-        for r in &rows {
-            line(&mut s, r);
-        }
-        let _ = writeln!(s);
-        for o in self
-            .options
-            .iter()
-            .filter(|o| !o.fargate_sizes.is_empty())
-            .take(1)
-        {
-            let _ = writeln!(s, "  Fargate sizes: {}", o.fargate_sizes.join("; "));
-        }
-        let _ = writeln!(
-            s,
-            "  EC2 node type: {}, strategy {}",
-            self.provenance.node_type, self.provenance.ec2_strategy
-        );
-        let _ = writeln!(s, "  seed {}", self.provenance.seed);
-        let _ = writeln!(s, "  assumptions:");
-        for a in &self.provenance.assumptions {
-            let _ = writeln!(s, "    - {a}");
-        }
-        s
-    }
-
-    fn markdown(&self) -> String {
-        let mut s = String::new();
-        let _ = writeln!(
-            s,
-            "### spotsim compare: {} h, {} task-hours, Fargate {} in {}\n",
-            self.hours, self.task_hours, self.platform, self.region
-        );
-        let _ = writeln!(s, "| {} |", Self::HEAD.join(" | "));
-        let _ = writeln!(s, "|{}", "---|".repeat(Self::HEAD.len()));
-        for r in self.rows() {
-            let _ = writeln!(s, "| {} |", r.join(" | "));
-        }
-        let _ = writeln!(
-            s,
-            "\nEC2 spot prices: {}. Seed {}, spotsim {}.",
-            self.spot_prices, self.provenance.seed, self.provenance.spotsim_version
-        );
-        let _ = writeln!(s, "\n<details><summary>Assumptions</summary>\n");
-        for a in &self.provenance.assumptions {
-            let _ = writeln!(s, "- {a}");
-        }
-        let _ = writeln!(s, "\n</details>");
-        s
-    }
-
-    fn csv(&self) -> String {
-        let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
-        let _ = w.write_record([
-            "option",
-            "total_cost_usd",
-            "monthly_cost_usd",
-            "cost_per_task_hour_usd",
-            "savings_vs_most_expensive_pct",
-            "interruptions",
-            "task_restarts",
-            "unmet_task_hours",
-            "waste_usd",
-            "waste_kind",
-            "break_even_restarts_per_1000_task_hours",
-            "restarts_per_1000_task_hours",
-        ]);
-        for o in &self.options {
-            let _ = w.write_record([
-                o.option.clone(),
-                format!("{:.6}", o.total_cost_usd),
-                format!("{:.6}", o.monthly_cost_usd),
-                format!("{:.6}", o.cost_per_task_hour_usd),
-                format!("{:.6}", o.savings_vs_most_expensive_pct),
-                o.interruptions.to_string(),
-                format!("{:.6}", o.task_restarts),
-                format!("{:.6}", o.unmet_task_hours),
-                format!("{:.6}", o.waste_usd),
-                o.waste_kind.to_string(),
-                o.break_even_restarts_per_1000_task_hours
-                    .map_or(String::new(), |b| format!("{b:.6}")),
-                format!("{:.6}", o.restarts_per_1000_task_hours),
-            ]);
-        }
-        String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
-    }
 }

@@ -20,14 +20,15 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use super::{
-    CompareConfig, CompareFormat, DEFAULT_FARGATE_SPOT_INTERRUPTION_PCT,
-    DEFAULT_RESTART_OVERHEAD_SECS, DEFAULT_TASK_START_SECS, OPTIONS,
+    CompareConfig, DEFAULT_FARGATE_SPOT_INTERRUPTION_PCT, DEFAULT_RESTART_OVERHEAD_SECS,
+    DEFAULT_TASK_START_SECS, OPTIONS,
 };
 use crate::error::{ConfigError, Error};
 use crate::pricing::eks::EksSupport;
 use crate::pricing::fargate::{
     CapacityProviderStrategy, FargateBilling, FargateSpot, Platform, Provider, StrategyItem,
 };
+use crate::report::Format;
 use crate::scenario::Scenario;
 use crate::strategy::StrategySpec;
 use crate::time::HOUR;
@@ -206,10 +207,10 @@ impl CompareScenario {
     ///
     /// # Errors
     /// [`ConfigError`] for an unknown format.
-    pub fn format(&self) -> Result<CompareFormat, ConfigError> {
+    pub fn format(&self) -> Result<Format, ConfigError> {
         self.output
             .as_deref()
-            .map_or(Ok(CompareFormat::Table), CompareFormat::parse)
+            .map_or(Ok(Format::Table), Format::parse)
     }
 
     /// Reads the inputs and checks every option; returns the comparison ready to run.

@@ -1,22 +1,21 @@
 //! `spotsim job`: the options of a deadline-job run (the CLI's flags), reading the
 //! traces, running tick or event mode, one window or many, and the report.
 
-use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use serde::Serialize;
-
 use super::event::{EventMarket, EventOptions, run_job_event};
+use super::report::{JobProvenance, JobReport, WindowLine};
 use super::tick::{JobMarket, JobSpec, MarketOptions, run_job, start_tick_for_hours};
 use super::trace::{
     Convention, JobTrace, ProbeSeries, TraceOptions, read_probe_series, read_spot_trace,
 };
-use super::windows::{WindowStats, draw_starts, run_windows, summarize};
+use super::windows::{draw_starts, run_windows, summarize};
 use super::{BuiltinPolicy, JobResult};
 use crate::engine::DEFAULT_LAUNCH_LATENCY_SECS;
 use crate::error::{ConfigError, Error};
 use crate::market::SourceFile;
 use crate::money::Rate;
+use crate::report::Format;
 use crate::time::SimTime;
 
 /// Start of event-mode runs on tick traces that carry no date: only date-dependent
@@ -93,63 +92,6 @@ pub struct JobScenario {
     /// Write the report to FILE (whole or not at all).
     #[cfg_attr(feature = "cli", arg(long, value_name = "FILE"))]
     pub out: Option<PathBuf>,
-}
-
-/// One window's line of a report.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct WindowLine {
-    /// Hours from the trace's start to the window's start.
-    pub start_hours: f64,
-    /// The run.
-    #[serde(flatten)]
-    pub result: JobResult,
-}
-
-/// Where a job report's numbers came from.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct JobProvenance {
-    /// spotsim's version.
-    pub spotsim_version: &'static str,
-    /// Trace and price files with SHA-256.
-    pub inputs: Vec<SourceFile>,
-    /// The convention the traces were read with.
-    pub convention: String,
-    /// Seconds per tick.
-    pub gap_seconds: i64,
-    /// Zones, in trace order.
-    pub zones: Vec<String>,
-    /// Seed of the window starts.
-    pub seed: Option<u64>,
-    /// Model assumptions in force.
-    pub assumptions: Vec<String>,
-}
-
-/// The result of `spotsim job`.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct JobReport {
-    /// JSON layout version.
-    pub schema_version: u32,
-    /// `tick` or `event`.
-    pub mode: &'static str,
-    /// The policy.
-    pub policy: String,
-    /// Hours of work.
-    pub work_hours: f64,
-    /// Hours to the deadline.
-    pub deadline_hours: f64,
-    /// Restart overhead, hours.
-    pub restart_overhead_hours: f64,
-    /// The single run (when no `--windows`).
-    #[serde(flatten, skip_serializing_if = "Option::is_none")]
-    pub single: Option<WindowLine>,
-    /// Statistics over the windows (with `--windows`).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub stats: Option<WindowStats>,
-    /// Every window (with `--windows`).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub windows: Vec<WindowLine>,
-    /// Provenance.
-    pub provenance: JobProvenance,
 }
 
 fn price(option: &str, s: &Option<String>) -> Result<Option<Rate>, ConfigError> {
@@ -377,7 +319,7 @@ impl JobScenario {
         }
         Ok(JobReport {
             schema_version: 1,
-            mode,
+            mode: mode.to_string(),
             policy: policy.to_string(),
             work_hours: w,
             deadline_hours: d,
@@ -386,7 +328,7 @@ impl JobScenario {
             stats,
             windows,
             provenance: JobProvenance {
-                spotsim_version: env!("CARGO_PKG_VERSION"),
+                spotsim_version: env!("CARGO_PKG_VERSION").to_string(),
                 inputs,
                 convention: convention_name(convention).to_string(),
                 gap_seconds: g,
@@ -400,160 +342,21 @@ impl JobScenario {
     }
 }
 
+impl JobScenario {
+    /// The output format (default table).
+    ///
+    /// # Errors
+    /// [`ConfigError`] for an unknown format.
+    pub fn format(&self) -> Result<Format, ConfigError> {
+        self.output
+            .as_deref()
+            .map_or(Ok(Format::Table), Format::parse)
+    }
+}
+
 fn convention_name(c: Convention) -> &'static str {
     match c {
         Convention::Available => "available",
         Convention::Preempted => "preempted",
-    }
-}
-
-impl JobReport {
-    /// Renders as `table`, `json` or `csv`.
-    ///
-    /// # Errors
-    /// [`ConfigError`] for an unknown format.
-    pub fn render(&self, format: Option<&str>) -> Result<String, ConfigError> {
-        match format.unwrap_or("table") {
-            "json" => {
-                let mut s = serde_json::to_string_pretty(self)
-                    .unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"));
-                s.push('\n');
-                Ok(s)
-            }
-            "csv" => {
-                let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
-                let _ = w.write_record([
-                    "start_hours",
-                    "total_cost_usd",
-                    "deadline_met",
-                    "finish_hours",
-                    "spot_hours",
-                    "ondemand_hours",
-                    "idle_hours",
-                    "preemptions",
-                    "restarts",
-                    "migrations",
-                    "ondemand_only_cost_usd",
-                    "savings_pct",
-                ]);
-                for l in self.single.iter().chain(self.windows.iter()) {
-                    let r = &l.result;
-                    let h = |ms: i64| format!("{:.6}", ms as f64 / 3.6e6);
-                    let _ = w.write_record([
-                        format!("{:.6}", l.start_hours),
-                        r.total_cost.to_usd_string(6),
-                        r.deadline_met.to_string(),
-                        h(r.finish_ms),
-                        h(r.spot_ms),
-                        h(r.ondemand_ms),
-                        h(r.idle_ms),
-                        r.preemptions.to_string(),
-                        r.restarts.to_string(),
-                        r.migrations.to_string(),
-                        r.ondemand_only_cost.to_usd_string(6),
-                        format!("{:.6}", r.savings_pct),
-                    ]);
-                }
-                Ok(String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default())
-            }
-            "table" => Ok(self.table()),
-            other => Err(ConfigError::new(
-                "output",
-                format!("unknown format `{other}`; valid: table, json, csv"),
-            )),
-        }
-    }
-
-    fn table(&self) -> String {
-        let mut s = String::new();
-        let _ = writeln!(
-            s,
-            "spotsim {} job — {} ({} mode): {} h of work, deadline {} h, restart overhead {} h",
-            self.provenance.spotsim_version,
-            self.policy,
-            self.mode,
-            self.work_hours,
-            self.deadline_hours,
-            self.restart_overhead_hours
-        );
-        if let Some(l) = &self.single {
-            let r = &l.result;
-            let _ = writeln!(
-                s,
-                "  start                 hour {:.2} of the trace",
-                l.start_hours
-            );
-            let _ = writeln!(
-                s,
-                "  total cost            {}   on-demand only {}, savings {:.1}%",
-                r.total_cost, r.ondemand_only_cost, r.savings_pct
-            );
-            let _ = writeln!(
-                s,
-                "  deadline met          {}   finished at {:.2} h",
-                if r.deadline_met { "yes" } else { "NO" },
-                r.finish_hours()
-            );
-            let _ = writeln!(
-                s,
-                "  hours                 spot {:.2}, on-demand {:.2}, idle {:.2}",
-                r.spot_ms as f64 / 3.6e6,
-                r.ondemand_ms as f64 / 3.6e6,
-                r.idle_ms as f64 / 3.6e6
-            );
-            let _ = writeln!(
-                s,
-                "  preemptions           {}   restarts {}, migrations {}",
-                r.preemptions, r.restarts, r.migrations
-            );
-        }
-        if let Some(st) = &self.stats {
-            let _ = writeln!(
-                s,
-                "  windows               {} (seed {})",
-                st.windows,
-                self.provenance.seed.unwrap_or(1)
-            );
-            let _ = writeln!(
-                s,
-                "  mean cost             ${:.2}   sd {}, 95% CI {}, min {}, max {}",
-                st.mean_cost_usd,
-                st.sd_cost_usd.map_or("n/a".into(), |x| format!("${x:.2}")),
-                match (st.ci95_low_usd, st.ci95_high_usd) {
-                    (Some(a), Some(b)) => format!("[${a:.2}, ${b:.2}]"),
-                    _ => "n/a".into(),
-                },
-                st.min_cost,
-                st.max_cost
-            );
-            let _ = writeln!(
-                s,
-                "  deadline met          {:.1}% of windows; mean savings {:.1}%",
-                100.0 * st.deadline_met_fraction,
-                st.mean_savings_pct
-            );
-        }
-        let p = &self.provenance;
-        let _ = writeln!(
-            s,
-            "  zones {} (tick {} s)",
-            p.zones.join(", "),
-            p.gap_seconds
-        );
-        let _ = writeln!(s, "  inputs:");
-        for i in &p.inputs {
-            let _ = writeln!(
-                s,
-                "    {} ({}, sha256 {})",
-                i.path,
-                i.format,
-                &i.sha256[..16.min(i.sha256.len())]
-            );
-        }
-        let _ = writeln!(s, "  assumptions:");
-        for a in &p.assumptions {
-            let _ = writeln!(s, "    - {a}");
-        }
-        s
     }
 }

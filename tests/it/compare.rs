@@ -2,9 +2,10 @@
 //! fee, gates and bad input.
 
 use proptest::prelude::*;
-use spotsim::compare::{CompareFormat, CompareReport, CompareScenario};
+use spotsim::compare::{CompareReport, CompareScenario};
 use spotsim::money::Rate;
 use spotsim::pricing::fargate::{CapacityProviderStrategy, Provider, StrategyItem};
+use spotsim::report::Format;
 
 use super::cli::run as cli;
 
@@ -179,7 +180,7 @@ fn every_option_reports_and_savings_are_against_the_dearest() {
     );
     // Spot options report a break-even against their on-demand counterpart.
     assert_eq!(
-        opt(&r, "ecs-ec2-spot").break_even_against,
+        opt(&r, "ecs-ec2-spot").break_even_against.as_deref(),
         Some("ecs-ec2-ondemand")
     );
     assert!(
@@ -189,7 +190,7 @@ fn every_option_reports_and_savings_are_against_the_dearest() {
     );
     assert!(r.spot_prices.contains("built-in default traces"));
     // JSON shape the issue names.
-    let v: serde_json::Value = serde_json::from_str(&r.render(CompareFormat::Json)).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&r.render(Format::Json)).unwrap();
     assert_eq!(v["options"][0]["option"], "fargate");
     assert!(v["options"][0]["total_cost_usd"].is_number());
     let dup = CompareScenario {
@@ -205,9 +206,9 @@ fn every_option_reports_and_savings_are_against_the_dearest() {
         2,
         "duplicates removed, order kept"
     );
-    let md = r.render(CompareFormat::Markdown);
+    let md = r.render(Format::Markdown);
     assert!(md.lines().any(|l| l.starts_with("| option | total |")));
-    assert_eq!(r.render(CompareFormat::Csv).lines().count(), 8);
+    assert_eq!(r.render(Format::Csv).lines().count(), 8);
     // Deterministic.
     assert_eq!(report(&base()), r);
 }

@@ -9,6 +9,7 @@ mod job;
 mod jobcli;
 mod props;
 mod replay;
+mod reports;
 mod strategy;
 mod synth;
 mod workload;

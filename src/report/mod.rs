@@ -1,5 +1,10 @@
-//! Reports: the serde [`Report`] built from an engine [`Outcome`], and its renderers
-//! (human table, JSON with `schema_version`, CSV with a row per pool and a total row).
+//! Reports: the serde [`Report`] built from an engine [`Outcome`], and its renderers —
+//! [`table`] (aligned text for people), [`json`] (with `schema_version`), [`csv`] (a row
+//! per pool and a total row) and [`markdown`] (for a pull-request comment). Human
+//! formatting (thousands separators, USD, hours, percentages) lives in one place,
+//! `report::human`, shared with the `compare`, `job` and `types` renderers.
+//!
+//! Reports are `Deserialize` too: a saved JSON report reads back into the same types.
 //!
 //! Money is summed exactly in [`Money`] and only rounded (to the micro-dollar, half away
 //! from zero) when a report field is filled, so the JSON is byte-identical for the same
@@ -19,9 +24,13 @@
 //! * `unmet_capacity_unit_hours` = ∫ max(0, target − running units) dt;
 //!   `availability_pct` = 100 × (1 − unmet / ∫ target dt).
 
-use std::fmt::Write as _;
+pub mod csv;
+pub(crate) mod human;
+pub mod json;
+pub mod markdown;
+pub mod table;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::engine::{Outcome, PoolTally, PurchaseOption};
 use crate::market::{Market, SourceFile};
@@ -51,16 +60,16 @@ pub struct RunInfo {
 }
 
 /// One pool's line in a report.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PoolReport {
     /// Instance type.
     pub instance_type: String,
     /// AZ name or ID.
     pub availability_zone: String,
     /// `name` or `id`: whether `availability_zone` is an AZ name or an AZ ID.
-    pub zone_kind: &'static str,
+    pub zone_kind: String,
     /// `spot` or `on-demand`.
-    pub purchase_option: &'static str,
+    pub purchase_option: String,
     /// Billed cost.
     pub cost_usd: f64,
     /// The same lives at on-demand prices.
@@ -82,10 +91,10 @@ pub struct PoolReport {
 }
 
 /// Where the numbers came from.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Provenance {
     /// spotsim's version.
-    pub spotsim_version: &'static str,
+    pub spotsim_version: String,
     /// Input files with their SHA-256.
     pub inputs: Vec<SourceFile>,
     /// Description of synthetic data, when no files were read.
@@ -119,7 +128,7 @@ pub struct Provenance {
 }
 
 /// Interruptions split by what caused them.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InterruptionCauses {
     /// A capacity trace dropped below what the fleet held.
     pub capacity: u64,
@@ -130,7 +139,7 @@ pub struct InterruptionCauses {
 }
 
 /// The result of one simulation, ready to render.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Report {
     /// JSON layout version.
     pub schema_version: u32,
@@ -238,8 +247,8 @@ impl Report {
                 pools.push(PoolReport {
                     instance_type: pool.instance_type.name.clone(),
                     availability_zone: pool.zone.to_string(),
-                    zone_kind: pool.zone.kind(),
-                    purchase_option: opt.as_str(),
+                    zone_kind: pool.zone.kind().to_string(),
+                    purchase_option: opt.as_str().to_string(),
                     cost_usd: t.cost.to_usd_f64(),
                     ondemand_baseline_usd: t.ondemand_baseline.to_usd_f64(),
                     instance_hours: hours(t.run_secs),
@@ -296,7 +305,7 @@ impl Report {
             availability_pct: r6(availability),
             pools,
             provenance: Provenance {
-                spotsim_version: env!("CARGO_PKG_VERSION"),
+                spotsim_version: env!("CARGO_PKG_VERSION").to_string(),
                 inputs: market.sources().to_vec(),
                 data: info.data_description.clone(),
                 data_span: market.span().map(|(a, b)| [a, b]),
@@ -320,20 +329,31 @@ impl Report {
     }
 }
 
-/// How to render reports.
+/// How to render a report (every command takes the same four).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum Format {
     /// Aligned text for people.
     #[default]
     Table,
-    /// JSON for machines.
+    /// JSON for machines, with `schema_version`.
     Json,
-    /// CSV: a row per pool plus a total row.
+    /// CSV: one row per item (pool, option, window) plus total rows where they apply.
     Csv,
+    /// A Markdown table, e.g. for a pull-request comment.
+    Markdown,
 }
 
 impl Format {
-    /// Parses `table`, `json` or `csv`.
+    /// Every format's name, as `--output` takes it.
+    pub const NAMES: &'static [&'static str] = &["table", "json", "csv", "markdown"];
+
+    /// Parses `table`, `json`, `csv` or `markdown` (also `md`).
+    ///
+    /// ```
+    /// use spotsim::report::Format;
+    /// assert_eq!(Format::parse("md").unwrap(), Format::Markdown);
+    /// assert!(Format::parse("xml").unwrap_err().to_string().contains("table, json, csv, markdown"));
+    /// ```
     ///
     /// # Errors
     /// [`crate::error::ConfigError`] naming the valid values.
@@ -342,10 +362,21 @@ impl Format {
             "table" => Ok(Format::Table),
             "json" => Ok(Format::Json),
             "csv" => Ok(Format::Csv),
+            "markdown" | "md" => Ok(Format::Markdown),
             _ => Err(crate::error::ConfigError::new(
                 "output",
-                format!("unknown format `{s}`; valid: table, json, csv"),
+                format!("unknown format `{s}`; valid: {}", Self::NAMES.join(", ")),
             )),
+        }
+    }
+
+    /// The name `--output` takes.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Table => "table",
+            Format::Json => "json",
+            Format::Csv => "csv",
+            Format::Markdown => "markdown",
         }
     }
 }
@@ -353,320 +384,26 @@ impl Format {
 /// Renders one or more reports (several: a strategy comparison) in `format`.
 ///
 /// JSON: one report is an object; several are an array. CSV: one header, then per
-/// report its pool rows and a `total` row, with a `strategy` column.
+/// report its pool rows and a `total` row, with a `strategy` column. Markdown: a metric
+/// per row, a strategy per column.
 pub fn render(reports: &[Report], format: Format) -> String {
     match format {
         Format::Json => {
-            let mut s = if reports.len() == 1 {
-                serde_json::to_string_pretty(&reports[0])
+            if reports.len() == 1 {
+                json::pretty(&reports[0])
             } else {
-                serde_json::to_string_pretty(reports)
+                json::pretty(&reports)
             }
-            .unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"));
-            s.push('\n');
-            s
         }
-        Format::Csv => render_csv(reports),
-        Format::Table if reports.len() > 1 => render_comparison(reports),
+        Format::Csv => csv::render(reports),
+        Format::Markdown => markdown::render(reports),
+        Format::Table if reports.len() > 1 => table::comparison(reports),
         Format::Table => reports
             .iter()
-            .map(render_table)
+            .map(table::single)
             .collect::<Vec<_>>()
             .join("\n"),
     }
-}
-
-fn render_csv(reports: &[Report]) -> String {
-    let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
-    let _ = w.write_record([
-        "strategy",
-        "row",
-        "instance_type",
-        "availability_zone",
-        "purchase_option",
-        "cost_usd",
-        "ondemand_baseline_usd",
-        "instance_hours",
-        "launches",
-        "interruptions",
-        "failed_launches",
-        "price_driven_replacements",
-    ]);
-    for r in reports {
-        for p in &r.pools {
-            let _ = w.write_record([
-                r.strategy.as_str(),
-                "pool",
-                &p.instance_type,
-                &p.availability_zone,
-                p.purchase_option,
-                &format!("{:.6}", p.cost_usd),
-                &format!("{:.6}", p.ondemand_baseline_usd),
-                &format!("{:.6}", p.instance_hours),
-                &p.launches.to_string(),
-                &p.interruptions.to_string(),
-                &p.failed_launches.to_string(),
-                &p.price_driven_replacements.to_string(),
-            ]);
-        }
-        let _ = w.write_record([
-            r.strategy.as_str(),
-            "total",
-            "",
-            "",
-            "",
-            &format!("{:.6}", r.total_cost_usd),
-            &format!("{:.6}", r.ondemand_baseline_usd),
-            &format!("{:.6}", r.instance_hours),
-            &r.launches.to_string(),
-            &r.interruptions.to_string(),
-            &r.failed_launches.to_string(),
-            &r.price_driven_replacements.to_string(),
-        ]);
-    }
-    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
-}
-
-/// Groups thousands: 12345.678 with 1 decimal → "12,345.7".
-fn group(x: f64, decimals: usize) -> String {
-    let s = format!("{:.*}", decimals, x.abs());
-    let (int, frac) = match s.split_once('.') {
-        Some((i, f)) => (i.to_string(), format!(".{f}")),
-        None => (s.clone(), String::new()),
-    };
-    let mut out = String::new();
-    for (i, c) in int.chars().enumerate() {
-        if i > 0 && (int.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    format!("{}{out}{frac}", if x < 0.0 { "-" } else { "" })
-}
-
-fn usd(x: f64) -> String {
-    format!("${}", group(x, 2))
-}
-
-/// Several strategies on the same inputs, side by side: a metric per row, a strategy
-/// per column, then the shared provenance and each strategy's own assumptions.
-fn render_comparison(reports: &[Report]) -> String {
-    let mut s = String::new();
-    let r0 = &reports[0];
-    let p = &r0.provenance;
-    let _ = writeln!(
-        s,
-        "spotsim {} — {} strategies on {} pools, {} → {} ({} h), same inputs and seed {}",
-        p.spotsim_version,
-        reports.len(),
-        p.pools,
-        r0.start,
-        r0.end,
-        group(r0.duration_hours, 1),
-        p.seed
-    );
-    let _ = writeln!(s);
-    let w = reports
-        .iter()
-        .map(|r| r.strategy.len())
-        .max()
-        .unwrap_or(0)
-        .max(12);
-    let row = |s: &mut String, name: &str, f: &dyn Fn(&Report) -> String| {
-        let _ = write!(s, "  {name:<30}");
-        for r in reports {
-            let _ = write!(s, " {:>w$}", f(r));
-        }
-        let _ = writeln!(s);
-    };
-    row(&mut s, "", &|r| r.strategy.clone());
-    row(&mut s, "total cost", &|r| usd(r.total_cost_usd));
-    row(&mut s, "on-demand baseline", &|r| {
-        usd(r.ondemand_baseline_usd)
-    });
-    row(&mut s, "savings", &|r| format!("{:.1}%", r.savings_pct));
-    row(&mut s, "instance-hours", &|r| group(r.instance_hours, 1));
-    row(&mut s, "  of which on-demand", &|r| {
-        group(r.ondemand_instance_hours, 1)
-    });
-    row(&mut s, "interruptions", &|r| r.interruptions.to_string());
-    row(&mut s, "  per 1000 instance-hours", &|r| {
-        format!("{:.2}", r.interruptions_per_1000_instance_hours)
-    });
-    row(&mut s, "  MTTI", &|r| {
-        r.mean_time_to_interruption_hours
-            .map_or("n/a".to_string(), |h| format!("{} h", group(h, 1)))
-    });
-    row(&mut s, "failed launches", &|r| {
-        r.failed_launches.to_string()
-    });
-    row(&mut s, "price-driven moves", &|r| {
-        r.price_driven_replacements.to_string()
-    });
-    row(&mut s, "rebalance recommendations", &|r| {
-        r.rebalance_recommendations.to_string()
-    });
-    row(&mut s, "proactive replacements", &|r| {
-        r.proactive_replacements.to_string()
-    });
-    row(&mut s, "unmet capacity (unit-hours)", &|r| {
-        group(r.unmet_capacity_unit_hours, 1)
-    });
-    row(&mut s, "availability", &|r| {
-        format!("{:.3}%", r.availability_pct)
-    });
-    row(&mut s, "pools used", &|r| {
-        r.pools
-            .iter()
-            .filter(|p| p.launches > 0)
-            .count()
-            .to_string()
-    });
-    let _ = writeln!(s);
-    footer(&mut s, p);
-    let common: Vec<&String> = p
-        .assumptions
-        .iter()
-        .filter(|a| reports.iter().all(|r| r.provenance.assumptions.contains(a)))
-        .collect();
-    let _ = writeln!(s, "  assumptions (all strategies):");
-    for a in &common {
-        let _ = writeln!(s, "    - {a}");
-    }
-    for r in reports {
-        for a in r
-            .provenance
-            .assumptions
-            .iter()
-            .filter(|a| !common.contains(a))
-        {
-            let _ = writeln!(s, "    - [{}] {a}", r.strategy);
-        }
-    }
-    s
-}
-
-/// Inputs, catalog and run facts shared by the table renderers.
-fn footer(s: &mut String, p: &Provenance) {
-    match (&p.data, p.inputs.is_empty()) {
-        (Some(d), _) => {
-            let _ = writeln!(s, "  data: {d}");
-        }
-        (None, false) => {
-            let _ = writeln!(s, "  inputs:");
-            for i in &p.inputs {
-                let _ = writeln!(
-                    s,
-                    "    {} ({}, {} rows, sha256 {})",
-                    i.path,
-                    i.format,
-                    i.rows,
-                    &i.sha256[..16.min(i.sha256.len())]
-                );
-            }
-        }
-        _ => {}
-    }
-    if let (Some(region), Some(src)) = (&p.catalog_region, &p.catalog_source) {
-        let _ = writeln!(s, "  on-demand prices: {region}, {src}");
-    }
-    let _ = writeln!(
-        s,
-        "  product {}, target in {}, seed {}, {} events",
-        p.product, p.target_unit, p.seed, p.events
-    );
-}
-
-fn render_table(r: &Report) -> String {
-    let mut s = String::new();
-    let p = &r.provenance;
-    let _ = writeln!(
-        s,
-        "spotsim {} — {} on {} pools, {} → {} ({} h)",
-        p.spotsim_version,
-        r.strategy,
-        p.pools,
-        r.start,
-        r.end,
-        group(r.duration_hours, 1)
-    );
-    let _ = writeln!(
-        s,
-        "  total cost            {:>14}   on-demand baseline {}, savings {:.1}%",
-        usd(r.total_cost_usd),
-        usd(r.ondemand_baseline_usd),
-        r.savings_pct
-    );
-    let _ = writeln!(
-        s,
-        "  instance-hours        {:>14}   spot {}, on-demand {}",
-        group(r.instance_hours, 1),
-        group(r.spot_instance_hours, 1),
-        group(r.ondemand_instance_hours, 1)
-    );
-    let mtti = r
-        .mean_time_to_interruption_hours
-        .map_or("n/a".to_string(), |h| format!("{} h", group(h, 1)));
-    let _ = writeln!(
-        s,
-        "  interruptions         {:>14}   {:.2} per 1000 instance-hours, MTTI {}",
-        r.interruptions, r.interruptions_per_1000_instance_hours, mtti
-    );
-    let _ = writeln!(
-        s,
-        "  failed launches       {:>14}   short notices {}",
-        r.failed_launches, r.short_notices
-    );
-    let _ = writeln!(
-        s,
-        "  price-driven moves    {:>14}",
-        r.price_driven_replacements
-    );
-    if r.rebalance_recommendations > 0 || r.proactive_replacements > 0 {
-        let _ = writeln!(
-            s,
-            "  rebalancing           {:>14}   recommendations; {} proactive replacements",
-            r.rebalance_recommendations, r.proactive_replacements
-        );
-    }
-    let _ = writeln!(
-        s,
-        "  unmet capacity        {:>14}   unit-hours; availability {:.3}%",
-        group(r.unmet_capacity_unit_hours, 1),
-        r.availability_pct
-    );
-    let used: Vec<&PoolReport> = r.pools.iter().filter(|p| p.launches > 0).collect();
-    let _ = writeln!(s);
-    let _ = writeln!(
-        s,
-        "  {:<16} {:<14} {:<9} {:>12} {:>12} {:>9} {:>9} {:>7}",
-        "instance type", "zone", "option", "cost", "inst-hours", "launches", "interr.", "moves"
-    );
-    for p in &used {
-        let _ = writeln!(
-            s,
-            "  {:<16} {:<14} {:<9} {:>12} {:>12} {:>9} {:>9} {:>7}",
-            p.instance_type,
-            p.availability_zone,
-            p.purchase_option,
-            usd(p.cost_usd),
-            group(p.instance_hours, 1),
-            p.launches,
-            p.interruptions,
-            p.price_driven_replacements
-        );
-    }
-    let unused = r.pools.len() - used.len();
-    if unused > 0 {
-        let _ = writeln!(s, "  ({unused} pools never launched into)");
-    }
-    let _ = writeln!(s);
-    footer(&mut s, p);
-    let _ = writeln!(s, "  assumptions:");
-    for a in &p.assumptions {
-        let _ = writeln!(s, "    - {a}");
-    }
-    s
 }
 
 #[cfg(test)]
@@ -674,10 +411,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn grouping() {
-        assert_eq!(group(1234567.891, 2), "1,234,567.89");
-        assert_eq!(group(12.0, 1), "12.0");
-        assert_eq!(group(-1234.0, 0), "-1,234");
-        assert_eq!(usd(0.004), "$0.00");
+    fn formats_round_trip_their_names() {
+        for n in Format::NAMES {
+            assert_eq!(Format::parse(n).unwrap().name(), *n);
+        }
     }
 }
