@@ -11,7 +11,7 @@ use clap::{Args, Parser, Subcommand};
 use spotsim::compare::CompareScenario;
 use spotsim::error::Error;
 use spotsim::job::JobScenario;
-use spotsim::report::render;
+use spotsim::report::{Warning, render, warning};
 use spotsim::scenario::Scenario;
 
 #[derive(Parser, Debug)]
@@ -117,6 +117,7 @@ fn cmd_run(args: &RunArgs) -> Result<ExitCode, Error> {
     }
     let text = render(&reports, format);
     write_output(scenario.out.as_deref(), &text)?;
+    print_warnings(warning::distinct(reports.iter().flat_map(|r| &r.warnings)));
     Ok(ExitCode::SUCCESS)
 }
 
@@ -125,6 +126,7 @@ fn cmd_job(args: &JobScenario) -> Result<ExitCode, Error> {
     let report = args.run()?;
     let text = report.render(format);
     write_output(args.out.as_deref(), &text)?;
+    print_warnings(warning::distinct(&report.warnings));
     Ok(ExitCode::SUCCESS)
 }
 
@@ -137,6 +139,7 @@ fn cmd_compare(args: &CompareArgs) -> Result<ExitCode, Error> {
     let format = scenario.format()?;
     let report = scenario.prepare()?.run()?;
     write_output(scenario.out.as_deref(), &report.render(format))?;
+    print_warnings(warning::distinct(&report.warnings));
     // CI gates (exit 2), checked after the report is written so it can be read.
     let mut breached = Vec::new();
     for o in &report.options {
@@ -162,6 +165,13 @@ fn cmd_compare(args: &CompareArgs) -> Result<ExitCode, Error> {
     } else {
         eprintln!("threshold breached: {}", breached.join("; "));
         Ok(ExitCode::from(2))
+    }
+}
+
+/// One `warning[code]: message` line per warning on stderr, after the report.
+fn print_warnings(warnings: Vec<&Warning>) {
+    for w in warnings {
+        eprintln!("{w}");
     }
 }
 

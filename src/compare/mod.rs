@@ -57,7 +57,7 @@ use crate::pricing::fargate::{
     self, CapacityProviderStrategy, FargateBilling, FargateRates, FargateSpot, Orchestrator,
     Platform, TaskRequest, TaskSize,
 };
-use crate::report::r6;
+use crate::report::{Warning, r6};
 use crate::strategy::{LowestPrice, StrategySpec};
 use crate::time::{HOUR, SimTime};
 use crate::workload::packing::{Allocatable, NodeReserve, PackingPlan, Placement};
@@ -142,6 +142,8 @@ pub struct CompareConfig {
     pub options: Vec<String>,
     /// Extra assumptions to print (e.g. how the market was obtained).
     pub notes: Vec<String>,
+    /// Warnings found while preparing the comparison (the report carries them).
+    pub warnings: Vec<Warning>,
 }
 
 fn usd(m: Money) -> f64 {
@@ -293,6 +295,7 @@ impl CompareConfig {
             spot_prices: self.spot_price_source.clone(),
             services: self.services.clone(),
             options,
+            warnings: self.warnings.clone(),
             provenance: CompareProvenance {
                 spotsim_version: env!("CARGO_PKG_VERSION").to_string(),
                 inputs: self.market.sources().to_vec(),

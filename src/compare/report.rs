@@ -7,10 +7,10 @@ use std::fmt::Write as _;
 use serde::{Deserialize, Serialize};
 
 use crate::market::SourceFile;
-use crate::report::Format;
 use crate::report::human::{count, group, hours, pct, usd};
 use crate::report::json;
 use crate::report::markdown::cell;
+use crate::report::{Format, Warning, markdown, warning};
 use crate::time::SimTime;
 use crate::workload::Service;
 
@@ -79,6 +79,9 @@ pub struct CompareReport {
     pub services: Vec<Service>,
     /// One line per option.
     pub options: Vec<OptionReport>,
+    /// What the user should know that the numbers do not say.
+    #[serde(default)]
+    pub warnings: Vec<Warning>,
     /// Provenance: input files, seed, version, assumptions.
     pub provenance: CompareProvenance,
 }
@@ -174,6 +177,9 @@ impl CompareReport {
             self.headline(),
             self.spot_prices
         );
+        for w in &self.warnings {
+            let _ = writeln!(s, "  {w}");
+        }
         let _ = writeln!(s);
         let line = |s: &mut String, cells: &[String]| {
             let _ = write!(s, " ");
@@ -216,6 +222,7 @@ impl CompareReport {
     fn markdown(&self) -> String {
         let mut s = String::new();
         let _ = writeln!(s, "### spotsim compare: {}\n", self.headline());
+        markdown::warnings(&mut s, self.warnings.iter().map(|w| (None, w)).collect());
         let _ = writeln!(s, "| {} |", Self::HEAD.join(" | "));
         let _ = writeln!(s, "|---|{}", "---:|".repeat(Self::HEAD.len() - 1));
         for r in self.rows() {
@@ -250,7 +257,9 @@ impl CompareReport {
             "waste_kind",
             "break_even_restarts_per_1000_task_hours",
             "restarts_per_1000_task_hours",
+            "warnings",
         ]);
+        let warnings = warning::csv_cell(&self.warnings);
         for o in &self.options {
             let _ = w.write_record([
                 o.option.clone(),
@@ -266,6 +275,7 @@ impl CompareReport {
                 o.break_even_restarts_per_1000_task_hours
                     .map_or(String::new(), |b| format!("{b:.6}")),
                 format!("{:.6}", o.restarts_per_1000_task_hours),
+                warnings.clone(),
             ]);
         }
         String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()

@@ -28,7 +28,7 @@ use crate::pricing::eks::EksSupport;
 use crate::pricing::fargate::{
     CapacityProviderStrategy, FargateBilling, FargateSpot, Platform, Provider, StrategyItem,
 };
-use crate::report::Format;
+use crate::report::{Format, Warning, codes};
 use crate::scenario::Scenario;
 use crate::strategy::StrategySpec;
 use crate::time::HOUR;
@@ -268,12 +268,15 @@ impl CompareScenario {
                 .into());
             }
         };
-        let mut dropped = None;
+        let mut warnings: Vec<Warning> = Vec::new();
         let mut options: Vec<String> = if self.options.is_empty() {
             let all = OPTIONS.iter().map(|s| s.to_string());
             if platform == Platform::Windows {
                 // Fargate Spot runs no Windows tasks (aws-facts.md §4.3).
-                dropped = Some("fargate-spot and fargate-mix are left out: Fargate Spot does not run Windows tasks (aws-facts.md §4.3)".to_string());
+                warnings.push(Warning::new(
+                    codes::OPTIONS_LEFT_OUT,
+                    "fargate-spot and fargate-mix are left out: Fargate Spot does not run Windows tasks (aws-facts.md §4.3)",
+                ));
                 all.filter(|o| !o.starts_with("fargate-")).collect()
             } else {
                 all.collect()
@@ -391,12 +394,14 @@ impl CompareScenario {
         };
         let mut notes = prepared.info.assumptions.clone();
         if !dropped_types.is_empty() {
-            notes.push(format!(
-                "EC2: left out {} (a different size from the node type; one size per node group, aws-facts.md §6.3)",
-                dropped_types.join(", ")
+            warnings.push(Warning::new(
+                codes::INSTANCE_TYPES_LEFT_OUT,
+                format!(
+                    "EC2: left out {} (a different size from the node type; one size per node group, aws-facts.md §6.3)",
+                    dropped_types.join(", ")
+                ),
             ));
         }
-        notes.extend(dropped);
         if platform == Platform::Windows {
             notes.push("the EC2 options are priced with the catalog's Linux on-demand and spot prices (no Windows licence)".to_string());
         }
@@ -453,6 +458,7 @@ impl CompareScenario {
             seed: prepared.info.seed,
             options,
             notes,
+            warnings,
         })
     }
 

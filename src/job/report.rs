@@ -8,10 +8,10 @@ use serde::{Deserialize, Serialize};
 use super::JobResult;
 use super::windows::WindowStats;
 use crate::market::SourceFile;
-use crate::report::Format;
 use crate::report::human::{count, group, or_na, pct, usd};
 use crate::report::json;
 use crate::report::markdown::cell;
+use crate::report::{Format, Warning, markdown, warning};
 
 /// One window's line of a report.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -66,6 +66,9 @@ pub struct JobReport {
     /// Every window (with `--windows`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub windows: Vec<WindowLine>,
+    /// What the user should know that the numbers do not say.
+    #[serde(default)]
+    pub warnings: Vec<Warning>,
     /// Provenance.
     pub provenance: JobProvenance,
 }
@@ -96,7 +99,9 @@ impl JobReport {
             "migrations",
             "ondemand_only_cost_usd",
             "savings_pct",
+            "warnings",
         ]);
+        let warnings = warning::csv_cell(&self.warnings);
         for l in self.single.iter().chain(self.windows.iter()) {
             let r = &l.result;
             let h = |ms: i64| format!("{:.6}", ms as f64 / 3.6e6);
@@ -113,6 +118,7 @@ impl JobReport {
                 r.migrations.to_string(),
                 r.ondemand_only_cost.to_usd_string(6),
                 format!("{:.6}", r.savings_pct),
+                warnings.clone(),
             ]);
         }
         String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
@@ -214,6 +220,9 @@ impl JobReport {
             self.provenance.spotsim_version,
             self.headline()
         );
+        for w in &self.warnings {
+            let _ = writeln!(s, "  {w}");
+        }
         for (label, value, detail) in self.lines() {
             let _ = writeln!(s, "  {label:<16} {value:>14}   {detail}");
         }
@@ -244,6 +253,7 @@ impl JobReport {
     fn markdown(&self) -> String {
         let mut s = String::new();
         let _ = writeln!(s, "### spotsim job: {}\n", self.headline());
+        markdown::warnings(&mut s, self.warnings.iter().map(|w| (None, w)).collect());
         let _ = writeln!(s, "| metric | value | detail |");
         let _ = writeln!(s, "|---|---:|---|");
         for (label, value, detail) in self.lines() {

@@ -327,6 +327,7 @@ impl JobScenario {
             single,
             stats,
             windows,
+            warnings: Vec::new(),
             provenance: JobProvenance {
                 spotsim_version: env!("CARGO_PKG_VERSION").to_string(),
                 inputs,

@@ -1,8 +1,9 @@
 //! CSV rendering of run reports: one header, then per report (strategy) its pool rows
-//! and a `total` row, with a `strategy` column. Numbers are plain (`.` decimals, no
+//! and a `total` row, with a `strategy` column and a `warnings` column (the report's
+//! warning codes, `;`-separated). Numbers are plain (`.` decimals, no
 //! separators) with 6 decimals.
 
-use super::Report;
+use super::{Report, warning};
 
 /// The CSV of `reports`.
 pub fn render(reports: &[Report]) -> String {
@@ -20,8 +21,10 @@ pub fn render(reports: &[Report]) -> String {
         "interruptions",
         "failed_launches",
         "price_driven_replacements",
+        "warnings",
     ]);
     for r in reports {
+        let warnings = warning::csv_cell(&r.warnings);
         for p in &r.pools {
             let _ = w.write_record([
                 r.strategy.as_str(),
@@ -36,6 +39,7 @@ pub fn render(reports: &[Report]) -> String {
                 &p.interruptions.to_string(),
                 &p.failed_launches.to_string(),
                 &p.price_driven_replacements.to_string(),
+                &warnings,
             ]);
         }
         let _ = w.write_record([
@@ -51,6 +55,7 @@ pub fn render(reports: &[Report]) -> String {
             &r.interruptions.to_string(),
             &r.failed_launches.to_string(),
             &r.price_driven_replacements.to_string(),
+            &warnings,
         ]);
     }
     String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()

@@ -5,8 +5,9 @@
 use std::fmt::Write as _;
 
 use super::Report;
+use super::Warning;
 use super::human::{count, hours};
-use super::table::{metric_rows, split_assumptions};
+use super::table::{metric_rows, split_assumptions, split_warnings};
 
 /// The Markdown of `reports`.
 pub fn render(reports: &[Report]) -> String {
@@ -28,6 +29,7 @@ pub fn render(reports: &[Report]) -> String {
         r0.end,
         hours(r0.duration_hours)
     );
+    warnings(&mut s, split_warnings(reports));
     let rows = metric_rows();
     for (i, (name, f)) in rows.iter().enumerate() {
         let cells: Vec<String> = reports.iter().map(|r| cell(&f(r))).collect();
@@ -67,4 +69,17 @@ pub fn render(reports: &[Report]) -> String {
 /// Escapes the characters that would break a Markdown table cell.
 pub(crate) fn cell(text: &str) -> String {
     text.replace('|', "\\|")
+}
+
+/// A blockquote line per warning (`[strategy]` when only some reports have it), then a
+/// blank line; nothing when there are none.
+pub(crate) fn warnings(s: &mut String, ws: Vec<(Option<&str>, &Warning)>) {
+    if ws.is_empty() {
+        return;
+    }
+    for (strategy, w) in ws {
+        let who = strategy.map_or(String::new(), |st| format!("[{st}] "));
+        let _ = writeln!(s, "> **warning** {who}`{}`: {}  ", w.code, cell(&w.message));
+    }
+    let _ = writeln!(s);
 }

@@ -29,6 +29,9 @@ pub(crate) mod human;
 pub mod json;
 pub mod markdown;
 pub mod table;
+pub mod warning;
+
+pub use warning::{Warning, WarningCode, codes};
 
 use serde::{Deserialize, Serialize};
 
@@ -57,6 +60,8 @@ pub struct RunInfo {
     pub strategy_config: Option<serde_json::Value>,
     /// Capacity unit of the target (`instances`, `vcpu`, `memory-gib`).
     pub target_unit: Option<String>,
+    /// Warnings found while preparing the run (every strategy's report carries them).
+    pub warnings: Vec<Warning>,
 }
 
 /// One pool's line in a report.
@@ -199,6 +204,9 @@ pub struct Report {
     pub availability_pct: f64,
     /// Per pool and purchase option.
     pub pools: Vec<PoolReport>,
+    /// What the user should know that the numbers do not say (see [`warning`]).
+    #[serde(default)]
+    pub warnings: Vec<Warning>,
     /// Where the numbers came from.
     pub provenance: Provenance,
 }
@@ -304,6 +312,7 @@ impl Report {
             unmet_capacity_unit_hours: r6(outcome.unmet_unit_secs as f64 / HOUR as f64),
             availability_pct: r6(availability),
             pools,
+            warnings: info.warnings.clone(),
             provenance: Provenance {
                 spotsim_version: env!("CARGO_PKG_VERSION").to_string(),
                 inputs: market.sources().to_vec(),

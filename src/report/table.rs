@@ -5,7 +5,7 @@
 use std::fmt::Write as _;
 
 use super::human::{count, group, hours, or_na, pct, usd};
-use super::{PoolReport, Provenance, Report};
+use super::{PoolReport, Provenance, Report, Warning, warning};
 
 /// The table of one report.
 pub fn single(r: &Report) -> String {
@@ -21,6 +21,9 @@ pub fn single(r: &Report) -> String {
         r.end,
         hours(r.duration_hours)
     );
+    for w in &r.warnings {
+        let _ = writeln!(s, "  {w}");
+    }
     let _ = writeln!(
         s,
         "  total cost            {:>14}   on-demand baseline {}, savings {}",
@@ -120,6 +123,16 @@ pub fn comparison(reports: &[Report]) -> String {
         hours(r0.duration_hours),
         p.seed
     );
+    for (strategy, w) in split_warnings(reports) {
+        match strategy {
+            None => {
+                let _ = writeln!(s, "  {w}");
+            }
+            Some(st) => {
+                let _ = writeln!(s, "  [{st}] {w}");
+            }
+        }
+    }
     let _ = writeln!(s);
     let w = reports
         .iter()
@@ -237,6 +250,22 @@ pub(crate) fn split_assumptions(reports: &[Report]) -> (Vec<&String>, Vec<(&str,
         }
     }
     (common, own)
+}
+
+/// The warnings of several reports: those every report has (strategy `None`) once,
+/// then each report's own with its strategy.
+pub(crate) fn split_warnings(reports: &[Report]) -> Vec<(Option<&str>, &Warning)> {
+    let mut out: Vec<(Option<&str>, &Warning)> = Vec::new();
+    for w in warning::distinct(reports.iter().flat_map(|r| &r.warnings)) {
+        if reports.iter().all(|r| r.warnings.contains(w)) {
+            out.push((None, w));
+        } else {
+            for r in reports.iter().filter(|r| r.warnings.contains(w)) {
+                out.push((Some(r.strategy.as_str()), w));
+            }
+        }
+    }
+    out
 }
 
 /// Inputs, catalog and run facts shared by the table renderers.
