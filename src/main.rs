@@ -9,7 +9,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 use spotsim::compare::CompareScenario;
-use spotsim::error::Error;
+use spotsim::error::{ConfigError, Error};
 use spotsim::job::JobScenario;
 use spotsim::report::{Warning, render, warning};
 use spotsim::scenario::Scenario;
@@ -33,15 +33,7 @@ enum Cmd {
     /// Price a container workload on Fargate, Fargate Spot, a mix, ECS and EKS on EC2.
     Compare(CompareArgs),
     /// Run a deadline job (work, deadline, restart overhead) under a job policy.
-    Job(JobScenario),
-}
-
-#[derive(Args, Debug, Default)]
-struct CompareArgs {
-    /// Compare scenario file (TOML); flags override it.
-    scenario: Option<PathBuf>,
-    #[command(flatten)]
-    opts: CompareScenario,
+    Job(JobArgs),
 }
 
 #[derive(Args, Debug, Default)]
@@ -50,19 +42,36 @@ struct RunArgs {
     scenario: Option<PathBuf>,
     #[command(flatten)]
     opts: Scenario,
-    /// No progress bar.
-    #[arg(long, short)]
-    quiet: bool,
 }
 
-impl RunArgs {
-    fn scenario(&self) -> Result<Scenario, Error> {
-        let file = match &self.scenario {
-            Some(p) => Scenario::load(p)?,
-            None => Scenario::default(),
-        };
-        Ok(file.overlay(self.opts.clone())?)
-    }
+#[derive(Args, Debug, Default)]
+struct CompareArgs {
+    /// Compare scenario file (TOML, or JSON by extension); flags override it.
+    scenario: Option<PathBuf>,
+    #[command(flatten)]
+    opts: CompareScenario,
+}
+
+#[derive(Args, Debug, Default)]
+struct JobArgs {
+    /// Job scenario file (TOML, or JSON by extension); flags override it.
+    scenario: Option<PathBuf>,
+    #[command(flatten)]
+    opts: JobScenario,
+}
+
+/// The scenario file (if any) with the flags laid over it.
+fn with_file<T: Default + Clone>(
+    file: Option<&Path>,
+    load: fn(&Path) -> Result<T, Error>,
+    flags: &T,
+    overlay: fn(T, T) -> Result<T, ConfigError>,
+) -> Result<T, Error> {
+    let base = match file {
+        Some(p) => load(p)?,
+        None => T::default(),
+    };
+    Ok(overlay(base, flags.clone())?)
 }
 
 fn main() -> ExitCode {
@@ -96,10 +105,15 @@ fn main() -> ExitCode {
 }
 
 fn cmd_run(args: &RunArgs) -> Result<ExitCode, Error> {
-    let scenario = args.scenario()?;
-    let format = scenario.format()?;
+    let scenario = with_file(
+        args.scenario.as_deref(),
+        Scenario::load,
+        &args.opts,
+        Scenario::overlay,
+    )?;
+    let format = scenario.format();
     let prepared = scenario.prepare()?;
-    let bar = progress_bar(args.quiet);
+    let bar = progress_bar(scenario.output.quiet);
     let reports = {
         let bar = bar.clone();
         let mut started: Option<i64> = None;
@@ -116,34 +130,41 @@ fn cmd_run(args: &RunArgs) -> Result<ExitCode, Error> {
         b.finish_and_clear();
     }
     let text = render(&reports, format);
-    write_output(scenario.out.as_deref(), &text)?;
+    write_output(scenario.output.out.as_deref(), &text)?;
     print_warnings(warning::distinct(reports.iter().flat_map(|r| &r.warnings)));
     Ok(ExitCode::SUCCESS)
 }
 
-fn cmd_job(args: &JobScenario) -> Result<ExitCode, Error> {
-    let format = args.format()?;
-    let report = args.run()?;
+fn cmd_job(args: &JobArgs) -> Result<ExitCode, Error> {
+    let scenario = with_file(
+        args.scenario.as_deref(),
+        JobScenario::load,
+        &args.opts,
+        JobScenario::overlay,
+    )?;
+    let format = scenario.format();
+    let report = scenario.run()?;
     let text = report.render(format);
-    write_output(args.out.as_deref(), &text)?;
+    write_output(scenario.output.out.as_deref(), &text)?;
     print_warnings(warning::distinct(&report.warnings));
     Ok(ExitCode::SUCCESS)
 }
 
 fn cmd_compare(args: &CompareArgs) -> Result<ExitCode, Error> {
-    let file = match &args.scenario {
-        Some(p) => CompareScenario::load(p)?,
-        None => CompareScenario::default(),
-    };
-    let scenario = file.overlay(args.opts.clone())?;
-    let format = scenario.format()?;
+    let scenario = with_file(
+        args.scenario.as_deref(),
+        CompareScenario::load,
+        &args.opts,
+        CompareScenario::overlay,
+    )?;
+    let format = scenario.format();
     let report = scenario.prepare()?.run()?;
-    write_output(scenario.out.as_deref(), &report.render(format))?;
+    write_output(scenario.output.out.as_deref(), &report.render(format))?;
     print_warnings(warning::distinct(&report.warnings));
     // CI gates (exit 2), checked after the report is written so it can be read.
     let mut breached = Vec::new();
     for o in &report.options {
-        if let Some(max) = scenario.fail_if_cost_above {
+        if let Some(max) = scenario.gates.fail_if_cost_above {
             if o.total_cost_usd > max {
                 breached.push(format!(
                     "{} costs ${:.2} > ${max:.2}",
@@ -151,7 +172,7 @@ fn cmd_compare(args: &CompareArgs) -> Result<ExitCode, Error> {
                 ));
             }
         }
-        if let Some(max) = scenario.fail_if_interruptions_above {
+        if let Some(max) = scenario.gates.fail_if_interruptions_above {
             if o.interruptions > max {
                 breached.push(format!(
                     "{} has {} interruptions > {max}",
@@ -227,5 +248,18 @@ fn write_output(path: Option<&Path>, text: &str) -> Result<(), Error> {
             }
             Ok(())
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_is_consistent() {
+        // clap's own checks: no two flags with one name across the flattened groups,
+        // valid defaults and value parsers.
+        Cli::command().debug_assert();
     }
 }

@@ -43,7 +43,7 @@ mod report;
 mod scenario;
 
 pub use report::{CompareProvenance, CompareReport, OptionReport};
-pub use scenario::CompareScenario;
+pub use scenario::{CompareOptions, CompareScenario, FARGATE_REGIONS};
 
 use crate::catalog::{Arch, InstanceType};
 use crate::engine::{

@@ -51,7 +51,7 @@ pub use policies::{Greedy, MultiZoneSpot, OnDemandOnly, SpotOnly, UniformProgres
 pub use policy::{BuiltinPolicy, JobPolicy};
 pub use report::{JobProvenance, JobReport, WindowLine};
 pub use result::JobResult;
-pub use scenario::JobScenario;
+pub use scenario::{JobOptions, JobScenario};
 pub use tick::{
     Decision, JobMarket, JobSpec, JobView, Kind, MS_PER_HOUR, MarketOptions, TickRecord,
     hours_to_ms, run_job, run_job_timeline, start_tick_for_hours,

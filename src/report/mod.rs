@@ -374,7 +374,11 @@ impl Format {
             "markdown" | "md" => Ok(Format::Markdown),
             _ => Err(crate::error::ConfigError::new(
                 "output",
-                format!("unknown format `{s}`; valid: {}", Self::NAMES.join(", ")),
+                format!(
+                    "unknown format `{s}`{}; valid: {}",
+                    crate::suggest::hint(s, Self::NAMES.iter().copied()),
+                    Self::NAMES.join(", ")
+                ),
             )),
         }
     }
@@ -387,6 +391,35 @@ impl Format {
             Format::Csv => "csv",
             Format::Markdown => "markdown",
         }
+    }
+}
+
+impl Serialize for Format {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.name())
+    }
+}
+
+impl<'de> Deserialize<'de> for Format {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        Format::parse(&s).map_err(|e| serde::de::Error::custom(e.message))
+    }
+}
+
+#[cfg(feature = "cli")]
+impl clap::ValueEnum for Format {
+    fn value_variants<'a>() -> &'a [Self] {
+        &[Format::Table, Format::Json, Format::Csv, Format::Markdown]
+    }
+
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        let v = clap::builder::PossibleValue::new(self.name());
+        Some(if *self == Format::Markdown {
+            v.alias("md")
+        } else {
+            v
+        })
     }
 }
 

@@ -11,10 +11,10 @@ impl Scenario {
     /// # Errors
     /// [`Error`] naming the file, line and field of the first bad input, or the option.
     pub fn prepare(&self) -> Result<Prepared, Error> {
+        self.gates.validate()?;
         let strategies = self.strategies()?;
-        self.format()?;
-        let seed = self.seed.unwrap_or(DEFAULT_SEED);
-        let target = self.target.unwrap_or(DEFAULT_TARGET);
+        let seed = self.sim.seed.unwrap_or(DEFAULT_SEED);
+        let target = self.fleet.target.unwrap_or(DEFAULT_TARGET);
         if target == 0 {
             return Err(ConfigError::new("target", "must be at least 1 capacity unit").into());
         }
@@ -25,7 +25,7 @@ impl Scenario {
             )
             .into());
         }
-        if self.catalog_region.is_some() && self.catalog.is_none() {
+        if self.catalog.region.is_some() && self.catalog.path.is_none() {
             return Err(ConfigError::new(
                 "catalog-region",
                 "names the region of a --catalog file; the built-in catalog is us-east-1",
@@ -34,7 +34,7 @@ impl Scenario {
         }
         let mut cfg = FleetConfig::new(Target::Constant(target));
         cfg.seed = seed;
-        if let Some(l) = self.launch_latency {
+        if let Some(l) = self.sim.launch_latency {
             if !(0..=MAX_LAUNCH_LATENCY_SECS).contains(&l) {
                 return Err(ConfigError::new(
                     "launch-latency",
@@ -45,11 +45,13 @@ impl Scenario {
             cfg.launch_latency_secs = l;
         }
         cfg.start = self
+            .fleet
             .start
             .as_deref()
             .map(|s| parse_time("start", s))
             .transpose()?;
         cfg.end = self
+            .fleet
             .end
             .as_deref()
             .map(|s| parse_time("end", s))
@@ -61,15 +63,15 @@ impl Scenario {
                 );
             }
         }
-        if let Some(v) = &self.victims {
+        if let Some(v) = &self.fleet.victims {
             cfg.victims = VictimOrder::parse(v)?;
         }
-        if let Some(r) = &self.replace_on {
+        if let Some(r) = &self.fleet.replace_on {
             cfg.replace_on = ReplaceOn::parse(r)?;
         }
         cfg.ondemand = OnDemandSplit {
-            base: self.ondemand_base.unwrap_or(0),
-            above_base_pct: self.ondemand_above_base_pct.unwrap_or(0),
+            base: self.fleet.ondemand_base.unwrap_or(0),
+            above_base_pct: self.fleet.ondemand_above_base_pct.unwrap_or(0),
         };
         if cfg.ondemand.above_base_pct > 100 {
             return Err(ConfigError::new(
@@ -78,12 +80,18 @@ impl Scenario {
             )
             .into());
         }
-        if let Some(a) = &self.ondemand_allocation {
+        if let Some(a) = &self.fleet.ondemand_allocation {
             cfg.ondemand_allocation = OnDemandAllocation::parse(a)?;
         }
-        cfg.max_price = self.max_price.as_deref().map(parse_max_price).transpose()?;
+        cfg.max_price = self
+            .fleet
+            .max_price
+            .as_deref()
+            .map(parse_max_price)
+            .transpose()?;
         self.rebalancing(&mut cfg)?;
         let product = self
+            .market
             .product
             .clone()
             .unwrap_or_else(|| "Linux/UNIX".to_string());
@@ -115,8 +123,12 @@ impl Scenario {
             launch_latency_secs: cfg.launch_latency_secs,
             ..RunInfo::default()
         };
-        let (mut market, catalog) = if self.prices.is_empty() && self.probe_prices.is_none() {
-            if !self.instance_types.is_empty() || !self.azs.is_empty() || !self.capacity.is_empty()
+        let (mut market, catalog) = if self.traces.prices.is_empty()
+            && self.traces.probe_prices.is_none()
+        {
+            if !self.market.instance_types.is_empty()
+                || !self.market.azs.is_empty()
+                || !self.traces.capacity.is_empty()
             {
                 return Err(ConfigError::new(
                     "prices",
@@ -137,10 +149,10 @@ impl Scenario {
             ));
             (crate::synth::default_market(seed), cat)
         } else {
-            let catalog = match &self.catalog {
+            let catalog = match &self.catalog.path {
                 Some(p) => Catalog::from_csv_path(
                     p,
-                    self.catalog_region.as_deref().unwrap_or("us-east-1"),
+                    self.catalog.region.as_deref().unwrap_or("us-east-1"),
                 )?,
                 None => Catalog::builtin(),
             };
@@ -174,14 +186,14 @@ impl Scenario {
     }
 
     fn rebalancing(&self, cfg: &mut FleetConfig) -> Result<(), ConfigError> {
-        let lead = self.rebalance_lead.unwrap_or(600.0);
+        let lead = self.fleet.rebalance_lead.unwrap_or(600.0);
         if !lead.is_finite() || lead < 0.0 {
             return Err(ConfigError::new(
                 "rebalance-lead",
                 format!("{lead}: must be a non-negative number of seconds"),
             ));
         }
-        let lead = match self.rebalance_lead_dist.as_deref() {
+        let lead = match self.fleet.rebalance_lead_dist.as_deref() {
             None | Some("exponential") => LeadTime::Exponential(lead),
             Some("fixed") => LeadTime::Fixed(lead.round() as i64),
             Some(other) => {
@@ -191,18 +203,18 @@ impl Scenario {
                 ));
             }
         };
-        let fp = self.rebalance_false_rate.unwrap_or(0.0);
+        let fp = self.fleet.rebalance_false_rate.unwrap_or(0.0);
         if !fp.is_finite() || fp < 0.0 {
             return Err(ConfigError::new(
                 "rebalance-false-rate",
                 format!("{fp}: must be a non-negative rate"),
             ));
         }
-        cfg.capacity_rebalance = match self.capacity_rebalance.as_deref() {
+        cfg.capacity_rebalance = match self.fleet.capacity_rebalance.as_deref() {
             None | Some("off") => CapacityRebalance::Off,
             Some("asg") => CapacityRebalance::Asg,
             Some("launch-before-terminate") => CapacityRebalance::LaunchBeforeTerminate {
-                termination_delay_secs: self.termination_delay.unwrap_or(120),
+                termination_delay_secs: self.fleet.termination_delay.unwrap_or(120),
             },
             Some(other) => {
                 return Err(ConfigError::new(
@@ -211,7 +223,7 @@ impl Scenario {
                 ));
             }
         };
-        if self.termination_delay.is_some()
+        if self.fleet.termination_delay.is_some()
             && !matches!(
                 cfg.capacity_rebalance,
                 CapacityRebalance::LaunchBeforeTerminate { .. }
@@ -222,9 +234,9 @@ impl Scenario {
                 "needs --capacity-rebalance launch-before-terminate",
             ));
         }
-        let any = self.rebalance_lead.is_some()
-            || self.rebalance_lead_dist.is_some()
-            || self.rebalance_false_rate.is_some()
+        let any = self.fleet.rebalance_lead.is_some()
+            || self.fleet.rebalance_lead_dist.is_some()
+            || self.fleet.rebalance_false_rate.is_some()
             || cfg.capacity_rebalance != CapacityRebalance::Off;
         if any {
             cfg.rebalance_signal = Some(RebalanceSignal {
@@ -240,7 +252,7 @@ impl Scenario {
         market: &Market,
         catalog_region: &str,
     ) -> Result<Option<crate::engine::HazardModel>, Error> {
-        match (&self.advisor, self.interruption_rate) {
+        match (&self.advisor.path, self.traces.interruption_rate) {
             (Some(_), Some(_)) => Err(ConfigError::new(
                 "interruption-rate",
                 "give either --advisor or --interruption-rate, not both",
@@ -248,12 +260,12 @@ impl Scenario {
             .into()),
             (Some(path), None) => {
                 let adv = ingest::read_advisor_file(path)?;
-                let region = self.region.as_deref().unwrap_or(catalog_region);
+                let region = self.advisor.region.as_deref().unwrap_or(catalog_region);
                 Ok(Some(crate::hazard::from_advisor(market, &adv, region)?))
             }
             (None, Some(pct)) => Ok(Some(crate::hazard::uniform(market, pct)?)),
             (None, None) => {
-                if self.region.is_some() {
+                if self.advisor.region.is_some() {
                     return Err(ConfigError::new(
                         "region",
                         "selects the --advisor region; give --advisor",
@@ -266,7 +278,7 @@ impl Scenario {
     }
 
     fn apply_weights(&self, market: &mut Market, info: &mut RunInfo) -> Result<(), ConfigError> {
-        let unit = self.target_unit.as_deref().unwrap_or("instances");
+        let unit = self.fleet.target_unit.as_deref().unwrap_or("instances");
         let by_unit: fn(&InstanceType) -> u32 = match unit {
             "instances" => |_| 1,
             "vcpu" => |t| t.vcpu,
@@ -294,7 +306,7 @@ impl Scenario {
             }
         }
         let mut explicit: Vec<(String, u32)> = Vec::new();
-        for w in &self.weights {
+        for w in &self.fleet.weights {
             let Some((t, v)) = w.split_once('=') else {
                 return Err(ConfigError::new(
                     "weights",
@@ -348,22 +360,24 @@ impl Scenario {
 
     fn load_market(&self, catalog: &Catalog, product: &str) -> Result<Market, Error> {
         let prices = self
+            .traces
             .prices
             .iter()
             .map(|p| ingest::read_price_file(p))
             .collect::<Result<Vec<_>, _>>()?;
         let opts = CapacityOptions {
-            instance_type: self.capacity_instance_type.clone(),
+            instance_type: self.traces.capacity_instance_type.clone(),
             zone: None,
         };
         let capacity = self
+            .traces
             .capacity
             .iter()
             .map(|p| ingest::read_capacity_file(p, &opts))
             .collect::<Result<Vec<_>, _>>()?;
         let mut all_prices = prices;
-        if let Some(pp) = &self.probe_prices {
-            let csvs: Vec<&Path> = self.capacity.iter().map(PathBuf::as_path).collect();
+        if let Some(pp) = &self.traces.probe_prices {
+            let csvs: Vec<&Path> = self.traces.capacity.iter().map(PathBuf::as_path).collect();
             if csvs.is_empty() {
                 return Err(ConfigError::new(
                     "probe-prices",
@@ -374,11 +388,11 @@ impl Scenario {
             all_prices.push(ingest::read_probe_prices(
                 pp,
                 &csvs,
-                self.capacity_instance_type.as_deref(),
+                self.traces.capacity_instance_type.as_deref(),
             )?);
         }
-        let mut types = self.instance_types.clone();
-        let mut zones: Vec<Zone> = self.azs.iter().map(|z| Zone::parse(z)).collect();
+        let mut types = self.market.instance_types.clone();
+        let mut zones: Vec<Zone> = self.market.azs.iter().map(|z| Zone::parse(z)).collect();
         if types.is_empty() || zones.is_empty() {
             let mut ts = std::collections::BTreeSet::new();
             let mut zs = std::collections::BTreeSet::new();

@@ -7,6 +7,7 @@ mod fleet;
 mod ingest;
 mod job;
 mod jobcli;
+mod options;
 mod props;
 mod replay;
 mod reports;

@@ -1,8 +1,11 @@
 //! Reports of every command read back (`Deserialize`) into what was written, and the
 //! renderers agree with each other.
 
+use spotsim::compare::CompareOptions;
 use spotsim::compare::{CompareReport, CompareScenario};
+use spotsim::job::JobOptions;
 use spotsim::job::{JobReport, JobScenario};
+use spotsim::options::StrategyOptions;
 use spotsim::report::{Format, Report, Warning};
 use spotsim::scenario::Scenario;
 
@@ -28,10 +31,13 @@ fn run_reports_read_back() {
 #[test]
 fn compare_report_reads_back() {
     let s = CompareScenario {
-        tasks: Some(3),
-        task_vcpu: Some(0.5),
-        task_memory_gib: Some(1.0),
-        hours: Some(48.0),
+        compare: CompareOptions {
+            tasks: Some(3),
+            task_vcpu: Some(0.5),
+            task_memory_gib: Some(1.0),
+            hours: Some(48.0),
+            ..Default::default()
+        },
         ..Default::default()
     };
     let r = s.prepare().unwrap().run().unwrap();
@@ -45,16 +51,19 @@ fn job_report_reads_back() {
     let t = tick_trace(&d);
     for windows in [None, Some(3)] {
         let s = JobScenario {
-            traces: vec![t.clone()],
-            convention: Some("available".into()),
-            policy: Some("greedy".into()),
-            work_hours: Some(4.0),
-            deadline_hours: Some(8.0),
-            restart_overhead_hours: Some(0.5),
-            ondemand_price: Some("3".into()),
-            spot_price: Some("1".into()),
-            mode: Some("tick".into()),
-            windows,
+            job: JobOptions {
+                traces: vec![t.clone()],
+                convention: Some("available".into()),
+                policy: Some("greedy".into()),
+                work_hours: Some(4.0),
+                deadline_hours: Some(8.0),
+                restart_overhead_hours: Some(0.5),
+                ondemand_price: Some("3".into()),
+                spot_price: Some("1".into()),
+                mode: Some("tick".into()),
+                windows,
+                ..Default::default()
+            },
             ..Default::default()
         };
         let r = s.run().unwrap();
@@ -114,11 +123,14 @@ fn a_warning_is_rendered_in_every_format_of_every_command() {
     check_rendered(&|f| spotsim::report::render(&reports, f), "run");
 
     let s = CompareScenario {
-        tasks: Some(2),
-        task_vcpu: Some(0.5),
-        task_memory_gib: Some(1.0),
-        hours: Some(24.0),
-        options: vec!["fargate".into()],
+        compare: CompareOptions {
+            tasks: Some(2),
+            task_vcpu: Some(0.5),
+            task_memory_gib: Some(1.0),
+            hours: Some(24.0),
+            options: vec!["fargate".into()],
+            ..Default::default()
+        },
         ..Default::default()
     };
     let mut c = s.prepare().unwrap().run().unwrap();
@@ -128,14 +140,17 @@ fn a_warning_is_rendered_in_every_format_of_every_command() {
 
     let d = super::cli::scratch("job-warn");
     let mut j = JobScenario {
-        traces: vec![tick_trace(&d)],
-        convention: Some("available".into()),
-        policy: Some("greedy".into()),
-        work_hours: Some(4.0),
-        deadline_hours: Some(8.0),
-        restart_overhead_hours: Some(0.5),
-        ondemand_price: Some("3".into()),
-        spot_price: Some("1".into()),
+        job: JobOptions {
+            traces: vec![tick_trace(&d)],
+            convention: Some("available".into()),
+            policy: Some("greedy".into()),
+            work_hours: Some(4.0),
+            deadline_hours: Some(8.0),
+            restart_overhead_hours: Some(0.5),
+            ondemand_price: Some("3".into()),
+            spot_price: Some("1".into()),
+            ..Default::default()
+        },
         ..Default::default()
     }
     .run()
@@ -147,10 +162,13 @@ fn a_warning_is_rendered_in_every_format_of_every_command() {
 #[test]
 fn several_strategies_show_shared_warnings_once_and_own_ones_with_the_strategy() {
     let mut reports = Scenario {
-        strategy: vec![
-            "lowest-price".parse().unwrap(),
-            "capacity-optimized".parse().unwrap(),
-        ],
+        strategy: StrategyOptions {
+            strategies: vec![
+                "lowest-price".parse().unwrap(),
+                "capacity-optimized".parse().unwrap(),
+            ],
+            ..Default::default()
+        },
         ..Default::default()
     }
     .run()
