@@ -33,6 +33,9 @@
 //!   size; EC2 — the instance cost times the idle share of the dominant resource
 //!   (1 − max(requested vCPU / instance vCPU, requested memory / instance memory)),
 //!   counting reserved (agent/kubelet) resources as idle.
+//! * `savings_vs_ondemand_pct` (spot options): `100 × (1 − c_spot / c_od)` with the
+//!   costs of the option and of its on-demand counterpart (`break_even_against`) for
+//!   the same tasks; `null` for the on-demand options.
 //! * `break_even_restarts_per_1000_task_hours` (spot options): if each task restart
 //!   wastes `restart_overhead_secs` of a task's work, spot costs as much per *useful*
 //!   task-hour as its on-demand counterpart at `1000 × (1 − c_spot / c_od) / overhead_hours`
@@ -63,8 +66,8 @@ use crate::time::{HOUR, SimTime};
 use crate::workload::packing::{Allocatable, NodeReserve, PackingPlan, Placement};
 use crate::workload::{Service, reference_node_type};
 
-/// Version of the compare JSON layout.
-pub const SCHEMA_VERSION: u32 = 1;
+/// Version of the compare JSON layout: the one version of every command's report.
+pub use crate::report::SCHEMA_VERSION;
 
 /// Hours in the month used for `monthly_cost_usd` (365 × 24 / 12, the convention of
 /// AWS's calculator and infracost; the same month as the hazard model's).
@@ -246,6 +249,7 @@ impl CompareConfig {
                     .map(|(_, r)| r.cost)
                     .or_else(|| self.counterpart_cost(a, &node).ok())
             });
+            let savings_vs_ondemand = od_cost.map(|od| r6(100.0 * (od - r.cost).ratio(od)));
             let break_even = od_cost.map(|od| {
                 let ratio = r.cost.ratio(od);
                 r6((1000.0 * (1.0 - ratio) / overhead_h).max(0.0))
@@ -262,6 +266,7 @@ impl CompareConfig {
                 } else {
                     r6(100.0 * (max - r.cost).ratio(max))
                 },
+                savings_vs_ondemand_pct: savings_vs_ondemand,
                 interruptions: r.interruptions,
                 task_restarts: r6(r.restarts),
                 restarts_per_1000_task_hours: if delivered > 0.0 {

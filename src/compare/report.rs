@@ -29,6 +29,10 @@ pub struct OptionReport {
     pub cost_per_task_hour_usd: f64,
     /// Savings against the most expensive option, percent.
     pub savings_vs_most_expensive_pct: f64,
+    /// Spot options: savings against their on-demand counterpart (`break_even_against`)
+    /// for the same tasks, `100 × (1 − cost / counterpart's cost)`, percent; `null` for
+    /// the on-demand options themselves.
+    pub savings_vs_ondemand_pct: Option<f64>,
     /// Interruptions (Fargate: tasks; EC2: instances).
     pub interruptions: u64,
     /// Tasks restarted because of interruptions.
@@ -250,6 +254,7 @@ impl CompareReport {
             "monthly_cost_usd",
             "cost_per_task_hour_usd",
             "savings_vs_most_expensive_pct",
+            "savings_vs_ondemand_pct",
             "interruptions",
             "task_restarts",
             "unmet_task_hours",
@@ -267,6 +272,8 @@ impl CompareReport {
                 format!("{:.6}", o.monthly_cost_usd),
                 format!("{:.6}", o.cost_per_task_hour_usd),
                 format!("{:.6}", o.savings_vs_most_expensive_pct),
+                o.savings_vs_ondemand_pct
+                    .map_or(String::new(), |x| format!("{x:.6}")),
                 o.interruptions.to_string(),
                 format!("{:.6}", o.task_restarts),
                 format!("{:.6}", o.unmet_task_hours),

@@ -49,7 +49,7 @@ pub mod windows;
 pub use event::{EventMarket, EventOptions, run_job_event};
 pub use policies::{Greedy, MultiZoneSpot, OnDemandOnly, SpotOnly, UniformProgress, UpRule};
 pub use policy::{BuiltinPolicy, JobPolicy};
-pub use report::{JobProvenance, JobReport, WindowLine};
+pub use report::{JobProvenance, JobReport, PolicyReport, WindowLine};
 pub use result::JobResult;
 pub use scenario::{JobOptions, JobScenario};
 pub use tick::{

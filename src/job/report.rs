@@ -42,21 +42,37 @@ pub struct JobProvenance {
     pub assumptions: Vec<String>,
 }
 
-/// The result of `spotsim job`.
+/// The result of `spotsim job`: one [`PolicyReport`] per policy, all on the same job,
+/// traces and windows. The JSON has one shape whatever the number of policies:
+/// `{"schema_version", "mode", "work_hours", …, "policies": [{"policy", …}], "warnings",
+/// "provenance"}`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct JobReport {
-    /// JSON layout version.
+    /// JSON layout version ([`crate::report::SCHEMA_VERSION`]).
     pub schema_version: u32,
     /// `tick` or `event`.
     pub mode: String,
-    /// The policy.
-    pub policy: String,
     /// Hours of work.
     pub work_hours: f64,
     /// Hours to the deadline.
     pub deadline_hours: f64,
     /// Restart overhead, hours.
     pub restart_overhead_hours: f64,
+    /// One entry per policy, in the order given.
+    pub policies: Vec<PolicyReport>,
+    /// What the user should know that the numbers do not say.
+    #[serde(default)]
+    pub warnings: Vec<Warning>,
+    /// Provenance.
+    pub provenance: JobProvenance,
+}
+
+/// One policy's results: a single run (its fields inline), or statistics over windows
+/// and every window.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PolicyReport {
+    /// The policy.
+    pub policy: String,
     /// The single run (when no `--windows`).
     #[serde(flatten, skip_serializing_if = "Option::is_none")]
     pub single: Option<WindowLine>,
@@ -66,11 +82,6 @@ pub struct JobReport {
     /// Every window (with `--windows`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub windows: Vec<WindowLine>,
-    /// What the user should know that the numbers do not say.
-    #[serde(default)]
-    pub warnings: Vec<Warning>,
-    /// Provenance.
-    pub provenance: JobProvenance,
 }
 
 impl JobReport {
@@ -87,6 +98,7 @@ impl JobReport {
     fn csv(&self) -> String {
         let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
         let _ = w.write_record([
+            "policy",
             "start_hours",
             "total_cost_usd",
             "deadline_met",
@@ -102,10 +114,15 @@ impl JobReport {
             "warnings",
         ]);
         let warnings = warning::csv_cell(&self.warnings);
-        for l in self.single.iter().chain(self.windows.iter()) {
+        for (p, l) in self
+            .policies
+            .iter()
+            .flat_map(|p| p.single.iter().chain(p.windows.iter()).map(move |l| (p, l)))
+        {
             let r = &l.result;
             let h = |ms: i64| format!("{:.6}", ms as f64 / 3.6e6);
             let _ = w.write_record([
+                p.policy.clone(),
                 format!("{:.6}", l.start_hours),
                 r.total_cost.to_usd_string(6),
                 r.deadline_met.to_string(),
@@ -127,7 +144,11 @@ impl JobReport {
     fn headline(&self) -> String {
         format!(
             "{} ({} mode): {} of work, deadline {}, restart overhead {}",
-            self.policy,
+            self.policies
+                .iter()
+                .map(|p| p.policy.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
             self.mode,
             hours2(self.work_hours),
             hours2(self.deadline_hours),
@@ -135,10 +156,11 @@ impl JobReport {
         )
     }
 
-    /// (label, value, detail) lines shared by the table and Markdown renderers.
-    fn lines(&self) -> Vec<(&'static str, String, String)> {
+    /// (label, value, detail) lines of one policy, shared by the table and Markdown
+    /// renderers.
+    fn lines(&self, p: &PolicyReport) -> Vec<(&'static str, String, String)> {
         let mut v = Vec::new();
-        if let Some(l) = &self.single {
+        if let Some(l) = &p.single {
             let r = &l.result;
             v.push((
                 "start",
@@ -179,7 +201,7 @@ impl JobReport {
                 ),
             ));
         }
-        if let Some(st) = &self.stats {
+        if let Some(st) = &p.stats {
             v.push((
                 "windows",
                 count(st.windows as u64),
@@ -223,8 +245,13 @@ impl JobReport {
         for w in &self.warnings {
             let _ = writeln!(s, "  {w}");
         }
-        for (label, value, detail) in self.lines() {
-            let _ = writeln!(s, "  {label:<16} {value:>14}   {detail}");
+        for p in &self.policies {
+            if self.policies.len() > 1 {
+                let _ = writeln!(s, "  policy {}", p.policy);
+            }
+            for (label, value, detail) in self.lines(p) {
+                let _ = writeln!(s, "  {label:<16} {value:>14}   {detail}");
+            }
         }
         let p = &self.provenance;
         let _ = writeln!(
@@ -254,16 +281,22 @@ impl JobReport {
         let mut s = String::new();
         let _ = writeln!(s, "### spotsim job: {}\n", self.headline());
         markdown::warnings(&mut s, self.warnings.iter().map(|w| (None, w)).collect());
-        let _ = writeln!(s, "| metric | value | detail |");
-        let _ = writeln!(s, "|---|---:|---|");
-        for (label, value, detail) in self.lines() {
-            let _ = writeln!(s, "| {label} | {} | {} |", cell(&value), cell(&detail));
+        for p in &self.policies {
+            if self.policies.len() > 1 {
+                let _ = writeln!(s, "#### {}\n", p.policy);
+            }
+            let _ = writeln!(s, "| metric | value | detail |");
+            let _ = writeln!(s, "|---|---:|---|");
+            for (label, value, detail) in self.lines(p) {
+                let _ = writeln!(s, "| {label} | {} | {} |", cell(&value), cell(&detail));
+            }
+            let _ = writeln!(s);
         }
         let p = &self.provenance;
         let files: Vec<String> = p.inputs.iter().map(|i| format!("`{}`", i.path)).collect();
         let _ = writeln!(
             s,
-            "\nZones {} (tick {} s). Inputs: {}. spotsim {}.",
+            "Zones {} (tick {} s). Inputs: {}. spotsim {}.",
             p.zones.join(", "),
             p.gap_seconds,
             files.join(", "),

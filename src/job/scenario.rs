@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use super::event::{EventMarket, EventOptions, run_job_event};
-use super::report::{JobProvenance, JobReport, WindowLine};
+use super::report::{JobProvenance, JobReport, PolicyReport, WindowLine};
 use super::tick::{JobMarket, JobSpec, MarketOptions, run_job, start_tick_for_hours};
 use super::trace::{
     Convention, JobTrace, ProbeSeries, TraceOptions, read_probe_series, read_spot_trace,
@@ -441,15 +441,17 @@ impl JobScenario {
             ));
         }
         Ok(JobReport {
-            schema_version: 1,
+            schema_version: crate::report::SCHEMA_VERSION,
             mode: mode.to_string(),
-            policy: policy.to_string(),
             work_hours: w,
             deadline_hours: d,
             restart_overhead_hours: o,
-            single,
-            stats,
-            windows,
+            policies: vec![PolicyReport {
+                policy: policy.to_string(),
+                single,
+                stats,
+                windows,
+            }],
             warnings: Vec::new(),
             provenance: JobProvenance {
                 spotsim_version: env!("CARGO_PKG_VERSION").to_string(),

@@ -40,8 +40,16 @@ use crate::market::{Market, SourceFile};
 use crate::money::Money;
 use crate::time::{HOUR, SimTime};
 
-/// Version of the JSON layout. Bumped on any incompatible change.
-pub const SCHEMA_VERSION: u32 = 1;
+/// Version of the JSON layout of every command's report (`run`, `compare`, `job`), one
+/// number for all of them. Bumped on any incompatible change; `CHANGELOG.md` says what
+/// changed, `docs/schema/` holds a JSON Schema per command.
+///
+/// * 2: every command has one shape whatever the number of strategies, options or
+///   policies — `run` is `{"schema_version", "reports": [...]}`, `job` lists
+///   `policies: [...]`; every report has `warnings`.
+/// * 1: the first layout (`run` printed an object for one strategy, an array for
+///   several).
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// Facts about a run that the outcome does not carry, for provenance.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -143,11 +151,47 @@ pub struct InterruptionCauses {
     pub max_price: u64,
 }
 
-/// The result of one simulation, ready to render.
+/// What `spotsim run` writes: one [`Report`] per strategy, in the order given, under
+/// the layout version (the JSON is `{"schema_version": 2, "reports": [...]}` for one
+/// strategy as for several).
+///
+/// ```
+/// use spotsim::report::{Format, RunReports, SCHEMA_VERSION};
+/// let doc = RunReports::new(spotsim::scenario::Scenario::default().run()?);
+/// let v: serde_json::Value = serde_json::from_str(&doc.render(Format::Json)).unwrap();
+/// assert_eq!(v["schema_version"], SCHEMA_VERSION);
+/// assert_eq!(v["reports"][0]["strategy"], "lowest-price");
+/// # Ok::<(), spotsim::error::Error>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RunReports {
+    /// JSON layout version ([`SCHEMA_VERSION`]).
+    pub schema_version: u32,
+    /// One report per strategy.
+    pub reports: Vec<Report>,
+}
+
+impl RunReports {
+    /// The document of `reports` at the current layout version.
+    pub fn new(reports: Vec<Report>) -> RunReports {
+        RunReports {
+            schema_version: SCHEMA_VERSION,
+            reports,
+        }
+    }
+
+    /// Renders the reports (see [`render`]).
+    pub fn render(&self, format: Format) -> String {
+        match format {
+            Format::Json => json::pretty(self),
+            f => render(&self.reports, f),
+        }
+    }
+}
+
+/// The result of one simulation (one strategy), ready to render.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Report {
-    /// JSON layout version.
-    pub schema_version: u32,
     /// The strategy.
     pub strategy: String,
     /// Horizon start.
@@ -272,7 +316,6 @@ impl Report {
         let mut assumptions = outcome.assumptions.clone();
         assumptions.extend(info.assumptions.iter().cloned());
         Report {
-            schema_version: SCHEMA_VERSION,
             strategy: outcome.strategy.clone(),
             start: outcome.start,
             end: outcome.end,
@@ -425,18 +468,15 @@ impl clap::ValueEnum for Format {
 
 /// Renders one or more reports (several: a strategy comparison) in `format`.
 ///
-/// JSON: one report is an object; several are an array. CSV: one header, then per
-/// report its pool rows and a `total` row, with a `strategy` column. Markdown: a metric
-/// per row, a strategy per column.
+/// JSON: `{"schema_version", "reports": [...]}` ([`RunReports`]) whatever the number of
+/// reports. CSV: one header, then per report its pool rows and a `total` row, with a
+/// `strategy` column. Markdown: a metric per row, a strategy per column.
 pub fn render(reports: &[Report], format: Format) -> String {
     match format {
-        Format::Json => {
-            if reports.len() == 1 {
-                json::pretty(&reports[0])
-            } else {
-                json::pretty(&reports)
-            }
-        }
+        Format::Json => json::pretty(&RunReports {
+            schema_version: SCHEMA_VERSION,
+            reports: reports.to_vec(),
+        }),
         Format::Csv => csv::render(reports),
         Format::Markdown => markdown::render(reports),
         Format::Table if reports.len() > 1 => table::comparison(reports),

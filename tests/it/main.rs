@@ -11,6 +11,7 @@ mod options;
 mod props;
 mod replay;
 mod reports;
+mod schema;
 mod strategy;
 mod synth;
 mod workload;

@@ -306,7 +306,9 @@ fn job_takes_scenario_files_with_the_overlay_rules() {
         "csv",
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
-    assert!(String::from_utf8_lossy(&o.stdout).starts_with("start_hours,"));
+    let csv = String::from_utf8_lossy(&o.stdout).into_owned();
+    assert!(csv.starts_with("policy,start_hours,"), "{csv}");
+    assert!(csv.lines().nth(1).is_some_and(|l| l.starts_with("greedy,")), "{csv}");
     // JSON files too.
     let j = d.join("job.json");
     std::fs::write(

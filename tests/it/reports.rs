@@ -6,7 +6,7 @@ use spotsim::compare::{CompareReport, CompareScenario};
 use spotsim::job::JobOptions;
 use spotsim::job::{JobReport, JobScenario};
 use spotsim::options::StrategyOptions;
-use spotsim::report::{Format, Report, Warning};
+use spotsim::report::{Format, RunReports, Warning};
 use spotsim::scenario::Scenario;
 
 /// A 12-hour tick trace (1-hour ticks, spot missing in hours 3–5), written to `dir`.
@@ -24,8 +24,10 @@ pub fn tick_trace(dir: &std::path::Path) -> std::path::PathBuf {
 fn run_reports_read_back() {
     let reports = Scenario::default().run().unwrap();
     let json = spotsim::report::render(&reports, Format::Json);
-    let back: Report = serde_json::from_str(&json).unwrap();
-    assert_eq!(back, reports[0]);
+    let back: RunReports = serde_json::from_str(&json).unwrap();
+    assert_eq!(back.reports, reports);
+    assert_eq!(back.schema_version, spotsim::report::SCHEMA_VERSION);
+    assert_eq!(back.render(Format::Json), json);
 }
 
 #[test]
@@ -72,7 +74,7 @@ fn job_report_reads_back() {
         let json = r.render(Format::Json);
         let back: JobReport = serde_json::from_str(&json).unwrap();
         assert_eq!(back.render(Format::Json), json);
-        assert_eq!(back.policy, r.policy);
+        assert_eq!(back.policies[0].policy, r.policies[0].policy);
     }
 }
 
