@@ -83,9 +83,8 @@ fn main() -> ExitCode {
                 let _ = e.print();
                 return ExitCode::SUCCESS;
             }
-            // One line, like every other error (clap adds usage and tips below it).
-            let text = e.to_string();
-            eprintln!("{}", text.lines().next().unwrap_or("error: bad arguments"));
+            // One line, like every other error, keeping clap's suggestion on it.
+            eprintln!("{}", one_line(&e));
             return ExitCode::from(1);
         }
     };
@@ -186,6 +185,65 @@ fn cmd_compare(args: &CompareArgs) -> Result<ExitCode, Error> {
     } else {
         eprintln!("threshold breached: {}", breached.join("; "));
         Ok(ExitCode::from(2))
+    }
+}
+
+/// A clap error on one line: clap's first line, with its suggestion ("did you mean")
+/// and the valid values, which clap prints on lines of their own, folded in.
+fn one_line(e: &clap::Error) -> String {
+    use clap::error::{ContextKind, ErrorKind};
+    let get = |k: ContextKind| e.get(k).map(|v| v.to_string());
+    let text = e.to_string();
+    let first = text
+        .lines()
+        .next()
+        .unwrap_or("error: bad arguments")
+        .to_string();
+    let mut notes: Vec<String> = Vec::new();
+    let line = match e.kind() {
+        ErrorKind::UnknownArgument => {
+            let arg = get(ContextKind::InvalidArg).unwrap_or_default();
+            if let Some(s) = get(ContextKind::SuggestedArg) {
+                notes.push(format!("did you mean '{s}'?"));
+            }
+            if let Some(s) = get(ContextKind::SuggestedSubcommand) {
+                notes.push(format!("did you mean the command '{s}'?"));
+            }
+            format!("error: unknown option '{arg}'")
+        }
+        ErrorKind::InvalidSubcommand => {
+            let given = get(ContextKind::InvalidSubcommand).unwrap_or_default();
+            let suggestion = get(ContextKind::SuggestedSubcommand).or_else(|| {
+                // clap suggests none when the command is optional: the same measure.
+                use clap::CommandFactory;
+                Cli::command()
+                    .get_subcommands()
+                    .map(|c| c.get_name().to_string())
+                    .map(|n| (strsim::jaro(&given, &n), n))
+                    .filter(|(score, _)| *score > 0.7)
+                    .max_by(|a, b| a.0.total_cmp(&b.0))
+                    .map(|(_, n)| n)
+            });
+            if let Some(s) = suggestion {
+                notes.push(format!("did you mean '{s}'?"));
+            }
+            first
+        }
+        ErrorKind::InvalidValue => {
+            if let Some(s) = get(ContextKind::SuggestedValue) {
+                notes.push(format!("did you mean '{s}'?"));
+            }
+            if let Some(v) = get(ContextKind::ValidValue) {
+                notes.push(format!("possible values: {v}"));
+            }
+            first
+        }
+        _ => first,
+    };
+    if notes.is_empty() {
+        line
+    } else {
+        format!("{line} ({})", notes.join("; "))
     }
 }
 

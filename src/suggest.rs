@@ -26,6 +26,26 @@ pub(crate) fn hint<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>
     closest(name, candidates).map_or(String::new(), |c| format!(" (did you mean `{c}`?)"))
 }
 
+/// `e` with a suggestion for `value` among `valid` appended to its message (nothing
+/// when no valid value is close).
+pub(crate) fn with_hint(mut e: ConfigError, value: &str, valid: &[&str]) -> ConfigError {
+    e.message
+        .push_str(&hint(value.trim(), valid.iter().copied()));
+    e
+}
+
+/// An "unknown value" error for `option`, with a suggestion and the valid values.
+pub(crate) fn unknown_value(option: &str, value: &str, valid: &[&str]) -> ConfigError {
+    ConfigError::new(
+        option,
+        format!(
+            "unknown value `{value}`{}; valid: {}",
+            hint(value.trim(), valid.iter().copied()),
+            valid.join(", ")
+        ),
+    )
+}
+
 /// [`StrategySpec::parse_name`] with a suggestion for a misspelt name.
 pub(crate) fn strategy(name: &str) -> Result<StrategySpec, ConfigError> {
     StrategySpec::parse_name(name).map_err(|mut e| {

@@ -139,7 +139,15 @@ pub struct CompareOptions {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(
         feature = "cli",
-        arg(long, value_name = "PLATFORM", value_parser = ["linux", "linux-arm", "windows"])
+        arg(
+            long,
+            value_name = "PLATFORM",
+            value_parser = [
+                clap::builder::PossibleValue::new("linux").alias("linux/x86_64"),
+                clap::builder::PossibleValue::new("linux-arm").alias("linux/arm64"),
+                clap::builder::PossibleValue::new("windows"),
+            ]
+        )
     )]
     pub platform: Option<String>,
     /// Options to compare, comma-separated [default: all seven].
@@ -267,8 +275,14 @@ impl CompareScenario {
     pub fn prepare(&self) -> Result<CompareConfig, Error> {
         self.gates.validate()?;
         let services = self.services()?;
-        let platform = Platform::parse(self.compare.platform.as_deref().unwrap_or("linux"))
-            .map_err(ConfigError::from)?;
+        let platform_name = self.compare.platform.as_deref().unwrap_or("linux");
+        let platform = Platform::parse(platform_name).map_err(|e| {
+            crate::suggest::with_hint(
+                ConfigError::from(e),
+                platform_name,
+                &["linux", "linux-arm", "windows"],
+            )
+        })?;
         let region = self
             .advisor
             .region
@@ -307,9 +321,10 @@ impl CompareScenario {
             None | Some("binpack") => Placement::Binpack,
             Some("spread") => Placement::Spread { zones: 0 },
             Some(other) => {
-                return Err(ConfigError::new(
+                return Err(crate::suggest::unknown_value(
                     "placement",
-                    format!("unknown value `{other}`; valid: binpack, spread"),
+                    other,
+                    &["binpack", "spread"],
                 )
                 .into());
             }
@@ -318,9 +333,10 @@ impl CompareScenario {
             None | Some("standard") => EksSupport::Standard,
             Some("extended") => EksSupport::Extended,
             Some(other) => {
-                return Err(ConfigError::new(
+                return Err(crate::suggest::unknown_value(
                     "eks-support",
-                    format!("unknown value `{other}`; valid: standard, extended"),
+                    other,
+                    &["standard", "extended"],
                 )
                 .into());
             }
@@ -639,5 +655,19 @@ impl CompareScenario {
             },
         ])
         .map_err(ConfigError::from)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pricing::fargate::FargateRates;
+
+    #[test]
+    fn the_listed_fargate_regions_have_built_in_rates() {
+        for r in FARGATE_REGIONS {
+            assert!(FargateRates::lookup(r, Platform::LinuxX86).is_ok(), "{r}");
+        }
+        assert!(FargateRates::lookup("mars-north-1", Platform::LinuxX86).is_err());
     }
 }

@@ -231,23 +231,19 @@ impl JobScenario {
     /// from the start, bad trace files.
     pub fn run(&self) -> Result<JobReport, Error> {
         self.gates.validate()?;
-        let convention: Convention = self
-            .job.convention
-            .as_deref()
-            .ok_or_else(|| ConfigError::new("convention", "required: `available` (a value counts available instances) or `preempted` (1 = preempted); spotsim never guesses"))?
+        let convention_given = self.job.convention.as_deref().ok_or_else(|| ConfigError::new("convention", "required: `available` (a value counts available instances) or `preempted` (1 = preempted); spotsim never guesses"))?;
+        let convention: Convention = convention_given.parse().map_err(|e: ConfigError| {
+            crate::suggest::with_hint(e, convention_given, &["available", "preempted"])
+        })?;
+        let policy_name = self.job.policy.as_deref().ok_or_else(|| {
+            ConfigError::new(
+                "policy",
+                format!("required; one of: {}", BuiltinPolicy::NAMES.join(", ")),
+            )
+        })?;
+        let policy: BuiltinPolicy = policy_name
             .parse()
-            .map_err(|e: ConfigError| e)?;
-        let policy: BuiltinPolicy = self
-            .job
-            .policy
-            .as_deref()
-            .ok_or_else(|| {
-                ConfigError::new(
-                    "policy",
-                    format!("required; one of: {}", BuiltinPolicy::NAMES.join(", ")),
-                )
-            })?
-            .parse()?;
+            .map_err(|e| crate::suggest::with_hint(e, policy_name, &BuiltinPolicy::NAMES))?;
         let need = |name: &str, v: Option<f64>| v.ok_or_else(|| ConfigError::new(name, "required"));
         let (w, d, o) = (
             need("work-hours", self.job.work_hours)?,
@@ -262,11 +258,9 @@ impl JobScenario {
             None | Some("event") => "event",
             Some("tick") => "tick",
             Some(other) => {
-                return Err(ConfigError::new(
-                    "mode",
-                    format!("unknown mode `{other}`; valid: tick, event"),
-                )
-                .into());
+                return Err(
+                    crate::suggest::unknown_value("mode", other, &["tick", "event"]).into(),
+                );
             }
         };
         // Options that do not apply are errors, not silently ignored.

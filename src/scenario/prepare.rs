@@ -64,10 +64,13 @@ impl Scenario {
             }
         }
         if let Some(v) = &self.fleet.victims {
-            cfg.victims = VictimOrder::parse(v)?;
+            cfg.victims = VictimOrder::parse(v).map_err(|e| {
+                crate::suggest::with_hint(e, v, &["random", "oldest-first", "newest-first"])
+            })?;
         }
         if let Some(r) = &self.fleet.replace_on {
-            cfg.replace_on = ReplaceOn::parse(r)?;
+            cfg.replace_on = ReplaceOn::parse(r)
+                .map_err(|e| crate::suggest::with_hint(e, r, &["termination", "notice"]))?;
         }
         cfg.ondemand = OnDemandSplit {
             base: self.fleet.ondemand_base.unwrap_or(0),
@@ -81,7 +84,8 @@ impl Scenario {
             .into());
         }
         if let Some(a) = &self.fleet.ondemand_allocation {
-            cfg.ondemand_allocation = OnDemandAllocation::parse(a)?;
+            cfg.ondemand_allocation = OnDemandAllocation::parse(a)
+                .map_err(|e| crate::suggest::with_hint(e, a, &["lowest-price", "prioritized"]))?;
         }
         cfg.max_price = self
             .fleet
@@ -197,9 +201,10 @@ impl Scenario {
             None | Some("exponential") => LeadTime::Exponential(lead),
             Some("fixed") => LeadTime::Fixed(lead.round() as i64),
             Some(other) => {
-                return Err(ConfigError::new(
+                return Err(crate::suggest::unknown_value(
                     "rebalance-lead-dist",
-                    format!("unknown value `{other}`; valid: exponential, fixed"),
+                    other,
+                    &["exponential", "fixed"],
                 ));
             }
         };
@@ -217,9 +222,10 @@ impl Scenario {
                 termination_delay_secs: self.fleet.termination_delay.unwrap_or(120),
             },
             Some(other) => {
-                return Err(ConfigError::new(
+                return Err(crate::suggest::unknown_value(
                     "capacity-rebalance",
-                    format!("unknown value `{other}`; valid: off, asg, launch-before-terminate"),
+                    other,
+                    &["off", "asg", "launch-before-terminate"],
                 ));
             }
         };
@@ -261,7 +267,15 @@ impl Scenario {
             (Some(path), None) => {
                 let adv = ingest::read_advisor_file(path)?;
                 let region = self.advisor.region.as_deref().unwrap_or(catalog_region);
-                Ok(Some(crate::hazard::from_advisor(market, &adv, region)?))
+                Ok(Some(
+                    crate::hazard::from_advisor(market, &adv, region).map_err(|e| {
+                        if adv.regions().contains(&region) {
+                            e
+                        } else {
+                            crate::suggest::with_hint(e, region, &adv.regions())
+                        }
+                    })?,
+                ))
             }
             (None, Some(pct)) => Ok(Some(crate::hazard::uniform(market, pct)?)),
             (None, None) => {
@@ -284,9 +298,10 @@ impl Scenario {
             "vcpu" => |t| t.vcpu,
             "memory-gib" => |t| t.memory_mib / 1024,
             other => {
-                return Err(ConfigError::new(
+                return Err(crate::suggest::unknown_value(
                     "target-unit",
-                    format!("unknown unit `{other}`; valid: instances, vcpu, memory-gib"),
+                    other,
+                    &["instances", "vcpu", "memory-gib"],
                 ));
             }
         };

@@ -2,6 +2,7 @@ mod claims;
 mod cli;
 mod compare;
 mod engine;
+mod errors;
 mod fargate;
 mod fleet;
 mod ingest;

@@ -308,7 +308,10 @@ fn job_takes_scenario_files_with_the_overlay_rules() {
     assert!(o.status.success(), "{}", stderr(&o));
     let csv = String::from_utf8_lossy(&o.stdout).into_owned();
     assert!(csv.starts_with("policy,start_hours,"), "{csv}");
-    assert!(csv.lines().nth(1).is_some_and(|l| l.starts_with("greedy,")), "{csv}");
+    assert!(
+        csv.lines().nth(1).is_some_and(|l| l.starts_with("greedy,")),
+        "{csv}"
+    );
     // JSON files too.
     let j = d.join("job.json");
     std::fs::write(
