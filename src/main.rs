@@ -1,7 +1,18 @@
 //! The `spotsim` command: parses arguments, calls the library, renders. Nothing else.
 //!
-//! Exit codes: 0 success, 1 any error (bad input, bad option), 2 a `--fail-if-…`
-//! threshold was breached.
+//! Exit codes (the same for `run`, `compare` and `job`; `--help` prints them):
+//!
+//! * **0** — the report was written and no `--fail-if-…` threshold was breached.
+//! * **1** — an error: a bad option or value, an unreadable or malformed input file, a
+//!   scenario that cannot be simulated. One line on stderr names the file, line and
+//!   field or the option; nothing is written to `--out` (no partial file).
+//! * **2** — a CI gate was breached (`--fail-if-cost-above USD`,
+//!   `--fail-if-interruptions-above N`, `--fail-if-unmet-above UNIT-HOURS`,
+//!   `--fail-if-savings-below PCT`): the report was written first, then one
+//!   `threshold breached: …` line per breach on stderr. What each gate reads is in
+//!   `spotsim::report::gate`.
+//!
+//! Warnings (`warning[code]: message`) go to stderr and never change the exit code.
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -11,7 +22,9 @@ use clap::{Args, Parser, Subcommand};
 use spotsim::compare::CompareScenario;
 use spotsim::error::{ConfigError, Error};
 use spotsim::job::JobScenario;
-use spotsim::report::{Warning, render, warning};
+use spotsim::options::GateOptions;
+use spotsim::report::gate::Gated;
+use spotsim::report::{RunReports, Warning, warning};
 use spotsim::scenario::Scenario;
 
 #[derive(Parser, Debug)]
@@ -26,13 +39,19 @@ struct Cli {
     cmd: Option<Cmd>,
 }
 
+/// Printed after each command's `--help`.
+const EXIT_CODES: &str = "Exit codes:\n  0  the report was written; no --fail-if-... threshold breached\n  1  an error (bad option, bad input file): one line on stderr, no output file\n  2  a --fail-if-... threshold was breached: the report was written first, then one\n     'threshold breached:' line per breach on stderr";
+
 #[derive(Subcommand, Debug)]
 enum Cmd {
     /// Replay price and capacity traces through a fleet and report cost and interruptions.
+    #[command(after_help = EXIT_CODES)]
     Run(RunArgs),
     /// Price a container workload on Fargate, Fargate Spot, a mix, ECS and EKS on EC2.
+    #[command(after_help = EXIT_CODES)]
     Compare(CompareArgs),
     /// Run a deadline job (work, deadline, restart overhead) under a job policy.
+    #[command(after_help = EXIT_CODES)]
     Job(JobArgs),
 }
 
@@ -128,10 +147,12 @@ fn cmd_run(args: &RunArgs) -> Result<ExitCode, Error> {
     if let Some(b) = bar {
         b.finish_and_clear();
     }
-    let text = render(&reports, format);
-    write_output(scenario.output.out.as_deref(), &text)?;
-    print_warnings(warning::distinct(reports.iter().flat_map(|r| &r.warnings)));
-    Ok(ExitCode::SUCCESS)
+    let doc = RunReports::new(reports);
+    write_output(scenario.output.out.as_deref(), &doc.render(format))?;
+    print_warnings(warning::distinct(
+        doc.reports.iter().flat_map(|r| &r.warnings),
+    ));
+    Ok(gate(&scenario.gates, &doc))
 }
 
 fn cmd_job(args: &JobArgs) -> Result<ExitCode, Error> {
@@ -146,7 +167,7 @@ fn cmd_job(args: &JobArgs) -> Result<ExitCode, Error> {
     let text = report.render(format);
     write_output(scenario.output.out.as_deref(), &text)?;
     print_warnings(warning::distinct(&report.warnings));
-    Ok(ExitCode::SUCCESS)
+    Ok(gate(&scenario.gates, &report))
 }
 
 fn cmd_compare(args: &CompareArgs) -> Result<ExitCode, Error> {
@@ -160,32 +181,7 @@ fn cmd_compare(args: &CompareArgs) -> Result<ExitCode, Error> {
     let report = scenario.prepare()?.run()?;
     write_output(scenario.output.out.as_deref(), &report.render(format))?;
     print_warnings(warning::distinct(&report.warnings));
-    // CI gates (exit 2), checked after the report is written so it can be read.
-    let mut breached = Vec::new();
-    for o in &report.options {
-        if let Some(max) = scenario.gates.fail_if_cost_above {
-            if o.total_cost_usd > max {
-                breached.push(format!(
-                    "{} costs ${:.2} > ${max:.2}",
-                    o.option, o.total_cost_usd
-                ));
-            }
-        }
-        if let Some(max) = scenario.gates.fail_if_interruptions_above {
-            if o.interruptions > max {
-                breached.push(format!(
-                    "{} has {} interruptions > {max}",
-                    o.option, o.interruptions
-                ));
-            }
-        }
-    }
-    if breached.is_empty() {
-        Ok(ExitCode::SUCCESS)
-    } else {
-        eprintln!("threshold breached: {}", breached.join("; "));
-        Ok(ExitCode::from(2))
-    }
+    Ok(gate(&scenario.gates, &report))
 }
 
 /// A clap error on one line: clap's first line, with its suggestion ("did you mean")
@@ -244,6 +240,20 @@ fn one_line(e: &clap::Error) -> String {
         line
     } else {
         format!("{line} ({})", notes.join("; "))
+    }
+}
+
+/// CI gates, checked after the report is written so it can be read: one stderr line
+/// per breach and exit code 2, or success.
+fn gate(gates: &GateOptions, report: &dyn Gated) -> ExitCode {
+    let breaches = gates.check(&report.gate_subjects());
+    for b in &breaches {
+        eprintln!("{b}");
+    }
+    if breaches.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(2)
     }
 }
 

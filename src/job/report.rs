@@ -111,6 +111,7 @@ impl JobReport {
             "migrations",
             "ondemand_only_cost_usd",
             "savings_pct",
+            "unmet_work_hours",
             "warnings",
         ]);
         let warnings = warning::csv_cell(&self.warnings);
@@ -135,6 +136,7 @@ impl JobReport {
                 r.migrations.to_string(),
                 r.ondemand_only_cost.to_usd_string(6),
                 format!("{:.6}", r.savings_pct),
+                h(r.remaining_work_ms),
                 warnings.clone(),
             ]);
         }

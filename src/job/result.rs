@@ -8,7 +8,7 @@ use crate::money::Money;
 /// Durations are exact integer milliseconds; the serialized form (the JSON report the
 /// CLI prints) uses hours and USD under the names `total_cost_usd, deadline_met,
 /// finish_hours, spot_hours, ondemand_hours, idle_hours, preemptions, restarts,
-/// migrations, ondemand_only_cost_usd, savings_pct`.
+/// migrations, ondemand_only_cost_usd, savings_pct, unmet_work_hours`.
 ///
 /// [`run_job`]: super::run_job
 ///
@@ -81,8 +81,13 @@ pub struct JobResult {
     /// Ticks simulated.
     #[serde(skip)]
     pub ticks: usize,
-    /// Work left undone, ms (0 when the job finished, or at most 1 ms: the stop rule).
-    #[serde(skip)]
+    /// Work left undone, ms (0 when the job finished, or at most 1 ms: the stop rule);
+    /// `unmet_work_hours` in the JSON.
+    #[serde(
+        rename = "unmet_work_hours",
+        serialize_with = "ms_as_hours",
+        deserialize_with = "hours_as_ms"
+    )]
     pub remaining_work_ms: i64,
     /// SPOT requests the engine turned into NONE because spot was unavailable in the
     /// requested zone (built-in policies never make them).

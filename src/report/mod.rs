@@ -25,6 +25,7 @@
 //!   `availability_pct` = 100 × (1 − unmet / ∫ target dt).
 
 pub mod csv;
+pub mod gate;
 pub(crate) mod human;
 pub mod json;
 pub mod markdown;

@@ -5,6 +5,7 @@ mod engine;
 mod errors;
 mod fargate;
 mod fleet;
+mod gates;
 mod ingest;
 mod job;
 mod jobcli;
