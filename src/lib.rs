@@ -43,4 +43,5 @@ pub mod strategy;
 mod suggest;
 pub mod synth;
 pub mod time;
+pub mod types;
 pub mod workload;

@@ -26,6 +26,7 @@ use spotsim::options::GateOptions;
 use spotsim::report::gate::Gated;
 use spotsim::report::{RunReports, Warning, warning};
 use spotsim::scenario::Scenario;
+use spotsim::types::TypesOptions;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -53,7 +54,13 @@ enum Cmd {
     /// Run a deadline job (work, deadline, restart overhead) under a job policy.
     #[command(after_help = EXIT_CODES)]
     Job(JobArgs),
+    /// Find instance types in the catalog by vCPU, memory, architecture, family, price and Spot Advisor band.
+    #[command(after_help = TYPES_HELP)]
+    Types(TypesOptions),
 }
+
+/// Printed after `spotsim types --help`.
+const TYPES_HELP: &str = "Examples:\n  spotsim types --vcpu 2..4 --memory 8.. --arch x86_64\n  spotsim types --family m5,c6i --price ..0.2 --sort-by vcpu\n  spotsim run --prices p.csv --instance-types $(spotsim types --vcpu 2..4 --memory 8.. --names)";
 
 #[derive(Args, Debug, Default)]
 struct RunArgs {
@@ -112,6 +119,7 @@ fn main() -> ExitCode {
         Some(Cmd::Run(a)) => cmd_run(&a),
         Some(Cmd::Compare(a)) => cmd_compare(&a),
         Some(Cmd::Job(a)) => cmd_job(&a),
+        Some(Cmd::Types(a)) => cmd_types(&a),
     };
     match result {
         Ok(code) => code,
@@ -168,6 +176,18 @@ fn cmd_job(args: &JobArgs) -> Result<ExitCode, Error> {
     write_output(scenario.output.out.as_deref(), &text)?;
     print_warnings(warning::distinct(&report.warnings));
     Ok(gate(&scenario.gates, &report))
+}
+
+fn cmd_types(args: &TypesOptions) -> Result<ExitCode, Error> {
+    let report = args.run()?;
+    let text = if args.names {
+        report.names()
+    } else {
+        report.render(args.output.format())
+    };
+    write_output(args.output.out.as_deref(), &text)?;
+    print_warnings(warning::distinct(&report.warnings));
+    Ok(ExitCode::SUCCESS)
 }
 
 fn cmd_compare(args: &CompareArgs) -> Result<ExitCode, Error> {

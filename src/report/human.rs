@@ -35,6 +35,24 @@ pub(crate) fn usd(x: f64) -> String {
     }
 }
 
+/// A price per hour with as many decimals as it needs (at least 2, at most 6):
+/// `$0.096/h`, `$1,234.50/h`.
+pub(crate) fn usd_per_hour(x: f64) -> String {
+    let needs = |d: usize| {
+        let scaled = x * 10f64.powi(d as i32);
+        (scaled.round() - scaled).abs() > 1e-6
+    };
+    let mut decimals = 2;
+    while decimals < 6 && needs(decimals) {
+        decimals += 1;
+    }
+    let g = group(x, decimals);
+    match g.strip_prefix('-') {
+        Some(abs) => format!("-${abs}/h"),
+        None => format!("${g}/h"),
+    }
+}
+
 /// Hours with one decimal and a unit: `3,660.9 h`.
 pub(crate) fn hours(x: f64) -> String {
     format!("{} h", group(x, 1))
@@ -74,6 +92,9 @@ mod tests {
         assert_eq!(usd(0.004), "$0.00");
         assert_eq!(usd(1234567.891), "$1,234,567.89");
         assert_eq!(usd(-1234.5), "-$1,234.50");
+        assert_eq!(usd_per_hour(0.096), "$0.096/h");
+        assert_eq!(usd_per_hour(3.06), "$3.06/h");
+        assert_eq!(usd_per_hour(0.0125), "$0.0125/h");
         assert_eq!(hours(3660.861944), "3,660.9 h");
         assert_eq!(pct(68.692906, 1), "68.7%");
         assert_eq!(count(1234567), "1,234,567");

@@ -16,4 +16,5 @@ mod reports;
 mod schema;
 mod strategy;
 mod synth;
+mod types;
 mod workload;

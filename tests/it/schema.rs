@@ -140,3 +140,37 @@ fn job_json_matches_its_schema_single_and_windows() {
         assert_eq!(v["policies"].as_array().unwrap().len(), 1);
     }
 }
+
+#[test]
+fn types_json_matches_its_schema() {
+    let v = valid("types", &["types", "--output", "json"]);
+    assert!(!v["types"].as_array().unwrap().is_empty());
+    valid(
+        "types",
+        &[
+            "types", "--vcpu", "2..4", "--arch", "arm64", "--output", "json",
+        ],
+    );
+    if let Some(d) = super::replay::data() {
+        let adv = d.join("pricing/spot_advisor_us_east_1_linux.csv");
+        let v = valid(
+            "types",
+            &[
+                "types",
+                "--advisor",
+                adv.to_str().unwrap(),
+                "--max-band",
+                "1",
+                "--output",
+                "json",
+            ],
+        );
+        assert!(
+            v["types"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|t| t["band"].as_u64().is_some_and(|b| b <= 1))
+        );
+    }
+}
