@@ -57,6 +57,18 @@ enum Cmd {
     /// Find instance types in the catalog by vCPU, memory, architecture, family, price and Spot Advisor band.
     #[command(after_help = TYPES_HELP)]
     Types(TypesOptions),
+    /// Print a shell completion script (e.g. `spotsim completions bash > /etc/bash_completion.d/spotsim`).
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff) of spotsim or of one of its commands (`spotsim man | man -l -`).
+    Man {
+        /// A command: its own page [default: the spotsim page].
+        #[arg(value_parser = ["run", "compare", "job", "types"])]
+        command: Option<String>,
+    },
 }
 
 /// Printed after `spotsim types --help`.
@@ -120,6 +132,8 @@ fn main() -> ExitCode {
         Some(Cmd::Compare(a)) => cmd_compare(&a),
         Some(Cmd::Job(a)) => cmd_job(&a),
         Some(Cmd::Types(a)) => cmd_types(&a),
+        Some(Cmd::Completions { shell }) => cmd_completions(shell),
+        Some(Cmd::Man { command }) => cmd_man(command.as_deref()),
     };
     match result {
         Ok(code) => code,
@@ -176,6 +190,36 @@ fn cmd_job(args: &JobArgs) -> Result<ExitCode, Error> {
     write_output(scenario.output.out.as_deref(), &text)?;
     print_warnings(warning::distinct(&report.warnings));
     Ok(gate(&scenario.gates, &report))
+}
+
+fn cmd_completions(shell: clap_complete::Shell) -> Result<ExitCode, Error> {
+    use clap::CommandFactory;
+    let mut out = Vec::new();
+    clap_complete::generate(shell, &mut Cli::command(), "spotsim", &mut out);
+    write_output(None, &String::from_utf8_lossy(&out))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn cmd_man(command: Option<&str>) -> Result<ExitCode, Error> {
+    use clap::CommandFactory;
+    let mut cmd = Cli::command();
+    cmd.build();
+    let page = match command {
+        None => cmd,
+        Some(name) => cmd
+            .find_subcommand(name)
+            .cloned()
+            .ok_or_else(|| ConfigError::new("command", format!("no command `{name}`")))?,
+    };
+    let mut out = Vec::new();
+    clap_mangen::Man::new(page)
+        .render(&mut out)
+        .map_err(|e| Error::Output {
+            path: "<stdout>".into(),
+            message: e.to_string(),
+        })?;
+    write_output(None, &String::from_utf8_lossy(&out))?;
+    Ok(ExitCode::SUCCESS)
 }
 
 fn cmd_types(args: &TypesOptions) -> Result<ExitCode, Error> {
@@ -349,5 +393,50 @@ mod tests {
         // clap's own checks: no two flags with one name across the flattened groups,
         // valid defaults and value parsers.
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn help_lists_the_valid_values_of_every_enumerated_option() {
+        let enumerated = [
+            "options",
+            "strategy",
+            "policy",
+            "output",
+            "mode",
+            "convention",
+            "platform",
+            "placement",
+            "eks_support",
+            "pool_scope",
+            "target_unit",
+            "ondemand_allocation",
+            "rebalance_lead_dist",
+            "capacity_rebalance",
+            "victims",
+            "replace_on",
+            "arch",
+            "sort_by",
+            "os",
+            "price_replacement",
+            "az_balance",
+        ];
+        let mut seen = Vec::new();
+        let cli = Cli::command();
+        for sub in cli.get_subcommands() {
+            for arg in sub.get_arguments() {
+                let id = arg.get_id().as_str();
+                if enumerated.contains(&id) {
+                    assert!(
+                        !arg.get_possible_values().is_empty() && !arg.is_hide_possible_values_set(),
+                        "{} --{id}",
+                        sub.get_name()
+                    );
+                    seen.push(id.to_string());
+                }
+            }
+        }
+        for id in enumerated {
+            assert!(seen.iter().any(|s| s == id), "--{id} not found");
+        }
     }
 }

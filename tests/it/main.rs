@@ -6,6 +6,7 @@ mod errors;
 mod fargate;
 mod fleet;
 mod gates;
+mod help;
 mod ingest;
 mod job;
 mod jobcli;
