@@ -36,6 +36,7 @@ pub mod money;
 pub mod options;
 pub mod pricing;
 pub mod report;
+pub mod rules;
 mod sample;
 pub mod scenario;
 mod scenario_file;

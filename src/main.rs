@@ -138,7 +138,8 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("error: {e}");
+            // Errors raised anywhere cite AWS rules, not the project's fact sheet.
+            eprintln!("error: {}", spotsim::rules::localize(&e.to_string()));
             ExitCode::from(1)
         }
     }
@@ -273,8 +274,9 @@ fn one_line(e: &clap::Error) -> String {
         }
         ErrorKind::InvalidSubcommand => {
             let given = get(ContextKind::InvalidSubcommand).unwrap_or_default();
-            let suggestion = get(ContextKind::SuggestedSubcommand).or_else(|| {
-                // clap suggests none when the command is optional: the same measure.
+            // The closest command by clap's measure (clap lists several, or none when
+            // the command is optional).
+            let suggestion = {
                 use clap::CommandFactory;
                 Cli::command()
                     .get_subcommands()
@@ -283,7 +285,7 @@ fn one_line(e: &clap::Error) -> String {
                     .filter(|(score, _)| *score > 0.7)
                     .max_by(|a, b| a.0.total_cmp(&b.0))
                     .map(|(_, n)| n)
-            });
+            };
             if let Some(s) = suggestion {
                 notes.push(format!("did you mean '{s}'?"));
             }

@@ -324,7 +324,7 @@ impl TypeQuery {
             warnings,
             source: TypesSource {
                 catalog_region: catalog.region().to_string(),
-                catalog_source: catalog.source().to_string(),
+                catalog_source: crate::rules::localize(catalog.source()),
                 advisor: advisor.map(|a| a.data.source.clone()),
                 advisor_region: advisor.map(|a| a.region.to_string()),
                 advisor_os: advisor.map(|a| a.os.to_string()),

@@ -308,7 +308,11 @@ impl CompareConfig {
                 pools: self.market.pools().len(),
                 ec2_strategy: self.ec2_strategy.to_string(),
                 node_type: node.name.clone(),
-                assumptions: self.assumptions(&node),
+                assumptions: self
+                    .assumptions(&node)
+                    .iter()
+                    .map(|a| crate::rules::localize(a))
+                    .collect(),
             },
         })
     }

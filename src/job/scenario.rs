@@ -421,11 +421,11 @@ impl JobScenario {
                 }
             ),
             format!(
-                "restart overhead {o} h re-armed on every change of instance (deadline-jobs.md)"
+                "restart overhead {o} h re-armed on every change of instance (the deadline-job model of Can't Be Late, NSDI'24)"
             ),
         ];
         assumptions.push(if mode == "tick" {
-            "tick mode: the tick model of deadline-jobs.md, exactly (whole ticks billed at the type that ran; preemption at tick boundaries)".to_string()
+            "tick mode: the tick model of the deadline-job papers (Can't Be Late, NSDI'24), exactly (whole ticks billed at the type that ran; preemption at tick boundaries)".to_string()
         } else {
             format!("event mode: preemption at the real availability change, launch latency {latency} s, per-second billing with the 60 s minimum, spot interrupted within its first hour free (aws-facts.md §3); see job::event for why numbers differ from tick mode")
         });
@@ -434,6 +434,10 @@ impl JobScenario {
                 "the traces carry no date: event mode starts them at {UNDATED_TRACE_START}"
             ));
         }
+        let assumptions = assumptions
+            .iter()
+            .map(|a| crate::rules::localize(a))
+            .collect();
         Ok(JobReport {
             schema_version: crate::report::SCHEMA_VERSION,
             mode: mode.to_string(),

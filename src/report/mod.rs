@@ -314,8 +314,13 @@ impl Report {
                 });
             }
         }
-        let mut assumptions = outcome.assumptions.clone();
-        assumptions.extend(info.assumptions.iter().cloned());
+        // What a user reads cites the AWS rules, never a file outside the crate.
+        let assumptions: Vec<String> = outcome
+            .assumptions
+            .iter()
+            .chain(&info.assumptions)
+            .map(|a| crate::rules::localize(a))
+            .collect();
         Report {
             strategy: outcome.strategy.clone(),
             start: outcome.start,
@@ -368,7 +373,7 @@ impl Report {
                 events: outcome.events,
                 product: market.product().to_string(),
                 catalog_region: info.catalog.as_ref().map(|c| c.0.clone()),
-                catalog_source: info.catalog.as_ref().map(|c| c.1.clone()),
+                catalog_source: info.catalog.as_ref().map(|c| crate::rules::localize(&c.1)),
                 seed: info.seed,
                 launch_latency_secs: info.launch_latency_secs,
                 strategy_config: info.strategy_config.clone(),

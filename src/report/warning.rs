@@ -33,11 +33,12 @@ pub struct Warning {
 }
 
 impl Warning {
-    /// A warning with `code`.
+    /// A warning with `code`; a fact-sheet citation in `message` becomes the AWS rule
+    /// and source it names ([`crate::rules::localize`]).
     pub fn new(code: WarningCode, message: impl Into<String>) -> Warning {
         Warning {
             code: code.code.to_string(),
-            message: message.into(),
+            message: crate::rules::localize(&message.into()),
         }
     }
 }

@@ -14,6 +14,7 @@ mod options;
 mod props;
 mod replay;
 mod reports;
+mod rules;
 mod schema;
 mod strategy;
 mod synth;
