@@ -115,6 +115,14 @@ impl serde::Serialize for SimTime {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for SimTime {
+    /// Read back from an RFC 3339 string (reports are readable back).
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        SimTime::parse_rfc3339(&s).map_err(|e| serde::de::Error::custom(format!("`{s}`: {e}")))
+    }
+}
+
 impl fmt::Display for SimTime {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let days = self.0.div_euclid(DAY);

@@ -36,40 +36,41 @@
 //!   size; EC2 — the instance cost times the idle share of the dominant resource
 //!   (1 − max(requested vCPU / instance vCPU, requested memory / instance memory)),
 //!   counting reserved (agent/kubelet) resources as idle.
+//! * `savings_vs_ondemand_pct` (spot options): `100 × (1 − c_spot / c_od)` with the
+//!   costs of the option and of its on-demand counterpart (`break_even_against`) for
+//!   the same tasks; `null` for the on-demand options.
 //! * `break_even_restarts_per_1000_task_hours` (spot options): if each task restart
 //!   wastes `restart_overhead_secs` of a task's work, spot costs as much per *useful*
 //!   task-hour as its on-demand counterpart at `1000 × (1 − c_spot / c_od) / overhead_hours`
 //!   restarts per 1000 task-hours, where `c` is cost per task-hour; above it, spot does
 //!   not pay off. Compare with the observed `restarts_per_1000_task_hours`.
 
-mod render;
+mod report;
 mod scenario;
 
-pub use render::CompareFormat;
-pub use scenario::CompareScenario;
-
-use serde::Serialize;
+pub use report::{CompareProvenance, CompareReport, OptionReport};
+pub use scenario::{CompareOptions, CompareScenario, FARGATE_REGIONS};
 
 use crate::catalog::{Arch, InstanceType};
 use crate::engine::{
     EndReason, FleetConfig, HazardModel, MaxPrice, OnDemandSplit, Outcome, Simulation, Target,
 };
 use crate::error::{ConfigError, Error};
-use crate::market::{Market, Pool, PriceTrace, SourceFile, Zone};
+use crate::market::{Market, Pool, PriceTrace, Zone};
 use crate::money::{Money, Rate};
 use crate::pricing::eks::{self, EksSupport};
 use crate::pricing::fargate::{
     self, CapacityProviderStrategy, FargateBilling, FargateRateOverride, FargateRates, FargateSpot,
     Orchestrator, Platform, TaskRequest, TaskSize,
 };
-use crate::report::r6;
+use crate::report::{Warning, r6};
 use crate::strategy::{LowestPrice, StrategySpec};
 use crate::time::{HOUR, SimTime};
 use crate::workload::packing::{Allocatable, EksNodeConfig, NodeReserve, PackingPlan, Placement};
 use crate::workload::{Service, reference_node_type};
 
-/// Version of the compare JSON layout.
-pub const SCHEMA_VERSION: u32 = 1;
+/// Version of the compare JSON layout: the one version of every command's report.
+pub use crate::report::SCHEMA_VERSION;
 
 /// Hours in the month used for `monthly_cost_usd` (365 × 24 / 12, the convention of
 /// AWS's calculator and infracost; the same month as the hazard model's).
@@ -154,94 +155,8 @@ pub struct CompareConfig {
     pub options: Vec<String>,
     /// Extra assumptions to print (e.g. how the market was obtained).
     pub notes: Vec<String>,
-}
-
-/// One option's line.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct OptionReport {
-    /// The option's name.
-    pub option: String,
-    /// Total cost over the horizon.
-    pub total_cost_usd: f64,
-    /// The same, exact, in micro-dollars.
-    pub total_cost_micro_usd: i64,
-    /// Cost per 730-hour month.
-    pub monthly_cost_usd: f64,
-    /// Cost per demanded task-hour.
-    pub cost_per_task_hour_usd: f64,
-    /// Savings against the most expensive option, percent.
-    pub savings_vs_most_expensive_pct: f64,
-    /// Interruptions (Fargate: tasks; EC2: instances).
-    pub interruptions: u64,
-    /// Tasks restarted because of interruptions.
-    pub task_restarts: f64,
-    /// Restarts per 1000 delivered task-hours.
-    pub restarts_per_1000_task_hours: f64,
-    /// Demanded task-hours not served.
-    pub unmet_task_hours: f64,
-    /// Cost of Fargate size rounding or idle EC2 capacity.
-    pub waste_usd: f64,
-    /// `waste_usd` as a percentage of the total.
-    pub waste_pct: f64,
-    /// What the waste is (`fargate-rounding` or `idle-ec2-capacity`).
-    pub waste_kind: &'static str,
-    /// Instance-hours (EC2 options).
-    pub instance_hours: Option<f64>,
-    /// EKS control-plane fee included in the total.
-    pub control_plane_usd: Option<f64>,
-    /// Restarts per 1000 task-hours at which this spot option stops paying off against
-    /// its on-demand counterpart (spot options only; 0 when it never pays off).
-    pub break_even_restarts_per_1000_task_hours: Option<f64>,
-    /// The on-demand option the break-even refers to.
-    pub break_even_against: Option<&'static str>,
-    /// The Fargate size each service is billed at (Fargate options).
-    pub fargate_sizes: Vec<String>,
-}
-
-/// A comparison's result.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct CompareReport {
-    /// JSON layout version.
-    pub schema_version: u32,
-    /// Horizon start.
-    pub start: SimTime,
-    /// Horizon end.
-    pub end: SimTime,
-    /// Horizon length.
-    pub hours: f64,
-    /// Demanded task-hours.
-    pub task_hours: f64,
-    /// Region of the Fargate rates.
-    pub region: String,
-    /// Fargate platform.
-    pub platform: String,
-    /// Where the EC2 spot prices came from.
-    pub spot_prices: String,
-    /// The services, as configured.
-    pub services: Vec<Service>,
-    /// One line per option.
-    pub options: Vec<OptionReport>,
-    /// Provenance: input files, seed, version, assumptions.
-    pub provenance: CompareProvenance,
-}
-
-/// Where a comparison's numbers came from.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct CompareProvenance {
-    /// spotsim's version.
-    pub spotsim_version: &'static str,
-    /// Input files (traces, catalog) with SHA-256.
-    pub inputs: Vec<SourceFile>,
-    /// Seed.
-    pub seed: u64,
-    /// EC2 pools in the market.
-    pub pools: usize,
-    /// The EC2 spot strategy.
-    pub ec2_strategy: String,
-    /// The EC2 reference node type the tasks are packed onto.
-    pub node_type: String,
-    /// Model assumptions in force.
-    pub assumptions: Vec<String>,
+    /// Warnings found while preparing the comparison (the report carries them).
+    pub warnings: Vec<Warning>,
 }
 
 fn usd(m: Money) -> f64 {
@@ -347,6 +262,7 @@ impl CompareConfig {
                     .map(|(_, r)| r.cost)
                     .or_else(|| self.counterpart_cost(a, &node).ok())
             });
+            let savings_vs_ondemand = od_cost.map(|od| r6(100.0 * (od - r.cost).ratio(od)));
             let break_even = od_cost.map(|od| {
                 let ratio = r.cost.ratio(od);
                 r6((1000.0 * (1.0 - ratio) / overhead_h).max(0.0))
@@ -363,6 +279,7 @@ impl CompareConfig {
                 } else {
                     r6(100.0 * (max - r.cost).ratio(max))
                 },
+                savings_vs_ondemand_pct: savings_vs_ondemand,
                 interruptions: r.interruptions,
                 task_restarts: r6(r.restarts),
                 restarts_per_1000_task_hours: if delivered > 0.0 {
@@ -377,11 +294,11 @@ impl CompareConfig {
                 } else {
                     r6(100.0 * r.waste.ratio(r.cost))
                 },
-                waste_kind: r.waste_kind,
+                waste_kind: r.waste_kind.to_string(),
                 instance_hours: r.instance_secs.map(|s| r6(s as f64 / HOUR as f64)),
                 control_plane_usd: r.control_plane.map(usd),
                 break_even_restarts_per_1000_task_hours: break_even,
-                break_even_against: against.filter(|_| break_even.is_some()),
+                break_even_against: against.filter(|_| break_even.is_some()).map(str::to_string),
                 fargate_sizes: r.sizes.clone(),
             });
         }
@@ -396,14 +313,19 @@ impl CompareConfig {
             spot_prices: self.spot_price_source.clone(),
             services: self.services.clone(),
             options,
+            warnings: self.warnings.clone(),
             provenance: CompareProvenance {
-                spotsim_version: env!("CARGO_PKG_VERSION"),
+                spotsim_version: env!("CARGO_PKG_VERSION").to_string(),
                 inputs: self.market.sources().to_vec(),
                 seed: self.seed,
                 pools: self.market.pools().len(),
                 ec2_strategy: self.ec2_strategy.to_string(),
                 node_type: node.name.clone(),
-                assumptions: self.assumptions(&node),
+                assumptions: self
+                    .assumptions(&node)
+                    .iter()
+                    .map(|a| crate::rules::localize(a))
+                    .collect(),
             },
         })
     }

@@ -39,6 +39,7 @@
 pub mod event;
 pub mod policies;
 pub mod policy;
+pub mod report;
 pub mod result;
 pub mod scenario;
 pub mod tick;
@@ -48,8 +49,9 @@ pub mod windows;
 pub use event::{EventMarket, EventOptions, run_job_event};
 pub use policies::{Greedy, MultiZoneSpot, OnDemandOnly, SpotOnly, UniformProgress, UpRule};
 pub use policy::{BuiltinPolicy, JobPolicy};
+pub use report::{JobProvenance, JobReport, PolicyReport, WindowLine};
 pub use result::JobResult;
-pub use scenario::{JobReport, JobScenario};
+pub use scenario::{JobOptions, JobScenario};
 pub use tick::{
     Decision, JobMarket, JobSpec, JobView, Kind, MS_PER_HOUR, MarketOptions, TickRecord,
     hours_to_ms, run_job, run_job_timeline, start_tick_for_hours,

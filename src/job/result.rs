@@ -1,5 +1,5 @@
 //! The outcome of one deadline-job run.
-use serde::{Serialize, Serializer};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::money::Money;
 
@@ -8,7 +8,7 @@ use crate::money::Money;
 /// Durations are exact integer milliseconds; the serialized form (the JSON report the
 /// CLI prints) uses hours and USD under the names `total_cost_usd, deadline_met,
 /// finish_hours, spot_hours, ondemand_hours, idle_hours, preemptions, restarts,
-/// migrations, ondemand_only_cost_usd, savings_pct`.
+/// migrations, ondemand_only_cost_usd, savings_pct, unmet_work_hours`.
 ///
 /// [`run_job`]: super::run_job
 ///
@@ -26,7 +26,7 @@ use crate::money::Money;
 /// assert_eq!(json["savings_pct"], 0.0);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct JobResult {
     /// Σ price × billed time over every tick that ran (whole ticks).
     #[serde(rename = "total_cost_usd")]
@@ -36,16 +36,32 @@ pub struct JobResult {
     /// When the work was done, ms after the window start: the tick's start plus the
     /// overhead and work done in it. For a missed deadline, when the run stopped (the
     /// end of the last tick that starts before the deadline).
-    #[serde(rename = "finish_hours", serialize_with = "ms_as_hours")]
+    #[serde(
+        rename = "finish_hours",
+        serialize_with = "ms_as_hours",
+        deserialize_with = "hours_as_ms"
+    )]
     pub finish_ms: i64,
     /// Time billed on spot (whole ticks), ms.
-    #[serde(rename = "spot_hours", serialize_with = "ms_as_hours")]
+    #[serde(
+        rename = "spot_hours",
+        serialize_with = "ms_as_hours",
+        deserialize_with = "hours_as_ms"
+    )]
     pub spot_ms: i64,
     /// Time billed on on-demand (whole ticks), ms.
-    #[serde(rename = "ondemand_hours", serialize_with = "ms_as_hours")]
+    #[serde(
+        rename = "ondemand_hours",
+        serialize_with = "ms_as_hours",
+        deserialize_with = "hours_as_ms"
+    )]
     pub ondemand_ms: i64,
     /// Ticks spent idle (NONE), ms.
-    #[serde(rename = "idle_hours", serialize_with = "ms_as_hours")]
+    #[serde(
+        rename = "idle_hours",
+        serialize_with = "ms_as_hours",
+        deserialize_with = "hours_as_ms"
+    )]
     pub idle_ms: i64,
     /// Spot instances preempted at a tick boundary.
     pub preemptions: u32,
@@ -65,8 +81,13 @@ pub struct JobResult {
     /// Ticks simulated.
     #[serde(skip)]
     pub ticks: usize,
-    /// Work left undone, ms (0 when the job finished, or at most 1 ms: the stop rule).
-    #[serde(skip)]
+    /// Work left undone, ms (0 when the job finished, or at most 1 ms: the stop rule);
+    /// `unmet_work_hours` in the JSON.
+    #[serde(
+        rename = "unmet_work_hours",
+        serialize_with = "ms_as_hours",
+        deserialize_with = "hours_as_ms"
+    )]
     pub remaining_work_ms: i64,
     /// SPOT requests the engine turned into NONE because spot was unavailable in the
     /// requested zone (built-in policies never make them).
@@ -76,6 +97,17 @@ pub struct JobResult {
 
 fn ms_as_hours<S: Serializer>(ms: &i64, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_f64(*ms as f64 / 3_600_000.0)
+}
+
+/// Reads back hours as written by [`ms_as_hours`]: the nearest millisecond.
+fn hours_as_ms<'de, D: Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
+    let h = f64::deserialize(d)?;
+    if !h.is_finite() || h.abs() > 1e9 {
+        return Err(serde::de::Error::custom(format!(
+            "{h}: not a number of hours"
+        )));
+    }
+    Ok((h * 3_600_000.0).round() as i64)
 }
 
 impl JobResult {

@@ -1,155 +1,215 @@
-//! `spotsim job`: the options of a deadline-job run (the CLI's flags), reading the
-//! traces, running tick or event mode, one window or many, and the report.
+//! `spotsim job`: the options of a deadline-job run (the CLI's flags and the scenario
+//! file's keys), reading the traces, running tick or event mode, one window or many,
+//! and the report.
 
-use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::event::{EventMarket, EventOptions, run_job_event};
+use super::report::{JobProvenance, JobReport, PolicyReport, WindowLine};
 use super::tick::{JobMarket, JobSpec, MarketOptions, run_job, start_tick_for_hours};
 use super::trace::{
     Convention, JobTrace, ProbeSeries, TraceOptions, read_probe_series, read_spot_trace,
 };
-use super::windows::{WindowStats, draw_starts, run_windows, summarize};
+use super::windows::{draw_starts, run_windows, summarize};
 use super::{BuiltinPolicy, JobResult};
 use crate::engine::DEFAULT_LAUNCH_LATENCY_SECS;
 use crate::error::{ConfigError, Error};
 use crate::market::SourceFile;
 use crate::money::Rate;
+use crate::options::{GateOptions, OutputOptions, SimOptions};
+use crate::report::Format;
 use crate::time::SimTime;
 
 /// Start of event-mode runs on tick traces that carry no date: only date-dependent
 /// billing rules care (Linux has been billed per second since 2017-10-02).
 pub const UNDATED_TRACE_START: SimTime = SimTime(1_672_531_200); // 2023-01-01T00:00:00Z
 
-/// The options of `spotsim job`.
+/// Every option of `spotsim job`: its own ([`JobOptions`]) and the shared groups of
+/// [`crate::options`] (seed and launch latency, output, gates). A scenario file (TOML,
+/// or JSON by extension) takes the same keys as the flags; flags override it.
 ///
 /// ```
-/// use spotsim::job::JobScenario;
-/// let s = JobScenario { policy: Some("uniform-progress".into()), ..Default::default() };
+/// use spotsim::job::{JobOptions, JobScenario};
+/// let s = JobScenario {
+///     job: JobOptions { policy: Some("uniform-progress".into()), ..Default::default() },
+///     ..Default::default()
+/// };
 /// assert!(s.run().is_err(), "no trace, no convention: an error, not a guess");
+/// let f = JobScenario::from_toml_str("trace = [\"t.json\"]\nconvention = \"available\"\nseed = 3\n", "j.toml").unwrap();
+/// assert_eq!((f.job.traces.len(), f.sim.seed), (1, Some(3)));
+/// assert!(JobScenario::from_toml_str("polcy = \"greedy\"\n", "j.toml").unwrap_err().to_string().contains("did you mean `policy`"));
 /// ```
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "cli", derive(clap::Args))]
 pub struct JobScenario {
+    /// The job, its traces and prices.
+    #[serde(flatten)]
+    #[cfg_attr(feature = "cli", command(flatten))]
+    pub job: JobOptions,
+    /// Seed of the windows and event mode's launch latency.
+    #[serde(flatten)]
+    #[cfg_attr(feature = "cli", command(flatten))]
+    pub sim: SimOptions,
+    /// Output.
+    #[serde(flatten)]
+    #[cfg_attr(feature = "cli", command(flatten))]
+    pub output: OutputOptions,
+    /// CI gates.
+    #[serde(flatten)]
+    #[cfg_attr(feature = "cli", command(flatten))]
+    pub gates: GateOptions,
+}
+
+crate::scenario_file::option_set!(JobScenario {
+    job: JobOptions,
+    sim: SimOptions,
+    output: OutputOptions,
+    gates: GateOptions,
+});
+
+/// `job`'s own options: the traces, the job and the policy.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "cli", derive(clap::Args))]
+#[cfg_attr(feature = "cli", command(next_help_heading = "Job"))]
+#[serde(rename_all = "kebab-case")]
+pub struct JobOptions {
     /// A trace: spot-traces JSON (tick) or a timestamped availability CSV (repeatable; several = zones).
-    #[cfg_attr(feature = "cli", arg(long = "trace", value_name = "FILE"))]
+    #[serde(rename = "trace", default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(
+        feature = "cli",
+        arg(id = "trace", long = "trace", value_name = "FILE")
+    )]
     pub traces: Vec<PathBuf>,
     /// What a trace value means: `available` (instances available) or `preempted` (1 = preempted). Required.
-    #[cfg_attr(feature = "cli", arg(long))]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "cli",
+        arg(long, value_name = "CONVENTION", value_parser = ["available", "preempted"])
+    )]
     pub convention: Option<String>,
-    /// Job policy: on-demand, spot-only, greedy, uniform-progress, multi-zone-spot.
-    #[cfg_attr(feature = "cli", arg(long))]
+    /// Job policy.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "cli",
+        arg(
+            long,
+            value_name = "POLICY",
+            value_parser = clap::builder::PossibleValuesParser::new(super::BuiltinPolicy::NAMES)
+        )
+    )]
     pub policy: Option<String>,
     /// Hours of work.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "cli", arg(long, value_name = "W"))]
     pub work_hours: Option<f64>,
     /// Hours from the start to the deadline.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "cli", arg(long, value_name = "D"))]
     pub deadline_hours: Option<f64>,
     /// Progress lost on every (re)start, hours.
-    #[cfg_attr(feature = "cli", arg(long, value_name = "O"))]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "cli",
+        arg(long, value_name = "O", allow_negative_numbers = true)
+    )]
     pub restart_overhead_hours: Option<f64>,
     /// On-demand price, USD per hour [default: the trace's, if it has one].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "cli", arg(long, value_name = "USD"))]
     pub ondemand_price: Option<String>,
     /// Spot price, USD per hour, overriding the trace's prices.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "cli", arg(long, value_name = "USD"))]
     pub spot_price: Option<String>,
     /// Per-probe prices JSON aligned with availability CSV traces.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "cli", arg(long, value_name = "FILE"))]
     pub probe_prices: Option<PathBuf>,
     /// Tick length for CSV traces, seconds [default: the median probe spacing].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "cli", arg(long, value_name = "SECONDS"))]
     pub gap: Option<i64>,
     /// Nodes of a `preempted` multi-node trace (available = nodes − value).
-    #[cfg_attr(feature = "cli", arg(long))]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "cli", arg(long, value_name = "N"))]
     pub nodes: Option<u32>,
     /// Spot instances the job needs at once (spot is available when the count is at least this) [default: 1].
-    #[cfg_attr(feature = "cli", arg(long))]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "cli", arg(long, value_name = "N"))]
     pub gang: Option<u32>,
     /// Start at hour H of the trace (tick ⌈H·3600/G⌉) [default: 0].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(
         feature = "cli",
         arg(long, value_name = "H", conflicts_with = "windows")
     )]
     pub start_hours: Option<f64>,
     /// Run N windows at random starts and report mean, spread and a 95 % confidence interval.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "cli", arg(long, value_name = "N"))]
     pub windows: Option<usize>,
-    /// Seed of the window starts [default: 1].
-    #[cfg_attr(feature = "cli", arg(long))]
-    pub seed: Option<u64>,
     /// `tick` (the papers' model, exact) or `event` (AWS's rules) [default: event].
-    #[cfg_attr(feature = "cli", arg(long))]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "cli",
+        arg(long, value_name = "MODE", value_parser = ["tick", "event"])
+    )]
     pub mode: Option<String>,
-    /// Event mode: seconds from launch request to running [default: 90].
-    #[cfg_attr(feature = "cli", arg(long, value_name = "SECONDS"))]
-    pub launch_latency: Option<i64>,
-    /// Output format: table, json or csv [default: table].
-    #[cfg_attr(feature = "cli", arg(long))]
-    pub output: Option<String>,
-    /// Write the report to FILE (whole or not at all).
-    #[cfg_attr(feature = "cli", arg(long, value_name = "FILE"))]
-    pub out: Option<PathBuf>,
 }
 
-/// One window's line of a report.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct WindowLine {
-    /// Hours from the trace's start to the window's start.
-    pub start_hours: f64,
-    /// The run.
-    #[serde(flatten)]
-    pub result: JobResult,
-}
+impl JobScenario {
+    /// Parses a job scenario from TOML text; `name` is used in errors.
+    ///
+    /// # Errors
+    /// [`ConfigError`] with the file name, line and column; an unknown key is named.
+    pub fn from_toml_str(text: &str, name: &str) -> Result<JobScenario, ConfigError> {
+        crate::scenario_file::from_toml(text, name)
+    }
 
-/// Where a job report's numbers came from.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct JobProvenance {
-    /// spotsim's version.
-    pub spotsim_version: &'static str,
-    /// Trace and price files with SHA-256.
-    pub inputs: Vec<SourceFile>,
-    /// The convention the traces were read with.
-    pub convention: String,
-    /// Seconds per tick.
-    pub gap_seconds: i64,
-    /// Zones, in trace order.
-    pub zones: Vec<String>,
-    /// Seed of the window starts.
-    pub seed: Option<u64>,
-    /// Model assumptions in force.
-    pub assumptions: Vec<String>,
-}
+    /// Reads a job scenario from a table of keys (a sweep's cell).
+    ///
+    /// # Errors
+    /// [`ConfigError`] naming an unknown key or a bad value's key.
+    pub fn from_table(table: &toml::Table) -> Result<JobScenario, ConfigError> {
+        crate::scenario_file::from_table(table)
+    }
 
-/// The result of `spotsim job`.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct JobReport {
-    /// JSON layout version.
-    pub schema_version: u32,
-    /// `tick` or `event`.
-    pub mode: &'static str,
-    /// The policy.
-    pub policy: String,
-    /// Hours of work.
-    pub work_hours: f64,
-    /// Hours to the deadline.
-    pub deadline_hours: f64,
-    /// Restart overhead, hours.
-    pub restart_overhead_hours: f64,
-    /// The single run (when no `--windows`).
-    #[serde(flatten, skip_serializing_if = "Option::is_none")]
-    pub single: Option<WindowLine>,
-    /// Statistics over the windows (with `--windows`).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub stats: Option<WindowStats>,
-    /// Every window (with `--windows`).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub windows: Vec<WindowLine>,
-    /// Provenance.
-    pub provenance: JobProvenance,
+    /// Every key a job scenario file takes (the flags' names).
+    pub fn keys() -> Vec<&'static str> {
+        <JobScenario as crate::scenario_file::OptionSet>::keys()
+    }
+
+    /// Reads a job scenario file (TOML; JSON when the name ends in `.json`); relative
+    /// paths (traces, probe prices, output) are resolved against its directory.
+    ///
+    /// # Errors
+    /// [`Error`] when the file cannot be read or is not a valid job scenario.
+    pub fn load(path: &Path) -> Result<JobScenario, Error> {
+        let mut s: JobScenario = crate::scenario_file::load(path)?;
+        let dir = path.parent().unwrap_or(Path::new(""));
+        let fix = |p: &mut PathBuf| crate::scenario_file::resolve(dir, p);
+        s.job.traces.iter_mut().for_each(fix);
+        s.job.probe_prices.iter_mut().for_each(fix);
+        s.output.out.iter_mut().for_each(fix);
+        Ok(s)
+    }
+
+    /// This scenario with every option set in `flags` taking precedence (a list set in
+    /// `flags` replaces the file's).
+    ///
+    /// # Errors
+    /// [`ConfigError`] when a flag cannot be represented in a scenario (a seed above
+    /// 2⁶³ − 1): never a silent drop.
+    pub fn overlay(self, flags: JobScenario) -> Result<JobScenario, ConfigError> {
+        crate::scenario_file::overlay(&self, &flags)
+    }
+
+    /// The output format (default table).
+    pub fn format(&self) -> Format {
+        self.output.format()
+    }
 }
 
 fn price(option: &str, s: &Option<String>) -> Result<Option<Rate>, ConfigError> {
@@ -170,81 +230,80 @@ impl JobScenario {
     /// the work, a negative overhead, missing prices, a trace shorter than the deadline
     /// from the start, bad trace files.
     pub fn run(&self) -> Result<JobReport, Error> {
-        let convention: Convention = self
-            .convention
-            .as_deref()
-            .ok_or_else(|| ConfigError::new("convention", "required: `available` (a value counts available instances) or `preempted` (1 = preempted); spotsim never guesses"))?
+        self.gates.validate()?;
+        let convention_given = self.job.convention.as_deref().ok_or_else(|| ConfigError::new("convention", "required: `available` (a value counts available instances) or `preempted` (1 = preempted); spotsim never guesses"))?;
+        let convention: Convention = convention_given.parse().map_err(|e: ConfigError| {
+            crate::suggest::with_hint(e, convention_given, &["available", "preempted"])
+        })?;
+        let policy_name = self.job.policy.as_deref().ok_or_else(|| {
+            ConfigError::new(
+                "policy",
+                format!("required; one of: {}", BuiltinPolicy::NAMES.join(", ")),
+            )
+        })?;
+        let policy: BuiltinPolicy = policy_name
             .parse()
-            .map_err(|e: ConfigError| e)?;
-        let policy: BuiltinPolicy = self
-            .policy
-            .as_deref()
-            .ok_or_else(|| {
-                ConfigError::new(
-                    "policy",
-                    format!("required; one of: {}", BuiltinPolicy::NAMES.join(", ")),
-                )
-            })?
-            .parse()?;
+            .map_err(|e| crate::suggest::with_hint(e, policy_name, &BuiltinPolicy::NAMES))?;
         let need = |name: &str, v: Option<f64>| v.ok_or_else(|| ConfigError::new(name, "required"));
         let (w, d, o) = (
-            need("work-hours", self.work_hours)?,
-            need("deadline-hours", self.deadline_hours)?,
-            need("restart-overhead-hours", self.restart_overhead_hours)?,
+            need("work-hours", self.job.work_hours)?,
+            need("deadline-hours", self.job.deadline_hours)?,
+            need("restart-overhead-hours", self.job.restart_overhead_hours)?,
         );
         let spec = JobSpec::from_hours(w, d, o)?;
-        if self.traces.is_empty() {
+        if self.job.traces.is_empty() {
             return Err(ConfigError::new("trace", "at least one --trace is needed").into());
         }
-        let mode = match self.mode.as_deref() {
+        let mode = match self.job.mode.as_deref() {
             None | Some("event") => "event",
             Some("tick") => "tick",
             Some(other) => {
-                return Err(ConfigError::new(
-                    "mode",
-                    format!("unknown mode `{other}`; valid: tick, event"),
-                )
-                .into());
+                return Err(
+                    crate::suggest::unknown_value("mode", other, &["tick", "event"]).into(),
+                );
             }
         };
         // Options that do not apply are errors, not silently ignored.
         let misuse = |name: &str, why: &str| -> Result<(), Error> {
             Err(ConfigError::new(name, why).into())
         };
-        if mode == "tick" && self.launch_latency.is_some() {
+        if mode == "tick" && self.sim.launch_latency.is_some() {
             misuse(
                 "launch-latency",
                 "applies to event mode only (the tick model has no launch latency)",
             )?;
         }
-        if self.windows.is_some() && self.start_hours.is_some() {
+        if self.job.windows.is_some() && self.job.start_hours.is_some() {
             misuse("start-hours", "give either --start-hours or --windows")?;
         }
-        if self.windows.is_none() && self.seed.is_some() {
+        if self.job.windows.is_none() && self.sim.seed.is_some() {
             misuse("seed", "draws the --windows starts; give --windows")?;
         }
-        if self.nodes.is_some() && convention != Convention::Preempted {
+        if self.job.nodes.is_some() && convention != Convention::Preempted {
             misuse("nodes", "applies to `preempted` traces of several nodes")?;
         }
-        let all_csv = self.traces.iter().all(|p| is_csv(p));
-        if self.gap.is_some() && !all_csv {
+        let all_csv = self.job.traces.iter().all(|p| is_csv(p));
+        if self.job.gap.is_some() && !all_csv {
             misuse(
                 "gap",
                 "applies to timestamped CSV traces; tick traces carry their own gap",
             )?;
         }
         let opts = MarketOptions {
-            spot_price: price("spot-price", &self.spot_price)?,
-            ondemand_price: price("ondemand-price", &self.ondemand_price)?,
-            gang: self.gang.unwrap_or(1),
+            spot_price: price("spot-price", &self.job.spot_price)?,
+            ondemand_price: price("ondemand-price", &self.job.ondemand_price)?,
+            gang: self.job.gang.unwrap_or(1),
         };
-        let latency = self.launch_latency.unwrap_or(DEFAULT_LAUNCH_LATENCY_SECS);
+        let latency = self
+            .sim
+            .launch_latency
+            .unwrap_or(DEFAULT_LAUNCH_LATENCY_SECS);
         if latency < 0 {
             return Err(ConfigError::new("launch-latency", "must not be negative").into());
         }
         // Read the traces: JSON tick traces, or timestamped CSVs.
-        let csv = self.traces.iter().all(|p| is_csv(p));
-        if !csv && self.traces.iter().any(|p| is_csv(p)) {
+        let csv = self.job.traces.iter().all(|p| is_csv(p));
+        if !csv && self.job.traces.iter().any(|p| is_csv(p)) {
             return Err(
                 ConfigError::new("trace", "mix of CSV and JSON traces: give one kind").into(),
             );
@@ -259,10 +318,10 @@ impl JobScenario {
                 )
                 .into());
             }
-            for p in &self.traces {
-                probes.push(read_probe_series(p, self.probe_prices.as_deref())?);
+            for p in &self.job.traces {
+                probes.push(read_probe_series(p, self.job.probe_prices.as_deref())?);
             }
-            let gap = match self.gap {
+            let gap = match self.job.gap {
                 Some(g) => g,
                 None => probes[0].median_spacing_secs(),
             };
@@ -270,14 +329,14 @@ impl JobScenario {
                 ticks.push(s.to_ticks(gap)?);
             }
         } else {
-            if self.probe_prices.is_some() {
+            if self.job.probe_prices.is_some() {
                 return Err(ConfigError::new("probe-prices", "only for CSV traces").into());
             }
             let mut to = TraceOptions::new(convention);
-            if let Some(n) = self.nodes {
+            if let Some(n) = self.job.nodes {
                 to = to.nodes(n);
             }
-            for p in &self.traces {
+            for p in &self.job.traces {
                 ticks.push(read_spot_trace(p, &to)?);
             }
         }
@@ -326,13 +385,13 @@ impl JobScenario {
             start_hours: start_tick as f64 * g as f64 / 3600.0,
             result,
         };
-        let (single, stats, windows) = match self.windows {
+        let (single, stats, windows) = match self.job.windows {
             None => {
-                let t = start_tick_for_hours(self.start_hours.unwrap_or(0.0), g)?;
+                let t = start_tick_for_hours(self.job.start_hours.unwrap_or(0.0), g)?;
                 (Some(line(t, run_at(t)?)), None, Vec::new())
             }
             Some(n) => {
-                let starts = draw_starts(&market, &spec, n, self.seed.unwrap_or(1))?;
+                let starts = draw_starts(&market, &spec, n, self.sim.seed.unwrap_or(1))?;
                 let results: Vec<JobResult> = if event_market.is_none() {
                     run_windows(&market, &spec, &starts, || policy, true)?.results
                 } else {
@@ -362,11 +421,11 @@ impl JobScenario {
                 }
             ),
             format!(
-                "restart overhead {o} h re-armed on every change of instance (deadline-jobs.md)"
+                "restart overhead {o} h re-armed on every change of instance (the deadline-job model of Can't Be Late, NSDI'24)"
             ),
         ];
         assumptions.push(if mode == "tick" {
-            "tick mode: the tick model of deadline-jobs.md, exactly (whole ticks billed at the type that ran; preemption at tick boundaries)".to_string()
+            "tick mode: the tick model of the deadline-job papers (Can't Be Late, NSDI'24), exactly (whole ticks billed at the type that ran; preemption at tick boundaries)".to_string()
         } else {
             format!("event mode: preemption at the real availability change, launch latency {latency} s, per-second billing with the 60 s minimum, spot interrupted within its first hour free (aws-facts.md §3); see job::event for why numbers differ from tick mode")
         });
@@ -375,25 +434,32 @@ impl JobScenario {
                 "the traces carry no date: event mode starts them at {UNDATED_TRACE_START}"
             ));
         }
+        let assumptions = assumptions
+            .iter()
+            .map(|a| crate::rules::localize(a))
+            .collect();
         Ok(JobReport {
-            schema_version: 1,
-            mode,
-            policy: policy.to_string(),
+            schema_version: crate::report::SCHEMA_VERSION,
+            mode: mode.to_string(),
             work_hours: w,
             deadline_hours: d,
             restart_overhead_hours: o,
-            single,
-            stats,
-            windows,
+            policies: vec![PolicyReport {
+                policy: policy.to_string(),
+                single,
+                stats,
+                windows,
+            }],
+            warnings: Vec::new(),
             provenance: JobProvenance {
-                spotsim_version: env!("CARGO_PKG_VERSION"),
+                spotsim_version: env!("CARGO_PKG_VERSION").to_string(),
                 inputs,
                 convention: convention_name(convention).to_string(),
                 gap_seconds: g,
                 zones: (0..market.zones())
                     .filter_map(|z| market.zone_name(z).map(String::from))
                     .collect(),
-                seed: self.windows.map(|_| self.seed.unwrap_or(1)),
+                seed: self.job.windows.map(|_| self.sim.seed.unwrap_or(1)),
                 assumptions,
             },
         })
@@ -404,156 +470,5 @@ fn convention_name(c: Convention) -> &'static str {
     match c {
         Convention::Available => "available",
         Convention::Preempted => "preempted",
-    }
-}
-
-impl JobReport {
-    /// Renders as `table`, `json` or `csv`.
-    ///
-    /// # Errors
-    /// [`ConfigError`] for an unknown format.
-    pub fn render(&self, format: Option<&str>) -> Result<String, ConfigError> {
-        match format.unwrap_or("table") {
-            "json" => {
-                let mut s = serde_json::to_string_pretty(self)
-                    .unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"));
-                s.push('\n');
-                Ok(s)
-            }
-            "csv" => {
-                let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
-                let _ = w.write_record([
-                    "start_hours",
-                    "total_cost_usd",
-                    "deadline_met",
-                    "finish_hours",
-                    "spot_hours",
-                    "ondemand_hours",
-                    "idle_hours",
-                    "preemptions",
-                    "restarts",
-                    "migrations",
-                    "ondemand_only_cost_usd",
-                    "savings_pct",
-                ]);
-                for l in self.single.iter().chain(self.windows.iter()) {
-                    let r = &l.result;
-                    let h = |ms: i64| format!("{:.6}", ms as f64 / 3.6e6);
-                    let _ = w.write_record([
-                        format!("{:.6}", l.start_hours),
-                        r.total_cost.to_usd_string(6),
-                        r.deadline_met.to_string(),
-                        h(r.finish_ms),
-                        h(r.spot_ms),
-                        h(r.ondemand_ms),
-                        h(r.idle_ms),
-                        r.preemptions.to_string(),
-                        r.restarts.to_string(),
-                        r.migrations.to_string(),
-                        r.ondemand_only_cost.to_usd_string(6),
-                        format!("{:.6}", r.savings_pct),
-                    ]);
-                }
-                Ok(String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default())
-            }
-            "table" => Ok(self.table()),
-            other => Err(ConfigError::new(
-                "output",
-                format!("unknown format `{other}`; valid: table, json, csv"),
-            )),
-        }
-    }
-
-    fn table(&self) -> String {
-        let mut s = String::new();
-        let _ = writeln!(
-            s,
-            "spotsim {} job — {} ({} mode): {} h of work, deadline {} h, restart overhead {} h",
-            self.provenance.spotsim_version,
-            self.policy,
-            self.mode,
-            self.work_hours,
-            self.deadline_hours,
-            self.restart_overhead_hours
-        );
-        if let Some(l) = &self.single {
-            let r = &l.result;
-            let _ = writeln!(
-                s,
-                "  start                 hour {:.2} of the trace",
-                l.start_hours
-            );
-            let _ = writeln!(
-                s,
-                "  total cost            {}   on-demand only {}, savings {:.1}%",
-                r.total_cost, r.ondemand_only_cost, r.savings_pct
-            );
-            let _ = writeln!(
-                s,
-                "  deadline met          {}   finished at {:.2} h",
-                if r.deadline_met { "yes" } else { "NO" },
-                r.finish_hours()
-            );
-            let _ = writeln!(
-                s,
-                "  hours                 spot {:.2}, on-demand {:.2}, idle {:.2}",
-                r.spot_ms as f64 / 3.6e6,
-                r.ondemand_ms as f64 / 3.6e6,
-                r.idle_ms as f64 / 3.6e6
-            );
-            let _ = writeln!(
-                s,
-                "  preemptions           {}   restarts {}, migrations {}",
-                r.preemptions, r.restarts, r.migrations
-            );
-        }
-        if let Some(st) = &self.stats {
-            let _ = writeln!(
-                s,
-                "  windows               {} (seed {})",
-                st.windows,
-                self.provenance.seed.unwrap_or(1)
-            );
-            let _ = writeln!(
-                s,
-                "  mean cost             ${:.2}   sd {}, 95% CI {}, min {}, max {}",
-                st.mean_cost_usd,
-                st.sd_cost_usd.map_or("n/a".into(), |x| format!("${x:.2}")),
-                match (st.ci95_low_usd, st.ci95_high_usd) {
-                    (Some(a), Some(b)) => format!("[${a:.2}, ${b:.2}]"),
-                    _ => "n/a".into(),
-                },
-                st.min_cost,
-                st.max_cost
-            );
-            let _ = writeln!(
-                s,
-                "  deadline met          {:.1}% of windows; mean savings {:.1}%",
-                100.0 * st.deadline_met_fraction,
-                st.mean_savings_pct
-            );
-        }
-        let p = &self.provenance;
-        let _ = writeln!(
-            s,
-            "  zones {} (tick {} s)",
-            p.zones.join(", "),
-            p.gap_seconds
-        );
-        let _ = writeln!(s, "  inputs:");
-        for i in &p.inputs {
-            let _ = writeln!(
-                s,
-                "    {} ({}, sha256 {})",
-                i.path,
-                i.format,
-                &i.sha256[..16.min(i.sha256.len())]
-            );
-        }
-        let _ = writeln!(s, "  assumptions:");
-        for a in &p.assumptions {
-            let _ = writeln!(s, "    - {a}");
-        }
-        s
     }
 }

@@ -2,7 +2,9 @@
 //! on the real traces. Each test prints what it found; the assertions are the claims
 //! that hold robustly on these traces (see the printed tables for the rest).
 
+use spotsim::options::{AdvisorOptions, CatalogOptions, SimOptions, StrategyOptions, TraceOptions};
 use spotsim::report::Report;
+use spotsim::scenario::FleetOptions;
 use spotsim::scenario::Scenario;
 
 use super::replay::{data, v100};
@@ -38,9 +40,18 @@ fn v100_nine_zones_capacity_first_strategies_interrupt_less_than_lowest_price() 
     let mut totals = [0u64; 2];
     for seed in 1..=5 {
         let s = Scenario {
-            strategy: specs(ALL),
-            target: Some(4),
-            seed: Some(seed),
+            strategy: StrategyOptions {
+                strategies: specs(ALL),
+                ..v100(&d).strategy
+            },
+            fleet: FleetOptions {
+                target: Some(4),
+                ..v100(&d).fleet
+            },
+            sim: SimOptions {
+                seed: Some(seed),
+                ..v100(&d).sim
+            },
             ..v100(&d)
         };
         let rs = s.run().unwrap();
@@ -81,15 +92,29 @@ fn v100_nine_zones_capacity_first_strategies_interrupt_less_than_lowest_price() 
 fn eu_west_3a_lowest_price_is_cheapest_and_diversified_avoids_on_demand_prices() {
     let Some(d) = data() else { return };
     let s = Scenario {
-        prices: vec![
-            d.join("spot-price-history/eu-west-3a_2020-02-29_to_2020-07-31_ec2-all-prices.csv"),
-        ],
-        catalog: Some(d.join("pricing/ec2_ondemand_us_east_1.csv")),
-        advisor: Some(d.join("spot-advisor/spot-advisor-data_2021-02-10.json")),
-        region: Some("eu-west-3".into()),
-        strategy: specs(ALL),
-        target: Some(400),
-        target_unit: Some("vcpu".into()),
+        traces: TraceOptions {
+            prices: vec![
+                d.join("spot-price-history/eu-west-3a_2020-02-29_to_2020-07-31_ec2-all-prices.csv"),
+            ],
+            ..Default::default()
+        },
+        catalog: CatalogOptions {
+            path: Some(d.join("pricing/ec2_ondemand_us_east_1.csv")),
+            ..Default::default()
+        },
+        advisor: AdvisorOptions {
+            path: Some(d.join("spot-advisor/spot-advisor-data_2021-02-10.json")),
+            region: Some("eu-west-3".into()),
+        },
+        strategy: StrategyOptions {
+            strategies: specs(ALL),
+            ..Default::default()
+        },
+        fleet: FleetOptions {
+            target: Some(400),
+            target_unit: Some("vcpu".into()),
+            ..Default::default()
+        },
         ..Scenario::default()
     };
     let rs = s.run().unwrap();

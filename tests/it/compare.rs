@@ -2,18 +2,26 @@
 //! fee, gates and bad input.
 
 use proptest::prelude::*;
-use spotsim::compare::{CompareFormat, CompareReport, CompareScenario};
+use spotsim::compare::CompareOptions;
+use spotsim::compare::{CompareReport, CompareScenario};
 use spotsim::money::Rate;
+use spotsim::options::{
+    CatalogOptions, MarketSelection, SimOptions, StrategyOptions, TraceOptions,
+};
 use spotsim::pricing::fargate::{CapacityProviderStrategy, Provider, StrategyItem};
+use spotsim::report::Format;
 
 use super::cli::run as cli;
 
 fn base() -> CompareScenario {
     CompareScenario {
-        tasks: Some(10),
-        task_vcpu: Some(0.5),
-        task_memory_gib: Some(1.0),
-        task_start_latency: Some(0),
+        compare: CompareOptions {
+            tasks: Some(10),
+            task_vcpu: Some(0.5),
+            task_memory_gib: Some(1.0),
+            task_start_latency: Some(0),
+            ..Default::default()
+        },
         ..Default::default()
     }
 }
@@ -51,9 +59,12 @@ fn fargate_bill_by_hand() {
     assert_eq!(r.task_hours, 7200.0);
     // Rounding: 0.3 vCPU / 0.7 GiB is billed as 0.5 vCPU / 1 GB, the difference is waste.
     let s = CompareScenario {
-        task_vcpu: Some(0.3),
-        task_memory_gib: Some(0.7),
-        options: vec!["fargate".into()],
+        compare: CompareOptions {
+            task_vcpu: Some(0.3),
+            task_memory_gib: Some(0.7),
+            options: vec!["fargate".into()],
+            ..base().compare
+        },
         ..base()
     };
     let r2 = report(&s);
@@ -71,7 +82,10 @@ fn fargate_bill_by_hand() {
 #[test]
 fn fargate_spot_and_mix_without_interruptions() {
     let s = CompareScenario {
-        fargate_spot_interruption_rate: Some(0.0),
+        compare: CompareOptions {
+            fargate_spot_interruption_rate: Some(0.0),
+            ..base().compare
+        },
         ..base()
     };
     let r = report(&s);
@@ -109,7 +123,10 @@ fn fargate_spot_and_mix_without_interruptions() {
 #[test]
 fn ecs_and_eks_on_demand_by_hand() {
     let s = CompareScenario {
-        options: vec!["ecs-ec2-ondemand".into(), "eks-ec2-ondemand".into()],
+        compare: CompareOptions {
+            options: vec!["ecs-ec2-ondemand".into(), "eks-ec2-ondemand".into()],
+            ..base().compare
+        },
         ..base()
     };
     let r = report(&s);
@@ -143,7 +160,10 @@ fn ecs_and_eks_on_demand_by_hand() {
     );
     // Extended support: $0.60/h.
     let s2 = CompareScenario {
-        eks_support: Some("extended".into()),
+        compare: CompareOptions {
+            eks_support: Some("extended".into()),
+            ..s.compare
+        },
         ..s
     };
     assert_eq!(
@@ -179,7 +199,7 @@ fn every_option_reports_and_savings_are_against_the_dearest() {
     );
     // Spot options report a break-even against their on-demand counterpart.
     assert_eq!(
-        opt(&r, "ecs-ec2-spot").break_even_against,
+        opt(&r, "ecs-ec2-spot").break_even_against.as_deref(),
         Some("ecs-ec2-ondemand")
     );
     assert!(
@@ -189,15 +209,18 @@ fn every_option_reports_and_savings_are_against_the_dearest() {
     );
     assert!(r.spot_prices.contains("built-in default traces"));
     // JSON shape the issue names.
-    let v: serde_json::Value = serde_json::from_str(&r.render(CompareFormat::Json)).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&r.render(Format::Json)).unwrap();
     assert_eq!(v["options"][0]["option"], "fargate");
     assert!(v["options"][0]["total_cost_usd"].is_number());
     let dup = CompareScenario {
-        options: vec![
-            "fargate".into(),
-            "ecs-ec2-ondemand".into(),
-            "fargate".into(),
-        ],
+        compare: CompareOptions {
+            options: vec![
+                "fargate".into(),
+                "ecs-ec2-ondemand".into(),
+                "fargate".into(),
+            ],
+            ..base().compare
+        },
         ..base()
     };
     assert_eq!(
@@ -205,9 +228,9 @@ fn every_option_reports_and_savings_are_against_the_dearest() {
         2,
         "duplicates removed, order kept"
     );
-    let md = r.render(CompareFormat::Markdown);
+    let md = r.render(Format::Markdown);
     assert!(md.lines().any(|l| l.starts_with("| option | total |")));
-    assert_eq!(r.render(CompareFormat::Csv).lines().count(), 8);
+    assert_eq!(r.render(Format::Csv).lines().count(), 8);
     // Deterministic.
     assert_eq!(report(&base()), r);
 }
@@ -407,7 +430,20 @@ proptest! {
     #[test]
     fn a_deeper_discount_never_costs_more(d1 in 0u32..99, d2 in 0u32..99, tasks in 1u32..20, seed in 0u64..1000) {
         let (lo, hi) = (d1.min(d2), d1.max(d2));
-        let s = |d: u32| CompareScenario { fargate_spot_discount_pct: Some(d), tasks: Some(tasks), seed: Some(seed), hours: Some(100.0), options: vec!["fargate-spot".into(), "fargate-mix".into()], ..base() };
+        let s = |d: u32| CompareScenario {
+            compare: CompareOptions {
+                fargate_spot_discount_pct: Some(d),
+                tasks: Some(tasks),
+                hours: Some(100.0),
+                options: vec!["fargate-spot".into(), "fargate-mix".into()],
+                ..base().compare
+            },
+            sim: SimOptions {
+                seed: Some(seed),
+                ..base().sim
+            },
+            ..base()
+        };
         let (a, b) = (report(&s(lo)), report(&s(hi)));
         for name in ["fargate-spot", "fargate-mix"] {
             prop_assert!(opt(&b, name).total_cost_micro_usd <= opt(&a, name).total_cost_micro_usd);
@@ -422,27 +458,43 @@ fn ec2_options_keep_one_node_size() {
         return;
     };
     let s = CompareScenario {
-        prices: vec![
-            d.join("spot-price-history/eu-west-3a_2020-02-29_to_2020-07-31_ec2-all-prices.csv"),
-        ],
-        catalog: Some(d.join("pricing/ec2_ondemand_us_east_1.csv")),
-        instance_types: vec!["t3a.medium".into(), "c5.2xlarge".into()],
-        azs: vec!["eu-west-3a".into()],
-        tasks: Some(4),
-        task_vcpu: Some(0.5),
-        task_memory_gib: Some(1.0),
-        hours: Some(200.0),
-        strategy: Some("diversified".parse().unwrap()),
-        options: vec!["ecs-ec2-ondemand".into(), "ecs-ec2-spot".into()],
+        traces: TraceOptions {
+            prices: vec![
+                d.join("spot-price-history/eu-west-3a_2020-02-29_to_2020-07-31_ec2-all-prices.csv"),
+            ],
+            ..Default::default()
+        },
+        catalog: CatalogOptions {
+            path: Some(d.join("pricing/ec2_ondemand_us_east_1.csv")),
+            ..Default::default()
+        },
+        market: MarketSelection {
+            instance_types: vec!["t3a.medium".into(), "c5.2xlarge".into()],
+            azs: vec!["eu-west-3a".into()],
+            ..Default::default()
+        },
+        compare: CompareOptions {
+            tasks: Some(4),
+            task_vcpu: Some(0.5),
+            task_memory_gib: Some(1.0),
+            hours: Some(200.0),
+            options: vec!["ecs-ec2-ondemand".into(), "ecs-ec2-spot".into()],
+            ..Default::default()
+        },
+        strategy: StrategyOptions {
+            strategies: vec!["diversified".parse().unwrap()],
+            ..Default::default()
+        },
         ..Default::default()
     };
     let r = report(&s);
     assert_eq!(r.provenance.node_type, "t3a.medium");
+    // A silent drop is a warning (issue 8), not only an assumption.
     assert!(
-        r.provenance
-            .assumptions
+        r.warnings
             .iter()
-            .any(|a| a.contains("left out c5.2xlarge"))
+            .any(|w| w.code == "instance_types_left_out"
+                && w.message.contains("left out c5.2xlarge"))
     );
     // Same size pools only, so spot stays below on-demand.
     assert!(opt(&r, "ecs-ec2-spot").total_cost_usd < opt(&r, "ecs-ec2-ondemand").total_cost_usd);

@@ -912,15 +912,18 @@ proptest! {
 /// (Billing from `running` gave 9 of the 10 minutes: $1.110825.)
 #[test]
 fn fargate_pricing_page_example_through_compare() {
-    use spotsim::compare::CompareScenario;
+    use spotsim::compare::{CompareOptions, CompareScenario};
     use spotsim::market::StepTrace;
     use spotsim::workload::{Demand, Service};
     let sc = CompareScenario {
-        tasks: Some(1),
-        task_vcpu: Some(1.0),
-        task_memory_gib: Some(2.0),
-        hours: Some(720.0),
-        options: vec!["fargate".into()],
+        compare: CompareOptions {
+            tasks: Some(1),
+            task_vcpu: Some(1.0),
+            task_memory_gib: Some(2.0),
+            hours: Some(720.0),
+            options: vec!["fargate".into()],
+            ..Default::default()
+        },
         ..Default::default()
     };
     let mut cfg = sc.prepare().unwrap();
@@ -965,15 +968,18 @@ fn fargate_pricing_page_example_through_compare() {
 /// rates price the tasks.
 #[test]
 fn fargate_rates_for_a_region_that_is_not_built_in() {
-    use spotsim::compare::CompareScenario;
+    use spotsim::compare::{CompareOptions, CompareScenario};
     use spotsim::pricing::fargate::FargateRateOverride;
     let sc = CompareScenario {
-        tasks: Some(2),
-        task_vcpu: Some(1.0),
-        task_memory_gib: Some(2.0),
-        hours: Some(10.0),
-        task_start_latency: Some(0),
-        options: vec!["fargate".into()],
+        compare: CompareOptions {
+            tasks: Some(2),
+            task_vcpu: Some(1.0),
+            task_memory_gib: Some(2.0),
+            hours: Some(10.0),
+            task_start_latency: Some(0),
+            options: vec!["fargate".into()],
+            ..Default::default()
+        },
         ..Default::default()
     };
     let mut cfg = sc.prepare().unwrap();

@@ -396,7 +396,8 @@ fn hazard_interruptions_get_a_recommendation_and_a_notice() {
 }
 
 mod scenario_level {
-    use spotsim::scenario::Scenario;
+    use spotsim::options::{AdvisorOptions, SimOptions, TraceOptions};
+    use spotsim::scenario::{FleetOptions, Scenario};
 
     fn data() -> Option<std::path::PathBuf> {
         super::super::replay::data()
@@ -406,9 +407,15 @@ mod scenario_level {
     fn target_in_vcpus_uses_catalog_weights() {
         // The default market is four 2-vCPU types: 20 vCPU = 10 instances.
         let s = Scenario {
-            target: Some(20),
-            target_unit: Some("vcpu".into()),
-            launch_latency: Some(0),
+            fleet: FleetOptions {
+                target: Some(20),
+                target_unit: Some("vcpu".into()),
+                ..Default::default()
+            },
+            sim: SimOptions {
+                launch_latency: Some(0),
+                ..Default::default()
+            },
             ..Scenario::default()
         };
         let r = &s.run().unwrap()[0];
@@ -420,8 +427,11 @@ mod scenario_level {
         assert!(r.instance_hours >= 10.0 * 720.0 * 0.99);
         // Explicit weights: m5.large counts 4 units, the others 1.
         let s = Scenario {
-            target: Some(8),
-            weights: vec!["m5.large=4".into()],
+            fleet: FleetOptions {
+                target: Some(8),
+                weights: vec!["m5.large=4".into()],
+                ..Default::default()
+            },
             ..Scenario::default()
         };
         let r = &s.run().unwrap()[0];
@@ -437,13 +447,19 @@ mod scenario_level {
             vec!["x1.tiny=2".into()],
         ] {
             let s = Scenario {
-                weights: bad,
+                fleet: FleetOptions {
+                    weights: bad,
+                    ..Default::default()
+                },
                 ..Scenario::default()
             };
             assert!(s.run().unwrap_err().to_string().contains("weights"));
         }
         let s = Scenario {
-            target_unit: Some("parsecs".into()),
+            fleet: FleetOptions {
+                target_unit: Some("parsecs".into()),
+                ..Default::default()
+            },
             ..Scenario::default()
         };
         assert!(
@@ -457,9 +473,18 @@ mod scenario_level {
     #[test]
     fn uniform_hazard_and_its_assumption_line() {
         let s = Scenario {
-            interruption_rate: Some(20.0),
-            target: Some(20),
-            seed: Some(3),
+            traces: TraceOptions {
+                interruption_rate: Some(20.0),
+                ..Default::default()
+            },
+            fleet: FleetOptions {
+                target: Some(20),
+                ..Default::default()
+            },
+            sim: SimOptions {
+                seed: Some(3),
+                ..Default::default()
+            },
             ..Scenario::default()
         };
         let a = &s.run().unwrap()[0];
@@ -473,7 +498,10 @@ mod scenario_level {
                 .any(|l| l.contains("20 % (exponential"))
         );
         let s = Scenario {
-            interruption_rate: Some(120.0),
+            traces: TraceOptions {
+                interruption_rate: Some(120.0),
+                ..Default::default()
+            },
             ..Scenario::default()
         };
         assert!(s.run().is_err());
@@ -509,8 +537,14 @@ mod scenario_level {
     fn advisor_hazard_through_the_scenario() {
         let Some(d) = data() else { return };
         let s = Scenario {
-            advisor: Some(d.join("spot-advisor/spot-advisor-data_2025-06-28.json")),
-            target: Some(20),
+            advisor: AdvisorOptions {
+                path: Some(d.join("spot-advisor/spot-advisor-data_2025-06-28.json")),
+                ..Default::default()
+            },
+            fleet: FleetOptions {
+                target: Some(20),
+                ..Default::default()
+            },
             ..Scenario::default()
         };
         let r = &s.run().unwrap()[0];
@@ -526,7 +560,10 @@ mod scenario_level {
             "{bands}"
         );
         let e = Scenario {
-            region: Some("mars-north-1".into()),
+            advisor: AdvisorOptions {
+                region: Some("mars-north-1".into()),
+                ..s.clone().advisor
+            },
             ..s.clone()
         }
         .run()
@@ -534,7 +571,10 @@ mod scenario_level {
         .to_string();
         assert!(e.contains("mars-north-1") && e.contains("us-east-1"), "{e}");
         let e = Scenario {
-            interruption_rate: Some(5.0),
+            traces: TraceOptions {
+                interruption_rate: Some(5.0),
+                ..s.clone().traces
+            },
             ..s.clone()
         }
         .run()

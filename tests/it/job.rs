@@ -1170,7 +1170,8 @@ fn report_serializes_with_the_documented_names() {
             "restarts",
             "savings_pct",
             "spot_hours",
-            "total_cost_usd"
+            "total_cost_usd",
+            "unmet_work_hours"
         ]
     );
     assert_eq!(

@@ -44,7 +44,11 @@ fn json_has_the_issue_fields_in_both_modes() {
             return;
         };
         assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        // One shape whatever the number of policies (schema 2): policies[].
+        assert_eq!(doc["schema_version"], 2);
+        assert_eq!(doc["policies"][0]["policy"], "uniform-progress");
+        let v = &doc["policies"][0];
         for k in [
             "total_cost_usd",
             "deadline_met",
@@ -57,13 +61,13 @@ fn json_has_the_issue_fields_in_both_modes() {
             "migrations",
             "ondemand_only_cost_usd",
             "savings_pct",
-            "provenance",
         ] {
             assert!(v.get(k).is_some(), "{mode}: missing {k}");
         }
-        assert_eq!(v["mode"], mode);
+        assert!(doc.get("provenance").is_some());
+        assert_eq!(doc["mode"], mode);
         assert_eq!(v["deadline_met"], true);
-        assert_eq!(v["provenance"]["gap_seconds"], 600);
+        assert_eq!(doc["provenance"]["gap_seconds"], 600);
         // W = 48 h at $3.06 plus one 0.2 h overhead.
         assert!((v["ondemand_only_cost_usd"].as_f64().unwrap() - 48.2 * 3.06).abs() < 1e-6);
     }
@@ -99,7 +103,8 @@ fn windows_are_reproducible_and_on_demand_never_misses() {
     ])
     .unwrap();
     assert_eq!(a.stdout, b.stdout);
-    let v: serde_json::Value = serde_json::from_slice(&a.stdout).unwrap();
+    let doc: serde_json::Value = serde_json::from_slice(&a.stdout).unwrap();
+    let v = &doc["policies"][0];
     assert_eq!(v["stats"]["windows"], 20);
     assert_eq!(v["stats"]["deadline_met_fraction"], 1.0);
     assert_eq!(v["windows"].as_array().unwrap().len(), 20);
@@ -129,7 +134,8 @@ fn windows_are_reproducible_and_on_demand_never_misses() {
         "json",
     ])
     .unwrap();
-    let v: serde_json::Value = serde_json::from_slice(&e.stdout).unwrap();
+    let doc: serde_json::Value = serde_json::from_slice(&e.stdout).unwrap();
+    let v = &doc["policies"][0];
     assert_eq!(v["total_cost_usd"], v["ondemand_only_cost_usd"]);
 }
 

@@ -2,7 +2,7 @@
 //! a fixed max pods and DaemonSet pods, by hand and through `compare`.
 
 use spotsim::catalog::Catalog;
-use spotsim::compare::CompareScenario;
+use spotsim::compare::{CompareOptions, CompareScenario};
 use spotsim::workload::packing::{
     DaemonSet, EksNodeConfig, MaxPods, eni_limits, eni_table_rows, instances_needed,
 };
@@ -117,11 +117,14 @@ fn hundred_tiny_pods_need_four_m5_large_on_eks_and_one_on_ecs() {
 #[test]
 fn hundred_tiny_pods_through_compare() {
     let s = CompareScenario {
-        tasks: Some(100),
-        task_vcpu: Some(0.01),
-        task_memory_gib: Some(16.0 / 1024.0),
-        hours: Some(10.0),
-        options: vec!["ecs-ec2-ondemand".into(), "eks-ec2-ondemand".into()],
+        compare: CompareOptions {
+            tasks: Some(100),
+            task_vcpu: Some(0.01),
+            task_memory_gib: Some(16.0 / 1024.0),
+            hours: Some(10.0),
+            options: vec!["ecs-ec2-ondemand".into(), "eks-ec2-ondemand".into()],
+            ..Default::default()
+        },
         ..Default::default()
     };
     let cfg = s.prepare().unwrap();

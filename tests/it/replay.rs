@@ -1,6 +1,10 @@
 //! Replays of the real traces in ../shared/data, cross-checked by independent
 //! arithmetic. Each test prints `skipped: …` and passes when the data is absent.
 
+use spotsim::options::{
+    CatalogOptions, MarketSelection, SimOptions, StrategyOptions, TraceOptions,
+};
+use spotsim::scenario::FleetOptions;
 use std::path::PathBuf;
 
 use spotsim::report::Report;
@@ -24,11 +28,14 @@ pub const V100_ZONES: [&str; 9] = [
 pub fn v100(d: &std::path::Path) -> Scenario {
     let dir = d.join("availability/aws-v100-2023-02-15");
     Scenario {
-        probe_prices: Some(dir.join("v100_spot_prices.json")),
-        capacity: V100_ZONES
-            .iter()
-            .map(|z| dir.join(format!("{z}_v100_1.csv")))
-            .collect(),
+        traces: TraceOptions {
+            probe_prices: Some(dir.join("v100_spot_prices.json")),
+            capacity: V100_ZONES
+                .iter()
+                .map(|z| dir.join(format!("{z}_v100_1.csv")))
+                .collect(),
+            ..Default::default()
+        },
         ..Scenario::default()
     }
 }
@@ -97,13 +104,31 @@ fn eu_west_3a_single_pool_cost_equals_the_integral_of_its_prices() {
     // micro-USD, rounded half up (the integral is positive)
     let micro = (exact + 1_800_000) / 3_600_000;
     let s = Scenario {
-        prices: vec![file],
-        catalog: Some(d.join("pricing/ec2_ondemand_us_east_1.csv")),
-        instance_types: vec!["c5.2xlarge".into()],
-        azs: vec!["eu-west-3a".into()],
-        strategy: st(&["lowest-price"]),
-        target: Some(1),
-        launch_latency: Some(0),
+        traces: TraceOptions {
+            prices: vec![file],
+            ..Default::default()
+        },
+        catalog: CatalogOptions {
+            path: Some(d.join("pricing/ec2_ondemand_us_east_1.csv")),
+            ..Default::default()
+        },
+        market: MarketSelection {
+            instance_types: vec!["c5.2xlarge".into()],
+            azs: vec!["eu-west-3a".into()],
+            ..Default::default()
+        },
+        strategy: StrategyOptions {
+            strategies: st(&["lowest-price"]),
+            ..Default::default()
+        },
+        fleet: FleetOptions {
+            target: Some(1),
+            ..Default::default()
+        },
+        sim: SimOptions {
+            launch_latency: Some(0),
+            ..Default::default()
+        },
         ..Scenario::default()
     };
     let r = &run(&s)[0];
@@ -131,12 +156,27 @@ fn eu_west_3a_lowest_price_follows_the_cheapest_pool() {
     let file = d.join("spot-price-history/eu-west-3a_2020-02-29_to_2020-07-31_ec2-all-prices.csv");
     let types = ["c5.2xlarge", "m5d.2xlarge", "c5d.4xlarge"];
     let base = Scenario {
-        prices: vec![file],
-        catalog: Some(d.join("pricing/ec2_ondemand_us_east_1.csv")),
-        instance_types: types.iter().map(|t| t.to_string()).collect(),
-        azs: vec!["eu-west-3a".into()],
-        strategy: st(&["lowest-price", "capacity-optimized"]),
-        target: Some(10),
+        traces: TraceOptions {
+            prices: vec![file],
+            ..Default::default()
+        },
+        catalog: CatalogOptions {
+            path: Some(d.join("pricing/ec2_ondemand_us_east_1.csv")),
+            ..Default::default()
+        },
+        market: MarketSelection {
+            instance_types: types.iter().map(|t| t.to_string()).collect(),
+            azs: vec!["eu-west-3a".into()],
+            ..Default::default()
+        },
+        strategy: StrategyOptions {
+            strategies: st(&["lowest-price", "capacity-optimized"]),
+            ..Default::default()
+        },
+        fleet: FleetOptions {
+            target: Some(10),
+            ..Default::default()
+        },
         ..Scenario::default()
     };
     let rs = run(&base);
@@ -161,8 +201,16 @@ fn eu_west_3a_lowest_price_follows_the_cheapest_pool() {
 fn aws_cli_json_sample_replays() {
     let Some(d) = data() else { return };
     let s = Scenario {
-        prices: vec![d.join("spot-price-history/sample_describe_spot_price_history_m5_large.json")],
-        target: Some(3),
+        traces: TraceOptions {
+            prices: vec![
+                d.join("spot-price-history/sample_describe_spot_price_history_m5_large.json"),
+            ],
+            ..Default::default()
+        },
+        fleet: FleetOptions {
+            target: Some(3),
+            ..Default::default()
+        },
         ..Scenario::default()
     };
     let r = &run(&s)[0];
@@ -179,25 +227,43 @@ fn aws_cli_json_sample_replays() {
 fn az_id_archive_replays_by_az_id() {
     let Some(d) = data() else { return };
     let s = Scenario {
-        prices: vec![d.join("spot-price-history/ericpauley_prices_2022-05.tsv")],
-        catalog: Some(d.join("pricing/ec2_ondemand_us_east_1.csv")),
-        // The archive is a partial month (5.6 h) where most pools change price once or
-        // twice; these types have prices in these AZ IDs.
-        instance_types: vec!["m5.4xlarge".into(), "c5.4xlarge".into()],
-        azs: vec!["use1-az1".into(), "use1-az2".into(), "use1-az6".into()],
-        target: Some(4),
-        strategy: st(&["lowest-price"]),
-        // Some of these pools get their first price only at 23:36:46, so the default
-        // horizon (from when every pool has a price) would be empty: start explicitly.
-        start: Some("2022-05-31T19:16:43Z".into()),
-        end: Some("2022-06-01T00:00:00Z".into()),
+        traces: TraceOptions {
+            prices: vec![d.join("spot-price-history/ericpauley_prices_2022-05.tsv")],
+            ..Default::default()
+        },
+        catalog: CatalogOptions {
+            path: Some(d.join("pricing/ec2_ondemand_us_east_1.csv")),
+            ..Default::default()
+        },
+        market: MarketSelection {
+            // The archive is a partial month (5.6 h) where most pools change price once or
+            // twice; these types have prices in these AZ IDs.
+            instance_types: vec!["m5.4xlarge".into(), "c5.4xlarge".into()],
+            azs: vec!["use1-az1".into(), "use1-az2".into(), "use1-az6".into()],
+            ..Default::default()
+        },
+        fleet: FleetOptions {
+            target: Some(4),
+            // Some of these pools get their first price only at 23:36:46, so the default
+            // horizon (from when every pool has a price) would be empty: start explicitly.
+            start: Some("2022-05-31T19:16:43Z".into()),
+            end: Some("2022-06-01T00:00:00Z".into()),
+            ..Default::default()
+        },
+        strategy: StrategyOptions {
+            strategies: st(&["lowest-price"]),
+            ..Default::default()
+        },
         ..Scenario::default()
     };
     let r = &run(&s)[0];
     assert!(r.pools.iter().all(|p| p.zone_kind == "id"));
     let e = Scenario {
-        start: None,
-        end: None,
+        fleet: FleetOptions {
+            start: None,
+            end: None,
+            ..s.clone().fleet
+        },
         ..s.clone()
     }
     .run()
@@ -207,7 +273,10 @@ fn az_id_archive_replays_by_az_id() {
     assert!(r.total_cost_usd > 0.0);
     // An AZ name is refused against a file of AZ IDs, with the reason.
     let bad = Scenario {
-        azs: vec!["us-east-1a".into()],
+        market: MarketSelection {
+            azs: vec!["us-east-1a".into()],
+            ..s.market
+        },
         ..s
     };
     let e = bad.run().unwrap_err().to_string();
@@ -221,8 +290,14 @@ fn az_id_archive_replays_by_az_id() {
 fn v100_capacity_trace_interrupts_and_is_billed_by_the_rules() {
     let Some(d) = data() else { return };
     let s = Scenario {
-        strategy: st(&["lowest-price", "capacity-optimized"]),
-        target: Some(4),
+        strategy: StrategyOptions {
+            strategies: st(&["lowest-price", "capacity-optimized"]),
+            ..v100(&d).strategy
+        },
+        fleet: FleetOptions {
+            target: Some(4),
+            ..v100(&d).fleet
+        },
         ..v100(&d)
     };
     let rs = run(&s);

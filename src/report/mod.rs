@@ -1,5 +1,10 @@
-//! Reports: the serde [`Report`] built from an engine [`Outcome`], and its renderers
-//! (human table, JSON with `schema_version`, CSV with a row per pool and a total row).
+//! Reports: the serde [`Report`] built from an engine [`Outcome`], and its renderers —
+//! [`table`] (aligned text for people), [`json`] (with `schema_version`), [`csv`] (a row
+//! per pool and a total row) and [`markdown`] (for a pull-request comment). Human
+//! formatting (thousands separators, USD, hours, percentages) lives in one place,
+//! `report::human`, shared with the `compare`, `job` and `types` renderers.
+//!
+//! Reports are `Deserialize` too: a saved JSON report reads back into the same types.
 //!
 //! Money is summed exactly in [`Money`] and only rounded (to the micro-dollar, half away
 //! from zero) when a report field is filled, so the JSON is byte-identical for the same
@@ -19,17 +24,33 @@
 //! * `unmet_capacity_unit_hours` = ∫ max(0, target − running units) dt;
 //!   `availability_pct` = 100 × (1 − unmet / ∫ target dt).
 
-use std::fmt::Write as _;
+pub mod csv;
+pub mod gate;
+pub(crate) mod human;
+pub mod json;
+pub mod markdown;
+pub mod table;
+pub mod warning;
 
-use serde::Serialize;
+pub use warning::{Warning, WarningCode, codes};
+
+use serde::{Deserialize, Serialize};
 
 use crate::engine::{Outcome, PoolTally, PurchaseOption};
 use crate::market::{Market, SourceFile};
 use crate::money::Money;
 use crate::time::{HOUR, SimTime};
 
-/// Version of the JSON layout. Bumped on any incompatible change.
-pub const SCHEMA_VERSION: u32 = 1;
+/// Version of the JSON layout of every command's report (`run`, `compare`, `job`), one
+/// number for all of them. Bumped on any incompatible change; `CHANGELOG.md` says what
+/// changed, `docs/schema/` holds a JSON Schema per command.
+///
+/// * 2: every command has one shape whatever the number of strategies, options or
+///   policies — `run` is `{"schema_version", "reports": [...]}`, `job` lists
+///   `policies: [...]`; every report has `warnings`.
+/// * 1: the first layout (`run` printed an object for one strategy, an array for
+///   several).
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// Facts about a run that the outcome does not carry, for provenance.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -48,19 +69,21 @@ pub struct RunInfo {
     pub strategy_config: Option<serde_json::Value>,
     /// Capacity unit of the target (`instances`, `vcpu`, `memory-gib`).
     pub target_unit: Option<String>,
+    /// Warnings found while preparing the run (every strategy's report carries them).
+    pub warnings: Vec<Warning>,
 }
 
 /// One pool's line in a report.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PoolReport {
     /// Instance type.
     pub instance_type: String,
     /// AZ name or ID.
     pub availability_zone: String,
     /// `name` or `id`: whether `availability_zone` is an AZ name or an AZ ID.
-    pub zone_kind: &'static str,
+    pub zone_kind: String,
     /// `spot` or `on-demand`.
-    pub purchase_option: &'static str,
+    pub purchase_option: String,
     /// Billed cost.
     pub cost_usd: f64,
     /// The same lives at on-demand prices.
@@ -82,10 +105,10 @@ pub struct PoolReport {
 }
 
 /// Where the numbers came from.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Provenance {
     /// spotsim's version.
-    pub spotsim_version: &'static str,
+    pub spotsim_version: String,
     /// Input files with their SHA-256.
     pub inputs: Vec<SourceFile>,
     /// Description of synthetic data, when no files were read.
@@ -119,7 +142,7 @@ pub struct Provenance {
 }
 
 /// Interruptions split by what caused them.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InterruptionCauses {
     /// A capacity trace dropped below what the fleet held.
     pub capacity: u64,
@@ -129,11 +152,47 @@ pub struct InterruptionCauses {
     pub max_price: u64,
 }
 
-/// The result of one simulation, ready to render.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct Report {
-    /// JSON layout version.
+/// What `spotsim run` writes: one [`Report`] per strategy, in the order given, under
+/// the layout version (the JSON is `{"schema_version": 2, "reports": [...]}` for one
+/// strategy as for several).
+///
+/// ```
+/// use spotsim::report::{Format, RunReports, SCHEMA_VERSION};
+/// let doc = RunReports::new(spotsim::scenario::Scenario::default().run()?);
+/// let v: serde_json::Value = serde_json::from_str(&doc.render(Format::Json)).unwrap();
+/// assert_eq!(v["schema_version"], SCHEMA_VERSION);
+/// assert_eq!(v["reports"][0]["strategy"], "lowest-price");
+/// # Ok::<(), spotsim::error::Error>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RunReports {
+    /// JSON layout version ([`SCHEMA_VERSION`]).
     pub schema_version: u32,
+    /// One report per strategy.
+    pub reports: Vec<Report>,
+}
+
+impl RunReports {
+    /// The document of `reports` at the current layout version.
+    pub fn new(reports: Vec<Report>) -> RunReports {
+        RunReports {
+            schema_version: SCHEMA_VERSION,
+            reports,
+        }
+    }
+
+    /// Renders the reports (see [`render`]).
+    pub fn render(&self, format: Format) -> String {
+        match format {
+            Format::Json => json::pretty(self),
+            f => render(&self.reports, f),
+        }
+    }
+}
+
+/// The result of one simulation (one strategy), ready to render.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Report {
     /// The strategy.
     pub strategy: String,
     /// Horizon start.
@@ -190,6 +249,9 @@ pub struct Report {
     pub availability_pct: f64,
     /// Per pool and purchase option.
     pub pools: Vec<PoolReport>,
+    /// What the user should know that the numbers do not say (see [`warning`]).
+    #[serde(default)]
+    pub warnings: Vec<Warning>,
     /// Where the numbers came from.
     pub provenance: Provenance,
 }
@@ -238,8 +300,8 @@ impl Report {
                 pools.push(PoolReport {
                     instance_type: pool.instance_type.name.clone(),
                     availability_zone: pool.zone.to_string(),
-                    zone_kind: pool.zone.kind(),
-                    purchase_option: opt.as_str(),
+                    zone_kind: pool.zone.kind().to_string(),
+                    purchase_option: opt.as_str().to_string(),
                     cost_usd: t.cost.to_usd_f64(),
                     ondemand_baseline_usd: t.ondemand_baseline.to_usd_f64(),
                     instance_hours: hours(t.run_secs),
@@ -252,10 +314,14 @@ impl Report {
                 });
             }
         }
-        let mut assumptions = outcome.assumptions.clone();
-        assumptions.extend(info.assumptions.iter().cloned());
+        // What a user reads cites the AWS rules, never a file outside the crate.
+        let assumptions: Vec<String> = outcome
+            .assumptions
+            .iter()
+            .chain(&info.assumptions)
+            .map(|a| crate::rules::localize(a))
+            .collect();
         Report {
-            schema_version: SCHEMA_VERSION,
             strategy: outcome.strategy.clone(),
             start: outcome.start,
             end: outcome.end,
@@ -295,8 +361,9 @@ impl Report {
             unmet_capacity_unit_hours: r6(outcome.unmet_unit_secs as f64 / HOUR as f64),
             availability_pct: r6(availability),
             pools,
+            warnings: info.warnings.clone(),
             provenance: Provenance {
-                spotsim_version: env!("CARGO_PKG_VERSION"),
+                spotsim_version: env!("CARGO_PKG_VERSION").to_string(),
                 inputs: market.sources().to_vec(),
                 data: info.data_description.clone(),
                 data_span: market.span().map(|(a, b)| [a, b]),
@@ -306,7 +373,7 @@ impl Report {
                 events: outcome.events,
                 product: market.product().to_string(),
                 catalog_region: info.catalog.as_ref().map(|c| c.0.clone()),
-                catalog_source: info.catalog.as_ref().map(|c| c.1.clone()),
+                catalog_source: info.catalog.as_ref().map(|c| crate::rules::localize(&c.1)),
                 seed: info.seed,
                 launch_latency_secs: info.launch_latency_secs,
                 strategy_config: info.strategy_config.clone(),
@@ -320,20 +387,31 @@ impl Report {
     }
 }
 
-/// How to render reports.
+/// How to render a report (every command takes the same four).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum Format {
     /// Aligned text for people.
     #[default]
     Table,
-    /// JSON for machines.
+    /// JSON for machines, with `schema_version`.
     Json,
-    /// CSV: a row per pool plus a total row.
+    /// CSV: one row per item (pool, option, window) plus total rows where they apply.
     Csv,
+    /// A Markdown table, e.g. for a pull-request comment.
+    Markdown,
 }
 
 impl Format {
-    /// Parses `table`, `json` or `csv`.
+    /// Every format's name, as `--output` takes it.
+    pub const NAMES: &'static [&'static str] = &["table", "json", "csv", "markdown"];
+
+    /// Parses `table`, `json`, `csv` or `markdown` (also `md`).
+    ///
+    /// ```
+    /// use spotsim::report::Format;
+    /// assert_eq!(Format::parse("md").unwrap(), Format::Markdown);
+    /// assert!(Format::parse("xml").unwrap_err().to_string().contains("table, json, csv, markdown"));
+    /// ```
     ///
     /// # Errors
     /// [`crate::error::ConfigError`] naming the valid values.
@@ -342,331 +420,78 @@ impl Format {
             "table" => Ok(Format::Table),
             "json" => Ok(Format::Json),
             "csv" => Ok(Format::Csv),
+            "markdown" | "md" => Ok(Format::Markdown),
             _ => Err(crate::error::ConfigError::new(
                 "output",
-                format!("unknown format `{s}`; valid: table, json, csv"),
+                format!(
+                    "unknown format `{s}`{}; valid: {}",
+                    crate::suggest::hint(s, Self::NAMES.iter().copied()),
+                    Self::NAMES.join(", ")
+                ),
             )),
         }
+    }
+
+    /// The name `--output` takes.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Table => "table",
+            Format::Json => "json",
+            Format::Csv => "csv",
+            Format::Markdown => "markdown",
+        }
+    }
+}
+
+impl Serialize for Format {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.name())
+    }
+}
+
+impl<'de> Deserialize<'de> for Format {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        Format::parse(&s).map_err(|e| serde::de::Error::custom(e.message))
+    }
+}
+
+#[cfg(feature = "cli")]
+impl clap::ValueEnum for Format {
+    fn value_variants<'a>() -> &'a [Self] {
+        &[Format::Table, Format::Json, Format::Csv, Format::Markdown]
+    }
+
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        let v = clap::builder::PossibleValue::new(self.name());
+        Some(if *self == Format::Markdown {
+            v.alias("md")
+        } else {
+            v
+        })
     }
 }
 
 /// Renders one or more reports (several: a strategy comparison) in `format`.
 ///
-/// JSON: one report is an object; several are an array. CSV: one header, then per
-/// report its pool rows and a `total` row, with a `strategy` column.
+/// JSON: `{"schema_version", "reports": [...]}` ([`RunReports`]) whatever the number of
+/// reports. CSV: one header, then per report its pool rows and a `total` row, with a
+/// `strategy` column. Markdown: a metric per row, a strategy per column.
 pub fn render(reports: &[Report], format: Format) -> String {
     match format {
-        Format::Json => {
-            let mut s = if reports.len() == 1 {
-                serde_json::to_string_pretty(&reports[0])
-            } else {
-                serde_json::to_string_pretty(reports)
-            }
-            .unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"));
-            s.push('\n');
-            s
-        }
-        Format::Csv => render_csv(reports),
-        Format::Table if reports.len() > 1 => render_comparison(reports),
+        Format::Json => json::pretty(&RunReports {
+            schema_version: SCHEMA_VERSION,
+            reports: reports.to_vec(),
+        }),
+        Format::Csv => csv::render(reports),
+        Format::Markdown => markdown::render(reports),
+        Format::Table if reports.len() > 1 => table::comparison(reports),
         Format::Table => reports
             .iter()
-            .map(render_table)
+            .map(table::single)
             .collect::<Vec<_>>()
             .join("\n"),
     }
-}
-
-fn render_csv(reports: &[Report]) -> String {
-    let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
-    let _ = w.write_record([
-        "strategy",
-        "row",
-        "instance_type",
-        "availability_zone",
-        "purchase_option",
-        "cost_usd",
-        "ondemand_baseline_usd",
-        "instance_hours",
-        "launches",
-        "interruptions",
-        "failed_launches",
-        "price_driven_replacements",
-    ]);
-    for r in reports {
-        for p in &r.pools {
-            let _ = w.write_record([
-                r.strategy.as_str(),
-                "pool",
-                &p.instance_type,
-                &p.availability_zone,
-                p.purchase_option,
-                &format!("{:.6}", p.cost_usd),
-                &format!("{:.6}", p.ondemand_baseline_usd),
-                &format!("{:.6}", p.instance_hours),
-                &p.launches.to_string(),
-                &p.interruptions.to_string(),
-                &p.failed_launches.to_string(),
-                &p.price_driven_replacements.to_string(),
-            ]);
-        }
-        let _ = w.write_record([
-            r.strategy.as_str(),
-            "total",
-            "",
-            "",
-            "",
-            &format!("{:.6}", r.total_cost_usd),
-            &format!("{:.6}", r.ondemand_baseline_usd),
-            &format!("{:.6}", r.instance_hours),
-            &r.launches.to_string(),
-            &r.interruptions.to_string(),
-            &r.failed_launches.to_string(),
-            &r.price_driven_replacements.to_string(),
-        ]);
-    }
-    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
-}
-
-/// Groups thousands: 12345.678 with 1 decimal → "12,345.7".
-fn group(x: f64, decimals: usize) -> String {
-    let s = format!("{:.*}", decimals, x.abs());
-    let (int, frac) = match s.split_once('.') {
-        Some((i, f)) => (i.to_string(), format!(".{f}")),
-        None => (s.clone(), String::new()),
-    };
-    let mut out = String::new();
-    for (i, c) in int.chars().enumerate() {
-        if i > 0 && (int.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    format!("{}{out}{frac}", if x < 0.0 { "-" } else { "" })
-}
-
-fn usd(x: f64) -> String {
-    format!("${}", group(x, 2))
-}
-
-/// Several strategies on the same inputs, side by side: a metric per row, a strategy
-/// per column, then the shared provenance and each strategy's own assumptions.
-fn render_comparison(reports: &[Report]) -> String {
-    let mut s = String::new();
-    let r0 = &reports[0];
-    let p = &r0.provenance;
-    let _ = writeln!(
-        s,
-        "spotsim {} — {} strategies on {} pools, {} → {} ({} h), same inputs and seed {}",
-        p.spotsim_version,
-        reports.len(),
-        p.pools,
-        r0.start,
-        r0.end,
-        group(r0.duration_hours, 1),
-        p.seed
-    );
-    let _ = writeln!(s);
-    let w = reports
-        .iter()
-        .map(|r| r.strategy.len())
-        .max()
-        .unwrap_or(0)
-        .max(12);
-    let row = |s: &mut String, name: &str, f: &dyn Fn(&Report) -> String| {
-        let _ = write!(s, "  {name:<30}");
-        for r in reports {
-            let _ = write!(s, " {:>w$}", f(r));
-        }
-        let _ = writeln!(s);
-    };
-    row(&mut s, "", &|r| r.strategy.clone());
-    row(&mut s, "total cost", &|r| usd(r.total_cost_usd));
-    row(&mut s, "on-demand baseline", &|r| {
-        usd(r.ondemand_baseline_usd)
-    });
-    row(&mut s, "savings", &|r| format!("{:.1}%", r.savings_pct));
-    row(&mut s, "instance-hours", &|r| group(r.instance_hours, 1));
-    row(&mut s, "  of which on-demand", &|r| {
-        group(r.ondemand_instance_hours, 1)
-    });
-    row(&mut s, "interruptions", &|r| r.interruptions.to_string());
-    row(&mut s, "  per 1000 instance-hours", &|r| {
-        format!("{:.2}", r.interruptions_per_1000_instance_hours)
-    });
-    row(&mut s, "  MTTI", &|r| {
-        r.mean_time_to_interruption_hours
-            .map_or("n/a".to_string(), |h| format!("{} h", group(h, 1)))
-    });
-    row(&mut s, "failed launches", &|r| {
-        r.failed_launches.to_string()
-    });
-    row(&mut s, "price-driven moves", &|r| {
-        r.price_driven_replacements.to_string()
-    });
-    row(&mut s, "rebalance recommendations", &|r| {
-        r.rebalance_recommendations.to_string()
-    });
-    row(&mut s, "proactive replacements", &|r| {
-        r.proactive_replacements.to_string()
-    });
-    row(&mut s, "unmet capacity (unit-hours)", &|r| {
-        group(r.unmet_capacity_unit_hours, 1)
-    });
-    row(&mut s, "availability", &|r| {
-        format!("{:.3}%", r.availability_pct)
-    });
-    row(&mut s, "pools used", &|r| {
-        r.pools
-            .iter()
-            .filter(|p| p.launches > 0)
-            .count()
-            .to_string()
-    });
-    let _ = writeln!(s);
-    footer(&mut s, p);
-    let common: Vec<&String> = p
-        .assumptions
-        .iter()
-        .filter(|a| reports.iter().all(|r| r.provenance.assumptions.contains(a)))
-        .collect();
-    let _ = writeln!(s, "  assumptions (all strategies):");
-    for a in &common {
-        let _ = writeln!(s, "    - {a}");
-    }
-    for r in reports {
-        for a in r
-            .provenance
-            .assumptions
-            .iter()
-            .filter(|a| !common.contains(a))
-        {
-            let _ = writeln!(s, "    - [{}] {a}", r.strategy);
-        }
-    }
-    s
-}
-
-/// Inputs, catalog and run facts shared by the table renderers.
-fn footer(s: &mut String, p: &Provenance) {
-    match (&p.data, p.inputs.is_empty()) {
-        (Some(d), _) => {
-            let _ = writeln!(s, "  data: {d}");
-        }
-        (None, false) => {
-            let _ = writeln!(s, "  inputs:");
-            for i in &p.inputs {
-                let _ = writeln!(
-                    s,
-                    "    {} ({}, {} rows, sha256 {})",
-                    i.path,
-                    i.format,
-                    i.rows,
-                    &i.sha256[..16.min(i.sha256.len())]
-                );
-            }
-        }
-        _ => {}
-    }
-    if let (Some(region), Some(src)) = (&p.catalog_region, &p.catalog_source) {
-        let _ = writeln!(s, "  on-demand prices: {region}, {src}");
-    }
-    let _ = writeln!(
-        s,
-        "  product {}, target in {}, seed {}, {} events",
-        p.product, p.target_unit, p.seed, p.events
-    );
-}
-
-fn render_table(r: &Report) -> String {
-    let mut s = String::new();
-    let p = &r.provenance;
-    let _ = writeln!(
-        s,
-        "spotsim {} — {} on {} pools, {} → {} ({} h)",
-        p.spotsim_version,
-        r.strategy,
-        p.pools,
-        r.start,
-        r.end,
-        group(r.duration_hours, 1)
-    );
-    let _ = writeln!(
-        s,
-        "  total cost            {:>14}   on-demand baseline {}, savings {:.1}%",
-        usd(r.total_cost_usd),
-        usd(r.ondemand_baseline_usd),
-        r.savings_pct
-    );
-    let _ = writeln!(
-        s,
-        "  instance-hours        {:>14}   spot {}, on-demand {}",
-        group(r.instance_hours, 1),
-        group(r.spot_instance_hours, 1),
-        group(r.ondemand_instance_hours, 1)
-    );
-    let mtti = r
-        .mean_time_to_interruption_hours
-        .map_or("n/a".to_string(), |h| format!("{} h", group(h, 1)));
-    let _ = writeln!(
-        s,
-        "  interruptions         {:>14}   {:.2} per 1000 instance-hours, MTTI {}",
-        r.interruptions, r.interruptions_per_1000_instance_hours, mtti
-    );
-    let _ = writeln!(
-        s,
-        "  failed launches       {:>14}   short notices {}",
-        r.failed_launches, r.short_notices
-    );
-    let _ = writeln!(
-        s,
-        "  price-driven moves    {:>14}",
-        r.price_driven_replacements
-    );
-    if r.rebalance_recommendations > 0 || r.proactive_replacements > 0 {
-        let _ = writeln!(
-            s,
-            "  rebalancing           {:>14}   recommendations; {} proactive replacements",
-            r.rebalance_recommendations, r.proactive_replacements
-        );
-    }
-    let _ = writeln!(
-        s,
-        "  unmet capacity        {:>14}   unit-hours; availability {:.3}%",
-        group(r.unmet_capacity_unit_hours, 1),
-        r.availability_pct
-    );
-    let used: Vec<&PoolReport> = r.pools.iter().filter(|p| p.launches > 0).collect();
-    let _ = writeln!(s);
-    let _ = writeln!(
-        s,
-        "  {:<16} {:<14} {:<9} {:>12} {:>12} {:>9} {:>9} {:>7}",
-        "instance type", "zone", "option", "cost", "inst-hours", "launches", "interr.", "moves"
-    );
-    for p in &used {
-        let _ = writeln!(
-            s,
-            "  {:<16} {:<14} {:<9} {:>12} {:>12} {:>9} {:>9} {:>7}",
-            p.instance_type,
-            p.availability_zone,
-            p.purchase_option,
-            usd(p.cost_usd),
-            group(p.instance_hours, 1),
-            p.launches,
-            p.interruptions,
-            p.price_driven_replacements
-        );
-    }
-    let unused = r.pools.len() - used.len();
-    if unused > 0 {
-        let _ = writeln!(s, "  ({unused} pools never launched into)");
-    }
-    let _ = writeln!(s);
-    footer(&mut s, p);
-    let _ = writeln!(s, "  assumptions:");
-    for a in &p.assumptions {
-        let _ = writeln!(s, "    - {a}");
-    }
-    s
 }
 
 #[cfg(test)]
@@ -674,10 +499,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn grouping() {
-        assert_eq!(group(1234567.891, 2), "1,234,567.89");
-        assert_eq!(group(12.0, 1), "12.0");
-        assert_eq!(group(-1234.0, 0), "-1,234");
-        assert_eq!(usd(0.004), "$0.00");
+    fn formats_round_trip_their_names() {
+        for n in Format::NAMES {
+            assert_eq!(Format::parse(n).unwrap().name(), *n);
+        }
     }
 }
