@@ -24,15 +24,16 @@
 //! DESIGN.md lists the scenario as "TOML; JSON/YAML accepted": spotsim reads TOML (and
 //! JSON, by extension `.json`); YAML is left out to avoid a dependency nobody asked for.
 
+pub(crate) mod checks;
 mod prepare;
 
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::catalog::{Catalog, InstanceType};
+use crate::catalog::{Catalog, InstanceType, OperatingSystem};
 use crate::engine::{
-    CapacityRebalance, FleetConfig, LeadTime, MaxPrice, OnDemandAllocation, OnDemandSplit,
+    CapacityRebalance, FleetConfig, LeadTime, MaxPrice, OnDemandAllocation, OnDemandSplit, Outcome,
     RebalanceSignal, ReplaceOn, Simulation, Target, VictimOrder,
 };
 use crate::error::{ConfigError, Error};
@@ -302,7 +303,7 @@ impl Scenario {
     }
 }
 
-pub use prepare::Prepared;
+pub use prepare::{BASELINE_ASSUMPTION, Prepared};
 
 #[cfg(test)]
 mod tests {

@@ -100,6 +100,7 @@ fn eu_west_3a_lowest_price_is_cheapest_and_diversified_avoids_on_demand_prices()
         },
         catalog: CatalogOptions {
             path: Some(d.join("pricing/ec2_ondemand_us_east_1.csv")),
+            region: Some("us-east-1".into()),
             ..Default::default()
         },
         advisor: AdvisorOptions {
