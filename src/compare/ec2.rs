@@ -124,7 +124,7 @@ impl CompareConfig {
                     .iter()
                     .map(|t| t.ondemand)
                     .min()
-                    .map(|r| (r, "the cheapest on-demand price of the size"))
+                    .map(|r| (r, "on-demand prices"))
             } else {
                 self.market
                     .pools()

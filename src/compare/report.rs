@@ -173,17 +173,20 @@ impl CompareReport {
         "option",
         "total",
         "monthly",
-        "per task-hour",
-        "on-demand baseline",
-        "savings vs on-demand",
+        "per task-h",
+        "od baseline",
+        "savings",
         "availability",
         "vs priciest",
-        "interruptions / restarts",
+        "interr. / restarts",
         "unmet task-h",
         "waste",
-        "break-even restarts/1,000 task-h",
-        "restarts/1,000 task-h",
+        "break-even restarts/1k task-h",
+        "restarts/1k task-h",
     ];
+
+    /// What the savings columns are measured against (table and Markdown).
+    const LEGEND: &'static str = "savings: against the od baseline, the same tasks on the option's own platform on-demand (fargate, ecs-ec2-ondemand or eks-ec2-ondemand); vs priciest: against the most expensive option; availability: delivered ÷ demanded task-hours";
 
     fn headline(&self) -> String {
         format!(
@@ -233,6 +236,7 @@ impl CompareReport {
             line(&mut s, r);
         }
         let _ = writeln!(s);
+        let _ = writeln!(s, "  {}", Self::LEGEND);
         for o in self
             .options
             .iter()
@@ -291,6 +295,7 @@ impl CompareReport {
             let cells: Vec<String> = r.iter().map(|c| cell(c)).collect();
             let _ = writeln!(s, "| {} |", cells.join(" | "));
         }
+        let _ = writeln!(s, "\n{}.", cell(Self::LEGEND));
         let _ = writeln!(
             s,
             "\nEC2 spot prices: {}. Seed {}, spotsim {}.",

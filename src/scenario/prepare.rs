@@ -134,6 +134,10 @@ impl Scenario {
             let (m, pricing, description) =
                 self.catalog_market(&base, &product, &product_os, start)?;
             info.data_description = Some(description);
+            // No traces to take a horizon from: 30 days from `start` unless given
+            // (compare sets its own horizon when it runs).
+            cfg.start = cfg.start.or(Some(start));
+            cfg.end = cfg.end.or(Some(start.plus(30 * crate::time::DAY)));
             (m, pricing, Vec::new())
         } else if synthetic {
             if !self.market.instance_types.is_empty()
