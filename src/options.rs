@@ -473,7 +473,7 @@ pub struct GateOptions {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "cli", arg(long, value_name = "UNIT-HOURS", value_parser = cli::finite_f64))]
     pub fail_if_unmet_above: Option<f64>,
-    /// Exit 2 when savings against on-demand are below PCT (compare: spot options against their on-demand counterpart).
+    /// Exit 2 when savings against the on-demand baseline are below PCT, or unknown (run: the same target on on-demand; compare: the options that are not their own baseline, against their platform's on-demand option; job: the on-demand policy).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "cli", arg(long, value_name = "PCT", value_parser = cli::finite_f64, allow_negative_numbers = true))]
     pub fail_if_savings_below: Option<f64>,
