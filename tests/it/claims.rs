@@ -5,7 +5,8 @@
 use spotsim::report::Report;
 use spotsim::scenario::Scenario;
 
-use super::replay::{data, v100};
+use super::data::{self, ADVISOR_2021, EU_WEST_3A, ONDEMAND_US_EAST_1};
+use super::replay::{v100, v100_files};
 
 const ALL: &str = "lowest-price,capacity-optimized,price-capacity-optimized,diversified,capacity-optimized-prioritized";
 
@@ -34,7 +35,9 @@ fn by<'a>(rs: &'a [Report], name: &str) -> &'a Report {
 
 #[test]
 fn v100_nine_zones_capacity_first_strategies_interrupt_less_than_lowest_price() {
-    let Some(d) = data() else { return };
+    let Some(d) = data::require(&v100_files()) else {
+        return;
+    };
     let mut totals = [0u64; 2];
     for seed in 1..=5 {
         let s = Scenario {
@@ -79,13 +82,13 @@ fn v100_nine_zones_capacity_first_strategies_interrupt_less_than_lowest_price() 
 
 #[test]
 fn eu_west_3a_lowest_price_is_cheapest_and_diversified_avoids_on_demand_prices() {
-    let Some(d) = data() else { return };
+    let Some(d) = data::require(&[EU_WEST_3A, ONDEMAND_US_EAST_1, ADVISOR_2021]) else {
+        return;
+    };
     let s = Scenario {
-        prices: vec![
-            d.join("spot-price-history/eu-west-3a_2020-02-29_to_2020-07-31_ec2-all-prices.csv"),
-        ],
-        catalog: Some(d.join("pricing/ec2_ondemand_us_east_1.csv")),
-        advisor: Some(d.join("spot-advisor/spot-advisor-data_2021-02-10.json")),
+        prices: vec![d.join(EU_WEST_3A)],
+        catalog: Some(d.join(ONDEMAND_US_EAST_1)),
+        advisor: Some(d.join(ADVISOR_2021)),
         region: Some("eu-west-3".into()),
         strategy: specs(ALL),
         target: Some(400),

@@ -418,14 +418,13 @@ proptest! {
 
 #[test]
 fn ec2_options_keep_one_node_size() {
-    let Some(d) = super::replay::data() else {
+    use super::data::{self, EU_WEST_3A, ONDEMAND_US_EAST_1};
+    let Some(d) = data::require(&[EU_WEST_3A, ONDEMAND_US_EAST_1]) else {
         return;
     };
     let s = CompareScenario {
-        prices: vec![
-            d.join("spot-price-history/eu-west-3a_2020-02-29_to_2020-07-31_ec2-all-prices.csv"),
-        ],
-        catalog: Some(d.join("pricing/ec2_ondemand_us_east_1.csv")),
+        prices: vec![d.join(EU_WEST_3A)],
+        catalog: Some(d.join(ONDEMAND_US_EAST_1)),
         instance_types: vec!["t3a.medium".into(), "c5.2xlarge".into()],
         azs: vec!["eu-west-3a".into()],
         tasks: Some(4),

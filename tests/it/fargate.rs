@@ -1,9 +1,7 @@
 //! Fargate, Fargate Spot, capacity-provider strategies and the EKS control-plane fee:
 //! hand-computed bills (aws-facts.md §4, §6.1, §6.5), every error path, the generated
-//! size table against `../shared/data/pricing/fargate_task_sizes.csv` (skipped with a
-//! printed reason when absent), and property tests.
-
-use std::path::PathBuf;
+//! size table against `../shared/data/pricing/fargate_task_sizes.csv` (skipped only
+//! when the data folder is absent outside CI), and property tests.
 
 use proptest::prelude::*;
 use spotsim::error::ConfigError;
@@ -748,14 +746,13 @@ fn eks_control_plane_fee() {
 
 #[test]
 fn generated_table_equals_fargate_task_sizes_csv() {
-    let p = PathBuf::from(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../shared/data/pricing/fargate_task_sizes.csv"
-    ));
-    let Ok(text) = std::fs::read_to_string(&p) else {
-        println!("skipped: ../shared/data not found");
+    use super::data::{self, FARGATE_TASK_SIZES};
+    // Skipped only when the data folder is absent; a missing or unreadable file fails.
+    let Some(d) = data::require(&[FARGATE_TASK_SIZES]) else {
         return;
     };
+    let p = d.join(FARGATE_TASK_SIZES);
+    let text = std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
     let mut lines = text.lines();
     assert_eq!(
         lines.next(),

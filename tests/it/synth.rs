@@ -17,15 +17,7 @@ use spotsim::strategy::{CapacityOptimized, LowestPrice};
 use spotsim::synth::{self, SynthParams, default_market, synthetic_market, tiny_market};
 use spotsim::time::{DAY, SimTime, parse_naive_utc};
 
-fn data_dir() -> Option<PathBuf> {
-    let d = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data");
-    if d.is_dir() {
-        Some(d)
-    } else {
-        println!("skipped: ../shared/data not found");
-        None
-    }
-}
+use super::data::{self, EU_WEST_3A, SPOT_ADVISOR_CSV, V100_DIR};
 
 /// Asserts two markets are identical: pools, product and every trace.
 fn assert_same(a: &Market, b: &Market) {
@@ -671,10 +663,10 @@ fn col(h: &csv::StringRecord, name: &str) -> usize {
 
 #[test]
 fn price_dynamics_constants_match_the_real_trace() {
-    let Some(d) = data_dir() else { return };
-    let (h, rows) = read_csv(
-        &d.join("spot-price-history/eu-west-3a_2020-02-29_to_2020-07-31_ec2-all-prices.csv"),
-    );
+    let Some(d) = data::require(&[EU_WEST_3A]) else {
+        return;
+    };
+    let (h, rows) = read_csv(&d.join(EU_WEST_3A));
     let (az, ty, prod, price, ts) = (
         col(&h, "AvailabilityZone"),
         col(&h, "InstanceType"),
@@ -726,8 +718,10 @@ fn price_dynamics_constants_match_the_real_trace() {
 
 #[test]
 fn savings_constants_match_the_spot_advisor() {
-    let Some(d) = data_dir() else { return };
-    let (h, rows) = read_csv(&d.join("pricing/spot_advisor_us_east_1_linux.csv"));
+    let Some(d) = data::require(&[SPOT_ADVISOR_CSV]) else {
+        return;
+    };
+    let (h, rows) = read_csv(&d.join(SPOT_ADVISOR_CSV));
     let (region, os, ty, sav) = (
         col(&h, "region"),
         col(&h, "os"),
@@ -764,8 +758,10 @@ fn savings_constants_match_the_spot_advisor() {
 
 #[test]
 fn v100_capacity_constants_match_the_real_traces() {
-    let Some(d) = data_dir() else { return };
-    let dir = d.join("availability/aws-v100-2023-02-15");
+    let Some(d) = data::require(&super::replay::v100_files()) else {
+        return;
+    };
+    let dir = d.join(V100_DIR);
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
         .unwrap()
         .map(|e| e.unwrap().path())
