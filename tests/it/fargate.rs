@@ -889,13 +889,38 @@ proptest! {
         prop_assert!(f2 >= f && s2 >= s);
     }
 
-    /// Fargate Spot rates never exceed on-demand and scale exactly.
+    /// Fargate Spot rates never exceed on-demand and are the on-demand rates times
+    /// (100 − pct) / 100, rounded half up to the nano-dollar. The expectation is a
+    /// second, simpler implementation (integer quotient and remainder), not the
+    /// library's `Rate::scale`; arbitrary nano-dollar rates exercise the rounding (the
+    /// built-in us-east-1 rates are multiples of 100 nano-dollars and never round).
     #[test]
-    fn spot_rates_are_discounted(pct in 0u32..=99, p in prop_oneof![Just(Platform::LinuxX86), Just(Platform::LinuxArm)]) {
-        let od = rates("us-east-1", p);
-        let sp = FargateSpot::new(pct).unwrap().rates(&od).unwrap();
-        prop_assert!(sp.per_vcpu_hour <= od.per_vcpu_hour && sp.per_gb_hour <= od.per_gb_hour);
-        prop_assert_eq!(sp.per_vcpu_hour, od.per_vcpu_hour.scale((100 - pct) as i64, 100));
+    fn spot_rates_are_discounted(
+        pct in 0u32..=99,
+        p in prop_oneof![Just(Platform::LinuxX86), Just(Platform::LinuxArm)],
+        vcpu_nano in 0i64..1_000_000_000,
+        gb_nano in 0i64..100_000_000,
+    ) {
+        let keep = i64::from(100 - pct);
+        let half_up = |nano: i64| {
+            let (q, r) = ((nano * keep) / 100, (nano * keep) % 100);
+            Rate::from_nano_usd(q + i64::from(r >= 50))
+        };
+        let custom = FargateRates::custom(
+            "test",
+            p,
+            Rate::from_nano_usd(vcpu_nano),
+            Rate::from_nano_usd(gb_nano),
+            Rate::ZERO,
+            Rate::ZERO,
+        );
+        for od in [rates("us-east-1", p), custom] {
+            let sp = FargateSpot::new(pct).unwrap().rates(&od).unwrap();
+            prop_assert!(sp.per_vcpu_hour <= od.per_vcpu_hour && sp.per_gb_hour <= od.per_gb_hour);
+            prop_assert_eq!(sp.per_vcpu_hour, half_up(od.per_vcpu_hour.nano_usd_per_hour()));
+            prop_assert_eq!(sp.per_gb_hour, half_up(od.per_gb_hour.nano_usd_per_hour()));
+            prop_assert_eq!(sp.storage_per_gb_hour, od.storage_per_gb_hour);
+        }
     }
 }
 
