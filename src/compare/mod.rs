@@ -60,7 +60,7 @@ use crate::money::{Money, Rate};
 use crate::pricing::eks::{self, EksSupport};
 use crate::pricing::fargate::{
     self, CapacityProviderStrategy, FargateBilling, FargateRateOverride, FargateRates, FargateSpot,
-    Orchestrator, Platform, TaskRequest, TaskSize,
+    Orchestrator, Platform, TaskSize,
 };
 use crate::report::r6;
 use crate::strategy::{LowestPrice, StrategySpec};
@@ -462,10 +462,9 @@ impl CompareConfig {
             sizes: Vec::new(),
         };
         for s in &self.services {
-            let req = TaskRequest::from_millicores(s.task_vcpu_millis, s.task_memory_mib);
+            let req = s.task();
             let size = fargate::round_up(req, self.platform, Orchestrator::Ecs)
                 .map_err(ConfigError::from)?;
-            fargate::check_ephemeral_gib(s.ephemeral_gib).map_err(ConfigError::from)?;
             raw.sizes.push(format!("{}: {size}", s.name));
             let desired = s.desired_trace(self.start, self.end)?;
             let max_desired = desired.values().iter().copied().max().unwrap_or(0);

@@ -77,7 +77,7 @@ fn quarter_vcpu_half_gb_one_hour_us_east_1() {
 #[test]
 fn rounding_0_3_vcpu_700_mib_to_half_vcpu_1_gb() {
     let req = TaskRequest::from_millicores(300, 700);
-    assert_eq!(req, TaskRequest::new(308, 700), "307.2 units rounded up");
+    assert_eq!(req.cpu_units(), 308, "307.2 units rounded up");
     assert_eq!(TaskRequest::parse("0.3", "0.68359375").unwrap(), req);
     let s = round_up(req, Platform::LinuxX86, Orchestrator::Ecs).unwrap();
     assert_eq!(s, size(512, GB));
@@ -145,7 +145,7 @@ fn arm64_rates() {
     assert_eq!(task_charge(size(256, 512), &r, 3600, 20), money("0.009875"));
     assert_eq!(
         round_up(
-            TaskRequest::new(100, 100),
+            TaskRequest::from_cpu_units(100, 100),
             Platform::LinuxArm,
             Orchestrator::Ecs
         )
@@ -205,7 +205,7 @@ fn windows_with_licence() {
     // Windows rounds small requests up to 1 vCPU / 2 GB.
     assert_eq!(
         round_up(
-            TaskRequest::new(256, 512),
+            TaskRequest::from_cpu_units(256, 512),
             Platform::Windows,
             Orchestrator::Ecs
         )
@@ -214,7 +214,7 @@ fn windows_with_licence() {
     );
     assert_eq!(
         round_up(
-            TaskRequest::new(1024, 9 * GB),
+            TaskRequest::from_cpu_units(1024, 9 * GB),
             Platform::Windows,
             Orchestrator::Ecs
         )
@@ -227,7 +227,7 @@ fn windows_with_licence() {
 fn eks_adds_256_mib_then_rounds() {
     let p = Platform::LinuxX86;
     // 1 vCPU + 8 GB → 8 GB + 256 MiB does not fit 1 vCPU (max 8 GB) → 2 vCPU / 9 GB.
-    let req = TaskRequest::new(1024, 8 * GB);
+    let req = TaskRequest::from_cpu_units(1024, 8 * GB);
     let s = round_up(req, p, Orchestrator::Eks).unwrap();
     assert_eq!(s, size(2048, 9 * GB));
     assert_eq!(
@@ -245,29 +245,35 @@ fn eks_adds_256_mib_then_rounds() {
     );
     // A pod requesting nothing gets 0.25 vCPU / 0.5 GB.
     assert_eq!(
-        round_up(TaskRequest::new(0, 0), p, Orchestrator::Eks).unwrap(),
+        round_up(TaskRequest::from_cpu_units(0, 0), p, Orchestrator::Eks).unwrap(),
         size(256, 512)
     );
     // 256 MiB + 256 = 512 fits 0.25 vCPU / 0.5 GB; 257 MiB does not.
     assert_eq!(
-        round_up(TaskRequest::new(256, 256), p, Orchestrator::Eks).unwrap(),
+        round_up(TaskRequest::from_cpu_units(256, 256), p, Orchestrator::Eks).unwrap(),
         size(256, 512)
     );
     assert_eq!(
-        round_up(TaskRequest::new(256, 257), p, Orchestrator::Eks).unwrap(),
+        round_up(TaskRequest::from_cpu_units(256, 257), p, Orchestrator::Eks).unwrap(),
         size(256, GB)
     );
     // Memory only: 0 vCPU, 4 GB → 4.25 GB → 1 vCPU / 5 GB (0.5 vCPU tops out at 4 GB).
     assert_eq!(
-        round_up(TaskRequest::new(0, 4 * GB), p, Orchestrator::Eks).unwrap(),
+        round_up(TaskRequest::from_cpu_units(0, 4 * GB), p, Orchestrator::Eks).unwrap(),
         size(1024, 5 * GB)
     );
     // Pod request from containers: max(largest init, sum of long-running), per resource.
     let pod = TaskRequest::eks_pod(
-        &[TaskRequest::new(512, 6 * GB), TaskRequest::new(1024, GB)],
-        &[TaskRequest::new(256, GB), TaskRequest::new(256, 2 * GB)],
+        &[
+            TaskRequest::from_cpu_units(512, 6 * GB),
+            TaskRequest::from_cpu_units(1024, GB),
+        ],
+        &[
+            TaskRequest::from_cpu_units(256, GB),
+            TaskRequest::from_cpu_units(256, 2 * GB),
+        ],
     );
-    assert_eq!(pod, TaskRequest::new(1024, 6 * GB));
+    assert_eq!(pod, TaskRequest::from_cpu_units(1024, 6 * GB));
     assert_eq!(
         round_up(pod, p, Orchestrator::Eks).unwrap(),
         size(1024, 7 * GB)
@@ -278,7 +284,7 @@ fn eks_adds_256_mib_then_rounds() {
 fn sizes_across_the_table() {
     let p = Platform::LinuxX86;
     let e = Orchestrator::Ecs;
-    let ru = |c, m| round_up(TaskRequest::new(c, m), p, e).unwrap();
+    let ru = |c, m| round_up(TaskRequest::from_cpu_units(c, m), p, e).unwrap();
     assert_eq!(ru(1, 1), size(256, 512));
     assert_eq!(ru(256, 513), size(256, GB));
     assert_eq!(ru(256, 2 * GB + 1), size(512, 3 * GB));
@@ -330,14 +336,16 @@ fn every_size_bills_its_hourly_rate_exactly() {
 fn impossible_sizes_are_errors() {
     let x86 = Platform::LinuxX86;
     let ecs = Orchestrator::Ecs;
-    let ru = |c, m, p, o| err(round_up(TaskRequest::new(c, m), p, o)).to_string();
+    let ru = |c, m, p, o| err(round_up(TaskRequest::from_cpu_units(c, m), p, o)).to_string();
     assert_eq!(
         ru(20 * 1024, 2048, x86, ecs),
         "no Fargate size has 20 vCPU; the largest is 16 vCPU / 120 GB"
     );
+    // Just above the largest: 16 vCPU + 128 units (a request is held in millicores,
+    // and 128 units = 125 m is the smallest step both units express exactly).
     assert_eq!(
-        ru(16385, 2048, x86, ecs),
-        "no Fargate size has 16.0009765625 vCPU; the largest is 16 vCPU / 120 GB"
+        ru(16384 + 128, 2048, x86, ecs),
+        "no Fargate size has 16.125 vCPU; the largest is 16 vCPU / 120 GB"
     );
     assert_eq!(
         ru(1024, 121 * GB, x86, ecs),
@@ -374,7 +382,7 @@ fn impossible_sizes_are_errors() {
     );
     // Saturating millicores are rejected, not wrapped.
     let huge = TaskRequest::from_millicores(u32::MAX, 512);
-    assert_eq!(huge.cpu_units, u32::MAX);
+    assert_eq!(huge.cpu_units(), u32::MAX);
     assert!(matches!(
         err(round_up(huge, x86, ecs)),
         FargateError::CpuTooLarge { .. }
@@ -799,7 +807,7 @@ proptest! {
         eks in any::<bool>(),
     ) {
         let o = if eks { Orchestrator::Eks } else { Orchestrator::Ecs };
-        let req = TaskRequest::new(cpu, mem);
+        let req = TaskRequest::from_cpu_units(cpu, mem);
         let need_mem = if eks { mem + 256 } else { mem };
         let r = rates("us-east-1", p);
         let fits: Vec<TaskSize> = valid_sizes(p)

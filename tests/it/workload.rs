@@ -12,8 +12,7 @@ use spotsim::time::{DAY, HOUR, SimTime};
 use spotsim::workload::packing::{EksNodeConfig, MaxPods};
 use spotsim::workload::{
     Allocatable, Demand, NodeReserve, PackError, PackingPlan, Placement, Service, TaskRequest,
-    instances_needed, instances_trace, read_desired_bytes, read_desired_file, tasks_trace,
-    utilisation,
+    instances_needed, instances_trace, read_desired_bytes, read_desired_file, utilisation,
 };
 
 fn t(s: &str) -> SimTime {
@@ -539,7 +538,12 @@ fn services_from_toml_and_their_validation() {
     s.ephemeral_gib = 201;
     assert_eq!(
         s.validate().unwrap_err().to_string(),
-        "option `service.web.ephemeral-gib`: must be 20 to 200 GiB (aws-facts.md §4.5), found 201"
+        "option `service.web.ephemeral-gib`: ephemeral storage of 201 GiB is above the Fargate maximum of 200 GiB"
+    );
+    s.ephemeral_gib = 19;
+    assert_eq!(
+        s.validate().unwrap_err().to_string(),
+        "option `service.web.ephemeral-gib`: ephemeral storage of 19 GiB is below the 20 GiB every Fargate task has"
     );
     s.ephemeral_gib = 20;
     s.task_memory_mib = 0;
@@ -799,11 +803,9 @@ fn plan_combines_change_points_of_all_services() {
         tot.instance_seconds * 2000
     );
     assert!(tot.cpu_fraction() > 0.8 && tot.cpu_fraction() <= 1.0);
-    // The free functions agree.
+    // The free function agrees.
     let it = instances_trace(&services, node, Placement::Binpack, day, day.plus(6 * HOUR)).unwrap();
     assert_eq!(&it, plan.instances_trace());
-    let tt = tasks_trace(&services, day, day.plus(6 * HOUR)).unwrap();
-    assert_eq!(&tt, plan.tasks_trace());
     // The trace drives the engine's target.
     let target = spotsim::engine::Target::Trace(it);
     assert_eq!(target.at(day.plus(3 * HOUR)), 4);
