@@ -158,7 +158,7 @@ impl FargateBilling {
         let billed_gib = ephemeral_gib.saturating_sub(FREE_EPHEMERAL_GIB) as i64;
         c.storage = rates
             .storage_per_gb_hour
-            .for_seconds_per_1024(billed_gib * 1024, secs);
+            .for_seconds_per_1024(billed_gib * crate::pricing::WHOLE_IN_1024THS, secs);
         c
     }
 
