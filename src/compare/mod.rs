@@ -57,11 +57,11 @@ use crate::engine::{
 };
 use crate::error::{ConfigError, Error};
 use crate::market::{Market, Pool, PriceTrace, Zone};
-use crate::money::{Money, Rate};
+use crate::money::{Money, NANO_PER_USD, Rate};
 use crate::pricing::eks::{self, EksSupport};
 use crate::pricing::fargate::{
     self, CapacityProviderStrategy, FargateBilling, FargateRateOverride, FargateRates, FargateSpot,
-    Orchestrator, Platform, TaskRequest, TaskSize,
+    Orchestrator, Platform, TaskSize,
 };
 use crate::report::{Warning, r6};
 use crate::strategy::{LowestPrice, StrategySpec};
@@ -75,6 +75,9 @@ pub use crate::report::SCHEMA_VERSION;
 /// Hours in the month used for `monthly_cost_usd` (365 × 24 / 12, the convention of
 /// AWS's calculator and infracost; the same month as the hazard model's).
 pub const MONTH_HOURS: f64 = crate::hazard::MONTH_HOURS;
+
+/// Parts per million: the resolution of the idle share that `waste_usd` charges.
+const PPM: i128 = 1_000_000;
 
 /// Default Fargate Spot interruption probability per task-month, percent. AWS publishes
 /// no Fargate Spot interruption data (peers.md §14.7); the default is the midpoint of
@@ -384,10 +387,9 @@ impl CompareConfig {
             sizes: Vec::new(),
         };
         for s in &self.services {
-            let req = TaskRequest::from_millicores(s.task_vcpu_millis, s.task_memory_mib);
+            let req = s.task();
             let size = fargate::round_up(req, self.platform, Orchestrator::Ecs)
                 .map_err(ConfigError::from)?;
-            fargate::check_ephemeral_gib(s.ephemeral_gib).map_err(ConfigError::from)?;
             raw.sizes.push(format!("{}: {size}", s.name));
             let desired = s.desired_trace(self.start, self.end)?;
             let max_desired = desired.values().iter().copied().max().unwrap_or(0);
@@ -458,8 +460,10 @@ impl CompareConfig {
         od: &FargateRates,
         spot: Option<&FargateRates>,
     ) -> Market {
-        let hourly =
-            |r: &FargateRates| Rate::from_nano_usd((r.hourly(size).units() / (3600 * 1024)) as i64);
+        let units_per_nano = Money::UNITS_PER_USD / i128::from(NANO_PER_USD);
+        let hourly = |r: &FargateRates| {
+            Rate::from_nano_usd((r.hourly(size).units() / units_per_nano) as i64)
+        };
         let it = InstanceType {
             name: format!("fargate {} ({size})", s.name),
             vcpu: size.cpu_units.div_ceil(1024),
@@ -533,7 +537,9 @@ impl CompareConfig {
             totals.task_seconds as f64 / totals.instance_seconds as f64
         };
         // Idle share of the dominant resource, against the instances' whole capacity.
-        let cap_cpu = totals.instance_seconds as f64 * node.vcpu as f64 * 1000.0;
+        let cap_cpu = totals.instance_seconds as f64
+            * f64::from(node.vcpu)
+            * f64::from(crate::workload::MILLICORES_PER_VCPU);
         let cap_mem = totals.instance_seconds as f64 * node.memory_mib as f64;
         let used = if cap_cpu > 0.0 && cap_mem > 0.0 {
             (totals.requested_cpu_milli_seconds as f64 / cap_cpu)
@@ -541,8 +547,8 @@ impl CompareConfig {
         } else {
             0.0
         };
-        let idle_ppm = ((1.0 - used.min(1.0)) * 1e6).round() as i128;
-        let waste = Money::from_units(cost.units() * idle_ppm / 1_000_000);
+        let idle_ppm = ((1.0 - used.min(1.0)) * PPM as f64).round() as i128;
+        let waste = Money::from_units(cost.units() * idle_ppm / PPM);
         let control_plane = eks_cluster
             .then(|| eks::control_plane_charge(self.eks_support, 1, self.start, self.end));
         Ok(Raw {

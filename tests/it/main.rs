@@ -3,6 +3,7 @@ mod catalog;
 mod claims;
 mod cli;
 mod compare;
+mod data;
 mod engine;
 mod errors;
 mod fargate;
