@@ -69,9 +69,13 @@
 //!
 //! Why 20 days: the default scenario is there to *compare strategies within 30 days*,
 //! so a fleet of ~20 instances across the 12 pools should see **a handful of
-//! interruptions per week**. Measured with the engine (default market, target 20, seeds
-//! 1–20, 30 days): capacity-optimized ≈ 2.7, lowest-price ≈ 5 interruptions per week
-//! (the test `default_market_interrupts_a_handful_per_week` keeps this true). That is
+//! interruptions per week**. Expected from the model (a pool enters a constrained spell
+//! 7 d / (A + C) = 0.349 times a week; lowest-price holds the fleet in one pool, where
+//! a spell interrupts 20 − E\[L\] = 17.1; capacity-optimized spreads it over the
+//! deepest pools): lowest-price ≈ 6.0, capacity-optimized ≈ 3.7 interruptions per week;
+//! measured with the engine (target 20, seeds 1–400, 30 days): 5.85 and 3.70 (the test
+//! `default_market_interrupts_a_handful_per_week` derives the expectation and keeps the
+//! engine within three standard errors of it). That is
 //! deliberately busier than AWS reports for these types. The Spot Instance Advisor rates
 //! the share of capacity reclaimed per month in bands `<5 %`, `5–10 %`, `10–15 %`,
 //! `15–20 %`, `>20 %` (aws-facts.md §2.4); the four default types sit in 5–10 % to
@@ -142,9 +146,9 @@
 //!
 //! # Performance
 //!
-//! Generation is linear in change points and allocates each trace once: 500 pools ×
-//! 365 days (≈ 216,000 change points) takes about 11 ms in a release build on a 2-core
-//! machine, the default market about 30 µs (`cargo bench --bench synth`).
+//! Generation is linear in change points and allocates each trace once (500 pools ×
+//! 365 days is ≈ 216,000 change points). Measured speeds are in the README's
+//! *Performance* table, from `cargo bench --bench synth`.
 
 use std::fmt;
 

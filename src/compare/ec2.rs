@@ -249,7 +249,9 @@ impl CompareConfig {
             totals.task_seconds as f64 / totals.instance_seconds as f64
         };
         // Idle share of the dominant resource, against the instances' whole capacity.
-        let cap_cpu = totals.instance_seconds as f64 * node.vcpu as f64 * 1000.0;
+        let cap_cpu = totals.instance_seconds as f64
+            * f64::from(node.vcpu)
+            * f64::from(crate::workload::MILLICORES_PER_VCPU);
         let cap_mem = totals.instance_seconds as f64 * node.memory_mib as f64;
         let used = if cap_cpu > 0.0 && cap_mem > 0.0 {
             (totals.requested_cpu_milli_seconds as f64 / cap_cpu)
@@ -257,8 +259,8 @@ impl CompareConfig {
         } else {
             0.0
         };
-        let idle_ppm = ((1.0 - used.min(1.0)) * 1e6).round() as i128;
-        let waste = Money::from_units(cost.units() * idle_ppm / 1_000_000);
+        let idle_ppm = ((1.0 - used.min(1.0)) * super::PPM as f64).round() as i128;
+        let waste = Money::from_units(cost.units() * idle_ppm / super::PPM);
         let control_plane = eks_cluster
             .then(|| eks::control_plane_charge(self.eks_support, 1, self.start, self.end));
         Ok(Raw {

@@ -6,10 +6,8 @@ use crate::catalog::{Arch, InstanceType};
 use crate::engine::{EndReason, FleetConfig, MaxPrice, OnDemandSplit, Simulation, Target};
 use crate::error::{ConfigError, Error};
 use crate::market::{Market, Pool, PriceTrace, Zone};
-use crate::money::{Money, Rate};
-use crate::pricing::fargate::{
-    self, FargateRates, FargateSpot, Orchestrator, Platform, TaskRequest, TaskSize,
-};
+use crate::money::{Money, NANO_PER_USD, Rate};
+use crate::pricing::fargate::{self, FargateRates, FargateSpot, Orchestrator, Platform, TaskSize};
 use crate::strategy::LowestPrice;
 use crate::workload::Service;
 
@@ -39,10 +37,9 @@ impl CompareConfig {
             node_types: Vec::new(),
         };
         for s in &self.services {
-            let req = TaskRequest::from_millicores(s.task_vcpu_millis, s.task_memory_mib);
+            let req = s.task();
             let size = fargate::round_up(req, self.platform, Orchestrator::Ecs)
                 .map_err(ConfigError::from)?;
-            fargate::check_ephemeral_gib(s.ephemeral_gib).map_err(ConfigError::from)?;
             raw.sizes.push(format!("{}: {size}", s.name));
             let desired = s.desired_trace(self.start, self.end)?;
             let max_desired = desired.values().iter().copied().max().unwrap_or(0);
@@ -113,8 +110,10 @@ impl CompareConfig {
         od: &FargateRates,
         spot: Option<&FargateRates>,
     ) -> Market {
-        let hourly =
-            |r: &FargateRates| Rate::from_nano_usd((r.hourly(size).units() / (3600 * 1024)) as i64);
+        let units_per_nano = Money::UNITS_PER_USD / i128::from(NANO_PER_USD);
+        let hourly = |r: &FargateRates| {
+            Rate::from_nano_usd((r.hourly(size).units() / units_per_nano) as i64)
+        };
         let it = InstanceType {
             name: format!("fargate {} ({size})", s.name),
             vcpu: size.cpu_units.div_ceil(1024),

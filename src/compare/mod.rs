@@ -97,6 +97,9 @@ pub use crate::report::SCHEMA_VERSION;
 /// AWS's calculator and infracost; the same month as the hazard model's).
 pub const MONTH_HOURS: f64 = crate::hazard::MONTH_HOURS;
 
+/// Parts per million: the resolution of the idle share that `waste_usd` charges.
+pub(crate) const PPM: i128 = 1_000_000;
+
 /// Default Fargate Spot interruption probability per task-month, percent. AWS publishes
 /// no Fargate Spot interruption data (peers.md §14.7); the default is the midpoint of
 /// the Spot Instance Advisor's regional `global_rate` band "<10%" (aws-facts.md §2.4),

@@ -80,14 +80,16 @@
 
 pub mod desired_csv;
 pub mod packing;
+mod request;
 mod service;
 pub mod shape;
 
 pub use desired_csv::{DesiredCounts, read_desired_bytes, read_desired_file};
 pub use packing::{
     Allocatable, NodeReserve, PackError, PackingPlan, Placement, PlanTotals, TaskRequest,
-    Utilisation, instances_needed, instances_trace, tasks_trace, utilisation,
+    Utilisation, instances_needed, instances_trace, utilisation,
 };
+pub use request::MILLICORES_PER_VCPU;
 pub use service::{DEFAULT_EPHEMERAL_GIB, MAX_EPHEMERAL_GIB, Service};
 pub use shape::{
     DEFAULT_PEAK_DAY_OF_MONTH, DEFAULT_PEAK_DAYS, DEFAULT_PEAK_START_HOUR, Demand,

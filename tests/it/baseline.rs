@@ -71,9 +71,9 @@ fn baseline_is_the_cheapest_ondemand_type_per_unit_all_the_time() {
     assert_eq!(b.delivered_unit_hours(), 80.0);
     assert_eq!(b.cost_per_delivered_unit_hour(), Some(0.085));
     // With a 90 s launch latency the baseline also waits: 4 × (10 h − 90 s) × $0.17,
-    // and delivers 8 × (10 h − 90 s) unit-seconds.
+    // and delivers 8 × (10 h − 90 s) unit-seconds: 4 × 35,910 s × $0.17 / 3600 = $6.783.
     let b = ondemand_baseline(&m, &cfg(8, 10, 90)).unwrap().unwrap();
-    assert_eq!(b.total_cost(), usd("0.17").for_seconds(4 * (10 * H - 90)));
+    assert_eq!(b.total_cost().to_usd_string(9), "6.783000000");
     assert_eq!(b.delivered_unit_secs(), 8 * (10 * H - 90) as i128);
 }
 

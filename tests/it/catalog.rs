@@ -12,12 +12,10 @@ use spotsim::ingest::pricelist::{
 use spotsim::market::Zone;
 use spotsim::money::Rate;
 
+use super::data;
+
 fn usd(s: &str) -> Rate {
     Rate::parse_usd(s).unwrap()
-}
-
-fn shared(rel: &str) -> PathBuf {
-    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/data/")).join(rel)
 }
 
 fn temp(name: &str, body: &[u8]) -> PathBuf {
@@ -32,11 +30,10 @@ fn temp(name: &str, body: &[u8]) -> PathBuf {
 
 #[test]
 fn builtin_holds_every_type_of_the_real_us_east_1_list_plus_p3() {
-    let p = shared("pricing/ec2_ondemand_us_east_1.csv");
-    let Ok(text) = std::fs::read_to_string(&p) else {
-        println!("skipped: ../shared/data not found");
+    let Some(d) = data::require(&[data::ONDEMAND_US_EAST_1]) else {
         return;
     };
+    let text = std::fs::read_to_string(d.join(data::ONDEMAND_US_EAST_1)).unwrap();
     let c = Catalog::builtin_ref();
     let mut n = 0;
     for (i, line) in text.lines().skip(1).enumerate() {
@@ -765,13 +762,11 @@ fn zones_of_the_shared_traces_map_to_their_regions() {
         assert_eq!(zone_region(z).as_deref(), Some(r), "{z}");
         assert_eq!(region_of(&Zone::parse(z)).as_deref(), Some(r), "{z}");
     }
-    let dir = shared("availability/aws-v100-2023-02-15");
-    let Ok(rd) = std::fs::read_dir(&dir) else {
-        println!("skipped: ../shared/data not found");
+    let Some(d) = data::require(&[data::V100_DIR]) else {
         return;
     };
     let mut n = 0;
-    for e in rd {
+    for e in std::fs::read_dir(d.join(data::V100_DIR)).unwrap() {
         let name = e.unwrap().file_name().into_string().unwrap();
         if let Some(zone) = name.strip_suffix("_v100_1.csv") {
             let r = zone_region(zone).unwrap_or_else(|| panic!("{zone}"));

@@ -182,20 +182,56 @@ fn every_option_reports_and_savings_are_against_the_dearest() {
             .collect::<Vec<_>>(),
         spotsim::compare::OPTIONS.to_vec()
     );
-    let max = r
+    // The dearest option saves 0 %, every other one between 0 and 100 %, in the order
+    // of their totals.
+    let dearest = r
         .options
         .iter()
-        .map(|o| o.total_cost_usd)
-        .fold(0.0, f64::max);
+        .max_by(|a, b| a.total_cost_usd.total_cmp(&b.total_cost_usd))
+        .unwrap();
+    assert_eq!(dearest.savings_vs_most_expensive_pct, 0.0);
     for o in &r.options {
-        let want = 100.0 * (max - o.total_cost_usd) / max;
-        assert!((o.savings_vs_most_expensive_pct - want).abs() < 1e-3);
-        assert!((o.monthly_cost_usd - o.total_cost_usd / 720.0 * 730.0).abs() < 1e-3);
+        assert!((0.0..100.0).contains(&o.savings_vs_most_expensive_pct));
+        for p in &r.options {
+            if o.total_cost_usd < p.total_cost_usd {
+                assert!(o.savings_vs_most_expensive_pct > p.savings_vs_most_expensive_pct);
+            }
+        }
     }
+    // By hand, without interruptions: Fargate $0.024685 per task-hour, Fargate Spot 67 %
+    // off both rates, $0.00814605 (0.33 × 0.024685). Per 730-hour month (365 × 24 / 12)
+    // for 10 tasks: $0.024685 × 10 × 730 = $180.2005 and $0.00814605 × 10 × 730 =
+    // $59.466165. Spot saves exactly 67 % against Fargate, the dearer of the two.
+    let two = report(&CompareScenario {
+        compare: CompareOptions {
+            fargate_spot_interruption_rate: Some(0.0),
+            options: vec!["fargate".into(), "fargate-spot".into()],
+            ..base().compare
+        },
+        ..base()
+    });
+    let (f, s) = (opt(&two, "fargate"), opt(&two, "fargate-spot"));
     assert!(
-        r.options
-            .iter()
-            .any(|o| o.savings_vs_most_expensive_pct == 0.0)
+        (f.monthly_cost_usd - 180.2005).abs() < 1e-6,
+        "{}",
+        f.monthly_cost_usd
+    );
+    assert!(
+        (s.monthly_cost_usd - 59.466165).abs() < 1e-6,
+        "{}",
+        s.monthly_cost_usd
+    );
+    assert_eq!(f.savings_vs_most_expensive_pct, 0.0);
+    assert!(
+        (s.savings_vs_most_expensive_pct - 67.0).abs() < 1e-6,
+        "{}",
+        s.savings_vs_most_expensive_pct
+    );
+    // Per task-hour: the rates themselves.
+    assert!((f.cost_per_task_hour_usd - 0.024685).abs() < 1e-9);
+    assert!(
+        (s.cost_per_task_hour_usd - 0.008146).abs() < 1e-9,
+        "rounded to 6 decimals"
     );
     // Spot options report a break-even against their on-demand counterpart.
     assert_eq!(
@@ -454,18 +490,17 @@ proptest! {
 
 #[test]
 fn ec2_options_keep_one_node_size() {
-    let Some(d) = super::replay::data() else {
+    use super::data::{self, EU_WEST_3A, ONDEMAND_US_EAST_1};
+    let Some(d) = data::require(&[EU_WEST_3A, ONDEMAND_US_EAST_1]) else {
         return;
     };
     let s = CompareScenario {
         traces: TraceOptions {
-            prices: vec![
-                d.join("spot-price-history/eu-west-3a_2020-02-29_to_2020-07-31_ec2-all-prices.csv"),
-            ],
+            prices: vec![d.join(EU_WEST_3A)],
             ..Default::default()
         },
         catalog: CatalogOptions {
-            path: Some(d.join("pricing/ec2_ondemand_us_east_1.csv")),
+            path: Some(d.join(ONDEMAND_US_EAST_1)),
             region: Some("us-east-1".into()),
             ..Default::default()
         },

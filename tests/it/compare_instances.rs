@@ -4,8 +4,6 @@
 //! on EKS, 1 on ECS; AWS's Fargate pricing example, $1.23425). Expected values are
 //! worked out by hand in the comments.
 
-use std::path::Path;
-
 use serde_json::Value;
 
 use super::cli::{run, scratch};
@@ -246,12 +244,10 @@ fn the_users_instances_need_spot_prices_and_an_interruption_source() {
 
 #[test]
 fn the_spot_advisor_prices_the_users_spot_instances() {
-    let adv = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/data/pricing/spot_advisor_us_east_1_linux.csv");
-    if !adv.is_file() {
-        println!("skipped: {} is absent", adv.display());
+    let Some(d) = super::data::require(&[super::data::SPOT_ADVISOR_CSV]) else {
         return;
-    }
+    };
+    let adv = d.join(super::data::SPOT_ADVISOR_CSV);
     // The advisor extract's m5.large row: its savings over on-demand, percent.
     let text = std::fs::read_to_string(&adv).unwrap();
     let savings: i64 = text

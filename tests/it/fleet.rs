@@ -397,11 +397,10 @@ fn hazard_interruptions_get_a_recommendation_and_a_notice() {
 
 mod scenario_level {
     use spotsim::options::{AdvisorOptions, SimOptions, TraceOptions};
-    use spotsim::scenario::{FleetOptions, Scenario};
+    use spotsim::scenario::FleetOptions;
+    use spotsim::scenario::Scenario;
 
-    fn data() -> Option<std::path::PathBuf> {
-        super::super::replay::data()
-    }
+    use super::super::data::{self, ADVISOR_2021, ADVISOR_2025, SPOT_ADVISOR_CSV};
 
     #[test]
     fn target_in_vcpus_uses_catalog_weights() {
@@ -509,11 +508,12 @@ mod scenario_level {
 
     #[test]
     fn spot_advisor_feed_and_csv_give_the_same_bands() {
-        let Some(d) = data() else { return };
+        let Some(d) = data::require(&[ADVISOR_2025, SPOT_ADVISOR_CSV, ADVISOR_2021]) else {
+            return;
+        };
         use spotsim::ingest::read_advisor_file;
-        let json =
-            read_advisor_file(&d.join("spot-advisor/spot-advisor-data_2025-06-28.json")).unwrap();
-        let csv = read_advisor_file(&d.join("pricing/spot_advisor_us_east_1_linux.csv")).unwrap();
+        let json = read_advisor_file(&d.join(ADVISOR_2025)).unwrap();
+        let csv = read_advisor_file(&d.join(SPOT_ADVISOR_CSV)).unwrap();
         assert_eq!(json.bands.len(), 5);
         assert_eq!(json.bands[4].max, 100);
         let mut compared = 0;
@@ -528,17 +528,18 @@ mod scenario_level {
         // aws-facts.md §2.4's sample: m5.large 15-20 %, c5.large <5 %.
         assert_eq!(json.get("us-east-1", "Linux", "m5.large").unwrap().band, 3);
         assert_eq!(json.get("us-east-1", "Linux", "c5.large").unwrap().band, 0);
-        let old =
-            read_advisor_file(&d.join("spot-advisor/spot-advisor-data_2021-02-10.json")).unwrap();
+        let old = read_advisor_file(&d.join(ADVISOR_2021)).unwrap();
         assert_eq!(old.regions().len(), 21);
     }
 
     #[test]
     fn advisor_hazard_through_the_scenario() {
-        let Some(d) = data() else { return };
+        let Some(d) = data::require(&[ADVISOR_2025]) else {
+            return;
+        };
         let s = Scenario {
             advisor: AdvisorOptions {
-                path: Some(d.join("spot-advisor/spot-advisor-data_2025-06-28.json")),
+                path: Some(d.join(ADVISOR_2025)),
                 ..Default::default()
             },
             fleet: FleetOptions {

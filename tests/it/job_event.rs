@@ -13,7 +13,7 @@ use spotsim::job::{
 use spotsim::money::{Money, Rate};
 use spotsim::time::SimTime;
 
-use super::replay::data;
+use super::data::{self, V100_US_WEST_2A_2022};
 
 fn usd(s: &str) -> Rate {
     Rate::parse_usd(s).unwrap()
@@ -32,9 +32,10 @@ const GUARANTEED: [BuiltinPolicy; 4] = [
 /// deadlines (its switch to on-demand ignored the latency). Every one must be met.
 #[test]
 fn v100_us_west_2a_event_mode_meets_every_deadline() {
-    let Some(d) = data() else { return };
-    let path = d
-        .join("availability/spot-traces/availability/1-node/aws-10-26-2022/us-west-2a_v100_1.json");
+    let Some(d) = data::require(&[V100_US_WEST_2A_2022]) else {
+        return;
+    };
+    let path = d.join(V100_US_WEST_2A_2022);
     let t = read_spot_trace(&path, &TraceOptions::new(Convention::Available)).unwrap();
     let m = JobMarket::single(&t, &MarketOptions::prices(usd("0.9731"), usd("3.06"))).unwrap();
     let spec = JobSpec::from_hours(48.0, 52.0, 0.2).unwrap();

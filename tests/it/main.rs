@@ -4,6 +4,7 @@ mod claims;
 mod cli;
 mod compare;
 mod compare_instances;
+mod data;
 mod engine;
 mod errors;
 mod fargate;

@@ -10,25 +10,16 @@
 //! real eu-west-3 list was at hand; what is checked is that the baseline is computed
 //! from whatever the catalog says.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde_json::Value;
 
 use super::cli::{run, scratch};
+use super::data::{self, ADVISOR_2021, EU_WEST_3A};
 use super::warnings::{codes, message, prices, run_json, write};
 
 const C5_LINUX: f64 = 0.404;
 const C5_WINDOWS: f64 = 0.772;
-
-fn data() -> Option<PathBuf> {
-    let d = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data");
-    if d.is_dir() {
-        Some(d)
-    } else {
-        println!("skipped: ../shared/data is absent");
-        None
-    }
-}
 
 /// One product of `aws pricing get-products --service-code AmazonEC2` (a JSON string
 /// of the `PriceList` array).
@@ -306,12 +297,11 @@ fn windows_uses_windows_prices_and_without_them_savings_are_null() {
 /// The Done-when replay on the real eu-west-3a 2020 trace.
 #[test]
 fn replaying_eu_west_3a_with_an_eu_west_3_catalog() {
-    let Some(d) = data() else { return };
+    let Some(d) = data::require(&[EU_WEST_3A]) else {
+        return;
+    };
     let s = scratch("ro-replay");
-    let trace = d
-        .join("spot-price-history/eu-west-3a_2020-02-29_to_2020-07-31_ec2-all-prices.csv")
-        .display()
-        .to_string();
+    let trace = d.join(EU_WEST_3A).display().to_string();
     let base = [
         "--prices",
         &trace,
@@ -364,15 +354,11 @@ fn replaying_eu_west_3a_with_an_eu_west_3_catalog() {
 /// one baseline — the same target on on-demand — the cheaper strategy saves more.
 #[test]
 fn the_dearer_strategy_no_longer_looks_better() {
-    let Some(d) = data() else { return };
-    let trace = d
-        .join("spot-price-history/eu-west-3a_2020-02-29_to_2020-07-31_ec2-all-prices.csv")
-        .display()
-        .to_string();
-    let adv = d
-        .join("spot-advisor/spot-advisor-data_2021-02-10.json")
-        .display()
-        .to_string();
+    let Some(d) = data::require(&[EU_WEST_3A, ADVISOR_2021]) else {
+        return;
+    };
+    let trace = d.join(EU_WEST_3A).display().to_string();
+    let adv = d.join(ADVISOR_2021).display().to_string();
     let (v, _) = run_json(&[
         "--prices",
         &trace,

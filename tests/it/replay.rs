@@ -1,5 +1,6 @@
 //! Replays of the real traces in ../shared/data, cross-checked by independent
-//! arithmetic. Each test prints `skipped: …` and passes when the data is absent.
+//! arithmetic. Each test reaches the data through [`super::data::require`]: skipped
+//! only when the folder is absent outside CI.
 
 use spotsim::options::{
     CatalogOptions, MarketSelection, SimOptions, StrategyOptions, TraceOptions,
@@ -9,6 +10,8 @@ use std::path::PathBuf;
 
 use spotsim::report::Report;
 use spotsim::scenario::Scenario;
+
+use super::data::{self, CLI_JSON_SAMPLE, EU_WEST_3A, ONDEMAND_US_EAST_1, PAULEY_TSV};
 
 /// The nine zones of the 2023 V100 probe traces (`availability/aws-v100-2023-02-15/`).
 pub const V100_ZONES: [&str; 9] = [
@@ -26,13 +29,12 @@ pub const V100_ZONES: [&str; 9] = [
 /// A scenario replaying the nine V100 zones: availability CSVs as capacity, aligned
 /// per-probe prices.
 pub fn v100(d: &std::path::Path) -> Scenario {
-    let dir = d.join("availability/aws-v100-2023-02-15");
     Scenario {
         traces: TraceOptions {
-            probe_prices: Some(dir.join("v100_spot_prices.json")),
+            probe_prices: Some(d.join(data::V100_PRICES)),
             capacity: V100_ZONES
                 .iter()
-                .map(|z| dir.join(format!("{z}_v100_1.csv")))
+                .map(|z| d.join(data::v100_csv(z)))
                 .collect(),
             ..Default::default()
         },
@@ -40,14 +42,17 @@ pub fn v100(d: &std::path::Path) -> Scenario {
     }
 }
 
+/// The files [`v100`] reads: the nine probe CSVs and the aligned prices.
+pub fn v100_files() -> Vec<String> {
+    let mut v: Vec<String> = V100_ZONES.iter().map(|z| data::v100_csv(z)).collect();
+    v.push(data::V100_PRICES.to_string());
+    v
+}
+
+/// The data root for tests that name no file (kept for the modules that still call
+/// it; new tests call [`data::require`] with the files they read).
 pub fn data() -> Option<PathBuf> {
-    let d = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/data"));
-    if d.is_dir() {
-        Some(d)
-    } else {
-        println!("skipped: ../shared/data not found");
-        None
-    }
+    data::require::<&str>(&[])
 }
 
 /// Parses "0.123400" into nano-dollars without the library.
@@ -82,8 +87,10 @@ fn run(s: &Scenario) -> Vec<Report> {
 
 #[test]
 fn eu_west_3a_single_pool_cost_equals_the_integral_of_its_prices() {
-    let Some(d) = data() else { return };
-    let file = d.join("spot-price-history/eu-west-3a_2020-02-29_to_2020-07-31_ec2-all-prices.csv");
+    let Some(d) = data::require(&[EU_WEST_3A, ONDEMAND_US_EAST_1]) else {
+        return;
+    };
+    let file = d.join(EU_WEST_3A);
     // Independent integral of c5.2xlarge Linux/UNIX prices over the trace's span.
     let text = std::fs::read_to_string(&file).unwrap();
     let mut pts: Vec<(i64, i128)> = text
@@ -109,7 +116,7 @@ fn eu_west_3a_single_pool_cost_equals_the_integral_of_its_prices() {
             ..Default::default()
         },
         catalog: CatalogOptions {
-            path: Some(d.join("pricing/ec2_ondemand_us_east_1.csv")),
+            path: Some(d.join(ONDEMAND_US_EAST_1)),
             region: Some("us-east-1".into()),
             ..Default::default()
         },
@@ -153,8 +160,10 @@ fn eu_west_3a_single_pool_cost_equals_the_integral_of_its_prices() {
 
 #[test]
 fn eu_west_3a_lowest_price_follows_the_cheapest_pool() {
-    let Some(d) = data() else { return };
-    let file = d.join("spot-price-history/eu-west-3a_2020-02-29_to_2020-07-31_ec2-all-prices.csv");
+    let Some(d) = data::require(&[EU_WEST_3A, ONDEMAND_US_EAST_1]) else {
+        return;
+    };
+    let file = d.join(EU_WEST_3A);
     let types = ["c5.2xlarge", "m5d.2xlarge", "c5d.4xlarge"];
     let base = Scenario {
         traces: TraceOptions {
@@ -162,7 +171,7 @@ fn eu_west_3a_lowest_price_follows_the_cheapest_pool() {
             ..Default::default()
         },
         catalog: CatalogOptions {
-            path: Some(d.join("pricing/ec2_ondemand_us_east_1.csv")),
+            path: Some(d.join(ONDEMAND_US_EAST_1)),
             region: Some("us-east-1".into()),
             ..Default::default()
         },
@@ -201,12 +210,12 @@ fn eu_west_3a_lowest_price_follows_the_cheapest_pool() {
 
 #[test]
 fn aws_cli_json_sample_replays() {
-    let Some(d) = data() else { return };
+    let Some(d) = data::require(&[CLI_JSON_SAMPLE]) else {
+        return;
+    };
     let s = Scenario {
         traces: TraceOptions {
-            prices: vec![
-                d.join("spot-price-history/sample_describe_spot_price_history_m5_large.json"),
-            ],
+            prices: vec![d.join(CLI_JSON_SAMPLE)],
             ..Default::default()
         },
         fleet: FleetOptions {
@@ -227,14 +236,16 @@ fn aws_cli_json_sample_replays() {
 
 #[test]
 fn az_id_archive_replays_by_az_id() {
-    let Some(d) = data() else { return };
+    let Some(d) = data::require(&[PAULEY_TSV, ONDEMAND_US_EAST_1]) else {
+        return;
+    };
     let s = Scenario {
         traces: TraceOptions {
-            prices: vec![d.join("spot-price-history/ericpauley_prices_2022-05.tsv")],
+            prices: vec![d.join(PAULEY_TSV)],
             ..Default::default()
         },
         catalog: CatalogOptions {
-            path: Some(d.join("pricing/ec2_ondemand_us_east_1.csv")),
+            path: Some(d.join(ONDEMAND_US_EAST_1)),
             region: Some("us-east-1".into()),
             ..Default::default()
         },
@@ -291,7 +302,9 @@ fn az_id_archive_replays_by_az_id() {
 
 #[test]
 fn v100_capacity_trace_interrupts_and_is_billed_by_the_rules() {
-    let Some(d) = data() else { return };
+    let Some(d) = data::require(&v100_files()) else {
+        return;
+    };
     let s = Scenario {
         strategy: StrategyOptions {
             strategies: st(&["lowest-price", "capacity-optimized"]),

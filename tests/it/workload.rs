@@ -12,8 +12,7 @@ use spotsim::time::{DAY, HOUR, SimTime};
 use spotsim::workload::packing::{EksNodeConfig, MaxPods};
 use spotsim::workload::{
     Allocatable, Demand, NodeReserve, PackError, PackingPlan, Placement, Service, TaskRequest,
-    instances_needed, instances_trace, read_desired_bytes, read_desired_file, tasks_trace,
-    utilisation,
+    instances_needed, instances_trace, read_desired_bytes, read_desired_file, utilisation,
 };
 
 fn t(s: &str) -> SimTime {
@@ -329,17 +328,16 @@ fn a_task_too_large_for_the_node_names_both() {
 }
 
 #[test]
-fn large_counts_pack_fast_and_exactly() {
-    // A million tasks of three sizes: the run-based packing does not place them one by one.
+fn large_counts_pack_exactly() {
+    // A million tasks of three sizes (the run-based packing does not place them one by
+    // one; its speed belongs in a bench, not here).
     let node = ecs("m5.xlarge");
     let tasks = [
         (task(1000, 2048), 400_000),
         (task(250, 512), 500_000),
         (task(500, 3000), 100_000),
     ];
-    let started = std::time::Instant::now();
     let n = instances_needed(&tasks, node, Placement::Binpack).unwrap();
-    assert!(started.elapsed().as_secs() < 2);
     // Dominant shares: 1 vCPU / 2 GiB 0.25 (CPU), 0.5 vCPU / 3000 MiB 0.189 (memory),
     // 0.25 vCPU / 512 MiB 0.0625 (CPU); placed in that order:
     //   400k × 1 vCPU, 4 per instance (CPU)            → 100,000 instances, CPU full;
@@ -540,7 +538,12 @@ fn services_from_toml_and_their_validation() {
     s.ephemeral_gib = 201;
     assert_eq!(
         s.validate().unwrap_err().to_string(),
-        "option `service.web.ephemeral-gib`: must be 20 to 200 GiB (aws-facts.md §4.5), found 201"
+        "option `service.web.ephemeral-gib`: ephemeral storage of 201 GiB is above the Fargate maximum of 200 GiB"
+    );
+    s.ephemeral_gib = 19;
+    assert_eq!(
+        s.validate().unwrap_err().to_string(),
+        "option `service.web.ephemeral-gib`: ephemeral storage of 19 GiB is below the 20 GiB every Fargate task has"
     );
     s.ephemeral_gib = 20;
     s.task_memory_mib = 0;
@@ -800,11 +803,9 @@ fn plan_combines_change_points_of_all_services() {
         tot.instance_seconds * 2000
     );
     assert!(tot.cpu_fraction() > 0.8 && tot.cpu_fraction() <= 1.0);
-    // The free functions agree.
+    // The free function agrees.
     let it = instances_trace(&services, node, Placement::Binpack, day, day.plus(6 * HOUR)).unwrap();
     assert_eq!(&it, plan.instances_trace());
-    let tt = tasks_trace(&services, day, day.plus(6 * HOUR)).unwrap();
-    assert_eq!(&tt, plan.tasks_trace());
     // The trace drives the engine's target.
     let target = spotsim::engine::Target::Trace(it);
     assert_eq!(target.at(day.plus(3 * HOUR)), 4);

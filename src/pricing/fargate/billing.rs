@@ -154,11 +154,11 @@ impl FargateBilling {
         ephemeral_gib: u32,
     ) -> FargateCharge {
         let secs = self.billed_secs(rates.platform, run_secs);
-        let mut c = rates.compute_charge(size.as_request(), secs);
+        let mut c = rates.compute_charge(size.cpu_units, size.memory_mib, secs);
         let billed_gib = ephemeral_gib.saturating_sub(FREE_EPHEMERAL_GIB) as i64;
         c.storage = rates
             .storage_per_gb_hour
-            .for_seconds_per_1024(billed_gib * 1024, secs);
+            .for_seconds_per_1024(billed_gib * crate::pricing::WHOLE_IN_1024THS, secs);
         c
     }
 
@@ -180,13 +180,14 @@ impl FargateBilling {
         self.charge(size, rates, run_secs, ephemeral_gib).total()
     }
 
-    /// The charge of the exact request (vCPU, memory and licence at the requested CPU
-    /// units and MiB, over the same billed seconds as the task), without storage.
+    /// The charge of the exact request (vCPU, memory and licence at the requested CPU —
+    /// in CPU units, [`TaskRequest::cpu_units`] — and MiB, over the same billed seconds
+    /// as the task), without storage.
     ///
     /// ```
     /// use spotsim::pricing::fargate::{FargateBilling, FargateRates, Platform, TaskRequest};
     /// let r = FargateRates::lookup("us-east-1", Platform::LinuxX86).unwrap();
-    /// let c = FargateBilling::default().requested_charge(TaskRequest::new(1024, 1024), &r, 3600);
+    /// let c = FargateBilling::default().requested_charge(TaskRequest::from_millicores(1000, 1024), &r, 3600);
     /// assert_eq!(c.to_usd_string(6), "0.044925");
     /// ```
     pub fn requested_charge(
@@ -196,7 +197,9 @@ impl FargateBilling {
         run_secs: i64,
     ) -> Money {
         let secs = self.billed_secs(rates.platform, run_secs);
-        rates.compute_charge(request, secs).total()
+        rates
+            .compute_charge(request.cpu_units(), request.memory_mib, secs)
+            .total()
     }
 
     /// The "Fargate rounding waste": the charge of `size` minus the charge of the exact
@@ -208,7 +211,7 @@ impl FargateBilling {
     /// ```
     /// use spotsim::pricing::fargate::*;
     /// let r = FargateRates::lookup("us-east-1", Platform::LinuxX86).unwrap();
-    /// let req = TaskRequest::new(1024, 1024); // 1 vCPU, 1 GB → 1 vCPU / 2 GB
+    /// let req = TaskRequest::from_millicores(1000, 1024); // 1 vCPU, 1 GB → 1 vCPU / 2 GB
     /// let size = round_up(req, Platform::LinuxX86, Orchestrator::Ecs).unwrap();
     /// let w = FargateBilling::default().requested_vs_billed_waste(req, size, &r, 3600);
     /// assert_eq!(w.to_usd_string(6), "0.004445", "one GB-hour");
@@ -252,7 +255,7 @@ pub fn task_charge(
 /// ```
 /// use spotsim::pricing::fargate::*;
 /// let r = FargateRates::lookup("us-east-1", Platform::LinuxX86).unwrap();
-/// let req = TaskRequest::new(256, 512);
+/// let req = TaskRequest::from_millicores(250, 512);
 /// let exact = TaskSize { cpu_units: 256, memory_mib: 512 };
 /// assert_eq!(requested_vs_billed_waste(req, exact, &r, 3600), spotsim::money::Money::ZERO);
 /// ```

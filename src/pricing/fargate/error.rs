@@ -39,7 +39,7 @@ impl Resource {
 ///
 /// ```
 /// use spotsim::pricing::fargate::{round_up, Orchestrator, Platform, TaskRequest};
-/// let e = round_up(TaskRequest::new(20 * 1024, 2048), Platform::LinuxX86, Orchestrator::Ecs)
+/// let e = round_up(TaskRequest::from_millicores(20_000, 2048), Platform::LinuxX86, Orchestrator::Ecs)
 ///     .unwrap_err();
 /// assert_eq!(e.to_string(), "no Fargate size has 20 vCPU; the largest is 16 vCPU / 120 GB");
 /// let c: spotsim::error::ConfigError = e.into();
@@ -135,6 +135,11 @@ pub enum FargateError {
         /// The storage as given, in GiB.
         gib: u32,
     },
+    /// Ephemeral storage below the 20 GiB every task has.
+    EphemeralTooSmall {
+        /// The storage as given, in GiB.
+        gib: u32,
+    },
     /// A capacity provider other than `FARGATE` and `FARGATE_SPOT`.
     UnknownProvider {
         /// The name as given.
@@ -198,7 +203,9 @@ impl FargateError {
                 "task-memory-gib"
             }
             FargateError::BadDiscount { .. } => "fargate-spot-discount-pct",
-            FargateError::EphemeralTooLarge { .. } => "ephemeral-gib",
+            FargateError::EphemeralTooLarge { .. } | FargateError::EphemeralTooSmall { .. } => {
+                "ephemeral-gib"
+            }
             FargateError::BadMinimum { .. } => "fargate-windows-minimum-secs",
             FargateError::MissingRates { missing, .. } => match *missing {
                 "GB" => "fargate-gb-hour-usd",
@@ -352,6 +359,11 @@ impl fmt::Display for FargateError {
                 f,
                 "ephemeral storage of {gib} GiB is above the Fargate maximum of \
                  {MAX_EPHEMERAL_GIB} GiB"
+            ),
+            FargateError::EphemeralTooSmall { gib } => write!(
+                f,
+                "ephemeral storage of {gib} GiB is below the {FREE_EPHEMERAL_GIB} GiB every \
+                 Fargate task has"
             ),
             FargateError::UnknownProvider { given } => write!(
                 f,

@@ -97,7 +97,10 @@ use std::str::FromStr;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::error::ConfigError;
-use crate::money::{Money, MoneyError, Rate};
+use crate::money::{Money, MoneyError, NANO_PER_USD, Rate};
+/// The crate's one task request type (CPU in millicores; [`TaskRequest::cpu_units`]
+/// gives Fargate's CPU units), re-exported where Fargate sizing takes it.
+pub use crate::workload::TaskRequest;
 
 /// CPU units in one vCPU (ECS task `cpu` field, §4.4).
 pub const CPU_UNITS_PER_VCPU: u32 = 1024;

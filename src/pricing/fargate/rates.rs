@@ -316,16 +316,24 @@ impl FargateRates {
     /// assert_eq!(r.hourly(s).to_usd_string(7), "0.0123425");
     /// ```
     pub fn hourly(&self, size: TaskSize) -> Money {
-        self.compute_charge(size.as_request(), 3600).total()
+        self.compute_charge(size.cpu_units, size.memory_mib, crate::time::HOUR)
+            .total()
     }
 
-    pub(super) fn compute_charge(&self, req: TaskRequest, secs: i64) -> FargateCharge {
-        let cpu = req.cpu_units as i64;
+    /// vCPU, memory and licence for `secs` seconds of `cpu_units` CPU units and
+    /// `memory_mib` MiB (exact: rates are per vCPU = 1024 units and per GB = 1024 MiB).
+    pub(super) fn compute_charge(
+        &self,
+        cpu_units: u32,
+        memory_mib: u32,
+        secs: i64,
+    ) -> FargateCharge {
+        let cpu = i64::from(cpu_units);
         FargateCharge {
             vcpu: self.per_vcpu_hour.for_seconds_per_1024(cpu, secs),
             memory: self
                 .per_gb_hour
-                .for_seconds_per_1024(req.memory_mib as i64, secs),
+                .for_seconds_per_1024(i64::from(memory_mib), secs),
             os_licence: self
                 .os_licence_per_vcpu_hour
                 .for_seconds_per_1024(cpu, secs),

@@ -93,10 +93,10 @@ impl TaskSize {
     /// ```
     /// # use spotsim::pricing::fargate::{TaskRequest, TaskSize};
     /// let s = TaskSize { cpu_units: 256, memory_mib: 512 };
-    /// assert_eq!(s.as_request(), TaskRequest::new(256, 512));
+    /// assert_eq!(s.as_request(), TaskRequest::from_millicores(250, 512));
     /// ```
     pub fn as_request(self) -> TaskRequest {
-        TaskRequest::new(self.cpu_units, self.memory_mib)
+        TaskRequest::from_cpu_units(self.cpu_units, self.memory_mib)
     }
 }
 
@@ -302,100 +302,9 @@ pub fn valid_sizes(platform: Platform) -> impl Iterator<Item = TaskSize> {
         .filter(move |s| platform.is_linux() || (1024..=4096).contains(&s.cpu_units))
 }
 
-/// What a task or pod asks for: CPU units (1024 per vCPU) and memory in MiB.
-///
-/// ```
-/// use spotsim::pricing::fargate::TaskRequest;
-/// assert_eq!(TaskRequest::from_millicores(300, 700), TaskRequest::new(308, 700));
-/// assert_eq!(TaskRequest::parse("0.25", "0.5").unwrap(), TaskRequest::new(256, 512));
-/// assert!(TaskRequest::parse("-1", "2").is_err());
-/// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default, Serialize)]
-pub struct TaskRequest {
-    /// CPU units (1024 = 1 vCPU).
-    pub cpu_units: u32,
-    /// Memory in MiB.
-    pub memory_mib: u32,
-}
-
-impl TaskRequest {
-    /// A request of `cpu_units` CPU units and `memory_mib` MiB.
-    ///
-    /// ```
-    /// # use spotsim::pricing::fargate::TaskRequest;
-    /// assert_eq!(TaskRequest::new(1024, 2048).cpu_units, 1024);
-    /// ```
-    pub const fn new(cpu_units: u32, memory_mib: u32) -> TaskRequest {
-        TaskRequest {
-            cpu_units,
-            memory_mib,
-        }
-    }
-
-    /// A request in Kubernetes millicores (1000 per vCPU), rounded **up** to whole CPU
-    /// units (`300m` → 307.2 → 308 units), so the request never shrinks. Saturates at
-    /// `u32::MAX` units (which every size check then rejects).
-    ///
-    /// ```
-    /// # use spotsim::pricing::fargate::TaskRequest;
-    /// assert_eq!(TaskRequest::from_millicores(250, 512).cpu_units, 256);
-    /// assert_eq!(TaskRequest::from_millicores(1000, 512).cpu_units, 1024);
-    /// ```
-    pub fn from_millicores(millicores: u32, memory_mib: u32) -> TaskRequest {
-        let units = (millicores as u64 * 1024).div_ceil(1000);
-        TaskRequest {
-            cpu_units: u32::try_from(units).unwrap_or(u32::MAX),
-            memory_mib,
-        }
-    }
-
-    /// A request from decimal strings: vCPU (`"0.25"`) and memory in GB (`"0.5"` = 512
-    /// MiB). Each is rounded **up** to whole CPU units and whole MiB.
-    ///
-    /// # Errors
-    /// [`FargateError::BadRequest`] for a negative number or anything but a plain
-    /// decimal (at most 9 decimals, at most 1,000,000).
-    ///
-    /// ```
-    /// # use spotsim::pricing::fargate::TaskRequest;
-    /// assert_eq!(TaskRequest::parse("0.3", "0.7").unwrap(), TaskRequest::new(308, 717));
-    /// let e = TaskRequest::parse("1", "-2").unwrap_err();
-    /// assert_eq!(e.to_string(), "memory request `-2`: must not be negative");
-    /// ```
-    pub fn parse(vcpu: &str, memory_gb: &str) -> Result<TaskRequest, FargateError> {
-        Ok(TaskRequest {
-            cpu_units: parse_per_1024(vcpu, Resource::Cpu)?,
-            memory_mib: parse_per_1024(memory_gb, Resource::Memory)?,
-        })
-    }
-
-    /// An EKS pod's request from its containers (§4.4 \[S5\]): per resource, the larger of
-    /// the largest init container's request and the sum of the long-running containers'
-    /// requests. (Per-resource is how Kubernetes computes a pod's effective request.)
-    ///
-    /// ```
-    /// # use spotsim::pricing::fargate::TaskRequest;
-    /// let init = [TaskRequest::new(2048, 512)];
-    /// let app = [TaskRequest::new(512, 1024), TaskRequest::new(256, 1024)];
-    /// assert_eq!(TaskRequest::eks_pod(&init, &app), TaskRequest::new(2048, 2048));
-    /// ```
-    pub fn eks_pod(init: &[TaskRequest], containers: &[TaskRequest]) -> TaskRequest {
-        let init_cpu = init.iter().map(|r| r.cpu_units).max().unwrap_or(0);
-        let init_mem = init.iter().map(|r| r.memory_mib).max().unwrap_or(0);
-        let sum_cpu = containers
-            .iter()
-            .fold(0u32, |a, r| a.saturating_add(r.cpu_units));
-        let sum_mem = containers
-            .iter()
-            .fold(0u32, |a, r| a.saturating_add(r.memory_mib));
-        TaskRequest {
-            cpu_units: init_cpu.max(sum_cpu),
-            memory_mib: init_mem.max(sum_mem),
-        }
-    }
-}
-
-pub(super) fn parse_per_1024(s: &str, resource: Resource) -> Result<u32, FargateError> {
+/// A plain non-negative decimal `s` times `per`, rounded **up** to an integer (`"0.3"`
+/// vCPU × 1000 → 300 millicores; `"0.7"` GB × 1024 → 716.8 → 717 MiB).
+pub(crate) fn parse_scaled(s: &str, resource: Resource, per: u32) -> Result<u32, FargateError> {
     let bad = |reason| FargateError::BadRequest {
         resource,
         text: s.to_string(),
@@ -412,7 +321,7 @@ pub(super) fn parse_per_1024(s: &str, resource: Resource) -> Result<u32, Fargate
             })
         })?
         .nano_usd_per_hour();
-    let units = (nano as u64 * 1024).div_ceil(1_000_000_000);
+    let units = (nano as u64 * u64::from(per)).div_ceil(NANO_PER_USD as u64);
     u32::try_from(units).map_err(|_| bad("too large"))
 }
 
@@ -435,11 +344,11 @@ pub(super) fn parse_per_1024(s: &str, resource: Resource) -> Result<u32, Fargate
 /// use spotsim::pricing::fargate::{round_up, Orchestrator, Platform, TaskRequest};
 /// let ecs = round_up(TaskRequest::from_millicores(300, 700), Platform::LinuxX86, Orchestrator::Ecs)?;
 /// assert_eq!(ecs.to_string(), "0.5 vCPU / 1 GB");
-/// let eks = round_up(TaskRequest::new(1024, 8192), Platform::LinuxX86, Orchestrator::Eks)?;
+/// let eks = round_up(TaskRequest::from_cpu_units(1024, 8192), Platform::LinuxX86, Orchestrator::Eks)?;
 /// assert_eq!(eks.to_string(), "2 vCPU / 9 GB");
-/// let empty_pod = round_up(TaskRequest::new(0, 0), Platform::LinuxX86, Orchestrator::Eks)?;
+/// let empty_pod = round_up(TaskRequest::default(), Platform::LinuxX86, Orchestrator::Eks)?;
 /// assert_eq!(empty_pod.to_string(), "0.25 vCPU / 0.5 GB");
-/// let win = round_up(TaskRequest::new(256, 512), Platform::Windows, Orchestrator::Ecs)?;
+/// let win = round_up(TaskRequest::from_cpu_units(256, 512), Platform::Windows, Orchestrator::Ecs)?;
 /// assert_eq!(win.to_string(), "1 vCPU / 2 GB");
 /// # Ok::<(), spotsim::pricing::fargate::FargateError>(())
 /// ```
@@ -448,7 +357,7 @@ pub fn round_up(
     platform: Platform,
     orchestrator: Orchestrator,
 ) -> Result<TaskSize, FargateError> {
-    let cpu = request.cpu_units;
+    let cpu = request.cpu_units();
     let mut mem = request.memory_mib;
     match orchestrator {
         Orchestrator::Ecs => {
@@ -493,19 +402,26 @@ pub fn round_up(
     }
 }
 
-/// Checks a task's ephemeral storage against the 200 GiB maximum (§4.5) and returns it.
+/// Checks a task's ephemeral storage (§4.5): from the [`FREE_EPHEMERAL_GIB`] every task
+/// has up to [`MAX_EPHEMERAL_GIB`]; returns it. The one check of this range
+/// ([`Service::validate`](crate::workload::Service::validate) uses it).
 ///
 /// # Errors
-/// [`FargateError::EphemeralTooLarge`] above 200 GiB.
+/// [`FargateError::EphemeralTooLarge`] above 200 GiB, [`FargateError::EphemeralTooSmall`]
+/// below 20 GiB.
 ///
 /// ```
 /// use spotsim::pricing::fargate::check_ephemeral_gib;
+/// assert_eq!(check_ephemeral_gib(20), Ok(20));
 /// assert_eq!(check_ephemeral_gib(200), Ok(200));
 /// assert!(check_ephemeral_gib(201).is_err());
+/// assert!(check_ephemeral_gib(19).is_err());
 /// ```
 pub fn check_ephemeral_gib(gib: u32) -> Result<u32, FargateError> {
     if gib > MAX_EPHEMERAL_GIB {
         Err(FargateError::EphemeralTooLarge { gib })
+    } else if gib < FREE_EPHEMERAL_GIB {
+        Err(FargateError::EphemeralTooSmall { gib })
     } else {
         Ok(gib)
     }

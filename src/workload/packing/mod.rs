@@ -38,44 +38,14 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+pub use super::request::TaskRequest;
+use super::request::millis_str;
+
 use super::service::Service;
 use crate::catalog::InstanceType;
 use crate::error::{ConfigError, Error};
 use crate::market::StepTrace;
 use crate::time::SimTime;
-
-/// What one task requests from a node.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case", deny_unknown_fields)]
-pub struct TaskRequest {
-    /// CPU in millicores (1000 = 1 vCPU).
-    pub cpu_millis: u32,
-    /// Memory in MiB.
-    pub memory_mib: u32,
-}
-
-impl fmt::Display for TaskRequest {
-    /// `0.25 vCPU / 512 MiB`.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{} vCPU / {} MiB",
-            millis_str(u64::from(self.cpu_millis)),
-            self.memory_mib
-        )
-    }
-}
-
-/// Millicores as vCPUs without a float: 250 → `0.25`, 2000 → `2`.
-fn millis_str(m: u64) -> String {
-    let (whole, frac) = (m / 1000, m % 1000);
-    if frac == 0 {
-        whole.to_string()
-    } else {
-        let f = format!("{frac:03}");
-        format!("{whole}.{}", f.trim_end_matches('0'))
-    }
-}
 
 /// How tasks are placed on instances (aws-facts.md §6.4, ECS task placement).
 ///
@@ -293,10 +263,6 @@ mod tests {
 
     #[test]
     fn millis_render_without_floats() {
-        assert_eq!(millis_str(250), "0.25");
-        assert_eq!(millis_str(1930), "1.93");
-        assert_eq!(millis_str(2000), "2");
-        assert_eq!(millis_str(5), "0.005");
         assert_eq!(
             node(1930, 6627, Some(110)).to_string(),
             "1.93 vCPU / 6627 MiB / 110 tasks"

@@ -2,6 +2,7 @@
 //! ([`Allocatable`]).
 
 use super::*;
+use crate::workload::MILLICORES_PER_VCPU;
 
 /// Resources an instance keeps back from tasks, and its limit on tasks.
 ///
@@ -127,7 +128,7 @@ impl NodeReserve {
     ///            "option `node-reserve.memory-mib`: reserves 4096 MiB of c6g.medium's 2048 MiB; nothing is left for tasks");
     /// ```
     pub fn allocatable(&self, instance_type: &InstanceType) -> Result<Allocatable, ConfigError> {
-        let cpu = u64::from(instance_type.vcpu) * 1000;
+        let cpu = u64::from(instance_type.vcpu) * u64::from(MILLICORES_PER_VCPU);
         let cpu = u32::try_from(cpu).map_err(|_| {
             ConfigError::new(
                 "node-reserve",
@@ -193,7 +194,7 @@ pub fn eks_kube_reserved_cpu_millis(vcpu: u32) -> u32 {
         (2000, 4000, 50),
         (4000, u64::MAX, 25),
     ];
-    let total = u64::from(vcpu) * 1000;
+    let total = u64::from(vcpu) * u64::from(MILLICORES_PER_VCPU);
     let mut reserved = 0u64;
     for (from, to, bp) in RANGES {
         if total > from {

@@ -330,50 +330,6 @@ pub fn instances_trace(
     PackingPlan::new(services, node, placement, start, end).map(|p| p.instances)
 }
 
-/// Total desired tasks of `services` over `[start, end)`: their desired counts summed
-/// at the union of their change points (no packing involved).
-///
-/// # Errors
-/// As [`Service::desired_trace`]; [`Error::Config`] for no services or more than
-/// `u32::MAX` tasks at once.
-///
-/// ```
-/// use spotsim::time::{SimTime, HOUR};
-/// use spotsim::workload::{tasks_trace, Demand, Service};
-/// let a = Service::new("a", 250, 512, Demand::constant(2))?;
-/// let b = Service::new("b", 250, 512, Demand::Daily { baseline: 1, peak: 3, peak_hours: 1, peak_start_hour: 0 })?;
-/// let tr = tasks_trace(&[a, b], SimTime(0), SimTime(2 * HOUR))?;
-/// assert_eq!((tr.times(), tr.values()), (&[0, HOUR][..], &[5, 3][..]));
-/// # Ok::<(), spotsim::error::Error>(())
-/// ```
-pub fn tasks_trace(
-    services: &[Service],
-    start: SimTime,
-    end: SimTime,
-) -> Result<StepTrace<u32>, Error> {
-    let traces = desired_traces(services, start, end)?;
-    let mut times = Vec::new();
-    let mut values: Vec<u32> = Vec::new();
-    for t in change_points(&traces) {
-        let mut sum = 0u64;
-        for tr in &traces {
-            sum += u64::from(tr.value_at(SimTime(t)).unwrap_or(0));
-        }
-        let v = u32::try_from(sum).map_err(|_| {
-            ConfigError::new(
-                "services",
-                format!("{sum} tasks at {} exceed 4,294,967,295", SimTime(t)),
-            )
-        })?;
-        if values.last() != Some(&v) {
-            times.push(t);
-            values.push(v);
-        }
-    }
-    StepTrace::new(times, values)
-        .map_err(|e| ConfigError::new("services", format!("internal: {e}")).into())
-}
-
 pub(super) fn desired_traces(
     services: &[Service],
     start: SimTime,
