@@ -510,6 +510,12 @@ impl CompareConfig {
                 self.restart_overhead_secs
             ),
         ];
+        // The EC2 spot options' max price: AWS's default, as `run` prints it.
+        let mut fleet = crate::engine::FleetConfig::new(crate::engine::Target::Constant(1));
+        fleet.ondemand_os = self.ec2_ondemand_os.clone();
+        if let Ok(m) = fleet.resolve_max_prices(&self.market) {
+            a.push(format!("EC2 spot {}", m.assumption));
+        }
         a.extend(self.notes.iter().cloned());
         a
     }

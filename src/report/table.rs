@@ -85,16 +85,8 @@ pub fn single(r: &Report) -> String {
     let _ = writeln!(s);
     let _ = writeln!(
         s,
-        "  {:<16} {:<14} {:<9} {:>12} {:>12} {:>9} {:>9} {:>7}  {}",
-        "instance type",
-        "zone",
-        "option",
-        "cost",
-        "inst-hours",
-        "launches",
-        "interr.",
-        "moves",
-        "price since"
+        "  {:<16} {:<14} {:<9} {:>12} {:>12} {:>9} {:>9} {:>7}  price since",
+        "instance type", "zone", "option", "cost", "inst-hours", "launches", "interr.", "moves"
     );
     for p in &used {
         let _ = writeln!(

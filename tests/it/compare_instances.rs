@@ -111,7 +111,7 @@ fn hundred_tiny_pods_on_the_users_m5_large() {
 
 /// Done when: AWS's Fargate pricing example at the CLI — 5 tasks of 1 vCPU / 2 GB for
 /// 10 minutes a day for 30 days, us-east-1 Linux/x86: per task-day 1 × $0.04048 × 10/60
-/// + 2 × $0.004445 × 10/60 = $0.00822833…; × 150 = $1.23425, with compare's default
+/// plus 2 × $0.004445 × 10/60 = $0.00822833…; × 150 = $1.23425, with compare's default
 /// flags (billing from the image pull, so the 60 s start is within the 10 minutes).
 #[test]
 fn fargate_pricing_page_example_from_a_scenario_file() {

@@ -394,3 +394,33 @@ fn the_dearer_strategy_no_longer_looks_better() {
         co["provenance"]["assumptions"]
     );
 }
+
+/// `types` takes the same catalog options: `--ondemand-price` sets a price it lists,
+/// `--catalog-region` with the built-in catalog is a warning, a get-products file names
+/// its Region.
+#[test]
+fn types_takes_the_catalog_options() {
+    let d = scratch("ro-types");
+    let out = |args: &[&str]| {
+        let mut a = vec!["types", "--output", "json"];
+        a.extend_from_slice(args);
+        let o = run(&a);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+        (v, String::from_utf8_lossy(&o.stderr).into_owned())
+    };
+    let (v, _) = out(&["--family", "m5", "--vcpu", "2", "--ondemand-price", "m5.large=0.5"]);
+    let m5 = v["types"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["instance_type"] == "m5.large")
+        .unwrap();
+    assert_eq!(m5["ondemand_usd_per_hour"], 0.5); // the built-in price is $0.096
+    let (_, err) = out(&["--family", "m5", "--vcpu", "2", "--catalog-region", "eu-west-1"]);
+    assert!(err.contains("warning[ondemand_region_mismatch]"), "{err}");
+    let cat = get_products(&d, false);
+    let (v, err) = out(&["--catalog", &cat]);
+    assert_eq!(v["source"]["catalog_region"], "eu-west-3");
+    assert!(!err.contains("ondemand_region_mismatch"));
+}
