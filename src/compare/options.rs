@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
+#[cfg(feature = "cli")]
 use super::OPTIONS;
 use crate::workload::Service;
 
