@@ -8,7 +8,8 @@
 //! | module | what | deadline-jobs.md |
 //! |---|---|---|
 //! | [`trace`] | [`read_spot_trace`] (spot-traces JSON, explicit [`Convention`]), [`read_probe_series`] (timestamped CSV + per-probe prices) and [`ProbeSeries::to_ticks`] | "Trace conventions" |
-//! | [`tick`] | [`JobSpec`], [`JobMarket`] (one trace per zone, resolved prices), [`run_job`] — the tick model, rule by rule | "The model, as those papers simulate it" |
+//! | [`market`] | [`JobMarket`] (one trace per zone, resolved prices), [`MarketOptions`] | "Trace conventions" |
+//! | [`tick`] | [`JobSpec`], [`run_job`] — the tick model, rule by rule | "The model, as those papers simulate it" |
 //! | [`policy`] | the [`JobPolicy`] trait and [`BuiltinPolicy`] by name | "Baseline policies" |
 //! | [`policies`] | [`OnDemandOnly`], [`SpotOnly`], [`Greedy`], [`UniformProgress`] (rules 1–5), [`MultiZoneSpot`] | "Baseline policies" |
 //! | [`windows`] | random windows with a seed, statistics and a 95 % CI | "Windows: a run starts at tick `⌈start_hours·3600/G⌉`" |
@@ -37,6 +38,7 @@
 //! ```
 
 pub mod event;
+pub mod market;
 pub mod policies;
 pub mod policy;
 pub mod result;
