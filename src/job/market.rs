@@ -5,6 +5,7 @@ use crate::error::ConfigError;
 use crate::market::SourceFile;
 use crate::money::{Money, Rate};
 
+use super::multi_region::{MigrationCosts, MigrationOptions};
 use super::tick::JobSpec;
 use super::trace::JobTrace;
 /// Prices and availability threshold for [`JobMarket::new`].
@@ -82,6 +83,7 @@ pub struct JobMarket {
     pub(super) ticks: usize,
     pub(super) zones: Vec<ZoneData>,
     sources: Vec<SourceFile>,
+    pub(super) migration: MigrationCosts,
 }
 
 impl JobMarket {
@@ -168,11 +170,13 @@ impl JobMarket {
             z.avail.truncate(ticks);
             z.spot.truncate(ticks);
         }
+        let migration = MigrationCosts::none(zones.len());
         Ok(JobMarket {
             gap_secs,
             ticks,
             zones,
             sources,
+            migration,
         })
     }
 
@@ -182,6 +186,35 @@ impl JobMarket {
     /// As [`JobMarket::new`].
     pub fn single(trace: &JobTrace, opts: &MarketOptions) -> Result<JobMarket, ConfigError> {
         JobMarket::new(std::slice::from_ref(trace), opts)
+    }
+
+    /// The market with migration costs between its zones (the multi-region model of
+    /// [`multi_region`](super::multi_region)), built from the zone names.
+    ///
+    /// # Errors
+    /// As [`MigrationCosts::new`].
+    ///
+    /// ```
+    /// use spotsim::job::{EgressTable, JobMarket, JobTrace, MarketOptions, MigrationOptions};
+    /// use spotsim::money::Rate;
+    /// let a = JobTrace::new(600, vec![1; 4])?.with_zone("us-east-1c");
+    /// let b = JobTrace::new(600, vec![1; 4])?.with_zone("us-west-2a");
+    /// let m = JobMarket::new(&[a, b], &MarketOptions::prices(Rate::parse_usd("1")?, Rate::parse_usd("3")?))?
+    ///     .with_migration(&MigrationOptions::new(50.0, EgressTable::empty()))?;
+    /// assert_eq!(m.migration().transfer_ms(0, 1), 7_811);
+    /// assert_eq!(m.migration().egress(1, 0).to_usd_string(2), "1.00");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn with_migration(mut self, opts: &MigrationOptions) -> Result<JobMarket, ConfigError> {
+        let names: Vec<&str> = self.zones.iter().map(|z| z.name.as_str()).collect();
+        self.migration = MigrationCosts::new(&names, opts)?;
+        Ok(self)
+    }
+
+    /// Migration costs between the zones ([`MigrationCosts::none`] unless set with
+    /// [`JobMarket::with_migration`]).
+    pub fn migration(&self) -> &MigrationCosts {
+        &self.migration
     }
 
     /// Tick length `G`, seconds.

@@ -10,6 +10,7 @@
 //! | [`trace`] | [`read_spot_trace`] (spot-traces JSON, explicit [`Convention`]), [`read_probe_series`] (timestamped CSV + per-probe prices) and [`ProbeSeries::to_ticks`] | "Trace conventions" |
 //! | [`market`] | [`JobMarket`] (one trace per zone, resolved prices), [`MarketOptions`] | "Trace conventions" |
 //! | [`tick`] | [`JobSpec`], [`run_job`] — the tick model, rule by rule | "The model, as those papers simulate it" |
+//! | [`multi_region`], [`egress`] | the multi-region model: migrations pay transfer time and egress, probes are billed 60 s ([`MigrationCosts`], [`EgressTable`], [`ZoneSet`]) | "Beyond the tick model"; SkyNomad's progress model |
 //! | [`policy`] | the [`JobPolicy`] trait and [`BuiltinPolicy`] by name | "Baseline policies" |
 //! | [`policies`] | [`OnDemandOnly`], [`SpotOnly`], [`Greedy`], [`UniformProgress`] (rules 1–5), [`MultiZoneSpot`] | "Baseline policies" |
 //! | [`windows`] | random windows with a seed, statistics and a 95 % CI | "Windows: a run starts at tick `⌈start_hours·3600/G⌉`" |
@@ -37,8 +38,10 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+pub mod egress;
 pub mod event;
 pub mod market;
+pub mod multi_region;
 pub mod policies;
 pub mod policy;
 pub mod result;
@@ -47,9 +50,14 @@ pub mod tick;
 pub mod trace;
 pub mod windows;
 
+pub use egress::EgressTable;
 pub use event::{EventMarket, EventOptions, run_job_event};
+pub use multi_region::{
+    MigrationCosts, MigrationOptions, PROBE_BILLING_SECS, Relationship, ZoneSet,
+    continent_of_region, region_of_zone, transfer_time_ms,
+};
 pub use policies::{Greedy, MultiZoneSpot, OnDemandOnly, SpotOnly, UniformProgress, UpRule};
-pub use policy::{BuiltinPolicy, JobPolicy};
+pub use policy::{BuiltinPolicy, JobPolicy, RunStart};
 pub use result::JobResult;
 pub use scenario::{JobReport, JobScenario};
 pub use tick::{

@@ -12,6 +12,7 @@
 //! | "Billing: each tick is billed at the type that ran in it — spot at that tick's spot price, on-demand at the on-demand price; idle is free" | `price × G` per tick, exact [`Money`] |
 //! | "The job stops as soon as the remaining work is ≤ 1 ms (no partial-tick refund of the last tick)" | `remaining_ms ≤ 1` ends the run after the tick; the whole tick is billed |
 //! | "Windows: a run starts at tick `⌈start_hours·3600/G⌉` of a full trace" | [`start_tick_for_hours`] |
+//! | Multi-region ([`multi_region`](super::multi_region)): a launch in another zone than the last instance's adds the checkpoint's transfer time to the overhead and pays its egress; probes are billed 60 s of spot where available | the re-arming step (`MigrationCosts::transfer_ms`, `egress`), the probe step after [`JobPolicy::probes`] |
 //!
 //! Work, time and overhead are integer **milliseconds** (deterministic and exact);
 //! hours given as floats are rounded to the millisecond once ([`hours_to_ms`]). Costs are
@@ -43,7 +44,8 @@ use crate::error::ConfigError;
 use crate::money::Money;
 
 pub use super::market::{JobMarket, MarketOptions};
-use super::policy::JobPolicy;
+use super::multi_region::PROBE_BILLING_SECS;
+use super::policy::{JobPolicy, RunStart};
 use super::result::JobResult;
 
 /// What a tick runs on.
@@ -362,7 +364,11 @@ pub struct TickRecord {
     pub remaining_work_ms: i64,
     /// Pending overhead after the tick, ms.
     pub pending_overhead_ms: i64,
-    /// What the tick cost.
+    /// Zones probed in this tick where spot was available (billed 60 s each).
+    pub probes_billed: Vec<usize>,
+    /// Egress paid for a migration in this tick.
+    pub egress: Money,
+    /// What the tick cost: the instance, probes and egress.
     pub cost: Money,
 }
 
@@ -438,6 +444,15 @@ fn simulate<P: JobPolicy + ?Sized>(
         ));
     }
     let nz = market.zones.len();
+    let mig = &market.migration;
+    policy.start(&RunStart {
+        market,
+        spec,
+        start_tick,
+    });
+    let (mut compute_cost, mut probe_cost, mut egress_cost) =
+        (Money::ZERO, Money::ZERO, Money::ZERO);
+    let mut probes_billed = 0u32;
     let mut avail = vec![false; nz];
     let mut remaining = spec.work_ms;
     let mut pending = 0i64;
@@ -476,6 +491,13 @@ fn simulate<P: JobPolicy + ?Sized>(
             spot_available: &avail,
         };
         let requested = policy.decide(&view);
+        let probes = policy.probes(&view);
+        if let Some(z) = probes.iter().find(|&z| z >= nz) {
+            return Err(ConfigError::new(
+                "policy",
+                format!("probed zone {z} at tick {t}, but the market has {nz} zone(s)"),
+            ));
+        }
         if requested.kind != Kind::None && requested.zone >= nz {
             return Err(ConfigError::new(
                 "policy",
@@ -492,14 +514,34 @@ fn simulate<P: JobPolicy + ?Sized>(
         }
         // Re-arm the overhead when the request differs from what runs after preemption.
         let rearmed = ran.kind != Kind::None && !ran.same_instance(current);
+        let mut egress = Money::ZERO;
         if rearmed {
             pending = spec.overhead_ms;
             restarts += 1;
-            if last_zone.is_some_and(|z| z != ran.zone) {
+            // A launch in another zone than the last instance's moves the checkpoint:
+            // transfer time on top of the overhead, and egress (multi_region).
+            if let Some(src) = last_zone.filter(|&z| z != ran.zone) {
                 migrations += 1;
+                pending += mig.transfer_ms(src, ran.zone);
+                egress = mig.egress(src, ran.zone);
             }
         }
-        let (mut paid, mut work, mut tick_cost) = (0, 0, Money::ZERO);
+        let (mut paid, mut work, mut tick_cost) = (0, 0, egress);
+        egress_cost += egress;
+        cost += egress;
+        let mut billed = Vec::new();
+        for z in probes.iter() {
+            if avail[z] {
+                let c = market.zones[z].spot[abs].for_seconds(PROBE_BILLING_SECS);
+                probe_cost += c;
+                cost += c;
+                tick_cost += c;
+                probes_billed += 1;
+                if timeline.is_some() {
+                    billed.push(z);
+                }
+            }
+        }
         match ran.kind {
             Kind::None => idle_ticks += 1,
             kind => {
@@ -511,8 +553,10 @@ fn simulate<P: JobPolicy + ?Sized>(
                     od_ticks += 1;
                     zd.ondemand
                 };
-                tick_cost = rate.for_seconds(g_secs);
-                cost += tick_cost;
+                let c = rate.for_seconds(g_secs);
+                tick_cost += c;
+                compute_cost += c;
+                cost += c;
                 paid = pending.min(g);
                 pending -= paid;
                 work = (g - paid).min(remaining);
@@ -536,6 +580,8 @@ fn simulate<P: JobPolicy + ?Sized>(
                 work_done_ms: work,
                 remaining_work_ms: remaining,
                 pending_overhead_ms: pending,
+                probes_billed: billed,
+                egress,
                 cost: tick_cost,
             });
         }
@@ -551,6 +597,10 @@ fn simulate<P: JobPolicy + ?Sized>(
     let od_only = market.ondemand_only_cost(spec);
     Ok(JobResult {
         total_cost: cost,
+        compute_cost,
+        probe_cost,
+        egress_cost,
+        probes: probes_billed,
         deadline_met,
         finish_ms,
         spot_ms: spot_ticks * g,
