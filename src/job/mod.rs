@@ -40,10 +40,12 @@
 
 pub mod egress;
 pub mod event;
+mod json_line;
 pub mod market;
 pub mod multi_region;
 pub mod policies;
 pub mod policy;
+pub mod probes;
 pub mod result;
 pub mod scenario;
 pub mod tick;
@@ -54,9 +56,13 @@ pub use egress::EgressTable;
 pub use event::{EventMarket, EventOptions, run_job_event};
 pub use multi_region::{
     MigrationCosts, MigrationOptions, PROBE_BILLING_SECS, Relationship, ZoneSet,
-    continent_of_region, region_of_zone, transfer_time_ms,
+    continent_of_region, region_of_zone, transfer_time_ms, transfer_time_secs,
 };
-pub use policies::{Greedy, MultiZoneSpot, OnDemandOnly, SpotOnly, UniformProgress, UpRule};
+pub use policies::{
+    Greedy, MultiZoneSpot, OnDemandOnly, Optimal, ProgressValue, SafetyNet, SkyNomad,
+    SkyNomadOptions, SpotOnly, UniformProgress, UpA, UpAOptions, UpAp, UpApOptions, UpRule, UpS,
+    skynomad, skynomad_oracle, up_a, up_ap, up_s,
+};
 pub use policy::{BuiltinPolicy, JobPolicy, RunStart};
 pub use result::JobResult;
 pub use scenario::{JobReport, JobScenario};

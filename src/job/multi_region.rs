@@ -150,14 +150,19 @@ impl Relationship {
 /// assert_eq!(transfer_time_ms(Relationship::CrossAz, 50.0), 0);
 /// ```
 pub fn transfer_time_ms(rel: Relationship, checkpoint_gb: f64) -> i64 {
+    (transfer_time_secs(rel, checkpoint_gb) * 1000.0).round() as i64
+}
+
+/// [`transfer_time_ms`] in seconds, unrounded (what policies that price a migration,
+/// like SkyNomad's, compute with).
+pub fn transfer_time_secs(rel: Relationship, checkpoint_gb: f64) -> f64 {
     let speed = match rel {
-        Relationship::SameZone | Relationship::CrossAz => return 0,
+        Relationship::SameZone | Relationship::CrossAz => return 0.0,
         Relationship::CrossRegion => CROSS_REGION_MBPS,
         Relationship::CrossContinent => CROSS_CONTINENT_MBPS,
     };
     let mb = checkpoint_gb * 8.0 * 1024.0;
-    let extra_secs = (mb / speed - mb / SAME_REGION_MBPS).max(0.0);
-    (extra_secs * 1000.0).round() as i64
+    (mb / speed - mb / SAME_REGION_MBPS).max(0.0)
 }
 
 /// Options of [`MigrationCosts::new`].

@@ -1,0 +1,1072 @@
+use std::collections::VecDeque;
+
+use crate::job::{
+    Decision, JobPolicy, JobView, Kind, Relationship, RunStart, ZoneSet, transfer_time_secs,
+};
+
+use super::multi_common::Window;
+
+/// How SkyNomad values an hour of progress, `V` (USD per hour of work).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ProgressValue {
+    /// `V = max(c_od · (W − p)·D / ((D − t)·W), cheapest spot price now)` — the rate
+    /// ratio (`unified_cost_model_v_variants.py`, `UnifiedCostModelRateRatio`).
+    RateRatio,
+    /// `V = 1.2 × c_ref`, the estimated cost per hour of covering the remaining work with
+    /// on-demand and spot mixed by each zone's estimated availability and lifetime
+    /// (`unified_cost_model.py`, `_compute_time_value`, `_estimate_reference_cost`).
+    ReferenceCost,
+}
+
+/// Every tunable of SkyNomad's unified cost model, with the reference's defaults
+/// (`unified_cost_model.py`, `UnifiedCostModelStrategy._from_args`; `skynomad-oracle`'s
+/// `--oracle-v` in `unified_cost_model_oracle.py`).
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize)]
+pub struct SkyNomadOptions {
+    /// Spot zones tried per tick, 0 = unlimited (`--max-attempts-per-tick`, 0).
+    pub max_attempts_per_tick: usize,
+    /// Price migrations (transfer time × V + egress) into the options
+    /// (`--ignore-migration-penalty` unset: true).
+    pub migration_penalty: bool,
+    /// Value-of-information gating: leave the running instance only for an option worth
+    /// `voi_delta_base + voi_k_checkpoint·S + voi_k_v·V` more per hour (`--voi-gating`,
+    /// true).
+    pub voi_gating: bool,
+    /// USD per hour (`--voi-delta-base`, 0.5).
+    pub voi_delta_base: f64,
+    /// USD per hour per GB of checkpoint (`--voi-k-checkpoint`, 0.0002).
+    pub voi_k_checkpoint: f64,
+    /// Share of `V` (`--voi-k-v`, 0.05).
+    pub voi_k_v: f64,
+    /// Ticks between probes of a zone (`--probe-interval-ticks`, 6).
+    pub probe_interval_ticks: usize,
+    /// Re-probe zones whose probe already succeeded (`--probe-revalidate`, false).
+    pub probe_revalidate: bool,
+    /// Keep observing a zone's availability as a run while nothing runs there
+    /// (`--virtual-availability`, false; the V100 figure runs with it on).
+    pub virtual_availability: bool,
+    /// Cap of the lifetime estimate, hours (`--max-prediction-hours`, 2; the V100
+    /// figure lifts it to 1e9).
+    pub max_prediction_hours: f64,
+    /// Window of the recent progress rate, hours (`--progress-window-hours`, 10).
+    pub progress_window_hours: f64,
+    /// The progress value: `skynomad` uses the rate ratio; `skynomad-oracle`'s default
+    /// is the reference cost (`--oracle-v reference_cost`; the V100 figure uses
+    /// `rate_ratio`).
+    pub value: ProgressValue,
+}
+
+impl SkyNomadOptions {
+    /// `skynomad`'s defaults.
+    pub fn skynomad() -> SkyNomadOptions {
+        SkyNomadOptions {
+            max_attempts_per_tick: 0,
+            migration_penalty: true,
+            voi_gating: true,
+            voi_delta_base: 0.5,
+            voi_k_checkpoint: 0.0002,
+            voi_k_v: 0.05,
+            probe_interval_ticks: 6,
+            probe_revalidate: false,
+            virtual_availability: false,
+            max_prediction_hours: 2.0,
+            progress_window_hours: 10.0,
+            value: ProgressValue::RateRatio,
+        }
+    }
+
+    /// `skynomad-oracle`'s defaults (the reference cost as progress value).
+    pub fn oracle() -> SkyNomadOptions {
+        SkyNomadOptions {
+            value: ProgressValue::ReferenceCost,
+            ..SkyNomadOptions::skynomad()
+        }
+    }
+}
+
+impl Default for SkyNomadOptions {
+    fn default() -> Self {
+        SkyNomadOptions::skynomad()
+    }
+}
+
+/// Hours of availability kept by the availability estimate (12 h,
+/// `_availability_window_seconds`).
+const AVAILABILITY_WINDOW_SECS: f64 = 12.0 * 3600.0;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Source {
+    Spot,
+    Probe,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Event {
+    start: bool,
+    time: f64,
+    source: Source,
+    failure: bool,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Segment {
+    start: f64,
+    end: f64,
+    duration_h: f64,
+    failure: bool,
+}
+
+#[derive(Clone, Debug, Default)]
+struct RegionState {
+    segments: Vec<Segment>,
+    current_age_h: Option<f64>,
+    current_source: Option<Source>,
+    current_start: Option<f64>,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Burst {
+    risk: f64,
+    failures: f64,
+}
+
+/// **skynomad** (and **skynomad-oracle**) — SkyNomad's unified cost model
+/// (`sky_spot/strategies/unified_cost_model.py`, `UnifiedCostModelStrategy`, with the
+/// rate-ratio progress value of `unified_cost_model_v_variants.py`,
+/// `UnifiedCostModelRateRatio`; SkyNomad paper §3–§4). Run it under
+/// [`SafetyNet`](super::SafetyNet) ([`skynomad`](super::skynomad),
+/// [`skynomad_oracle`](super::skynomad_oracle)).
+///
+/// Every tick it prices each option in USD per hour and takes the best:
+///
+/// * **the progress value `V`** ([`ProgressValue`]): what an hour of work is worth now;
+/// * **spot in zone `r`**: `(V·(E − d) − c_spot·E)/E` with `E` the zone's expected spot
+///   lifetime (hours; the running zone's counts without `d`), less the migration penalty
+///   `(transfer_h·V + egress)/E` from the zone of the last instance;
+/// * **on-demand in zone `r`**: `V − c_od`, less `(d + transfer_h)·V + egress`;
+/// * **idle**: 0 (choosing it keeps whatever runs: the reference only terminates when it
+///   launches something new).
+///
+/// Options below 0 are dropped; with value-of-information gating (default), leaving the
+/// running instance needs `voi_delta_base + voi_k_checkpoint·S + voi_k_v·V` more than its
+/// own value. Options are tried from the best down while better than the running one;
+/// spot launches that fail are recorded. After the decision, zones not running the job,
+/// not refused a launch this tick and never successfully probed are probed every
+/// `probe_interval_ticks`.
+///
+/// **The lifetime estimate** `E`: each zone's runs (spot runs, and "virtual" runs opened
+/// by a successful probe) form segments ended by a preemption (failure) or by the policy
+/// (censored); a Nelson–Aalen cumulative hazard with an exponential tail is built from
+/// them, scaled by a burst factor `g ≥ 1` (the densest recent ratio of failures to
+/// expected hazard, `_burst_compute_suffix`), and `E` is the expected remaining lifetime
+/// at the zone's current age (`_expected_duration_jitter`), capped at
+/// `max_prediction_hours` and at the time left. The **oracle** variant takes `E` from the
+/// trace instead: the contiguous spot availability from now (0 where spot is not
+/// available now), and probes nothing (`unified_cost_model_oracle.py`).
+///
+/// Decisions are computed in `f64`, as the reference computes them; costs are billed
+/// exactly by the tick model.
+#[derive(Clone, Debug)]
+pub struct SkyNomad {
+    opts: SkyNomadOptions,
+    oracle: bool,
+    window: Window,
+    /// Oracle: contiguous available ticks from window tick `t` to the trace's end,
+    /// `run_len[z * ticks + t]`.
+    run_len: Vec<u32>,
+    work_s: f64,
+    deadline_s: f64,
+    overhead_s: f64,
+    gap_s: f64,
+    checkpoint_gb: f64,
+    count_transfer: bool,
+    done_per_tick: Vec<f64>,
+    last_remaining_ms: i64,
+    now: f64,
+    tick: usize,
+    events: Vec<Vec<Event>>,
+    state: Vec<RegionState>,
+    active_spot: Option<usize>,
+    terminated_by_us: bool,
+    last_region: Option<usize>,
+    next_probe: Vec<usize>,
+    probes_active: Vec<bool>,
+    failed_this_tick: Vec<bool>,
+    probe_age_h: Vec<f64>,
+    probe_cost: Vec<f64>,
+    last_probe_cost: Vec<f64>,
+    virtual_available: Vec<Option<bool>>,
+    burst: Vec<VecDeque<Burst>>,
+    g_hat: Vec<f64>,
+    last_real_age: Vec<Option<f64>>,
+    last_virtual_age: Vec<Option<f64>>,
+    tick_failures: Vec<u32>,
+    probes: ZoneSet,
+}
+
+impl SkyNomad {
+    /// `skynomad` with `opts` (lifetimes estimated).
+    pub fn new(opts: SkyNomadOptions) -> SkyNomad {
+        SkyNomad::with(opts, false)
+    }
+
+    /// `skynomad-oracle` with `opts` (true lifetimes from the trace, no probes).
+    pub fn oracle(opts: SkyNomadOptions) -> SkyNomad {
+        SkyNomad::with(opts, true)
+    }
+
+    fn with(opts: SkyNomadOptions, oracle: bool) -> SkyNomad {
+        SkyNomad {
+            opts,
+            oracle,
+            window: Window::default(),
+            run_len: Vec::new(),
+            work_s: 0.0,
+            deadline_s: 0.0,
+            overhead_s: 0.0,
+            gap_s: 1.0,
+            checkpoint_gb: 0.0,
+            count_transfer: false,
+            done_per_tick: Vec::new(),
+            last_remaining_ms: 0,
+            now: 0.0,
+            tick: 0,
+            events: Vec::new(),
+            state: Vec::new(),
+            active_spot: None,
+            terminated_by_us: false,
+            last_region: None,
+            next_probe: Vec::new(),
+            probes_active: Vec::new(),
+            failed_this_tick: Vec::new(),
+            probe_age_h: Vec::new(),
+            probe_cost: Vec::new(),
+            last_probe_cost: Vec::new(),
+            virtual_available: Vec::new(),
+            burst: Vec::new(),
+            g_hat: Vec::new(),
+            last_real_age: Vec::new(),
+            last_virtual_age: Vec::new(),
+            tick_failures: Vec::new(),
+            probes: ZoneSet::EMPTY,
+        }
+    }
+
+    fn nz(&self) -> usize {
+        self.window.nz
+    }
+
+    fn spot_price(&self, z: usize) -> f64 {
+        self.window.spot_price(z, self.tick).to_usd_f64()
+    }
+
+    fn od_price(&self, z: usize) -> f64 {
+        self.window.ondemand[z].to_usd_f64()
+    }
+
+    fn progress_s(&self) -> f64 {
+        self.done_per_tick.iter().sum()
+    }
+
+    // ----- raw events ------------------------------------------------------------
+
+    fn record_start(&mut self, z: usize, source: Source) {
+        self.events[z].push(Event {
+            start: true,
+            time: self.now,
+            source,
+            failure: false,
+        });
+    }
+
+    fn record_end(&mut self, z: usize, source: Source, failure: bool) {
+        self.events[z].push(Event {
+            start: false,
+            time: self.now,
+            source,
+            failure,
+        });
+        if failure {
+            self.tick_failures[z] += 1;
+        }
+    }
+
+    fn update_virtual(&mut self, z: usize, available: bool) {
+        if !self.opts.virtual_availability || self.active_spot == Some(z) {
+            return;
+        }
+        match self.virtual_available[z] {
+            None => {
+                if available {
+                    self.record_start(z, Source::Probe);
+                }
+                self.virtual_available[z] = Some(available);
+            }
+            Some(prev) if prev == available => {}
+            Some(prev) => {
+                if prev {
+                    self.record_end(z, Source::Probe, true);
+                } else {
+                    self.record_start(z, Source::Probe);
+                }
+                self.virtual_available[z] = Some(available);
+            }
+        }
+    }
+
+    fn rebuild(&mut self) {
+        if self.opts.virtual_availability {
+            for z in 0..self.nz() {
+                let delta = self.probe_cost[z] - self.last_probe_cost[z];
+                if delta > 1e-9 {
+                    let price = self.spot_price(z);
+                    if price > 0.0 {
+                        self.probe_age_h[z] += delta / price;
+                    }
+                }
+                self.last_probe_cost[z] = self.probe_cost[z];
+            }
+        }
+        for z in 0..self.nz() {
+            let mut segments = Vec::new();
+            let (mut cur_start, mut cur_source) = (None::<f64>, None::<Source>);
+            for ev in &self.events[z] {
+                if ev.start {
+                    cur_start = Some(ev.time);
+                    cur_source = Some(ev.source);
+                } else {
+                    if let Some(s) = cur_start {
+                        segments.push(Segment {
+                            start: s,
+                            end: ev.time,
+                            duration_h: ((ev.time - s) / 3600.0).max(0.0),
+                            failure: ev.failure,
+                        });
+                    }
+                    cur_start = None;
+                    cur_source = None;
+                }
+            }
+            let st = &mut self.state[z];
+            st.segments = segments;
+            st.current_start = cur_start;
+            st.current_source = cur_source;
+            st.current_age_h = cur_start.map(|s| ((self.now - s) / 3600.0).max(0.0));
+        }
+    }
+
+    // ----- burst model -----------------------------------------------------------
+
+    fn burst_suffix_ratio(&self, z: usize) -> f64 {
+        let events = &self.burst[z];
+        if events.is_empty() {
+            return 0.0;
+        }
+        let eps = 1e-6;
+        let (mut total_risk, mut total_fail, mut len) = (0.0f64, 0.0f64, 0usize);
+        let (mut best_len, mut best_ratio) = (0usize, 0.0f64);
+        for e in events.iter().rev() {
+            let risk = e.risk.max(0.0);
+            let fail = e.failures.max(0.0);
+            total_risk += risk;
+            total_fail += fail;
+            len += 1;
+            if len == 1 && total_risk <= eps && total_fail <= 0.0 {
+                continue;
+            }
+            if total_risk > 1.0 + 1e-9 {
+                if len == 1 {
+                    let eff = total_risk.max(if total_fail > 0.0 { eps } else { total_risk });
+                    best_ratio = if eff > 0.0 { total_fail / eff } else { 0.0 };
+                    best_len = len;
+                }
+                break;
+            }
+            let mut eff = total_risk;
+            if eff <= 0.0 {
+                eff = if total_fail > 0.0 { eps } else { 0.0 };
+            }
+            let ratio = if eff > 0.0 { total_fail / eff } else { 0.0 };
+            if best_len == 0
+                || ratio > best_ratio + 1e-9
+                || ((ratio - best_ratio).abs() <= 1e-9 && len < best_len)
+            {
+                best_len = len;
+                best_ratio = ratio;
+            }
+        }
+        if best_len == 0 {
+            if let Some(latest) = events.back() {
+                let f = latest.failures;
+                let raw = latest.risk;
+                let r = if raw > 0.0 {
+                    raw
+                } else if f > 0.0 {
+                    eps
+                } else {
+                    0.0
+                };
+                best_ratio = if r > 0.0 { f / r } else { 0.0 };
+            }
+        }
+        best_ratio
+    }
+
+    fn burst_append(&mut self, z: usize, risk: f64, failures: u32) {
+        let risk = risk.max(0.0);
+        if risk <= 0.0 && failures == 0 {
+            return;
+        }
+        let ev = &mut self.burst[z];
+        ev.push_back(Burst {
+            risk,
+            failures: f64::from(failures),
+        });
+        let mut total: f64 = ev.iter().map(|e| e.risk).sum();
+        while let Some(front) = ev.front() {
+            if total - front.risk >= 8.0 {
+                total -= front.risk;
+                ev.pop_front();
+            } else {
+                break;
+            }
+        }
+        let total: f64 = ev.iter().map(|e| e.risk).sum();
+        self.g_hat[z] = if total < 1.0 {
+            1.0
+        } else {
+            self.burst_suffix_ratio(z).max(1.0)
+        };
+    }
+
+    // ----- Nelson–Aalen ------------------------------------------------------------
+
+    fn knots(&self, z: usize) -> (Vec<(f64, f64)>, f64) {
+        let eps = 1e-8;
+        let st = &self.state[z];
+        if st.segments.is_empty() && !self.opts.virtual_availability {
+            return (Vec::new(), eps);
+        }
+        let mut samples: Vec<(f64, bool)> = st
+            .segments
+            .iter()
+            .map(|s| (s.duration_h, s.failure))
+            .collect();
+        if self.opts.virtual_availability {
+            if let Some(a) = st.current_age_h.filter(|&a| a > 0.0) {
+                samples.push((a, false));
+            }
+            if samples.is_empty() {
+                return (Vec::new(), eps);
+            }
+        }
+        let mut failure_times: Vec<f64> = samples
+            .iter()
+            .filter(|&&(d, f)| f && d >= 0.0)
+            .map(|&(d, _)| d)
+            .collect();
+        failure_times.sort_by(f64::total_cmp);
+        failure_times.dedup();
+        if failure_times.is_empty() {
+            return (Vec::new(), eps);
+        }
+        let mut knots = Vec::new();
+        for &tau in &failure_times {
+            let d_j = samples
+                .iter()
+                .filter(|&&(d, f)| f && (d - tau).abs() <= 1e-9)
+                .count() as f64;
+            let n_j = samples.iter().filter(|&&(d, _)| d + 1e-9 >= tau).count() as f64;
+            let step = if d_j > 0.0 { d_j / n_j.max(1e-12) } else { 0.0 };
+            if step > 0.0 {
+                knots.push((tau, step));
+            }
+        }
+        let tail = knots.last().map_or(eps, |&(_, s)| s.max(eps));
+        (knots, tail)
+    }
+
+    fn h0(knots: &[(f64, f64)], t: f64, tail: f64) -> f64 {
+        if t <= 0.0 {
+            return 0.0;
+        }
+        if knots.is_empty() {
+            return (t * tail).max(0.0);
+        }
+        let (mut s, mut last_tau) = (0.0, 0.0);
+        for &(tau, step) in knots {
+            if tau >= t {
+                break;
+            }
+            s += step;
+            last_tau = tau;
+        }
+        if t > last_tau && tail > 0.0 {
+            s += (t - last_tau) * tail;
+        }
+        s
+    }
+
+    fn expected_jitter(&self, z: usize, age_h: f64) -> f64 {
+        let (knots, tail) = self.knots(z);
+        let g = self.g_hat[z].max(1e-6);
+        let (mut e, mut surv, mut t) = (0.0, 1.0, age_h.max(0.0));
+        let gap_h = self.gap_s / 3600.0;
+        for &(tau, step) in &knots {
+            if tau <= t + 1e-12 {
+                continue;
+            }
+            e += surv * (tau - t);
+            surv *= (-g * step).exp();
+            t = tau;
+        }
+        if tail > 1e-12 {
+            let inc = tail.max(1e-12);
+            let denom = 1.0 - (-g * inc).exp();
+            e += if denom > 1e-9 {
+                surv * gap_h / denom
+            } else {
+                surv * gap_h / (g * inc).max(1e-9)
+            };
+        }
+        e.max(0.0)
+    }
+
+    fn jitter_update(&mut self) {
+        let dt_h = self.gap_s / 3600.0;
+        for z in 0..self.nz() {
+            let (knots, tail) = self.knots(z);
+            let tail = tail.max(1e-8);
+            let st = &self.state[z];
+            let (mut age_now, mut age_prev, mut active) = (None, None, false);
+            match st.current_source {
+                Some(Source::Spot) => {
+                    active = true;
+                    let now = st.current_age_h.unwrap_or(dt_h);
+                    let prev = self.last_real_age[z].unwrap_or((now - dt_h).max(0.0));
+                    age_now = Some(now);
+                    age_prev = Some(prev);
+                    self.last_real_age[z] = Some(now);
+                    if !self.opts.virtual_availability {
+                        self.last_virtual_age[z] = None;
+                    }
+                }
+                Some(Source::Probe) => {
+                    active = true;
+                    let now = st.current_age_h.unwrap_or(dt_h);
+                    let prev = self.last_virtual_age[z].unwrap_or((now - dt_h).max(0.0));
+                    age_now = Some(now);
+                    age_prev = Some(prev);
+                    self.last_virtual_age[z] = Some(now);
+                    self.last_real_age[z] = None;
+                }
+                None => {
+                    self.last_real_age[z] = None;
+                    if !self.opts.virtual_availability {
+                        self.last_virtual_age[z] = None;
+                    }
+                }
+            }
+            let mut delta = 0.0f64;
+            if let (Some(now), Some(prev)) = (age_now, age_prev) {
+                delta = (Self::h0(&knots, now, tail) - Self::h0(&knots, prev, tail)).max(0.0);
+            }
+            let failures = self.tick_failures[z];
+            if delta <= 0.0 && (active || failures > 0) {
+                match knots.last() {
+                    None => delta = delta.max(tail * dt_h),
+                    Some(&(last_tau, _)) => {
+                        if let (Some(now), Some(prev)) = (age_now, age_prev) {
+                            if prev >= last_tau {
+                                delta = delta.max(tail * (now - prev).max(0.0));
+                            }
+                        }
+                    }
+                }
+            }
+            let mut risk = delta.max(0.0);
+            if failures > 0 && risk <= 0.0 {
+                risk = risk.max(if tail > 0.0 { tail * dt_h } else { 1e-6 });
+            }
+            if risk > 0.0 || failures > 0 {
+                self.burst_append(z, risk, failures);
+            }
+            self.tick_failures[z] = 0;
+        }
+    }
+
+    // ----- estimates ---------------------------------------------------------------
+
+    /// Expected spot lifetime of zone `z`, hours; `remaining_s` caps it (`None`: the
+    /// time to the deadline for the estimate; no cap for the oracle, as in the
+    /// reference).
+    fn expected_duration_h(&self, z: usize, remaining_s: Option<f64>) -> f64 {
+        if self.oracle {
+            let t = self.tick;
+            let len = self
+                .run_len
+                .get(z * self.window.ticks + t)
+                .copied()
+                .unwrap_or(0);
+            let mut d = f64::from(len) * self.gap_s / 3600.0;
+            if let Some(r) = remaining_s.filter(|&r| r > 0.0) {
+                d = d.min(r / 3600.0);
+            }
+            return d;
+        }
+        let st = &self.state[z];
+        let mut age = st.current_age_h.unwrap_or(0.0);
+        if self.opts.virtual_availability {
+            age = age.max(self.probe_age_h[z]);
+        }
+        let mut pred = self.expected_jitter(z, age);
+        if pred > self.opts.max_prediction_hours {
+            pred = self.opts.max_prediction_hours;
+        }
+        let remaining = remaining_s.unwrap_or(self.deadline_s - self.now);
+        if remaining > 0.0 && pred > remaining / 3600.0 {
+            pred = remaining / 3600.0;
+        }
+        pred
+    }
+
+    fn availability(&self, z: usize) -> f64 {
+        let now = self.now;
+        let ws = (now - AVAILABILITY_WINDOW_SECS).max(0.0);
+        let st = &self.state[z];
+        let mut avail = 0.0;
+        for s in &st.segments {
+            let (a, b) = (s.start.max(ws), s.end.min(now));
+            if b > a {
+                avail += b - a;
+            }
+        }
+        if let Some(cs) = st.current_start {
+            let a = cs.max(ws);
+            if now > a {
+                avail += now - a;
+            }
+        }
+        let denom = AVAILABILITY_WINDOW_SECS.min(now);
+        if denom <= 0.0 || (st.segments.is_empty() && st.current_start.is_none()) {
+            return 0.0;
+        }
+        (avail / denom).clamp(0.0, 1.0)
+    }
+
+    fn recent_rate(&self) -> f64 {
+        let t = self.now;
+        let p = self.progress_s();
+        if t < 600.0 {
+            return if t > 0.0 { p / t } else { 0.0 };
+        }
+        let ws = (t - self.opts.progress_window_hours * 3600.0).max(0.0);
+        let ws_tick = (ws / self.gap_s) as usize;
+        let (mut at_ws, mut cum) = (0.0, 0.0);
+        for (i, &w) in self.done_per_tick.iter().enumerate() {
+            if i < ws_tick {
+                at_ws += w;
+            }
+            cum += w;
+        }
+        let span = t - ws;
+        let rate = if span > 0.0 {
+            (cum - at_ws) / span
+        } else {
+            0.0
+        };
+        rate.clamp(0.0, 1.0)
+    }
+
+    fn od_weight(&self) -> f64 {
+        let (d_w, t_d, p, t) = (self.work_s, self.deadline_s, self.progress_s(), self.now);
+        let d = 2.0 * self.overhead_s;
+        if t <= 0.0 {
+            return 0.0;
+        }
+        if (p - t).abs() < 1e-6 {
+            return 0.5;
+        }
+        let rate = self.recent_rate();
+        if (rate - 1.0).abs() < 1e-6 {
+            return 0.0;
+        }
+        let x = (rate * t - p + (d_w + d - t_d)) / (rate - 1.0);
+        if x >= t_d {
+            0.0
+        } else if x <= 0.0 {
+            1.0
+        } else {
+            ((t_d - x) / (t_d - t)).clamp(0.0, 1.0)
+        }
+    }
+
+    fn reference_cost(&self, remaining_work: f64, remaining_time: f64) -> f64 {
+        let c_od = (0..self.nz())
+            .map(|z| self.od_price(z))
+            .fold(f64::INFINITY, f64::min);
+        let restart_h = self.overhead_s / 3600.0;
+        // (adjusted price, contribution)
+        let mut info: Vec<(f64, f64)> = Vec::new();
+        for z in 0..self.nz() {
+            let spot = self.spot_price(z);
+            let avail = self.availability(z);
+            let e = self.expected_duration_h(z, Some(remaining_time));
+            let eff_rate = if e > restart_h {
+                (e - restart_h) / e
+            } else {
+                0.0
+            };
+            let contribution = avail * remaining_time * eff_rate;
+            if contribution > 0.0 {
+                let eff_h = (e - restart_h).max(1e-6);
+                info.push((spot * e / eff_h, contribution));
+            }
+        }
+        info.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let od_fraction = self.od_weight().clamp(0.0, 1.0);
+        let od_assigned = od_fraction * remaining_work;
+        let mut od_total = od_assigned;
+        let spot_target = (remaining_work - od_assigned).max(0.0);
+        let mut total = od_assigned / 3600.0 * c_od;
+        let (mut spot_assigned, mut spot_cost, mut used) = (0.0, 0.0, 0usize);
+        for &(price, contribution) in &info {
+            if spot_assigned >= spot_target {
+                break;
+            }
+            let a = contribution.min(spot_target - spot_assigned);
+            if a <= 0.0 {
+                continue;
+            }
+            used += 1;
+            spot_cost += a / 3600.0 * price;
+            spot_assigned += a;
+        }
+        if spot_assigned < spot_target {
+            let deficit = spot_target - spot_assigned;
+            od_total += deficit;
+            total += deficit / 3600.0 * c_od;
+        }
+        total += spot_cost;
+        let mut c_ref = total / (remaining_work / 3600.0).max(1e-6);
+        if (used > 0 || od_total > 0.0) && self.checkpoint_gb > 0.0 {
+            let n_used = used + usize::from(od_total > 0.0);
+            if n_used > 1 {
+                let egress = (n_used - 1) as f64 * self.checkpoint_gb * 0.02;
+                c_ref += egress / (remaining_work / 3600.0).max(1e-6);
+            }
+        }
+        c_ref
+    }
+
+    fn value(&self) -> f64 {
+        let remaining_work = self.work_s - self.progress_s();
+        let remaining_time = self.deadline_s - self.now;
+        if remaining_time <= 0.0 {
+            return f64::INFINITY;
+        }
+        if remaining_work <= 0.0 {
+            return 0.0;
+        }
+        match self.opts.value {
+            ProgressValue::RateRatio => {
+                let c_od = (0..self.nz())
+                    .map(|z| self.od_price(z))
+                    .fold(f64::INFINITY, f64::min);
+                let c_spot = (0..self.nz())
+                    .map(|z| self.spot_price(z))
+                    .fold(f64::INFINITY, f64::min);
+                let ratio = (remaining_work * self.deadline_s) / (remaining_time * self.work_s);
+                (c_od * ratio).max(c_spot)
+            }
+            ProgressValue::ReferenceCost => {
+                self.reference_cost(remaining_work, remaining_time) * 1.2
+            }
+        }
+    }
+
+    fn migration_penalty(&self, from: usize, to: usize, v: f64, duration_h: Option<f64>) -> f64 {
+        if from == to {
+            return 0.0;
+        }
+        let names = &self.window.names;
+        let rel = Relationship::of(&names[from], &names[to]);
+        let mut transfer_h = transfer_time_secs(rel, self.checkpoint_gb) / 3600.0;
+        if matches!(
+            rel,
+            Relationship::CrossRegion | Relationship::CrossContinent
+        ) && !self.count_transfer
+        {
+            transfer_h = 0.0;
+        }
+        let egress = self.window.egress(from, to).to_usd_f64();
+        let p = match duration_h {
+            Some(e) => (transfer_h * v + egress) / e.max(1e-6),
+            None => (self.overhead_s / 3600.0 + transfer_h) * v + egress,
+        };
+        if p > 0.0 { p } else { 0.0 }
+    }
+
+    fn spot_net_value(&self, z: usize, v: f64, ignore_restart: bool) -> f64 {
+        let duration = self.expected_duration_h(z, None);
+        let restart_h = self.overhead_s / 3600.0;
+        let eff = if ignore_restart {
+            duration.max(0.0)
+        } else {
+            (duration - restart_h).max(0.0)
+        };
+        if eff <= 0.0 {
+            return f64::NEG_INFINITY;
+        }
+        (v * eff - self.spot_price(z) * duration) / duration
+    }
+
+    // ----- outcomes ----------------------------------------------------------------
+
+    fn before_spot_launch(&mut self, z: usize) {
+        if self.probes_active[z] {
+            self.record_end(z, Source::Probe, false);
+            self.probes_active[z] = false;
+            self.last_virtual_age[z] = None;
+        }
+    }
+
+    fn spot_launched(&mut self, z: usize) {
+        self.record_start(z, Source::Spot);
+        self.active_spot = Some(z);
+        self.terminated_by_us = false;
+        self.last_region = Some(z);
+        self.failed_this_tick[z] = false;
+        self.last_real_age[z] = Some(0.0);
+        self.last_virtual_age[z] = None;
+        self.update_virtual(z, false);
+    }
+
+    fn spot_launch_failed(&mut self, z: usize) {
+        self.failed_this_tick[z] = true;
+        self.tick_failures[z] += 1;
+        self.update_virtual(z, false);
+    }
+
+    fn terminating(&mut self, z: usize) {
+        if self.active_spot == Some(z) {
+            self.terminated_by_us = true;
+        }
+        self.update_virtual(z, false);
+    }
+
+    /// Probes after the decision (none for the oracle); `primary` is the zone the job
+    /// runs in (or will), excluded.
+    fn post_step(&mut self, v: &JobView<'_>, primary: Option<usize>) {
+        if self.oracle {
+            return;
+        }
+        let interval = self.opts.probe_interval_ticks.max(1);
+        for z in 0..self.nz() {
+            if Some(z) == primary
+                || (self.probes_active[z] && !self.opts.probe_revalidate)
+                || self.failed_this_tick[z]
+                || self.tick < self.next_probe[z]
+            {
+                continue;
+            }
+            self.probes.insert(z);
+            if v.spot_available_in(z) {
+                if !self.probes_active[z] {
+                    self.record_start(z, Source::Probe);
+                    self.probes_active[z] = true;
+                    self.last_virtual_age[z] = Some(0.0);
+                    self.update_virtual(z, true);
+                }
+                self.probe_cost[z] += self.spot_price(z) * 60.0 / 3600.0;
+            } else {
+                if self.probes_active[z] {
+                    self.record_end(z, Source::Probe, true);
+                }
+                self.probes_active[z] = false;
+                self.tick_failures[z] += 1;
+                self.last_virtual_age[z] = None;
+                self.update_virtual(z, false);
+            }
+            self.next_probe[z] = self.tick + interval;
+        }
+        self.failed_this_tick.fill(false);
+    }
+}
+
+impl JobPolicy for SkyNomad {
+    fn start(&mut self, run: &RunStart<'_>) {
+        let window = Window::new(run);
+        let nz = window.nz;
+        let m = run.market;
+        let mut fresh = SkyNomad::with(self.opts, self.oracle);
+        if self.oracle {
+            // Contiguous availability from each window tick to the end of the trace.
+            let ticks = window.ticks;
+            let mut run_len = vec![0u32; nz * ticks];
+            for z in 0..nz {
+                let mut n = 0u32;
+                for abs in (run.start_tick..m.ticks()).rev() {
+                    n = if m.spot_available(z, abs) { n + 1 } else { 0 };
+                    let t = abs - run.start_tick;
+                    if t < ticks {
+                        run_len[z * ticks + t] = n;
+                    }
+                }
+            }
+            fresh.run_len = run_len;
+        }
+        let opts = m.migration().options();
+        fresh.checkpoint_gb = opts.map_or(0.0, |o| o.checkpoint_gb);
+        fresh.count_transfer = opts.is_some_and(|o| o.count_transfer_time);
+        fresh.work_s = run.spec.work_ms as f64 / 1000.0;
+        fresh.deadline_s = run.spec.deadline_ms as f64 / 1000.0;
+        fresh.overhead_s = run.spec.overhead_ms as f64 / 1000.0;
+        fresh.gap_s = m.gap_secs() as f64;
+        fresh.last_remaining_ms = run.spec.work_ms;
+        fresh.events = vec![Vec::new(); nz];
+        fresh.state = vec![RegionState::default(); nz];
+        fresh.next_probe = vec![0; nz];
+        fresh.probes_active = vec![false; nz];
+        fresh.failed_this_tick = vec![false; nz];
+        fresh.probe_age_h = vec![0.0; nz];
+        fresh.probe_cost = vec![0.0; nz];
+        fresh.last_probe_cost = vec![0.0; nz];
+        fresh.virtual_available = vec![None; nz];
+        fresh.burst = vec![VecDeque::new(); nz];
+        fresh.g_hat = vec![1.0; nz];
+        fresh.last_real_age = vec![None; nz];
+        fresh.last_virtual_age = vec![None; nz];
+        fresh.tick_failures = vec![0; nz];
+        fresh.window = window;
+        *self = fresh;
+    }
+
+    fn probes(&mut self, _v: &JobView<'_>) -> ZoneSet {
+        self.probes
+    }
+
+    fn decide(&mut self, v: &JobView<'_>) -> Decision {
+        self.probes = ZoneSet::EMPTY;
+        self.tick = v.tick;
+        self.now = v.elapsed_ms as f64 / 1000.0;
+        let done = self.last_remaining_ms - v.remaining_work_ms;
+        self.done_per_tick.push(done as f64 / 1000.0);
+        self.last_remaining_ms = v.remaining_work_ms;
+        let cur = v.current;
+        // 1. Preemptions.
+        if let Some(z) = self.active_spot {
+            if !(cur.kind == Kind::Spot && cur.zone == z) {
+                let failure = !self.terminated_by_us;
+                self.record_end(z, Source::Spot, failure);
+                self.update_virtual(z, false);
+                self.active_spot = None;
+                self.terminated_by_us = false;
+            }
+        }
+        // 2–3. Derived state, burst model.
+        self.rebuild();
+        self.jitter_update();
+        // 5. Progress value; 6. the current instance's value.
+        let v_h = self.value();
+        let running = cur.kind != Kind::None;
+        let current_zone = running.then_some(cur.zone);
+        let mut current_value = 0.0;
+        if running {
+            current_value = match cur.kind {
+                Kind::Spot => self.spot_net_value(cur.zone, v_h, true),
+                _ => v_h - self.od_price(cur.zone),
+            };
+            self.last_region = Some(cur.zone);
+        }
+        // 7. Options: (value, kind, zone).
+        let ckpt = self.checkpoint_gb;
+        let origin = current_zone.or(self.last_region);
+        let delta =
+            self.opts.voi_delta_base + self.opts.voi_k_checkpoint * ckpt + self.opts.voi_k_v * v_h;
+        let mut options: Vec<(f64, Kind, usize)> = vec![(0.0, Kind::None, 0)];
+        for z in 0..self.nz() {
+            let ignore = cur.kind == Kind::Spot && Some(z) == current_zone;
+            let base = self.spot_net_value(z, v_h, ignore);
+            let mut penalty = 0.0;
+            if let (true, Some(o)) = (self.opts.migration_penalty, origin) {
+                let d = self.expected_duration_h(z, None);
+                penalty = self.migration_penalty(o, z, v_h, Some(d));
+            }
+            let value = base - penalty;
+            if value < 0.0 {
+                continue;
+            }
+            if self.opts.voi_gating
+                && current_zone.is_some_and(|c| c != z)
+                && value <= current_value + delta
+            {
+                continue;
+            }
+            options.push((value, Kind::Spot, z));
+        }
+        for z in 0..self.nz() {
+            let mut value = v_h - self.od_price(z);
+            if let (true, Some(o)) = (self.opts.migration_penalty, origin) {
+                value -= self.migration_penalty(o, z, v_h, None);
+            }
+            if value < 0.0 {
+                continue;
+            }
+            if cur.kind == Kind::OnDemand && current_zone == Some(z) {
+                continue;
+            }
+            if self.opts.voi_gating && running && value <= current_value + delta {
+                continue;
+            }
+            options.push((value, Kind::OnDemand, z));
+        }
+        // 8. Best first (stable: equal values keep idle, spot, on-demand order).
+        options.sort_by(|a, b| b.0.partial_cmp(&a.0).unwrap_or(std::cmp::Ordering::Equal));
+        // 9. Try them.
+        let mut attempts = 0usize;
+        for &(value, kind, z) in &options {
+            if value <= current_value {
+                break;
+            }
+            if running && kind == cur.kind && current_zone == Some(z) {
+                continue;
+            }
+            let launched = match kind {
+                Kind::Spot => {
+                    self.before_spot_launch(z);
+                    attempts += 1;
+                    if v.spot_available_in(z) {
+                        self.spot_launched(z);
+                        true
+                    } else {
+                        self.spot_launch_failed(z);
+                        false
+                    }
+                }
+                _ => true,
+            };
+            if launched {
+                if kind == Kind::None {
+                    // Idle wins: keep whatever runs; nothing new to terminate.
+                    self.last_region = None;
+                    self.post_step(v, None);
+                    return cur;
+                }
+                self.last_region = Some(z);
+                if let Some(c) = current_zone {
+                    self.terminating(c);
+                }
+                self.post_step(v, Some(z));
+                return Decision { kind, zone: z };
+            }
+            if self.opts.max_attempts_per_tick > 0 && attempts >= self.opts.max_attempts_per_tick {
+                break;
+            }
+        }
+        // 10. Keep the current instance.
+        self.post_step(v, current_zone);
+        cur
+    }
+}

@@ -1,0 +1,302 @@
+//! Timestamped availability CSVs for deadline jobs (`format` `availability-csv`): every
+//! probe with its real time ([`ProbeSeries`]), optional aligned per-probe prices, and
+//! the resampling onto ticks ([`ProbeSeries::to_ticks`]). See [`trace`](super::trace)
+//! for the formats. Split out of `trace`.
+use std::path::Path;
+
+use crate::error::{ConfigError, InputError, InputErrorKind};
+use crate::ingest::{count_value, err_at, next_record, read_all, record_line, sha256_hex};
+use crate::market::SourceFile;
+use crate::money::Rate;
+use crate::time::{SimTime, parse_naive_utc};
+
+use super::json_line::{Seg, json_line};
+use super::trace::{Convention, JobTrace, json_error, zone_from_name};
+// ---------------------------------------------------------------------------------------
+// Timestamped availability CSVs
+
+/// Every probe of a timestamped availability CSV, with its real time (see the module
+/// docs).
+///
+/// ```
+/// use spotsim::job::read_probe_series_bytes;
+/// let csv = b"date,availability\n2023-02-15 22:08:16,0\n2023-02-15 22:11:31,1\n2023-02-15 22:14:46,1\n";
+/// let prices = br#"{"us-east-1a_v100_1":[1.0,1.1,1.2]}"#;
+/// let s = read_probe_series_bytes("us-east-1a_v100_1.csv", csv, Some(("p.json", &prices[..])))?;
+/// assert_eq!(s.available, vec![0, 1, 1]);
+/// // Ticks of 190 s from the first probe (t0, t0+195, t0+390): t0 and t0+190 take the
+/// // first probe, t0+380 the second; t0+570 is after the last probe, so 3 ticks.
+/// let t = s.to_ticks(190)?;
+/// assert_eq!(t.available, vec![0, 0, 1]);
+/// assert_eq!(t.prices.unwrap()[2].to_string(), "1.1");
+/// # Ok::<(), spotsim::error::Error>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ProbeSeries {
+    /// Probe times, strictly increasing.
+    pub times: Vec<SimTime>,
+    /// Spot instances available at each probe (the CSV's `availability`).
+    pub available: Vec<u32>,
+    /// The spot price at each probe, when a price file was given.
+    pub prices: Option<Vec<Rate>>,
+    /// The zone (the file name's prefix before the first `_`).
+    pub zone: String,
+    /// The CSV (`format` `availability-csv`).
+    pub source: SourceFile,
+    /// The price file (`format` `probe-prices`), when given.
+    pub price_source: Option<SourceFile>,
+}
+
+/// Reads a timestamped availability CSV and, optionally, its aligned per-probe prices
+/// (`v100_spot_prices.json`, key = the CSV's file stem).
+///
+/// # Errors
+/// [`InputError`]: `Io` when a file cannot be read, otherwise as for
+/// [`read_probe_series_bytes`].
+pub fn read_probe_series(
+    csv: &Path,
+    prices_json: Option<&Path>,
+) -> Result<ProbeSeries, InputError> {
+    let bytes = read_all(csv)?;
+    let prices = match prices_json {
+        Some(p) => Some((p.display().to_string(), read_all(p)?)),
+        None => None,
+    };
+    read_probe_series_bytes(
+        &csv.display().to_string(),
+        &bytes,
+        prices.as_ref().map(|(n, b)| (n.as_str(), b.as_slice())),
+    )
+}
+
+/// [`read_probe_series`] on bytes: `name` is the CSV's name (errors, zone, price key);
+/// `prices` is the price file's name and bytes.
+///
+/// # Errors
+/// [`InputError`] naming file, line and field: the header must be `date,availability`
+/// (`MissingField`), each row two fields (`Syntax`), `date` a UTC time
+/// `YYYY-MM-DD HH:MM:SS` strictly after the previous row's (`BadValue`, `Conflict`),
+/// `availability` a non-negative integer (`BadValue`); `Empty` without data rows. The
+/// price file: `Syntax` for malformed JSON, `MissingField` (field = the stem) when it has
+/// no key for the CSV, `Conflict` when the lengths differ, `BadValue` for a negative
+/// price.
+pub fn read_probe_series_bytes(
+    name: &str,
+    bytes: &[u8],
+    prices: Option<(&str, &[u8])>,
+) -> Result<ProbeSeries, InputError> {
+    const DATE_EXAMPLE: &str = "a UTC time YYYY-MM-DD HH:MM:SS such as 2023-02-15 22:08:16";
+    let body = crate::ingest::strip_bom(bytes);
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(body);
+    let mut rec = csv::ByteRecord::new();
+    if !next_record(name, &mut rdr, &mut rec)? {
+        return Err(InputError::new(
+            name,
+            InputErrorKind::Empty,
+            "the file is empty; expected the header line date,availability",
+        ));
+    }
+    let header: Vec<&[u8]> = rec.iter().map(|f| f.trim_ascii()).collect();
+    if header != [&b"date"[..], &b"availability"[..]] {
+        let found: Vec<String> = rec.iter().map(crate::ingest::show).collect();
+        return Err(err_at(
+            name,
+            record_line(body, &rec),
+            "date",
+            InputErrorKind::MissingField,
+            format!(
+                "expected the header date,availability, found `{}`",
+                found.join(",")
+            ),
+        ));
+    }
+    let cap = crate::ingest::count_newlines(body);
+    let mut times = Vec::with_capacity(cap);
+    let mut available = Vec::with_capacity(cap);
+    let mut lines: Vec<u64> = Vec::with_capacity(cap);
+    while next_record(name, &mut rdr, &mut rec)? {
+        let line = record_line(body, &rec);
+        if rec.len() != 2 {
+            return Err(InputError::new(
+                name,
+                InputErrorKind::Syntax,
+                format!("has {} fields; expected 2 (date,availability)", rec.len()),
+            )
+            .at_line(line));
+        }
+        let raw = rec.get(0).unwrap_or_default();
+        let d = crate::ingest::text_value(name, line, "date", raw, DATE_EXAMPLE)?;
+        let t = parse_naive_utc(d).map_err(|e| {
+            err_at(
+                name,
+                line,
+                "date",
+                InputErrorKind::BadValue,
+                format!(
+                    "{e}: found `{}`, expected {DATE_EXAMPLE}",
+                    crate::ingest::show(d.as_bytes())
+                ),
+            )
+        })?;
+        if let (Some(&prev), Some(&pl)) = (times.last(), lines.last()) {
+            if t <= prev {
+                return Err(err_at(
+                    name,
+                    line,
+                    "date",
+                    InputErrorKind::Conflict,
+                    format!("{t} is not after {prev} of line {pl}; probes must be in time order"),
+                ));
+            }
+        }
+        let v = count_value(name, line, "availability", rec.get(1).unwrap_or_default())?;
+        times.push(t);
+        available.push(v);
+        lines.push(line);
+    }
+    if times.is_empty() {
+        return Err(InputError::new(
+            name,
+            InputErrorKind::Empty,
+            "has a header but no probes",
+        ));
+    }
+    let file = Path::new(name)
+        .file_name()
+        .and_then(|f| f.to_str())
+        .unwrap_or(name);
+    let stem = file.rsplit_once('.').map_or(file, |(s, _)| s);
+    let (prices, price_source) = match prices {
+        None => (None, None),
+        Some((pname, pbytes)) => {
+            let (p, src) = read_aligned_prices(pname, pbytes, stem, name, times.len())?;
+            (Some(p), Some(src))
+        }
+    };
+    Ok(ProbeSeries {
+        zone: zone_from_name(name),
+        source: SourceFile {
+            path: name.to_string(),
+            sha256: sha256_hex(bytes),
+            format: "availability-csv".into(),
+            rows: times.len() as u64,
+        },
+        times,
+        available,
+        prices,
+        price_source,
+    })
+}
+
+fn read_aligned_prices(
+    pname: &str,
+    pbytes: &[u8],
+    stem: &str,
+    csv_name: &str,
+    n: usize,
+) -> Result<(Vec<Rate>, SourceFile), InputError> {
+    let body = crate::ingest::strip_bom(pbytes);
+    let map: std::collections::BTreeMap<String, Vec<f64>> =
+        serde_json::from_slice(body).map_err(|e| json_error(pname, &e))?;
+    let Some(v) = map.get(stem) else {
+        return Err(InputError::new(
+            pname,
+            InputErrorKind::MissingField,
+            format!(
+                "has no key `{stem}` for {csv_name}; keys: {}",
+                map.keys().cloned().collect::<Vec<_>>().join(", ")
+            ),
+        )
+        .field(stem));
+    };
+    if v.len() != n {
+        return Err(InputError::new(
+            pname,
+            InputErrorKind::Conflict,
+            format!(
+                "`{stem}` has {} prices but {csv_name} has {n} probes; expected one price per probe",
+                v.len()
+            ),
+        )
+        .at_line(json_line(body, &[Seg::Key(stem)]).unwrap_or(1))
+        .field(stem));
+    }
+    let mut out = Vec::with_capacity(n);
+    for (i, &x) in v.iter().enumerate() {
+        out.push(Rate::from_usd_f64(x).map_err(|e| {
+            InputError::new(pname, InputErrorKind::BadValue, format!("{e}: found {x}"))
+                .at_line(json_line(body, &[Seg::Key(stem), Seg::Index(i)]).unwrap_or(1))
+                .field(format!("{stem}[{i}]"))
+        })?);
+    }
+    Ok((
+        out,
+        SourceFile {
+            path: pname.to_string(),
+            sha256: sha256_hex(pbytes),
+            format: "probe-prices".into(),
+            rows: n as u64,
+        },
+    ))
+}
+
+impl ProbeSeries {
+    /// Resamples onto ticks of `gap_secs`: tick *i* takes the value and price of the last
+    /// probe at or before `t0 + i·G` (`t0` = the first probe), for every `i` with
+    /// `t0 + i·G ≤` the last probe. [`JobTrace::start`] is `t0`.
+    ///
+    /// # Errors
+    /// [`ConfigError`] when `gap_secs ≤ 0`.
+    pub fn to_ticks(&self, gap_secs: i64) -> Result<JobTrace, ConfigError> {
+        if gap_secs <= 0 {
+            return Err(ConfigError::new(
+                "gap",
+                format!("must be a positive number of seconds, got {gap_secs}"),
+            ));
+        }
+        let (Some(&t0), Some(&last)) = (self.times.first(), self.times.last()) else {
+            return Err(ConfigError::new("trace", "has no probes"));
+        };
+        let n = (last.since(t0) / gap_secs + 1) as usize;
+        let mut available = Vec::with_capacity(n);
+        let mut prices = self.prices.as_ref().map(|_| Vec::with_capacity(n));
+        let mut j = 0usize;
+        for i in 0..n {
+            let at = t0.plus(i as i64 * gap_secs);
+            while self.times.get(j + 1).is_some_and(|&t| t <= at) {
+                j += 1;
+            }
+            available.push(self.available.get(j).copied().unwrap_or(0));
+            if let (Some(out), Some(p)) = (prices.as_mut(), self.prices.as_ref()) {
+                out.push(p.get(j).copied().unwrap_or(Rate::ZERO));
+            }
+        }
+        let mut source = self.source.clone();
+        source.format = format!("availability-csv resampled to {gap_secs} s ticks");
+        Ok(JobTrace {
+            gap_secs,
+            available,
+            prices,
+            start: Some(t0),
+            zone: self.zone.clone(),
+            spot_price: None,
+            ondemand_price: None,
+            convention: Convention::Available,
+            source,
+            price_source: self.price_source.clone(),
+        })
+    }
+
+    /// Median spacing between consecutive probes, seconds (0 for a single probe).
+    pub fn median_spacing_secs(&self) -> i64 {
+        let mut d: Vec<i64> = self.times.windows(2).map(|w| w[1].since(w[0])).collect();
+        if d.is_empty() {
+            return 0;
+        }
+        d.sort_unstable();
+        d[d.len() / 2]
+    }
+}
