@@ -72,6 +72,6 @@ pub use tick::{
 };
 pub use trace::{
     Convention, JobTrace, ProbeSeries, TraceOptions, read_probe_series, read_probe_series_bytes,
-    read_spot_trace, read_spot_trace_bytes,
+    read_spot_trace, read_spot_trace_bytes, with_probe_prices,
 };
 pub use windows::{WindowStats, WindowsReport, draw_starts, run_windows, summarize};

@@ -201,6 +201,17 @@ fn read_aligned_prices(
     let body = crate::ingest::strip_bom(pbytes);
     let map: std::collections::BTreeMap<String, Vec<f64>> =
         serde_json::from_slice(body).map_err(|e| json_error(pname, &e))?;
+    // A key named after the trace file, else the only key of the same zone.
+    let stem = if map.contains_key(stem) {
+        stem
+    } else {
+        let zone = zone_from_name(stem);
+        let mut same = map.keys().filter(|k| zone_from_name(k) == zone);
+        match (same.next(), same.next()) {
+            (Some(k), None) => k.as_str(),
+            _ => stem,
+        }
+    };
     let Some(v) = map.get(stem) else {
         return Err(InputError::new(
             pname,
@@ -241,6 +252,42 @@ fn read_aligned_prices(
             rows: n as u64,
         },
     ))
+}
+
+/// A tick trace with per-tick spot prices from a per-probe price file
+/// (`v100_spot_prices.json`, `{"<zone>_v100_1":[USD/h, …]}`): the trace's ticks are the
+/// probes (as the `aws-02-15-2023` spot-traces files are the `aws-v100-2023-02-15` CSVs
+/// value for value, G = 195 s), so the key's prices must number the trace's ticks. The
+/// key is the trace file's stem, else the only key of the trace's zone (`us-east-1c.json`
+/// finds `us-east-1c_v100_1`).
+///
+/// # Errors
+/// As the price file of [`read_probe_series_bytes`]: `Syntax`, `MissingField` (no key),
+/// `Conflict` (lengths differ), `BadValue` (a negative price, field `key[i]`).
+///
+/// ```
+/// use spotsim::job::{with_probe_prices, read_spot_trace_bytes, Convention, TraceOptions};
+/// let t = read_spot_trace_bytes("d/us-east-1c.json", br#"{"metadata":{"gap_seconds":195},"data":[1,0]}"#,
+///     &TraceOptions::new(Convention::Available))?;
+/// let t = with_probe_prices(t, "p.json", br#"{"us-east-1c_v100_1":[1.2,1.3],"us-east-2b_v100_1":[1,1]}"#)?;
+/// assert_eq!(t.prices.unwrap()[1].to_string(), "1.3");
+/// # Ok::<(), spotsim::error::InputError>(())
+/// ```
+pub fn with_probe_prices(
+    mut trace: JobTrace,
+    prices_name: &str,
+    prices: &[u8],
+) -> Result<JobTrace, InputError> {
+    let path = trace.source.path.clone();
+    let file = Path::new(&path)
+        .file_name()
+        .and_then(|f| f.to_str())
+        .unwrap_or(&path);
+    let stem = file.rsplit_once('.').map_or(file, |(s, _)| s);
+    let (p, src) = read_aligned_prices(prices_name, prices, stem, &path, trace.ticks())?;
+    trace.prices = Some(p);
+    trace.price_source = Some(src);
+    Ok(trace)
 }
 
 impl ProbeSeries {

@@ -63,10 +63,16 @@ pub enum Kind {
 /// A policy's choice for one tick: a type and a zone (an index into the market's
 /// zones; single-zone markets have only zone 0). For [`Kind::None`] the zone is ignored.
 ///
+/// Asking for the instance that already runs keeps it; [`Decision::restarted`] asks to
+/// terminate it and launch the same type in the same zone again, paying the overhead
+/// again (SkyNomad's probing baselines do this when a zone they drop is still the best
+/// one with spot; tick mode honours it, event mode treats it as keeping the instance).
+///
 /// ```
 /// use spotsim::job::{Decision, Kind};
 /// assert_eq!(Decision::spot(1).kind, Kind::Spot);
 /// assert!(Decision::NONE.is_none());
+/// assert!(Decision::spot(1).restarted().restart);
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
 pub struct Decision {
@@ -74,6 +80,9 @@ pub struct Decision {
     pub kind: Kind,
     /// The zone index.
     pub zone: usize,
+    /// Relaunch even if this instance is the one running (tick mode).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub restart: bool,
 }
 
 impl Decision {
@@ -81,6 +90,7 @@ impl Decision {
     pub const NONE: Decision = Decision {
         kind: Kind::None,
         zone: 0,
+        restart: false,
     };
 
     /// Spot in `zone`.
@@ -88,6 +98,7 @@ impl Decision {
         Decision {
             kind: Kind::Spot,
             zone,
+            restart: false,
         }
     }
 
@@ -96,6 +107,7 @@ impl Decision {
         Decision {
             kind: Kind::OnDemand,
             zone,
+            restart: false,
         }
     }
 
@@ -104,6 +116,16 @@ impl Decision {
         Decision {
             kind: Kind::None,
             zone,
+            restart: false,
+        }
+    }
+
+    /// The same decision, relaunching the instance if it is the one running (see the
+    /// type docs).
+    pub const fn restarted(self) -> Decision {
+        Decision {
+            restart: true,
+            ..self
         }
     }
 
@@ -513,7 +535,7 @@ fn simulate<P: JobPolicy + ?Sized>(
             ran = Decision::none_in(current.zone);
         }
         // Re-arm the overhead when the request differs from what runs after preemption.
-        let rearmed = ran.kind != Kind::None && !ran.same_instance(current);
+        let rearmed = ran.kind != Kind::None && (ran.restart || !ran.same_instance(current));
         let mut egress = Money::ZERO;
         if rearmed {
             pending = spec.overhead_ms;
@@ -588,7 +610,10 @@ fn simulate<P: JobPolicy + ?Sized>(
         last = if ran.kind == Kind::None {
             Decision::none_in(last_zone.unwrap_or(0))
         } else {
-            ran
+            Decision {
+                restart: false,
+                ..ran
+            }
         };
         t += 1;
     }

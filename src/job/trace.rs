@@ -57,7 +57,9 @@ use crate::error::{ConfigError, InputError, InputErrorKind};
 use crate::ingest::{err_at, read_all, sha256_hex};
 
 use super::json_line::{Seg, json_line};
-pub use super::probes::{ProbeSeries, read_probe_series, read_probe_series_bytes};
+pub use super::probes::{
+    ProbeSeries, read_probe_series, read_probe_series_bytes, with_probe_prices,
+};
 use crate::market::SourceFile;
 use crate::money::Rate;
 use crate::time::SimTime;

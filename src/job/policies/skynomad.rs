@@ -857,8 +857,15 @@ impl SkyNomad {
     }
 
     /// Probes after the decision (none for the oracle); `primary` is the zone the job
-    /// runs in (or will), excluded.
-    fn post_step(&mut self, v: &JobView<'_>, primary: Option<usize>) {
+    /// runs in (or will), excluded; `running` is the instance running in this tick.
+    ///
+    /// The probe cost a zone has accumulated feeds the virtual-availability age. The
+    /// reference reads it from its environment, which books a successful probe in the
+    /// zone of the running instance (possible when idling wins and the instance is
+    /// kept) as that instance's bill for the tick (on-demand: the whole tick; spot:
+    /// 60 s); it is mirrored here so that the estimates, and so the decisions, agree.
+    /// spotsim bills such a probe 60 s of spot like any other (see `multi_region`).
+    fn post_step(&mut self, v: &JobView<'_>, primary: Option<usize>, running: Decision) {
         if self.oracle {
             return;
         }
@@ -879,7 +886,11 @@ impl SkyNomad {
                     self.last_virtual_age[z] = Some(0.0);
                     self.update_virtual(z, true);
                 }
-                self.probe_cost[z] += self.spot_price(z) * 60.0 / 3600.0;
+                self.probe_cost[z] += if running.kind == Kind::OnDemand && running.zone == z {
+                    self.od_price(z) * self.gap_s / 3600.0
+                } else {
+                    self.spot_price(z) * 60.0 / 3600.0
+                };
             } else {
                 if self.probes_active[z] {
                     self.record_end(z, Source::Probe, true);
@@ -1051,22 +1062,26 @@ impl JobPolicy for SkyNomad {
                 if kind == Kind::None {
                     // Idle wins: keep whatever runs; nothing new to terminate.
                     self.last_region = None;
-                    self.post_step(v, None);
+                    self.post_step(v, None, cur);
                     return cur;
                 }
                 self.last_region = Some(z);
                 if let Some(c) = current_zone {
                     self.terminating(c);
                 }
-                self.post_step(v, Some(z));
-                return Decision { kind, zone: z };
+                let d = match kind {
+                    Kind::Spot => Decision::spot(z),
+                    _ => Decision::on_demand(z),
+                };
+                self.post_step(v, Some(z), d);
+                return d;
             }
             if self.opts.max_attempts_per_tick > 0 && attempts >= self.opts.max_attempts_per_tick {
                 break;
             }
         }
         // 10. Keep the current instance.
-        self.post_step(v, current_zone);
+        self.post_step(v, current_zone, cur);
         cur
     }
 }

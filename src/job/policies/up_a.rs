@@ -168,6 +168,11 @@ impl JobPolicy for UpA {
                         }
                     }
                     match launched {
+                        // Dropping the running spot instance and launching in its own zone
+                        // again is a relaunch: the overhead is paid again.
+                        Some(z) if cur.kind == Kind::Spot && cur.zone == z => {
+                            Decision::spot(z).restarted()
+                        }
                         Some(z) => Decision::spot(z),
                         None => {
                             if exit {

@@ -155,6 +155,11 @@ impl JobPolicy for UpAp {
                         }
                     }
                     match launched {
+                        // Dropping the running spot instance and launching in its own zone
+                        // again is a relaunch: the overhead is paid again.
+                        Some(z) if cur.kind == Kind::Spot && cur.zone == z => {
+                            Decision::spot(z).restarted()
+                        }
                         Some(z) => Decision::spot(z),
                         None => match up_request(v, Kind::None, false).0 {
                             Kind::OnDemand => {
