@@ -25,6 +25,7 @@ mod on_demand;
 mod optimal;
 mod safety_net;
 mod skynomad;
+mod skynomad_lifetime;
 mod spot_only;
 mod uniform_progress;
 mod up_a;
