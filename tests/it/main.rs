@@ -6,6 +6,7 @@ mod fargate;
 mod fleet;
 mod ingest;
 mod job;
+mod job_multi;
 mod jobcli;
 mod props;
 mod replay;

@@ -1,0 +1,265 @@
+//! The multi-region deadline-job model and the SkyNomad family of policies (issue 12):
+//! hand-computed rules on tiny traces, properties on random traces, the single-zone
+//! reduction to Uniform Progress, and the cross-check against the SkyNomad artifact.
+use std::path::PathBuf;
+
+use proptest::prelude::*;
+use spotsim::job::{
+    BuiltinPolicy, Convention, Decision, EgressTable, JobMarket, JobPolicy, JobSpec, JobTrace,
+    JobView, Kind, MarketOptions, MigrationOptions, Optimal, ProgressValue, SafetyNet, SkyNomad,
+    SkyNomadOptions, TickRecord, TraceOptions, UniformProgress, ZoneSet, read_spot_trace,
+    run_job, run_job_timeline, skynomad, skynomad_oracle, up_a, up_ap, up_s, with_probe_prices,
+};
+use spotsim::money::{Money, Rate};
+
+fn usd(s: &str) -> Rate {
+    Rate::parse_usd(s).unwrap()
+}
+
+fn dollars(m: Money, d: u32) -> String {
+    m.to_usd_string(d)
+}
+
+/// A zone trace with constant spot price `price`.
+fn zone(name: &str, gap: i64, avail: &[u32], price: &str) -> JobTrace {
+    JobTrace::new(gap, avail.to_vec())
+        .unwrap()
+        .with_zone(name)
+        .with_prices(vec![usd(price); avail.len()])
+        .unwrap()
+}
+
+/// A market of `zones` with on-demand `od` and migrations of a `gb` checkpoint.
+fn market(zones: &[JobTrace], od: &str, gb: f64, egress: EgressTable, transfer: bool) -> JobMarket {
+    let mut o = MigrationOptions::new(gb, egress);
+    o.count_transfer_time = transfer;
+    JobMarket::new(zones, &MarketOptions::ondemand(usd(od)))
+        .unwrap()
+        .with_migration(&o)
+        .unwrap()
+}
+
+/// A policy that plays a script: decision `i` at tick `i` (idle past its end), and
+/// probes the zones of `probes[i]`.
+struct Script {
+    plan: Vec<Decision>,
+    probes: Vec<Vec<usize>>,
+}
+
+impl JobPolicy for Script {
+    fn decide(&mut self, v: &JobView<'_>) -> Decision {
+        self.plan.get(v.tick).copied().unwrap_or(Decision::NONE)
+    }
+    fn probes(&mut self, v: &JobView<'_>) -> ZoneSet {
+        let mut s = ZoneSet::EMPTY;
+        for &z in self.probes.get(v.tick).map_or(&[][..], |p| &p[..]) {
+            s.insert(z);
+        }
+        s
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// The model's rules, hand-computed
+
+/// A migration between regions pays the restart overhead plus the checkpoint's
+/// additional transfer time, and its egress.
+#[test]
+fn a_migration_pays_transfer_time_and_egress() {
+    // G = 600 s, d = 0.2 h = 720 s, W = 1 h, S = 50 GB; us-east-1 → us-west-2 at $0.02/GB.
+    let a = zone("us-east-1a", 600, &[1, 1, 0, 0, 0, 0, 0, 0, 0, 0], "1");
+    let b = zone("us-west-2a", 600, &[0, 0, 1, 1, 1, 1, 1, 1, 1, 1], "2");
+    let egress = EgressTable::empty().with_pair("us-east-1", "us-west-2", usd("0.02"));
+    let spec = JobSpec::from_hours(1.0, 10.0 / 6.0, 0.2).unwrap();
+    let script = || Script {
+        plan: [vec![Decision::spot(0); 2], vec![Decision::spot(1); 8]].concat(),
+        probes: vec![],
+    };
+    let m = market(&[a.clone(), b.clone()], "3", 50.0, egress.clone(), true);
+    let r = run_job(&m, &spec, 0, &mut script()).unwrap();
+    // Tick 0: launch in a, 720 s of overhead: no work, 120 s left. Tick 1: 480 s of work
+    // (3,120 s left). Tick 2: a is gone; launch in b: 720 s + the transfer of 50 GB,
+    // 50·8·1024/8200 − 50·8·1024/9720 = 7.811 s, so 727.811 s of overhead: no work,
+    // 127.811 s left. Tick 3: 472.189 s of work (2,647.811 s left); ticks 4–7: 600 s each
+    // (247.811 s left); tick 8 finishes at 8·600 + 247.811 s.
+    assert_eq!(r.finish_ms, 8 * 600_000 + 247_811);
+    assert!(r.deadline_met);
+    // Compute: two ticks in a at $1/h (600 s: $1/6 each) + seven in b at $2/h ($1/3 each);
+    // egress: 50 GB × $0.02 = $1.
+    assert_eq!(dollars(r.compute_cost, 6), "2.666667");
+    assert_eq!(dollars(r.egress_cost, 6), "1.000000");
+    assert_eq!(dollars(r.total_cost, 6), "3.666667");
+    assert_eq!((r.migrations, r.restarts, r.preemptions), (1, 2, 1));
+    // Overlapping the transfer (the reference CLI's default): the same ticks, finished
+    // 7.811 s earlier (tick 3 does 480 s, and 240 s are left for tick 8).
+    let m = market(&[a, b], "3", 50.0, egress, false);
+    let r = run_job(&m, &spec, 0, &mut script()).unwrap();
+    assert_eq!(r.finish_ms, 8 * 600_000 + 240_000);
+    assert_eq!(dollars(r.total_cost, 6), "3.666667");
+}
+
+/// Zones of one region: no transfer time and no egress, but still a migration.
+#[test]
+fn a_migration_within_a_region_is_free_but_counted() {
+    let a = zone("us-east-1a", 600, &[1, 0, 0, 0], "1");
+    let b = zone("us-east-1c", 600, &[1, 1, 1, 1], "1");
+    let m = market(&[a, b], "3", 50.0, EgressTable::empty(), true);
+    let spec = JobSpec::from_hours(0.5, 2.0 / 3.0, 0.0).unwrap();
+    let mut p = Script {
+        plan: vec![Decision::spot(0), Decision::spot(1), Decision::spot(1)],
+        probes: vec![],
+    };
+    let r = run_job(&m, &spec, 0, &mut p).unwrap();
+    // d = 0 and no transfer: three full ticks of work, $1/6 each.
+    assert_eq!((r.finish_ms, r.migrations), (1_800_000, 1));
+    assert_eq!(dollars(r.total_cost, 6), "0.500000");
+    assert_eq!(r.egress_cost, Money::ZERO);
+}
+
+/// A probe is billed 60 s of spot at that tick's price where spot is available, nothing
+/// where it is not, and does no work.
+#[test]
+fn a_probe_is_billed_sixty_seconds_where_spot_is_available() {
+    let a = zone("us-east-1a", 600, &[1, 1, 1], "1");
+    let b = zone("us-west-2a", 600, &[1, 0, 1], "1.8");
+    let m = market(&[a, b], "3", 0.0, EgressTable::empty(), true);
+    let spec = JobSpec::from_hours(0.5, 0.5, 0.0).unwrap();
+    let mut p = Script {
+        plan: vec![Decision::on_demand(0); 3],
+        probes: vec![vec![1]; 3],
+    };
+    let (r, tl) = run_job_timeline(&m, &spec, 0, &mut p).unwrap();
+    // Three on-demand ticks of 600 s at $3/h = $1.50; probes at ticks 0 and 2 (zone b has
+    // spot) at 60 s × $1.8/h = $0.03 each; none at tick 1.
+    assert_eq!(dollars(r.compute_cost, 6), "1.500000");
+    assert_eq!((dollars(r.probe_cost, 6), r.probes), ("0.060000".to_string(), 2));
+    assert_eq!(dollars(r.total_cost, 6), "1.560000");
+    let billed: Vec<&[usize]> = tl.iter().map(|t: &TickRecord| &t.probes_billed[..]).collect();
+    assert_eq!(billed, [&[1][..], &[][..], &[1][..]]);
+    assert_eq!(r.finish_ms, 1_800_000, "probes do no work");
+}
+
+/// `up-s` fails over eagerly: after a preemption it tries the zones of other regions
+/// first, even when a zone of the preempted region is cheaper and has spot.
+#[test]
+fn eager_failover_skips_the_preempted_region() {
+    // G = 1 h, W = 4 h, D = 8 h, d = 0, no checkpoint.
+    let a = zone("us-east-1a", 3600, &[1, 1, 0, 0, 0, 0, 0, 0], "1");
+    let c = zone("us-east-1c", 3600, &[1; 8], "1.1");
+    let w = zone("us-west-2a", 3600, &[1; 8], "1.5");
+    let m = market(&[a, c, w], "3", 0.0, EgressTable::empty(), true);
+    let spec = JobSpec::from_hours(4.0, 8.0, 0.0).unwrap();
+    let (r, tl) = run_job_timeline(&m, &spec, 0, &mut up_s()).unwrap();
+    // Ticks 0–1 in us-east-1a ($1 each, the cheapest); preempted at tick 2: us-east-1c
+    // ($1.1) is in the preempted region, so us-west-2a ($1.5) for ticks 2–3.
+    let ran: Vec<Decision> = tl.iter().map(|t| t.ran).collect();
+    assert_eq!(
+        ran,
+        [
+            Decision::spot(0),
+            Decision::spot(0),
+            Decision::spot(2),
+            Decision::spot(2)
+        ]
+    );
+    assert_eq!(dollars(r.total_cost, 2), "5.00");
+    assert_eq!((r.preemptions, r.migrations), (1, 1));
+}
+
+/// The safety net latches at the boundary tick and replaces a running spot instance by
+/// on-demand in its zone (the reference's code; its prose would keep the spot).
+#[test]
+fn the_safety_net_switches_spot_to_on_demand_at_the_boundary() {
+    struct SpotForever;
+    impl JobPolicy for SpotForever {
+        fn decide(&mut self, _: &JobView<'_>) -> Decision {
+            Decision::spot(0)
+        }
+    }
+    // G = 1 h, W = 2.5 h, D = 4 h, d = 0.5 h, spot at $1 throughout, on-demand $3.
+    // Tick 0: ⌈ct + d⌉ = 3 h < ⌊D − t⌋ = 4 h: spot is launched (0.5 h of overhead, 0.5 h
+    // of work; ct = 2 h). Tick 1: ⌈2 + 0.5⌉ = 3 ≥ 3: the boundary; spot runs with no
+    // overhead left, but the net relaunches on-demand in its zone: 0.5 h of overhead
+    // again, then 0.5 + 1 + 0.5 h of work, done at 3.5 h ≤ 4 h.
+    let t = zone("us-east-1a", 3600, &[1; 4], "1");
+    let m = market(&[t], "3", 0.0, EgressTable::empty(), true);
+    let spec = JobSpec::from_hours(2.5, 4.0, 0.5).unwrap();
+    let mut p = SafetyNet::new(SpotForever);
+    let (r, tl) = run_job_timeline(&m, &spec, 0, &mut p).unwrap();
+    assert!(p.latched());
+    let ran: Vec<Decision> = tl.iter().map(|t| t.ran).collect();
+    assert_eq!(ran, [Decision::spot(0), Decision::on_demand(0), Decision::on_demand(0), Decision::on_demand(0)]);
+    assert_eq!((r.finish_ms, r.deadline_met), (12_600_000, true));
+    assert_eq!(dollars(r.total_cost, 2), "10.00");
+}
+
+/// With nothing running at the boundary, the net launches on-demand where finishing
+/// costs least: `od_price × ct + egress(last zone → zone)`.
+#[test]
+fn the_safety_net_launches_where_finishing_costs_least() {
+    struct Idle;
+    impl JobPolicy for Idle {
+        fn decide(&mut self, _: &JobView<'_>) -> Decision {
+            Decision::NONE
+        }
+    }
+    // W = 2 h, D = 2 h, d = 0, G = 1 h: the boundary is tick 0; nothing ran yet, so no
+    // egress: on-demand $3 in us-east-1a vs $2.9 in us-west-2a → us-west-2a ($5.80).
+    let a = zone("us-east-1a", 3600, &[1, 1], "1");
+    let w = zone("us-west-2a", 3600, &[1, 1], "1");
+    let od = [usd("3"), usd("2.9")];
+    let traces: Vec<JobTrace> = [a, w]
+        .into_iter()
+        .zip(od)
+        .map(|(mut t, p)| {
+            t.ondemand_price = Some(p);
+            t
+        })
+        .collect();
+    let m = JobMarket::new(&traces, &MarketOptions::default()).unwrap();
+    let r = run_job(&m, &JobSpec::from_hours(2.0, 2.0, 0.0).unwrap(), 0, &mut SafetyNet::new(Idle)).unwrap();
+    assert_eq!(dollars(r.total_cost, 2), "5.80");
+}
+
+/// `up-a` probes one due zone per probe interval (120 min: every 2 one-hour ticks),
+/// `up-ap` every due zone every interval (60 min: every tick); each successful probe is
+/// billed 60 s of spot.
+#[test]
+fn probing_baselines_probe_on_their_intervals() {
+    // G = 1 h, W = 4 h, D = 8 h, d = 0; spot everywhere: $1 in us-east-1a, $1.8 in
+    // us-west-2a. Both run us-east-1a for ticks 0–3 ($4).
+    let a = zone("us-east-1a", 3600, &[1; 8], "1");
+    let w = zone("us-west-2a", 3600, &[1; 8], "1.8");
+    let m = market(&[a, w], "3", 0.0, EgressTable::empty(), true);
+    let spec = JobSpec::from_hours(4.0, 8.0, 0.0).unwrap();
+    // up-a: probes of us-west-2a at ticks 0 and 2: 2 × 60 s × $1.8/h = $0.06.
+    let r = run_job(&m, &spec, 0, &mut up_a()).unwrap();
+    assert_eq!((r.probes, dollars(r.probe_cost, 2)), (2, "0.06".to_string()));
+    assert_eq!(dollars(r.total_cost, 2), "4.06");
+    // up-ap: at ticks 0, 1, 2, 3: $0.12.
+    let r = run_job(&m, &spec, 0, &mut up_ap()).unwrap();
+    assert_eq!((r.probes, dollars(r.probe_cost, 2)), (4, "0.12".to_string()));
+    assert_eq!(dollars(r.total_cost, 2), "4.12");
+}
+
+/// `optimal` weighs egress against on-demand: with spot in zone a for two hours, then
+/// only in zone b (another region), finishing on-demand in a beats migrating when the
+/// egress is dear.
+#[test]
+fn optimal_weighs_egress_against_on_demand() {
+    let a = zone("us-east-1a", 3600, &[1, 1, 0, 0], "1");
+    let b = zone("us-west-2a", 3600, &[0, 0, 1, 1], "1");
+    let spec = JobSpec::from_hours(3.0, 4.0, 0.0).unwrap();
+    // S = 50 GB. At $0.10/GB ($5): a, a, then on-demand in a = 1 + 1 + 3 = $5 < 3 + 5.
+    let dear = EgressTable::empty().with_pair("us-east-1", "us-west-2", usd("0.1"));
+    let m = market(&[a.clone(), b.clone()], "3", 50.0, dear, false);
+    let mut opt = Optimal::new();
+    let r = run_job(&m, &spec, 0, &mut opt).unwrap();
+    assert_eq!(dollars(opt.planned_cost().unwrap(), 2), "5.00");
+    assert_eq!((dollars(r.total_cost, 2), r.migrations), ("5.00".to_string(), 0));
+    // At $0.01/GB ($0.50): a, a, b = 3 + 0.5 = $3.50.
+    let cheap = EgressTable::empty().with_pair("us-east-1", "us-west-2", usd("0.01"));
+    let m = market(&[a, b], "3", 50.0, cheap, false);
+    let r = run_job(&m, &spec, 0, &mut Optimal::new()).unwrap();
+    assert_eq!((dollars(r.total_cost, 2), r.migrations), ("3.50".to_string(), 1));
+}
