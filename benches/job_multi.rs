@@ -27,7 +27,10 @@ fn market() -> Option<JobMarket> {
     let prices = data.join("availability/aws-v100-2023-02-15/v100_spot_prices.json");
     let egress = data.join("pricing/aws_egress_pricing.csv");
     if !dir.is_dir() || !prices.is_file() || !egress.is_file() {
-        println!("skipped: the 2023 V100 traces are not under {}", data.display());
+        println!(
+            "skipped: the 2023 V100 traces are not under {}",
+            data.display()
+        );
         return None;
     }
     let prices = std::fs::read(prices).ok()?;
@@ -38,10 +41,13 @@ fn market() -> Option<JobMarket> {
         traces.push(with_probe_prices(t, "v100_spot_prices.json", &prices).ok()?);
     }
     let egress = EgressTable::read(&egress).ok()?;
-    JobMarket::new(&traces, &MarketOptions::ondemand(Rate::from_nano_usd(3_060_000_000)))
-        .ok()?
-        .with_migration(&MigrationOptions::new(50.0, egress))
-        .ok()
+    JobMarket::new(
+        &traces,
+        &MarketOptions::ondemand(Rate::from_nano_usd(3_060_000_000)),
+    )
+    .ok()?
+    .with_migration(&MigrationOptions::new(50.0, egress))
+    .ok()
 }
 
 fn policy(name: &str) -> Box<dyn JobPolicy> {
@@ -62,7 +68,14 @@ fn bench(c: &mut Criterion) {
     let starts: Vec<usize> = (0..m.ticks() / n).map(|w| w * n).collect();
     let mut g = c.benchmark_group("job_multi_v100");
     g.throughput(Throughput::Elements(starts.len() as u64));
-    for name in ["up-s", "up-a", "up-ap", "skynomad", "skynomad-oracle", "optimal"] {
+    for name in [
+        "up-s",
+        "up-a",
+        "up-ap",
+        "skynomad",
+        "skynomad-oracle",
+        "optimal",
+    ] {
         g.bench_function(BenchmarkId::new(name, starts.len()), |b| {
             b.iter(|| {
                 for &s in &starts {

@@ -9,17 +9,17 @@
 //!   reference's `migration_model.get_transfer_cost_usd` returns 0 for `same_zone` and
 //!   `cross_az`.
 //! * **A pair in the table** costs its price per GB, directed (`from` → `to`).
-//! * **A pair not in the table** (GCP region names, regions newer than the export) costs
-//!   the *default* per GB: $0.02, the reference's fallback "standard inter-region rate"
-//!   (the last line of `get_transfer_cost_usd`). The default is an option, and every pair
-//!   that used it is reported ([`EgressTable::defaulted_pairs`] via
-//!   [`MigrationCosts`](super::multi_region::MigrationCosts)).
+//! * **A pair not in the table** (GCP region names, regions newer than the export; every
+//!   pair when no table is given) costs what the reference's rules say
+//!   ([`reference_egress_per_gb`], `migration_model.get_transfer_cost_usd`: $0.01
+//!   between us-east-1 and us-east-2, $0.02 from North America and in general, $0.08
+//!   within Asia-Pacific, …), or a flat rate set with [`EgressTable::with_default`].
+//!   Every pair priced that way is reported
+//!   ([`MigrationCosts::defaulted_pairs`](super::multi_region::MigrationCosts::defaulted_pairs)).
 //!
-//! Where the reference and this table differ: the reference prices migrations with
-//! hard-coded rules (e.g. every Asia-Pacific → Asia-Pacific pair at $0.08/GB) rather than
-//! with its own CSV; spotsim reads the CSV, as the issue asks. For the 2023 V100 regions
-//! (us-east-1, us-east-2, us-west-2) the two agree pair for pair ($0.01 between
-//! us-east-1 and us-east-2, $0.02 for the others).
+//! The reference prices migrations with those rules, not with its own CSV; the two agree
+//! on the 2023 V100 regions (us-east-1, us-east-2, us-west-2) pair for pair, and differ
+//! elsewhere (e.g. the CSV has Asia-Pacific pairs from $0.08 to $0.10/GB).
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -28,14 +28,10 @@ use crate::ingest::{err_at, next_record, read_all, record_line, sha256_hex, show
 use crate::market::SourceFile;
 use crate::money::Rate;
 
-/// The reference's fallback egress price, USD per GB (`migration_model.py`,
-/// `get_transfer_cost_usd`, last line: "standard inter-region rate").
-pub const DEFAULT_EGRESS_USD_PER_GB: &str = "0.02";
-
 const PRICE_EXAMPLE: &str = "a non-negative decimal in USD per GB such as 0.02";
 
-/// Directed region-pair egress prices (nano-USD per GB, exact) and a default for pairs
-/// not in the table.
+/// Directed region-pair egress prices (nano-USD per GB, exact); pairs not in the table
+/// follow the reference's rules or a flat default.
 ///
 /// ```
 /// use spotsim::job::EgressTable;
@@ -44,15 +40,101 @@ const PRICE_EXAMPLE: &str = "a non-negative decimal in USD per GB such as 0.02";
 /// let t = EgressTable::read_bytes("egress.csv", csv)?;
 /// assert_eq!(t.per_gb("us-east-1", "us-east-2"), (Rate::from_nano_usd(10_000_000), false));
 /// assert_eq!(t.per_gb("us-east-1", "us-east-1"), (Rate::ZERO, false));
-/// // Not in the table: the reference's default, $0.02/GB, flagged.
-/// assert_eq!(t.per_gb("us-east-2", "us-east-1"), (Rate::from_nano_usd(20_000_000), true));
+/// // Not in the table: the reference's rules, flagged.
+/// assert_eq!(t.per_gb("us-west-2", "eu-west-1"), (Rate::from_nano_usd(20_000_000), true));
+/// let flat = t.with_default(Rate::parse_usd("0.05")?);
+/// assert_eq!(flat.per_gb("us-west-2", "eu-west-1"), (Rate::from_nano_usd(50_000_000), true));
 /// # Ok::<(), spotsim::error::InputError>(())
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct EgressTable {
     prices: HashMap<(String, String), Rate>,
-    default: Rate,
+    default: Option<Rate>,
     source: Option<SourceFile>,
+}
+
+/// The reference's egress rules, USD per GB from region `src` to region `dst`
+/// (`sky_spot/migration_model.py`, `get_transfer_cost_usd`, "verified via the AWS Pricing
+/// API, November 2024"), used for pairs an [`EgressTable`] does not list.
+///
+/// ```
+/// use spotsim::job::reference_egress_per_gb;
+/// let c = |a, b| reference_egress_per_gb(a, b).to_string();
+/// assert_eq!(c("us-east-1", "us-east-2"), "0.01");
+/// assert_eq!(c("us-east-1", "us-west-2"), "0.02");
+/// assert_eq!(c("ap-south-1", "ap-northeast-1"), "0.08");
+/// assert_eq!(c("sa-east-1", "us-east-1"), "0.138");
+/// assert_eq!(c("us-central1", "europe-west1"), "0.02");
+/// assert_eq!(c("us-east-1", "us-east-1"), "0");
+/// ```
+pub fn reference_egress_per_gb(src: &str, dst: &str) -> Rate {
+    let usd = |nano: i64| Rate::from_nano_usd(nano);
+    let to = |p: &[&str]| p.iter().any(|q| dst.starts_with(q));
+    let nano = if src == dst {
+        0
+    } else if matches!(
+        (src, dst),
+        ("us-east-1", "us-east-2") | ("us-east-2", "us-east-1")
+    ) {
+        10_000_000
+    } else if src.contains("gov") || dst.contains("gov") {
+        30_000_000
+    } else if [
+        "us-east-1",
+        "us-east-2",
+        "us-west-1",
+        "us-west-2",
+        "ca-central-1",
+    ]
+    .contains(&src)
+    {
+        20_000_000
+    } else if src == "ca-west-1" {
+        if to(&["eu-"]) {
+            50_000_000
+        } else if to(&["me-", "af-", "il-"]) {
+            140_000_000
+        } else {
+            20_000_000
+        }
+    } else if src == "mx-central-1" {
+        if to(&["me-", "af-", "il-"]) {
+            140_000_000
+        } else {
+            20_000_000
+        }
+    } else if src.starts_with("eu-") {
+        if dst == "ca-west-1" || dst == "mx-central-1" {
+            50_000_000
+        } else if dst == "ap-southeast-7" {
+            80_000_000
+        } else {
+            20_000_000
+        }
+    } else if src.starts_with("ap-") {
+        if to(&["ap-"]) {
+            80_000_000
+        } else if to(&["me-", "af-", "il-"]) {
+            110_000_000
+        } else {
+            20_000_000
+        }
+    } else if src.starts_with("me-") {
+        85_000_000
+    } else if src.starts_with("sa-") {
+        138_000_000
+    } else if src.starts_with("af-") {
+        147_000_000
+    } else if src == "il-central-1" {
+        if to(&["ap-"]) {
+            150_000_000
+        } else {
+            20_000_000
+        }
+    } else {
+        20_000_000
+    };
+    usd(nano)
 }
 
 impl Default for EgressTable {
@@ -62,18 +144,20 @@ impl Default for EgressTable {
 }
 
 impl EgressTable {
-    /// No pairs: every cross-region migration costs the default ($0.02/GB).
+    /// No pairs: every migration between regions is priced by the reference's rules
+    /// ([`reference_egress_per_gb`]).
     pub fn empty() -> EgressTable {
         EgressTable {
             prices: HashMap::new(),
-            default: Rate::parse_usd(DEFAULT_EGRESS_USD_PER_GB).unwrap_or(Rate::ZERO),
+            default: None,
             source: None,
         }
     }
 
-    /// Sets the price of pairs not in the table (a [`Rate`] read as USD per GB).
+    /// Prices pairs not in the table at a flat `per_gb` (a [`Rate`] read as USD per GB)
+    /// instead of by the reference's rules.
     pub fn with_default(mut self, per_gb: Rate) -> EgressTable {
-        self.default = per_gb;
+        self.default = Some(per_gb);
         self
     }
 
@@ -84,8 +168,8 @@ impl EgressTable {
         self
     }
 
-    /// The price of pairs not in the table.
-    pub fn default_per_gb(&self) -> Rate {
+    /// The flat price of pairs not in the table (`None`: the reference's rules).
+    pub fn default_per_gb(&self) -> Option<Rate> {
         self.default
     }
 
@@ -112,7 +196,11 @@ impl EgressTable {
         }
         match self.prices.get(&(from.to_string(), to.to_string())) {
             Some(&r) => (r, false),
-            None => (self.default, true),
+            None => (
+                self.default
+                    .unwrap_or_else(|| reference_egress_per_gb(from, to)),
+                true,
+            ),
         }
     }
 

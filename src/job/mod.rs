@@ -43,6 +43,7 @@ pub mod event;
 mod json_line;
 pub mod market;
 pub mod multi_region;
+pub mod named;
 pub mod policies;
 pub mod policy;
 pub mod probes;
@@ -52,12 +53,13 @@ pub mod tick;
 pub mod trace;
 pub mod windows;
 
-pub use egress::EgressTable;
+pub use egress::{EgressTable, reference_egress_per_gb};
 pub use event::{EventMarket, EventOptions, run_job_event};
 pub use multi_region::{
     MigrationCosts, MigrationOptions, PROBE_BILLING_SECS, Relationship, ZoneSet,
     continent_of_region, region_of_zone, transfer_time_ms, transfer_time_secs,
 };
+pub use named::{NamedPolicy, PolicyOptions};
 pub use policies::{
     Greedy, MultiZoneSpot, OnDemandOnly, Optimal, ProgressValue, SafetyNet, SkyNomad,
     SkyNomadOptions, SpotOnly, UniformProgress, UpA, UpAOptions, UpAp, UpApOptions, UpRule, UpS,
@@ -65,7 +67,7 @@ pub use policies::{
 };
 pub use policy::{BuiltinPolicy, JobPolicy, RunStart};
 pub use result::JobResult;
-pub use scenario::{JobReport, JobScenario};
+pub use scenario::{JobReport, JobScenario, PolicyReport};
 pub use tick::{
     Decision, JobMarket, JobSpec, JobView, Kind, MS_PER_HOUR, MarketOptions, TickRecord,
     hours_to_ms, run_job, run_job_timeline, start_tick_for_hours,

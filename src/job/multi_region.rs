@@ -204,8 +204,8 @@ impl MigrationOptions {
 /// let m = MigrationCosts::new(&["us-east-1c", "us-east-2b", "us-east-1a"], &MigrationOptions::new(50.0, egress))?;
 /// assert_eq!((m.transfer_ms(0, 1), m.egress(0, 1).to_usd_string(2)), (7_811, "0.50".to_string()));
 /// assert_eq!((m.transfer_ms(0, 2), m.egress(0, 2).to_usd_string(2)), (0, "0.00".to_string()));
-/// // us-east-2 → us-east-1 is not in this table: the $0.02/GB default.
-/// assert_eq!(m.egress(1, 0).to_usd_string(2), "1.00");
+/// // us-east-2 → us-east-1 is not in this table: the reference's rule, $0.01/GB.
+/// assert_eq!(m.egress(1, 0).to_usd_string(2), "0.50");
 /// assert_eq!(m.defaulted_pairs(), [("us-east-2".to_string(), "us-east-1".to_string())]);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
@@ -309,7 +309,7 @@ impl MigrationCosts {
         self.regions.get(z).map_or("", String::as_str)
     }
 
-    /// Region pairs priced at the egress table's default.
+    /// Region pairs not in the egress table (priced by its default).
     pub fn defaulted_pairs(&self) -> &[(String, String)] {
         &self.defaulted
     }

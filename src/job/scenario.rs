@@ -6,15 +6,21 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
+use super::JobResult;
+use super::egress::EgressTable;
 use super::event::{EventMarket, EventOptions, run_job_event};
+use super::multi_region::MigrationOptions;
+use super::named::{NamedPolicy, PolicyOptions};
+use super::policies::ProgressValue;
+use super::probes::with_probe_prices;
 use super::tick::{JobMarket, JobSpec, MarketOptions, run_job, start_tick_for_hours};
 use super::trace::{
     Convention, JobTrace, ProbeSeries, TraceOptions, read_probe_series, read_spot_trace,
 };
 use super::windows::{WindowStats, draw_starts, run_windows, summarize};
-use super::{BuiltinPolicy, JobResult};
 use crate::engine::DEFAULT_LAUNCH_LATENCY_SECS;
 use crate::error::{ConfigError, Error};
+use crate::ingest::read_all;
 use crate::market::SourceFile;
 use crate::money::Rate;
 use crate::time::SimTime;
@@ -39,8 +45,8 @@ pub struct JobScenario {
     /// What a trace value means: `available` (instances available) or `preempted` (1 = preempted). Required.
     #[cfg_attr(feature = "cli", arg(long))]
     pub convention: Option<String>,
-    /// Job policy: on-demand, spot-only, greedy, uniform-progress, multi-zone-spot.
-    #[cfg_attr(feature = "cli", arg(long))]
+    /// Job policies, comma-separated, run on the same windows: on-demand, spot-only, greedy, uniform-progress, multi-zone-spot; up-s, up-a, up-ap, optimal, skynomad, skynomad-oracle (tick mode).
+    #[cfg_attr(feature = "cli", arg(long, value_name = "A,B,…"))]
     pub policy: Option<String>,
     /// Hours of work.
     #[cfg_attr(feature = "cli", arg(long, value_name = "W"))]
@@ -87,6 +93,60 @@ pub struct JobScenario {
     /// Event mode: seconds from launch request to running [default: 90].
     #[cfg_attr(feature = "cli", arg(long, value_name = "SECONDS"))]
     pub launch_latency: Option<i64>,
+    /// Checkpoint size, GB: a launch in another region adds its transfer time and egress (tick mode) [default: 50].
+    #[cfg_attr(feature = "cli", arg(long, value_name = "GB"))]
+    pub checkpoint_gb: Option<f64>,
+    /// Egress prices `from_region,to_region,price_usd_per_gb` (e.g. ../shared/data/pricing/aws_egress_pricing.csv) [default: the SkyNomad reference's rules].
+    #[cfg_attr(feature = "cli", arg(long, value_name = "FILE"))]
+    pub egress: Option<PathBuf>,
+    /// Overlap the checkpoint transfer with the restart (the SkyNomad CLI's default) instead of adding its time.
+    #[cfg_attr(feature = "cli", arg(long))]
+    pub overlap_transfer: bool,
+    /// up-a: samples kept per zone [default: 5].
+    #[cfg_attr(feature = "cli", arg(long, value_name = "N"))]
+    pub probe_window: Option<usize>,
+    /// up-a: minutes between probes [default: 120].
+    #[cfg_attr(feature = "cli", arg(long, value_name = "MIN"))]
+    pub up_a_probe_interval_min: Option<f64>,
+    /// up-ap: minutes between probes [default: 60].
+    #[cfg_attr(feature = "cli", arg(long, value_name = "MIN"))]
+    pub up_ap_probe_interval_min: Option<f64>,
+    /// skynomad: spot zones tried per tick, 0 = all [default: 0].
+    #[cfg_attr(feature = "cli", arg(long, value_name = "N"))]
+    pub max_attempts_per_tick: Option<usize>,
+    /// skynomad: leave migration time and egress out of the options' values.
+    #[cfg_attr(feature = "cli", arg(long))]
+    pub ignore_migration_penalty: bool,
+    /// skynomad: no value-of-information gating.
+    #[cfg_attr(feature = "cli", arg(long))]
+    pub no_voi_gating: bool,
+    /// skynomad: gating margin, USD/h [default: 0.5].
+    #[cfg_attr(feature = "cli", arg(long, value_name = "USD"))]
+    pub voi_delta_base: Option<f64>,
+    /// skynomad: gating margin per GB of checkpoint, USD/h [default: 0.0002].
+    #[cfg_attr(feature = "cli", arg(long, value_name = "USD"))]
+    pub voi_k_checkpoint: Option<f64>,
+    /// skynomad: gating margin as a share of the progress value [default: 0.05].
+    #[cfg_attr(feature = "cli", arg(long, value_name = "K"))]
+    pub voi_k_v: Option<f64>,
+    /// skynomad: ticks between probes of a zone [default: 6].
+    #[cfg_attr(feature = "cli", arg(long, value_name = "N"))]
+    pub probe_interval_ticks: Option<usize>,
+    /// skynomad: re-probe zones whose probe succeeded.
+    #[cfg_attr(feature = "cli", arg(long))]
+    pub probe_revalidate: bool,
+    /// skynomad: keep observing zones' availability while nothing runs there.
+    #[cfg_attr(feature = "cli", arg(long))]
+    pub virtual_availability: bool,
+    /// skynomad: cap of the lifetime estimate, hours [default: 2].
+    #[cfg_attr(feature = "cli", arg(long, value_name = "H"))]
+    pub max_prediction_hours: Option<f64>,
+    /// skynomad: window of the recent progress rate, hours [default: 10].
+    #[cfg_attr(feature = "cli", arg(long, value_name = "H"))]
+    pub progress_window_hours: Option<f64>,
+    /// skynomad-oracle: progress value, reference-cost or rate-ratio [default: reference-cost].
+    #[cfg_attr(feature = "cli", arg(long, value_name = "FORM"))]
+    pub oracle_v: Option<String>,
     /// Output format: table, json or csv [default: table].
     #[cfg_attr(feature = "cli", arg(long))]
     pub output: Option<String>,
@@ -124,21 +184,11 @@ pub struct JobProvenance {
     pub assumptions: Vec<String>,
 }
 
-/// The result of `spotsim job`.
+/// One policy's part of a [`JobReport`].
 #[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct JobReport {
-    /// JSON layout version.
-    pub schema_version: u32,
-    /// `tick` or `event`.
-    pub mode: &'static str,
+pub struct PolicyReport {
     /// The policy.
     pub policy: String,
-    /// Hours of work.
-    pub work_hours: f64,
-    /// Hours to the deadline.
-    pub deadline_hours: f64,
-    /// Restart overhead, hours.
-    pub restart_overhead_hours: f64,
     /// The single run (when no `--windows`).
     #[serde(flatten, skip_serializing_if = "Option::is_none")]
     pub single: Option<WindowLine>,
@@ -148,6 +198,24 @@ pub struct JobReport {
     /// Every window (with `--windows`).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub windows: Vec<WindowLine>,
+}
+
+/// The result of `spotsim job`: one [`PolicyReport`] per policy, every policy on the
+/// same windows.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct JobReport {
+    /// JSON layout version (2: the `policies` array).
+    pub schema_version: u32,
+    /// `tick` or `event`.
+    pub mode: &'static str,
+    /// Hours of work.
+    pub work_hours: f64,
+    /// Hours to the deadline.
+    pub deadline_hours: f64,
+    /// Restart overhead, hours.
+    pub restart_overhead_hours: f64,
+    /// The policies, in the order given.
+    pub policies: Vec<PolicyReport>,
     /// Provenance.
     pub provenance: JobProvenance,
 }
@@ -176,16 +244,16 @@ impl JobScenario {
             .ok_or_else(|| ConfigError::new("convention", "required: `available` (a value counts available instances) or `preempted` (1 = preempted); spotsim never guesses"))?
             .parse()
             .map_err(|e: ConfigError| e)?;
-        let policy: BuiltinPolicy = self
-            .policy
-            .as_deref()
-            .ok_or_else(|| {
-                ConfigError::new(
-                    "policy",
-                    format!("required; one of: {}", BuiltinPolicy::NAMES.join(", ")),
-                )
-            })?
-            .parse()?;
+        let policies = NamedPolicy::parse_list(self.policy.as_deref().ok_or_else(|| {
+            ConfigError::new(
+                "policy",
+                format!(
+                    "required; one or more of: {}",
+                    NamedPolicy::names().join(", ")
+                ),
+            )
+        })?)?;
+        let popts = self.policy_options()?;
         let need = |name: &str, v: Option<f64>| v.ok_or_else(|| ConfigError::new(name, "required"));
         let (w, d, o) = (
             need("work-hours", self.work_hours)?,
@@ -211,6 +279,25 @@ impl JobScenario {
         let misuse = |name: &str, why: &str| -> Result<(), Error> {
             Err(ConfigError::new(name, why).into())
         };
+        if mode == "event" {
+            if let Some(p) = policies.iter().find(|p| p.multi_region()) {
+                misuse(
+                    "policy",
+                    &format!(
+                        "`{p}` runs in tick mode only (SkyNomad's model is a tick model): add --mode tick"
+                    ),
+                )?;
+            }
+            for (set, name) in [
+                (self.checkpoint_gb.is_some(), "checkpoint-gb"),
+                (self.egress.is_some(), "egress"),
+                (self.overlap_transfer, "overlap-transfer"),
+            ] {
+                if set {
+                    misuse(name, "applies to tick mode (the multi-region model)")?;
+                }
+            }
+        }
         if mode == "tick" && self.launch_latency.is_some() {
             misuse(
                 "launch-latency",
@@ -270,18 +357,34 @@ impl JobScenario {
                 ticks.push(s.to_ticks(gap)?);
             }
         } else {
-            if self.probe_prices.is_some() {
-                return Err(ConfigError::new("probe-prices", "only for CSV traces").into());
-            }
             let mut to = TraceOptions::new(convention);
             if let Some(n) = self.nodes {
                 to = to.nodes(n);
             }
+            let prices = match &self.probe_prices {
+                Some(p) => Some((p.display().to_string(), read_all(p)?)),
+                None => None,
+            };
             for p in &self.traces {
-                ticks.push(read_spot_trace(p, &to)?);
+                let t = read_spot_trace(p, &to)?;
+                ticks.push(match &prices {
+                    Some((name, bytes)) => with_probe_prices(t, name, bytes)?,
+                    None => t,
+                });
             }
         }
-        let market = JobMarket::new(&ticks, &opts)?;
+        let mut market = JobMarket::new(&ticks, &opts)?;
+        let mut migration_note = None;
+        if mode == "tick" {
+            let egress = match &self.egress {
+                Some(p) => EgressTable::read(p)?,
+                None => EgressTable::empty(),
+            };
+            let mut mo = MigrationOptions::new(self.checkpoint_gb.unwrap_or(50.0), egress);
+            mo.count_transfer_time = !self.overlap_transfer;
+            market = market.with_migration(&mo)?;
+            migration_note = Some(mo);
+        }
         let g = market.gap_secs();
         let mut inputs: Vec<SourceFile> = market.sources().to_vec();
         for s in &probes {
@@ -304,8 +407,8 @@ impl JobScenario {
         } else {
             None
         };
-        let run_at = |start_tick: usize| -> Result<JobResult, Error> {
-            let mut p = policy;
+        let run_at = |policy: NamedPolicy, start_tick: usize| -> Result<JobResult, Error> {
+            let mut p = policy.build(&popts);
             match &event_market {
                 None => Ok(run_job(&market, &spec, start_tick, &mut p)?),
                 Some(em) => {
@@ -326,31 +429,41 @@ impl JobScenario {
             start_hours: start_tick as f64 * g as f64 / 3600.0,
             result,
         };
-        let (single, stats, windows) = match self.windows {
-            None => {
-                let t = start_tick_for_hours(self.start_hours.unwrap_or(0.0), g)?;
-                (Some(line(t, run_at(t)?)), None, Vec::new())
-            }
-            Some(n) => {
-                let starts = draw_starts(&market, &spec, n, self.seed.unwrap_or(1))?;
-                let results: Vec<JobResult> = if event_market.is_none() {
-                    run_windows(&market, &spec, &starts, || policy, true)?.results
-                } else {
-                    use rayon::prelude::*;
-                    starts
-                        .par_iter()
-                        .map(|&t| run_at(t))
-                        .collect::<Result<_, _>>()?
-                };
-                let stats = summarize(&results);
-                let lines = starts
-                    .iter()
-                    .zip(results)
-                    .map(|(&t, r)| line(t, r))
-                    .collect();
-                (None, Some(stats), lines)
-            }
-        };
+        let mut reports = Vec::with_capacity(policies.len());
+        for &policy in &policies {
+            let (single, stats, windows) = match self.windows {
+                None => {
+                    let t = start_tick_for_hours(self.start_hours.unwrap_or(0.0), g)?;
+                    (Some(line(t, run_at(policy, t)?)), None, Vec::new())
+                }
+                Some(n) => {
+                    // The same starts for every policy (drawn from the seed alone).
+                    let starts = draw_starts(&market, &spec, n, self.seed.unwrap_or(1))?;
+                    let results: Vec<JobResult> = if event_market.is_none() {
+                        run_windows(&market, &spec, &starts, || policy.build(&popts), true)?.results
+                    } else {
+                        use rayon::prelude::*;
+                        starts
+                            .par_iter()
+                            .map(|&t| run_at(policy, t))
+                            .collect::<Result<_, _>>()?
+                    };
+                    let stats = summarize(&results);
+                    let lines = starts
+                        .iter()
+                        .zip(results)
+                        .map(|(&t, r)| line(t, r))
+                        .collect();
+                    (None, Some(stats), lines)
+                }
+            };
+            reports.push(PolicyReport {
+                policy: policy.to_string(),
+                single,
+                stats,
+                windows,
+            });
+        }
         let mut assumptions = vec![
             format!(
                 "{} convention: {}",
@@ -370,21 +483,56 @@ impl JobScenario {
         } else {
             format!("event mode: preemption at the real availability change, launch latency {latency} s, per-second billing with the 60 s minimum, spot interrupted within its first hour free (aws-facts.md §3); see job::event for why numbers differ from tick mode")
         });
+        if let Some(mo) = &migration_note {
+            assumptions.push(format!(
+                "multi-region model (SkyNomad's progress model): a launch in another zone than the last instance's is a migration; across regions it adds the transfer of a {} GB checkpoint ({}; 8.20 Gb/s within a continent, 3.59 Gb/s across, less the 9.72 Gb/s already in the restart overhead) and pays its egress ({}); a successful probe is billed 60 s of spot",
+                mo.checkpoint_gb,
+                if mo.count_transfer_time { "its time counted" } else { "its time overlapped with the restart, --overlap-transfer" },
+                match self.egress.as_ref() {
+                    Some(p) => format!("{}, the reference's rules for pairs not in it", p.display()),
+                    None => "the SkyNomad reference's rules, migration_model.get_transfer_cost_usd".to_string(),
+                }
+            ));
+            let defaulted = market.migration().defaulted_pairs();
+            if self.egress.is_some() && !defaulted.is_empty() {
+                assumptions.push(format!(
+                    "egress pairs not in the table, priced by the reference's rules: {}",
+                    defaulted
+                        .iter()
+                        .map(|(a, b)| format!("{a} → {b}"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ));
+            }
+        }
+        for p in &policies {
+            match p {
+                NamedPolicy::UpA => assumptions.push(format!("up-a: {}", json_opts(&popts.up_a))),
+                NamedPolicy::UpAp => assumptions.push(format!("up-ap: {}", json_opts(&popts.up_ap))),
+                NamedPolicy::SkyNomad => assumptions.push(format!("skynomad: {}", json_opts(&popts.skynomad))),
+                NamedPolicy::SkyNomadOracle => assumptions.push(format!("skynomad-oracle: {}", json_opts(&popts.skynomad_oracle))),
+                NamedPolicy::Optimal => assumptions.push("optimal: the offline dynamic program over the known future (overheads rounded up to whole ticks), without the safety net".to_string()),
+                _ => {}
+            }
+            if p.multi_region()
+                && *p != NamedPolicy::Optimal
+                && !assumptions.iter().any(|a| a.starts_with("safety net"))
+            {
+                assumptions.push("safety net (SkyNomad's environment) for up-s, up-a, up-ap, skynomad, skynomad-oracle: at the first tick with ⌈(ct + d)/G⌉·G ≥ ⌊(D − t)/G⌋·G, on-demand to the end (in the running zone, else where finishing costs least)".to_string());
+            }
+        }
         if mode == "event" && !csv && ticks.iter().all(|t| t.start.is_none()) {
             assumptions.push(format!(
                 "the traces carry no date: event mode starts them at {UNDATED_TRACE_START}"
             ));
         }
         Ok(JobReport {
-            schema_version: 1,
+            schema_version: 2,
             mode,
-            policy: policy.to_string(),
             work_hours: w,
             deadline_hours: d,
             restart_overhead_hours: o,
-            single,
-            stats,
-            windows,
+            policies: reports,
             provenance: JobProvenance {
                 spotsim_version: env!("CARGO_PKG_VERSION"),
                 inputs,
@@ -400,6 +548,83 @@ impl JobScenario {
     }
 }
 
+/// Options as compact JSON, for the assumptions.
+fn json_opts<T: Serialize>(o: &T) -> String {
+    serde_json::to_string(o).unwrap_or_default()
+}
+
+impl JobScenario {
+    /// The SkyNomad family's tunables from the options (the reference's defaults
+    /// otherwise).
+    ///
+    /// # Errors
+    /// [`ConfigError`] for a negative or non-finite number, or an unknown `oracle-v`.
+    pub fn policy_options(&self) -> Result<PolicyOptions, ConfigError> {
+        let mut o = PolicyOptions::default();
+        let non_neg = |name: &str, v: Option<f64>| -> Result<Option<f64>, ConfigError> {
+            match v {
+                Some(x) if !x.is_finite() || x < 0.0 => Err(ConfigError::new(
+                    name,
+                    format!("must be a non-negative number, got {x}"),
+                )),
+                _ => Ok(v),
+            }
+        };
+        if let Some(n) = self.probe_window {
+            if n == 0 {
+                return Err(ConfigError::new("probe-window", "must be at least 1"));
+            }
+            o.up_a.window = n;
+        }
+        if let Some(m) = non_neg("up-a-probe-interval-min", self.up_a_probe_interval_min)? {
+            o.up_a.probe_interval_min = m;
+        }
+        if let Some(m) = non_neg("up-ap-probe-interval-min", self.up_ap_probe_interval_min)? {
+            o.up_ap.probe_interval_min = m;
+        }
+        for s in [&mut o.skynomad, &mut o.skynomad_oracle] {
+            if let Some(n) = self.max_attempts_per_tick {
+                s.max_attempts_per_tick = n;
+            }
+            s.migration_penalty = !self.ignore_migration_penalty;
+            s.voi_gating = !self.no_voi_gating;
+            if let Some(x) = non_neg("voi-delta-base", self.voi_delta_base)? {
+                s.voi_delta_base = x;
+            }
+            if let Some(x) = non_neg("voi-k-checkpoint", self.voi_k_checkpoint)? {
+                s.voi_k_checkpoint = x;
+            }
+            if let Some(x) = non_neg("voi-k-v", self.voi_k_v)? {
+                s.voi_k_v = x;
+            }
+            if let Some(n) = self.probe_interval_ticks {
+                s.probe_interval_ticks = n.max(1);
+            }
+            s.probe_revalidate = self.probe_revalidate;
+            s.virtual_availability = self.virtual_availability;
+            if let Some(x) = non_neg("max-prediction-hours", self.max_prediction_hours)? {
+                s.max_prediction_hours = x;
+            }
+            if let Some(x) = non_neg("progress-window-hours", self.progress_window_hours)? {
+                s.progress_window_hours = x;
+            }
+        }
+        if let Some(v) = self.oracle_v.as_deref() {
+            o.skynomad_oracle.value = match v {
+                "reference-cost" | "reference_cost" => ProgressValue::ReferenceCost,
+                "rate-ratio" | "rate_ratio" => ProgressValue::RateRatio,
+                _ => {
+                    return Err(ConfigError::new(
+                        "oracle-v",
+                        format!("unknown progress value `{v}`; valid: reference-cost, rate-ratio"),
+                    ));
+                }
+            };
+        }
+        Ok(o)
+    }
+}
+
 fn convention_name(c: Convention) -> &'static str {
     match c {
         Convention::Available => "available",
@@ -408,7 +633,8 @@ fn convention_name(c: Convention) -> &'static str {
 }
 
 impl JobReport {
-    /// Renders as `table`, `json` or `csv`.
+    /// Renders as `table`, `json` or `csv` (one row per policy and window, the policy
+    /// first).
     ///
     /// # Errors
     /// [`ConfigError`] for an unknown format.
@@ -423,8 +649,12 @@ impl JobReport {
             "csv" => {
                 let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
                 let _ = w.write_record([
+                    "policy",
                     "start_hours",
                     "total_cost_usd",
+                    "compute_cost_usd",
+                    "probe_cost_usd",
+                    "egress_cost_usd",
                     "deadline_met",
                     "finish_hours",
                     "spot_hours",
@@ -433,26 +663,34 @@ impl JobReport {
                     "preemptions",
                     "restarts",
                     "migrations",
+                    "probes",
                     "ondemand_only_cost_usd",
                     "savings_pct",
                 ]);
-                for l in self.single.iter().chain(self.windows.iter()) {
-                    let r = &l.result;
-                    let h = |ms: i64| format!("{:.6}", ms as f64 / 3.6e6);
-                    let _ = w.write_record([
-                        format!("{:.6}", l.start_hours),
-                        r.total_cost.to_usd_string(6),
-                        r.deadline_met.to_string(),
-                        h(r.finish_ms),
-                        h(r.spot_ms),
-                        h(r.ondemand_ms),
-                        h(r.idle_ms),
-                        r.preemptions.to_string(),
-                        r.restarts.to_string(),
-                        r.migrations.to_string(),
-                        r.ondemand_only_cost.to_usd_string(6),
-                        format!("{:.6}", r.savings_pct),
-                    ]);
+                for p in &self.policies {
+                    for l in p.single.iter().chain(p.windows.iter()) {
+                        let r = &l.result;
+                        let h = |ms: i64| format!("{:.6}", ms as f64 / 3.6e6);
+                        let _ = w.write_record([
+                            p.policy.clone(),
+                            format!("{:.6}", l.start_hours),
+                            r.total_cost.to_usd_string(6),
+                            r.compute_cost.to_usd_string(6),
+                            r.probe_cost.to_usd_string(6),
+                            r.egress_cost.to_usd_string(6),
+                            r.deadline_met.to_string(),
+                            h(r.finish_ms),
+                            h(r.spot_ms),
+                            h(r.ondemand_ms),
+                            h(r.idle_ms),
+                            r.preemptions.to_string(),
+                            r.restarts.to_string(),
+                            r.migrations.to_string(),
+                            r.probes.to_string(),
+                            r.ondemand_only_cost.to_usd_string(6),
+                            format!("{:.6}", r.savings_pct),
+                        ]);
+                    }
                 }
                 Ok(String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default())
             }
@@ -466,72 +704,87 @@ impl JobReport {
 
     fn table(&self) -> String {
         let mut s = String::new();
+        let names: Vec<&str> = self.policies.iter().map(|p| p.policy.as_str()).collect();
         let _ = writeln!(
             s,
             "spotsim {} job — {} ({} mode): {} h of work, deadline {} h, restart overhead {} h",
             self.provenance.spotsim_version,
-            self.policy,
+            names.join(", "),
             self.mode,
             self.work_hours,
             self.deadline_hours,
             self.restart_overhead_hours
         );
-        if let Some(l) = &self.single {
-            let r = &l.result;
-            let _ = writeln!(
-                s,
-                "  start                 hour {:.2} of the trace",
-                l.start_hours
-            );
-            let _ = writeln!(
-                s,
-                "  total cost            {}   on-demand only {}, savings {:.1}%",
-                r.total_cost, r.ondemand_only_cost, r.savings_pct
-            );
-            let _ = writeln!(
-                s,
-                "  deadline met          {}   finished at {:.2} h",
-                if r.deadline_met { "yes" } else { "NO" },
-                r.finish_hours()
-            );
-            let _ = writeln!(
-                s,
-                "  hours                 spot {:.2}, on-demand {:.2}, idle {:.2}",
-                r.spot_ms as f64 / 3.6e6,
-                r.ondemand_ms as f64 / 3.6e6,
-                r.idle_ms as f64 / 3.6e6
-            );
-            let _ = writeln!(
-                s,
-                "  preemptions           {}   restarts {}, migrations {}",
-                r.preemptions, r.restarts, r.migrations
-            );
-        }
-        if let Some(st) = &self.stats {
-            let _ = writeln!(
-                s,
-                "  windows               {} (seed {})",
-                st.windows,
-                self.provenance.seed.unwrap_or(1)
-            );
-            let _ = writeln!(
-                s,
-                "  mean cost             ${:.2}   sd {}, 95% CI {}, min {}, max {}",
-                st.mean_cost_usd,
-                st.sd_cost_usd.map_or("n/a".into(), |x| format!("${x:.2}")),
-                match (st.ci95_low_usd, st.ci95_high_usd) {
-                    (Some(a), Some(b)) => format!("[${a:.2}, ${b:.2}]"),
-                    _ => "n/a".into(),
-                },
-                st.min_cost,
-                st.max_cost
-            );
-            let _ = writeln!(
-                s,
-                "  deadline met          {:.1}% of windows; mean savings {:.1}%",
-                100.0 * st.deadline_met_fraction,
-                st.mean_savings_pct
-            );
+        for p in &self.policies {
+            if self.policies.len() > 1 {
+                let _ = writeln!(s, "{}:", p.policy);
+            }
+            if let Some(l) = &p.single {
+                let r = &l.result;
+                let _ = writeln!(
+                    s,
+                    "  start                 hour {:.2} of the trace",
+                    l.start_hours
+                );
+                let _ = writeln!(
+                    s,
+                    "  total cost            {}   on-demand only {}, savings {:.1}%",
+                    r.total_cost, r.ondemand_only_cost, r.savings_pct
+                );
+                if r.probe_cost != crate::money::Money::ZERO
+                    || r.egress_cost != crate::money::Money::ZERO
+                {
+                    let _ = writeln!(
+                        s,
+                        "  cost split            compute {}, probes {} ({}), egress {}",
+                        r.compute_cost, r.probe_cost, r.probes, r.egress_cost
+                    );
+                }
+                let _ = writeln!(
+                    s,
+                    "  deadline met          {}   finished at {:.2} h",
+                    if r.deadline_met { "yes" } else { "NO" },
+                    r.finish_hours()
+                );
+                let _ = writeln!(
+                    s,
+                    "  hours                 spot {:.2}, on-demand {:.2}, idle {:.2}",
+                    r.spot_ms as f64 / 3.6e6,
+                    r.ondemand_ms as f64 / 3.6e6,
+                    r.idle_ms as f64 / 3.6e6
+                );
+                let _ = writeln!(
+                    s,
+                    "  preemptions           {}   restarts {}, migrations {}",
+                    r.preemptions, r.restarts, r.migrations
+                );
+            }
+            if let Some(st) = &p.stats {
+                let _ = writeln!(
+                    s,
+                    "  windows               {} (seed {})",
+                    st.windows,
+                    self.provenance.seed.unwrap_or(1)
+                );
+                let _ = writeln!(
+                    s,
+                    "  mean cost             ${:.2}   sd {}, 95% CI {}, min {}, max {}",
+                    st.mean_cost_usd,
+                    st.sd_cost_usd.map_or("n/a".into(), |x| format!("${x:.2}")),
+                    match (st.ci95_low_usd, st.ci95_high_usd) {
+                        (Some(a), Some(b)) => format!("[${a:.2}, ${b:.2}]"),
+                        _ => "n/a".into(),
+                    },
+                    st.min_cost,
+                    st.max_cost
+                );
+                let _ = writeln!(
+                    s,
+                    "  deadline met          {:.1}% of windows; mean savings {:.1}%",
+                    100.0 * st.deadline_met_fraction,
+                    st.mean_savings_pct
+                );
+            }
         }
         let p = &self.provenance;
         let _ = writeln!(
