@@ -1,12 +1,14 @@
 //! The multi-region deadline-job model and the SkyNomad family of policies (issue 12):
 //! hand-computed rules on tiny traces, properties on random traces, the single-zone
 //! reduction to Uniform Progress, and the cross-check against the SkyNomad artifact.
+use std::path::PathBuf;
+
 use proptest::prelude::*;
 use spotsim::job::{
-    BuiltinPolicy, Decision, EgressTable, JobMarket, JobPolicy, JobSpec, JobTrace, JobView, Kind,
-    MarketOptions, MigrationOptions, Optimal, ProgressValue, SafetyNet, SkyNomad, SkyNomadOptions,
-    TickRecord, UniformProgress, ZoneSet, run_job, run_job_timeline, skynomad, skynomad_oracle,
-    up_a, up_ap, up_s,
+    BuiltinPolicy, Convention, Decision, EgressTable, JobMarket, JobPolicy, JobSpec, JobTrace,
+    JobView, Kind, MarketOptions, MigrationOptions, Optimal, ProgressValue, SafetyNet, SkyNomad,
+    SkyNomadOptions, TickRecord, TraceOptions, UniformProgress, ZoneSet, read_spot_trace, run_job,
+    run_job_timeline, skynomad, skynomad_oracle, up_a, up_ap, up_s, with_probe_prices,
 };
 use spotsim::money::{Money, Rate};
 
@@ -528,4 +530,175 @@ fn one_zone_up_variants_equal_uniform_progress_up_to_the_reference_rules() {
             "rule {r} never seen: {explained:?}"
         );
     }
+}
+
+// ---------------------------------------------------------------------------------------
+// Against the reference
+
+fn data() -> Option<PathBuf> {
+    let d = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/data"));
+    if d.is_dir() {
+        Some(d)
+    } else {
+        println!("skipped: ../shared/data not found");
+        None
+    }
+}
+
+/// The 2023 V100 three-region market of the SkyNomad artifact's Figure 9(b).
+fn v100_market(d: &std::path::Path, transfer: bool) -> JobMarket {
+    let dir = d.join("availability/spot-traces/availability/1-node/aws-02-15-2023");
+    let prices =
+        std::fs::read(d.join("availability/aws-v100-2023-02-15/v100_spot_prices.json")).unwrap();
+    let traces: Vec<JobTrace> = ["us-east-1c", "us-east-2b", "us-west-2a"]
+        .iter()
+        .map(|z| {
+            let t = read_spot_trace(
+                &dir.join(format!("{z}_v100_1.json")),
+                &TraceOptions::new(Convention::Available),
+            )
+            .unwrap();
+            with_probe_prices(t, "v100_spot_prices.json", &prices).unwrap()
+        })
+        .collect();
+    let egress = EgressTable::read(&d.join("pricing/aws_egress_pricing.csv")).unwrap();
+    market(&traces, "3.06", 50.0, egress, transfer)
+}
+
+/// What the reference bills differently from spotsim: a successful probe in the zone of
+/// the running instance. spotsim bills it 60 s of spot like any probe; the reference's
+/// `MultiTraceEnv._finalize_tick_costs` lets the probe replace the instance's entry, so
+/// its total has no probe on on-demand and only the probe's 60 s (not the whole tick) on
+/// spot. Returns spotsim's cost minus the reference's over a timeline.
+fn probe_in_running_zone(m: &JobMarket, start: usize, tl: &[TickRecord]) -> Money {
+    let mut d = Money::ZERO;
+    for t in tl {
+        if t.ran.kind != Kind::None && t.probes_billed.contains(&t.ran.zone) {
+            let p = m.spot_price(t.ran.zone, start + t.tick).unwrap();
+            d += if t.ran.kind == Kind::Spot {
+                p.for_seconds(m.gap_secs())
+            } else {
+                p.for_seconds(60)
+            };
+        }
+    }
+    d
+}
+
+/// spotsim against the SkyNomad artifact, window by window, policy by policy, on its
+/// Figure 9(b) scenario: the 2023 V100 traces of us-east-1c, us-east-2b, us-west-2a
+/// (G = 195 s, per-tick spot prices), W = 59.90833333333333/1.5 h, D = 59.90833333333333 h,
+/// d = 0.2 h, 50 GB, on-demand $3.06, windows 3, 5, 7, 8 and 14 of the sequential tiling
+/// (start tick 1,106·w), the transfer time overlapped and `skynomad` with
+/// `--max-prediction-hours 1e9 --virtual-availability`, `skynomad-oracle` with
+/// `--oracle-v rate_ratio` (the artifact's `--config v100`).
+///
+/// The expected costs are the reference's: andylizf/skynomad-artifact @ 62b9aaa, produced
+/// by `python3 tests/reference/skynomad_crosscheck.py <clone> --overlap --v100-config`
+/// (this repository; it runs the artifact's `simulation_runner.run_single_simulation`
+/// with `dump_history=True`, i.e. the tick that completes the job billed; the artifact's
+/// published `research/data/v100.csv` uses `dump_history=False` and so omits that tick,
+/// e.g. $42.994317 for skynomad in window 3 = $43.044042 − 195 s × $0.918/h).
+///
+/// 28 of the 30 agree to the cent as they are; the other two (skynomad in windows 5 and
+/// 14) differ by a probe in the zone of the running instance, which the reference bills
+/// differently ([`probe_in_running_zone`]), and agree to the cent once that is taken out.
+#[test]
+fn v100_windows_match_the_reference_to_the_cent() {
+    let Some(d) = data() else { return };
+    let m = v100_market(&d, false);
+    let spec = JobSpec::from_hours(59.90833333333333 / 1.5, 59.90833333333333, 0.2).unwrap();
+    // (window, [up-s, up-a, up-ap, optimal, skynomad, skynomad-oracle]).
+    let expected: [(usize, [&str; 6]); 5] = [
+        (
+            3,
+            [
+                "44.579190",
+                "44.766285",
+                "49.727852",
+                "37.791000",
+                "43.044042",
+                "42.175670",
+            ],
+        ),
+        (
+            5,
+            [
+                "58.160748",
+                "58.253500",
+                "64.913992",
+                "37.592100",
+                "45.244466",
+                "45.884950",
+            ],
+        ),
+        (
+            7,
+            [
+                "38.045125",
+                "42.010585",
+                "43.852757",
+                "37.045125",
+                "37.096517",
+                "37.045125",
+            ],
+        ),
+        (
+            8,
+            [
+                "49.667023",
+                "56.058645",
+                "50.530141",
+                "37.244025",
+                "40.542072",
+                "42.337975",
+            ],
+        ),
+        (
+            14,
+            [
+                "44.889631",
+                "44.627438",
+                "46.236480",
+                "37.442925",
+                "42.981743",
+                "42.757690",
+            ],
+        ),
+    ];
+    let mut adjusted = Vec::new();
+    for (w, costs) in expected {
+        let start = w * 1106;
+        for (i, want) in costs.iter().enumerate() {
+            let mut p: Box<dyn JobPolicy> = match i {
+                0 => Box::new(up_s()),
+                1 => Box::new(up_a()),
+                2 => Box::new(up_ap()),
+                3 => Box::new(Optimal::new()),
+                4 => Box::new(SafetyNet::new(SkyNomad::new(SkyNomadOptions {
+                    max_prediction_hours: 1e9,
+                    virtual_availability: true,
+                    ..SkyNomadOptions::skynomad()
+                }))),
+                _ => Box::new(SafetyNet::new(SkyNomad::oracle(SkyNomadOptions {
+                    value: ProgressValue::RateRatio,
+                    ..SkyNomadOptions::oracle()
+                }))),
+            };
+            let (r, tl) = run_job_timeline(&m, &spec, start, &mut p).unwrap();
+            assert!(r.deadline_met, "window {w}, policy {i}");
+            let quirk = probe_in_running_zone(&m, start, &tl);
+            if quirk != Money::ZERO {
+                adjusted.push((w, i));
+            }
+            let want_cents = (want.parse::<f64>().unwrap() * 100.0).round() / 100.0;
+            assert_eq!(
+                dollars(r.total_cost - quirk, 2),
+                format!("{want_cents:.2}"),
+                "window {w}, policy {i}: spotsim {} (probe difference {quirk}), reference {want}",
+                r.total_cost
+            );
+        }
+    }
+    assert_eq!(adjusted, [(5, 4), (14, 4)]);
 }
