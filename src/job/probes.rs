@@ -4,14 +4,13 @@
 //! for the formats. Split out of `trace`.
 use std::path::Path;
 
-use crate::error::{ConfigError, InputError, InputErrorKind};
-use crate::ingest::{count_value, err_at, next_record, read_all, record_line, sha256_hex};
+use crate::error::{ConfigError, InputError};
+use crate::ingest::{Probe, ProbePriceMap, read_all, read_probes, sha256_hex, zone_of_file_name};
 use crate::market::SourceFile;
 use crate::money::Rate;
-use crate::time::{SimTime, parse_naive_utc};
+use crate::time::SimTime;
 
-use super::json_line::{Seg, json_line};
-use super::trace::{Convention, JobTrace, json_error, zone_from_name};
+use super::trace::{Convention, JobTrace};
 // ---------------------------------------------------------------------------------------
 // Timestamped availability CSVs
 
@@ -73,185 +72,46 @@ pub fn read_probe_series(
 /// `prices` is the price file's name and bytes.
 ///
 /// # Errors
-/// [`InputError`] naming file, line and field: the header must be `date,availability`
+/// [`InputError`] naming file, line and field, from `ingest`'s readers (the same rules
+/// as `run --capacity`): the header must be `date,availability` in either order
 /// (`MissingField`), each row two fields (`Syntax`), `date` a UTC time
 /// `YYYY-MM-DD HH:MM:SS` strictly after the previous row's (`BadValue`, `Conflict`),
 /// `availability` a non-negative integer (`BadValue`); `Empty` without data rows. The
 /// price file: `Syntax` for malformed JSON, `MissingField` (field = the stem) when it has
-/// no key for the CSV, `Conflict` when the lengths differ, `BadValue` for a negative
-/// price.
+/// no key for the CSV, `Conflict` when the lengths differ, `BadValue` (field = the key,
+/// index and probe line in the message) for a negative price.
 pub fn read_probe_series_bytes(
     name: &str,
     bytes: &[u8],
     prices: Option<(&str, &[u8])>,
 ) -> Result<ProbeSeries, InputError> {
-    const DATE_EXAMPLE: &str = "a UTC time YYYY-MM-DD HH:MM:SS such as 2023-02-15 22:08:16";
-    let body = crate::ingest::strip_bom(bytes);
-    let mut rdr = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(body);
-    let mut rec = csv::ByteRecord::new();
-    if !next_record(name, &mut rdr, &mut rec)? {
-        return Err(InputError::new(
-            name,
-            InputErrorKind::Empty,
-            "the file is empty; expected the header line date,availability",
-        ));
-    }
-    let header: Vec<&[u8]> = rec.iter().map(|f| f.trim_ascii()).collect();
-    if header != [&b"date"[..], &b"availability"[..]] {
-        let found: Vec<String> = rec.iter().map(crate::ingest::show).collect();
-        return Err(err_at(
-            name,
-            record_line(body, &rec),
-            "date",
-            InputErrorKind::MissingField,
-            format!(
-                "expected the header date,availability, found `{}`",
-                found.join(",")
-            ),
-        ));
-    }
-    let cap = crate::ingest::count_newlines(body);
-    let mut times = Vec::with_capacity(cap);
-    let mut available = Vec::with_capacity(cap);
-    let mut lines: Vec<u64> = Vec::with_capacity(cap);
-    while next_record(name, &mut rdr, &mut rec)? {
-        let line = record_line(body, &rec);
-        if rec.len() != 2 {
-            return Err(InputError::new(
-                name,
-                InputErrorKind::Syntax,
-                format!("has {} fields; expected 2 (date,availability)", rec.len()),
-            )
-            .at_line(line));
-        }
-        let raw = rec.get(0).unwrap_or_default();
-        let d = crate::ingest::text_value(name, line, "date", raw, DATE_EXAMPLE)?;
-        let t = parse_naive_utc(d).map_err(|e| {
-            err_at(
-                name,
-                line,
-                "date",
-                InputErrorKind::BadValue,
-                format!(
-                    "{e}: found `{}`, expected {DATE_EXAMPLE}",
-                    crate::ingest::show(d.as_bytes())
-                ),
-            )
-        })?;
-        if let (Some(&prev), Some(&pl)) = (times.last(), lines.last()) {
-            if t <= prev {
-                return Err(err_at(
-                    name,
-                    line,
-                    "date",
-                    InputErrorKind::Conflict,
-                    format!("{t} is not after {prev} of line {pl}; probes must be in time order"),
-                ));
-            }
-        }
-        let v = count_value(name, line, "availability", rec.get(1).unwrap_or_default())?;
-        times.push(t);
-        available.push(v);
-        lines.push(line);
-    }
-    if times.is_empty() {
-        return Err(InputError::new(
-            name,
-            InputErrorKind::Empty,
-            "has a header but no probes",
-        ));
-    }
-    let file = Path::new(name)
-        .file_name()
-        .and_then(|f| f.to_str())
-        .unwrap_or(name);
-    let stem = file.rsplit_once('.').map_or(file, |(s, _)| s);
+    // The one reader of availability CSVs (`ingest`): either column order, strictly
+    // increasing times, non-negative counts.
+    let probes: Vec<Probe> = read_probes(name, bytes)?;
     let (prices, price_source) = match prices {
         None => (None, None),
         Some((pname, pbytes)) => {
-            let (p, src) = read_aligned_prices(pname, pbytes, stem, name, times.len())?;
-            (Some(p), Some(src))
+            let map = ProbePriceMap::parse(pname, pbytes)?;
+            let key = map.key_for(name, None)?;
+            let p = map.prices(key, name, "probes", probes.len(), |i| {
+                format!("the probe at {name}:{}", probes[i].line)
+            })?;
+            (Some(p), Some(map.source(probes.len() as u64)))
         }
     };
     Ok(ProbeSeries {
-        zone: zone_from_name(name),
+        zone: zone_of_file_name(name).to_string(),
         source: SourceFile {
             path: name.to_string(),
             sha256: sha256_hex(bytes),
             format: "availability-csv".into(),
-            rows: times.len() as u64,
+            rows: probes.len() as u64,
         },
-        times,
-        available,
+        times: probes.iter().map(|p| p.time).collect(),
+        available: probes.iter().map(|p| p.value).collect(),
         prices,
         price_source,
     })
-}
-
-fn read_aligned_prices(
-    pname: &str,
-    pbytes: &[u8],
-    stem: &str,
-    csv_name: &str,
-    n: usize,
-) -> Result<(Vec<Rate>, SourceFile), InputError> {
-    let body = crate::ingest::strip_bom(pbytes);
-    let map: std::collections::BTreeMap<String, Vec<f64>> =
-        serde_json::from_slice(body).map_err(|e| json_error(pname, &e))?;
-    // A key named after the trace file, else the only key of the same zone.
-    let stem = if map.contains_key(stem) {
-        stem
-    } else {
-        let zone = zone_from_name(stem);
-        let mut same = map.keys().filter(|k| zone_from_name(k) == zone);
-        match (same.next(), same.next()) {
-            (Some(k), None) => k.as_str(),
-            _ => stem,
-        }
-    };
-    let Some(v) = map.get(stem) else {
-        return Err(InputError::new(
-            pname,
-            InputErrorKind::MissingField,
-            format!(
-                "has no key `{stem}` for {csv_name}; keys: {}",
-                map.keys().cloned().collect::<Vec<_>>().join(", ")
-            ),
-        )
-        .field(stem));
-    };
-    if v.len() != n {
-        return Err(InputError::new(
-            pname,
-            InputErrorKind::Conflict,
-            format!(
-                "`{stem}` has {} prices but {csv_name} has {n} probes; expected one price per probe",
-                v.len()
-            ),
-        )
-        .at_line(json_line(body, &[Seg::Key(stem)]).unwrap_or(1))
-        .field(stem));
-    }
-    let mut out = Vec::with_capacity(n);
-    for (i, &x) in v.iter().enumerate() {
-        out.push(Rate::from_usd_f64(x).map_err(|e| {
-            InputError::new(pname, InputErrorKind::BadValue, format!("{e}: found {x}"))
-                .at_line(json_line(body, &[Seg::Key(stem), Seg::Index(i)]).unwrap_or(1))
-                .field(format!("{stem}[{i}]"))
-        })?);
-    }
-    Ok((
-        out,
-        SourceFile {
-            path: pname.to_string(),
-            sha256: sha256_hex(pbytes),
-            format: "probe-prices".into(),
-            rows: n as u64,
-        },
-    ))
 }
 
 /// A tick trace with per-tick spot prices from a per-probe price file
@@ -278,15 +138,13 @@ pub fn with_probe_prices(
     prices_name: &str,
     prices: &[u8],
 ) -> Result<JobTrace, InputError> {
+    let map = ProbePriceMap::parse(prices_name, prices)?;
     let path = trace.source.path.clone();
-    let file = Path::new(&path)
-        .file_name()
-        .and_then(|f| f.to_str())
-        .unwrap_or(&path);
-    let stem = file.rsplit_once('.').map_or(file, |(s, _)| s);
-    let (p, src) = read_aligned_prices(prices_name, prices, stem, &path, trace.ticks())?;
+    let key = map.key_for(&path, Some(&trace.zone))?;
+    let n = trace.ticks();
+    let p = map.prices(key, &path, "ticks", n, |i| format!("tick {i} of {path}"))?;
     trace.prices = Some(p);
-    trace.price_source = Some(src);
+    trace.price_source = Some(map.source(n as u64));
     Ok(trace)
 }
 

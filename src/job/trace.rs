@@ -511,14 +511,10 @@ pub fn read_spot_trace_bytes(
     })
 }
 
-/// The file name's prefix before the first `_` (or the whole stem).
+/// The zone a file name gives (`ingest`'s rule: the stem's prefix before the first `_`,
+/// else the whole stem).
 pub(super) fn zone_from_name(name: &str) -> String {
-    let file = Path::new(name)
-        .file_name()
-        .and_then(|f| f.to_str())
-        .unwrap_or(name);
-    let stem = file.split('.').next().unwrap_or(file);
-    stem.split('_').next().unwrap_or(stem).to_string()
+    crate::ingest::zone_of_file_name(name).to_string()
 }
 
 pub(super) fn json_error(name: &str, e: &serde_json::Error) -> InputError {

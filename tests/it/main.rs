@@ -7,6 +7,7 @@ mod fleet;
 mod ingest;
 mod job;
 mod job_multi;
+mod job_readers;
 mod jobcli;
 mod props;
 mod replay;
