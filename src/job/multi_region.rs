@@ -241,7 +241,7 @@ impl MigrationCosts {
         opts: &MigrationOptions,
     ) -> Result<MigrationCosts, ConfigError> {
         let gb = opts.checkpoint_gb;
-        if !gb.is_finite() || gb < 0.0 || gb > 1e9 {
+        if !gb.is_finite() || !(0.0..=1e9).contains(&gb) {
             return Err(ConfigError::new(
                 "checkpoint-gb",
                 format!("must be a non-negative number of GB, got {gb}"),

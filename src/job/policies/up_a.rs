@@ -34,7 +34,7 @@ impl Default for UpAOptions {
 /// attempts, from preemptions (a 0 for the zone that lost the main instance), from a
 /// heartbeat 1 for the running zone every probe interval, and from probes. Each tick:
 ///
-/// 1. Ask the multi-region Uniform Progress rule ([`up_request`]).
+/// 1. Ask the multi-region Uniform Progress rule (see [`UpS`](super::UpS)).
 /// 2. SPOT: drop a running on-demand instance; keep a running spot instance when its
 ///    zone's ratio is within 1e-6 of the best, else drop it; with nothing left running,
 ///    try zones by ratio (highest first, zone order on ties), recording each attempt,

@@ -29,7 +29,7 @@ impl Default for UpApOptions {
 /// success of the running zone every probe interval, and probes. Its **score** is that
 /// success rate divided by this tick's spot price. Each tick:
 ///
-/// 1. Ask the multi-region Uniform Progress rule ([`up_request`]).
+/// 1. Ask the multi-region Uniform Progress rule (see [`UpS`](super::UpS)).
 /// 2. SPOT: drop a running on-demand instance; keep a running spot instance when its
 ///    score is at least 0.9 × the best, else drop it; with nothing left running, try
 ///    zones by score (highest first, zone order on ties), recording each attempt, and

@@ -10,8 +10,8 @@ use super::multi_common::{Window, up_request};
 ///
 /// Each tick, with "current" the instance running after any preemption:
 ///
-/// 1. Ask the multi-region Uniform Progress rule ([`up_request`]) as if spot were
-///    available somewhere.
+/// 1. Ask the multi-region Uniform Progress rule as if spot were available somewhere
+///    (below).
 /// 2. If something runs: keep it when the request is its type; otherwise terminate it
 ///    (and stop there when the request is NONE).
 /// 3. SPOT: try zones cheapest spot price first (this tick's prices; zone order on ties),
@@ -25,6 +25,26 @@ use super::multi_common::{Window, up_request};
 ///
 /// "The last active instance" is the one seen running at the start of the latest tick
 /// that had one (the reference's `_last_active_region`).
+///
+/// **The multi-region Uniform Progress rule** (`multi_region_rc_cr_threshold.py`,
+/// `_compute_request_type`, shared by `up-s`, `up-a` and `up-ap`), given the type running
+/// now and whether spot is assumed available, with `c0` the work, `ct` what is left, `t`
+/// the time elapsed, `R` the deadline, `d` the overhead, `G` the tick:
+///
+/// 1. SPOT if spot, else NONE;
+/// 2. behind schedule (`(c0 − ct) − t·c0/R < 0`): SPOT if spot, else ON_DEMAND;
+/// 3. on ON_DEMAND and (no spot or `(t + 2d)·c0/R − (c0 − ct) ≥ 0`): ON_DEMAND;
+/// 4. `⌈(ct + 2d)/G⌉·G > ⌊(R − t)/G⌋·G` (**strictly**, where deadline-jobs.md's rule 4
+///    has `≥`) and on NONE or ON_DEMAND: ON_DEMAND;
+/// 5. on ON_DEMAND, spot, the request ON_DEMAND and `(t + 2d)·c0/R − (c0 − ct) < 0`:
+///    SPOT — a *hysteresis exit*.
+///
+/// The reference's second net (`⌈(ct + d)/G⌉·G ≥ ⌊(R − t)/G⌋·G`, between 4 and 5) never
+/// decides: the safety net takes over at exactly that test before the policy runs. In one
+/// zone this differs from [`UniformProgress`](super::UniformProgress) at the `2d`
+/// equality, when on-demand runs without spot behind the hysteresis line (it leaves it),
+/// at the `d` boundary (the net switches spot to on-demand) and at a hysteresis exit
+/// inside the `2d` window (`tests/it/job_multi.rs` checks these are the only differences).
 ///
 /// ```
 /// use spotsim::job::{run_job, up_s, JobMarket, JobSpec, JobTrace, MarketOptions};
