@@ -10,14 +10,19 @@
 //!
 //! The reference publishes 648 simulations in 21 s on 12 cores (its
 //! `deadline_sensitivity` sweep, H100 traces).
+//!
+//! A second group, `optimal_scaling`, times `optimal`'s plan alone on synthetic markets
+//! of 3, 8 and 16 zones (names across two continents) and windows of 2,000 ten-minute
+//! ticks with W = D/2 (the widest band of progress states), d = 0.2 h: the DP's
+//! tractability for 3–16 zones and a few thousand ticks. One element per plan.
 use std::hint::black_box;
 use std::path::PathBuf;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use spotsim::job::{
-    Convention, EgressTable, JobMarket, JobPolicy, JobSpec, MarketOptions, MigrationOptions,
-    Optimal, TraceOptions, read_spot_trace, run_job, skynomad, skynomad_oracle, up_a, up_ap, up_s,
-    with_probe_prices,
+    Convention, EgressTable, JobMarket, JobPolicy, JobSpec, JobTrace, MarketOptions,
+    MigrationOptions, Optimal, TraceOptions, read_spot_trace, run_job, skynomad, skynomad_oracle,
+    up_a, up_ap, up_s, with_probe_prices,
 };
 use spotsim::money::Rate;
 
@@ -67,6 +72,7 @@ fn bench(c: &mut Criterion) {
     let n = spec.ticks(m.gap_secs());
     let starts: Vec<usize> = (0..m.ticks() / n).map(|w| w * n).collect();
     let mut g = c.benchmark_group("job_multi_v100");
+    g.sample_size(10);
     g.throughput(Throughput::Elements(starts.len() as u64));
     for name in [
         "up-s",
@@ -88,5 +94,56 @@ fn bench(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, bench);
+/// `zones` synthetic zones of `ticks` ticks: bursty availability, prices $0.5–$1.5.
+fn synthetic(zones: usize, ticks: usize) -> JobMarket {
+    let names = [
+        "us-east-1a", "us-east-1b", "us-east-1c", "us-east-2a", "us-east-2b", "us-west-2a",
+        "us-west-2b", "us-west-2c", "eu-west-1a", "eu-west-1b", "eu-west-1c", "eu-central-1a",
+        "eu-central-1b", "ap-south-1a", "ap-south-1b", "ap-northeast-1a",
+    ];
+    let mut x = 0x9E37_79B9_7F4A_7C15u64;
+    let traces: Vec<JobTrace> = (0..zones)
+        .map(|z| {
+            let mut up = true;
+            let (mut av, mut pr) = (Vec::new(), Vec::new());
+            for _ in 0..ticks {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                if x % 12 == 0 {
+                    up = !up;
+                }
+                av.push(u32::from(up));
+                pr.push(Rate::from_nano_usd(500_000_000 + (x % 100) as i64 * 10_000_000));
+            }
+            JobTrace::new(600, av)
+                .expect("a trace")
+                .with_zone(names[z % names.len()])
+                .with_prices(pr)
+                .expect("prices")
+        })
+        .collect();
+    JobMarket::new(&traces, &MarketOptions::ondemand(Rate::from_nano_usd(3_060_000_000)))
+        .expect("a market")
+        .with_migration(&MigrationOptions::new(50.0, EgressTable::empty()))
+        .expect("migration costs")
+}
+
+fn optimal_scaling(c: &mut Criterion) {
+    let ticks = 2000;
+    let hours = ticks as f64 * 600.0 / 3600.0;
+    let spec = JobSpec::from_hours(hours / 2.0, hours, 0.2).expect("a job");
+    let mut g = c.benchmark_group("optimal_scaling");
+    g.sample_size(10);
+    g.throughput(Throughput::Elements(1));
+    for zones in [3usize, 8, 16] {
+        let m = synthetic(zones, ticks);
+        g.bench_function(BenchmarkId::new("zones", zones), |b| {
+            b.iter(|| black_box(run_job(&m, &spec, 0, &mut Optimal::new()).expect("a run").total_cost))
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, bench, optimal_scaling);
 criterion_main!(benches);
