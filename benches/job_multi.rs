@@ -97,9 +97,22 @@ fn bench(c: &mut Criterion) {
 /// `zones` synthetic zones of `ticks` ticks: bursty availability, prices $0.5–$1.5.
 fn synthetic(zones: usize, ticks: usize) -> JobMarket {
     let names = [
-        "us-east-1a", "us-east-1b", "us-east-1c", "us-east-2a", "us-east-2b", "us-west-2a",
-        "us-west-2b", "us-west-2c", "eu-west-1a", "eu-west-1b", "eu-west-1c", "eu-central-1a",
-        "eu-central-1b", "ap-south-1a", "ap-south-1b", "ap-northeast-1a",
+        "us-east-1a",
+        "us-east-1b",
+        "us-east-1c",
+        "us-east-2a",
+        "us-east-2b",
+        "us-west-2a",
+        "us-west-2b",
+        "us-west-2c",
+        "eu-west-1a",
+        "eu-west-1b",
+        "eu-west-1c",
+        "eu-central-1a",
+        "eu-central-1b",
+        "ap-south-1a",
+        "ap-south-1b",
+        "ap-northeast-1a",
     ];
     let mut x = 0x9E37_79B9_7F4A_7C15u64;
     let traces: Vec<JobTrace> = (0..zones)
@@ -114,7 +127,9 @@ fn synthetic(zones: usize, ticks: usize) -> JobMarket {
                     up = !up;
                 }
                 av.push(u32::from(up));
-                pr.push(Rate::from_nano_usd(500_000_000 + (x % 100) as i64 * 10_000_000));
+                pr.push(Rate::from_nano_usd(
+                    500_000_000 + (x % 100) as i64 * 10_000_000,
+                ));
             }
             JobTrace::new(600, av)
                 .expect("a trace")
@@ -123,10 +138,13 @@ fn synthetic(zones: usize, ticks: usize) -> JobMarket {
                 .expect("prices")
         })
         .collect();
-    JobMarket::new(&traces, &MarketOptions::ondemand(Rate::from_nano_usd(3_060_000_000)))
-        .expect("a market")
-        .with_migration(&MigrationOptions::new(50.0, EgressTable::empty()))
-        .expect("migration costs")
+    JobMarket::new(
+        &traces,
+        &MarketOptions::ondemand(Rate::from_nano_usd(3_060_000_000)),
+    )
+    .expect("a market")
+    .with_migration(&MigrationOptions::new(50.0, EgressTable::empty()))
+    .expect("migration costs")
 }
 
 fn optimal_scaling(c: &mut Criterion) {
@@ -139,7 +157,13 @@ fn optimal_scaling(c: &mut Criterion) {
     for zones in [3usize, 8, 16] {
         let m = synthetic(zones, ticks);
         g.bench_function(BenchmarkId::new("zones", zones), |b| {
-            b.iter(|| black_box(run_job(&m, &spec, 0, &mut Optimal::new()).expect("a run").total_cost))
+            b.iter(|| {
+                black_box(
+                    run_job(&m, &spec, 0, &mut Optimal::new())
+                        .expect("a run")
+                        .total_cost,
+                )
+            })
         });
     }
     g.finish();

@@ -44,7 +44,7 @@ const PRICE_EXAMPLE: &str = "a non-negative decimal in USD per GB such as 0.02";
 /// assert_eq!(t.per_gb("us-west-2", "eu-west-1"), (Rate::from_nano_usd(20_000_000), true));
 /// let flat = t.with_default(Rate::parse_usd("0.05")?);
 /// assert_eq!(flat.per_gb("us-west-2", "eu-west-1"), (Rate::from_nano_usd(50_000_000), true));
-/// # Ok::<(), spotsim::error::InputError>(())
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct EgressTable {
