@@ -11,8 +11,9 @@
 //! | [`market`] | [`JobMarket`] (one trace per zone, resolved prices), [`MarketOptions`] | "Trace conventions" |
 //! | [`tick`] | [`JobSpec`], [`run_job`] — the tick model, rule by rule | "The model, as those papers simulate it" |
 //! | [`multi_region`], [`egress`] | the multi-region model: migrations pay transfer time and egress, probes are billed 60 s ([`MigrationCosts`], [`EgressTable`], [`ZoneSet`]) | "Beyond the tick model"; SkyNomad's progress model |
-//! | [`policy`] | the [`JobPolicy`] trait and [`BuiltinPolicy`] by name | "Baseline policies" |
-//! | [`policies`] | [`OnDemandOnly`], [`SpotOnly`], [`Greedy`], [`UniformProgress`] (rules 1–5), [`MultiZoneSpot`] | "Baseline policies" |
+//! | [`policy`] | the [`JobPolicy`] trait (with its multi-zone extension: [`JobPolicy::start`], [`JobPolicy::probes`]) and [`BuiltinPolicy`] by name | "Baseline policies" |
+//! | [`policies`] | [`OnDemandOnly`], [`SpotOnly`], [`Greedy`], [`UniformProgress`] (rules 1–5), [`MultiZoneSpot`]; the SkyNomad family [`UpS`], [`UpA`], [`UpAp`], [`Optimal`], [`SkyNomad`] under the [`SafetyNet`] | "Baseline policies"; SkyNomad §5 |
+//! | [`named`] | every policy by name ([`NamedPolicy`]) and the SkyNomad family's tunables ([`PolicyOptions`]) | |
 //! | [`windows`] | random windows with a seed, statistics and a 95 % CI | "Windows: a run starts at tick `⌈start_hours·3600/G⌉`" |
 //! | [`result`] | [`JobResult`] | "Cost = Σ price × time actually run" |
 //!
