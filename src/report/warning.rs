@@ -78,6 +78,7 @@ pub mod codes {
         INSTANCE_TYPES_LEFT_OUT = "instance_types_left_out", "compare: instance types of the market left out because a node group holds one size";
         OPTIONS_LEFT_OUT = "options_left_out", "compare: options left out of the default set because they cannot run on the platform";
         ADVISOR_ENTRY_MISSING = "advisor_entry_missing", "types: types without a Spot Advisor entry for the region and OS, shown without band and savings";
+        EGRESS_PAIRS_DEFAULTED = "egress_pairs_defaulted", "job: region pairs missing from the --egress table, their egress priced by the SkyNomad reference's rules";
     }
 }
 
