@@ -444,6 +444,7 @@ mod tests {
             "os",
             "price_replacement",
             "az_balance",
+            "oracle_v",
         ];
         let mut seen = Vec::new();
         let cli = Cli::command();

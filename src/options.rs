@@ -20,7 +20,8 @@
 //!
 //! Each command's own options are one more group in its module
 //! ([`crate::scenario::FleetOptions`], [`crate::compare::CompareOptions`],
-//! [`crate::job::JobOptions`]).
+//! [`crate::job::JobOptions`], with `job`'s [`crate::job::PolicyTunables`] for the
+//! SkyNomad family).
 //!
 //! Groups deserialize without `deny_unknown_fields` (serde ignores that attribute
 //! under `#[serde(flatten)]`): a scenario file is checked against the union of its

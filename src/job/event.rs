@@ -291,6 +291,10 @@ pub fn run_job_event<P: JobPolicy + ?Sized>(
     let mut preempted = false;
     let mut result = JobResult {
         total_cost: Money::ZERO,
+        compute_cost: Money::ZERO,
+        probe_cost: Money::ZERO,
+        egress_cost: Money::ZERO,
+        probes: 0,
         deadline_met: false,
         finish_ms: spec.deadline_ms,
         spot_ms: 0,
@@ -460,6 +464,7 @@ pub fn run_job_event<P: JobPolicy + ?Sized>(
         }
     }
     result.remaining_work_ms = remaining_ms;
+    result.compute_cost = result.total_cost;
     result.ondemand_only_cost = market
         .ondemand
         .for_seconds(ceil_div(spec.work_ms + spec.overhead_ms, 1000));

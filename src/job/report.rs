@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::JobResult;
 use super::windows::WindowStats;
 use crate::market::SourceFile;
+use crate::money::Money;
 use crate::report::human::{count, group, or_na, pct, usd};
 use crate::report::json;
 use crate::report::markdown::cell;
@@ -101,6 +102,9 @@ impl JobReport {
             "policy",
             "start_hours",
             "total_cost_usd",
+            "compute_cost_usd",
+            "probe_cost_usd",
+            "egress_cost_usd",
             "deadline_met",
             "finish_hours",
             "spot_hours",
@@ -109,6 +113,7 @@ impl JobReport {
             "preemptions",
             "restarts",
             "migrations",
+            "probes",
             "ondemand_only_cost_usd",
             "savings_pct",
             "unmet_work_hours",
@@ -126,6 +131,9 @@ impl JobReport {
                 p.policy.clone(),
                 format!("{:.6}", l.start_hours),
                 r.total_cost.to_usd_string(6),
+                r.compute_cost.to_usd_string(6),
+                r.probe_cost.to_usd_string(6),
+                r.egress_cost.to_usd_string(6),
                 r.deadline_met.to_string(),
                 h(r.finish_ms),
                 h(r.spot_ms),
@@ -134,6 +142,7 @@ impl JobReport {
                 r.preemptions.to_string(),
                 r.restarts.to_string(),
                 r.migrations.to_string(),
+                r.probes.to_string(),
                 r.ondemand_only_cost.to_usd_string(6),
                 format!("{:.6}", r.savings_pct),
                 h(r.remaining_work_ms),
@@ -178,6 +187,19 @@ impl JobReport {
                     pct(r.savings_pct, 1)
                 ),
             ));
+            // The multi-region model's split (compute only, otherwise).
+            if r.probes > 0 || r.probe_cost != Money::ZERO || r.egress_cost != Money::ZERO {
+                v.push((
+                    "compute cost",
+                    usd(r.compute_cost.to_usd_f64()),
+                    format!(
+                        "probes {} ({} billed), egress {}",
+                        usd(r.probe_cost.to_usd_f64()),
+                        count(u64::from(r.probes)),
+                        usd(r.egress_cost.to_usd_f64())
+                    ),
+                ));
+            }
             v.push((
                 "deadline met",
                 if r.deadline_met { "yes" } else { "NO" }.to_string(),
@@ -223,6 +245,23 @@ impl JobReport {
                     usd(st.max_cost.to_usd_f64())
                 ),
             ));
+            // The multi-region model's split, as means over the windows.
+            let rs = || p.windows.iter().map(|w| &w.result);
+            if rs().any(|r| r.probes > 0 || r.egress_cost != Money::ZERO || r.migrations > 0) {
+                let n = p.windows.len().max(1) as f64;
+                let mean = |f: fn(&JobResult) -> f64| rs().map(f).sum::<f64>() / n;
+                v.push((
+                    "mean compute",
+                    usd(mean(|r| r.compute_cost.to_usd_f64())),
+                    format!(
+                        "probes {} ({} billed), egress {}, migrations {}",
+                        usd(mean(|r| r.probe_cost.to_usd_f64())),
+                        group(mean(|r| f64::from(r.probes)), 2),
+                        usd(mean(|r| r.egress_cost.to_usd_f64())),
+                        group(mean(|r| f64::from(r.migrations)), 2)
+                    ),
+                ));
+            }
             v.push((
                 "deadline met",
                 pct(100.0 * st.deadline_met_fraction, 1),

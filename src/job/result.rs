@@ -7,8 +7,10 @@ use crate::money::Money;
 ///
 /// Durations are exact integer milliseconds; the serialized form (the JSON report the
 /// CLI prints) uses hours and USD under the names `total_cost_usd, deadline_met,
-/// finish_hours, spot_hours, ondemand_hours, idle_hours, preemptions, restarts,
-/// migrations, ondemand_only_cost_usd, savings_pct, unmet_work_hours`.
+/// compute_cost_usd, probe_cost_usd, egress_cost_usd, finish_hours, spot_hours,
+/// ondemand_hours, idle_hours, preemptions, restarts, migrations, probes,
+/// ondemand_only_cost_usd, savings_pct, unmet_work_hours`. `total_cost = compute_cost +
+/// probe_cost + egress_cost`.
 ///
 /// [`run_job`]: super::run_job
 ///
@@ -31,6 +33,15 @@ pub struct JobResult {
     /// Σ price × billed time over every tick that ran (whole ticks).
     #[serde(rename = "total_cost_usd")]
     pub total_cost: Money,
+    /// The instances' share of the cost: every tick at the price of what ran in it.
+    #[serde(rename = "compute_cost_usd")]
+    pub compute_cost: Money,
+    /// Probes' share: 60 s of spot per successful probe (multi-region model).
+    #[serde(rename = "probe_cost_usd")]
+    pub probe_cost: Money,
+    /// Egress of the checkpoint on migrations between regions (multi-region model).
+    #[serde(rename = "egress_cost_usd")]
+    pub egress_cost: Money,
     /// Whether the work was done by the deadline (exact finish instant ≤ deadline).
     pub deadline_met: bool,
     /// When the work was done, ms after the window start: the tick's start plus the
@@ -69,6 +80,8 @@ pub struct JobResult {
     pub restarts: u32,
     /// Restarts in a different zone from the previous instance's.
     pub migrations: u32,
+    /// Probes that found spot available (and were billed).
+    pub probes: u32,
     /// The on-demand-only baseline: `(W + d) ×` the lowest on-demand price of the
     /// market (deadline-jobs.md "on-demand only": W × on-demand price + one overhead).
     #[serde(rename = "ondemand_only_cost_usd")]

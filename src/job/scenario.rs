@@ -4,41 +4,53 @@
 
 use std::path::{Path, PathBuf};
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
+use super::JobResult;
+use super::egress::EgressTable;
 use super::event::{EventMarket, EventOptions, run_job_event};
+use super::multi_region::MigrationOptions;
+use super::named::NamedPolicy;
+use super::probes::with_probe_prices;
 use super::report::{JobProvenance, JobReport, PolicyReport, WindowLine};
 use super::tick::{JobMarket, JobSpec, MarketOptions, run_job, start_tick_for_hours};
 use super::trace::{
     Convention, JobTrace, ProbeSeries, TraceOptions, read_probe_series, read_spot_trace,
 };
+use super::tunables::PolicyTunables;
 use super::windows::{draw_starts, run_windows, summarize};
-use super::{BuiltinPolicy, JobResult};
 use crate::engine::DEFAULT_LAUNCH_LATENCY_SECS;
 use crate::error::{ConfigError, Error};
+use crate::ingest::read_all;
 use crate::market::SourceFile;
 use crate::money::Rate;
 use crate::options::{GateOptions, OutputOptions, SimOptions};
-use crate::report::Format;
+use crate::report::{Format, Warning, codes};
 use crate::time::SimTime;
 
 /// Start of event-mode runs on tick traces that carry no date: only date-dependent
 /// billing rules care (Linux has been billed per second since 2017-10-02).
 pub const UNDATED_TRACE_START: SimTime = SimTime(1_672_531_200); // 2023-01-01T00:00:00Z
 
-/// Every option of `spotsim job`: its own ([`JobOptions`]) and the shared groups of
-/// [`crate::options`] (seed and launch latency, output, gates). A scenario file (TOML,
-/// or JSON by extension) takes the same keys as the flags; flags override it.
+/// Every option of `spotsim job`: its own ([`JobOptions`]), the SkyNomad family's
+/// tunables ([`PolicyTunables`]) and the shared groups of [`crate::options`] (seed and
+/// launch latency, output, gates). A scenario file (TOML, or JSON by extension) takes
+/// the same keys as the flags; flags override it.
 ///
 /// ```
 /// use spotsim::job::{JobOptions, JobScenario};
 /// let s = JobScenario {
-///     job: JobOptions { policy: Some("uniform-progress".into()), ..Default::default() },
+///     job: JobOptions { policy: vec!["uniform-progress".into()], ..Default::default() },
 ///     ..Default::default()
 /// };
 /// assert!(s.run().is_err(), "no trace, no convention: an error, not a guess");
 /// let f = JobScenario::from_toml_str("trace = [\"t.json\"]\nconvention = \"available\"\nseed = 3\n", "j.toml").unwrap();
 /// assert_eq!((f.job.traces.len(), f.sim.seed), (1, Some(3)));
+/// // Policies: a list, or a string (comma-separated, as the flag).
+/// let l = JobScenario::from_toml_str("policy = [\"greedy\", \"up-s\"]\nvoi-k-v = 0.1\n", "j.toml").unwrap();
+/// let s = JobScenario::from_toml_str("policy = \"greedy,up-s\"\n", "j.toml").unwrap();
+/// assert_eq!((&l.job.policy, &s.job.policy), (&vec!["greedy".to_string(), "up-s".to_string()], &l.job.policy));
+/// assert_eq!(l.tunables.voi_k_v, Some(0.1));
 /// assert!(JobScenario::from_toml_str("polcy = \"greedy\"\n", "j.toml").unwrap_err().to_string().contains("did you mean `policy`"));
 /// ```
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
@@ -48,6 +60,10 @@ pub struct JobScenario {
     #[serde(flatten)]
     #[cfg_attr(feature = "cli", command(flatten))]
     pub job: JobOptions,
+    /// The SkyNomad family's tunables.
+    #[serde(flatten)]
+    #[cfg_attr(feature = "cli", command(flatten))]
+    pub tunables: PolicyTunables,
     /// Seed of the windows and event mode's launch latency.
     #[serde(flatten)]
     #[cfg_attr(feature = "cli", command(flatten))]
@@ -64,12 +80,13 @@ pub struct JobScenario {
 
 crate::scenario_file::option_set!(JobScenario {
     job: JobOptions,
+    tunables: PolicyTunables,
     sim: SimOptions,
     output: OutputOptions,
     gates: GateOptions,
 });
 
-/// `job`'s own options: the traces, the job and the policy.
+/// `job`'s own options: the traces, the job, the policies and the multi-region model.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "cli", derive(clap::Args))]
 #[cfg_attr(feature = "cli", command(next_help_heading = "Job"))]
@@ -89,17 +106,22 @@ pub struct JobOptions {
         arg(long, value_name = "CONVENTION", value_parser = ["available", "preempted"])
     )]
     pub convention: Option<String>,
-    /// Job policy.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Job policies, comma-separated, each run on the same windows (up-s … skynomad-oracle: the SkyNomad family, tick mode).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "de_policies"
+    )]
     #[cfg_attr(
         feature = "cli",
         arg(
             long,
             value_name = "POLICY",
-            value_parser = clap::builder::PossibleValuesParser::new(super::BuiltinPolicy::NAMES)
+            value_delimiter = ',',
+            value_parser = clap::builder::PossibleValuesParser::new(NamedPolicy::NAMES)
         )
     )]
-    pub policy: Option<String>,
+    pub policy: Vec<String>,
     /// Hours of work.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "cli", arg(long, value_name = "W"))]
@@ -123,7 +145,7 @@ pub struct JobOptions {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "cli", arg(long, value_name = "USD"))]
     pub spot_price: Option<String>,
-    /// Per-probe prices JSON aligned with availability CSV traces.
+    /// Per-probe prices JSON: aligned with availability CSV traces, or per-tick spot prices of tick traces (one price per tick).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "cli", arg(long, value_name = "FILE"))]
     pub probe_prices: Option<PathBuf>,
@@ -157,6 +179,38 @@ pub struct JobOptions {
         arg(long, value_name = "MODE", value_parser = ["tick", "event"])
     )]
     pub mode: Option<String>,
+    /// Checkpoint size, GB: a launch in another region adds its transfer time and egress (tick mode) [default: 50].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "cli", arg(long, value_name = "GB"))]
+    pub checkpoint_gb: Option<f64>,
+    /// Egress prices CSV `from_region,to_region,price_usd_per_gb` (tick mode) [default: the SkyNomad reference's rules].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "cli", arg(long, value_name = "FILE"))]
+    pub egress: Option<PathBuf>,
+    /// Overlap the checkpoint transfer with the restart (the SkyNomad CLI's default) instead of adding its time (tick mode).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    #[cfg_attr(feature = "cli", arg(long))]
+    pub overlap_transfer: bool,
+}
+
+/// Accepts `policy = "a"`, `policy = "a,b"` (as the flag) or `policy = ["a", "b"]`.
+fn de_policies<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum OneOrMany {
+        One(String),
+        Many(Vec<String>),
+    }
+    let split = |s: &str| -> Vec<String> { s.split(',').map(|p| p.trim().to_string()).collect() };
+    Ok(match OneOrMany::deserialize(d) {
+        Ok(OneOrMany::One(s)) => split(&s),
+        Ok(OneOrMany::Many(v)) => v.iter().flat_map(|s| split(s)).collect(),
+        Err(_) => {
+            return Err(serde::de::Error::custom(
+                "expected a policy name, a comma-separated string of them, or a list",
+            ));
+        }
+    })
 }
 
 impl JobScenario {
@@ -182,7 +236,7 @@ impl JobScenario {
     }
 
     /// Reads a job scenario file (TOML; JSON when the name ends in `.json`); relative
-    /// paths (traces, probe prices, output) are resolved against its directory.
+    /// paths (traces, probe prices, egress, output) are resolved against its directory.
     ///
     /// # Errors
     /// [`Error`] when the file cannot be read or is not a valid job scenario.
@@ -192,6 +246,7 @@ impl JobScenario {
         let fix = |p: &mut PathBuf| crate::scenario_file::resolve(dir, p);
         s.job.traces.iter_mut().for_each(fix);
         s.job.probe_prices.iter_mut().for_each(fix);
+        s.job.egress.iter_mut().for_each(fix);
         s.output.out.iter_mut().for_each(fix);
         Ok(s)
     }
@@ -235,15 +290,19 @@ impl JobScenario {
         let convention: Convention = convention_given.parse().map_err(|e: ConfigError| {
             crate::suggest::with_hint(e, convention_given, &["available", "preempted"])
         })?;
-        let policy_name = self.job.policy.as_deref().ok_or_else(|| {
-            ConfigError::new(
+        if self.job.policy.is_empty() {
+            return Err(ConfigError::new(
                 "policy",
-                format!("required; one of: {}", BuiltinPolicy::NAMES.join(", ")),
+                format!(
+                    "required; one or more of: {}",
+                    NamedPolicy::NAMES.join(", ")
+                ),
             )
-        })?;
-        let policy: BuiltinPolicy = policy_name
-            .parse()
-            .map_err(|e| crate::suggest::with_hint(e, policy_name, &BuiltinPolicy::NAMES))?;
+            .into());
+        }
+        // Unknown names get "did you mean"; a name given twice is an error.
+        let policies = NamedPolicy::parse_list(&self.job.policy.join(","))?;
+        let popts = self.tunables.policy_options(&policies)?;
         let need = |name: &str, v: Option<f64>| v.ok_or_else(|| ConfigError::new(name, "required"));
         let (w, d, o) = (
             need("work-hours", self.job.work_hours)?,
@@ -267,6 +326,25 @@ impl JobScenario {
         let misuse = |name: &str, why: &str| -> Result<(), Error> {
             Err(ConfigError::new(name, why).into())
         };
+        if mode == "event" {
+            if let Some(p) = policies.iter().find(|p| p.multi_region()) {
+                misuse(
+                    "policy",
+                    &format!(
+                        "`{p}` runs in tick mode only (SkyNomad's model is a tick model): add --mode tick"
+                    ),
+                )?;
+            }
+            for (set, name) in [
+                (self.job.checkpoint_gb.is_some(), "checkpoint-gb"),
+                (self.job.egress.is_some(), "egress"),
+                (self.job.overlap_transfer, "overlap-transfer"),
+            ] {
+                if set {
+                    misuse(name, "applies to tick mode (the multi-region model)")?;
+                }
+            }
+        }
         if mode == "tick" && self.sim.launch_latency.is_some() {
             misuse(
                 "launch-latency",
@@ -329,25 +407,46 @@ impl JobScenario {
                 ticks.push(s.to_ticks(gap)?);
             }
         } else {
-            if self.job.probe_prices.is_some() {
-                return Err(ConfigError::new("probe-prices", "only for CSV traces").into());
-            }
             let mut to = TraceOptions::new(convention);
             if let Some(n) = self.job.nodes {
                 to = to.nodes(n);
             }
+            // Per-tick spot prices for tick traces (one price per tick, by zone).
+            let prices = match &self.job.probe_prices {
+                Some(p) => Some((p.display().to_string(), read_all(p)?)),
+                None => None,
+            };
             for p in &self.job.traces {
-                ticks.push(read_spot_trace(p, &to)?);
+                let t = read_spot_trace(p, &to)?;
+                ticks.push(match &prices {
+                    Some((name, bytes)) => with_probe_prices(t, name, bytes)?,
+                    None => t,
+                });
             }
         }
-        let market = JobMarket::new(&ticks, &opts)?;
+        let mut market = JobMarket::new(&ticks, &opts)?;
+        let mut migration = None;
+        if mode == "tick" {
+            let egress = match &self.job.egress {
+                Some(p) => EgressTable::read(p)?,
+                None => EgressTable::empty(),
+            };
+            let mut mo = MigrationOptions::new(self.job.checkpoint_gb.unwrap_or(50.0), egress);
+            mo.count_transfer_time = !self.job.overlap_transfer;
+            market = market.with_migration(&mo)?;
+            migration = Some(mo);
+        }
         let g = market.gap_secs();
-        let mut inputs: Vec<SourceFile> = market.sources().to_vec();
-        for s in &probes {
-            if let Some(ps) = &s.price_source {
-                if !inputs.contains(ps) {
-                    inputs.push(ps.clone());
-                }
+        // Every input file once (a price file shared by the zones' traces too).
+        let mut inputs: Vec<SourceFile> = Vec::new();
+        let files = market
+            .sources()
+            .iter()
+            .chain(probes.iter().filter_map(|s| s.price_source.as_ref()))
+            .chain(migration.as_ref().and_then(|m| m.egress.source()));
+        for f in files {
+            if !inputs.contains(f) {
+                inputs.push(f.clone());
             }
         }
         let event_market = if mode == "event" {
@@ -363,8 +462,8 @@ impl JobScenario {
         } else {
             None
         };
-        let run_at = |start_tick: usize| -> Result<JobResult, Error> {
-            let mut p = policy;
+        let run_at = |policy: NamedPolicy, start_tick: usize| -> Result<JobResult, Error> {
+            let mut p = policy.build(&popts);
             match &event_market {
                 None => Ok(run_job(&market, &spec, start_tick, &mut p)?),
                 Some(em) => {
@@ -385,31 +484,44 @@ impl JobScenario {
             start_hours: start_tick as f64 * g as f64 / 3600.0,
             result,
         };
-        let (single, stats, windows) = match self.job.windows {
-            None => {
-                let t = start_tick_for_hours(self.job.start_hours.unwrap_or(0.0), g)?;
-                (Some(line(t, run_at(t)?)), None, Vec::new())
-            }
-            Some(n) => {
-                let starts = draw_starts(&market, &spec, n, self.sim.seed.unwrap_or(1))?;
-                let results: Vec<JobResult> = if event_market.is_none() {
-                    run_windows(&market, &spec, &starts, || policy, true)?.results
-                } else {
-                    use rayon::prelude::*;
-                    starts
-                        .par_iter()
-                        .map(|&t| run_at(t))
-                        .collect::<Result<_, _>>()?
-                };
-                let stats = summarize(&results);
-                let lines = starts
-                    .iter()
-                    .zip(results)
-                    .map(|(&t, r)| line(t, r))
-                    .collect();
-                (None, Some(stats), lines)
-            }
+        // The same windows for every policy (the starts are drawn from the seed alone).
+        let starts = match self.job.windows {
+            None => None,
+            Some(n) => Some(draw_starts(&market, &spec, n, self.sim.seed.unwrap_or(1))?),
         };
+        let mut reports = Vec::with_capacity(policies.len());
+        for &policy in &policies {
+            let (single, stats, windows) = match &starts {
+                None => {
+                    let t = start_tick_for_hours(self.job.start_hours.unwrap_or(0.0), g)?;
+                    (Some(line(t, run_at(policy, t)?)), None, Vec::new())
+                }
+                Some(starts) => {
+                    let results: Vec<JobResult> = if event_market.is_none() {
+                        run_windows(&market, &spec, starts, || policy.build(&popts), true)?.results
+                    } else {
+                        use rayon::prelude::*;
+                        starts
+                            .par_iter()
+                            .map(|&t| run_at(policy, t))
+                            .collect::<Result<_, _>>()?
+                    };
+                    let stats = summarize(&results);
+                    let lines = starts
+                        .iter()
+                        .zip(results)
+                        .map(|(&t, r)| line(t, r))
+                        .collect();
+                    (None, Some(stats), lines)
+                }
+            };
+            reports.push(PolicyReport {
+                policy: policy.to_string(),
+                single,
+                stats,
+                windows,
+            });
+        }
         let mut assumptions = vec![
             format!(
                 "{} convention: {}",
@@ -429,6 +541,62 @@ impl JobScenario {
         } else {
             format!("event mode: preemption at the real availability change, launch latency {latency} s, per-second billing with the 60 s minimum, spot interrupted within its first hour free (aws-facts.md §3); see job::event for why numbers differ from tick mode")
         });
+        let mut warnings = Vec::new();
+        let multi_region = market.zones() > 1 || policies.iter().any(|p| p.multi_region());
+        if let Some(mo) = migration.as_ref().filter(|_| multi_region) {
+            assumptions.push(format!(
+                "multi-region model (SkyNomad's progress model): a launch in another zone than the last instance's is a migration; across regions it adds the transfer of a {} GB checkpoint ({}; 8.20 Gb/s within a continent, 3.59 Gb/s across, less the 9.72 Gb/s already in the restart overhead) and pays its egress ({}); a successful probe is billed 60 s of spot",
+                mo.checkpoint_gb,
+                if mo.count_transfer_time {
+                    "its time counted"
+                } else {
+                    "its time overlapped with the restart, --overlap-transfer"
+                },
+                match self.job.egress.as_ref() {
+                    Some(p) => format!("{}, the reference's rules for pairs not in it", p.display()),
+                    None => "the SkyNomad reference's rules, migration_model.get_transfer_cost_usd"
+                        .to_string(),
+                }
+            ));
+            let defaulted = market.migration().defaulted_pairs();
+            if let (Some(p), false) = (&self.job.egress, defaulted.is_empty()) {
+                warnings.push(Warning::new(
+                    codes::EGRESS_PAIRS_DEFAULTED,
+                    format!(
+                        "region pairs not in {}, their egress priced by the SkyNomad reference's rules: {}",
+                        p.display(),
+                        defaulted
+                            .iter()
+                            .map(|(a, b)| format!("{a} → {b}"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                ));
+            }
+        }
+        for p in &policies {
+            match p {
+                NamedPolicy::UpA => assumptions.push(format!("up-a: {}", json_opts(&popts.up_a))),
+                NamedPolicy::UpAp => {
+                    assumptions.push(format!("up-ap: {}", json_opts(&popts.up_ap)))
+                }
+                NamedPolicy::SkyNomad => {
+                    assumptions.push(format!("skynomad: {}", json_opts(&popts.skynomad)))
+                }
+                NamedPolicy::SkyNomadOracle => assumptions.push(format!(
+                    "skynomad-oracle: {}",
+                    json_opts(&popts.skynomad_oracle)
+                )),
+                NamedPolicy::Optimal => assumptions.push("optimal: the offline dynamic program over the known future (overheads rounded up to whole ticks), without the safety net".to_string()),
+                _ => {}
+            }
+            if p.multi_region()
+                && *p != NamedPolicy::Optimal
+                && !assumptions.iter().any(|a| a.starts_with("safety net"))
+            {
+                assumptions.push("safety net (SkyNomad's environment) for up-s, up-a, up-ap, skynomad, skynomad-oracle: at the first tick with ⌈(ct + d)/G⌉·G ≥ ⌊(D − t)/G⌋·G, on-demand to the end (in the running zone, else where finishing costs least)".to_string());
+            }
+        }
         if mode == "event" && !csv && ticks.iter().all(|t| t.start.is_none()) {
             assumptions.push(format!(
                 "the traces carry no date: event mode starts them at {UNDATED_TRACE_START}"
@@ -444,13 +612,8 @@ impl JobScenario {
             work_hours: w,
             deadline_hours: d,
             restart_overhead_hours: o,
-            policies: vec![PolicyReport {
-                policy: policy.to_string(),
-                single,
-                stats,
-                windows,
-            }],
-            warnings: Vec::new(),
+            policies: reports,
+            warnings,
             provenance: JobProvenance {
                 spotsim_version: env!("CARGO_PKG_VERSION").to_string(),
                 inputs,
@@ -464,6 +627,11 @@ impl JobScenario {
             },
         })
     }
+}
+
+/// Options as compact JSON, for the assumptions.
+fn json_opts<T: Serialize>(o: &T) -> String {
+    serde_json::to_string(o).unwrap_or_default()
 }
 
 fn convention_name(c: Convention) -> &'static str {

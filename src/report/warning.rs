@@ -83,6 +83,7 @@ pub mod codes {
         ONDEMAND_REGION_MISMATCH = "ondemand_region_mismatch", "the on-demand prices are another Region's than the zones': baseline, savings and the default max price use them";
         ONDEMAND_OS_MISMATCH = "ondemand_os_mismatch", "no on-demand prices for the product's operating system: the baseline, savings and the default max price are n/a, never computed with another OS's prices";
         LOW_AVAILABILITY = "low_availability", "under 99 % of the target's unit-hours (compare: task-hours) were delivered: cost and savings are for less capacity than asked for";
+        EGRESS_PAIRS_DEFAULTED = "egress_pairs_defaulted", "job: region pairs missing from the --egress table, their egress priced by the SkyNomad reference's rules";
     }
 }
 

@@ -70,9 +70,11 @@ fn help_lists_valid_values() {
     );
     assert!(help("run").contains("[possible values: lowest-price, capacity-optimized, capacity-optimized-prioritized, price-capacity-optimized, diversified, on-demand]"));
     let job = help("job");
+    // The built-ins, then the SkyNomad family (issue 12).
     assert!(job.contains(
-        "[possible values: on-demand, spot-only, greedy, uniform-progress, multi-zone-spot]"
-    ));
+        "[possible values: on-demand, spot-only, greedy, uniform-progress, multi-zone-spot, up-s, up-a, up-ap, optimal, skynomad, skynomad-oracle]"
+    ), "{job}");
+    assert!(job.contains("[possible values: reference-cost, rate-ratio]"));
     assert!(job.contains("[possible values: tick, event]"));
     let types = help("types");
     assert!(types.contains("Possible values:"), "{types}");

@@ -14,6 +14,8 @@ mod help;
 mod ingest;
 mod job;
 mod job_event;
+mod job_multi;
+mod job_readers;
 mod jobcli;
 mod max_pods;
 mod options;

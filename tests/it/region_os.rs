@@ -409,7 +409,14 @@ fn types_takes_the_catalog_options() {
         let v: Value = serde_json::from_slice(&o.stdout).unwrap();
         (v, String::from_utf8_lossy(&o.stderr).into_owned())
     };
-    let (v, _) = out(&["--family", "m5", "--vcpu", "2", "--ondemand-price", "m5.large=0.5"]);
+    let (v, _) = out(&[
+        "--family",
+        "m5",
+        "--vcpu",
+        "2",
+        "--ondemand-price",
+        "m5.large=0.5",
+    ]);
     let m5 = v["types"]
         .as_array()
         .unwrap()
@@ -417,7 +424,14 @@ fn types_takes_the_catalog_options() {
         .find(|t| t["instance_type"] == "m5.large")
         .unwrap();
     assert_eq!(m5["ondemand_usd_per_hour"], 0.5); // the built-in price is $0.096
-    let (_, err) = out(&["--family", "m5", "--vcpu", "2", "--catalog-region", "eu-west-1"]);
+    let (_, err) = out(&[
+        "--family",
+        "m5",
+        "--vcpu",
+        "2",
+        "--catalog-region",
+        "eu-west-1",
+    ]);
     assert!(err.contains("warning[ondemand_region_mismatch]"), "{err}");
     let cat = get_products(&d, false);
     let (v, err) = out(&["--catalog", &cat]);

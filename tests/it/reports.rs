@@ -56,7 +56,7 @@ fn job_report_reads_back() {
             job: JobOptions {
                 traces: vec![t.clone()],
                 convention: Some("available".into()),
-                policy: Some("greedy".into()),
+                policy: vec!["greedy".into()],
                 work_hours: Some(4.0),
                 deadline_hours: Some(8.0),
                 restart_overhead_hours: Some(0.5),
@@ -145,7 +145,7 @@ fn a_warning_is_rendered_in_every_format_of_every_command() {
         job: JobOptions {
             traces: vec![tick_trace(&d)],
             convention: Some("available".into()),
-            policy: Some("greedy".into()),
+            policy: vec!["greedy".into()],
             work_hours: Some(4.0),
             deadline_hours: Some(8.0),
             restart_overhead_hours: Some(0.5),

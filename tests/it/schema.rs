@@ -139,6 +139,81 @@ fn job_json_matches_its_schema_single_and_windows() {
         let v = valid("job", &a);
         assert_eq!(v["policies"].as_array().unwrap().len(), 1);
     }
+    // Several policies, the SkyNomad family among them (tick mode), single and windows.
+    for extra in [
+        vec!["--policy", "greedy,up-s,optimal", "--mode", "tick"],
+        vec![
+            "--policy",
+            "on-demand,up-a,skynomad",
+            "--mode",
+            "tick",
+            "--windows",
+            "3",
+        ],
+    ] {
+        let mut a = base.to_vec();
+        a.extend(extra.iter());
+        let v = valid("job", &a);
+        assert_eq!(v["policies"].as_array().unwrap().len(), 3);
+    }
+    // Strict: the cost split is required.
+    let mut a = base.to_vec();
+    a.extend(["--policy", "greedy,up-s", "--mode", "tick"]);
+    let mut v = valid("job", &a);
+    v["policies"][1]
+        .as_object_mut()
+        .unwrap()
+        .remove("probe_cost_usd");
+    assert!(!schema("job").is_valid(&v));
+}
+
+/// The multi-region command of the README (three regions, per-tick prices, egress and
+/// probes billed) against the schema.
+#[test]
+fn multi_region_job_json_matches_its_schema() {
+    let Some(d) = super::replay::data() else {
+        return;
+    };
+    let dir = d.join("availability/spot-traces/availability/1-node/aws-02-15-2023");
+    let t = |z: &str| dir.join(format!("{z}_v100_1.json")).display().to_string();
+    let (a, b, c) = (t("us-east-1c"), t("us-east-2b"), t("us-west-2a"));
+    let prices = d
+        .join("availability/aws-v100-2023-02-15/v100_spot_prices.json")
+        .display()
+        .to_string();
+    let v = valid(
+        "job",
+        &[
+            "job",
+            "--trace",
+            &a,
+            "--trace",
+            &b,
+            "--trace",
+            &c,
+            "--probe-prices",
+            &prices,
+            "--convention",
+            "available",
+            "--policy",
+            "up-s,skynomad",
+            "--work-hours",
+            "39.93888888888889",
+            "--deadline-hours",
+            "59.90833333333333",
+            "--restart-overhead-hours",
+            "0.2",
+            "--ondemand-price",
+            "3.06",
+            "--mode",
+            "tick",
+            "--start-hours",
+            "179.725",
+            "--output",
+            "json",
+        ],
+    );
+    assert_eq!(v["policies"].as_array().unwrap().len(), 2);
 }
 
 #[test]
