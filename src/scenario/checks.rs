@@ -84,7 +84,7 @@ impl Traces {
 #[derive(Clone, Debug)]
 pub(crate) struct OndemandPricing {
     /// The catalog the market's pools are priced from.
-    pub catalog: Catalog,
+    pub catalog: std::borrow::Cow<'static, Catalog>,
     /// Whose on-demand prices the pools carry ([`FleetConfig::ondemand_os`]).
     pub os: OperatingSystem,
     /// The market's types without a price for the product's OS (empty: all priced).

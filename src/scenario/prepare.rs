@@ -1,6 +1,8 @@
 //! Preparing a [`Scenario`]: reading and checking every input, building the market
 //! and the fleet configuration ([`Prepared`]), and running it.
 
+use std::borrow::Cow;
+
 use super::*;
 
 /// The definition of the on-demand baseline, printed in every `run` report's
@@ -128,7 +130,7 @@ impl Scenario {
             launch_latency_secs: cfg.launch_latency_secs,
             ..RunInfo::default()
         };
-        let base = self.catalog.load()?;
+        let base = self.catalog.load_shared()?;
         let synthetic = self.traces.prices.is_empty() && self.traces.probe_prices.is_none();
         let (mut market, pricing, spans) = if let Some(start) = catalog_market_from {
             let (m, pricing, description) =
@@ -228,11 +230,13 @@ impl Scenario {
     /// then says Linux, so that the engine applies no on-demand-derived rule.
     fn price_types(
         &self,
-        base: &Catalog,
+        base: &Cow<'static, Catalog>,
         product_os: &OperatingSystem,
         types: &[String],
     ) -> Result<checks::OndemandPricing, ConfigError> {
-        let priced = self.catalog.priced_for(base, product_os.clone())?;
+        let priced = self
+            .catalog
+            .priced_shared(base.clone(), product_os.clone())?;
         let missing: Vec<String> = types
             .iter()
             .filter(|t| priced.get(t).is_none())
@@ -247,7 +251,7 @@ impl Scenario {
             });
         }
         Ok(checks::OndemandPricing {
-            catalog: base.with_os(OperatingSystem::Linux),
+            catalog: Cow::Owned(base.with_os(OperatingSystem::Linux)),
             os: OperatingSystem::Linux,
             missing,
         })
@@ -485,7 +489,7 @@ impl Scenario {
     /// The market of [`Scenario::prepare_from_catalog`] and its description.
     fn catalog_market(
         &self,
-        base: &Catalog,
+        base: &Cow<'static, Catalog>,
         product: &str,
         product_os: &OperatingSystem,
         start: SimTime,
