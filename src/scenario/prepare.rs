@@ -228,6 +228,8 @@ impl Scenario {
     /// take their sizes from the Linux view and the run has no on-demand prices
     /// (`missing` lists the types without one): the fleet's [`FleetConfig::ondemand_os`]
     /// then says Linux, so that the engine applies no on-demand-derived rule.
+    // The Cow itself is cloned, so that a borrowed built-in catalog stays borrowed.
+    #[allow(clippy::ptr_arg)]
     fn price_types(
         &self,
         base: &Cow<'static, Catalog>,
@@ -487,6 +489,7 @@ impl Scenario {
     }
 
     /// The market of [`Scenario::prepare_from_catalog`] and its description.
+    #[allow(clippy::ptr_arg)] // passed on to `price_types`
     fn catalog_market(
         &self,
         base: &Cow<'static, Catalog>,
