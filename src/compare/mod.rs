@@ -109,7 +109,7 @@ pub const DEFAULT_FARGATE_SPOT_INTERRUPTION_PCT: f64 = 5.0;
 /// Default seconds from a Fargate task's start request to running (image pull and
 /// start). Billing runs from the start of the image pull (aws-facts.md §4.1), so these
 /// seconds are billed: a task is billed from its request until it stops
-/// ([`fargate::billed_span`]).
+/// ([`crate::pricing::fargate::billed_span`]).
 pub const DEFAULT_TASK_START_SECS: i64 = 60;
 
 /// Default work a task loses to a restart, seconds (startup, warm-up, in-flight work).

@@ -126,7 +126,7 @@ pub struct CompareOptions {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "cli", arg(long, value_name = "N|vpc-cni|prefix-delegation"))]
     pub max_pods: Option<String>,
-    /// EKS DaemonSets, one pod of each on every node, replacing the defaults (aws-node 50m, kube-proxy 100m): NAME=MILLICORES[:MIB],… or none.
+    /// EKS DaemonSets, one pod of each on every node, replacing the defaults (aws-node 50m, kube-proxy 100m): `NAME=MILLICORES[:MIB]`,… or none.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     #[cfg_attr(
         feature = "cli",

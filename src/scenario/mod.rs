@@ -21,6 +21,14 @@
 //! With no price file, the scenario runs on the built-in synthetic default market
 //! (`synth::default_market`): 12 pools over 30 days, no download needed.
 //!
+//! **On-demand prices.** The catalog (`--catalog`, or the built-in us-east-1 table) with
+//! the product's operating system selected and `--ondemand-price` applied prices the
+//! pools. When it has no price of that OS for some type, the run has no on-demand
+//! prices at all: baseline and savings are `null` and options that need them are
+//! errors (`Prepared`; warning `ondemand_os_mismatch`). `Prepared::run` simulates the
+//! on-demand baseline beside the strategies (`report` module docs); the warnings about
+//! the inputs are raised in `scenario::checks`.
+//!
 //! DESIGN.md lists the scenario as "TOML; JSON/YAML accepted": spotsim reads TOML (and
 //! JSON, by extension `.json`); YAML is left out to avoid a dependency nobody asked for.
 
