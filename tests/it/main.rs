@@ -27,6 +27,7 @@ mod rules;
 mod schema;
 mod strategy;
 mod synth;
+mod tool;
 mod types;
 mod warnings;
 mod workload;
