@@ -1,7 +1,18 @@
 //! The `spotsim` command: parses arguments, calls the library, renders. Nothing else.
 //!
-//! Exit codes: 0 success, 1 any error (bad input, bad option), 2 a `--fail-if-…`
-//! threshold was breached.
+//! Exit codes (the same for `run`, `compare` and `job`; `--help` prints them):
+//!
+//! * **0** — the report was written and no `--fail-if-…` threshold was breached.
+//! * **1** — an error: a bad option or value, an unreadable or malformed input file, a
+//!   scenario that cannot be simulated. One line on stderr names the file, line and
+//!   field or the option; nothing is written to `--out` (no partial file).
+//! * **2** — a CI gate was breached (`--fail-if-cost-above USD`,
+//!   `--fail-if-interruptions-above N`, `--fail-if-unmet-above UNIT-HOURS`,
+//!   `--fail-if-savings-below PCT`): the report was written first, then one
+//!   `threshold breached: …` line per breach on stderr. What each gate reads is in
+//!   `spotsim::report::gate`.
+//!
+//! Warnings (`warning[code]: message`) go to stderr and never change the exit code.
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -9,10 +20,13 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 use spotsim::compare::CompareScenario;
-use spotsim::error::Error;
+use spotsim::error::{ConfigError, Error};
 use spotsim::job::JobScenario;
-use spotsim::report::render;
+use spotsim::options::GateOptions;
+use spotsim::report::gate::Gated;
+use spotsim::report::{RunReports, Warning, warning};
 use spotsim::scenario::Scenario;
+use spotsim::types::TypesOptions;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -26,23 +40,62 @@ struct Cli {
     cmd: Option<Cmd>,
 }
 
+/// The exit codes, printed after each command's `--help`.
+macro_rules! exit_codes {
+    () => {
+        "Exit codes:\n  0  the report was written; no --fail-if-... threshold breached\n  1  an error (bad option, bad input file): one line on stderr, no output file\n  2  a --fail-if-... threshold was breached: the report was written first, then one\n     'threshold breached:' line per breach on stderr"
+    };
+}
+
+/// Printed after `spotsim run --help`: what savings are measured against, and the exit
+/// codes.
+const RUN_HELP: &str = concat!(
+    "On-demand baseline: what the same target would have cost on on-demand over the same horizon, the on-demand strategy on the same inputs (every unit on the cheapest on-demand type per capacity unit among the allowed pools). Every strategy's savings are against it; read them beside availability and the cost per delivered unit-hour. Without on-demand prices for the product's operating system, baseline and savings are n/a (warning ondemand_os_mismatch).\n\nWarnings (warning[code]: on stderr, and in the report): trace_extrapolated, no_interruption_model, ondemand_region_mismatch, ondemand_os_mismatch, low_availability.\n\n",
+    exit_codes!()
+);
+
+/// Printed after `spotsim compare --help`.
+const COMPARE_HELP: &str = concat!(
+    "On-demand baseline: each option against its own platform's on-demand option for the same tasks over the same horizon (fargate-spot and fargate-mix against fargate, ecs-ec2-spot against ecs-ec2-ondemand, eks-ec2-spot against eks-ec2-ondemand; the on-demand options save 0). --fail-if-savings-below reads those savings for the options that are not their own baseline.\n\n",
+    exit_codes!()
+);
+
+/// Printed after `spotsim job --help`.
+const JOB_HELP: &str = concat!(
+    "On-demand baseline: the on-demand policy's own cost for the same job in the same mode; savings_pct is against it (the on-demand policy saves exactly 0).\n\n",
+    exit_codes!()
+);
+
 #[derive(Subcommand, Debug)]
 enum Cmd {
     /// Replay price and capacity traces through a fleet and report cost and interruptions.
+    #[command(after_help = RUN_HELP)]
     Run(RunArgs),
     /// Price a container workload on Fargate, Fargate Spot, a mix, ECS and EKS on EC2.
+    #[command(after_help = COMPARE_HELP)]
     Compare(CompareArgs),
     /// Run a deadline job (work, deadline, restart overhead) under a job policy.
-    Job(JobScenario),
+    #[command(after_help = JOB_HELP)]
+    Job(JobArgs),
+    /// Find instance types in the catalog by vCPU, memory, architecture, family, price and Spot Advisor band.
+    #[command(after_help = TYPES_HELP)]
+    Types(TypesOptions),
+    /// Print a shell completion script (e.g. `spotsim completions bash > /etc/bash_completion.d/spotsim`).
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff) of spotsim or of one of its commands (`spotsim man | man -l -`).
+    Man {
+        /// A command: its own page [default: the spotsim page].
+        #[arg(value_parser = ["run", "compare", "job", "types"])]
+        command: Option<String>,
+    },
 }
 
-#[derive(Args, Debug, Default)]
-struct CompareArgs {
-    /// Compare scenario file (TOML); flags override it.
-    scenario: Option<PathBuf>,
-    #[command(flatten)]
-    opts: CompareScenario,
-}
+/// Printed after `spotsim types --help`.
+const TYPES_HELP: &str = "Examples:\n  spotsim types --vcpu 2..4 --memory 8.. --arch x86_64\n  spotsim types --family m5,c6i --price ..0.2 --sort-by vcpu\n  spotsim run --prices p.csv --instance-types $(spotsim types --vcpu 2..4 --memory 8.. --names)";
 
 #[derive(Args, Debug, Default)]
 struct RunArgs {
@@ -50,19 +103,36 @@ struct RunArgs {
     scenario: Option<PathBuf>,
     #[command(flatten)]
     opts: Scenario,
-    /// No progress bar.
-    #[arg(long, short)]
-    quiet: bool,
 }
 
-impl RunArgs {
-    fn scenario(&self) -> Result<Scenario, Error> {
-        let file = match &self.scenario {
-            Some(p) => Scenario::load(p)?,
-            None => Scenario::default(),
-        };
-        Ok(file.overlay(self.opts.clone())?)
-    }
+#[derive(Args, Debug, Default)]
+struct CompareArgs {
+    /// Compare scenario file (TOML, or JSON by extension); flags override it.
+    scenario: Option<PathBuf>,
+    #[command(flatten)]
+    opts: CompareScenario,
+}
+
+#[derive(Args, Debug, Default)]
+struct JobArgs {
+    /// Job scenario file (TOML, or JSON by extension); flags override it.
+    scenario: Option<PathBuf>,
+    #[command(flatten)]
+    opts: JobScenario,
+}
+
+/// The scenario file (if any) with the flags laid over it.
+fn with_file<T: Default + Clone>(
+    file: Option<&Path>,
+    load: fn(&Path) -> Result<T, Error>,
+    flags: &T,
+    overlay: fn(T, T) -> Result<T, ConfigError>,
+) -> Result<T, Error> {
+    let base = match file {
+        Some(p) => load(p)?,
+        None => T::default(),
+    };
+    Ok(overlay(base, flags.clone())?)
 }
 
 fn main() -> ExitCode {
@@ -74,9 +144,8 @@ fn main() -> ExitCode {
                 let _ = e.print();
                 return ExitCode::SUCCESS;
             }
-            // One line, like every other error (clap adds usage and tips below it).
-            let text = e.to_string();
-            eprintln!("{}", text.lines().next().unwrap_or("error: bad arguments"));
+            // One line, like every other error, keeping clap's suggestion on it.
+            eprintln!("{}", one_line(&e));
             return ExitCode::from(1);
         }
     };
@@ -85,21 +154,30 @@ fn main() -> ExitCode {
         Some(Cmd::Run(a)) => cmd_run(&a),
         Some(Cmd::Compare(a)) => cmd_compare(&a),
         Some(Cmd::Job(a)) => cmd_job(&a),
+        Some(Cmd::Types(a)) => cmd_types(&a),
+        Some(Cmd::Completions { shell }) => cmd_completions(shell),
+        Some(Cmd::Man { command }) => cmd_man(command.as_deref()),
     };
     match result {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("error: {e}");
+            // Errors raised anywhere cite AWS rules, not the project's fact sheet.
+            eprintln!("error: {}", spotsim::rules::localize(&e.to_string()));
             ExitCode::from(1)
         }
     }
 }
 
 fn cmd_run(args: &RunArgs) -> Result<ExitCode, Error> {
-    let scenario = args.scenario()?;
-    let format = scenario.format()?;
+    let scenario = with_file(
+        args.scenario.as_deref(),
+        Scenario::load,
+        &args.opts,
+        Scenario::overlay,
+    )?;
+    let format = scenario.format();
     let prepared = scenario.prepare()?;
-    let bar = progress_bar(args.quiet);
+    let bar = progress_bar(scenario.output.quiet);
     let reports = {
         let bar = bar.clone();
         let mut started: Option<i64> = None;
@@ -115,52 +193,163 @@ fn cmd_run(args: &RunArgs) -> Result<ExitCode, Error> {
     if let Some(b) = bar {
         b.finish_and_clear();
     }
-    let text = render(&reports, format);
-    write_output(scenario.out.as_deref(), &text)?;
+    let doc = RunReports::new(reports);
+    write_output(scenario.output.out.as_deref(), &doc.render(format))?;
+    print_warnings(warning::distinct(
+        doc.reports.iter().flat_map(|r| &r.warnings),
+    ));
+    Ok(gate(&scenario.gates, &doc))
+}
+
+fn cmd_job(args: &JobArgs) -> Result<ExitCode, Error> {
+    let scenario = with_file(
+        args.scenario.as_deref(),
+        JobScenario::load,
+        &args.opts,
+        JobScenario::overlay,
+    )?;
+    let format = scenario.format();
+    let report = scenario.run()?;
+    let text = report.render(format);
+    write_output(scenario.output.out.as_deref(), &text)?;
+    print_warnings(warning::distinct(&report.warnings));
+    Ok(gate(&scenario.gates, &report))
+}
+
+fn cmd_completions(shell: clap_complete::Shell) -> Result<ExitCode, Error> {
+    use clap::CommandFactory;
+    let mut out = Vec::new();
+    clap_complete::generate(shell, &mut Cli::command(), "spotsim", &mut out);
+    write_output(None, &String::from_utf8_lossy(&out))?;
     Ok(ExitCode::SUCCESS)
 }
 
-fn cmd_job(args: &JobScenario) -> Result<ExitCode, Error> {
+fn cmd_man(command: Option<&str>) -> Result<ExitCode, Error> {
+    use clap::CommandFactory;
+    let mut cmd = Cli::command();
+    cmd.build();
+    let page = match command {
+        None => cmd,
+        Some(name) => cmd
+            .find_subcommand(name)
+            .cloned()
+            .ok_or_else(|| ConfigError::new("command", format!("no command `{name}`")))?,
+    };
+    let mut out = Vec::new();
+    clap_mangen::Man::new(page)
+        .render(&mut out)
+        .map_err(|e| Error::Output {
+            path: "<stdout>".into(),
+            message: e.to_string(),
+        })?;
+    write_output(None, &String::from_utf8_lossy(&out))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn cmd_types(args: &TypesOptions) -> Result<ExitCode, Error> {
     let report = args.run()?;
-    let text = report.render(args.output.as_deref())?;
-    write_output(args.out.as_deref(), &text)?;
+    let text = if args.names {
+        report.names()
+    } else {
+        report.render(args.output.format())
+    };
+    write_output(args.output.out.as_deref(), &text)?;
+    print_warnings(warning::distinct(&report.warnings));
     Ok(ExitCode::SUCCESS)
 }
 
 fn cmd_compare(args: &CompareArgs) -> Result<ExitCode, Error> {
-    let file = match &args.scenario {
-        Some(p) => CompareScenario::load(p)?,
-        None => CompareScenario::default(),
-    };
-    let scenario = file.overlay(args.opts.clone())?;
-    let format = scenario.format()?;
+    let scenario = with_file(
+        args.scenario.as_deref(),
+        CompareScenario::load,
+        &args.opts,
+        CompareScenario::overlay,
+    )?;
+    let format = scenario.format();
     let report = scenario.prepare()?.run()?;
-    write_output(scenario.out.as_deref(), &report.render(format))?;
-    // CI gates (exit 2), checked after the report is written so it can be read.
-    let mut breached = Vec::new();
-    for o in &report.options {
-        if let Some(max) = scenario.fail_if_cost_above {
-            if o.total_cost_usd > max {
-                breached.push(format!(
-                    "{} costs ${:.2} > ${max:.2}",
-                    o.option, o.total_cost_usd
-                ));
+    write_output(scenario.output.out.as_deref(), &report.render(format))?;
+    print_warnings(warning::distinct(&report.warnings));
+    Ok(gate(&scenario.gates, &report))
+}
+
+/// A clap error on one line: clap's first line, with its suggestion ("did you mean")
+/// and the valid values, which clap prints on lines of their own, folded in.
+fn one_line(e: &clap::Error) -> String {
+    use clap::error::{ContextKind, ErrorKind};
+    let get = |k: ContextKind| e.get(k).map(|v| v.to_string());
+    let text = e.to_string();
+    let first = text
+        .lines()
+        .next()
+        .unwrap_or("error: bad arguments")
+        .to_string();
+    let mut notes: Vec<String> = Vec::new();
+    let line = match e.kind() {
+        ErrorKind::UnknownArgument => {
+            let arg = get(ContextKind::InvalidArg).unwrap_or_default();
+            if let Some(s) = get(ContextKind::SuggestedArg) {
+                notes.push(format!("did you mean '{s}'?"));
             }
-        }
-        if let Some(max) = scenario.fail_if_interruptions_above {
-            if o.interruptions > max {
-                breached.push(format!(
-                    "{} has {} interruptions > {max}",
-                    o.option, o.interruptions
-                ));
+            if let Some(s) = get(ContextKind::SuggestedSubcommand) {
+                notes.push(format!("did you mean the command '{s}'?"));
             }
+            format!("error: unknown option '{arg}'")
         }
-    }
-    if breached.is_empty() {
-        Ok(ExitCode::SUCCESS)
+        ErrorKind::InvalidSubcommand => {
+            let given = get(ContextKind::InvalidSubcommand).unwrap_or_default();
+            // The closest command by clap's measure (clap lists several, or none when
+            // the command is optional).
+            let suggestion = {
+                use clap::CommandFactory;
+                Cli::command()
+                    .get_subcommands()
+                    .map(|c| c.get_name().to_string())
+                    .map(|n| (strsim::jaro(&given, &n), n))
+                    .filter(|(score, _)| *score > 0.7)
+                    .max_by(|a, b| a.0.total_cmp(&b.0))
+                    .map(|(_, n)| n)
+            };
+            if let Some(s) = suggestion {
+                notes.push(format!("did you mean '{s}'?"));
+            }
+            first
+        }
+        ErrorKind::InvalidValue => {
+            if let Some(s) = get(ContextKind::SuggestedValue) {
+                notes.push(format!("did you mean '{s}'?"));
+            }
+            if let Some(v) = get(ContextKind::ValidValue) {
+                notes.push(format!("possible values: {v}"));
+            }
+            first
+        }
+        _ => first,
+    };
+    if notes.is_empty() {
+        line
     } else {
-        eprintln!("threshold breached: {}", breached.join("; "));
-        Ok(ExitCode::from(2))
+        format!("{line} ({})", notes.join("; "))
+    }
+}
+
+/// CI gates, checked after the report is written so it can be read: one stderr line
+/// per breach and exit code 2, or success.
+fn gate(gates: &GateOptions, report: &dyn Gated) -> ExitCode {
+    let breaches = gates.check(&report.gate_subjects());
+    for b in &breaches {
+        eprintln!("{b}");
+    }
+    if breaches.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(2)
+    }
+}
+
+/// One `warning[code]: message` line per warning on stderr, after the report.
+fn print_warnings(warnings: Vec<&Warning>) {
+    for w in warnings {
+        eprintln!("{w}");
     }
 }
 
@@ -215,6 +404,65 @@ fn write_output(path: Option<&Path>, text: &str) -> Result<(), Error> {
                 return Err(err(p, e));
             }
             Ok(())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_is_consistent() {
+        // clap's own checks: no two flags with one name across the flattened groups,
+        // valid defaults and value parsers.
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn help_lists_the_valid_values_of_every_enumerated_option() {
+        let enumerated = [
+            "options",
+            "strategy",
+            "policy",
+            "output",
+            "mode",
+            "convention",
+            "platform",
+            "placement",
+            "eks_support",
+            "pool_scope",
+            "target_unit",
+            "ondemand_allocation",
+            "rebalance_lead_dist",
+            "capacity_rebalance",
+            "victims",
+            "replace_on",
+            "arch",
+            "sort_by",
+            "os",
+            "price_replacement",
+            "az_balance",
+            "oracle_v",
+        ];
+        let mut seen = Vec::new();
+        let cli = Cli::command();
+        for sub in cli.get_subcommands() {
+            for arg in sub.get_arguments() {
+                let id = arg.get_id().as_str();
+                if enumerated.contains(&id) {
+                    assert!(
+                        !arg.get_possible_values().is_empty() && !arg.is_hide_possible_values_set(),
+                        "{} --{id}",
+                        sub.get_name()
+                    );
+                    seen.push(id.to_string());
+                }
+            }
+        }
+        for id in enumerated {
+            assert!(seen.iter().any(|s| s == id), "--{id} not found");
         }
     }
 }

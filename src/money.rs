@@ -19,7 +19,7 @@ use std::fmt;
 use std::iter::Sum;
 use std::ops::{Add, AddAssign, Neg, Sub, SubAssign};
 
-use serde::{Serialize, Serializer};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Nano-dollars in one US dollar.
 pub const NANO_PER_USD: i64 = 1_000_000_000;
@@ -389,6 +389,21 @@ impl Serialize for Money {
     /// the integer rounding, hence identical on every machine).
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_f64(self.to_usd_f64())
+    }
+}
+
+impl<'de> Deserialize<'de> for Money {
+    /// Read back from USD as serialized (a float rounded to the micro-dollar): the
+    /// amount is the nearest micro-dollar, so a report read back equals the report.
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let usd = f64::deserialize(d)?;
+        if !usd.is_finite() || usd.abs() > 1e15 {
+            return Err(serde::de::Error::custom(format!(
+                "{usd}: not an amount in USD"
+            )));
+        }
+        let micro = (usd * 1e6).round() as i128;
+        Ok(Money(micro * (Money::UNITS_PER_USD / 1_000_000)))
     }
 }
 

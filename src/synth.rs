@@ -69,9 +69,13 @@
 //!
 //! Why 20 days: the default scenario is there to *compare strategies within 30 days*,
 //! so a fleet of ~20 instances across the 12 pools should see **a handful of
-//! interruptions per week**. Measured with the engine (default market, target 20, seeds
-//! 1–20, 30 days): capacity-optimized ≈ 2.7, lowest-price ≈ 5 interruptions per week
-//! (the test `default_market_interrupts_a_handful_per_week` keeps this true). That is
+//! interruptions per week**. Expected from the model (a pool enters a constrained spell
+//! 7 d / (A + C) = 0.349 times a week; lowest-price holds the fleet in one pool, where
+//! a spell interrupts 20 − E\[L\] = 17.1; capacity-optimized spreads it over the
+//! deepest pools): lowest-price ≈ 6.0, capacity-optimized ≈ 3.7 interruptions per week;
+//! measured with the engine (target 20, seeds 1–400, 30 days): 5.85 and 3.70 (the test
+//! `default_market_interrupts_a_handful_per_week` derives the expectation and keeps the
+//! engine within three standard errors of it). That is
 //! deliberately busier than AWS reports for these types. The Spot Instance Advisor rates
 //! the share of capacity reclaimed per month in bands `<5 %`, `5–10 %`, `10–15 %`,
 //! `15–20 %`, `>20 %` (aws-facts.md §2.4); the four default types sit in 5–10 % to
@@ -142,9 +146,9 @@
 //!
 //! # Performance
 //!
-//! Generation is linear in change points and allocates each trace once: 500 pools ×
-//! 365 days (≈ 216,000 change points) takes about 11 ms in a release build on a 2-core
-//! machine, the default market about 30 µs (`cargo bench --bench synth`).
+//! Generation is linear in change points and allocates each trace once (500 pools ×
+//! 365 days is ≈ 216,000 change points). Measured speeds are in the README's
+//! *Performance* table, from `cargo bench --bench synth`.
 
 use std::fmt;
 
@@ -229,7 +233,7 @@ pub const DEFAULT_TYPE_SAVINGS_PCT: [(&str, u32); 4] = [
 /// Spot savings, percent, for every type not in [`DEFAULT_TYPE_SAVINGS_PCT`]: 62.
 ///
 /// Measured from [`SPOT_ADVISOR_FILE`]: the median of `savings_vs_ondemand_pct` over the
-/// rows whose type is in [`Catalog::builtin`] (87 of its 87 types; range 49–80, mean
+/// rows whose type is in [`CONTAINER_TYPES`](crate::catalog::CONTAINER_TYPES) (87 of its 87 types; range 49–80, mean
 /// 62.2).
 pub const OTHER_SAVINGS_PCT: u32 = 62;
 
@@ -428,7 +432,7 @@ pub fn savings_pct(instance_type: &str) -> u32 {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct SynthParams {
     /// Number of instance types. Types are taken in the order [`DEFAULT_TYPES`], then
-    /// the rest of [`Catalog::builtin`] in catalog order, cycling when more are asked
+    /// the rest of [`CONTAINER_TYPES`](crate::catalog::CONTAINER_TYPES) in that order, cycling when more are asked
     /// for than the catalog has (a repeated type in a repeated zone is then a second,
     /// independent pool of the same (type, AZ)). Default 4.
     pub types: usize,
@@ -643,14 +647,15 @@ pub fn default_market(seed: u64) -> Market {
 /// ```
 pub fn synthetic_market(params: &SynthParams, seed: u64) -> Market {
     let p = params.clamped();
-    let cat = Catalog::builtin();
+    let cat = Catalog::builtin_ref();
     let order: Vec<&InstanceType> = DEFAULT_TYPES
         .iter()
         .filter_map(|n| cat.get(n))
         .chain(
-            cat.types()
+            crate::catalog::CONTAINER_TYPES
                 .iter()
-                .filter(|t| !DEFAULT_TYPES.contains(&t.name.as_str())),
+                .filter(|n| !DEFAULT_TYPES.contains(n))
+                .filter_map(|n| cat.get(n)),
         )
         .collect();
     if order.is_empty() || p.types == 0 || p.zones == 0 {
@@ -690,7 +695,7 @@ pub fn synthetic_market(params: &SynthParams, seed: u64) -> Market {
     Market::new(pools, prices, caps, PRODUCT)
 }
 
-/// A two-pool market for examples: the first built-in type in `us-east-1a` and
+/// A two-pool market for examples: the first of `CONTAINER_TYPES` (c5.large) in `us-east-1a` and
 /// `us-east-1b`; pool 0 is priced at 5 nano-dollars per hour from `t = 0`, pool 1 is
 /// never priced (it can never be launched into); neither has a capacity trace.
 ///
@@ -704,10 +709,9 @@ pub fn synthetic_market(params: &SynthParams, seed: u64) -> Market {
 /// assert!(m.capacity_trace(PoolId(0)).is_none());
 /// ```
 pub fn tiny_market() -> Market {
-    let cat = Catalog::builtin();
+    let cat = Catalog::builtin_ref();
     let pools: Vec<Pool> = cat
-        .types()
-        .first()
+        .get(crate::catalog::CONTAINER_TYPES[0])
         .into_iter()
         .flat_map(|it| {
             ["us-east-1a", "us-east-1b"].map(|z| Pool {

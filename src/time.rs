@@ -115,6 +115,14 @@ impl serde::Serialize for SimTime {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for SimTime {
+    /// Read back from an RFC 3339 string (reports are readable back).
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        SimTime::parse_rfc3339(&s).map_err(|e| serde::de::Error::custom(format!("`{s}`: {e}")))
+    }
+}
+
 impl fmt::Display for SimTime {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let days = self.0.div_euclid(DAY);
@@ -282,7 +290,8 @@ fn is_leap(y: i64) -> bool {
     (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
 }
 
-fn days_in_month(y: i64, m: i64) -> i64 {
+/// Days in month `m` (1–12) of year `y`, proleptic Gregorian.
+pub(crate) fn days_in_month(y: i64, m: i64) -> i64 {
     match m {
         1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
         4 | 6 | 9 | 11 => 30,

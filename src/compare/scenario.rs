@@ -13,168 +13,165 @@
 //! ```
 //!
 //! The EC2 side (spot traces, catalog, instance types, strategy, hazard) is read with
-//! the same code as `spotsim run` (a [`Scenario`] built from these options).
+//! the same code as `spotsim run` (a [`Scenario`] built from the same shared option
+//! groups, [`crate::options`]).
 
 use std::path::{Path, PathBuf};
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use super::{
-    CompareConfig, CompareFormat, DEFAULT_FARGATE_SPOT_INTERRUPTION_PCT,
+    CompareConfig, CompareOptions, DEFAULT_FARGATE_SPOT_INTERRUPTION_PCT,
     DEFAULT_RESTART_OVERHEAD_SECS, DEFAULT_TASK_START_SECS, OPTIONS,
 };
 use crate::error::{ConfigError, Error};
+use crate::market::PoolId;
+use crate::money::Rate;
+use crate::options::{
+    AdvisorOptions, CatalogOptions, GateOptions, MarketSelection, OutputOptions, SimOptions,
+    StrategyOptions, TraceOptions,
+};
 use crate::pricing::eks::EksSupport;
 use crate::pricing::fargate::{
-    CapacityProviderStrategy, FargateBilling, FargateSpot, Platform, Provider, StrategyItem,
+    CapacityProviderStrategy, FargateBilling, FargateRateOverride, FargateSpot, Platform, Provider,
+    StrategyItem,
 };
+use crate::report::{Format, Warning, codes};
 use crate::scenario::Scenario;
 use crate::strategy::StrategySpec;
 use crate::time::HOUR;
-use crate::workload::packing::{NodeReserve, Placement};
+use crate::workload::packing::{
+    DaemonSet, EksNodeConfig, MaxPods, NodeReserve, Placement, TaskRequest,
+};
 use crate::workload::{Demand, Service};
 
 /// The most tasks one service may ask for (each Fargate task is simulated).
 pub const MAX_TASKS: u32 = 100_000;
 
-/// Every option of `spotsim compare`.
+/// Every option of `spotsim compare`: its own ([`CompareOptions`]) and the shared
+/// groups of [`crate::options`] that apply to its EC2 side, output and gates.
 ///
 /// ```
-/// use spotsim::compare::CompareScenario;
-/// let s = CompareScenario { tasks: Some(4), task_vcpu: Some(0.5), task_memory_gib: Some(1.0), ..Default::default() };
+/// use spotsim::compare::{CompareOptions, CompareScenario};
+/// let s = CompareScenario {
+///     compare: CompareOptions { tasks: Some(4), task_vcpu: Some(0.5), task_memory_gib: Some(1.0), ..Default::default() },
+///     ..Default::default()
+/// };
 /// let report = s.prepare().unwrap().run().unwrap();
 /// assert_eq!(report.options.len(), 7);
 /// assert!(report.options.iter().all(|o| o.total_cost_usd > 0.0));
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "cli", derive(clap::Args))]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct CompareScenario {
-    /// Tasks of the one service given by flags (a constant count).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "cli", arg(long))]
-    pub tasks: Option<u32>,
-    /// vCPU per task of that service (e.g. 0.5).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "cli", arg(long, value_name = "VCPU"))]
-    pub task_vcpu: Option<f64>,
-    /// Memory per task of that service, GiB (e.g. 1).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "cli", arg(long, value_name = "GIB"))]
-    pub task_memory_gib: Option<f64>,
-    /// Services with shapes (scenario file only: `[[service]]` tables).
-    #[serde(default, rename = "service", skip_serializing_if = "Vec::is_empty")]
-    #[cfg_attr(feature = "cli", arg(skip))]
-    pub services: Vec<Service>,
-    /// Hours to simulate [default: the span of the spot traces; 720 for the built-in ones].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "cli", arg(long))]
-    pub hours: Option<f64>,
-    /// Region of the Fargate rates [default: us-east-1].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "cli", arg(long))]
-    pub region: Option<String>,
-    /// Fargate platform: linux, linux-arm or windows [default: linux].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "cli", arg(long))]
-    pub platform: Option<String>,
-    /// Options to compare [default: all seven].
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    #[cfg_attr(feature = "cli", arg(long, value_delimiter = ','))]
-    pub options: Vec<String>,
-    /// Fargate Spot discount off the Fargate rates, percent [default: 67].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "cli", arg(long, value_name = "PCT"))]
-    pub fargate_spot_discount_pct: Option<u32>,
-    /// Fargate Spot tasks interrupted per task-month, percent [default: 5].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "cli", arg(long, value_name = "PCT"))]
-    pub fargate_spot_interruption_rate: Option<f64>,
-    /// fargate-mix: tasks always on FARGATE (capacity-provider base) [default: 1].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "cli", arg(long, value_name = "N"))]
-    pub mix_base: Option<u32>,
-    /// fargate-mix: FARGATE:FARGATE_SPOT weights after the base [default: 1:3].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "cli", arg(long, value_name = "OD:SPOT"))]
-    pub mix_weights: Option<String>,
-    /// Seconds from a Fargate task request to running [default: 60].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "cli", arg(long, value_name = "SECONDS"))]
-    pub task_start_latency: Option<i64>,
-    /// Task placement on EC2: binpack or spread [default: binpack].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "cli", arg(long))]
-    pub placement: Option<String>,
-    /// Memory reserved per ECS container instance, MiB [default: 512].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "cli", arg(long, value_name = "MIB"))]
-    pub ecs_reserved_memory_mib: Option<u32>,
-    /// EKS support tier: standard or extended [default: standard].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "cli", arg(long))]
-    pub eks_support: Option<String>,
-    /// Work a task loses per restart, seconds, for the break-even rate [default: 300].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "cli", arg(long, value_name = "SECONDS"))]
-    pub restart_overhead: Option<i64>,
-    /// EC2 spot price history files (as `spotsim run --prices`) [default: the built-in default traces].
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    #[cfg_attr(feature = "cli", arg(long = "prices", value_name = "FILE"))]
-    pub prices: Vec<PathBuf>,
-    /// EC2 capacity traces (as `spotsim run --capacity`).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    #[cfg_attr(feature = "cli", arg(long = "capacity", value_name = "FILE"))]
-    pub capacity: Vec<PathBuf>,
-    /// Catalog CSV for EC2 on-demand prices [default: built-in us-east-1].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "cli", arg(long, value_name = "FILE"))]
-    pub catalog: Option<PathBuf>,
-    /// EC2 instance types [default: all in the price files].
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    #[cfg_attr(feature = "cli", arg(long, value_delimiter = ','))]
-    pub instance_types: Vec<String>,
-    /// EC2 zones [default: all in the price files].
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    #[cfg_attr(feature = "cli", arg(long, value_delimiter = ','))]
-    pub azs: Vec<String>,
-    /// Spot allocation strategy of the EC2 spot options [default: price-capacity-optimized].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "cli", arg(long))]
-    pub strategy: Option<StrategySpec>,
-    /// Spot Instance Advisor data for an EC2 interruption hazard.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "cli", arg(long, value_name = "FILE"))]
-    pub advisor: Option<PathBuf>,
-    /// EC2 spot instances interrupted per instance-month, percent (a hazard for every pool).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "cli", arg(long, value_name = "PCT"))]
-    pub interruption_rate: Option<f64>,
-    /// Seed [default: 1].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "cli", arg(long))]
-    pub seed: Option<u64>,
-    /// Output: table, json, csv or markdown [default: table].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "cli", arg(long))]
-    pub output: Option<String>,
-    /// Write the report to FILE (whole or not at all).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "cli", arg(long, value_name = "FILE"))]
-    pub out: Option<PathBuf>,
-    /// Exit with code 2 when any option's total cost exceeds USD (a CI gate).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "cli", arg(long, value_name = "USD"))]
-    pub fail_if_cost_above: Option<f64>,
-    /// Exit with code 2 when any option has more than N interruptions (a CI gate).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "cli", arg(long, value_name = "N"))]
-    pub fail_if_interruptions_above: Option<u64>,
+    /// The workload, Fargate and cluster options.
+    #[serde(flatten)]
+    #[cfg_attr(feature = "cli", command(flatten))]
+    pub compare: CompareOptions,
+    /// EC2 spot price and capacity traces, interruption rate.
+    #[serde(flatten)]
+    #[cfg_attr(feature = "cli", command(flatten))]
+    pub traces: TraceOptions,
+    /// The EC2 on-demand catalog.
+    #[serde(flatten)]
+    #[cfg_attr(feature = "cli", command(flatten))]
+    pub catalog: CatalogOptions,
+    /// EC2 instance types, zones, product.
+    #[serde(flatten)]
+    #[cfg_attr(feature = "cli", command(flatten))]
+    pub market: MarketSelection,
+    /// The EC2 spot options' allocation strategy.
+    #[serde(flatten)]
+    #[cfg_attr(feature = "cli", command(flatten))]
+    pub strategy: StrategyOptions,
+    /// Spot Instance Advisor data and the region (also of the Fargate rates).
+    #[serde(flatten)]
+    #[cfg_attr(feature = "cli", command(flatten))]
+    pub advisor: AdvisorOptions,
+    /// Seed and EC2 launch latency.
+    #[serde(flatten)]
+    #[cfg_attr(feature = "cli", command(flatten))]
+    pub sim: SimOptions,
+    /// Output.
+    #[serde(flatten)]
+    #[cfg_attr(feature = "cli", command(flatten))]
+    pub output: OutputOptions,
+    /// CI gates.
+    #[serde(flatten)]
+    #[cfg_attr(feature = "cli", command(flatten))]
+    pub gates: GateOptions,
 }
 
+crate::scenario_file::option_set!(CompareScenario {
+    compare: CompareOptions,
+    traces: TraceOptions,
+    catalog: CatalogOptions,
+    market: MarketSelection,
+    strategy: StrategyOptions,
+    advisor: AdvisorOptions,
+    sim: SimOptions,
+    output: OutputOptions,
+    gates: GateOptions,
+});
+
+/// Hours a comparison on the catalog's prices simulates by default (no traces to take
+/// a span from): 720, a 30-day month.
+pub const DEFAULT_CATALOG_HOURS: f64 = 720.0;
+
+/// `NAME=MILLICORES[:MIB]`: one DaemonSet of `--eks-daemonsets`.
+fn parse_daemonset(s: &str) -> Result<DaemonSet, ConfigError> {
+    let bad = || {
+        ConfigError::new(
+            "eks-daemonsets",
+            format!("`{s}`: expected NAME=MILLICORES[:MIB], e.g. aws-node=50, or none"),
+        )
+    };
+    let (name, req) = s.split_once('=').ok_or_else(bad)?;
+    let (cpu, mem) = match req.split_once(':') {
+        Some((c, m)) => (c, Some(m)),
+        None => (req, None),
+    };
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(bad());
+    }
+    Ok(DaemonSet {
+        name: name.to_string(),
+        request: TaskRequest {
+            cpu_millis: cpu.trim().parse().map_err(|_| bad())?,
+            memory_mib: mem.map_or(Ok(0), |m| m.trim().parse().map_err(|_| bad()))?,
+        },
+    })
+}
+
+/// Regions whose Fargate rates are built in (checked against the rate table by a
+/// test), for `--help` and "did you mean".
+pub const FARGATE_REGIONS: &[&str] = &["us-east-1", "us-west-2", "eu-west-1"];
+
 impl CompareScenario {
-    /// Reads a compare scenario file (TOML); relative paths are resolved against its
-    /// directory.
+    /// Parses a compare scenario from TOML text; `name` is used in errors.
+    ///
+    /// # Errors
+    /// [`ConfigError`] with the file name, line and column; an unknown key is named.
+    pub fn from_toml_str(text: &str, name: &str) -> Result<CompareScenario, ConfigError> {
+        crate::scenario_file::from_toml(text, name)
+    }
+
+    /// Reads a compare scenario from a table of keys (a sweep's cell).
+    ///
+    /// # Errors
+    /// [`ConfigError`] naming an unknown key or a bad value's key.
+    pub fn from_table(table: &toml::Table) -> Result<CompareScenario, ConfigError> {
+        crate::scenario_file::from_table(table)
+    }
+
+    /// Every key a compare scenario file takes (the flags' names).
+    pub fn keys() -> Vec<&'static str> {
+        <CompareScenario as crate::scenario_file::OptionSet>::keys()
+    }
+
+    /// Reads a compare scenario file (TOML; JSON when the name ends in `.json`);
+    /// relative paths are resolved against its directory.
     ///
     /// # Errors
     /// [`Error`] when the file cannot be read or is not a valid compare scenario.
@@ -182,12 +179,13 @@ impl CompareScenario {
         let mut s: CompareScenario = crate::scenario_file::load(path)?;
         let dir = path.parent().unwrap_or(Path::new(""));
         let fix = |p: &mut PathBuf| crate::scenario_file::resolve(dir, p);
-        s.prices.iter_mut().for_each(fix);
-        s.capacity.iter_mut().for_each(fix);
-        s.catalog.iter_mut().for_each(fix);
-        s.advisor.iter_mut().for_each(fix);
-        s.out.iter_mut().for_each(fix);
-        for svc in &mut s.services {
+        s.traces.prices.iter_mut().for_each(fix);
+        s.traces.capacity.iter_mut().for_each(fix);
+        s.traces.probe_prices.iter_mut().for_each(fix);
+        s.catalog.path.iter_mut().for_each(fix);
+        s.advisor.path.iter_mut().for_each(fix);
+        s.output.out.iter_mut().for_each(fix);
+        for svc in &mut s.compare.services {
             svc.resolve_relative_to(dir);
         }
         Ok(s)
@@ -202,39 +200,37 @@ impl CompareScenario {
         crate::scenario_file::overlay(&self, &flags)
     }
 
-    /// The output format.
-    ///
-    /// # Errors
-    /// [`ConfigError`] for an unknown format.
-    pub fn format(&self) -> Result<CompareFormat, ConfigError> {
-        self.output
-            .as_deref()
-            .map_or(Ok(CompareFormat::Table), CompareFormat::parse)
+    /// The output format (default table).
+    pub fn format(&self) -> Format {
+        self.output.format()
     }
 
     /// Reads the inputs and checks every option; returns the comparison ready to run.
     ///
     /// # Errors
     /// [`Error`] naming the option or input: a task size no platform offers, memory
-    /// outside the valid range, zero tasks, an unknown region or platform, bad traces.
+    /// outside the valid range, zero tasks, an unknown region or platform, bad traces,
+    /// a region without built-in Fargate rates whose rates are not given, an EC2 option
+    /// asked for that cannot be priced.
     pub fn prepare(&self) -> Result<CompareConfig, Error> {
-        self.format()?;
+        self.gates.validate()?;
         let services = self.services()?;
-        let platform = Platform::parse(self.platform.as_deref().unwrap_or("linux"))
-            .map_err(ConfigError::from)?;
-        let region = self
-            .region
-            .clone()
-            .unwrap_or_else(|| "us-east-1".to_string());
-        // Fail early on an unknown region or platform, even if only EC2 options run.
-        crate::pricing::fargate::FargateRates::lookup(&region, platform)
-            .map_err(ConfigError::from)?;
+        let platform_name = self.compare.platform.as_deref().unwrap_or("linux");
+        let platform = Platform::parse(platform_name).map_err(|e| {
+            crate::suggest::with_hint(
+                ConfigError::from(e),
+                platform_name,
+                &["linux", "linux-arm", "windows"],
+            )
+        })?;
         let fargate_spot = FargateSpot::new(
-            self.fargate_spot_discount_pct
+            self.compare
+                .fargate_spot_discount_pct
                 .unwrap_or(FargateSpot::default().discount_pct),
         )
         .map_err(ConfigError::from)?;
         let fs_rate = self
+            .compare
             .fargate_spot_interruption_rate
             .unwrap_or(DEFAULT_FARGATE_SPOT_INTERRUPTION_PCT);
         if !(0.0..100.0).contains(&fs_rate) {
@@ -245,40 +241,54 @@ impl CompareScenario {
             .into());
         }
         let mix = self.mix()?;
-        let placement = match self.placement.as_deref() {
+        let placement = match self.compare.placement.as_deref() {
             None | Some("binpack") => Placement::Binpack,
             Some("spread") => Placement::Spread { zones: 0 },
             Some(other) => {
-                return Err(ConfigError::new(
+                return Err(crate::suggest::unknown_value(
                     "placement",
-                    format!("unknown value `{other}`; valid: binpack, spread"),
+                    other,
+                    &["binpack", "spread"],
                 )
                 .into());
             }
         };
-        let eks_support = match self.eks_support.as_deref() {
+        let eks_support = match self.compare.eks_support.as_deref() {
             None | Some("standard") => EksSupport::Standard,
             Some("extended") => EksSupport::Extended,
             Some(other) => {
-                return Err(ConfigError::new(
+                return Err(crate::suggest::unknown_value(
                     "eks-support",
-                    format!("unknown value `{other}`; valid: standard, extended"),
+                    other,
+                    &["standard", "extended"],
                 )
                 .into());
             }
         };
-        let mut dropped = None;
-        let mut options: Vec<String> = if self.options.is_empty() {
+        let fargate_rates = self.fargate_rate_override()?;
+        let fargate_billing = match self.compare.fargate_windows_minimum_secs {
+            None => FargateBilling::default(),
+            Some(s) => FargateBilling::default()
+                .with_windows_minimum(s)
+                .map_err(ConfigError::from)?,
+        };
+        let eks_node = self.eks_node()?;
+        let mut warnings: Vec<Warning> = Vec::new();
+        let defaulted = self.compare.options.is_empty();
+        let mut options: Vec<String> = if defaulted {
             let all = OPTIONS.iter().map(|s| s.to_string());
             if platform == Platform::Windows {
                 // Fargate Spot runs no Windows tasks (aws-facts.md §4.3).
-                dropped = Some("fargate-spot and fargate-mix are left out: Fargate Spot does not run Windows tasks (aws-facts.md §4.3)".to_string());
+                warnings.push(Warning::new(
+                    codes::OPTIONS_LEFT_OUT,
+                    "fargate-spot and fargate-mix are left out: Fargate Spot does not run Windows tasks (aws-facts.md §4.3)",
+                ));
                 all.filter(|o| !o.starts_with("fargate-")).collect()
             } else {
                 all.collect()
             }
         } else {
-            self.options.clone()
+            self.compare.options.clone()
         };
         let mut seen: Vec<String> = Vec::new();
         options.retain(|o| {
@@ -290,77 +300,158 @@ impl CompareScenario {
             if !OPTIONS.contains(&o.as_str()) {
                 return Err(ConfigError::new(
                     "options",
-                    format!("unknown option `{o}`; valid: {}", OPTIONS.join(", ")),
+                    format!(
+                        "unknown option `{o}`{}; valid: {}",
+                        crate::suggest::hint(o, OPTIONS.iter().copied()),
+                        OPTIONS.join(", ")
+                    ),
                 )
                 .into());
             }
         }
         for (name, v) in [
-            ("task-start-latency", self.task_start_latency),
-            ("restart-overhead", self.restart_overhead),
+            ("task-start-latency", self.compare.task_start_latency),
+            ("restart-overhead", self.compare.restart_overhead),
         ] {
             if v.is_some_and(|v| v < 0) {
                 return Err(ConfigError::new(name, "must not be negative").into());
             }
         }
-        // The EC2 market, read exactly as `spotsim run` reads it.
+        // The EC2 market, read exactly as `spotsim run` reads it, from the same shared
+        // option groups.
+        let strategies = self
+            .strategy
+            .specs(StrategySpec::parse_name("price-capacity-optimized")?)?;
+        let [ec2_strategy] = <[StrategySpec; 1]>::try_from(strategies).map_err(|v| {
+            ConfigError::new(
+                "strategy",
+                format!(
+                    "compare runs one EC2 spot strategy; {} given (run `spotsim run` to compare strategies)",
+                    v.len()
+                ),
+            )
+        })?;
         let ec2 = Scenario {
-            prices: self.prices.clone(),
-            capacity: self.capacity.clone(),
+            traces: self.traces.clone(),
             catalog: self.catalog.clone(),
-            instance_types: self.instance_types.clone(),
-            azs: self.azs.clone(),
-            advisor: self.advisor.clone(),
-            region: self.advisor.as_ref().map(|_| region.clone()),
-            interruption_rate: self.interruption_rate,
-            seed: self.seed,
+            market: self.market.clone(),
+            advisor: AdvisorOptions {
+                path: self.advisor.path.clone(),
+                // Without --advisor, --region is the Fargate rates' region only.
+                region: self.advisor.path.as_ref().and(self.advisor.region.clone()),
+            },
+            sim: self.sim.clone(),
             ..Scenario::default()
         };
-        let mut prepared = ec2.prepare()?;
-        // One node size per cluster (aws-facts.md §6.3: a node group's types share their
-        // vCPU and memory): tasks are packed onto the smallest type's size, so only pools
-        // of that size are kept.
-        let mut dropped_types: Vec<String> = Vec::new();
-        if let Some(node) = {
-            let types: Vec<crate::catalog::InstanceType> = prepared
-                .market
-                .pools()
-                .iter()
-                .map(|p| p.instance_type.clone())
-                .collect();
-            crate::workload::reference_node_type(&types).cloned()
-        } {
-            for p in prepared.market.pools() {
-                let t = &p.instance_type;
-                if (t.vcpu, t.memory_mib) != (node.vcpu, node.memory_mib)
-                    && !dropped_types.contains(&t.name)
-                {
-                    dropped_types.push(t.name.clone());
-                }
-            }
-            let size = (node.vcpu, node.memory_mib);
-            let keep = |p: &crate::market::Pool| {
-                (p.instance_type.vcpu, p.instance_type.memory_mib) == size
-            };
-            if let Some(h) = &mut prepared.cfg.hazard {
-                h.rates_per_hour = prepared
-                    .market
-                    .pools()
-                    .iter()
-                    .zip(&h.rates_per_hour)
-                    .filter(|(p, _)| keep(p))
-                    .map(|(_, r)| *r)
-                    .collect();
-            }
-            prepared.market = prepared.market.retain_pools(keep);
+        // `--instance-types` (or zones, or capacity traces) without price files: the
+        // user's instances, priced from the catalog (`Scenario::prepare_from_catalog`).
+        let from_catalog = self.traces.prices.is_empty()
+            && self.traces.probe_prices.is_none()
+            && (!self.market.instance_types.is_empty()
+                || !self.market.azs.is_empty()
+                || !self.traces.capacity.is_empty());
+        let prepared = if from_catalog {
+            ec2.prepare_from_catalog(crate::synth::DEFAULT_START)?
+        } else {
+            ec2.prepare()?
+        };
+        let region = self
+            .advisor
+            .region
+            .clone()
+            .or_else(|| crate::scenario::checks::market_region(&prepared.market))
+            .or_else(|| prepared.info.catalog.as_ref().map(|c| c.0.clone()))
+            .unwrap_or_else(|| "us-east-1".to_string());
+        if options.iter().any(|o| o.starts_with("fargate")) {
+            crate::pricing::fargate::FargateRates::resolve(&region, platform, &fargate_rates)
+                .map_err(|e| {
+                    let mut e = ConfigError::from(e);
+                    if self.advisor.region.is_some() && !FARGATE_REGIONS.contains(&region.trim()) {
+                        e.message.push_str(&crate::suggest::hint(
+                            region.trim(),
+                            FARGATE_REGIONS.iter().copied(),
+                        ));
+                    }
+                    e
+                })?;
         }
-        let (mstart, mend) = prepared
-            .market
-            .covered_span()
-            .ok_or_else(|| ConfigError::new("prices", "the spot traces hold no change points"))?;
-        let start = mstart;
-        let span_h = mend.since(mstart) as f64 / HOUR as f64;
-        let hours = self.hours.unwrap_or(span_h);
+        warnings.extend(prepared.info.warnings.iter().cloned());
+        let ec2_ondemand_prices = !prepared.info.ondemand_prices_unknown;
+        let spot_priced = (0..prepared.market.pools().len()).any(|i| {
+            !prepared
+                .market
+                .price_trace(PoolId(i as u32))
+                .steps()
+                .is_empty()
+        });
+        let mut drop =
+            |options: &mut Vec<String>, which: &[&str], why: String| -> Result<(), ConfigError> {
+                let hit: Vec<String> = options
+                    .iter()
+                    .filter(|o| which.contains(&o.as_str()))
+                    .cloned()
+                    .collect();
+                if hit.is_empty() {
+                    return Ok(());
+                }
+                if !defaulted {
+                    return Err(ConfigError::new(
+                        "options",
+                        format!("{} cannot run: {why}", hit.join(", ")),
+                    ));
+                }
+                options.retain(|o| !which.contains(&o.as_str()));
+                warnings.push(Warning::new(
+                    codes::OPTIONS_LEFT_OUT,
+                    format!("{} left out: {why}", hit.join(" and ")),
+                ));
+                Ok(())
+            };
+        if !ec2_ondemand_prices {
+            drop(
+                &mut options,
+                &["ecs-ec2-ondemand", "eks-ec2-ondemand"],
+                "no on-demand prices for the EC2 product's operating system (see ondemand_os_mismatch)".to_string(),
+            )?;
+        }
+        if !spot_priced {
+            let interruptible = self.advisor.path.is_some()
+                || self.traces.interruption_rate.is_some()
+                || !self.traces.capacity.is_empty();
+            drop(
+                &mut options,
+                &["ecs-ec2-spot", "eks-ec2-spot"],
+                format!(
+                    "the EC2 spot options need spot prices (--advisor FILE: the Spot Instance Advisor's savings over on-demand, or --prices FILE){}",
+                    if interruptible {
+                        String::new()
+                    } else {
+                        " and an interruption source (--capacity FILE, --advisor FILE or --interruption-rate PCT)".to_string()
+                    }
+                ),
+            )?;
+        }
+        if options.is_empty() {
+            return Err(ConfigError::new("options", "no option left to compare").into());
+        }
+        if options.iter().any(|o| o.ends_with("-ec2-spot")) {
+            if let Some(w) = prepared.interruptible.warning(&prepared.market) {
+                warnings.push(w);
+            }
+        }
+        let (start, traces_secs) = match prepared.market.covered_span() {
+            Some((a, b)) if !(from_catalog && self.traces.capacity.is_empty()) => {
+                (a, Some(b.since(a)))
+            }
+            Some((a, _)) => (a, None),
+            None => (crate::synth::DEFAULT_START, None),
+        };
+        let span_h = traces_secs.map(|s| s as f64 / HOUR as f64);
+        let hours = self
+            .compare
+            .hours
+            .or(span_h)
+            .unwrap_or(DEFAULT_CATALOG_HOURS);
         if !(hours.is_finite() && hours > 0.0) {
             return Err(ConfigError::new(
                 "hours",
@@ -369,35 +460,44 @@ impl CompareScenario {
             .into());
         }
         let secs = (hours * HOUR as f64).round() as i64;
-        if secs > mend.since(mstart) {
-            return Err(ConfigError::new(
-                "hours",
-                format!("{hours} h is longer than the spot traces' {span_h:.1} h (from {mstart} to {mend}); shorten --hours or give longer traces"),
-            )
-            .into());
+        if let (Some(max), Some(span_h)) = (traces_secs, span_h) {
+            if secs > max {
+                return Err(ConfigError::new(
+                    "hours",
+                    format!("{hours} h is longer than the spot traces' {span_h:.1} h (from {start} to {}); shorten --hours or give longer traces", start.plus(max)),
+                )
+                .into());
+            }
         }
-        let spot_price_source = if self.prices.is_empty() {
-            "built-in default traces (synthetic, synth::default_market; no files read)".to_string()
-        } else {
+        let spot_price_source = if !self.traces.prices.is_empty() {
             format!(
                 "traces: {}",
-                self.prices
+                self.traces
+                    .prices
                     .iter()
                     .map(|p| p.display().to_string())
                     .collect::<Vec<_>>()
                     .join(", ")
             )
+        } else if from_catalog {
+            match (&self.advisor.path, spot_priced) {
+                (Some(p), true) => format!(
+                    "the Spot Instance Advisor's savings over on-demand ({}), constant",
+                    p.display()
+                ),
+                _ => "none (no --prices or --advisor): EC2 spot options left out".to_string(),
+            }
+        } else if self.traces.probe_prices.is_some() {
+            "per-probe prices".to_string()
+        } else {
+            "built-in default traces (synthetic, synth::default_market; no files read)".to_string()
         };
         let mut notes = prepared.info.assumptions.clone();
-        if !dropped_types.is_empty() {
+        if platform == Platform::Windows && !prepared.market.product().starts_with("Windows") {
             notes.push(format!(
-                "EC2: left out {} (a different size from the node type; one size per node group, aws-facts.md §6.3)",
-                dropped_types.join(", ")
+                "the EC2 options are priced with `{}` on-demand and spot prices (no Windows licence; give --product Windows for Windows nodes)",
+                prepared.market.product()
             ));
-        }
-        notes.extend(dropped);
-        if platform == Platform::Windows {
-            notes.push("the EC2 options are priced with the catalog's Linux on-demand and spot prices (no Windows licence)".to_string());
         }
         if let Some(d) = &prepared.info.data_description {
             notes.push(format!("EC2 market: {d}"));
@@ -409,7 +509,7 @@ impl CompareScenario {
             notes.extend(h.description.iter().cloned());
         }
         let mut ecs_reserve = NodeReserve::ecs_default();
-        if let Some(m) = self.ecs_reserved_memory_mib {
+        if let Some(m) = self.compare.ecs_reserved_memory_mib {
             ecs_reserve.memory_mib = m;
         }
         let zones = {
@@ -431,47 +531,111 @@ impl CompareScenario {
             end: start.plus(secs),
             region,
             platform,
-            fargate_billing: FargateBilling::default(),
+            fargate_rates,
+            eks_node,
+            fargate_billing,
             fargate_spot,
             fargate_spot_interruption_pct: fs_rate,
             mix,
-            task_start_secs: self.task_start_latency.unwrap_or(DEFAULT_TASK_START_SECS),
+            task_start_secs: self
+                .compare
+                .task_start_latency
+                .unwrap_or(DEFAULT_TASK_START_SECS),
             ec2_hazard: prepared.cfg.hazard.clone(),
+            ec2_ondemand_prices,
+            ec2_ondemand_os: prepared.cfg.ondemand_os.clone(),
             market: prepared.market,
             spot_price_source,
-            ec2_strategy: self.strategy.clone().unwrap_or_else(|| {
-                StrategySpec::parse_name("price-capacity-optimized").unwrap_or_default()
-            }),
+            ec2_strategy,
             launch_latency_secs: prepared.cfg.launch_latency_secs,
             placement,
             ecs_reserve,
             eks_support,
             restart_overhead_secs: self
+                .compare
                 .restart_overhead
                 .unwrap_or(DEFAULT_RESTART_OVERHEAD_SECS),
             seed: prepared.info.seed,
             options,
             notes,
+            warnings,
         })
     }
 
+    /// The Fargate rates given by flags or the scenario file.
+    fn fargate_rate_override(&self) -> Result<FargateRateOverride, ConfigError> {
+        let rate = |name: &str, x: Option<f64>| -> Result<Option<Rate>, ConfigError> {
+            x.map(|v| {
+                if !(v.is_finite() && v > 0.0) {
+                    return Err(ConfigError::new(
+                        name,
+                        format!("{v}: must be a positive price in USD"),
+                    ));
+                }
+                Rate::parse_usd(&format!("{v}"))
+                    .map_err(|e| ConfigError::new(name, format!("{v}: {e}")))
+            })
+            .transpose()
+        };
+        let c = &self.compare;
+        Ok(FargateRateOverride {
+            per_vcpu_hour: rate("fargate-vcpu-hour-usd", c.fargate_vcpu_hour_usd)?,
+            per_gb_hour: rate("fargate-gb-hour-usd", c.fargate_gb_hour_usd)?,
+            os_licence_per_vcpu_hour: rate(
+                "fargate-os-licence-vcpu-hour-usd",
+                c.fargate_os_licence_vcpu_hour_usd,
+            )?,
+            storage_per_gb_hour: rate(
+                "fargate-storage-gb-hour-usd",
+                c.fargate_storage_gb_hour_usd,
+            )?,
+        })
+    }
+
+    /// EKS nodes: `--max-pods` and `--eks-daemonsets`.
+    fn eks_node(&self) -> Result<EksNodeConfig, ConfigError> {
+        let mut node = EksNodeConfig::default();
+        if let Some(m) = &self.compare.max_pods {
+            node.max_pods = m
+                .parse::<MaxPods>()
+                .map_err(|e| crate::suggest::with_hint(e, m, &["vpc-cni", "prefix-delegation"]))?;
+            if node.max_pods == MaxPods::Fixed(0) {
+                return Err(ConfigError::new(
+                    "max-pods",
+                    "0: a node admits at least one pod",
+                ));
+            }
+        }
+        let ds = &self.compare.eks_daemonsets;
+        if ds.len() == 1 && ds[0].trim() == "none" {
+            node.daemonsets.clear();
+        } else if !ds.is_empty() {
+            node.daemonsets = ds
+                .iter()
+                .map(|s| parse_daemonset(s))
+                .collect::<Result<_, _>>()?;
+        }
+        Ok(node)
+    }
+
     fn services(&self) -> Result<Vec<Service>, ConfigError> {
-        let flags =
-            self.tasks.is_some() || self.task_vcpu.is_some() || self.task_memory_gib.is_some();
-        if flags && !self.services.is_empty() {
+        let flags = self.compare.tasks.is_some()
+            || self.compare.task_vcpu.is_some()
+            || self.compare.task_memory_gib.is_some();
+        if flags && !self.compare.services.is_empty() {
             return Err(ConfigError::new(
                 "tasks",
                 "give either --tasks/--task-vcpu/--task-memory-gib or [[service]] tables, not both",
             ));
         }
         if !flags {
-            if self.services.is_empty() {
+            if self.compare.services.is_empty() {
                 return Err(ConfigError::new(
                     "tasks",
                     "no workload: give --tasks N --task-vcpu V --task-memory-gib M, or [[service]] tables",
                 ));
             }
-            for s in &self.services {
+            for s in &self.compare.services {
                 if s.desired.max_tasks().is_some_and(|m| m > MAX_TASKS) {
                     return Err(ConfigError::new(
                         format!("service.{}.desired", s.name),
@@ -479,9 +643,10 @@ impl CompareScenario {
                     ));
                 }
             }
-            return Ok(self.services.clone());
+            return Ok(self.compare.services.clone());
         }
         let tasks = self
+            .compare
             .tasks
             .ok_or_else(|| ConfigError::new("tasks", "missing: how many tasks"))?;
         if tasks == 0 {
@@ -494,9 +659,10 @@ impl CompareScenario {
             ));
         }
         let vcpu = self
+            .compare
             .task_vcpu
             .ok_or_else(|| ConfigError::new("task-vcpu", "missing: vCPU per task, e.g. 0.5"))?;
-        let gib = self.task_memory_gib.ok_or_else(|| {
+        let gib = self.compare.task_memory_gib.ok_or_else(|| {
             ConfigError::new("task-memory-gib", "missing: memory per task in GiB, e.g. 1")
         })?;
         if !(vcpu.is_finite() && vcpu > 0.0 && vcpu <= 1024.0) {
@@ -522,8 +688,8 @@ impl CompareScenario {
     }
 
     fn mix(&self) -> Result<CapacityProviderStrategy, ConfigError> {
-        let base = self.mix_base.unwrap_or(1);
-        let (w_od, w_spot) = match self.mix_weights.as_deref() {
+        let base = self.compare.mix_base.unwrap_or(1);
+        let (w_od, w_spot) = match self.compare.mix_weights.as_deref() {
             None => (1, 3),
             Some(s) => {
                 let bad = || {
@@ -552,5 +718,19 @@ impl CompareScenario {
             },
         ])
         .map_err(ConfigError::from)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pricing::fargate::FargateRates;
+
+    #[test]
+    fn the_listed_fargate_regions_have_built_in_rates() {
+        for r in FARGATE_REGIONS {
+            assert!(FargateRates::lookup(r, Platform::LinuxX86).is_ok(), "{r}");
+        }
+        assert!(FargateRates::lookup("mars-north-1", Platform::LinuxX86).is_err());
     }
 }

@@ -2,8 +2,9 @@
 
 use std::fmt;
 
+use crate::catalog::OperatingSystem;
 use crate::error::ConfigError;
-use crate::market::StepTrace;
+use crate::market::{Market, StepTrace};
 use crate::money::Rate;
 use crate::time::SimTime;
 
@@ -187,30 +188,62 @@ impl OnDemandAllocation {
 /// A maximum spot price (aws-facts.md §1.7, §1.5 `SpotMaxPrice`). When a pool's spot
 /// price rises above it, the fleet's instances there get the 2-minute notice and are
 /// interrupted; the pool is not launched into while it stays above.
+///
+/// With none set ([`FleetConfig::max_price`] `None`), AWS caps at the on-demand price
+/// ("If unset, the cap is the On-Demand price", aws-facts.md §1.5; "The optional maximum
+/// price defaults to the On-Demand price", §1.7): [`MaxPrice::OnDemand`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum MaxPrice {
     /// The same price per hour for every pool.
     Usd(Rate),
     /// A percentage of each pool's on-demand price.
     PctOfOnDemand(u32),
+    /// The on-demand price of each pool's instance type (AWS's default).
+    OnDemand,
+    /// No cap at all (`--max-price none`): spot prices never interrupt and never block a
+    /// launch. Not something AWS offers today; for what-if runs and for markets where
+    /// there is no max price (Fargate Spot).
+    NoCap,
 }
 
 impl MaxPrice {
-    /// The maximum for a pool with on-demand price `ondemand`.
+    /// The maximum for a pool with on-demand price `ondemand`; `None` for no cap.
     ///
     /// ```
     /// use spotsim::engine::MaxPrice;
     /// use spotsim::money::Rate;
     /// let od = Rate::parse_usd("0.096").unwrap();
-    /// assert_eq!(MaxPrice::PctOfOnDemand(50).for_pool(od), Rate::parse_usd("0.048").unwrap());
+    /// assert_eq!(MaxPrice::PctOfOnDemand(50).for_pool(od), Some(Rate::parse_usd("0.048").unwrap()));
+    /// assert_eq!(MaxPrice::OnDemand.for_pool(od), Some(od));
+    /// assert_eq!(MaxPrice::NoCap.for_pool(od), None);
     /// ```
-    pub fn for_pool(&self, ondemand: Rate) -> Rate {
+    pub fn for_pool(&self, ondemand: Rate) -> Option<Rate> {
         match *self {
-            MaxPrice::Usd(r) => r,
-            MaxPrice::PctOfOnDemand(p) => ondemand.scale(p as i64, 100),
+            MaxPrice::Usd(r) => Some(r),
+            MaxPrice::PctOfOnDemand(p) => Some(ondemand.scale(p as i64, 100)),
+            MaxPrice::OnDemand => Some(ondemand),
+            MaxPrice::NoCap => None,
         }
     }
+
+    /// Whether the cap is derived from on-demand prices.
+    pub fn needs_ondemand(&self) -> bool {
+        matches!(self, MaxPrice::PctOfOnDemand(_) | MaxPrice::OnDemand)
+    }
 }
+
+/// The caps a simulation applies: one per pool (`None`: no cap) and the assumption the
+/// report prints about them. From [`FleetConfig::resolve_max_prices`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ResolvedMaxPrices {
+    /// Per pool (index = pool id).
+    pub per_pool: Vec<Option<Rate>>,
+    /// What the report says about the cap.
+    pub assumption: String,
+}
+
+/// What a cap does, appended to every max-price assumption.
+const CAP_EFFECT: &str = "a pool priced above it is not launched into; when its price rises above it, its instances get the 2-minute notice and are interrupted";
 
 /// How long a rebalance recommendation precedes the 2-minute notice of the
 /// interruption it warns of. AWS publishes no distribution (aws-facts.md §2.2: it "can
@@ -305,8 +338,16 @@ pub struct FleetConfig {
     pub ondemand: OnDemandSplit,
     /// How the on-demand part picks types.
     pub ondemand_allocation: OnDemandAllocation,
-    /// A maximum spot price, if any (AWS's advice is not to set one).
+    /// A maximum spot price. `None` (not set, AWS's advice) means AWS's default: the
+    /// on-demand price of each pool's type ([`MaxPrice::OnDemand`]); see
+    /// [`FleetConfig::resolve_max_prices`] for when that price is not known.
     pub max_price: Option<MaxPrice>,
+    /// The operating system whose on-demand prices the market's pools carry
+    /// (`InstanceType::ondemand`; a catalog's [`Catalog::os`](crate::catalog::Catalog::os),
+    /// Linux by default). Rules that compare a spot price with the on-demand price (the
+    /// max price's default and percentages) apply only when it is the OS of the market's
+    /// product; see [`FleetConfig::resolve_max_prices`].
+    pub ondemand_os: OperatingSystem,
     /// Interruptions sampled from per-pool rates (instead of, or on top of, capacity
     /// traces).
     pub hazard: Option<HazardModel>,
@@ -340,11 +381,98 @@ impl FleetConfig {
             ondemand: OnDemandSplit::default(),
             ondemand_allocation: OnDemandAllocation::default(),
             max_price: None,
+            ondemand_os: OperatingSystem::Linux,
             hazard: None,
             rebalance_signal: None,
             capacity_rebalance: CapacityRebalance::default(),
             ondemand_table: None,
             first_hour_refund: true,
         }
+    }
+
+    /// The per-pool max prices for `market`.
+    ///
+    /// * `None` (not set): AWS's default, each pool's on-demand price (aws-facts.md §1.5,
+    ///   §1.7) — when the pools' on-demand prices are for the market's product's OS
+    ///   ([`FleetConfig::ondemand_os`]). When they are not (a `Windows` market priced
+    ///   with Linux on-demand prices, or a product description the Price List has no OS
+    ///   for), the default cap is unknown and **no cap** is applied, never another OS's
+    ///   price; the assumption says so.
+    /// * [`MaxPrice::OnDemand`] and [`MaxPrice::PctOfOnDemand`] given explicitly need
+    ///   those prices: an error when they are another OS's.
+    /// * [`MaxPrice::Usd`] and [`MaxPrice::NoCap`] apply as given.
+    ///
+    /// # Errors
+    /// [`ConfigError`] (option `max-price`) as above.
+    ///
+    /// ```
+    /// use spotsim::engine::{FleetConfig, MaxPrice, Target};
+    /// use spotsim::money::Rate;
+    /// let m = spotsim::synth::tiny_market(); // c5.large, Linux/UNIX, on-demand $0.085
+    /// let c = FleetConfig::new(Target::Constant(1));
+    /// let r = c.resolve_max_prices(&m).unwrap();
+    /// assert_eq!(r.per_pool[0], Some(Rate::parse_usd("0.085").unwrap()));
+    /// let mut w = c.clone();
+    /// w.ondemand_os = spotsim::catalog::OperatingSystem::Windows; // prices of another OS
+    /// assert_eq!(w.resolve_max_prices(&m).unwrap().per_pool[0], None);
+    /// w.max_price = Some(MaxPrice::PctOfOnDemand(80));
+    /// assert!(w.resolve_max_prices(&m).is_err());
+    /// ```
+    pub fn resolve_max_prices(&self, market: &Market) -> Result<ResolvedMaxPrices, ConfigError> {
+        let product = market.product();
+        let product_os = OperatingSystem::from_product_description(product);
+        let od_known = product_os.as_ref() == Some(&self.ondemand_os);
+        let (rule, assumption) = match self.max_price {
+            None if od_known => (
+                MaxPrice::OnDemand,
+                format!(
+                    "max price: none set, so AWS's default applies, the on-demand price of each pool's instance type (aws-facts.md §1.5, §1.7); {CAP_EFFECT}"
+                ),
+            ),
+            None => (
+                MaxPrice::NoCap,
+                format!(
+                    "max price: none set; AWS's default cap is the `{product}` on-demand price, which this run does not have (its on-demand prices are {}'s), so spot prices are not capped and never interrupt (give --max-price in USD to cap them)",
+                    self.ondemand_os
+                ),
+            ),
+            Some(m) if m.needs_ondemand() && !od_known => {
+                return Err(ConfigError::new(
+                    "max-price",
+                    format!(
+                        "a max price relative to on-demand needs `{product}` on-demand prices; the pools carry {}'s: give a price in USD, or none",
+                        self.ondemand_os
+                    ),
+                ));
+            }
+            Some(MaxPrice::OnDemand) => (
+                MaxPrice::OnDemand,
+                format!(
+                    "max price: the on-demand price of each pool's instance type (aws-facts.md §1.5, §1.7); {CAP_EFFECT}"
+                ),
+            ),
+            Some(MaxPrice::PctOfOnDemand(p)) => (
+                MaxPrice::PctOfOnDemand(p),
+                format!(
+                    "max price: {p} % of each pool's on-demand price (aws-facts.md §1.7); {CAP_EFFECT}"
+                ),
+            ),
+            Some(MaxPrice::Usd(r)) => (
+                MaxPrice::Usd(r),
+                format!("max price: ${r} per hour (aws-facts.md §1.7); {CAP_EFFECT}"),
+            ),
+            Some(MaxPrice::NoCap) => (
+                MaxPrice::NoCap,
+                "max price: none (--max-price none), not AWS's default of the on-demand price: spot prices never interrupt and never block a launch".to_string(),
+            ),
+        };
+        Ok(ResolvedMaxPrices {
+            per_pool: market
+                .pools()
+                .iter()
+                .map(|p| rule.for_pool(p.instance_type.ondemand))
+                .collect(),
+            assumption,
+        })
     }
 }

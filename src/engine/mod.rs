@@ -49,6 +49,7 @@
 //!   the same outcome, bit for bit.
 
 mod accounting;
+mod baseline;
 mod config;
 mod decisions;
 mod fleet;
@@ -58,10 +59,11 @@ mod price_wheel;
 mod queue;
 mod world;
 
+pub use baseline::{ondemand_baseline, ondemand_baseline_cost, ondemand_prices_known, savings_pct};
 pub use config::{
     CapacityRebalance, DEFAULT_LAUNCH_LATENCY_SECS, FleetConfig, HazardModel, LeadTime, MaxPrice,
-    NOTICE_SECS, OnDemandAllocation, OnDemandSplit, RebalanceSignal, ReplaceOn, Target,
-    VictimOrder,
+    NOTICE_SECS, OnDemandAllocation, OnDemandSplit, RebalanceSignal, ReplaceOn, ResolvedMaxPrices,
+    Target, VictimOrder,
 };
 pub use outcome::{EndReason, InstanceRecord, Outcome, PoolTally, PurchaseOption};
 

@@ -43,6 +43,8 @@ pub(super) struct World<'m> {
     pub(super) first_hour_refund: bool,
     pub(super) od_alloc: OnDemandAllocation,
     pub(super) max_price: Vec<Option<Rate>>,
+    /// The max-price assumption line (how each pool's cap was resolved).
+    pub(super) max_price_note: String,
     pub(super) hazard: Option<Vec<f64>>,
     pub(super) signal: Option<RebalanceSignal>,
     pub(super) rebalance: CapacityRebalance,
@@ -226,6 +228,7 @@ impl<'m> World<'m> {
             };
             type_rank.push(r as u32);
         }
+        let caps = cfg.resolve_max_prices(market)?;
         let key = sample::expand_seed(cfg.seed);
         let mut w = World {
             market,
@@ -239,11 +242,8 @@ impl<'m> World<'m> {
             ondemand_table: cfg.ondemand_table.clone(),
             first_hour_refund: cfg.first_hour_refund,
             od_alloc: cfg.ondemand_allocation,
-            max_price: market
-                .pools()
-                .iter()
-                .map(|p| cfg.max_price.map(|m| m.for_pool(p.instance_type.ondemand)))
-                .collect(),
+            max_price: caps.per_pool,
+            max_price_note: caps.assumption,
             hazard,
             signal,
             rebalance: cfg.capacity_rebalance,
@@ -380,9 +380,7 @@ impl<'m> World<'m> {
                 }
             ));
         }
-        if self.max_price.iter().any(Option::is_some) {
-            a.push("max price (aws-facts.md §1.7): a pool priced above it is not launched into; when its price rises above it, its instances get the 2-minute notice and are interrupted".to_string());
-        }
+        a.push(self.max_price_note.clone());
         if let Some(s) = &self.signal {
             a.push(format!(
                 "rebalance recommendations (aws-facts.md §2.2) precede each capacity or hazard interruption's notice by {}; false ones arrive at {} per 1000 instance-hours",

@@ -196,6 +196,27 @@ fn availability_layout(header: &csv::ByteRecord) -> Option<(usize, usize)> {
     }
 }
 
+/// A trace file's name and stem (the name without its last extension): the stem keys
+/// per-probe prices, and its prefix before the first `_` names the zone
+/// (`us-east-1a_v100_1.csv` → `us-east-1a`; [`zone_of_file_name`]).
+pub(crate) fn file_stem(name: &str) -> (&str, &str) {
+    let file = Path::new(name)
+        .file_name()
+        .and_then(|f| f.to_str())
+        .unwrap_or(name);
+    (file, file.rsplit_once('.').map_or(file, |(s, _)| s))
+}
+
+/// The zone a trace file's name gives: the stem's prefix before the first `_`, or the
+/// whole stem when it has none (one rule for `run --capacity` and `job --trace`).
+pub(crate) fn zone_of_file_name(name: &str) -> &str {
+    let (_, stem) = file_stem(name);
+    match stem.split_once('_') {
+        Some((p, _)) if !p.is_empty() => p,
+        _ => stem,
+    }
+}
+
 /// The zone and instance type of an availability CSV, from the options or the file name.
 pub(super) fn pool_from_file_name(
     name: &str,
@@ -212,11 +233,7 @@ pub(super) fn pool_from_file_name(
             .field(opt));
         }
     }
-    let file = Path::new(name)
-        .file_name()
-        .and_then(|f| f.to_str())
-        .unwrap_or(name);
-    let stem = file.strip_suffix(".csv").unwrap_or(file);
+    let (file, stem) = file_stem(name);
     let (prefix, suffix) = match stem.split_once('_') {
         Some((p, s)) => (Some(p).filter(|p| !p.is_empty()), Some(s)),
         None => (None, None),
@@ -266,15 +283,15 @@ pub(super) fn pool_from_file_name(
 
 /// One probe of an availability CSV.
 #[derive(Clone, Copy, Debug)]
-pub(super) struct Probe {
-    pub(super) time: SimTime,
-    pub(super) value: u32,
-    pub(super) line: u64,
+pub(crate) struct Probe {
+    pub(crate) time: SimTime,
+    pub(crate) value: u32,
+    pub(crate) line: u64,
 }
 
 /// Every probe of an availability CSV (`date,availability`), in file order, checked to
 /// be in strictly increasing time order.
-pub(super) fn read_probes(name: &str, bytes: &[u8]) -> Result<Vec<Probe>, InputError> {
+pub(crate) fn read_probes(name: &str, bytes: &[u8]) -> Result<Vec<Probe>, InputError> {
     const DATE_EXAMPLE: &str = "a UTC time YYYY-MM-DD HH:MM:SS such as 2023-02-15 22:08:16";
     let mut rdr = reader(bytes);
     let mut rec = csv::ByteRecord::new();

@@ -18,6 +18,7 @@ mod advisor;
 mod aws;
 mod capacity;
 mod delimited;
+pub mod pricelist;
 mod probe;
 
 pub use advisor::{AdvisorBand, AdvisorData, AdvisorEntry, read_advisor_bytes, read_advisor_file};
@@ -25,6 +26,8 @@ pub use aws::{read_aws_csv, read_aws_json, read_azid_tsv, read_price_bytes, read
 pub use capacity::{
     AVAILABILITY_FILE_TYPES, CapacityOptions, read_capacity_bytes, read_capacity_file,
 };
+pub(crate) use capacity::{Probe, read_probes, zone_of_file_name};
+pub(crate) use probe::ProbePriceMap;
 pub use probe::{read_probe_prices, read_probe_prices_bytes};
 
 use sha2::{Digest, Sha256};

@@ -26,11 +26,131 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use super::capacity::{Probe, pool_from_file_name, read_probes};
+use super::capacity::{Probe, file_stem, pool_from_file_name, read_probes};
 use super::{Interner, PriceHistory, PriceRow, SeriesKey, sha256_hex, strip_bom};
 use crate::error::{InputError, InputErrorKind};
 use crate::market::SourceFile;
 use crate::money::Rate;
+
+/// A per-probe price file, `{"<stem>": [USD/h, …]}`, parsed once; the one reader of the
+/// format (`run --prices`' probe prices and `job --probe-prices` both use it).
+pub(crate) struct ProbePriceMap {
+    name: String,
+    map: BTreeMap<String, Vec<f64>>,
+    sha256: String,
+}
+
+impl ProbePriceMap {
+    /// Parses the file.
+    ///
+    /// # Errors
+    /// `Syntax` (with line and column) for malformed JSON or a key whose value is not an
+    /// array of numbers.
+    pub(crate) fn parse(name: &str, bytes: &[u8]) -> Result<ProbePriceMap, InputError> {
+        let map: BTreeMap<String, Vec<f64>> = serde_json::from_slice(strip_bom(bytes))
+            .map_err(|e| super::aws::json_error(name, &e))?;
+        Ok(ProbePriceMap {
+            name: name.to_string(),
+            map,
+            sha256: sha256_hex(bytes),
+        })
+    }
+
+    /// The key of a trace file: its stem; with `by_zone`, when the stem is not a key, the
+    /// only key whose zone (prefix before `_`) is the trace's zone (`us-east-1c.json`
+    /// finds `us-east-1c_v100_1`).
+    ///
+    /// # Errors
+    /// `MissingField` (field = the stem) when there is no such key.
+    pub(crate) fn key_for(
+        &self,
+        trace_name: &str,
+        by_zone: Option<&str>,
+    ) -> Result<&str, InputError> {
+        let (_, stem) = file_stem(trace_name);
+        if let Some((k, _)) = self.map.get_key_value(stem) {
+            return Ok(k);
+        }
+        if let Some(zone) = by_zone {
+            let mut same = self
+                .map
+                .keys()
+                .filter(|k| super::zone_of_file_name(k) == zone);
+            if let (Some(k), None) = (same.next(), same.next()) {
+                return Ok(k);
+            }
+        }
+        let keys: Vec<&str> = self.map.keys().take(10).map(String::as_str).collect();
+        Err(InputError::new(
+            &self.name,
+            InputErrorKind::MissingField,
+            format!(
+                "no key `{stem}` for {trace_name}; the JSON has {} keys: {}{}",
+                self.map.len(),
+                keys.join(", "),
+                if self.map.len() > 10 { ", …" } else { "" }
+            ),
+        )
+        .field(stem))
+    }
+
+    /// The prices under `key`, which must number `n`, one per probe (or tick) of
+    /// `trace_name`; `what` names the rows ("probes", "ticks") and `at(i)` locates row
+    /// `i` for messages (`file:line`).
+    ///
+    /// # Errors
+    /// `Conflict` naming both files when the lengths differ; `BadValue` (field = the key,
+    /// the index in the message) for a negative or absurd price.
+    pub(crate) fn prices(
+        &self,
+        key: &str,
+        trace_name: &str,
+        what: &str,
+        n: usize,
+        at: impl Fn(usize) -> String,
+    ) -> Result<Vec<Rate>, InputError> {
+        let v = self.map.get(key).map_or(&[][..], Vec::as_slice);
+        if v.len() != n {
+            return Err(InputError::new(
+                &self.name,
+                InputErrorKind::Conflict,
+                format!(
+                    "{} prices under `{key}` but {n} {what} in {trace_name}: prices must be \
+                     aligned by index with the {what}",
+                    v.len()
+                ),
+            )
+            .field(key));
+        }
+        v.iter()
+            .enumerate()
+            .map(|(i, &x)| {
+                Rate::from_usd_f64(x).map_err(|e| {
+                    InputError::new(
+                        &self.name,
+                        InputErrorKind::BadValue,
+                        format!(
+                            "{e}: found {x} at index {i} ({}), expected a non-negative price in \
+                             USD per hour",
+                            at(i)
+                        ),
+                    )
+                    .field(key)
+                })
+            })
+            .collect()
+    }
+
+    /// The file as an input of a report (`rows`: prices read).
+    pub(crate) fn source(&self, rows: u64) -> SourceFile {
+        SourceFile {
+            path: self.name.clone(),
+            sha256: self.sha256.clone(),
+            format: "probe-prices".to_string(),
+            rows,
+        }
+    }
+}
 
 /// The product description given to probe prices (see the module docs).
 const PRODUCT: &str = "Linux/UNIX";
@@ -108,46 +228,17 @@ pub fn read_probe_prices_bytes(
             "no availability CSVs given: the prices are aligned with their rows",
         ));
     }
-    let map: BTreeMap<String, Vec<f64>> = serde_json::from_slice(strip_bom(json))
-        .map_err(|e| super::aws::json_error(json_name, &e))?;
+    let map = ProbePriceMap::parse(json_name, json)?;
     let mut interner: Interner<SeriesKey> = Interner::new();
     let mut rows: Vec<PriceRow> = Vec::new();
     let mut read = 0u64;
     for &(csv_name, csv_bytes) in availability_csvs {
-        let file = Path::new(csv_name)
-            .file_name()
-            .and_then(|f| f.to_str())
-            .unwrap_or(csv_name);
-        let stem = file.strip_suffix(".csv").unwrap_or(file);
-        let Some(prices) = map.get(stem) else {
-            let keys: Vec<&str> = map.keys().take(10).map(String::as_str).collect();
-            return Err(InputError::new(
-                json_name,
-                InputErrorKind::MissingField,
-                format!(
-                    "no key `{stem}` for availability file {csv_name}; the JSON has {} keys: {}{}",
-                    map.len(),
-                    keys.join(", "),
-                    if map.len() > 10 { ", …" } else { "" }
-                ),
-            )
-            .field(stem));
-        };
+        let key_name = map.key_for(csv_name, None)?.to_string();
         let key = pool_from_file_name(csv_name, None, instance_type)?;
         let probes: Vec<Probe> = read_probes(csv_name, csv_bytes)?;
-        if probes.len() != prices.len() {
-            return Err(InputError::new(
-                json_name,
-                InputErrorKind::Conflict,
-                format!(
-                    "{} prices under `{stem}` but {} probes in {csv_name}: prices must be aligned \
-                     by index with the availability CSV's rows",
-                    prices.len(),
-                    probes.len()
-                ),
-            )
-            .field(stem));
-        }
+        let prices = map.prices(&key_name, csv_name, "probes", probes.len(), |i| {
+            format!("the probe at {csv_name}:{}", probes[i].line)
+        })?;
         interner.begin();
         interner.part(
             u8::from(key.zone.kind() == "id"),
@@ -162,19 +253,7 @@ pub fn read_probe_prices_bytes(
             })
         })?;
         let mut prev: Option<Rate> = None;
-        for (i, (&x, p)) in prices.iter().zip(&probes).enumerate() {
-            let price = Rate::from_usd_f64(x).map_err(|e| {
-                InputError::new(
-                    json_name,
-                    InputErrorKind::BadValue,
-                    format!(
-                        "{e}: found {x} at index {i} (the probe at {csv_name}:{}), expected a \
-                         non-negative price in USD per hour",
-                        p.line
-                    ),
-                )
-                .field(stem)
-            })?;
+        for (i, (&price, p)) in prices.iter().zip(&probes).enumerate() {
             read += 1;
             // The last probe is kept even when unchanged, so the trace spans the probes.
             if prev != Some(price) || i + 1 == probes.len() {
@@ -189,12 +268,7 @@ pub fn read_probe_prices_bytes(
         }
     }
     Ok(PriceHistory {
-        source: SourceFile {
-            path: json_name.to_string(),
-            sha256: sha256_hex(json),
-            format: "probe-prices".to_string(),
-            rows: read,
-        },
+        source: map.source(read),
         series: interner.into_keys(),
         rows,
     })

@@ -19,6 +19,24 @@
 //!   ends (switch, finish, deadline) pays per second. The tick model bills whole ticks.
 //! * **Finish**: the job ends the instant its work is done (no partial-tick charge).
 //!
+//! # Deadline guarantees
+//!
+//! In event mode a (re)start loses the launch latency `L` *and then* the restart
+//! overhead `d` before work resumes, so a job can meet its deadline only if
+//! `D ≥ W + d + L`. The policies see it that way: the [`JobView`] of event mode carries
+//! `overhead_ms = d + L` (the time a restart loses here) and `pending_overhead_ms` =
+//! the latency still to wait plus the overhead still to pay. The built-in policies'
+//! switch to on-demand ([`JobView::critical`]) then comes in time: with decisions at
+//! most one gap `G` apart (every `G`, and at once after a preemption), the critical
+//! window `⌈(ct + d + L)/G⌉·G ≥ ⌊(R − t)/G⌋·G` cannot be jumped over, and when it is
+//! entered `ct + d + L ≤ R − t`, so an on-demand launch then finishes in time; a spot
+//! instance kept in the window runs at full speed, so its slack does not shrink, and a
+//! preemption is decided on at once. `greedy`, `uniform-progress`, `multi-zone-spot`
+//! and `on-demand` therefore meet every deadline with `D ≥ W + d + L` in event mode
+//! (property-tested over random traces in `tests/it/job_event.rs`). Before this, greedy
+//! missed 18.5 % of 200 random windows (seed 1) on us-west-2a V100, W 48 h, D 52 h,
+//! d 0.2 h, L 90 s: it ignored `L`.
+//!
 //! One job is one instance, so this mode runs its own small event loop rather than the
 //! fleet engine (whose target is a capacity count, not a job's progress); it reuses the
 //! engine's rules and constants and the market's step-function traces.
@@ -259,6 +277,10 @@ pub fn run_job_event<P: JobPolicy + ?Sized>(
         ));
     }
     let billing = ProductBilling::new("Linux/UNIX")?;
+    if opts.launch_latency_secs < 0 {
+        return Err(ConfigError::new("launch-latency", "must not be negative"));
+    }
+    let latency_ms = opts.launch_latency_secs * 1000;
     let g = market.gap_secs;
     let nz = market.zones.len();
     let mut now = s0;
@@ -269,6 +291,10 @@ pub fn run_job_event<P: JobPolicy + ?Sized>(
     let mut preempted = false;
     let mut result = JobResult {
         total_cost: Money::ZERO,
+        compute_cost: Money::ZERO,
+        probe_cost: Money::ZERO,
+        egress_cost: Money::ZERO,
+        probes: 0,
         deadline_met: false,
         finish_ms: spec.deadline_ms,
         spot_ms: 0,
@@ -308,14 +334,17 @@ pub fn run_job_event<P: JobPolicy + ?Sized>(
         if now >= next_decision {
             let avail: Vec<bool> = (0..nz).map(|z| market.available(z, now)).collect();
             let current = cur.map_or(Decision::NONE, |r| r.decision);
+            // What a (re)start costs here is the launch latency and then the overhead
+            // (see the module docs, "Deadline guarantees"): policies see both.
+            let launching_ms = cur.map_or(0, |r| (r.running_from - now).max(0) * 1000);
             let view = JobView {
                 tick: ((now - s0) / g) as usize,
                 elapsed_ms: (now - s0) * 1000,
                 work_ms: spec.work_ms,
                 remaining_work_ms: remaining_ms,
                 deadline_ms: spec.deadline_ms,
-                overhead_ms: spec.overhead_ms,
-                pending_overhead_ms: pending_ms,
+                overhead_ms: spec.overhead_ms + latency_ms,
+                pending_overhead_ms: pending_ms + launching_ms,
                 gap_ms: g * 1000,
                 current,
                 last,
@@ -435,6 +464,7 @@ pub fn run_job_event<P: JobPolicy + ?Sized>(
         }
     }
     result.remaining_work_ms = remaining_ms;
+    result.compute_cost = result.total_cost;
     result.ondemand_only_cost = market
         .ondemand
         .for_seconds(ceil_div(spec.work_ms + spec.overhead_ms, 1000));

@@ -11,14 +11,43 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::ConfigError;
 
+use super::market::JobMarket;
+use super::multi_region::ZoneSet;
 use super::policies::{Greedy, MultiZoneSpot, OnDemandOnly, SpotOnly, UniformProgress};
-use super::tick::{Decision, JobView};
+use super::tick::{Decision, JobSpec, JobView};
+
+/// What a tick-mode run tells its policy before the first tick
+/// ([`JobPolicy::start`]): the market (every zone's availability and prices, and the
+/// migration costs between zones), the job, and the window's first tick in the market.
+/// Tick `t` of the run is market tick `start_tick + t`.
+#[derive(Clone, Copy, Debug)]
+pub struct RunStart<'a> {
+    /// The market the run replays.
+    pub market: &'a JobMarket,
+    /// The job.
+    pub spec: &'a JobSpec,
+    /// The window's first tick in the market.
+    pub start_tick: usize,
+}
 
 /// A deadline-job policy: given the state at the start of a tick, what to run in it.
 ///
 /// `&mut self` lets a policy keep state across ticks; a run creates or resets its
 /// policy (windows call a factory per window), so state never leaks between runs.
 ///
+/// **The multi-zone extension** (SkyNomad's model, [`multi_region`](super::multi_region))
+/// adds two methods with defaults, so single-zone policies implement `decide` only:
+///
+/// * [`JobPolicy::start`] is called once before the first tick of a tick-mode run with
+///   the market, the job and the window's start: policies that rank zones by price, or
+///   plan offline over the known future (`optimal`), keep what they need from it.
+/// * [`JobPolicy::probes`] is called after `decide` in every tick: the zones to probe.
+///   A probe launches spot only to learn whether it is available; where it is, the
+///   probe is billed 60 s of spot (and does no work).
+///
+/// Reading [`JobView::spot_available_in`] for a zone stands for trying to launch there
+/// (free when it fails, as in the reference's `TryLaunch`); a policy that wants to know
+/// about a zone it does not launch in should probe it.///
 /// ```
 /// use spotsim::job::{Decision, JobPolicy, JobView};
 /// /// Spot whenever the home zone has it, on-demand otherwise.
@@ -32,17 +61,39 @@ use super::tick::{Decision, JobView};
 pub trait JobPolicy {
     /// The decision for the tick that starts now.
     fn decide(&mut self, view: &JobView<'_>) -> Decision;
+
+    /// Called once before the first tick of a tick-mode run (see the trait docs).
+    /// Default: nothing.
+    fn start(&mut self, _run: &RunStart<'_>) {}
+
+    /// The zones to probe in the tick that starts now, asked right after
+    /// [`JobPolicy::decide`] with the same view. Default: none.
+    fn probes(&mut self, _view: &JobView<'_>) -> ZoneSet {
+        ZoneSet::EMPTY
+    }
 }
 
 impl<P: JobPolicy + ?Sized> JobPolicy for &mut P {
     fn decide(&mut self, view: &JobView<'_>) -> Decision {
         (**self).decide(view)
     }
+    fn start(&mut self, run: &RunStart<'_>) {
+        (**self).start(run)
+    }
+    fn probes(&mut self, view: &JobView<'_>) -> ZoneSet {
+        (**self).probes(view)
+    }
 }
 
 impl<P: JobPolicy + ?Sized> JobPolicy for Box<P> {
     fn decide(&mut self, view: &JobView<'_>) -> Decision {
         (**self).decide(view)
+    }
+    fn start(&mut self, run: &RunStart<'_>) {
+        (**self).start(run)
+    }
+    fn probes(&mut self, view: &JobView<'_>) -> ZoneSet {
+        (**self).probes(view)
     }
 }
 

@@ -1,155 +1,270 @@
-//! `spotsim job`: the options of a deadline-job run (the CLI's flags), reading the
-//! traces, running tick or event mode, one window or many, and the report.
+//! `spotsim job`: the options of a deadline-job run (the CLI's flags and the scenario
+//! file's keys), reading the traces, running tick or event mode, one window or many,
+//! and the report.
 
-use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use serde::Serialize;
+use serde::{Deserialize, Deserializer, Serialize};
 
+use super::egress::EgressTable;
 use super::event::{EventMarket, EventOptions, run_job_event};
+use super::multi_region::MigrationOptions;
+use super::named::NamedPolicy;
+use super::probes::with_probe_prices;
+use super::report::{JobProvenance, JobReport, PolicyReport, WindowLine};
 use super::tick::{JobMarket, JobSpec, MarketOptions, run_job, start_tick_for_hours};
 use super::trace::{
     Convention, JobTrace, ProbeSeries, TraceOptions, read_probe_series, read_spot_trace,
 };
-use super::windows::{WindowStats, draw_starts, run_windows, summarize};
-use super::{BuiltinPolicy, JobResult};
+use super::tunables::PolicyTunables;
+use super::windows::{draw_starts, run_windows, summarize};
+use super::{JobResult, OnDemandOnly};
 use crate::engine::DEFAULT_LAUNCH_LATENCY_SECS;
 use crate::error::{ConfigError, Error};
+use crate::ingest::read_all;
 use crate::market::SourceFile;
-use crate::money::Rate;
+use crate::money::{Money, Rate};
+use crate::options::{GateOptions, OutputOptions, SimOptions};
+use crate::report::{Format, Warning, codes};
 use crate::time::SimTime;
 
 /// Start of event-mode runs on tick traces that carry no date: only date-dependent
 /// billing rules care (Linux has been billed per second since 2017-10-02).
 pub const UNDATED_TRACE_START: SimTime = SimTime(1_672_531_200); // 2023-01-01T00:00:00Z
 
-/// The options of `spotsim job`.
+/// Every option of `spotsim job`: its own ([`JobOptions`]), the SkyNomad family's
+/// tunables ([`PolicyTunables`]) and the shared groups of [`crate::options`] (seed and
+/// launch latency, output, gates). A scenario file (TOML, or JSON by extension) takes
+/// the same keys as the flags; flags override it.
 ///
 /// ```
-/// use spotsim::job::JobScenario;
-/// let s = JobScenario { policy: Some("uniform-progress".into()), ..Default::default() };
+/// use spotsim::job::{JobOptions, JobScenario};
+/// let s = JobScenario {
+///     job: JobOptions { policy: vec!["uniform-progress".into()], ..Default::default() },
+///     ..Default::default()
+/// };
 /// assert!(s.run().is_err(), "no trace, no convention: an error, not a guess");
+/// let f = JobScenario::from_toml_str("trace = [\"t.json\"]\nconvention = \"available\"\nseed = 3\n", "j.toml").unwrap();
+/// assert_eq!((f.job.traces.len(), f.sim.seed), (1, Some(3)));
+/// // Policies: a list, or a string (comma-separated, as the flag).
+/// let l = JobScenario::from_toml_str("policy = [\"greedy\", \"up-s\"]\nvoi-k-v = 0.1\n", "j.toml").unwrap();
+/// let s = JobScenario::from_toml_str("policy = \"greedy,up-s\"\n", "j.toml").unwrap();
+/// assert_eq!((&l.job.policy, &s.job.policy), (&vec!["greedy".to_string(), "up-s".to_string()], &l.job.policy));
+/// assert_eq!(l.tunables.voi_k_v, Some(0.1));
+/// assert!(JobScenario::from_toml_str("polcy = \"greedy\"\n", "j.toml").unwrap_err().to_string().contains("did you mean `policy`"));
 /// ```
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "cli", derive(clap::Args))]
 pub struct JobScenario {
+    /// The job, its traces and prices.
+    #[serde(flatten)]
+    #[cfg_attr(feature = "cli", command(flatten))]
+    pub job: JobOptions,
+    /// The SkyNomad family's tunables.
+    #[serde(flatten)]
+    #[cfg_attr(feature = "cli", command(flatten))]
+    pub tunables: PolicyTunables,
+    /// Seed of the windows and event mode's launch latency.
+    #[serde(flatten)]
+    #[cfg_attr(feature = "cli", command(flatten))]
+    pub sim: SimOptions,
+    /// Output.
+    #[serde(flatten)]
+    #[cfg_attr(feature = "cli", command(flatten))]
+    pub output: OutputOptions,
+    /// CI gates.
+    #[serde(flatten)]
+    #[cfg_attr(feature = "cli", command(flatten))]
+    pub gates: GateOptions,
+}
+
+crate::scenario_file::option_set!(JobScenario {
+    job: JobOptions,
+    tunables: PolicyTunables,
+    sim: SimOptions,
+    output: OutputOptions,
+    gates: GateOptions,
+});
+
+/// `job`'s own options: the traces, the job, the policies and the multi-region model.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "cli", derive(clap::Args))]
+#[cfg_attr(feature = "cli", command(next_help_heading = "Job"))]
+#[serde(rename_all = "kebab-case")]
+pub struct JobOptions {
     /// A trace: spot-traces JSON (tick) or a timestamped availability CSV (repeatable; several = zones).
-    #[cfg_attr(feature = "cli", arg(long = "trace", value_name = "FILE"))]
+    #[serde(rename = "trace", default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(
+        feature = "cli",
+        arg(id = "trace", long = "trace", value_name = "FILE")
+    )]
     pub traces: Vec<PathBuf>,
     /// What a trace value means: `available` (instances available) or `preempted` (1 = preempted). Required.
-    #[cfg_attr(feature = "cli", arg(long))]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "cli",
+        arg(long, value_name = "CONVENTION", value_parser = ["available", "preempted"])
+    )]
     pub convention: Option<String>,
-    /// Job policy: on-demand, spot-only, greedy, uniform-progress, multi-zone-spot.
-    #[cfg_attr(feature = "cli", arg(long))]
-    pub policy: Option<String>,
+    /// Job policies, comma-separated, each run on the same windows (up-s … skynomad-oracle: the SkyNomad family, tick mode).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "de_policies"
+    )]
+    #[cfg_attr(
+        feature = "cli",
+        arg(
+            long,
+            value_name = "POLICY",
+            value_delimiter = ',',
+            value_parser = clap::builder::PossibleValuesParser::new(NamedPolicy::NAMES)
+        )
+    )]
+    pub policy: Vec<String>,
     /// Hours of work.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "cli", arg(long, value_name = "W"))]
     pub work_hours: Option<f64>,
     /// Hours from the start to the deadline.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "cli", arg(long, value_name = "D"))]
     pub deadline_hours: Option<f64>,
     /// Progress lost on every (re)start, hours.
-    #[cfg_attr(feature = "cli", arg(long, value_name = "O"))]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "cli",
+        arg(long, value_name = "O", allow_negative_numbers = true)
+    )]
     pub restart_overhead_hours: Option<f64>,
     /// On-demand price, USD per hour [default: the trace's, if it has one].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "cli", arg(long, value_name = "USD"))]
     pub ondemand_price: Option<String>,
     /// Spot price, USD per hour, overriding the trace's prices.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "cli", arg(long, value_name = "USD"))]
     pub spot_price: Option<String>,
-    /// Per-probe prices JSON aligned with availability CSV traces.
+    /// Per-probe prices JSON: aligned with availability CSV traces, or per-tick spot prices of tick traces (one price per tick).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "cli", arg(long, value_name = "FILE"))]
     pub probe_prices: Option<PathBuf>,
     /// Tick length for CSV traces, seconds [default: the median probe spacing].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "cli", arg(long, value_name = "SECONDS"))]
     pub gap: Option<i64>,
     /// Nodes of a `preempted` multi-node trace (available = nodes − value).
-    #[cfg_attr(feature = "cli", arg(long))]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "cli", arg(long, value_name = "N"))]
     pub nodes: Option<u32>,
     /// Spot instances the job needs at once (spot is available when the count is at least this) [default: 1].
-    #[cfg_attr(feature = "cli", arg(long))]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "cli", arg(long, value_name = "N"))]
     pub gang: Option<u32>,
     /// Start at hour H of the trace (tick ⌈H·3600/G⌉) [default: 0].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(
         feature = "cli",
         arg(long, value_name = "H", conflicts_with = "windows")
     )]
     pub start_hours: Option<f64>,
     /// Run N windows at random starts and report mean, spread and a 95 % confidence interval.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "cli", arg(long, value_name = "N"))]
     pub windows: Option<usize>,
-    /// Seed of the window starts [default: 1].
-    #[cfg_attr(feature = "cli", arg(long))]
-    pub seed: Option<u64>,
     /// `tick` (the papers' model, exact) or `event` (AWS's rules) [default: event].
-    #[cfg_attr(feature = "cli", arg(long))]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "cli",
+        arg(long, value_name = "MODE", value_parser = ["tick", "event"])
+    )]
     pub mode: Option<String>,
-    /// Event mode: seconds from launch request to running [default: 90].
-    #[cfg_attr(feature = "cli", arg(long, value_name = "SECONDS"))]
-    pub launch_latency: Option<i64>,
-    /// Output format: table, json or csv [default: table].
-    #[cfg_attr(feature = "cli", arg(long))]
-    pub output: Option<String>,
-    /// Write the report to FILE (whole or not at all).
+    /// Checkpoint size, GB: a launch in another region adds its transfer time and egress (tick mode) [default: 50].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "cli", arg(long, value_name = "GB"))]
+    pub checkpoint_gb: Option<f64>,
+    /// Egress prices CSV `from_region,to_region,price_usd_per_gb` (tick mode) [default: the SkyNomad reference's rules].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "cli", arg(long, value_name = "FILE"))]
-    pub out: Option<PathBuf>,
+    pub egress: Option<PathBuf>,
+    /// Overlap the checkpoint transfer with the restart (the SkyNomad CLI's default) instead of adding its time (tick mode).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    #[cfg_attr(feature = "cli", arg(long))]
+    pub overlap_transfer: bool,
 }
 
-/// One window's line of a report.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct WindowLine {
-    /// Hours from the trace's start to the window's start.
-    pub start_hours: f64,
-    /// The run.
-    #[serde(flatten)]
-    pub result: JobResult,
+/// Accepts `policy = "a"`, `policy = "a,b"` (as the flag) or `policy = ["a", "b"]`.
+fn de_policies<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum OneOrMany {
+        One(String),
+        Many(Vec<String>),
+    }
+    let split = |s: &str| -> Vec<String> { s.split(',').map(|p| p.trim().to_string()).collect() };
+    Ok(match OneOrMany::deserialize(d) {
+        Ok(OneOrMany::One(s)) => split(&s),
+        Ok(OneOrMany::Many(v)) => v.iter().flat_map(|s| split(s)).collect(),
+        Err(_) => {
+            return Err(serde::de::Error::custom(
+                "expected a policy name, a comma-separated string of them, or a list",
+            ));
+        }
+    })
 }
 
-/// Where a job report's numbers came from.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct JobProvenance {
-    /// spotsim's version.
-    pub spotsim_version: &'static str,
-    /// Trace and price files with SHA-256.
-    pub inputs: Vec<SourceFile>,
-    /// The convention the traces were read with.
-    pub convention: String,
-    /// Seconds per tick.
-    pub gap_seconds: i64,
-    /// Zones, in trace order.
-    pub zones: Vec<String>,
-    /// Seed of the window starts.
-    pub seed: Option<u64>,
-    /// Model assumptions in force.
-    pub assumptions: Vec<String>,
-}
+impl JobScenario {
+    /// Parses a job scenario from TOML text; `name` is used in errors.
+    ///
+    /// # Errors
+    /// [`ConfigError`] with the file name, line and column; an unknown key is named.
+    pub fn from_toml_str(text: &str, name: &str) -> Result<JobScenario, ConfigError> {
+        crate::scenario_file::from_toml(text, name)
+    }
 
-/// The result of `spotsim job`.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct JobReport {
-    /// JSON layout version.
-    pub schema_version: u32,
-    /// `tick` or `event`.
-    pub mode: &'static str,
-    /// The policy.
-    pub policy: String,
-    /// Hours of work.
-    pub work_hours: f64,
-    /// Hours to the deadline.
-    pub deadline_hours: f64,
-    /// Restart overhead, hours.
-    pub restart_overhead_hours: f64,
-    /// The single run (when no `--windows`).
-    #[serde(flatten, skip_serializing_if = "Option::is_none")]
-    pub single: Option<WindowLine>,
-    /// Statistics over the windows (with `--windows`).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub stats: Option<WindowStats>,
-    /// Every window (with `--windows`).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub windows: Vec<WindowLine>,
-    /// Provenance.
-    pub provenance: JobProvenance,
+    /// Reads a job scenario from a table of keys (a sweep's cell).
+    ///
+    /// # Errors
+    /// [`ConfigError`] naming an unknown key or a bad value's key.
+    pub fn from_table(table: &toml::Table) -> Result<JobScenario, ConfigError> {
+        crate::scenario_file::from_table(table)
+    }
+
+    /// Every key a job scenario file takes (the flags' names).
+    pub fn keys() -> Vec<&'static str> {
+        <JobScenario as crate::scenario_file::OptionSet>::keys()
+    }
+
+    /// Reads a job scenario file (TOML; JSON when the name ends in `.json`); relative
+    /// paths (traces, probe prices, egress, output) are resolved against its directory.
+    ///
+    /// # Errors
+    /// [`Error`] when the file cannot be read or is not a valid job scenario.
+    pub fn load(path: &Path) -> Result<JobScenario, Error> {
+        let mut s: JobScenario = crate::scenario_file::load(path)?;
+        let dir = path.parent().unwrap_or(Path::new(""));
+        let fix = |p: &mut PathBuf| crate::scenario_file::resolve(dir, p);
+        s.job.traces.iter_mut().for_each(fix);
+        s.job.probe_prices.iter_mut().for_each(fix);
+        s.job.egress.iter_mut().for_each(fix);
+        s.output.out.iter_mut().for_each(fix);
+        Ok(s)
+    }
+
+    /// This scenario with every option set in `flags` taking precedence (a list set in
+    /// `flags` replaces the file's).
+    ///
+    /// # Errors
+    /// [`ConfigError`] when a flag cannot be represented in a scenario (a seed above
+    /// 2⁶³ − 1): never a silent drop.
+    pub fn overlay(self, flags: JobScenario) -> Result<JobScenario, ConfigError> {
+        crate::scenario_file::overlay(&self, &flags)
+    }
+
+    /// The output format (default table).
+    pub fn format(&self) -> Format {
+        self.output.format()
+    }
 }
 
 fn price(option: &str, s: &Option<String>) -> Result<Option<Rate>, ConfigError> {
@@ -170,81 +285,103 @@ impl JobScenario {
     /// the work, a negative overhead, missing prices, a trace shorter than the deadline
     /// from the start, bad trace files.
     pub fn run(&self) -> Result<JobReport, Error> {
-        let convention: Convention = self
-            .convention
-            .as_deref()
-            .ok_or_else(|| ConfigError::new("convention", "required: `available` (a value counts available instances) or `preempted` (1 = preempted); spotsim never guesses"))?
-            .parse()
-            .map_err(|e: ConfigError| e)?;
-        let policy: BuiltinPolicy = self
-            .policy
-            .as_deref()
-            .ok_or_else(|| {
-                ConfigError::new(
-                    "policy",
-                    format!("required; one of: {}", BuiltinPolicy::NAMES.join(", ")),
-                )
-            })?
-            .parse()?;
+        self.gates.validate()?;
+        let convention_given = self.job.convention.as_deref().ok_or_else(|| ConfigError::new("convention", "required: `available` (a value counts available instances) or `preempted` (1 = preempted); spotsim never guesses"))?;
+        let convention: Convention = convention_given.parse().map_err(|e: ConfigError| {
+            crate::suggest::with_hint(e, convention_given, &["available", "preempted"])
+        })?;
+        if self.job.policy.is_empty() {
+            return Err(ConfigError::new(
+                "policy",
+                format!(
+                    "required; one or more of: {}",
+                    NamedPolicy::NAMES.join(", ")
+                ),
+            )
+            .into());
+        }
+        // Unknown names get "did you mean"; a name given twice is an error.
+        let policies = NamedPolicy::parse_list(&self.job.policy.join(","))?;
+        let popts = self.tunables.policy_options(&policies)?;
         let need = |name: &str, v: Option<f64>| v.ok_or_else(|| ConfigError::new(name, "required"));
         let (w, d, o) = (
-            need("work-hours", self.work_hours)?,
-            need("deadline-hours", self.deadline_hours)?,
-            need("restart-overhead-hours", self.restart_overhead_hours)?,
+            need("work-hours", self.job.work_hours)?,
+            need("deadline-hours", self.job.deadline_hours)?,
+            need("restart-overhead-hours", self.job.restart_overhead_hours)?,
         );
         let spec = JobSpec::from_hours(w, d, o)?;
-        if self.traces.is_empty() {
+        if self.job.traces.is_empty() {
             return Err(ConfigError::new("trace", "at least one --trace is needed").into());
         }
-        let mode = match self.mode.as_deref() {
+        let mode = match self.job.mode.as_deref() {
             None | Some("event") => "event",
             Some("tick") => "tick",
             Some(other) => {
-                return Err(ConfigError::new(
-                    "mode",
-                    format!("unknown mode `{other}`; valid: tick, event"),
-                )
-                .into());
+                return Err(
+                    crate::suggest::unknown_value("mode", other, &["tick", "event"]).into(),
+                );
             }
         };
         // Options that do not apply are errors, not silently ignored.
         let misuse = |name: &str, why: &str| -> Result<(), Error> {
             Err(ConfigError::new(name, why).into())
         };
-        if mode == "tick" && self.launch_latency.is_some() {
+        if mode == "event" {
+            if let Some(p) = policies.iter().find(|p| p.multi_region()) {
+                misuse(
+                    "policy",
+                    &format!(
+                        "`{p}` runs in tick mode only (SkyNomad's model is a tick model): add --mode tick"
+                    ),
+                )?;
+            }
+            for (set, name) in [
+                (self.job.checkpoint_gb.is_some(), "checkpoint-gb"),
+                (self.job.egress.is_some(), "egress"),
+                (self.job.overlap_transfer, "overlap-transfer"),
+            ] {
+                if set {
+                    misuse(name, "applies to tick mode (the multi-region model)")?;
+                }
+            }
+        }
+        if mode == "tick" && self.sim.launch_latency.is_some() {
             misuse(
                 "launch-latency",
                 "applies to event mode only (the tick model has no launch latency)",
             )?;
         }
-        if self.windows.is_some() && self.start_hours.is_some() {
+        if self.job.windows.is_some() && self.job.start_hours.is_some() {
             misuse("start-hours", "give either --start-hours or --windows")?;
         }
-        if self.windows.is_none() && self.seed.is_some() {
+        if self.job.windows.is_none() && self.sim.seed.is_some() {
             misuse("seed", "draws the --windows starts; give --windows")?;
         }
-        if self.nodes.is_some() && convention != Convention::Preempted {
+        if self.job.nodes.is_some() && convention != Convention::Preempted {
             misuse("nodes", "applies to `preempted` traces of several nodes")?;
         }
-        let all_csv = self.traces.iter().all(|p| is_csv(p));
-        if self.gap.is_some() && !all_csv {
+        let all_csv = self.job.traces.iter().all(|p| is_csv(p));
+        if self.job.gap.is_some() && !all_csv {
             misuse(
                 "gap",
                 "applies to timestamped CSV traces; tick traces carry their own gap",
             )?;
         }
         let opts = MarketOptions {
-            spot_price: price("spot-price", &self.spot_price)?,
-            ondemand_price: price("ondemand-price", &self.ondemand_price)?,
-            gang: self.gang.unwrap_or(1),
+            spot_price: price("spot-price", &self.job.spot_price)?,
+            ondemand_price: price("ondemand-price", &self.job.ondemand_price)?,
+            gang: self.job.gang.unwrap_or(1),
         };
-        let latency = self.launch_latency.unwrap_or(DEFAULT_LAUNCH_LATENCY_SECS);
+        let latency = self
+            .sim
+            .launch_latency
+            .unwrap_or(DEFAULT_LAUNCH_LATENCY_SECS);
         if latency < 0 {
             return Err(ConfigError::new("launch-latency", "must not be negative").into());
         }
         // Read the traces: JSON tick traces, or timestamped CSVs.
-        let csv = self.traces.iter().all(|p| is_csv(p));
-        if !csv && self.traces.iter().any(|p| is_csv(p)) {
+        let csv = self.job.traces.iter().all(|p| is_csv(p));
+        if !csv && self.job.traces.iter().any(|p| is_csv(p)) {
             return Err(
                 ConfigError::new("trace", "mix of CSV and JSON traces: give one kind").into(),
             );
@@ -259,10 +396,10 @@ impl JobScenario {
                 )
                 .into());
             }
-            for p in &self.traces {
-                probes.push(read_probe_series(p, self.probe_prices.as_deref())?);
+            for p in &self.job.traces {
+                probes.push(read_probe_series(p, self.job.probe_prices.as_deref())?);
             }
-            let gap = match self.gap {
+            let gap = match self.job.gap {
                 Some(g) => g,
                 None => probes[0].median_spacing_secs(),
             };
@@ -270,25 +407,46 @@ impl JobScenario {
                 ticks.push(s.to_ticks(gap)?);
             }
         } else {
-            if self.probe_prices.is_some() {
-                return Err(ConfigError::new("probe-prices", "only for CSV traces").into());
-            }
             let mut to = TraceOptions::new(convention);
-            if let Some(n) = self.nodes {
+            if let Some(n) = self.job.nodes {
                 to = to.nodes(n);
             }
-            for p in &self.traces {
-                ticks.push(read_spot_trace(p, &to)?);
+            // Per-tick spot prices for tick traces (one price per tick, by zone).
+            let prices = match &self.job.probe_prices {
+                Some(p) => Some((p.display().to_string(), read_all(p)?)),
+                None => None,
+            };
+            for p in &self.job.traces {
+                let t = read_spot_trace(p, &to)?;
+                ticks.push(match &prices {
+                    Some((name, bytes)) => with_probe_prices(t, name, bytes)?,
+                    None => t,
+                });
             }
         }
-        let market = JobMarket::new(&ticks, &opts)?;
+        let mut market = JobMarket::new(&ticks, &opts)?;
+        let mut migration = None;
+        if mode == "tick" {
+            let egress = match &self.job.egress {
+                Some(p) => EgressTable::read(p)?,
+                None => EgressTable::empty(),
+            };
+            let mut mo = MigrationOptions::new(self.job.checkpoint_gb.unwrap_or(50.0), egress);
+            mo.count_transfer_time = !self.job.overlap_transfer;
+            market = market.with_migration(&mo)?;
+            migration = Some(mo);
+        }
         let g = market.gap_secs();
-        let mut inputs: Vec<SourceFile> = market.sources().to_vec();
-        for s in &probes {
-            if let Some(ps) = &s.price_source {
-                if !inputs.contains(ps) {
-                    inputs.push(ps.clone());
-                }
+        // Every input file once (a price file shared by the zones' traces too).
+        let mut inputs: Vec<SourceFile> = Vec::new();
+        let files = market
+            .sources()
+            .iter()
+            .chain(probes.iter().filter_map(|s| s.price_source.as_ref()))
+            .chain(migration.as_ref().and_then(|m| m.egress.source()));
+        for f in files {
+            if !inputs.contains(f) {
+                inputs.push(f.clone());
             }
         }
         let event_market = if mode == "event" {
@@ -304,8 +462,8 @@ impl JobScenario {
         } else {
             None
         };
-        let run_at = |start_tick: usize| -> Result<JobResult, Error> {
-            let mut p = policy;
+        let run_at = |policy: NamedPolicy, start_tick: usize| -> Result<JobResult, Error> {
+            let mut p = policy.build(&popts);
             match &event_market {
                 None => Ok(run_job(&market, &spec, start_tick, &mut p)?),
                 Some(em) => {
@@ -322,35 +480,90 @@ impl JobScenario {
                 }
             }
         };
+        // The on-demand baseline of a window: the on-demand policy's own cost for the same
+        // job from the same start, in the same mode (so it saves exactly 0).
+        let baseline_at = |start_tick: usize| -> Result<Money, Error> {
+            Ok(match &event_market {
+                None => OnDemandOnly::baseline_tick(&market, &spec, start_tick)?,
+                Some(em) => OnDemandOnly::baseline_event(
+                    em,
+                    &spec,
+                    em.start().plus(start_tick as i64 * g),
+                    EventOptions {
+                        launch_latency_secs: latency,
+                    },
+                )?,
+            })
+        };
+        let against = |mut r: JobResult, baseline: Money| -> JobResult {
+            r.ondemand_only_cost = baseline;
+            r.savings_pct = OnDemandOnly::savings_pct(r.total_cost, baseline).unwrap_or(0.0);
+            r
+        };
         let line = |start_tick: usize, result: JobResult| WindowLine {
             start_hours: start_tick as f64 * g as f64 / 3600.0,
             result,
         };
-        let (single, stats, windows) = match self.windows {
-            None => {
-                let t = start_tick_for_hours(self.start_hours.unwrap_or(0.0), g)?;
-                (Some(line(t, run_at(t)?)), None, Vec::new())
-            }
-            Some(n) => {
-                let starts = draw_starts(&market, &spec, n, self.seed.unwrap_or(1))?;
-                let results: Vec<JobResult> = if event_market.is_none() {
-                    run_windows(&market, &spec, &starts, || policy, true)?.results
-                } else {
-                    use rayon::prelude::*;
-                    starts
-                        .par_iter()
-                        .map(|&t| run_at(t))
-                        .collect::<Result<_, _>>()?
-                };
-                let stats = summarize(&results);
-                let lines = starts
-                    .iter()
-                    .zip(results)
-                    .map(|(&t, r)| line(t, r))
-                    .collect();
-                (None, Some(stats), lines)
+        // The same windows for every policy (the starts are drawn from the seed alone).
+        let starts = match self.job.windows {
+            None => None,
+            Some(n) => Some(draw_starts(&market, &spec, n, self.sim.seed.unwrap_or(1))?),
+        };
+        let baselines: Vec<Money> = match &starts {
+            None => Vec::new(),
+            Some(starts) => {
+                use rayon::prelude::*;
+                starts
+                    .par_iter()
+                    .map(|&t| baseline_at(t))
+                    .collect::<Result<_, _>>()?
             }
         };
+        let single_start = start_tick_for_hours(self.job.start_hours.unwrap_or(0.0), g)?;
+        let single_baseline = if starts.is_none() {
+            baseline_at(single_start)?
+        } else {
+            Money::ZERO
+        };
+        let mut reports = Vec::with_capacity(policies.len());
+        for &policy in &policies {
+            let (single, stats, windows) = match &starts {
+                None => {
+                    let t = single_start;
+                    let r = against(run_at(policy, t)?, single_baseline);
+                    (Some(line(t, r)), None, Vec::new())
+                }
+                Some(starts) => {
+                    let results: Vec<JobResult> = if event_market.is_none() {
+                        run_windows(&market, &spec, starts, || policy.build(&popts), true)?.results
+                    } else {
+                        use rayon::prelude::*;
+                        starts
+                            .par_iter()
+                            .map(|&t| run_at(policy, t))
+                            .collect::<Result<_, _>>()?
+                    };
+                    let results: Vec<JobResult> = results
+                        .into_iter()
+                        .zip(&baselines)
+                        .map(|(r, &b)| against(r, b))
+                        .collect();
+                    let stats = summarize(&results);
+                    let lines = starts
+                        .iter()
+                        .zip(results)
+                        .map(|(&t, r)| line(t, r))
+                        .collect();
+                    (None, Some(stats), lines)
+                }
+            };
+            reports.push(PolicyReport {
+                policy: policy.to_string(),
+                single,
+                stats,
+                windows,
+            });
+        }
         let mut assumptions = vec![
             format!(
                 "{} convention: {}",
@@ -362,198 +575,118 @@ impl JobScenario {
                 }
             ),
             format!(
-                "restart overhead {o} h re-armed on every change of instance (deadline-jobs.md)"
+                "restart overhead {o} h re-armed on every change of instance (the deadline-job model of Can't Be Late, NSDI'24)"
             ),
         ];
+        assumptions.push(format!(
+            "on-demand baseline: the on-demand policy's own cost for the same job from the same start in {mode} mode (ondemand_only_cost_usd{}); savings_pct = 100 × (1 − cost / baseline), exactly 0 for the on-demand policy",
+            if mode == "tick" {
+                ": whole ticks of the cheapest on-demand price, as the tick model bills them"
+            } else {
+                ": the launch latency and per-second billing included"
+            }
+        ));
         assumptions.push(if mode == "tick" {
-            "tick mode: the tick model of deadline-jobs.md, exactly (whole ticks billed at the type that ran; preemption at tick boundaries)".to_string()
+            "tick mode: the tick model of the deadline-job papers (Can't Be Late, NSDI'24), exactly (whole ticks billed at the type that ran; preemption at tick boundaries)".to_string()
         } else {
             format!("event mode: preemption at the real availability change, launch latency {latency} s, per-second billing with the 60 s minimum, spot interrupted within its first hour free (aws-facts.md §3); see job::event for why numbers differ from tick mode")
         });
+        let mut warnings = Vec::new();
+        let multi_region = market.zones() > 1 || policies.iter().any(|p| p.multi_region());
+        if let Some(mo) = migration.as_ref().filter(|_| multi_region) {
+            assumptions.push(format!(
+                "multi-region model (SkyNomad's progress model): a launch in another zone than the last instance's is a migration; across regions it adds the transfer of a {} GB checkpoint ({}; 8.20 Gb/s within a continent, 3.59 Gb/s across, less the 9.72 Gb/s already in the restart overhead) and pays its egress ({}); a successful probe is billed 60 s of spot",
+                mo.checkpoint_gb,
+                if mo.count_transfer_time {
+                    "its time counted"
+                } else {
+                    "its time overlapped with the restart, --overlap-transfer"
+                },
+                match self.job.egress.as_ref() {
+                    Some(p) => format!("{}, the reference's rules for pairs not in it", p.display()),
+                    None => "the SkyNomad reference's rules, migration_model.get_transfer_cost_usd"
+                        .to_string(),
+                }
+            ));
+            let defaulted = market.migration().defaulted_pairs();
+            if let (Some(p), false) = (&self.job.egress, defaulted.is_empty()) {
+                warnings.push(Warning::new(
+                    codes::EGRESS_PAIRS_DEFAULTED,
+                    format!(
+                        "region pairs not in {}, their egress priced by the SkyNomad reference's rules: {}",
+                        p.display(),
+                        defaulted
+                            .iter()
+                            .map(|(a, b)| format!("{a} → {b}"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                ));
+            }
+        }
+        for p in &policies {
+            match p {
+                NamedPolicy::UpA => assumptions.push(format!("up-a: {}", json_opts(&popts.up_a))),
+                NamedPolicy::UpAp => {
+                    assumptions.push(format!("up-ap: {}", json_opts(&popts.up_ap)))
+                }
+                NamedPolicy::SkyNomad => {
+                    assumptions.push(format!("skynomad: {}", json_opts(&popts.skynomad)))
+                }
+                NamedPolicy::SkyNomadOracle => assumptions.push(format!(
+                    "skynomad-oracle: {}",
+                    json_opts(&popts.skynomad_oracle)
+                )),
+                NamedPolicy::Optimal => assumptions.push("optimal: the offline dynamic program over the known future (overheads rounded up to whole ticks), without the safety net".to_string()),
+                _ => {}
+            }
+            if p.multi_region()
+                && *p != NamedPolicy::Optimal
+                && !assumptions.iter().any(|a| a.starts_with("safety net"))
+            {
+                assumptions.push("safety net (SkyNomad's environment) for up-s, up-a, up-ap, skynomad, skynomad-oracle: at the first tick with ⌈(ct + d)/G⌉·G ≥ ⌊(D − t)/G⌋·G, on-demand to the end (in the running zone, else where finishing costs least)".to_string());
+            }
+        }
         if mode == "event" && !csv && ticks.iter().all(|t| t.start.is_none()) {
             assumptions.push(format!(
                 "the traces carry no date: event mode starts them at {UNDATED_TRACE_START}"
             ));
         }
+        let assumptions = assumptions
+            .iter()
+            .map(|a| crate::rules::localize(a))
+            .collect();
         Ok(JobReport {
-            schema_version: 1,
-            mode,
-            policy: policy.to_string(),
+            schema_version: crate::report::SCHEMA_VERSION,
+            mode: mode.to_string(),
             work_hours: w,
             deadline_hours: d,
             restart_overhead_hours: o,
-            single,
-            stats,
-            windows,
+            policies: reports,
+            warnings,
             provenance: JobProvenance {
-                spotsim_version: env!("CARGO_PKG_VERSION"),
+                spotsim_version: env!("CARGO_PKG_VERSION").to_string(),
                 inputs,
                 convention: convention_name(convention).to_string(),
                 gap_seconds: g,
                 zones: (0..market.zones())
                     .filter_map(|z| market.zone_name(z).map(String::from))
                     .collect(),
-                seed: self.windows.map(|_| self.seed.unwrap_or(1)),
+                seed: self.job.windows.map(|_| self.sim.seed.unwrap_or(1)),
                 assumptions,
             },
         })
     }
 }
 
+/// Options as compact JSON, for the assumptions.
+fn json_opts<T: Serialize>(o: &T) -> String {
+    serde_json::to_string(o).unwrap_or_default()
+}
+
 fn convention_name(c: Convention) -> &'static str {
     match c {
         Convention::Available => "available",
         Convention::Preempted => "preempted",
-    }
-}
-
-impl JobReport {
-    /// Renders as `table`, `json` or `csv`.
-    ///
-    /// # Errors
-    /// [`ConfigError`] for an unknown format.
-    pub fn render(&self, format: Option<&str>) -> Result<String, ConfigError> {
-        match format.unwrap_or("table") {
-            "json" => {
-                let mut s = serde_json::to_string_pretty(self)
-                    .unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"));
-                s.push('\n');
-                Ok(s)
-            }
-            "csv" => {
-                let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
-                let _ = w.write_record([
-                    "start_hours",
-                    "total_cost_usd",
-                    "deadline_met",
-                    "finish_hours",
-                    "spot_hours",
-                    "ondemand_hours",
-                    "idle_hours",
-                    "preemptions",
-                    "restarts",
-                    "migrations",
-                    "ondemand_only_cost_usd",
-                    "savings_pct",
-                ]);
-                for l in self.single.iter().chain(self.windows.iter()) {
-                    let r = &l.result;
-                    let h = |ms: i64| format!("{:.6}", ms as f64 / 3.6e6);
-                    let _ = w.write_record([
-                        format!("{:.6}", l.start_hours),
-                        r.total_cost.to_usd_string(6),
-                        r.deadline_met.to_string(),
-                        h(r.finish_ms),
-                        h(r.spot_ms),
-                        h(r.ondemand_ms),
-                        h(r.idle_ms),
-                        r.preemptions.to_string(),
-                        r.restarts.to_string(),
-                        r.migrations.to_string(),
-                        r.ondemand_only_cost.to_usd_string(6),
-                        format!("{:.6}", r.savings_pct),
-                    ]);
-                }
-                Ok(String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default())
-            }
-            "table" => Ok(self.table()),
-            other => Err(ConfigError::new(
-                "output",
-                format!("unknown format `{other}`; valid: table, json, csv"),
-            )),
-        }
-    }
-
-    fn table(&self) -> String {
-        let mut s = String::new();
-        let _ = writeln!(
-            s,
-            "spotsim {} job — {} ({} mode): {} h of work, deadline {} h, restart overhead {} h",
-            self.provenance.spotsim_version,
-            self.policy,
-            self.mode,
-            self.work_hours,
-            self.deadline_hours,
-            self.restart_overhead_hours
-        );
-        if let Some(l) = &self.single {
-            let r = &l.result;
-            let _ = writeln!(
-                s,
-                "  start                 hour {:.2} of the trace",
-                l.start_hours
-            );
-            let _ = writeln!(
-                s,
-                "  total cost            {}   on-demand only {}, savings {:.1}%",
-                r.total_cost, r.ondemand_only_cost, r.savings_pct
-            );
-            let _ = writeln!(
-                s,
-                "  deadline met          {}   finished at {:.2} h",
-                if r.deadline_met { "yes" } else { "NO" },
-                r.finish_hours()
-            );
-            let _ = writeln!(
-                s,
-                "  hours                 spot {:.2}, on-demand {:.2}, idle {:.2}",
-                r.spot_ms as f64 / 3.6e6,
-                r.ondemand_ms as f64 / 3.6e6,
-                r.idle_ms as f64 / 3.6e6
-            );
-            let _ = writeln!(
-                s,
-                "  preemptions           {}   restarts {}, migrations {}",
-                r.preemptions, r.restarts, r.migrations
-            );
-        }
-        if let Some(st) = &self.stats {
-            let _ = writeln!(
-                s,
-                "  windows               {} (seed {})",
-                st.windows,
-                self.provenance.seed.unwrap_or(1)
-            );
-            let _ = writeln!(
-                s,
-                "  mean cost             ${:.2}   sd {}, 95% CI {}, min {}, max {}",
-                st.mean_cost_usd,
-                st.sd_cost_usd.map_or("n/a".into(), |x| format!("${x:.2}")),
-                match (st.ci95_low_usd, st.ci95_high_usd) {
-                    (Some(a), Some(b)) => format!("[${a:.2}, ${b:.2}]"),
-                    _ => "n/a".into(),
-                },
-                st.min_cost,
-                st.max_cost
-            );
-            let _ = writeln!(
-                s,
-                "  deadline met          {:.1}% of windows; mean savings {:.1}%",
-                100.0 * st.deadline_met_fraction,
-                st.mean_savings_pct
-            );
-        }
-        let p = &self.provenance;
-        let _ = writeln!(
-            s,
-            "  zones {} (tick {} s)",
-            p.zones.join(", "),
-            p.gap_seconds
-        );
-        let _ = writeln!(s, "  inputs:");
-        for i in &p.inputs {
-            let _ = writeln!(
-                s,
-                "    {} ({}, sha256 {})",
-                i.path,
-                i.format,
-                &i.sha256[..16.min(i.sha256.len())]
-            );
-        }
-        let _ = writeln!(s, "  assumptions:");
-        for a in &p.assumptions {
-            let _ = writeln!(s, "    - {a}");
-        }
-        s
     }
 }

@@ -12,6 +12,7 @@
 //! | "Billing: each tick is billed at the type that ran in it — spot at that tick's spot price, on-demand at the on-demand price; idle is free" | `price × G` per tick, exact [`Money`] |
 //! | "The job stops as soon as the remaining work is ≤ 1 ms (no partial-tick refund of the last tick)" | `remaining_ms ≤ 1` ends the run after the tick; the whole tick is billed |
 //! | "Windows: a run starts at tick `⌈start_hours·3600/G⌉` of a full trace" | [`start_tick_for_hours`] |
+//! | Multi-region ([`multi_region`](super::multi_region)): a launch in another zone than the last instance's adds the checkpoint's transfer time to the overhead and pays its egress; probes are billed 60 s of spot where available | the re-arming step (`MigrationCosts::transfer_ms`, `egress`), the probe step after [`JobPolicy::probes`] |
 //!
 //! Work, time and overhead are integer **milliseconds** (deterministic and exact);
 //! hours given as floats are rounded to the millisecond once ([`hours_to_ms`]). Costs are
@@ -40,12 +41,12 @@
 //!   [`MarketOptions::gang`] (the original's `gang_threshold`); the price is the job's
 //!   price per hour as a whole.
 use crate::error::ConfigError;
-use crate::market::SourceFile;
-use crate::money::{Money, Rate};
+use crate::money::Money;
 
-use super::policy::JobPolicy;
+pub use super::market::{JobMarket, MarketOptions};
+use super::multi_region::PROBE_BILLING_SECS;
+use super::policy::{JobPolicy, RunStart};
 use super::result::JobResult;
-use super::trace::JobTrace;
 
 /// What a tick runs on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
@@ -62,10 +63,16 @@ pub enum Kind {
 /// A policy's choice for one tick: a type and a zone (an index into the market's
 /// zones; single-zone markets have only zone 0). For [`Kind::None`] the zone is ignored.
 ///
+/// Asking for the instance that already runs keeps it; [`Decision::restarted`] asks to
+/// terminate it and launch the same type in the same zone again, paying the overhead
+/// again (SkyNomad's probing baselines do this when a zone they drop is still the best
+/// one with spot; tick mode honours it, event mode treats it as keeping the instance).
+///
 /// ```
 /// use spotsim::job::{Decision, Kind};
 /// assert_eq!(Decision::spot(1).kind, Kind::Spot);
 /// assert!(Decision::NONE.is_none());
+/// assert!(Decision::spot(1).restarted().restart);
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
 pub struct Decision {
@@ -73,6 +80,9 @@ pub struct Decision {
     pub kind: Kind,
     /// The zone index.
     pub zone: usize,
+    /// Relaunch even if this instance is the one running (tick mode).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub restart: bool,
 }
 
 impl Decision {
@@ -80,6 +90,7 @@ impl Decision {
     pub const NONE: Decision = Decision {
         kind: Kind::None,
         zone: 0,
+        restart: false,
     };
 
     /// Spot in `zone`.
@@ -87,6 +98,7 @@ impl Decision {
         Decision {
             kind: Kind::Spot,
             zone,
+            restart: false,
         }
     }
 
@@ -95,6 +107,7 @@ impl Decision {
         Decision {
             kind: Kind::OnDemand,
             zone,
+            restart: false,
         }
     }
 
@@ -103,6 +116,16 @@ impl Decision {
         Decision {
             kind: Kind::None,
             zone,
+            restart: false,
+        }
+    }
+
+    /// The same decision, relaunching the instance if it is the one running (see the
+    /// type docs).
+    pub const fn restarted(self) -> Decision {
+        Decision {
+            restart: true,
+            ..self
         }
     }
 
@@ -253,260 +276,6 @@ pub fn start_tick_for_hours(start_hours: f64, gap_secs: i64) -> Result<usize, Co
     Ok((start_hours * 3600.0 / gap_secs as f64).ceil() as usize)
 }
 
-/// Prices and availability threshold for [`JobMarket::new`].
-///
-/// ```
-/// use spotsim::job::MarketOptions;
-/// use spotsim::money::Rate;
-/// let o = MarketOptions::prices(Rate::parse_usd("0.9731")?, Rate::parse_usd("3.06")?);
-/// assert_eq!(o.gang, 1);
-/// # Ok::<(), spotsim::money::MoneyError>(())
-/// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct MarketOptions {
-    /// A constant spot price for every zone; replaces the traces' own prices.
-    pub spot_price: Option<Rate>,
-    /// The on-demand price for every zone; replaces the traces' `price_info`.
-    pub ondemand_price: Option<Rate>,
-    /// Spot is available in a tick when the trace's count is at least this (≥ 1).
-    pub gang: u32,
-}
-
-impl Default for MarketOptions {
-    fn default() -> Self {
-        MarketOptions {
-            spot_price: None,
-            ondemand_price: None,
-            gang: 1,
-        }
-    }
-}
-
-impl MarketOptions {
-    /// Both prices given.
-    pub fn prices(spot: Rate, ondemand: Rate) -> MarketOptions {
-        MarketOptions {
-            spot_price: Some(spot),
-            ondemand_price: Some(ondemand),
-            gang: 1,
-        }
-    }
-
-    /// Only the on-demand price given (spot prices come from the traces).
-    pub fn ondemand(ondemand: Rate) -> MarketOptions {
-        MarketOptions {
-            ondemand_price: Some(ondemand),
-            ..MarketOptions::default()
-        }
-    }
-}
-
-#[derive(Clone, Debug)]
-struct ZoneData {
-    name: String,
-    avail: Vec<bool>,
-    spot: Vec<Rate>,
-    ondemand: Rate,
-}
-
-/// One or more zones' tick traces with resolved prices: what a job runs against. Built
-/// once, shared read-only across windows (it is `Sync`).
-///
-/// ```
-/// use spotsim::job::{JobMarket, JobTrace, MarketOptions};
-/// use spotsim::money::Rate;
-/// let a = JobTrace::new(600, vec![1, 0, 1])?.with_zone("a");
-/// let e = JobMarket::single(&a, &MarketOptions::default()).unwrap_err();
-/// assert!(e.to_string().contains("spot price"));
-/// let m = JobMarket::single(&a, &MarketOptions::prices(Rate::parse_usd("1")?, Rate::parse_usd("3")?))?;
-/// assert_eq!((m.ticks(), m.zones(), m.spot_available(0, 1)), (3, 1, false));
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-#[derive(Clone, Debug)]
-pub struct JobMarket {
-    gap_secs: i64,
-    ticks: usize,
-    zones: Vec<ZoneData>,
-    sources: Vec<SourceFile>,
-}
-
-impl JobMarket {
-    /// A market of one zone per trace, in the given order (policies see zone `i` as
-    /// `traces[i]`). Prices per zone: spot from [`MarketOptions::spot_price`], else the
-    /// trace's per-tick `prices`, else its `price_info` spot price; on-demand from
-    /// [`MarketOptions::ondemand_price`], else the trace's `price_info`. The market has
-    /// as many ticks as the shortest trace (traces are aligned at tick 0).
-    ///
-    /// # Errors
-    /// [`ConfigError`] when no trace is given, the gaps differ, known start times differ,
-    /// `gang` is 0, or a zone has no spot or no on-demand price.
-    pub fn new(traces: &[JobTrace], opts: &MarketOptions) -> Result<JobMarket, ConfigError> {
-        let Some(first) = traces.first() else {
-            return Err(ConfigError::new("trace", "no trace given"));
-        };
-        if opts.gang == 0 {
-            return Err(ConfigError::new("gang", "must be at least 1"));
-        }
-        let gap_secs = first.gap_secs;
-        let mut ticks = usize::MAX;
-        let mut zones = Vec::with_capacity(traces.len());
-        let mut sources = Vec::new();
-        for t in traces {
-            if t.gap_secs != gap_secs {
-                return Err(ConfigError::new(
-                    "trace",
-                    format!(
-                        "{} has ticks of {} s but {} has {} s; all zones need the same gap",
-                        t.source.path, t.gap_secs, first.source.path, gap_secs
-                    ),
-                ));
-            }
-            if let (Some(a), Some(b)) = (t.start, first.start) {
-                if a != b {
-                    return Err(ConfigError::new(
-                        "trace",
-                        format!(
-                            "{} starts at {a} but {} at {b}; zones must be aligned at tick 0",
-                            t.source.path, first.source.path
-                        ),
-                    ));
-                }
-            }
-            ticks = ticks.min(t.ticks());
-            let spot = if let Some(p) = opts.spot_price {
-                vec![p; t.ticks()]
-            } else if let Some(p) = &t.prices {
-                p.clone()
-            } else if let Some(p) = t.spot_price {
-                vec![p; t.ticks()]
-            } else {
-                return Err(ConfigError::new(
-                    "spot-price",
-                    format!(
-                        "{} (zone {}) has no spot prices (no `prices` array, no \
-                         price_info); give a spot price",
-                        t.source.path, t.zone
-                    ),
-                ));
-            };
-            let ondemand = opts.ondemand_price.or(t.ondemand_price).ok_or_else(|| {
-                ConfigError::new(
-                    "ondemand-price",
-                    format!(
-                        "{} (zone {}) has no on-demand price (no price_info); give an \
-                         on-demand price",
-                        t.source.path, t.zone
-                    ),
-                )
-            })?;
-            zones.push(ZoneData {
-                name: t.zone.clone(),
-                avail: t.available.iter().map(|&v| v >= opts.gang).collect(),
-                spot,
-                ondemand,
-            });
-            sources.push(t.source.clone());
-            if let Some(p) = &t.price_source {
-                sources.push(p.clone());
-            }
-        }
-        for z in &mut zones {
-            z.avail.truncate(ticks);
-            z.spot.truncate(ticks);
-        }
-        Ok(JobMarket {
-            gap_secs,
-            ticks,
-            zones,
-            sources,
-        })
-    }
-
-    /// A one-zone market.
-    ///
-    /// # Errors
-    /// As [`JobMarket::new`].
-    pub fn single(trace: &JobTrace, opts: &MarketOptions) -> Result<JobMarket, ConfigError> {
-        JobMarket::new(std::slice::from_ref(trace), opts)
-    }
-
-    /// Tick length `G`, seconds.
-    pub fn gap_secs(&self) -> i64 {
-        self.gap_secs
-    }
-
-    /// Ticks in the market (the shortest trace's).
-    pub fn ticks(&self) -> usize {
-        self.ticks
-    }
-
-    /// Number of zones.
-    pub fn zones(&self) -> usize {
-        self.zones.len()
-    }
-
-    /// The name of zone `z` (the trace's zone).
-    pub fn zone_name(&self, z: usize) -> Option<&str> {
-        self.zones.get(z).map(|d| d.name.as_str())
-    }
-
-    /// Whether spot is available in zone `z` during tick `tick` of the full trace
-    /// (`false` out of range).
-    pub fn spot_available(&self, z: usize, tick: usize) -> bool {
-        self.zones
-            .get(z)
-            .and_then(|d| d.avail.get(tick))
-            .copied()
-            .unwrap_or(false)
-    }
-
-    /// The spot price of zone `z` in tick `tick`.
-    pub fn spot_price(&self, z: usize, tick: usize) -> Option<Rate> {
-        self.zones.get(z).and_then(|d| d.spot.get(tick)).copied()
-    }
-
-    /// The on-demand price of zone `z`.
-    pub fn ondemand_price(&self, z: usize) -> Option<Rate> {
-        self.zones.get(z).map(|d| d.ondemand)
-    }
-
-    /// The input files (provenance for reports).
-    pub fn sources(&self) -> &[SourceFile] {
-        &self.sources
-    }
-
-    /// The fraction of ticks with spot available in zone `z`.
-    pub fn availability(&self, z: usize) -> f64 {
-        self.zones.get(z).map_or(0.0, |d| {
-            d.avail.iter().filter(|&&a| a).count() as f64 / d.avail.len().max(1) as f64
-        })
-    }
-
-    /// Number of valid window starts for `spec`: starts `0..n` leave `⌈D/G⌉` ticks.
-    pub fn valid_starts(&self, spec: &JobSpec) -> usize {
-        (self.ticks + 1).saturating_sub(spec.ticks(self.gap_secs))
-    }
-
-    /// The on-demand-only baseline of deadline-jobs.md: `(W + d) ×` the lowest on-demand
-    /// price among the zones (exact to `1e-9/3.6e6/1024` USD: a millisecond at a rate is
-    /// rounded half up to the money unit, exact when `W + d` is a multiple of 125 ms).
-    pub fn ondemand_only_cost(&self, spec: &JobSpec) -> Money {
-        let od = self
-            .zones
-            .iter()
-            .map(|z| z.ondemand)
-            .min()
-            .unwrap_or(Rate::ZERO);
-        money_for_ms(od, spec.work_ms + spec.overhead_ms)
-    }
-}
-
-/// `rate × ms`, rounded half up to the money unit (`units = nano × ms × 1024 / 1000`).
-pub(crate) fn money_for_ms(rate: Rate, ms: i64) -> Money {
-    let p = i128::from(rate.nano_usd_per_hour()) * i128::from(ms) * 128;
-    Money::from_units((2 * p + 125) / 250)
-}
-
 /// The read-only state a [`JobPolicy`] sees at the start of a tick (deadline-jobs.md:
 /// "At the start of tick `t` the policy knows what ran during `[t−1, t)` and whether spot
 /// is available for `[t, t+1)`"). All durations are milliseconds.
@@ -523,9 +292,11 @@ pub struct JobView<'a> {
     pub remaining_work_ms: i64,
     /// Deadline `R = D` from the window start.
     pub deadline_ms: i64,
-    /// Restart overhead `d`.
+    /// Restart overhead `d` (event mode: `d` plus the launch latency, what a restart loses
+    /// there; see `job::event`).
     pub overhead_ms: i64,
-    /// Overhead still to be paid before work resumes.
+    /// Overhead still to be paid before work resumes (event mode: plus the launch latency
+    /// still to wait).
     pub pending_overhead_ms: i64,
     /// Tick length `G`.
     pub gap_ms: i64,
@@ -617,7 +388,11 @@ pub struct TickRecord {
     pub remaining_work_ms: i64,
     /// Pending overhead after the tick, ms.
     pub pending_overhead_ms: i64,
-    /// What the tick cost.
+    /// Zones probed in this tick where spot was available (billed 60 s each).
+    pub probes_billed: Vec<usize>,
+    /// Egress paid for a migration in this tick.
+    pub egress: Money,
+    /// What the tick cost: the instance, probes and egress.
     pub cost: Money,
 }
 
@@ -693,6 +468,15 @@ fn simulate<P: JobPolicy + ?Sized>(
         ));
     }
     let nz = market.zones.len();
+    let mig = &market.migration;
+    policy.start(&RunStart {
+        market,
+        spec,
+        start_tick,
+    });
+    let (mut compute_cost, mut probe_cost, mut egress_cost) =
+        (Money::ZERO, Money::ZERO, Money::ZERO);
+    let mut probes_billed = 0u32;
     let mut avail = vec![false; nz];
     let mut remaining = spec.work_ms;
     let mut pending = 0i64;
@@ -731,6 +515,13 @@ fn simulate<P: JobPolicy + ?Sized>(
             spot_available: &avail,
         };
         let requested = policy.decide(&view);
+        let probes = policy.probes(&view);
+        if let Some(z) = probes.iter().find(|&z| z >= nz) {
+            return Err(ConfigError::new(
+                "policy",
+                format!("probed zone {z} at tick {t}, but the market has {nz} zone(s)"),
+            ));
+        }
         if requested.kind != Kind::None && requested.zone >= nz {
             return Err(ConfigError::new(
                 "policy",
@@ -746,15 +537,35 @@ fn simulate<P: JobPolicy + ?Sized>(
             ran = Decision::none_in(current.zone);
         }
         // Re-arm the overhead when the request differs from what runs after preemption.
-        let rearmed = ran.kind != Kind::None && !ran.same_instance(current);
+        let rearmed = ran.kind != Kind::None && (ran.restart || !ran.same_instance(current));
+        let mut egress = Money::ZERO;
         if rearmed {
             pending = spec.overhead_ms;
             restarts += 1;
-            if last_zone.is_some_and(|z| z != ran.zone) {
+            // A launch in another zone than the last instance's moves the checkpoint:
+            // transfer time on top of the overhead, and egress (multi_region).
+            if let Some(src) = last_zone.filter(|&z| z != ran.zone) {
                 migrations += 1;
+                pending += mig.transfer_ms(src, ran.zone);
+                egress = mig.egress(src, ran.zone);
             }
         }
-        let (mut paid, mut work, mut tick_cost) = (0, 0, Money::ZERO);
+        let (mut paid, mut work, mut tick_cost) = (0, 0, egress);
+        egress_cost += egress;
+        cost += egress;
+        let mut billed = Vec::new();
+        for z in probes.iter() {
+            if avail[z] {
+                let c = market.zones[z].spot[abs].for_seconds(PROBE_BILLING_SECS);
+                probe_cost += c;
+                cost += c;
+                tick_cost += c;
+                probes_billed += 1;
+                if timeline.is_some() {
+                    billed.push(z);
+                }
+            }
+        }
         match ran.kind {
             Kind::None => idle_ticks += 1,
             kind => {
@@ -766,8 +577,10 @@ fn simulate<P: JobPolicy + ?Sized>(
                     od_ticks += 1;
                     zd.ondemand
                 };
-                tick_cost = rate.for_seconds(g_secs);
-                cost += tick_cost;
+                let c = rate.for_seconds(g_secs);
+                tick_cost += c;
+                compute_cost += c;
+                cost += c;
                 paid = pending.min(g);
                 pending -= paid;
                 work = (g - paid).min(remaining);
@@ -791,13 +604,18 @@ fn simulate<P: JobPolicy + ?Sized>(
                 work_done_ms: work,
                 remaining_work_ms: remaining,
                 pending_overhead_ms: pending,
+                probes_billed: billed,
+                egress,
                 cost: tick_cost,
             });
         }
         last = if ran.kind == Kind::None {
             Decision::none_in(last_zone.unwrap_or(0))
         } else {
-            ran
+            Decision {
+                restart: false,
+                ..ran
+            }
         };
         t += 1;
     }
@@ -806,6 +624,10 @@ fn simulate<P: JobPolicy + ?Sized>(
     let od_only = market.ondemand_only_cost(spec);
     Ok(JobResult {
         total_cost: cost,
+        compute_cost,
+        probe_cost,
+        egress_cost,
+        probes: probes_billed,
         deadline_met,
         finish_ms,
         spot_ms: spot_ticks * g,
@@ -830,6 +652,8 @@ fn simulate<P: JobPolicy + ?Sized>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::job::market::money_for_ms;
+    use crate::money::Rate;
 
     #[test]
     fn money_for_ms_matches_whole_seconds() {

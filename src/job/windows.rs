@@ -86,7 +86,7 @@ pub struct WindowsReport {
 }
 
 /// Statistics of the cost over windows (see the module docs).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, serde::Deserialize)]
 pub struct WindowStats {
     /// Number of windows.
     pub windows: usize,

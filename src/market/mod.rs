@@ -301,7 +301,7 @@ impl PriceTrace {
 }
 
 /// Where an input came from: the provenance a report prints.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct SourceFile {
     /// The path as given.
     pub path: String,

@@ -195,7 +195,7 @@ pub fn control_plane_charge(
     if end <= start || clusters == 0 {
         return Money::ZERO;
     }
-    let n = clusters as i64 * 1024;
+    let n = i64::from(clusters) * super::WHOLE_IN_1024THS;
     let mut total = Money::ZERO;
     let mut from = start;
     if support == EksSupport::Extended
@@ -229,7 +229,7 @@ pub fn control_plane_charge_per_started_hour(
     if end <= start || clusters == 0 {
         return Money::ZERO;
     }
-    let n = clusters as i64 * 1024;
+    let n = i64::from(clusters) * super::WHOLE_IN_1024THS;
     let hours = (end.since(start) + HOUR - 1) / HOUR;
     (0..hours)
         .map(|h| fee_rate(support, start.plus(h * HOUR)).for_seconds_per_1024(n, HOUR))

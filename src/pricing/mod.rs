@@ -16,6 +16,10 @@ pub use fargate::{FargateError, FargateRates, Platform, TaskSize};
 
 use serde::Serialize;
 
+/// [`Rate::for_seconds_per_1024`](crate::money::Rate::for_seconds_per_1024) counts in
+/// 1024ths of a unit: this many make one whole unit (a GB of storage, a cluster).
+pub(crate) const WHOLE_IN_1024THS: i64 = 1024;
+
 /// Spot or on-demand.
 ///
 /// ```

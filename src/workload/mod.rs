@@ -56,9 +56,11 @@
 //!   instance count is what the tasks need, and spreading tasks over those instances
 //!   does not change how many there are.
 //! * **Node reservations**: the ECS agent's registered resources
-//!   ([`NodeReserve::ecs_default`]) and the EKS optimized AMI's kubelet reservation and
-//!   the managed-node-group max-pods of aws-facts.md §6.3 ([`NodeReserve::eks_for`]).
-//!   Both are documented model assumptions and configurable (the fields are public).
+//!   ([`NodeReserve::ecs_default`]) and, on EKS, the EKS optimized AMI's kubelet
+//!   reservation, the DaemonSet pods on every node and max pods per node from the
+//!   Amazon VPC CNI's ENI limits, prefix delegation or a fixed number
+//!   ([`packing::EksNodeConfig`], [`NodeReserve::eks_for`]). Both are documented model
+//!   assumptions and configurable (the fields are public).
 //!
 //! # What is not modelled
 //!
@@ -68,9 +70,9 @@
 //!   several types in a fleet, the reference node type is the smallest listed
 //!   ([`reference_node_type`]). AWS recommends instance types of the same vCPU and memory
 //!   within one node group (aws-facts.md §6.3), which is what this assumes.
-//! * **Network-interface limits**: ECS `awsvpc` tasks and EKS pods without prefix
-//!   delegation are limited per instance by its ENIs/IPs; set
-//!   [`NodeReserve::max_tasks`] to model that.
+//! * **Network-interface limits of ECS**: ECS `awsvpc` tasks are limited per instance
+//!   by its ENIs (without ENI trunking); set [`NodeReserve::max_tasks`] to model that.
+//!   (EKS pods' limit is modelled, see above.)
 //! * **Ephemeral storage** is carried for Fargate pricing (aws-facts.md §4.5) but not
 //!   packed: an instance's disk is sized by its launch template.
 //! * **Scheduling delay**: the instance count follows the desired count instantly; the
@@ -78,14 +80,16 @@
 
 pub mod desired_csv;
 pub mod packing;
+mod request;
 mod service;
 pub mod shape;
 
 pub use desired_csv::{DesiredCounts, read_desired_bytes, read_desired_file};
 pub use packing::{
     Allocatable, NodeReserve, PackError, PackingPlan, Placement, PlanTotals, TaskRequest,
-    Utilisation, instances_needed, instances_trace, tasks_trace, utilisation,
+    Utilisation, instances_needed, instances_trace, utilisation,
 };
+pub use request::MILLICORES_PER_VCPU;
 pub use service::{DEFAULT_EPHEMERAL_GIB, MAX_EPHEMERAL_GIB, Service};
 pub use shape::{
     DEFAULT_PEAK_DAY_OF_MONTH, DEFAULT_PEAK_DAYS, DEFAULT_PEAK_START_HOUR, Demand,

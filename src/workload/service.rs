@@ -9,13 +9,14 @@ use super::packing::TaskRequest;
 use super::shape::Demand;
 use crate::error::{ConfigError, Error};
 use crate::market::StepTrace;
+use crate::pricing::fargate;
+pub use crate::pricing::fargate::MAX_EPHEMERAL_GIB;
 use crate::time::SimTime;
 
-/// Default ephemeral storage per task: 20 GiB, what Fargate gives Linux tasks on
-/// platform version 1.4.0 or later free of charge (aws-facts.md §4.5).
-pub const DEFAULT_EPHEMERAL_GIB: u32 = 20;
-/// Largest ephemeral storage per task: 200 GiB (aws-facts.md §4.5).
-pub const MAX_EPHEMERAL_GIB: u32 = 200;
+/// Default ephemeral storage per task: what Fargate gives Linux tasks on platform
+/// version 1.4.0 or later free of charge ([`fargate::FREE_EPHEMERAL_GIB`], 20 GiB,
+/// aws-facts.md §4.5).
+pub const DEFAULT_EPHEMERAL_GIB: u32 = fargate::FREE_EPHEMERAL_GIB;
 
 fn default_ephemeral() -> u32 {
     DEFAULT_EPHEMERAL_GIB
@@ -114,16 +115,8 @@ impl Service {
                 "must be at least 1 (MiB)",
             ));
         }
-        if !(DEFAULT_EPHEMERAL_GIB..=MAX_EPHEMERAL_GIB).contains(&self.ephemeral_gib) {
-            return Err(ConfigError::new(
-                opt("ephemeral-gib"),
-                format!(
-                    "must be {DEFAULT_EPHEMERAL_GIB} to {MAX_EPHEMERAL_GIB} GiB \
-                     (aws-facts.md §4.5), found {}",
-                    self.ephemeral_gib
-                ),
-            ));
-        }
+        fargate::check_ephemeral_gib(self.ephemeral_gib)
+            .map_err(|e| ConfigError::new(opt("ephemeral-gib"), e.to_string()))?;
         self.desired.validate_as(&opt("desired"))?;
         if self.desired.max_tasks() == Some(0) {
             return Err(zero_tasks(&opt("desired"), &self.desired));

@@ -31,7 +31,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{ConfigError, Error, InputError, InputErrorKind};
 use crate::market::StepTrace;
 use crate::time::{DAY, HOUR, SimTime};
-use crate::time::{civil_from_days, days_from_civil};
+use crate::time::{civil_from_days, days_from_civil, days_in_month};
 
 /// Default `peak-start-hour`: 09:00 UTC.
 pub const DEFAULT_PEAK_START_HOUR: u32 = 9;
@@ -713,19 +713,6 @@ fn clip(
         s.push(t, v);
     }
     s.finish()
-}
-
-fn is_leap(y: i64) -> bool {
-    (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
-}
-
-fn days_in_month(y: i64, m: i64) -> i64 {
-    match m {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        _ if is_leap(y) => 29,
-        _ => 28,
-    }
 }
 
 fn prev_month(y: i64, m: i64) -> (i64, i64) {

@@ -2,18 +2,26 @@
 //! fee, gates and bad input.
 
 use proptest::prelude::*;
-use spotsim::compare::{CompareFormat, CompareReport, CompareScenario};
+use spotsim::compare::CompareOptions;
+use spotsim::compare::{CompareReport, CompareScenario};
 use spotsim::money::Rate;
+use spotsim::options::{
+    CatalogOptions, MarketSelection, SimOptions, StrategyOptions, TraceOptions,
+};
 use spotsim::pricing::fargate::{CapacityProviderStrategy, Provider, StrategyItem};
+use spotsim::report::Format;
 
 use super::cli::run as cli;
 
 fn base() -> CompareScenario {
     CompareScenario {
-        tasks: Some(10),
-        task_vcpu: Some(0.5),
-        task_memory_gib: Some(1.0),
-        task_start_latency: Some(0),
+        compare: CompareOptions {
+            tasks: Some(10),
+            task_vcpu: Some(0.5),
+            task_memory_gib: Some(1.0),
+            task_start_latency: Some(0),
+            ..Default::default()
+        },
         ..Default::default()
     }
 }
@@ -51,9 +59,12 @@ fn fargate_bill_by_hand() {
     assert_eq!(r.task_hours, 7200.0);
     // Rounding: 0.3 vCPU / 0.7 GiB is billed as 0.5 vCPU / 1 GB, the difference is waste.
     let s = CompareScenario {
-        task_vcpu: Some(0.3),
-        task_memory_gib: Some(0.7),
-        options: vec!["fargate".into()],
+        compare: CompareOptions {
+            task_vcpu: Some(0.3),
+            task_memory_gib: Some(0.7),
+            options: vec!["fargate".into()],
+            ..base().compare
+        },
         ..base()
     };
     let r2 = report(&s);
@@ -71,7 +82,10 @@ fn fargate_bill_by_hand() {
 #[test]
 fn fargate_spot_and_mix_without_interruptions() {
     let s = CompareScenario {
-        fargate_spot_interruption_rate: Some(0.0),
+        compare: CompareOptions {
+            fargate_spot_interruption_rate: Some(0.0),
+            ..base().compare
+        },
         ..base()
     };
     let r = report(&s);
@@ -109,7 +123,10 @@ fn fargate_spot_and_mix_without_interruptions() {
 #[test]
 fn ecs_and_eks_on_demand_by_hand() {
     let s = CompareScenario {
-        options: vec!["ecs-ec2-ondemand".into(), "eks-ec2-ondemand".into()],
+        compare: CompareOptions {
+            options: vec!["ecs-ec2-ondemand".into(), "eks-ec2-ondemand".into()],
+            ..base().compare
+        },
         ..base()
     };
     let r = report(&s);
@@ -126,8 +143,8 @@ fn ecs_and_eks_on_demand_by_hand() {
         Some(3.0 * secs as f64 / 3600.0)
     );
     // EKS: the kubelet reserves 70 millicores on 2 vCPU (6 % of the first core + 1 % of
-    // the second) → 1930 m allocatable → 3 pods per node → 4 nodes; plus the control
-    // plane, $0.10 × 720 h = $72.
+    // the second) and the aws-node and kube-proxy pods 150 → 1780 m allocatable → 3 pods
+    // per node → 4 nodes; plus the control plane, $0.10 × 720 h = $72.
     let eks = opt(&r, "eks-ec2-ondemand");
     assert_eq!(
         eks.total_cost_micro_usd,
@@ -143,7 +160,10 @@ fn ecs_and_eks_on_demand_by_hand() {
     );
     // Extended support: $0.60/h.
     let s2 = CompareScenario {
-        eks_support: Some("extended".into()),
+        compare: CompareOptions {
+            eks_support: Some("extended".into()),
+            ..s.compare
+        },
         ..s
     };
     assert_eq!(
@@ -162,24 +182,60 @@ fn every_option_reports_and_savings_are_against_the_dearest() {
             .collect::<Vec<_>>(),
         spotsim::compare::OPTIONS.to_vec()
     );
-    let max = r
+    // The dearest option saves 0 %, every other one between 0 and 100 %, in the order
+    // of their totals.
+    let dearest = r
         .options
         .iter()
-        .map(|o| o.total_cost_usd)
-        .fold(0.0, f64::max);
+        .max_by(|a, b| a.total_cost_usd.total_cmp(&b.total_cost_usd))
+        .unwrap();
+    assert_eq!(dearest.savings_vs_most_expensive_pct, 0.0);
     for o in &r.options {
-        let want = 100.0 * (max - o.total_cost_usd) / max;
-        assert!((o.savings_vs_most_expensive_pct - want).abs() < 1e-3);
-        assert!((o.monthly_cost_usd - o.total_cost_usd / 720.0 * 730.0).abs() < 1e-3);
+        assert!((0.0..100.0).contains(&o.savings_vs_most_expensive_pct));
+        for p in &r.options {
+            if o.total_cost_usd < p.total_cost_usd {
+                assert!(o.savings_vs_most_expensive_pct > p.savings_vs_most_expensive_pct);
+            }
+        }
     }
+    // By hand, without interruptions: Fargate $0.024685 per task-hour, Fargate Spot 67 %
+    // off both rates, $0.00814605 (0.33 × 0.024685). Per 730-hour month (365 × 24 / 12)
+    // for 10 tasks: $0.024685 × 10 × 730 = $180.2005 and $0.00814605 × 10 × 730 =
+    // $59.466165. Spot saves exactly 67 % against Fargate, the dearer of the two.
+    let two = report(&CompareScenario {
+        compare: CompareOptions {
+            fargate_spot_interruption_rate: Some(0.0),
+            options: vec!["fargate".into(), "fargate-spot".into()],
+            ..base().compare
+        },
+        ..base()
+    });
+    let (f, s) = (opt(&two, "fargate"), opt(&two, "fargate-spot"));
     assert!(
-        r.options
-            .iter()
-            .any(|o| o.savings_vs_most_expensive_pct == 0.0)
+        (f.monthly_cost_usd - 180.2005).abs() < 1e-6,
+        "{}",
+        f.monthly_cost_usd
+    );
+    assert!(
+        (s.monthly_cost_usd - 59.466165).abs() < 1e-6,
+        "{}",
+        s.monthly_cost_usd
+    );
+    assert_eq!(f.savings_vs_most_expensive_pct, 0.0);
+    assert!(
+        (s.savings_vs_most_expensive_pct - 67.0).abs() < 1e-6,
+        "{}",
+        s.savings_vs_most_expensive_pct
+    );
+    // Per task-hour: the rates themselves.
+    assert!((f.cost_per_task_hour_usd - 0.024685).abs() < 1e-9);
+    assert!(
+        (s.cost_per_task_hour_usd - 0.008146).abs() < 1e-9,
+        "rounded to 6 decimals"
     );
     // Spot options report a break-even against their on-demand counterpart.
     assert_eq!(
-        opt(&r, "ecs-ec2-spot").break_even_against,
+        opt(&r, "ecs-ec2-spot").break_even_against.as_deref(),
         Some("ecs-ec2-ondemand")
     );
     assert!(
@@ -189,15 +245,18 @@ fn every_option_reports_and_savings_are_against_the_dearest() {
     );
     assert!(r.spot_prices.contains("built-in default traces"));
     // JSON shape the issue names.
-    let v: serde_json::Value = serde_json::from_str(&r.render(CompareFormat::Json)).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&r.render(Format::Json)).unwrap();
     assert_eq!(v["options"][0]["option"], "fargate");
     assert!(v["options"][0]["total_cost_usd"].is_number());
     let dup = CompareScenario {
-        options: vec![
-            "fargate".into(),
-            "ecs-ec2-ondemand".into(),
-            "fargate".into(),
-        ],
+        compare: CompareOptions {
+            options: vec![
+                "fargate".into(),
+                "ecs-ec2-ondemand".into(),
+                "fargate".into(),
+            ],
+            ..base().compare
+        },
         ..base()
     };
     assert_eq!(
@@ -205,9 +264,9 @@ fn every_option_reports_and_savings_are_against_the_dearest() {
         2,
         "duplicates removed, order kept"
     );
-    let md = r.render(CompareFormat::Markdown);
+    let md = r.render(Format::Markdown);
     assert!(md.lines().any(|l| l.starts_with("| option | total |")));
-    assert_eq!(r.render(CompareFormat::Csv).lines().count(), 8);
+    assert_eq!(r.render(Format::Csv).lines().count(), 8);
     // Deterministic.
     assert_eq!(report(&base()), r);
 }
@@ -407,7 +466,20 @@ proptest! {
     #[test]
     fn a_deeper_discount_never_costs_more(d1 in 0u32..99, d2 in 0u32..99, tasks in 1u32..20, seed in 0u64..1000) {
         let (lo, hi) = (d1.min(d2), d1.max(d2));
-        let s = |d: u32| CompareScenario { fargate_spot_discount_pct: Some(d), tasks: Some(tasks), seed: Some(seed), hours: Some(100.0), options: vec!["fargate-spot".into(), "fargate-mix".into()], ..base() };
+        let s = |d: u32| CompareScenario {
+            compare: CompareOptions {
+                fargate_spot_discount_pct: Some(d),
+                tasks: Some(tasks),
+                hours: Some(100.0),
+                options: vec!["fargate-spot".into(), "fargate-mix".into()],
+                ..base().compare
+            },
+            sim: SimOptions {
+                seed: Some(seed),
+                ..base().sim
+            },
+            ..base()
+        };
         let (a, b) = (report(&s(lo)), report(&s(hi)));
         for name in ["fargate-spot", "fargate-mix"] {
             prop_assert!(opt(&b, name).total_cost_micro_usd <= opt(&a, name).total_cost_micro_usd);
@@ -418,32 +490,104 @@ proptest! {
 
 #[test]
 fn ec2_options_keep_one_node_size() {
-    let Some(d) = super::replay::data() else {
+    use super::data::{self, EU_WEST_3A, ONDEMAND_US_EAST_1};
+    let Some(d) = data::require(&[EU_WEST_3A, ONDEMAND_US_EAST_1]) else {
         return;
     };
     let s = CompareScenario {
-        prices: vec![
-            d.join("spot-price-history/eu-west-3a_2020-02-29_to_2020-07-31_ec2-all-prices.csv"),
-        ],
-        catalog: Some(d.join("pricing/ec2_ondemand_us_east_1.csv")),
-        instance_types: vec!["t3a.medium".into(), "c5.2xlarge".into()],
-        azs: vec!["eu-west-3a".into()],
-        tasks: Some(4),
-        task_vcpu: Some(0.5),
-        task_memory_gib: Some(1.0),
-        hours: Some(200.0),
-        strategy: Some("diversified".parse().unwrap()),
-        options: vec!["ecs-ec2-ondemand".into(), "ecs-ec2-spot".into()],
+        traces: TraceOptions {
+            prices: vec![d.join(EU_WEST_3A)],
+            ..Default::default()
+        },
+        catalog: CatalogOptions {
+            path: Some(d.join(ONDEMAND_US_EAST_1)),
+            region: Some("us-east-1".into()),
+            ..Default::default()
+        },
+        market: MarketSelection {
+            instance_types: vec!["t3a.medium".into(), "c5.2xlarge".into()],
+            azs: vec!["eu-west-3a".into()],
+            ..Default::default()
+        },
+        compare: CompareOptions {
+            tasks: Some(4),
+            task_vcpu: Some(0.5),
+            task_memory_gib: Some(1.0),
+            hours: Some(200.0),
+            options: vec!["ecs-ec2-ondemand".into(), "ecs-ec2-spot".into()],
+            ..Default::default()
+        },
+        strategy: StrategyOptions {
+            strategies: vec!["diversified".parse().unwrap()],
+            ..Default::default()
+        },
         ..Default::default()
     };
     let r = report(&s);
-    assert_eq!(r.provenance.node_type, "t3a.medium");
+    // The node group is the size that packs the 4 tasks cheapest at on-demand prices:
+    // t3a.medium offers 2,000 millicores and 4,096 − 512 = 3,584 MiB, so 3 tasks of
+    // 500 m / 1,024 MiB per node, 2 nodes × $0.0376 = $0.0752/h, against one
+    // c5.2xlarge at $0.34/h.
+    assert_eq!(opt(&r, "ecs-ec2-ondemand").node_types, ["t3a.medium"]);
+    // A silent drop is a warning (issue 8), not only an assumption.
     assert!(
-        r.provenance
-            .assumptions
+        r.warnings
             .iter()
-            .any(|a| a.contains("left out c5.2xlarge"))
+            .any(|w| w.code == "instance_types_left_out"
+                && w.message.contains("left out c5.2xlarge"))
     );
     // Same size pools only, so spot stays below on-demand.
     assert!(opt(&r, "ecs-ec2-spot").total_cost_usd < opt(&r, "ecs-ec2-ondemand").total_cost_usd);
+}
+
+/// `--restart-overhead 0`: a restart loses no work, so no restart rate makes spot dearer
+/// — the break-even is null and the assumption says 0 s (it used to be computed as if
+/// the overhead were 1 s while the report said 0). A 60 s overhead gives the formula's
+/// value: 1000 × (1 − spot ÷ on-demand) ÷ (60 / 3600) restarts per 1000 task-hours.
+#[test]
+fn break_even_with_no_restart_overhead_is_null_and_with_60_s_follows_the_formula() {
+    let with = |secs| {
+        report(&CompareScenario {
+            compare: CompareOptions {
+                restart_overhead: Some(secs),
+                options: vec!["ecs-ec2-ondemand".into(), "ecs-ec2-spot".into()],
+                ..base().compare
+            },
+            ..base()
+        })
+    };
+    let zero = with(0);
+    assert_eq!(
+        opt(&zero, "ecs-ec2-spot").break_even_restarts_per_1000_task_hours,
+        None
+    );
+    assert!(
+        zero.provenance
+            .assumptions
+            .iter()
+            .any(|a| a.contains("overhead 0 s") && a.contains("break-even is null")),
+        "{:?}",
+        zero.provenance.assumptions
+    );
+    let sixty = with(60);
+    let (spot, od) = (
+        opt(&sixty, "ecs-ec2-spot").total_cost_usd,
+        opt(&sixty, "ecs-ec2-ondemand").total_cost_usd,
+    );
+    assert!(spot < od, "spot {spot} should be cheaper than {od}");
+    let expected = 1000.0 * (1.0 - spot / od) / (60.0 / 3600.0);
+    let got = opt(&sixty, "ecs-ec2-spot")
+        .break_even_restarts_per_1000_task_hours
+        .expect("a break-even with a 60 s overhead");
+    assert!(
+        (got - expected).abs() <= expected * 1e-4 + 1e-6,
+        "{got} vs {expected}"
+    );
+    assert!(
+        sixty
+            .provenance
+            .assumptions
+            .iter()
+            .any(|a| a.contains("loses 60 s"))
+    );
 }

@@ -59,6 +59,15 @@ pub fn cfg(target: u32, start: i64, end: i64, latency: i64) -> FleetConfig {
     c
 }
 
+/// [`cfg`] without a max price: for tests of other rules whose round-number spot prices
+/// lie above m5.large's on-demand $0.096, which AWS's default cap (aws-facts.md §1.5)
+/// would refuse.
+pub fn cfg_uncapped(target: u32, start: i64, end: i64, latency: i64) -> FleetConfig {
+    let mut c = cfg(target, start, end, latency);
+    c.max_price = Some(spotsim::engine::MaxPrice::NoCap);
+    c
+}
+
 pub fn run<S: AllocationStrategy>(m: &Market, c: FleetConfig, s: S) -> Outcome {
     Simulation::new(m, c, s).run().unwrap()
 }
@@ -432,7 +441,7 @@ fn price_driven_replacement_is_voluntary_and_billed_per_second() {
         ],
         "Linux/UNIX",
     );
-    let o = run(&m, cfg(1, 0, 2 * H, 0), LowestPrice::default());
+    let o = run(&m, cfg_uncapped(1, 0, 2 * H, 0), LowestPrice::default());
     assert_eq!(o.spot[0].price_driven_replacements, 1);
     assert_eq!(o.spot[0].interruptions, 0);
     // 1800 s at 0.10 (ended by the user within the first hour: still billed) + 5400 s at 0.20.
@@ -440,14 +449,18 @@ fn price_driven_replacement_is_voluntary_and_billed_per_second() {
         total(&o),
         usd("0.10").for_seconds(1800) + usd("0.20").for_seconds(5400)
     );
-    let o = run(&m, cfg(1, 0, 2 * H, 0), LowestPrice::keep_running());
+    let o = run(
+        &m,
+        cfg_uncapped(1, 0, 2 * H, 0),
+        LowestPrice::keep_running(),
+    );
     assert_eq!(o.spot[0].price_driven_replacements, 0);
     assert_eq!(
         total(&o),
         usd("0.10").for_seconds(1800) + usd("0.30").for_seconds(5400)
     );
     // capacity-optimized never reacts to prices.
-    let o = run(&m, cfg(1, 0, 2 * H, 0), CapacityOptimized);
+    let o = run(&m, cfg_uncapped(1, 0, 2 * H, 0), CapacityOptimized);
     assert_eq!(
         o.spot
             .iter()
@@ -485,7 +498,7 @@ fn price_driven_replacement_respects_capacity_and_moves_dearest_first() {
         ],
         "Linux/UNIX",
     );
-    let o = run(&m, cfg(3, 0, 2000, 0), LowestPrice::default());
+    let o = run(&m, cfg_uncapped(3, 0, 2000, 0), LowestPrice::default());
     assert_eq!(
         [o.spot[0].launches, o.spot[1].launches, o.spot[2].launches],
         [1, 1, 3]
@@ -617,7 +630,7 @@ fn hourly_billing_before_per_second_dates() {
         }],
         "Linux/UNIX",
     );
-    let o = run(&m, cfg(1, t0, t0 + 90, 0), LowestPrice::default());
+    let o = run(&m, cfg_uncapped(1, t0, t0 + 90, 0), LowestPrice::default());
     assert_eq!(total(&o).to_usd_string(4), "0.1000");
     let t1 = SimTime::parse_rfc3339("2018-06-01T00:00:00Z")
         .unwrap()
@@ -632,7 +645,7 @@ fn hourly_billing_before_per_second_dates() {
         }],
         "Linux/UNIX",
     );
-    let o = run(&m, cfg(1, t1, t1 + 30, 0), LowestPrice::default());
+    let o = run(&m, cfg_uncapped(1, t1, t1 + 30, 0), LowestPrice::default());
     assert_eq!(total(&o), usd("0.10").for_seconds(60), "60 s minimum");
 }
 

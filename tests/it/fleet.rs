@@ -396,19 +396,25 @@ fn hazard_interruptions_get_a_recommendation_and_a_notice() {
 }
 
 mod scenario_level {
+    use spotsim::options::{AdvisorOptions, SimOptions, TraceOptions};
+    use spotsim::scenario::FleetOptions;
     use spotsim::scenario::Scenario;
 
-    fn data() -> Option<std::path::PathBuf> {
-        super::super::replay::data()
-    }
+    use super::super::data::{self, ADVISOR_2021, ADVISOR_2025, SPOT_ADVISOR_CSV};
 
     #[test]
     fn target_in_vcpus_uses_catalog_weights() {
         // The default market is four 2-vCPU types: 20 vCPU = 10 instances.
         let s = Scenario {
-            target: Some(20),
-            target_unit: Some("vcpu".into()),
-            launch_latency: Some(0),
+            fleet: FleetOptions {
+                target: Some(20),
+                target_unit: Some("vcpu".into()),
+                ..Default::default()
+            },
+            sim: SimOptions {
+                launch_latency: Some(0),
+                ..Default::default()
+            },
             ..Scenario::default()
         };
         let r = &s.run().unwrap()[0];
@@ -420,8 +426,11 @@ mod scenario_level {
         assert!(r.instance_hours >= 10.0 * 720.0 * 0.99);
         // Explicit weights: m5.large counts 4 units, the others 1.
         let s = Scenario {
-            target: Some(8),
-            weights: vec!["m5.large=4".into()],
+            fleet: FleetOptions {
+                target: Some(8),
+                weights: vec!["m5.large=4".into()],
+                ..Default::default()
+            },
             ..Scenario::default()
         };
         let r = &s.run().unwrap()[0];
@@ -437,13 +446,19 @@ mod scenario_level {
             vec!["x1.tiny=2".into()],
         ] {
             let s = Scenario {
-                weights: bad,
+                fleet: FleetOptions {
+                    weights: bad,
+                    ..Default::default()
+                },
                 ..Scenario::default()
             };
             assert!(s.run().unwrap_err().to_string().contains("weights"));
         }
         let s = Scenario {
-            target_unit: Some("parsecs".into()),
+            fleet: FleetOptions {
+                target_unit: Some("parsecs".into()),
+                ..Default::default()
+            },
             ..Scenario::default()
         };
         assert!(
@@ -457,9 +472,18 @@ mod scenario_level {
     #[test]
     fn uniform_hazard_and_its_assumption_line() {
         let s = Scenario {
-            interruption_rate: Some(20.0),
-            target: Some(20),
-            seed: Some(3),
+            traces: TraceOptions {
+                interruption_rate: Some(20.0),
+                ..Default::default()
+            },
+            fleet: FleetOptions {
+                target: Some(20),
+                ..Default::default()
+            },
+            sim: SimOptions {
+                seed: Some(3),
+                ..Default::default()
+            },
             ..Scenario::default()
         };
         let a = &s.run().unwrap()[0];
@@ -473,7 +497,10 @@ mod scenario_level {
                 .any(|l| l.contains("20 % (exponential"))
         );
         let s = Scenario {
-            interruption_rate: Some(120.0),
+            traces: TraceOptions {
+                interruption_rate: Some(120.0),
+                ..Default::default()
+            },
             ..Scenario::default()
         };
         assert!(s.run().is_err());
@@ -481,11 +508,12 @@ mod scenario_level {
 
     #[test]
     fn spot_advisor_feed_and_csv_give_the_same_bands() {
-        let Some(d) = data() else { return };
+        let Some(d) = data::require(&[ADVISOR_2025, SPOT_ADVISOR_CSV, ADVISOR_2021]) else {
+            return;
+        };
         use spotsim::ingest::read_advisor_file;
-        let json =
-            read_advisor_file(&d.join("spot-advisor/spot-advisor-data_2025-06-28.json")).unwrap();
-        let csv = read_advisor_file(&d.join("pricing/spot_advisor_us_east_1_linux.csv")).unwrap();
+        let json = read_advisor_file(&d.join(ADVISOR_2025)).unwrap();
+        let csv = read_advisor_file(&d.join(SPOT_ADVISOR_CSV)).unwrap();
         assert_eq!(json.bands.len(), 5);
         assert_eq!(json.bands[4].max, 100);
         let mut compared = 0;
@@ -500,17 +528,24 @@ mod scenario_level {
         // aws-facts.md §2.4's sample: m5.large 15-20 %, c5.large <5 %.
         assert_eq!(json.get("us-east-1", "Linux", "m5.large").unwrap().band, 3);
         assert_eq!(json.get("us-east-1", "Linux", "c5.large").unwrap().band, 0);
-        let old =
-            read_advisor_file(&d.join("spot-advisor/spot-advisor-data_2021-02-10.json")).unwrap();
+        let old = read_advisor_file(&d.join(ADVISOR_2021)).unwrap();
         assert_eq!(old.regions().len(), 21);
     }
 
     #[test]
     fn advisor_hazard_through_the_scenario() {
-        let Some(d) = data() else { return };
+        let Some(d) = data::require(&[ADVISOR_2025]) else {
+            return;
+        };
         let s = Scenario {
-            advisor: Some(d.join("spot-advisor/spot-advisor-data_2025-06-28.json")),
-            target: Some(20),
+            advisor: AdvisorOptions {
+                path: Some(d.join(ADVISOR_2025)),
+                ..Default::default()
+            },
+            fleet: FleetOptions {
+                target: Some(20),
+                ..Default::default()
+            },
             ..Scenario::default()
         };
         let r = &s.run().unwrap()[0];
@@ -526,7 +561,10 @@ mod scenario_level {
             "{bands}"
         );
         let e = Scenario {
-            region: Some("mars-north-1".into()),
+            advisor: AdvisorOptions {
+                region: Some("mars-north-1".into()),
+                ..s.clone().advisor
+            },
             ..s.clone()
         }
         .run()
@@ -534,7 +572,10 @@ mod scenario_level {
         .to_string();
         assert!(e.contains("mars-north-1") && e.contains("us-east-1"), "{e}");
         let e = Scenario {
-            interruption_rate: Some(5.0),
+            traces: TraceOptions {
+                interruption_rate: Some(5.0),
+                ..s.clone().traces
+            },
             ..s.clone()
         }
         .run()
@@ -644,4 +685,105 @@ fn false_recommendations_are_a_poisson_process() {
     let recs = o.spot[0].rebalance_recommendations;
     assert!((150..=250).contains(&recs), "{recs}");
     assert_eq!(o.spot[0].proactive_replacements, 0, "rebalancing is off");
+}
+
+/// aws-facts.md §1.5, §1.7: with no max price set, AWS caps at the on-demand price.
+/// One m5.large (on-demand $0.096/h), spot $0.05 rising to $0.12 after 90 min, 3 h,
+/// no launch latency.
+#[test]
+fn default_max_price_is_the_ondemand_price() {
+    let m = market(&[(
+        "m5.large",
+        "us-east-1a",
+        &[(0, "0.05"), (90 * 60, "0.12")],
+        None,
+    )]);
+    let cost = |o: &Outcome| -> Money { o.spot.iter().chain(&o.ondemand).map(|t| t.cost).sum() };
+    // Default: at 90 min the price passes $0.096; notice, and the end 2 min later.
+    // Run 1.5 h (past the first hour: billed) at $0.05 = $0.075, then 2 min at $0.12
+    // = $0.004: $0.079. Nothing can be launched afterwards (the pool is above the cap).
+    let o = run(&m, cfg(1, 3 * H, 0), LowestPrice::keep_running());
+    assert_eq!(cost(&o).to_usd_string(6), "0.079000");
+    assert_eq!(o.spot[0].interruptions, 1);
+    assert_eq!(o.spot[0].max_price_interruptions, 1);
+    assert_eq!(o.spot[0].launches, 1);
+    let r = &o.instances[0];
+    assert_eq!(
+        (r.reason, r.noticed_at, r.ended_at),
+        (EndReason::MaxPrice, Some(at(90 * 60)), at(92 * 60))
+    );
+    assert_eq!(o.unmet_unit_secs, (3 * H - 92 * 60) as i128);
+    assert!(
+        o.assumptions
+            .iter()
+            .any(|a| a.contains("none set, so AWS's default applies")),
+        "{:?}",
+        o.assumptions
+    );
+    // Explicitly the on-demand price: the same.
+    let mut c = cfg(1, 3 * H, 0);
+    c.max_price = Some(MaxPrice::OnDemand);
+    assert_eq!(cost(&run(&m, c, LowestPrice::keep_running())), cost(&o));
+    // `--max-price none`: 1.5 h × $0.05 + 1.5 h × $0.12 = $0.255, never interrupted.
+    let mut c = cfg(1, 3 * H, 0);
+    c.max_price = Some(MaxPrice::NoCap);
+    let o = run(&m, c, LowestPrice::keep_running());
+    assert_eq!(cost(&o).to_usd_string(6), "0.255000");
+    assert_eq!(o.spot[0].interruptions, 0);
+    assert_eq!(o.unmet_unit_secs, 0);
+}
+
+/// Where the pools' on-demand prices are another OS's than the market's product, the
+/// default cap is unknown: no cap (said in the assumptions), never the other OS's price;
+/// a cap relative to on-demand is refused.
+#[test]
+fn default_max_price_needs_the_products_ondemand_price() {
+    let cat = Catalog::builtin();
+    let pool = Pool {
+        instance_type: cat.get("m5.large").unwrap().clone(),
+        zone: Zone::parse("us-east-1a"),
+        weight: 1,
+    };
+    // Windows spot above the Linux on-demand price ($0.096) throughout.
+    let price = PriceTrace::new(vec![B], vec![usd("0.15")]).unwrap();
+    let m = Market::new(vec![pool], vec![price], vec![None], "Windows");
+    let o = run(&m, cfg(1, 2 * H, 0), LowestPrice::keep_running());
+    assert_eq!(o.spot[0].launches, 1, "not capped at Linux's $0.096");
+    assert_eq!(o.spot[0].interruptions, 0);
+    assert!(
+        o.assumptions
+            .iter()
+            .any(|a| a.contains("spot prices are not capped") && a.contains("Linux's")),
+        "{:?}",
+        o.assumptions
+    );
+    for mp in [MaxPrice::OnDemand, MaxPrice::PctOfOnDemand(90)] {
+        let mut c = cfg(1, 2 * H, 0);
+        c.max_price = Some(mp);
+        let e = Simulation::new(&m, c, LowestPrice::keep_running())
+            .run()
+            .unwrap_err();
+        assert!(e.to_string().contains("max-price"), "{e}");
+    }
+    // With the pools priced for Windows (a catalog with Windows selected), the default
+    // cap is that price: $0.15 > $0.12 (a Windows price we set) → never launched.
+    let mut wcat = cat.clone();
+    wcat.set_ondemand(
+        "m5.large",
+        &spotsim::catalog::OperatingSystem::Windows,
+        usd("0.12"),
+    );
+    let wcat = wcat.for_product("Windows").unwrap();
+    let pool = Pool {
+        instance_type: wcat.get("m5.large").unwrap().clone(),
+        zone: Zone::parse("us-east-1a"),
+        weight: 1,
+    };
+    let price = PriceTrace::new(vec![B], vec![usd("0.15")]).unwrap();
+    let m = Market::new(vec![pool], vec![price], vec![None], "Windows");
+    let mut c = cfg(1, 2 * H, 0);
+    c.ondemand_os = spotsim::catalog::OperatingSystem::Windows;
+    let o = run(&m, c, LowestPrice::keep_running());
+    assert_eq!(o.spot[0].launches, 0);
+    assert_eq!(o.unmet_unit_secs, (2 * H) as i128);
 }

@@ -1,6 +1,6 @@
 //! The ingest readers: every error case on in-memory bytes (exact `file:line: field`
-//! messages), the real traces of `../shared/data` (skipped with a printed reason when the
-//! folder is absent), and property tests (no panic on arbitrary bytes; CSV round trip in
+//! messages), the real traces of `../shared/data` (through `super::data::require`:
+//! skipped only when the folder is absent outside CI), and property tests (no panic on arbitrary bytes; CSV round trip in
 //! any column order).
 
 use std::path::{Path, PathBuf};
@@ -1026,15 +1026,7 @@ fn probe_price_errors() {
 
 // ------------------------------------------------------------------------- real data
 
-fn data_dir() -> Option<PathBuf> {
-    let p = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/data"));
-    if p.is_dir() {
-        Some(p)
-    } else {
-        println!("skipped: ../shared/data not found");
-        None
-    }
-}
+use super::data::{self, CLI_JSON_SAMPLE, EU_WEST_3A, PAULEY_TSV};
 
 fn distinct<T: Ord + Clone>(it: impl Iterator<Item = T>) -> usize {
     it.collect::<std::collections::BTreeSet<_>>().len()
@@ -1042,8 +1034,10 @@ fn distinct<T: Ord + Clone>(it: impl Iterator<Item = T>) -> usize {
 
 #[test]
 fn real_eu_west_3a_csv() {
-    let Some(d) = data_dir() else { return };
-    let p = d.join("spot-price-history/eu-west-3a_2020-02-29_to_2020-07-31_ec2-all-prices.csv");
+    let Some(d) = data::require(&[EU_WEST_3A]) else {
+        return;
+    };
+    let p = d.join(EU_WEST_3A);
     let h = read_price_file(&p).unwrap();
     assert_eq!(h.source.format, "aws-csv");
     assert_eq!(h.rows.len(), 15_366);
@@ -1082,8 +1076,10 @@ fn real_eu_west_3a_csv() {
 
 #[test]
 fn real_ericpauley_tsv() {
-    let Some(d) = data_dir() else { return };
-    let h = read_price_file(&d.join("spot-price-history/ericpauley_prices_2022-05.tsv")).unwrap();
+    let Some(d) = data::require(&[PAULEY_TSV]) else {
+        return;
+    };
+    let h = read_price_file(&d.join(PAULEY_TSV)).unwrap();
     assert_eq!(h.source.format, "azid-tsv");
     assert_eq!(h.rows.len(), 33_362);
     assert_eq!(distinct(h.series.iter().map(|k| k.zone.clone())), 55);
@@ -1101,8 +1097,10 @@ fn real_ericpauley_tsv() {
 
 #[test]
 fn real_json_sample_and_concatenated_pages() {
-    let Some(d) = data_dir() else { return };
-    let p = d.join("spot-price-history/sample_describe_spot_price_history_m5_large.json");
+    let Some(d) = data::require(&[CLI_JSON_SAMPLE]) else {
+        return;
+    };
+    let p = d.join(CLI_JSON_SAMPLE);
     let h = read_price_file(&p).unwrap();
     assert_eq!(h.source.format, "aws-json");
     assert_eq!(h.rows.len(), 6);
@@ -1130,16 +1128,17 @@ fn real_json_sample_and_concatenated_pages() {
     }
 }
 
-use super::replay::V100_ZONES;
+use super::replay::{V100_ZONES, v100_files};
 
 #[test]
 fn real_availability_csvs() {
-    let Some(d) = data_dir() else { return };
-    let dir = d.join("availability/aws-v100-2023-02-15");
+    let Some(d) = data::require(&v100_files()) else {
+        return;
+    };
     let first = parse_naive_utc("2023-02-15 22:08:16").unwrap();
     let last = parse_naive_utc("2023-04-02 11:54:51").unwrap();
     for z in V100_ZONES {
-        let h = read_capacity_file(&dir.join(format!("{z}_v100_1.csv")), &opts()).unwrap();
+        let h = read_capacity_file(&d.join(data::v100_csv(z)), &opts()).unwrap();
         assert_eq!(h.source.format, "availability-csv");
         assert_eq!(h.source.rows, 20_158, "{z}");
         assert_eq!(h.series.len(), 1);
@@ -1163,15 +1162,15 @@ fn real_availability_csvs() {
 
 #[test]
 fn real_v100_probe_prices() {
-    let Some(d) = data_dir() else { return };
-    let dir = d.join("availability/aws-v100-2023-02-15");
+    let Some(d) = data::require(&v100_files()) else {
+        return;
+    };
     let csvs: Vec<PathBuf> = V100_ZONES
         .iter()
-        .map(|z| dir.join(format!("{z}_v100_1.csv")))
+        .map(|z| d.join(data::v100_csv(z)))
         .collect();
     let refs: Vec<&Path> = csvs.iter().map(PathBuf::as_path).collect();
-    let h: PriceHistory =
-        read_probe_prices(&dir.join("v100_spot_prices.json"), &refs, None).unwrap();
+    let h: PriceHistory = read_probe_prices(&d.join(data::V100_PRICES), &refs, None).unwrap();
     assert_eq!(h.source.format, "probe-prices");
     assert_eq!(h.source.rows, 9 * 20_158);
     assert_eq!(h.series.len(), 9);
@@ -1311,24 +1310,26 @@ proptest! {
 #[test]
 fn real_v100_traces_build_a_market() {
     use spotsim::market::{MarketSpec, PoolId, build_market};
-    let Some(d) = data_dir() else { return };
-    let dir = d.join("availability/aws-v100-2023-02-15");
     let zones = ["us-east-1a", "us-west-2b"];
-    let csvs: Vec<PathBuf> = zones
-        .iter()
-        .map(|z| dir.join(format!("{z}_v100_1.csv")))
-        .collect();
+    let needs = [
+        data::v100_csv(zones[0]),
+        data::v100_csv(zones[1]),
+        data::V100_PRICES.to_string(),
+    ];
+    let Some(d) = data::require(&needs) else {
+        return;
+    };
+    let csvs: Vec<PathBuf> = zones.iter().map(|z| d.join(data::v100_csv(z))).collect();
     let refs: Vec<&Path> = csvs.iter().map(PathBuf::as_path).collect();
-    let prices = read_probe_prices(&dir.join("v100_spot_prices.json"), &refs, None).unwrap();
+    let prices = read_probe_prices(&d.join(data::V100_PRICES), &refs, None).unwrap();
     let caps: Vec<_> = refs
         .iter()
         .map(|p| read_capacity_file(p, &opts()).unwrap())
         .collect();
+    // p3.2xlarge is built in (tests/it/catalog.rs checks the three p3 sizes the
+    // us-east-1 list lacks): a lookup failure is a failure, never a skip.
     let catalog = spotsim::catalog::Catalog::builtin();
-    if catalog.get("p3.2xlarge").is_none() {
-        println!("skipped: p3.2xlarge is not in the built-in catalog");
-        return;
-    }
+    assert_eq!(catalog.get("p3.2xlarge").unwrap().ondemand, usd("3.06"));
     let spec = MarketSpec::new(&["p3.2xlarge"], &zones);
     let m = build_market(&catalog, &spec, &[prices], &caps).unwrap();
     assert_eq!(m.pools().len(), 2);

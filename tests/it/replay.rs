@@ -1,10 +1,17 @@
 //! Replays of the real traces in ../shared/data, cross-checked by independent
-//! arithmetic. Each test prints `skipped: …` and passes when the data is absent.
+//! arithmetic. Each test reaches the data through [`super::data::require`]: skipped
+//! only when the folder is absent outside CI.
 
+use spotsim::options::{
+    CatalogOptions, MarketSelection, SimOptions, StrategyOptions, TraceOptions,
+};
+use spotsim::scenario::FleetOptions;
 use std::path::PathBuf;
 
 use spotsim::report::Report;
 use spotsim::scenario::Scenario;
+
+use super::data::{self, CLI_JSON_SAMPLE, EU_WEST_3A, ONDEMAND_US_EAST_1, PAULEY_TSV};
 
 /// The nine zones of the 2023 V100 probe traces (`availability/aws-v100-2023-02-15/`).
 pub const V100_ZONES: [&str; 9] = [
@@ -22,25 +29,30 @@ pub const V100_ZONES: [&str; 9] = [
 /// A scenario replaying the nine V100 zones: availability CSVs as capacity, aligned
 /// per-probe prices.
 pub fn v100(d: &std::path::Path) -> Scenario {
-    let dir = d.join("availability/aws-v100-2023-02-15");
     Scenario {
-        probe_prices: Some(dir.join("v100_spot_prices.json")),
-        capacity: V100_ZONES
-            .iter()
-            .map(|z| dir.join(format!("{z}_v100_1.csv")))
-            .collect(),
+        traces: TraceOptions {
+            probe_prices: Some(d.join(data::V100_PRICES)),
+            capacity: V100_ZONES
+                .iter()
+                .map(|z| d.join(data::v100_csv(z)))
+                .collect(),
+            ..Default::default()
+        },
         ..Scenario::default()
     }
 }
 
+/// The files [`v100`] reads: the nine probe CSVs and the aligned prices.
+pub fn v100_files() -> Vec<String> {
+    let mut v: Vec<String> = V100_ZONES.iter().map(|z| data::v100_csv(z)).collect();
+    v.push(data::V100_PRICES.to_string());
+    v
+}
+
+/// The data root for tests that name no file (kept for the modules that still call
+/// it; new tests call [`data::require`] with the files they read).
 pub fn data() -> Option<PathBuf> {
-    let d = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/data"));
-    if d.is_dir() {
-        Some(d)
-    } else {
-        println!("skipped: ../shared/data not found");
-        None
-    }
+    data::require::<&str>(&[])
 }
 
 /// Parses "0.123400" into nano-dollars without the library.
@@ -75,8 +87,10 @@ fn run(s: &Scenario) -> Vec<Report> {
 
 #[test]
 fn eu_west_3a_single_pool_cost_equals_the_integral_of_its_prices() {
-    let Some(d) = data() else { return };
-    let file = d.join("spot-price-history/eu-west-3a_2020-02-29_to_2020-07-31_ec2-all-prices.csv");
+    let Some(d) = data::require(&[EU_WEST_3A, ONDEMAND_US_EAST_1]) else {
+        return;
+    };
+    let file = d.join(EU_WEST_3A);
     // Independent integral of c5.2xlarge Linux/UNIX prices over the trace's span.
     let text = std::fs::read_to_string(&file).unwrap();
     let mut pts: Vec<(i64, i128)> = text
@@ -97,13 +111,32 @@ fn eu_west_3a_single_pool_cost_equals_the_integral_of_its_prices() {
     // micro-USD, rounded half up (the integral is positive)
     let micro = (exact + 1_800_000) / 3_600_000;
     let s = Scenario {
-        prices: vec![file],
-        catalog: Some(d.join("pricing/ec2_ondemand_us_east_1.csv")),
-        instance_types: vec!["c5.2xlarge".into()],
-        azs: vec!["eu-west-3a".into()],
-        strategy: st(&["lowest-price"]),
-        target: Some(1),
-        launch_latency: Some(0),
+        traces: TraceOptions {
+            prices: vec![file],
+            ..Default::default()
+        },
+        catalog: CatalogOptions {
+            path: Some(d.join(ONDEMAND_US_EAST_1)),
+            region: Some("us-east-1".into()),
+            ..Default::default()
+        },
+        market: MarketSelection {
+            instance_types: vec!["c5.2xlarge".into()],
+            azs: vec!["eu-west-3a".into()],
+            ..Default::default()
+        },
+        strategy: StrategyOptions {
+            strategies: st(&["lowest-price"]),
+            ..Default::default()
+        },
+        fleet: FleetOptions {
+            target: Some(1),
+            ..Default::default()
+        },
+        sim: SimOptions {
+            launch_latency: Some(0),
+            ..Default::default()
+        },
         ..Scenario::default()
     };
     let r = &run(&s)[0];
@@ -127,16 +160,34 @@ fn eu_west_3a_single_pool_cost_equals_the_integral_of_its_prices() {
 
 #[test]
 fn eu_west_3a_lowest_price_follows_the_cheapest_pool() {
-    let Some(d) = data() else { return };
-    let file = d.join("spot-price-history/eu-west-3a_2020-02-29_to_2020-07-31_ec2-all-prices.csv");
+    let Some(d) = data::require(&[EU_WEST_3A, ONDEMAND_US_EAST_1]) else {
+        return;
+    };
+    let file = d.join(EU_WEST_3A);
     let types = ["c5.2xlarge", "m5d.2xlarge", "c5d.4xlarge"];
     let base = Scenario {
-        prices: vec![file],
-        catalog: Some(d.join("pricing/ec2_ondemand_us_east_1.csv")),
-        instance_types: types.iter().map(|t| t.to_string()).collect(),
-        azs: vec!["eu-west-3a".into()],
-        strategy: st(&["lowest-price", "capacity-optimized"]),
-        target: Some(10),
+        traces: TraceOptions {
+            prices: vec![file],
+            ..Default::default()
+        },
+        catalog: CatalogOptions {
+            path: Some(d.join(ONDEMAND_US_EAST_1)),
+            region: Some("us-east-1".into()),
+            ..Default::default()
+        },
+        market: MarketSelection {
+            instance_types: types.iter().map(|t| t.to_string()).collect(),
+            azs: vec!["eu-west-3a".into()],
+            ..Default::default()
+        },
+        strategy: StrategyOptions {
+            strategies: st(&["lowest-price", "capacity-optimized"]),
+            ..Default::default()
+        },
+        fleet: FleetOptions {
+            target: Some(10),
+            ..Default::default()
+        },
         ..Scenario::default()
     };
     let rs = run(&base);
@@ -159,10 +210,18 @@ fn eu_west_3a_lowest_price_follows_the_cheapest_pool() {
 
 #[test]
 fn aws_cli_json_sample_replays() {
-    let Some(d) = data() else { return };
+    let Some(d) = data::require(&[CLI_JSON_SAMPLE]) else {
+        return;
+    };
     let s = Scenario {
-        prices: vec![d.join("spot-price-history/sample_describe_spot_price_history_m5_large.json")],
-        target: Some(3),
+        traces: TraceOptions {
+            prices: vec![d.join(CLI_JSON_SAMPLE)],
+            ..Default::default()
+        },
+        fleet: FleetOptions {
+            target: Some(3),
+            ..Default::default()
+        },
         ..Scenario::default()
     };
     let r = &run(&s)[0];
@@ -177,27 +236,48 @@ fn aws_cli_json_sample_replays() {
 
 #[test]
 fn az_id_archive_replays_by_az_id() {
-    let Some(d) = data() else { return };
+    let Some(d) = data::require(&[PAULEY_TSV, ONDEMAND_US_EAST_1]) else {
+        return;
+    };
     let s = Scenario {
-        prices: vec![d.join("spot-price-history/ericpauley_prices_2022-05.tsv")],
-        catalog: Some(d.join("pricing/ec2_ondemand_us_east_1.csv")),
-        // The archive is a partial month (5.6 h) where most pools change price once or
-        // twice; these types have prices in these AZ IDs.
-        instance_types: vec!["m5.4xlarge".into(), "c5.4xlarge".into()],
-        azs: vec!["use1-az1".into(), "use1-az2".into(), "use1-az6".into()],
-        target: Some(4),
-        strategy: st(&["lowest-price"]),
-        // Some of these pools get their first price only at 23:36:46, so the default
-        // horizon (from when every pool has a price) would be empty: start explicitly.
-        start: Some("2022-05-31T19:16:43Z".into()),
-        end: Some("2022-06-01T00:00:00Z".into()),
+        traces: TraceOptions {
+            prices: vec![d.join(PAULEY_TSV)],
+            ..Default::default()
+        },
+        catalog: CatalogOptions {
+            path: Some(d.join(ONDEMAND_US_EAST_1)),
+            region: Some("us-east-1".into()),
+            ..Default::default()
+        },
+        market: MarketSelection {
+            // The archive is a partial month (5.6 h) where most pools change price once or
+            // twice; these types have prices in these AZ IDs.
+            instance_types: vec!["m5.4xlarge".into(), "c5.4xlarge".into()],
+            azs: vec!["use1-az1".into(), "use1-az2".into(), "use1-az6".into()],
+            ..Default::default()
+        },
+        fleet: FleetOptions {
+            target: Some(4),
+            // Some of these pools get their first price only at 23:36:46, so the default
+            // horizon (from when every pool has a price) would be empty: start explicitly.
+            start: Some("2022-05-31T19:16:43Z".into()),
+            end: Some("2022-06-01T00:00:00Z".into()),
+            ..Default::default()
+        },
+        strategy: StrategyOptions {
+            strategies: st(&["lowest-price"]),
+            ..Default::default()
+        },
         ..Scenario::default()
     };
     let r = &run(&s)[0];
     assert!(r.pools.iter().all(|p| p.zone_kind == "id"));
     let e = Scenario {
-        start: None,
-        end: None,
+        fleet: FleetOptions {
+            start: None,
+            end: None,
+            ..s.clone().fleet
+        },
         ..s.clone()
     }
     .run()
@@ -207,7 +287,10 @@ fn az_id_archive_replays_by_az_id() {
     assert!(r.total_cost_usd > 0.0);
     // An AZ name is refused against a file of AZ IDs, with the reason.
     let bad = Scenario {
-        azs: vec!["us-east-1a".into()],
+        market: MarketSelection {
+            azs: vec!["us-east-1a".into()],
+            ..s.market
+        },
         ..s
     };
     let e = bad.run().unwrap_err().to_string();
@@ -219,10 +302,18 @@ fn az_id_archive_replays_by_az_id() {
 
 #[test]
 fn v100_capacity_trace_interrupts_and_is_billed_by_the_rules() {
-    let Some(d) = data() else { return };
+    let Some(d) = data::require(&v100_files()) else {
+        return;
+    };
     let s = Scenario {
-        strategy: st(&["lowest-price", "capacity-optimized"]),
-        target: Some(4),
+        strategy: StrategyOptions {
+            strategies: st(&["lowest-price", "capacity-optimized"]),
+            ..v100(&d).strategy
+        },
+        fleet: FleetOptions {
+            target: Some(4),
+            ..v100(&d).fleet
+        },
         ..v100(&d)
     };
     let rs = run(&s);
@@ -231,7 +322,7 @@ fn v100_capacity_trace_interrupts_and_is_billed_by_the_rules() {
         assert_eq!(r.end.to_string(), "2023-04-02T11:54:51Z");
         assert!(r.interruptions > 0);
         // Spot prices stay below the $3.06 on-demand price: always a saving.
-        assert!(r.total_cost_usd < r.ondemand_baseline_usd);
+        assert!(r.total_cost_usd < r.ondemand_baseline_usd.unwrap());
         // Each pool holds at most one instance, so availability is capped by the pools
         // that are up at once.
         assert!(r.availability_pct < 100.0);

@@ -1,6 +1,13 @@
 //! The synthetic market generator (`spotsim::synth`): determinism, bounds, golden
 //! values, and re-measurement of every calibration constant from `../shared/data`.
 //!
+//! Expected values come from outside the generator: the measured calibration numbers
+//! are written out below ([`MEASURED`]) with the sums they come from, the price levels
+//! from AWS's price list and the Spot Instance Advisor table, and the interruption rate
+//! of the default market from a hand derivation (see
+//! `default_market_interrupts_a_handful_per_week`). The re-measurement tests check those
+//! numbers against `../shared/data` itself.
+//!
 //! Re-measurement tolerances: counts must match exactly; seconds within 1 s (the
 //! constants are rounded to the second); the six-decimal price statistics within 1e-6
 //! and the four-decimal availability fraction within 1e-4 (the rounding of the
@@ -17,14 +24,57 @@ use spotsim::strategy::{CapacityOptimized, LowestPrice};
 use spotsim::synth::{self, SynthParams, default_market, synthetic_market, tiny_market};
 use spotsim::time::{DAY, SimTime, parse_naive_utc};
 
-fn data_dir() -> Option<PathBuf> {
-    let d = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data");
-    if d.is_dir() {
-        Some(d)
-    } else {
-        println!("skipped: ../shared/data not found");
-        None
-    }
+use super::data::{self, EU_WEST_3A, SPOT_ADVISOR_CSV, V100_DIR};
+
+/// The calibration numbers as measured from `../shared/data`, written out with the sums
+/// they come from (the re-measurement tests at the end of this file recompute them from
+/// the files; `calibration_reports_the_measured_values` checks the library's constants
+/// against them), so no test takes its expectation from the generator's constants.
+mod measured {
+    /// eu-west-3a 2020 price history, `Linux/UNIX` rows: 16 (AZ, type) series.
+    pub const PRICE_SERIES: u32 = 16;
+    /// 1,699 changes (gaps between consecutive distinct prices).
+    pub const PRICE_CHANGES: u32 = 1_699;
+    /// 136,683,184 s / 1,699 gaps = 80,449.2 s.
+    pub const MEAN_SECS_BETWEEN_PRICE_CHANGES: i64 = 80_449;
+    /// Mean |ln(pᵢ / pᵢ₋₁)| over the same 1,699 changes.
+    pub const MEAN_ABS_LOG_STEP: f64 = 0.015_579;
+    /// Median over the 16 series of the time-weighted sd of ln price: the mean of the
+    /// 8th and 9th smallest, (0.030304 + 0.058074) / 2.
+    pub const MEDIAN_LOG_PRICE_SD: f64 = 0.044_189;
+    /// θ = 0.015579² / 0.044189² = 0.000242705241 / 0.001952667721 = 0.1242942 (by hand).
+    pub const MEAN_REVERSION: f64 = 0.124_294_2;
+    /// Spot Instance Advisor, us-east-1 Linux, mid-2025 (`pricing/spot_advisor_us_east_1_linux.csv`),
+    /// column `savings_vs_ondemand_pct`, with the on-demand price of each type from the
+    /// AWS Price List (aws-facts.md §5; `pricing/ec2_ondemand_us_east_1.csv`).
+    pub const DEFAULT_TYPES: [(&str, &str, u32); 4] = [
+        ("m5.large", "0.096", 66),
+        ("m6i.large", "0.096", 63),
+        ("m6a.large", "0.0864", 59),
+        ("m7i.large", "0.1008", 68),
+    ];
+    /// Median savings over the 87 container types of the same table.
+    pub const OTHER_SAVINGS_PCT: u32 = 62;
+    /// The fifth synthetic type (the first container type that is not a default) and its
+    /// on-demand price (AWS Price List, us-east-1 Linux).
+    pub const FIFTH_TYPE: (&str, &str) = ("c5.large", "0.085");
+    /// V100 probe CSVs: 9 zones.
+    pub const V100_ZONES: u32 = 9;
+    /// 1,895 available runs lasting 22,809,031 s in all → 12,036.4 s.
+    pub const V100_AVAILABLE_RUNS: u32 = 1_895;
+    /// 12,036 s.
+    pub const V100_MEAN_AVAILABLE_SECS: i64 = 12_036;
+    /// 1,893 unavailable runs lasting 12,629,324 s in all → 6,671.6 s.
+    pub const V100_UNAVAILABLE_RUNS: u32 = 1_893;
+    /// 6,672 s.
+    pub const V100_MEAN_UNAVAILABLE_SECS: i64 = 6_672;
+    /// 22,809,031 s available of a 35,438,355 s span = 0.64363.
+    pub const V100_AVAILABLE_FRACTION: f64 = 0.6436;
+    /// Model choice (module docs, *Scale*): available spells last 20 days on average.
+    pub const DEFAULT_MEAN_AVAILABLE_SECS: i64 = 20 * 86_400;
+    /// `DescribeSpotPriceHistory` prints six decimals (aws-facts.md §7.1): $0.000001 =
+    /// 1,000 nano-dollars.
+    pub const PRICE_TICK_NANO_USD: i64 = 1_000;
 }
 
 /// Asserts two markets are identical: pools, product and every trace.
@@ -207,7 +257,7 @@ fn prices_are_positive_below_ondemand_and_on_the_tick() {
                     pool.instance_type.name,
                     pool.zone
                 );
-                assert_eq!(r.nano_usd_per_hour() % synth::PRICE_TICK_NANO_USD, 0);
+                assert_eq!(r.nano_usd_per_hour() % measured::PRICE_TICK_NANO_USD, 0);
             }
             // Every change point but the closing one is a real change.
             let v = steps.values();
@@ -221,19 +271,79 @@ fn prices_are_positive_below_ondemand_and_on_the_tick() {
     }
 }
 
+/// The Spot Advisor level of each of the first five synthetic types, USD per hour:
+/// on-demand × (100 − savings) / 100 from the AWS numbers in [`measured`] (not from the
+/// library's catalog or savings table).
+fn advisor_levels() -> Vec<(&'static str, f64)> {
+    let od = |s: &str| s.parse::<f64>().unwrap();
+    let mut v: Vec<(&str, f64)> = measured::DEFAULT_TYPES
+        .iter()
+        .map(|&(t, o, s)| (t, od(o) * f64::from(100 - s) / 100.0))
+        .collect();
+    let (t, o) = measured::FIFTH_TYPE;
+    v.push((
+        t,
+        od(o) * f64::from(100 - measured::OTHER_SAVINGS_PCT) / 100.0,
+    ));
+    v
+}
+
 #[test]
 fn prices_sit_around_the_spot_advisor_level() {
+    // Every price is the level times (2 + x) / (2 − x) with x a mean-reverting walk of
+    // stationary sd 0.044189 (a Laplace, scale 0.044189 / √2 = 0.0312). Over the 12
+    // pools' ~400 prices of a 30-day market, |x| > 0.3 has probability at most
+    // 400 × e^(−0.3 / 0.0312) ≈ 0.03, and x = ±0.3 gives ratios 0.74 and 1.35.
+    let levels = advisor_levels();
     let m = default_market(1);
     for (i, pool) in m.pools().iter().enumerate() {
-        let od = pool.instance_type.ondemand.to_usd_f64();
-        let level = od * (100 - synth::savings_pct(&pool.instance_type.name)) as f64 / 100.0;
+        let level = levels
+            .iter()
+            .find(|(t, _)| *t == pool.instance_type.name)
+            .unwrap()
+            .1;
         for r in m.price_trace(PoolId(i as u32)).steps().values() {
             let ratio = r.to_usd_f64() / level;
             assert!(
-                (0.7..1.4).contains(&ratio),
+                (0.74..1.35).contains(&ratio),
                 "pool {i}: {r} against level {level}"
             );
         }
+    }
+}
+
+#[test]
+fn long_run_prices_average_the_spot_advisor_level() {
+    // Over ten years and ten zones, the time-weighted mean of ln(price / level) of each
+    // type is 0 up to noise: ln((2 + x) / (2 − x)) is odd and x is symmetric around 0.
+    // Its standard error, for an AR(1)-like walk with per-change correlation 1 − θ =
+    // 0.876 over n = 10 × 3650 d / 80,449 s ≈ 39,200 changes, is
+    // √(0.044189² × (1 + 0.876) / (1 − 0.876) / n) ≈ 0.0009; the bound is 5 of them.
+    // One percentage point of savings moves the level by ln(38 / 37) = 0.027 (m6i.large
+    // at 62 % instead of 63 %), 30 standard errors.
+    let p = SynthParams {
+        types: 5,
+        zones: 10,
+        days: 3650,
+        ..SynthParams::default()
+    };
+    let m = synthetic_market(&p, 7);
+    for (ty, level) in advisor_levels() {
+        let (mut w, mut s) = (0f64, 0f64);
+        for (i, pool) in m.pools().iter().enumerate() {
+            if pool.instance_type.name != ty {
+                continue;
+            }
+            let st = m.price_trace(PoolId(i as u32)).steps();
+            for k in 0..st.len() - 1 {
+                let dt = (st.times()[k + 1] - st.times()[k]) as f64;
+                w += dt;
+                s += dt * (st.values()[k].to_usd_f64() / level).ln();
+            }
+        }
+        let mean = s / w;
+        println!("{ty}: mean ln(price / level) {mean:+.5}");
+        assert!(mean.abs() < 0.0045, "{ty}: {mean}");
     }
 }
 
@@ -299,18 +409,27 @@ fn defaults_make_constrained_spells_rare_and_short() {
             }
         }
     }
+    // The durations: constrained spells the measured V100 mean unavailable run
+    // (6,672 s), available spells the model's 20 days. About 100 pools × 3650 d / 20 d
+    // = 18,000 spells: the mean of that many exponentials has a relative standard error
+    // of 1 / √18,000 = 0.75 %, the constrained share (a ratio of two such sums) about
+    // 1.1 %; the bounds are 4 % (over 3.5 standard errors).
+    let (c, a) = (
+        measured::V100_MEAN_UNAVAILABLE_SECS as f64,
+        measured::DEFAULT_MEAN_AVAILABLE_SECS as f64,
+    );
     let frac = constrained_secs as f64 / total_secs as f64;
-    let want = synth::DEFAULT_MEAN_CONSTRAINED_SECS as f64
-        / (synth::DEFAULT_MEAN_CONSTRAINED_SECS + synth::DEFAULT_MEAN_AVAILABLE_SECS) as f64;
+    let want = c / (c + a);
+    println!("constrained share {frac:.6} (model {want:.6}), {spells} spells");
     assert!(
-        (frac / want - 1.0).abs() < 0.1,
+        (frac / want - 1.0).abs() < 0.04,
         "constrained fraction {frac} vs {want}"
     );
     let mean = constrained_secs as f64 / spells as f64;
-    let want = synth::DEFAULT_MEAN_CONSTRAINED_SECS as f64;
+    println!("mean constrained spell {mean:.0} s (model {c} s)");
     assert!(
-        (mean / want - 1.0).abs() < 0.1,
-        "mean constrained spell {mean} vs {want}"
+        (mean / c - 1.0).abs() < 0.04,
+        "mean constrained spell {mean} vs {c}"
     );
 }
 
@@ -350,12 +469,21 @@ fn generated_prices_reproduce_the_calibration() {
     println!(
         "generated: mean gap {mean_gap:.0} s, mean |step| {mean_step:.6}, median sd {median_sd:.6}"
     );
-    assert!((mean_gap / synth::MEAN_SECS_BETWEEN_PRICE_CHANGES as f64 - 1.0).abs() < 0.03);
-    assert!((mean_step / synth::MEAN_ABS_LOG_STEP - 1.0).abs() < 0.03);
+    // Against the measured values. Gaps and |steps| are exponentials (sd = mean) and
+    // there are about 500 × 365 d / 80,449 s ≈ 196,000 of them: relative standard error
+    // 1 / √196,000 = 0.23 %; the bounds are 1 % (over 4 standard errors).
+    assert!(
+        (mean_gap / measured::MEAN_SECS_BETWEEN_PRICE_CHANGES as f64 - 1.0).abs() < 0.01,
+        "mean gap {mean_gap}"
+    );
+    assert!(
+        (mean_step / measured::MEAN_ABS_LOG_STEP - 1.0).abs() < 0.01,
+        "mean step {mean_step}"
+    );
     // Over a year the walk explores its stationary spread (one-year series are long
     // enough for the median per-series sd to land within 15 %).
     assert!(
-        (median_sd / synth::MEDIAN_LOG_PRICE_SD - 1.0).abs() < 0.15,
+        (median_sd / measured::MEDIAN_LOG_PRICE_SD - 1.0).abs() < 0.15,
         "median sd {median_sd}"
     );
 }
@@ -471,11 +599,13 @@ fn params_validate_and_clamp() {
     ];
     for p in &bad {
         assert!(p.validate().is_err(), "{p:?}");
-        // Invalid parameters never panic: they are clamped.
+        // Invalid parameters never panic: they are clamped. (One day at most: a mean of
+        // 1 s between price changes is 86,400 changes per pool-day.)
         let m = synthetic_market(
             &SynthParams {
                 types: 2,
                 zones: 2,
+                days: p.days.min(1),
                 ..p.clone()
             },
             1,
@@ -539,34 +669,123 @@ fn zone_names_are_unique() {
 }
 
 #[test]
-fn five_hundred_pools_for_a_year_are_fast() {
+fn five_hundred_pools_for_a_year() {
     let p = SynthParams {
         types: 50,
         zones: 10,
         days: 365,
         ..SynthParams::default()
     };
-    let t = std::time::Instant::now();
     let m = synthetic_market(&p, 1);
-    let dt = t.elapsed();
-    println!(
-        "500 pools x 365 days: {} change points in {dt:?}",
-        m.change_points()
-    );
+    // Its speed is measured by benches/synth.rs, not here; this checks the size.
     assert_eq!(m.pools().len(), 500);
-    // Release builds take milliseconds (benches/synth.rs); this bound holds even unoptimised.
-    assert!(dt.as_secs_f64() < 5.0, "{dt:?}");
+    // About 365 d / 80,449 s ≈ 392 price changes and 2 × 365 / 20.08 ≈ 36 capacity
+    // changes per pool, plus the opening and closing points: ≈ 215,000 in all.
+    let n = m.change_points();
+    println!("500 pools x 365 days: {n} change points");
+    assert!((200_000..230_000).contains(&n), "{n}");
+}
+
+/// The default capacity model, from its documented parameters (module docs, *Capacity
+/// model*), written out here: a pool's base is uniform in 20..=60; a constrained spell
+/// leaves L = 0 with probability 1/3, else L uniform in 1..=⌊base × 20 / 100⌋.
+/// Returns (P(L = l) for l in 0..=12) for a base.
+fn constrained_level_pmf(base: u32) -> Vec<f64> {
+    let low_max = base * 20 / 100;
+    let mut p = vec![0.0; 13];
+    p[0] = 1.0 / 3.0;
+    for l in 1..=low_max {
+        p[l as usize] += 2.0 / 3.0 / f64::from(low_max);
+    }
+    p
+}
+
+/// E[(n − L)⁺] and E[((n − L)⁺)²]: what a constrained spell interrupts in a pool of
+/// `base` where the fleet holds `n`.
+fn interrupted_moments(n: u32, base: u32) -> (f64, f64) {
+    constrained_level_pmf(base)
+        .iter()
+        .enumerate()
+        .fold((0.0, 0.0), |(m1, m2), (l, p)| {
+            let x = f64::from(n.saturating_sub(l as u32));
+            (m1 + p * x, m2 + p * x * x)
+        })
+}
+
+/// SplitMix64, written out (the test's own generator, not the library's).
+fn splitmix(state: &mut u64) -> u64 {
+    *state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    let mut z = *state;
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
 }
 
 #[test]
 fn default_market_interrupts_a_handful_per_week() {
     // The documented scale of the default capacity model: a fleet of 20 sees a handful
-    // of interruptions per week (mean over seeds; single runs vary widely).
-    let seeds = 1..=10u64;
+    // of interruptions per week. The expected rate follows from the calibration alone:
+    //
+    // * A pool enters a constrained spell once per available + constrained period,
+    //   A + C = 20 d + 6,672 s (the model's 20 days, the measured V100 mean unavailable
+    //   run): r = 7 d / (A + C) = 604,800 / 1,734,672 = 0.34865 spells per pool-week.
+    // * A spell in a pool holding n instances interrupts (n − L)⁺ (L as in
+    //   `constrained_level_pmf`). The rate is r × Σ over pools of E[(nᵢ − Lᵢ)⁺].
+    // * lowest-price holds the whole fleet in the cheapest pool, whatever its base:
+    //   E[L] = (1 + E⌊b / 5⌋) / 3 = (1 + 312 / 41) / 3 = 2.8699, so r × (20 − 2.8699) =
+    //   5.972 a week (an interrupted fleet's replacements go to the next cheapest pool,
+    //   leaving L behind: fragmentation can only lower this a little).
+    // * capacity-optimized places instance by instance into the pool with the most spare
+    //   capacity (water-filling the deepest pools); the expectation over 12 random bases
+    //   is computed below by a second, simpler implementation: ≈ 3.69 a week.
+    // * Per 30-day run the count is compound Poisson (λ = r × 30 / 7 = 1.494 spells per
+    //   pool), variance λ × Σ E[((nᵢ − Lᵢ)⁺)²]: a per-run sd of ≈ 4.96 (lowest-price)
+    //   and ≈ 2.41 (capacity-optimized) interruptions a week. The mean over N = 400
+    //   seeds must be within 3 standard errors (3 sd / √N) of the expectation.
+    //
+    // Measured (seeds 1–400): capacity-optimized 3.695, lowest-price 5.853 a week.
+    let r = 7.0 * 86_400.0 / (20.0 * 86_400.0 + 6_672.0);
+    let lambda = r * 30.0 / 7.0;
     let weeks = 30.0 / 7.0;
-    let mut co = 0u64;
-    let mut lp = 0u64;
-    for seed in seeds.clone() {
+    // lowest-price: exact over the 41 equally likely bases.
+    let (mut lp_m1, mut lp_m2) = (0.0, 0.0);
+    for b in 20..=60 {
+        let (m1, m2) = interrupted_moments(20, b);
+        lp_m1 += m1 / 41.0;
+        lp_m2 += m2 / 41.0;
+    }
+    // capacity-optimized: 20,000 draws of 12 bases, water-filled one instance at a time.
+    let (mut co_m1, mut co_m2) = (0.0, 0.0);
+    let mut state = 16;
+    let draws = 20_000;
+    for _ in 0..draws {
+        let bases: Vec<u32> = (0..12)
+            .map(|_| 20 + (splitmix(&mut state) % 41) as u32)
+            .collect();
+        let mut held = [0u32; 12];
+        for _ in 0..20 {
+            let i = (0..12)
+                .max_by_key(|&i| (bases[i] - held[i], 12 - i))
+                .unwrap();
+            held[i] += 1;
+        }
+        for i in 0..12 {
+            let (m1, m2) = interrupted_moments(held[i], bases[i]);
+            co_m1 += m1 / f64::from(draws);
+            co_m2 += m2 / f64::from(draws);
+        }
+    }
+    let expect = |m1: f64, m2: f64| (r * m1, (lambda * m2).sqrt() / weeks);
+    let (lp_want, lp_sd) = expect(lp_m1, lp_m2);
+    let (co_want, co_sd) = expect(co_m1, co_m2);
+    println!(
+        "expected a week: lowest-price {lp_want:.3} (sd {lp_sd:.2}), capacity-optimized {co_want:.3} (sd {co_sd:.2})"
+    );
+    assert!((lp_want - 5.972).abs() < 0.001, "{lp_want}");
+
+    let n = 400u64;
+    let (mut co, mut lp) = (0u64, 0u64);
+    for seed in 1..=n {
         let m = default_market(seed);
         let mut cfg = FleetConfig::new(Target::Constant(20));
         cfg.seed = seed;
@@ -579,45 +798,85 @@ fn default_market_interrupts_a_handful_per_week() {
             .unwrap();
         lp += out.spot.iter().map(|t| t.interruptions).sum::<u64>();
     }
-    let n = seeds.count() as f64;
-    let (co, lp) = (co as f64 / n / weeks, lp as f64 / n / weeks);
-    println!("interruptions per week, target 20: capacity-optimized {co:.2}, lowest-price {lp:.2}");
+    let k = n as f64;
+    let (co, lp) = (co as f64 / k / weeks, lp as f64 / k / weeks);
+    println!("interruptions per week, target 20: capacity-optimized {co:.3}, lowest-price {lp:.3}");
+    let within = |got: f64, want: f64, sd: f64| (got - want).abs() <= 3.0 * sd / k.sqrt();
     assert!(
-        (1.0..=10.0).contains(&co),
-        "capacity-optimized: {co:.2} per week"
+        within(co, co_want, co_sd),
+        "capacity-optimized: {co:.3} a week, expected {co_want:.3} ± {:.3}",
+        3.0 * co_sd / k.sqrt()
     );
-    assert!((1.0..=10.0).contains(&lp), "lowest-price: {lp:.2} per week");
+    assert!(
+        within(lp, lp_want, lp_sd),
+        "lowest-price: {lp:.3} a week, expected {lp_want:.3} ± {:.3}",
+        3.0 * lp_sd / k.sqrt()
+    );
 }
 
 #[test]
-fn calibration_mirrors_the_constants() {
+fn calibration_reports_the_measured_values() {
+    // Against the measured numbers written out in `measured`, not the module's constants.
     let c = synth::calibration();
+    assert_eq!(c.price_series, measured::PRICE_SERIES);
+    assert_eq!(c.price_changes, measured::PRICE_CHANGES);
     assert_eq!(
         c.mean_secs_between_price_changes,
-        synth::MEAN_SECS_BETWEEN_PRICE_CHANGES
+        measured::MEAN_SECS_BETWEEN_PRICE_CHANGES
     );
-    assert_eq!(c.mean_abs_log_step, synth::MEAN_ABS_LOG_STEP);
-    assert_eq!(c.median_log_price_sd, synth::MEDIAN_LOG_PRICE_SD);
+    assert_eq!(c.mean_abs_log_step, measured::MEAN_ABS_LOG_STEP);
+    assert_eq!(c.median_log_price_sd, measured::MEDIAN_LOG_PRICE_SD);
+    assert!(
+        (c.mean_reversion - measured::MEAN_REVERSION).abs() < 1e-7,
+        "{}",
+        c.mean_reversion
+    );
+    let savings: Vec<(&str, u32)> = measured::DEFAULT_TYPES
+        .iter()
+        .map(|&(t, _, s)| (t, s))
+        .collect();
+    assert_eq!(c.default_type_savings_pct.to_vec(), savings);
+    assert_eq!(c.other_savings_pct, measured::OTHER_SAVINGS_PCT);
+    assert_eq!(c.v100_zones, measured::V100_ZONES);
+    assert_eq!(c.v100_available_runs, measured::V100_AVAILABLE_RUNS);
+    assert_eq!(c.v100_unavailable_runs, measured::V100_UNAVAILABLE_RUNS);
     assert_eq!(
-        c.mean_reversion,
-        synth::mean_reversion(c.mean_abs_log_step, c.median_log_price_sd)
+        c.v100_mean_available_secs,
+        measured::V100_MEAN_AVAILABLE_SECS
     );
-    assert_eq!(c.v100_mean_available_secs, synth::V100_MEAN_AVAILABLE_SECS);
     assert_eq!(
         c.v100_mean_unavailable_secs,
-        synth::V100_MEAN_UNAVAILABLE_SECS
+        measured::V100_MEAN_UNAVAILABLE_SECS
+    );
+    assert_eq!(c.v100_available_fraction, measured::V100_AVAILABLE_FRACTION);
+    assert_eq!(
+        c.default_mean_available_secs,
+        measured::DEFAULT_MEAN_AVAILABLE_SECS
     );
     assert_eq!(
         c.default_mean_constrained_secs,
-        synth::V100_MEAN_UNAVAILABLE_SECS
+        measured::V100_MEAN_UNAVAILABLE_SECS,
+        "the default constrained spell is the measured V100 unavailable run"
+    );
+    // The generator's defaults are the measured values.
+    let d = SynthParams::default();
+    assert_eq!(
+        d.mean_secs_between_price_changes,
+        measured::MEAN_SECS_BETWEEN_PRICE_CHANGES
+    );
+    assert_eq!(d.price_step, measured::MEAN_ABS_LOG_STEP);
+    assert_eq!(d.price_spread, measured::MEDIAN_LOG_PRICE_SD);
+    assert_eq!(d.mean_available_secs, measured::DEFAULT_MEAN_AVAILABLE_SECS);
+    assert_eq!(
+        d.mean_constrained_secs,
+        measured::V100_MEAN_UNAVAILABLE_SECS
     );
     let json = serde_json::to_value(&c).unwrap();
     assert_eq!(json["price_changes"], 1699);
-    // The four default types are in the built-in catalog with positive on-demand prices.
+    // The four default types are in the built-in catalog at their AWS on-demand prices.
     let cat = Catalog::builtin();
-    for (t, s) in c.default_type_savings_pct {
-        assert!(cat.get(t).unwrap().ondemand > Rate::ZERO);
-        assert!((1..100).contains(&s));
+    for (t, od, _) in measured::DEFAULT_TYPES {
+        assert_eq!(cat.get(t).unwrap().ondemand, Rate::parse_usd(od).unwrap());
     }
 }
 
@@ -671,10 +930,10 @@ fn col(h: &csv::StringRecord, name: &str) -> usize {
 
 #[test]
 fn price_dynamics_constants_match_the_real_trace() {
-    let Some(d) = data_dir() else { return };
-    let (h, rows) = read_csv(
-        &d.join("spot-price-history/eu-west-3a_2020-02-29_to_2020-07-31_ec2-all-prices.csv"),
-    );
+    let Some(d) = data::require(&[EU_WEST_3A]) else {
+        return;
+    };
+    let (h, rows) = read_csv(&d.join(EU_WEST_3A));
     let (az, ty, prod, price, ts) = (
         col(&h, "AvailabilityZone"),
         col(&h, "InstanceType"),
@@ -717,17 +976,20 @@ fn price_dynamics_constants_match_the_real_trace() {
         "measured: {} series, {gaps} changes, mean gap {mean_gap:.1} s, mean |step| {mean_step:.6}, median sd {median_sd:.6}",
         series.len()
     );
-    assert_eq!(series.len() as u32, synth::PRICE_SERIES);
-    assert_eq!(gaps, synth::PRICE_CHANGES);
-    assert!((mean_gap - synth::MEAN_SECS_BETWEEN_PRICE_CHANGES as f64).abs() <= 1.0);
-    assert!((mean_step - synth::MEAN_ABS_LOG_STEP).abs() <= 1e-6);
-    assert!((median_sd - synth::MEDIAN_LOG_PRICE_SD).abs() <= 1e-6);
+    assert_eq!(series.len() as u32, measured::PRICE_SERIES);
+    assert_eq!(gaps, measured::PRICE_CHANGES);
+    assert_eq!(gap_sum, 136_683_184);
+    assert!((mean_gap - measured::MEAN_SECS_BETWEEN_PRICE_CHANGES as f64).abs() <= 1.0);
+    assert!((mean_step - measured::MEAN_ABS_LOG_STEP).abs() <= 1e-6);
+    assert!((median_sd - measured::MEDIAN_LOG_PRICE_SD).abs() <= 1e-6);
 }
 
 #[test]
 fn savings_constants_match_the_spot_advisor() {
-    let Some(d) = data_dir() else { return };
-    let (h, rows) = read_csv(&d.join("pricing/spot_advisor_us_east_1_linux.csv"));
+    let Some(d) = data::require(&[SPOT_ADVISOR_CSV]) else {
+        return;
+    };
+    let (h, rows) = read_csv(&d.join(SPOT_ADVISOR_CSV));
     let (region, os, ty, sav) = (
         col(&h, "region"),
         col(&h, "os"),
@@ -739,33 +1001,35 @@ fn savings_constants_match_the_spot_advisor() {
         .filter(|r| &r[region] == "us-east-1" && &r[os] == "Linux")
         .map(|r| (&r[ty], r[sav].parse().unwrap()))
         .collect();
-    for (t, s) in synth::DEFAULT_TYPE_SAVINGS_PCT {
+    for (t, _, s) in measured::DEFAULT_TYPES {
         assert_eq!(savings.get(t), Some(&s), "{t}");
     }
-    let cat = Catalog::builtin();
-    let mut builtin: Vec<f64> = cat
-        .types()
+    // The synthetic markets' types (the built-in table's container-sized types).
+    let types = spotsim::catalog::CONTAINER_TYPES;
+    let mut builtin: Vec<f64> = types
         .iter()
-        .filter_map(|t| savings.get(t.name.as_str()))
+        .filter_map(|t| savings.get(t))
         .map(|&s| f64::from(s))
         .collect();
     assert_eq!(
         builtin.len(),
-        cat.types().len(),
-        "every built-in type is in the Spot Advisor table"
+        types.len(),
+        "every container type is in the Spot Advisor table"
     );
     let m = median(&mut builtin);
     println!(
         "measured: median savings over {} built-in types {m}",
         builtin.len()
     );
-    assert_eq!(m, f64::from(synth::OTHER_SAVINGS_PCT));
+    assert_eq!(m, f64::from(measured::OTHER_SAVINGS_PCT));
 }
 
 #[test]
 fn v100_capacity_constants_match_the_real_traces() {
-    let Some(d) = data_dir() else { return };
-    let dir = d.join("availability/aws-v100-2023-02-15");
+    let Some(d) = data::require(&super::replay::v100_files()) else {
+        return;
+    };
+    let dir = d.join(V100_DIR);
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
         .unwrap()
         .map(|e| e.unwrap().path())
@@ -814,10 +1078,14 @@ fn v100_capacity_constants_match_the_real_traces() {
         avail.0,
         unavail.0
     );
-    assert_eq!(files.len() as u32, synth::V100_ZONES);
-    assert_eq!(avail.0, synth::V100_AVAILABLE_RUNS);
-    assert_eq!(unavail.0, synth::V100_UNAVAILABLE_RUNS);
-    assert!((mean_a - synth::V100_MEAN_AVAILABLE_SECS as f64).abs() <= 1.0);
-    assert!((mean_u - synth::V100_MEAN_UNAVAILABLE_SECS as f64).abs() <= 1.0);
-    assert!((frac - synth::V100_AVAILABLE_FRACTION).abs() <= 1e-4);
+    assert_eq!(files.len() as u32, measured::V100_ZONES);
+    assert_eq!(avail.0, measured::V100_AVAILABLE_RUNS);
+    assert_eq!(unavail.0, measured::V100_UNAVAILABLE_RUNS);
+    assert_eq!(
+        (avail.1, unavail.1, span),
+        (22_809_031, 12_629_324, 35_438_355)
+    );
+    assert!((mean_a - measured::V100_MEAN_AVAILABLE_SECS as f64).abs() <= 1.0);
+    assert!((mean_u - measured::V100_MEAN_UNAVAILABLE_SECS as f64).abs() <= 1.0);
+    assert!((frac - measured::V100_AVAILABLE_FRACTION).abs() <= 1e-4);
 }

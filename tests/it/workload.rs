@@ -9,10 +9,10 @@ use spotsim::error::{Error, InputError, InputErrorKind};
 use spotsim::market::StepTrace;
 use spotsim::money::Rate;
 use spotsim::time::{DAY, HOUR, SimTime};
+use spotsim::workload::packing::{EksNodeConfig, MaxPods};
 use spotsim::workload::{
     Allocatable, Demand, NodeReserve, PackError, PackingPlan, Placement, Service, TaskRequest,
-    instances_needed, instances_trace, read_desired_bytes, read_desired_file, tasks_trace,
-    utilisation,
+    instances_needed, instances_trace, read_desired_bytes, read_desired_file, utilisation,
 };
 
 fn t(s: &str) -> SimTime {
@@ -36,7 +36,7 @@ fn ecs(name: &str) -> Allocatable {
         .unwrap()
 }
 
-/// A type larger than the built-in catalog holds (m5.8xlarge: 32 vCPU, 128 GiB).
+/// m5.8xlarge (32 vCPU, 128 GiB), spelled out.
 fn m5_8xlarge() -> InstanceType {
     InstanceType {
         name: "m5.8xlarge".into(),
@@ -111,10 +111,41 @@ fn memory_bound_ten_quarter_vcpu_3gib_tasks_on_m5_large_need_five() {
     );
 }
 
+/// EKS nodes with prefix delegation and no DaemonSets: the kubelet's max pods is
+/// 110 up to 30 vCPUs and 250 above (aws-facts.md §6.3; the max-pods calculator's
+/// cap). (Before issue 8 this was what `NodeReserve::eks_for` gave; it now follows the
+/// VPC CNI's default limit, below.)
+fn eks_prefix_bare() -> EksNodeConfig {
+    EksNodeConfig {
+        max_pods: MaxPods::PrefixDelegation,
+        daemonsets: Vec::new(),
+    }
+}
+
 #[test]
 fn eks_reservation_and_max_pods() {
     let m5 = catalog_type("m5.large");
-    let r = NodeReserve::eks_for(&m5);
+    // Default: the VPC CNI's 3 ENIs × (10 − 1) + 2 = 29 pods, 27 after aws-node and
+    // kube-proxy; kubelet 70m (6 % of the first core + 1 % of the second) + 50m + 100m;
+    // kube-reserved 255 + 11 × 29 = 574 MiB, + 100 MiB eviction.
+    let r = NodeReserve::eks_for(&m5).unwrap();
+    assert_eq!(
+        r,
+        NodeReserve {
+            cpu_millis: 220,
+            memory_mib: 674,
+            max_tasks: Some(27)
+        }
+    );
+    assert_eq!(
+        r.allocatable(&m5).unwrap(),
+        Allocatable {
+            cpu_millis: 1780,
+            memory_mib: 7518,
+            max_tasks: Some(27)
+        }
+    );
+    let r = eks_prefix_bare().reserve(&m5).unwrap();
     assert_eq!(
         r,
         NodeReserve {
@@ -131,9 +162,9 @@ fn eks_reservation_and_max_pods() {
             max_tasks: Some(110)
         }
     );
-    // From 30 vCPUs, 250 pods (aws-facts.md §6.3): 60 + 10 + 10 + 28000 × 0.25 % = 150m.
+    // Above 30 vCPUs, 250 pods: 60 + 10 + 10 + 28000 × 0.25 % = 150m.
     let big = m5_8xlarge();
-    let r = NodeReserve::eks_for(&big);
+    let r = eks_prefix_bare().reserve(&big).unwrap();
     assert_eq!(
         r,
         NodeReserve {
@@ -155,14 +186,22 @@ fn eks_reservation_and_max_pods() {
 #[test]
 fn eks_max_pods_binds_on_large_nodes_with_tiny_pods() {
     // 1000 pods of 10m / 16 MiB: CPU would allow 3185 per m5.8xlarge and memory 8001,
-    // but max pods is 250, so ceil(1000 / 250) = 4 nodes.
+    // but max pods is 250 (prefix delegation), so ceil(1000 / 250) = 4 nodes.
     let big = m5_8xlarge();
-    let node = NodeReserve::eks_for(&big).allocatable(&big).unwrap();
+    let node = eks_prefix_bare()
+        .reserve(&big)
+        .unwrap()
+        .allocatable(&big)
+        .unwrap();
     let tiny = [(task(10, 16), 1000)];
     assert_eq!(instances_needed(&tiny, node, Placement::Binpack), Ok(4));
     // Same on an m5.4xlarge (16 vCPUs, so 110 pods): ceil(1000 / 110) = 10.
     let m = catalog_type("m5.4xlarge");
-    let node = NodeReserve::eks_for(&m).allocatable(&m).unwrap();
+    let node = eks_prefix_bare()
+        .reserve(&m)
+        .unwrap()
+        .allocatable(&m)
+        .unwrap();
     assert_eq!(node.max_tasks, Some(110));
     assert_eq!(instances_needed(&tiny, node, Placement::Binpack), Ok(10));
     // With the limit lifted, CPU binds: 15890 / 10 = 1589 per node, 1 node.
@@ -174,6 +213,13 @@ fn eks_max_pods_binds_on_large_nodes_with_tiny_pods() {
         instances_needed(&tiny, unlimited, Placement::Binpack),
         Ok(1)
     );
+    // The default VPC CNI limit: 8 ENIs × (30 − 1) + 2 = 234 pods, 232 after the two
+    // DaemonSets: ceil(1000 / 232) = 5 nodes of either type.
+    for t in [big, m] {
+        let node = NodeReserve::eks_for(&t).unwrap().allocatable(&t).unwrap();
+        assert_eq!(node.max_tasks, Some(232), "{}", t.name);
+        assert_eq!(instances_needed(&tiny, node, Placement::Binpack), Ok(5));
+    }
 }
 
 #[test]
@@ -282,17 +328,16 @@ fn a_task_too_large_for_the_node_names_both() {
 }
 
 #[test]
-fn large_counts_pack_fast_and_exactly() {
-    // A million tasks of three sizes: the run-based packing does not place them one by one.
+fn large_counts_pack_exactly() {
+    // A million tasks of three sizes (the run-based packing does not place them one by
+    // one; its speed belongs in a bench, not here).
     let node = ecs("m5.xlarge");
     let tasks = [
         (task(1000, 2048), 400_000),
         (task(250, 512), 500_000),
         (task(500, 3000), 100_000),
     ];
-    let started = std::time::Instant::now();
     let n = instances_needed(&tasks, node, Placement::Binpack).unwrap();
-    assert!(started.elapsed().as_secs() < 2);
     // Dominant shares: 1 vCPU / 2 GiB 0.25 (CPU), 0.5 vCPU / 3000 MiB 0.189 (memory),
     // 0.25 vCPU / 512 MiB 0.0625 (CPU); placed in that order:
     //   400k × 1 vCPU, 4 per instance (CPU)            → 100,000 instances, CPU full;
@@ -493,7 +538,12 @@ fn services_from_toml_and_their_validation() {
     s.ephemeral_gib = 201;
     assert_eq!(
         s.validate().unwrap_err().to_string(),
-        "option `service.web.ephemeral-gib`: must be 20 to 200 GiB (aws-facts.md §4.5), found 201"
+        "option `service.web.ephemeral-gib`: ephemeral storage of 201 GiB is above the Fargate maximum of 200 GiB"
+    );
+    s.ephemeral_gib = 19;
+    assert_eq!(
+        s.validate().unwrap_err().to_string(),
+        "option `service.web.ephemeral-gib`: ephemeral storage of 19 GiB is below the 20 GiB every Fargate task has"
     );
     s.ephemeral_gib = 20;
     s.task_memory_mib = 0;
@@ -753,11 +803,9 @@ fn plan_combines_change_points_of_all_services() {
         tot.instance_seconds * 2000
     );
     assert!(tot.cpu_fraction() > 0.8 && tot.cpu_fraction() <= 1.0);
-    // The free functions agree.
+    // The free function agrees.
     let it = instances_trace(&services, node, Placement::Binpack, day, day.plus(6 * HOUR)).unwrap();
     assert_eq!(&it, plan.instances_trace());
-    let tt = tasks_trace(&services, day, day.plus(6 * HOUR)).unwrap();
-    assert_eq!(&tt, plan.tasks_trace());
     // The trace drives the engine's target.
     let target = spotsim::engine::Target::Trace(it);
     assert_eq!(target.at(day.plus(3 * HOUR)), 4);

@@ -13,7 +13,9 @@ use crate::job::{Decision, JobPolicy, JobView, Kind};
 /// **Deadline guarantee** (when `D ≥ W + d`): outside the window, one tick later the
 /// test can at worst become an equality (`ct` never grows, and both sides lose one
 /// tick), where `ct + d ≤ R − t` still holds, so the switch to on-demand always comes in
-/// time; on-demand then progresses at wall-clock speed.
+/// time; on-demand then progresses at wall-clock speed. In event mode (`job::event`)
+/// the view's overhead is `d + L` (the launch latency too) and decisions are at most
+/// one gap apart, so the same argument gives the deadline whenever `D ≥ W + d + L`.
 ///
 /// ```
 /// use spotsim::job::{BuiltinPolicy, Greedy};

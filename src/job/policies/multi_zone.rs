@@ -11,7 +11,7 @@ use crate::job::{Decision, JobPolicy, JobView, Kind};
 /// (deadline-jobs.md rule 4): in the critical window `⌈(ct + d)/G⌉·G ≥ ⌊(R − t)/G⌋·G` it
 /// keeps a running spot instance with no pending overhead or a running on-demand one,
 /// and otherwise switches to on-demand. That gives it the same deadline guarantee as
-/// [`Greedy`](super::Greedy) when `D ≥ W + d`.
+/// [`Greedy`](super::Greedy) when `D ≥ W + d` (event mode: `D ≥ W + d + L`).
 ///
 /// ```
 /// use spotsim::job::{run_job, JobMarket, JobSpec, JobTrace, MarketOptions, MultiZoneSpot};

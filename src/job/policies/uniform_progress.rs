@@ -49,8 +49,9 @@ pub enum UpRule {
 /// code's extra case "if `d = 0` and spot is available, SPOT" inside the second safety
 /// net is *not* in deadline-jobs.md and is not implemented.
 ///
-/// **Deadline guarantee** (when `D ≥ W + d`): as for [`Greedy`](super::Greedy), the
-/// critical window cannot be jumped over, and inside it the nets only keep a spot
+/// **Deadline guarantee** (when `D ≥ W + d`; in event mode `D ≥ W + d + L`, the view's
+/// overhead there including the launch latency `L`): as for [`Greedy`](super::Greedy),
+/// the critical window cannot be jumped over, and inside it the nets only keep a spot
 /// instance that can lose at most its current tick, or run on-demand.
 ///
 /// ```

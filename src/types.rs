@@ -1,0 +1,830 @@
+//! `spotsim types`: the catalog as an instance-type finder, as spotinfo and
+//! amazon-ec2-instance-selector answer "which types have 2–4 vCPU and at least 8 GiB,
+//! cheapest first, with their Spot Advisor band".
+//!
+//! A [`TypeQuery`] filters a [`Catalog`] by vCPU, memory, architecture, family,
+//! generation and on-demand price and, with Spot Instance Advisor data, by interruption
+//! band and savings; it sorts the rows ([`SortKey`]) and returns a [`TypesReport`]
+//! (table, JSON, CSV, Markdown, or the bare names for `--instance-types`).
+//!
+//! Ranges are written `a..b` (both ends included), `a..`, `..b` or a single value `a`.
+//! The family of `m6i.large` is `m6i`, its generation `6` (the digits after the
+//! letters of the family).
+//!
+//! ```
+//! use spotsim::catalog::Catalog;
+//! use spotsim::types::{Range, TypeQuery};
+//! let q = TypeQuery { vcpu: Some(Range::parse("vcpu", "2")?), family: vec!["m5".into()], ..Default::default() };
+//! let r = q.run(&Catalog::builtin(), None)?;
+//! let m5 = r.types.iter().find(|t| t.instance_type == "m5.large").unwrap();
+//! assert_eq!((m5.vcpu, m5.memory_gib, m5.arch.as_str(), m5.ondemand_usd_per_hour), (2, 8.0, "x86_64", 0.096));
+//! # Ok::<(), spotsim::error::ConfigError>(())
+//! ```
+
+use std::fmt::Write as _;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+use crate::catalog::{Arch, Catalog, InstanceType};
+use crate::error::ConfigError;
+use crate::ingest::AdvisorData;
+use crate::report::human::{group, pct, usd_per_hour};
+use crate::report::markdown::cell;
+use crate::report::{Format, SCHEMA_VERSION, Warning, codes, json, warning};
+
+/// A closed range of values; either end may be open.
+///
+/// ```
+/// use spotsim::types::Range;
+/// let r: Range<u32> = Range::parse("vcpu", "2..4").unwrap();
+/// assert!(r.contains(&2) && r.contains(&4) && !r.contains(&5));
+/// assert!(Range::<f64>::parse("memory", "8..").unwrap().contains(&512.0));
+/// assert!(!Range::<f64>::parse("price", "..0.2").unwrap().contains(&0.25));
+/// assert_eq!(Range::<u32>::parse("vcpu", "4").unwrap(), Range { min: Some(4), max: Some(4) });
+/// assert!(Range::<u32>::parse("vcpu", "4..2").is_err());
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Range<T> {
+    /// The smallest value allowed.
+    pub min: Option<T>,
+    /// The largest value allowed.
+    pub max: Option<T>,
+}
+
+impl<T: FromStr + PartialOrd + Copy> Range<T> {
+    /// Parses `a..b`, `a..`, `..b` or `a`; `option` names the option in errors.
+    ///
+    /// # Errors
+    /// [`ConfigError`] for a value that is not a number (NaN included) or `a > b`.
+    pub fn parse(option: &str, s: &str) -> Result<Range<T>, ConfigError> {
+        let bad = || {
+            ConfigError::new(
+                option,
+                format!("`{s}`: expected a value or a range a..b, a.. or ..b"),
+            )
+        };
+        let num = |x: &str| -> Result<Option<T>, ConfigError> {
+            let x = x.trim();
+            if x.is_empty() {
+                return Ok(None);
+            }
+            // `x == x` refuses NaN for floats.
+            x.parse::<T>()
+                .ok()
+                .filter(|v| v.partial_cmp(v).is_some())
+                .map(Some)
+                .ok_or_else(bad)
+        };
+        let r = match s.split_once("..") {
+            Some((a, b)) => Range {
+                min: num(a)?,
+                max: num(b)?,
+            },
+            None => {
+                let v = num(s)?.ok_or_else(bad)?;
+                Range {
+                    min: Some(v),
+                    max: Some(v),
+                }
+            }
+        };
+        if let (Some(a), Some(b)) = (r.min, r.max) {
+            if a > b {
+                return Err(bad());
+            }
+        }
+        Ok(r)
+    }
+
+    /// Whether `v` is in the range.
+    pub fn contains(&self, v: &T) -> bool {
+        self.min.is_none_or(|m| *v >= m) && self.max.is_none_or(|m| *v <= m)
+    }
+}
+
+/// What to sort by.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
+pub enum SortKey {
+    /// On-demand price per hour (the default: cheapest first).
+    #[default]
+    Price,
+    /// vCPUs.
+    Vcpu,
+    /// Memory.
+    Memory,
+    /// Name.
+    Name,
+    /// Spot Advisor interruption band (needs advisor data).
+    Band,
+    /// Spot Advisor savings (needs advisor data).
+    Savings,
+}
+
+/// The filters and order of `spotsim types`.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct TypeQuery {
+    /// vCPUs.
+    pub vcpu: Option<Range<u32>>,
+    /// Memory, GiB.
+    pub memory_gib: Option<Range<f64>>,
+    /// Architectures (any of them).
+    pub arch: Vec<Arch>,
+    /// Families, e.g. `m5`, `c6i` (any of them).
+    pub family: Vec<String>,
+    /// Generations, e.g. `6..`.
+    pub generation: Option<Range<u32>>,
+    /// On-demand price, USD per hour.
+    pub price: Option<Range<f64>>,
+    /// Spot Advisor interruption bands allowed, by index (0 = `<5%` … 4 = `>20%`).
+    pub bands: Vec<u8>,
+    /// The highest Spot Advisor band allowed.
+    pub max_band: Option<u8>,
+    /// Spot Advisor savings at least this, percent.
+    pub min_savings: Option<i32>,
+    /// Sort key.
+    pub sort_by: SortKey,
+    /// Largest first.
+    pub desc: bool,
+}
+
+/// Advisor data for the query: the data, its region and operating system.
+#[derive(Clone, Copy, Debug)]
+pub struct AdvisorView<'a> {
+    /// The data.
+    pub data: &'a AdvisorData,
+    /// Region of the entries to read.
+    pub region: &'a str,
+    /// `Linux` or `Windows`.
+    pub os: &'a str,
+}
+
+/// One instance type in the answer.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TypeRow {
+    /// API name.
+    pub instance_type: String,
+    /// Family (`m6i`).
+    pub family: String,
+    /// Generation (`6`), when the name has one.
+    pub generation: Option<u32>,
+    /// vCPUs.
+    pub vcpu: u32,
+    /// Memory, GiB.
+    pub memory_gib: f64,
+    /// `x86_64` or `arm64`.
+    pub arch: String,
+    /// On-demand price, USD per hour, in the catalog's region.
+    pub ondemand_usd_per_hour: f64,
+    /// Spot Advisor interruption band index (with advisor data and an entry).
+    pub band: Option<u8>,
+    /// Its label, e.g. `<5%`.
+    pub band_label: Option<String>,
+    /// Spot Advisor savings over on-demand, percent.
+    pub savings_pct: Option<i32>,
+}
+
+/// Where the answer came from.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TypesSource {
+    /// Catalog region.
+    pub catalog_region: String,
+    /// Catalog source.
+    pub catalog_source: String,
+    /// The advisor file, with its SHA-256.
+    pub advisor: Option<crate::market::SourceFile>,
+    /// The advisor region read.
+    pub advisor_region: Option<String>,
+    /// The advisor operating system read.
+    pub advisor_os: Option<String>,
+}
+
+/// The answer of `spotsim types`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TypesReport {
+    /// JSON layout version ([`SCHEMA_VERSION`]).
+    pub schema_version: u32,
+    /// The matching types, sorted.
+    pub types: Vec<TypeRow>,
+    /// What the user should know.
+    #[serde(default)]
+    pub warnings: Vec<Warning>,
+    /// Where the answer came from.
+    pub source: TypesSource,
+}
+
+/// `m6i.large` → (`m6i`, `Some(6)`); `u-6tb1.metal` → (`u-6tb1`, `None`).
+fn family_and_generation(name: &str) -> (String, Option<u32>) {
+    let family = name.split('.').next().unwrap_or(name).to_string();
+    let rest = family.trim_start_matches(|c: char| c.is_ascii_lowercase());
+    let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+    let generation = if rest.len() < family.len() {
+        digits.parse().ok()
+    } else {
+        None
+    };
+    (family, generation)
+}
+
+impl TypeQuery {
+    /// The catalog's types that pass every filter, sorted.
+    ///
+    /// # Errors
+    /// [`ConfigError`] when a band or savings filter, or a band or savings sort, is
+    /// asked without advisor data, or a band is out of range.
+    pub fn run(
+        &self,
+        catalog: &Catalog,
+        advisor: Option<AdvisorView<'_>>,
+    ) -> Result<TypesReport, ConfigError> {
+        let needs_advisor = [
+            (!self.bands.is_empty(), "band"),
+            (self.max_band.is_some(), "max-band"),
+            (self.min_savings.is_some(), "min-savings"),
+            (self.sort_by == SortKey::Band, "sort-by"),
+            (self.sort_by == SortKey::Savings, "sort-by"),
+        ];
+        if advisor.is_none() {
+            if let Some((_, name)) = needs_advisor.iter().find(|(set, _)| *set) {
+                return Err(ConfigError::new(
+                    *name,
+                    "needs Spot Instance Advisor data: give --advisor FILE",
+                ));
+            }
+        }
+        if let Some(a) = advisor {
+            if !a.data.regions().contains(&a.region) {
+                return Err(crate::suggest::with_hint(
+                    ConfigError::new(
+                        "region",
+                        format!(
+                            "region `{}` is not in {} (regions: {})",
+                            a.region,
+                            a.data.source.path,
+                            a.data.regions().join(", ")
+                        ),
+                    ),
+                    a.region,
+                    &a.data.regions(),
+                ));
+            }
+        }
+        let mut rows: Vec<TypeRow> = catalog
+            .types()
+            .iter()
+            .filter_map(|t| self.row(t, advisor))
+            .collect();
+        let key = |r: &TypeRow| -> (f64, Option<f64>) {
+            let v = match self.sort_by {
+                SortKey::Price => Some(r.ondemand_usd_per_hour),
+                SortKey::Vcpu => Some(f64::from(r.vcpu)),
+                SortKey::Memory => Some(r.memory_gib),
+                SortKey::Name => None,
+                SortKey::Band => r.band.map(f64::from),
+                SortKey::Savings => r.savings_pct.map(f64::from),
+            };
+            (if v.is_some() { 0.0 } else { 1.0 }, v)
+        };
+        rows.sort_by(|a, b| {
+            let (ka, kb) = (key(a), key(b));
+            // Rows without the value (no advisor entry) go last either way.
+            let missing = ka.0.total_cmp(&kb.0);
+            let by_value = match (ka.1, kb.1) {
+                (Some(x), Some(y)) if self.desc => y.total_cmp(&x),
+                (Some(x), Some(y)) => x.total_cmp(&y),
+                _ => std::cmp::Ordering::Equal,
+            };
+            let by_name = if self.sort_by == SortKey::Name && self.desc {
+                b.instance_type.cmp(&a.instance_type)
+            } else {
+                a.instance_type.cmp(&b.instance_type)
+            };
+            missing.then(by_value).then(by_name)
+        });
+        let mut warnings = Vec::new();
+        if let Some(a) = advisor {
+            let without = rows.iter().filter(|r| r.band.is_none()).count();
+            if without > 0 {
+                warnings.push(Warning::new(
+                    warning::codes::ADVISOR_ENTRY_MISSING,
+                    format!(
+                        "{without} of the {} types have no Spot Advisor entry for {} {} (shown without band and savings)",
+                        rows.len(),
+                        a.region,
+                        a.os
+                    ),
+                ));
+            }
+        }
+        Ok(TypesReport {
+            schema_version: SCHEMA_VERSION,
+            types: rows,
+            warnings,
+            source: TypesSource {
+                catalog_region: catalog.region().to_string(),
+                catalog_source: crate::rules::localize(catalog.source()),
+                advisor: advisor.map(|a| a.data.source.clone()),
+                advisor_region: advisor.map(|a| a.region.to_string()),
+                advisor_os: advisor.map(|a| a.os.to_string()),
+            },
+        })
+    }
+
+    fn row(&self, t: &InstanceType, advisor: Option<AdvisorView<'_>>) -> Option<TypeRow> {
+        let (family, generation) = family_and_generation(&t.name);
+        let memory_gib = f64::from(t.memory_mib) / 1024.0;
+        let price = t.ondemand.nano_usd_per_hour() as f64 / 1e9;
+        let entry = advisor.and_then(|a| a.data.get(a.region, a.os, &t.name));
+        let pass = self.vcpu.is_none_or(|r| r.contains(&t.vcpu))
+            && self.memory_gib.is_none_or(|r| r.contains(&memory_gib))
+            && (self.arch.is_empty() || self.arch.contains(&t.arch))
+            && (self.family.is_empty() || self.family.contains(&family))
+            && self
+                .generation
+                .is_none_or(|r| generation.is_some_and(|g| r.contains(&g)))
+            && self.price.is_none_or(|r| r.contains(&price))
+            && (self.bands.is_empty() || entry.is_some_and(|e| self.bands.contains(&e.band)))
+            && self
+                .max_band
+                .is_none_or(|m| entry.is_some_and(|e| e.band <= m))
+            && self
+                .min_savings
+                .is_none_or(|m| entry.is_some_and(|e| e.savings_pct >= m));
+        if !pass {
+            return None;
+        }
+        let label = |i: u8| {
+            advisor.and_then(|a| {
+                a.data
+                    .bands
+                    .iter()
+                    .find(|b| b.index == i)
+                    .map(|b| b.label.clone())
+            })
+        };
+        Some(TypeRow {
+            instance_type: t.name.clone(),
+            family,
+            generation,
+            vcpu: t.vcpu,
+            memory_gib,
+            arch: t.arch.to_string(),
+            ondemand_usd_per_hour: price,
+            band: entry.map(|e| e.band),
+            band_label: entry.and_then(|e| label(e.band)),
+            savings_pct: entry.map(|e| e.savings_pct),
+        })
+    }
+}
+
+/// The options of `spotsim types` (flags; the shared catalog, advisor and output
+/// groups of [`crate::options`]).
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "cli", derive(clap::Args))]
+pub struct TypesOptions {
+    /// vCPUs: N, A..B, A.. or ..B (e.g. 2..4).
+    #[cfg_attr(
+        feature = "cli",
+        arg(long, value_name = "RANGE", help_heading = "Filters")
+    )]
+    pub vcpu: Option<String>,
+    /// Memory in GiB: N, A..B, A.. or ..B (e.g. 8..).
+    #[cfg_attr(
+        feature = "cli",
+        arg(long, value_name = "RANGE", help_heading = "Filters")
+    )]
+    pub memory: Option<String>,
+    /// Architectures.
+    #[cfg_attr(
+        feature = "cli",
+        arg(long, value_delimiter = ',', value_name = "ARCH", value_parser = ["x86_64", "arm64"], help_heading = "Filters")
+    )]
+    pub arch: Vec<String>,
+    /// Families, e.g. m5,c6i.
+    #[cfg_attr(
+        feature = "cli",
+        arg(
+            long,
+            value_delimiter = ',',
+            value_name = "F1,F2",
+            help_heading = "Filters"
+        )
+    )]
+    pub family: Vec<String>,
+    /// Generations: N, A..B, A.. or ..B (the digits of the family: m6i is 6).
+    #[cfg_attr(
+        feature = "cli",
+        arg(long, value_name = "RANGE", help_heading = "Filters")
+    )]
+    pub generation: Option<String>,
+    /// On-demand price, USD per hour: N, A..B, A.. or ..B (e.g. ..0.2).
+    #[cfg_attr(
+        feature = "cli",
+        arg(long, value_name = "RANGE", help_heading = "Filters")
+    )]
+    pub price: Option<String>,
+    /// Spot Advisor interruption bands (needs --advisor): indexes 0–4 or labels <5%, 5-10%, 10-15%, 15-20%, >20%.
+    #[cfg_attr(
+        feature = "cli",
+        arg(
+            long,
+            value_delimiter = ',',
+            value_name = "BAND",
+            help_heading = "Filters"
+        )
+    )]
+    pub band: Vec<String>,
+    /// The highest Spot Advisor band allowed (needs --advisor): an index 0–4 or a label.
+    #[cfg_attr(
+        feature = "cli",
+        arg(long, value_name = "BAND", help_heading = "Filters")
+    )]
+    pub max_band: Option<String>,
+    /// Spot Advisor savings over on-demand at least PCT (needs --advisor).
+    #[cfg_attr(
+        feature = "cli",
+        arg(
+            long,
+            value_name = "PCT",
+            allow_negative_numbers = true,
+            help_heading = "Filters"
+        )
+    )]
+    pub min_savings: Option<i32>,
+    /// Operating system of the Spot Advisor entries [default: Linux].
+    #[cfg_attr(
+        feature = "cli",
+        arg(long, value_name = "OS", value_parser = ["Linux", "Windows"], help_heading = "Filters")
+    )]
+    pub os: Option<String>,
+    /// Sort by [default: price, cheapest first].
+    #[cfg_attr(
+        feature = "cli",
+        arg(
+            long,
+            value_name = "KEY",
+            value_enum,
+            help_heading = "Order and output"
+        )
+    )]
+    pub sort_by: Option<SortKey>,
+    /// Largest first.
+    #[cfg_attr(feature = "cli", arg(long, help_heading = "Order and output"))]
+    pub desc: bool,
+    /// Print only the names, comma-separated, for --instance-types.
+    #[cfg_attr(feature = "cli", arg(long, help_heading = "Order and output"))]
+    pub names: bool,
+    /// The catalog.
+    #[cfg_attr(feature = "cli", command(flatten))]
+    pub catalog: crate::options::CatalogOptions,
+    /// Spot Advisor data and region.
+    #[cfg_attr(feature = "cli", command(flatten))]
+    pub advisor: crate::options::AdvisorOptions,
+    /// Output.
+    #[cfg_attr(feature = "cli", command(flatten))]
+    pub output: crate::options::OutputOptions,
+}
+
+impl TypesOptions {
+    /// The query these options ask.
+    ///
+    /// # Errors
+    /// [`ConfigError`] naming a bad range, architecture or band.
+    pub fn query(&self) -> Result<TypeQuery, ConfigError> {
+        Ok(TypeQuery {
+            vcpu: self
+                .vcpu
+                .as_deref()
+                .map(|s| Range::parse("vcpu", s))
+                .transpose()?,
+            memory_gib: self
+                .memory
+                .as_deref()
+                .map(|s| Range::parse("memory", s))
+                .transpose()?,
+            arch: self
+                .arch
+                .iter()
+                .map(|a| parse_arch(a))
+                .collect::<Result<_, _>>()?,
+            family: self.family.iter().map(|f| f.trim().to_string()).collect(),
+            generation: self
+                .generation
+                .as_deref()
+                .map(|s| Range::parse("generation", s))
+                .transpose()?,
+            price: self
+                .price
+                .as_deref()
+                .map(|s| Range::parse("price", s))
+                .transpose()?,
+            bands: self
+                .band
+                .iter()
+                .map(|b| parse_band("band", b))
+                .collect::<Result<_, _>>()?,
+            max_band: self
+                .max_band
+                .as_deref()
+                .map(|b| parse_band("max-band", b))
+                .transpose()?,
+            min_savings: self.min_savings,
+            sort_by: self.sort_by.unwrap_or_default(),
+            desc: self.desc,
+        })
+    }
+
+    /// Reads the catalog and the advisor data and answers the query.
+    ///
+    /// # Errors
+    /// [`crate::error::Error`] for a bad option or an unreadable catalog or advisor file.
+    pub fn run(&self) -> Result<TypesReport, crate::error::Error> {
+        let query = self.query()?;
+        let base = self.catalog.load()?;
+        // The finder lists Linux prices; --ondemand-price sets Linux prices here.
+        let catalog = self
+            .catalog
+            .priced_for(&base, crate::catalog::OperatingSystem::Linux)?;
+        let data = match &self.advisor.path {
+            Some(p) => Some(crate::ingest::read_advisor_file(p)?),
+            None => {
+                if self.advisor.region.is_some() || self.os.is_some() {
+                    return Err(ConfigError::new(
+                        if self.os.is_some() { "os" } else { "region" },
+                        "selects the --advisor entries; give --advisor",
+                    )
+                    .into());
+                }
+                None
+            }
+        };
+        let region = self
+            .advisor
+            .region
+            .clone()
+            .unwrap_or_else(|| catalog.region().to_string());
+        let os = self.os.clone().unwrap_or_else(|| "Linux".to_string());
+        let view = data.as_ref().map(|d| AdvisorView {
+            data: d,
+            region: &region,
+            os: &os,
+        });
+        let mut report = query.run(&catalog, view)?;
+        if let Some(r) = self.catalog.region_not_served(&catalog) {
+            report.warnings.insert(
+                0,
+                Warning::new(
+                    codes::ONDEMAND_REGION_MISMATCH,
+                    format!(
+                        "--catalog-region {r}: the built-in catalog holds {}'s on-demand prices only, and these are they; give --catalog FILE with {r}'s prices (`aws pricing get-products --service-code AmazonEC2 --region us-east-1 --filters Type=TERM_MATCH,Field=regionCode,Value={r}`, or the Price List offer file index.csv of {r})",
+                        catalog.region()
+                    ),
+                ),
+            );
+        }
+        Ok(report)
+    }
+}
+
+/// Parses an architecture name (`x86_64`, `arm64`).
+///
+/// # Errors
+/// [`ConfigError`] naming the valid names.
+pub fn parse_arch(s: &str) -> Result<Arch, ConfigError> {
+    match s.trim() {
+        "x86_64" | "amd64" => Ok(Arch::X86_64),
+        "arm64" | "aarch64" => Ok(Arch::Arm64),
+        other => Err(crate::suggest::unknown_value(
+            "arch",
+            other,
+            &["x86_64", "arm64"],
+        )),
+    }
+}
+
+/// Parses a band: its index (`0`…`4`) or its label as the advisor writes it (`<5%`,
+/// `5-10%`, `10-15%`, `15-20%`, `>20%`).
+///
+/// # Errors
+/// [`ConfigError`] naming the valid bands.
+pub fn parse_band(option: &str, s: &str) -> Result<u8, ConfigError> {
+    const LABELS: [&str; 5] = ["<5%", "5-10%", "10-15%", "15-20%", ">20%"];
+    let s = s.trim();
+    if let Some(i) = LABELS.iter().position(|l| *l == s) {
+        return Ok(i as u8);
+    }
+    s.parse::<u8>().ok().filter(|i| *i <= 4).ok_or_else(|| {
+        ConfigError::new(
+            option,
+            format!(
+                "`{s}`: expected a band index 0–4 or a label ({})",
+                LABELS.join(", ")
+            ),
+        )
+    })
+}
+
+impl TypesReport {
+    /// Renders the answer.
+    pub fn render(&self, format: Format) -> String {
+        match format {
+            Format::Json => json::pretty(self),
+            Format::Csv => self.csv(),
+            Format::Markdown => self.markdown(),
+            Format::Table => self.table(),
+        }
+    }
+
+    /// The names, comma-separated, for `--instance-types` (one line).
+    pub fn names(&self) -> String {
+        let mut s = self
+            .types
+            .iter()
+            .map(|t| t.instance_type.as_str())
+            .collect::<Vec<_>>()
+            .join(",");
+        s.push('\n');
+        s
+    }
+
+    fn has_advisor(&self) -> bool {
+        self.source.advisor.is_some()
+    }
+
+    fn cells(&self, t: &TypeRow) -> Vec<String> {
+        let mut c = vec![
+            t.instance_type.clone(),
+            t.vcpu.to_string(),
+            format!(
+                "{} GiB",
+                group(
+                    t.memory_gib,
+                    if t.memory_gib.fract() == 0.0 { 0 } else { 2 }
+                )
+            ),
+            t.arch.clone(),
+            usd_per_hour(t.ondemand_usd_per_hour),
+        ];
+        if self.has_advisor() {
+            c.push(t.band_label.clone().unwrap_or_else(|| "n/a".into()));
+            c.push(t.savings_pct.map_or("n/a".into(), |s| pct(f64::from(s), 0)));
+        }
+        c
+    }
+
+    fn head(&self) -> Vec<&'static str> {
+        let mut h = vec!["instance type", "vCPU", "memory", "arch", "on-demand"];
+        if self.has_advisor() {
+            h.extend(["interruptions", "spot savings"]);
+        }
+        h
+    }
+
+    fn table(&self) -> String {
+        let head = self.head();
+        let rows: Vec<Vec<String>> = self.types.iter().map(|t| self.cells(t)).collect();
+        let mut w: Vec<usize> = head.iter().map(|h| h.chars().count()).collect();
+        for r in &rows {
+            for (i, c) in r.iter().enumerate() {
+                w[i] = w[i].max(c.chars().count());
+            }
+        }
+        let mut s = String::new();
+        let _ = writeln!(
+            s,
+            "spotsim types — {} of the catalog ({}, {})",
+            self.types.len(),
+            self.source.catalog_region,
+            self.source.catalog_source
+        );
+        for wn in &self.warnings {
+            let _ = writeln!(s, "  {wn}");
+        }
+        let line = |s: &mut String, cells: &[String]| {
+            let _ = write!(s, " ");
+            for (i, c) in cells.iter().enumerate() {
+                let pad = w[i].saturating_sub(c.chars().count());
+                if i == 0 || i == 3 {
+                    let _ = write!(s, " {c}{}", " ".repeat(pad));
+                } else {
+                    let _ = write!(s, "  {}{c}", " ".repeat(pad));
+                }
+            }
+            let _ = writeln!(s);
+        };
+        line(
+            &mut s,
+            &head.iter().map(|h| h.to_string()).collect::<Vec<_>>(),
+        );
+        for r in &rows {
+            line(&mut s, r);
+        }
+        if let (Some(a), Some(r)) = (&self.source.advisor, &self.source.advisor_region) {
+            let _ = writeln!(
+                s,
+                "  Spot Advisor: {} ({} {}, sha256 {})",
+                a.path,
+                r,
+                self.source.advisor_os.as_deref().unwrap_or(""),
+                &a.sha256[..16.min(a.sha256.len())]
+            );
+        }
+        s
+    }
+
+    fn markdown(&self) -> String {
+        let head = self.head();
+        let mut s = String::new();
+        let _ = writeln!(
+            s,
+            "### spotsim types: {} of the catalog ({})\n",
+            self.types.len(),
+            self.source.catalog_region
+        );
+        crate::report::markdown::warnings(
+            &mut s,
+            self.warnings.iter().map(|w| (None, w)).collect(),
+        );
+        let _ = writeln!(s, "| {} |", head.join(" | "));
+        let _ = writeln!(s, "|---|{}", "---:|".repeat(head.len() - 1));
+        for t in &self.types {
+            let c: Vec<String> = self.cells(t).iter().map(|x| cell(x)).collect();
+            let _ = writeln!(s, "| {} |", c.join(" | "));
+        }
+        s
+    }
+
+    fn csv(&self) -> String {
+        let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
+        let _ = w.write_record([
+            "instance_type",
+            "family",
+            "generation",
+            "vcpu",
+            "memory_gib",
+            "arch",
+            "ondemand_usd_per_hour",
+            "band",
+            "band_label",
+            "savings_pct",
+            "warnings",
+        ]);
+        let warnings = warning::csv_cell(&self.warnings);
+        for t in &self.types {
+            let _ = w.write_record([
+                t.instance_type.clone(),
+                t.family.clone(),
+                t.generation.map_or(String::new(), |g| g.to_string()),
+                t.vcpu.to_string(),
+                format!("{}", t.memory_gib),
+                t.arch.clone(),
+                format!("{}", t.ondemand_usd_per_hour),
+                t.band.map_or(String::new(), |b| b.to_string()),
+                t.band_label.clone().unwrap_or_default(),
+                t.savings_pct.map_or(String::new(), |s| s.to_string()),
+                warnings.clone(),
+            ]);
+        }
+        String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn families_and_generations() {
+        assert_eq!(family_and_generation("m6i.large"), ("m6i".into(), Some(6)));
+        assert_eq!(family_and_generation("p3.2xlarge"), ("p3".into(), Some(3)));
+        assert_eq!(family_and_generation("t4g.medium"), ("t4g".into(), Some(4)));
+        assert_eq!(
+            family_and_generation("u-6tb1.metal"),
+            ("u-6tb1".into(), None)
+        );
+        assert_eq!(
+            family_and_generation("mac2.metal"),
+            ("mac2".into(), Some(2))
+        );
+    }
+
+    #[test]
+    fn ranges_refuse_nan_and_reversed_ends() {
+        assert!(Range::<f64>::parse("price", "NaN").is_err());
+        assert!(Range::<f64>::parse("price", "..nan").is_err());
+        assert!(Range::<u32>::parse("vcpu", "x").is_err());
+        assert!(Range::<u32>::parse("vcpu", "..").unwrap() == Range::default());
+        assert_eq!(parse_band("band", "10-15%").unwrap(), 2);
+        assert_eq!(parse_band("band", "4").unwrap(), 4);
+        assert!(parse_band("band", "5").is_err());
+        assert_eq!(parse_arch("arm64").unwrap(), Arch::Arm64);
+        assert!(
+            parse_arch("arm")
+                .unwrap_err()
+                .to_string()
+                .contains("did you mean `arm64`")
+        );
+    }
+}

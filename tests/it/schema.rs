@@ -1,0 +1,251 @@
+//! Every command's JSON against its JSON Schema in docs/schema/, on real outputs.
+
+use super::cli::{run, scratch};
+
+fn schema(name: &str) -> jsonschema::Validator {
+    let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("docs/schema")
+        .join(format!("{name}.schema.json"));
+    let s: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&p).expect("schema file")).expect("JSON");
+    jsonschema::validator_for(&s).expect("a valid JSON Schema")
+}
+
+/// Runs the command and checks its JSON against the schema; returns the JSON.
+fn valid(name: &str, args: &[&str]) -> serde_json::Value {
+    let o = run(args);
+    assert!(
+        o.status.success() || o.status.code() == Some(2),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
+    let errors: Vec<String> = schema(name)
+        .iter_errors(&v)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "{args:?} against {name}.schema.json: {errors:#?}"
+    );
+    v
+}
+
+#[test]
+fn run_json_matches_its_schema_for_one_strategy_and_several() {
+    let one = valid("run", &["run", "--quiet", "--output", "json"]);
+    assert_eq!(one["reports"].as_array().unwrap().len(), 1);
+    let all = valid(
+        "run",
+        &[
+            "run",
+            "--quiet",
+            "--output",
+            "json",
+            "--strategy",
+            "lowest-price,capacity-optimized,price-capacity-optimized,diversified,on-demand",
+            "--ondemand-base",
+            "2",
+            "--ondemand-above-base-pct",
+            "10",
+            "--max-price",
+            "0.09",
+            "--capacity-rebalance",
+            "asg",
+            "--target-unit",
+            "vcpu",
+        ],
+    );
+    assert_eq!(all["reports"].as_array().unwrap().len(), 5);
+    // The schema is strict: the version-1 shape (an array) and unknown fields fail.
+    let s = schema("run");
+    let v1 = all["reports"].clone();
+    assert!(!s.is_valid(&v1));
+    let mut extra = one.clone();
+    extra["reports"][0]["surprise"] = serde_json::json!(1);
+    assert!(!s.is_valid(&extra));
+    let mut missing = one;
+    missing["reports"][0]
+        .as_object_mut()
+        .unwrap()
+        .remove("warnings");
+    assert!(!s.is_valid(&missing));
+}
+
+#[test]
+fn compare_json_matches_its_schema() {
+    let base = [
+        "compare",
+        "--tasks",
+        "3",
+        "--task-vcpu",
+        "0.5",
+        "--task-memory-gib",
+        "1",
+        "--hours",
+        "48",
+        "--output",
+        "json",
+    ];
+    let v = valid("compare", &base);
+    assert_eq!(v["options"].as_array().unwrap().len(), 7);
+    let mut one = base.to_vec();
+    one.extend(["--options", "ecs-ec2-spot"]);
+    assert_eq!(
+        valid("compare", &one)["options"].as_array().unwrap().len(),
+        1
+    );
+    // With a warning.
+    let mut win = base.to_vec();
+    win.extend(["--platform", "windows"]);
+    assert_eq!(
+        valid("compare", &win)["warnings"][0]["code"],
+        "options_left_out"
+    );
+}
+
+#[test]
+fn job_json_matches_its_schema_single_and_windows() {
+    let d = scratch("job-schema");
+    let t = super::reports::tick_trace(&d);
+    let t = t.to_str().unwrap();
+    let base = [
+        "job",
+        "--trace",
+        t,
+        "--convention",
+        "available",
+        "--work-hours",
+        "4",
+        "--deadline-hours",
+        "8",
+        "--restart-overhead-hours",
+        "0.5",
+        "--ondemand-price",
+        "3",
+        "--spot-price",
+        "1",
+        "--output",
+        "json",
+    ];
+    for extra in [
+        vec!["--policy", "greedy"],
+        vec!["--policy", "uniform-progress", "--mode", "tick"],
+        vec!["--policy", "spot-only", "--windows", "5", "--seed", "3"],
+        vec!["--policy", "on-demand", "--windows", "1", "--mode", "tick"],
+    ] {
+        let mut a = base.to_vec();
+        a.extend(extra.iter());
+        let v = valid("job", &a);
+        assert_eq!(v["policies"].as_array().unwrap().len(), 1);
+    }
+    // Several policies, the SkyNomad family among them (tick mode), single and windows.
+    for extra in [
+        vec!["--policy", "greedy,up-s,optimal", "--mode", "tick"],
+        vec![
+            "--policy",
+            "on-demand,up-a,skynomad",
+            "--mode",
+            "tick",
+            "--windows",
+            "3",
+        ],
+    ] {
+        let mut a = base.to_vec();
+        a.extend(extra.iter());
+        let v = valid("job", &a);
+        assert_eq!(v["policies"].as_array().unwrap().len(), 3);
+    }
+    // Strict: the cost split is required.
+    let mut a = base.to_vec();
+    a.extend(["--policy", "greedy,up-s", "--mode", "tick"]);
+    let mut v = valid("job", &a);
+    v["policies"][1]
+        .as_object_mut()
+        .unwrap()
+        .remove("probe_cost_usd");
+    assert!(!schema("job").is_valid(&v));
+}
+
+/// The multi-region command of the README (three regions, per-tick prices, egress and
+/// probes billed) against the schema.
+#[test]
+fn multi_region_job_json_matches_its_schema() {
+    let Some(d) = super::replay::data() else {
+        return;
+    };
+    let dir = d.join("availability/spot-traces/availability/1-node/aws-02-15-2023");
+    let t = |z: &str| dir.join(format!("{z}_v100_1.json")).display().to_string();
+    let (a, b, c) = (t("us-east-1c"), t("us-east-2b"), t("us-west-2a"));
+    let prices = d
+        .join("availability/aws-v100-2023-02-15/v100_spot_prices.json")
+        .display()
+        .to_string();
+    let v = valid(
+        "job",
+        &[
+            "job",
+            "--trace",
+            &a,
+            "--trace",
+            &b,
+            "--trace",
+            &c,
+            "--probe-prices",
+            &prices,
+            "--convention",
+            "available",
+            "--policy",
+            "up-s,skynomad",
+            "--work-hours",
+            "39.93888888888889",
+            "--deadline-hours",
+            "59.90833333333333",
+            "--restart-overhead-hours",
+            "0.2",
+            "--ondemand-price",
+            "3.06",
+            "--mode",
+            "tick",
+            "--start-hours",
+            "179.725",
+            "--output",
+            "json",
+        ],
+    );
+    assert_eq!(v["policies"].as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn types_json_matches_its_schema() {
+    let v = valid("types", &["types", "--output", "json"]);
+    assert!(!v["types"].as_array().unwrap().is_empty());
+    valid(
+        "types",
+        &[
+            "types", "--vcpu", "2..4", "--arch", "arm64", "--output", "json",
+        ],
+    );
+    if let Some(d) = super::replay::data() {
+        let adv = d.join("pricing/spot_advisor_us_east_1_linux.csv");
+        let v = valid(
+            "types",
+            &[
+                "types",
+                "--advisor",
+                adv.to_str().unwrap(),
+                "--max-band",
+                "1",
+                "--output",
+                "json",
+            ],
+        );
+        assert!(
+            v["types"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|t| t["band"].as_u64().is_some_and(|b| b <= 1))
+        );
+    }
+}
