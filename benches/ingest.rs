@@ -5,7 +5,11 @@
 //!   Baseline `csv_crate_byte_record`: the `csv` crate reading every record into one
 //!   reused `ByteRecord` (borrowed fields, nothing parsed). `read_aws_csv`: spotsim's
 //!   reader on the bytes in memory; `read_price_file`: the same file through the
-//!   streaming file reader (read, hash and parse, as `spotsim run` does).
+//!   streaming file reader (read, hash and parse, as `spotsim run` does);
+//!   `spotsim_run`: the whole command, `spotsim run --prices FILE -q` as a child process
+//!   (start-up, reading, building the market of every Linux/UNIX pool in the file,
+//!   lowest-price's replay and the on-demand baseline's, the report), rows per second of
+//!   wall time.
 //! * `json_200k`: 200,000 records of the CLI's JSON (pretty-printed, pages of 1,000,
 //!   ~50 MB). Baseline `serde_json_borrowed`: `serde_json` deserializing every page into
 //!   records of borrowed `&str` fields. `read_aws_json` on the bytes; `read_price_file`
@@ -87,6 +91,20 @@ fn serde_json_borrowed(bytes: &[u8]) -> usize {
         .sum()
 }
 
+/// The whole command on `file`: `spotsim run --prices FILE -q`, report discarded. Returns
+/// whether it succeeded.
+fn spotsim_run(file: &std::path::Path) -> bool {
+    std::process::Command::new(env!("CARGO_BIN_EXE_spotsim"))
+        .arg("run")
+        .arg("--prices")
+        .arg(file)
+        .arg("-q")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
 fn bench_ingest(c: &mut Criterion) {
     // ---- CSV, 1 M rows
     let csv = generate::aws_csv(1_000_000);
@@ -94,6 +112,10 @@ fn bench_ingest(c: &mut Criterion) {
     let rows = read_aws_csv("gen.csv", &csv).map_or(0, |h| h.rows.len()) as u64;
     assert_eq!(rows, 1_000_000, "the generated CSV must parse");
     assert_eq!(csv_crate(&csv).0 as u64, rows);
+    assert!(
+        spotsim_run(&csv_path),
+        "spotsim run must succeed on the generated CSV"
+    );
     println!("csv_1m: {} bytes, {rows} rows", csv.len());
     paired(
         "csv_1m",
@@ -120,6 +142,13 @@ fn bench_ingest(c: &mut Criterion) {
                     black_box(read_price_file(&csv_path).map(|h| h.rows.len()).ok());
                 }),
             },
+            Case {
+                name: "spotsim_run",
+                elements: rows,
+                run: Box::new(|| {
+                    black_box(spotsim_run(&csv_path));
+                }),
+            },
         ],
     );
     let mut g = c.benchmark_group("csv_1m");
@@ -133,6 +162,9 @@ fn bench_ingest(c: &mut Criterion) {
     });
     g.bench_function("read_price_file", |b| {
         b.iter(|| read_price_file(black_box(&csv_path)))
+    });
+    g.bench_function("spotsim_run", |b| {
+        b.iter(|| spotsim_run(black_box(&csv_path)))
     });
     g.finish();
     drop(csv);
