@@ -215,3 +215,13 @@ fn peak_memory_of_a_replay() {
         let _ = std::fs::remove_file(f);
     }
 }
+
+/// A held price row is 24 bytes (series, line, time, price; issue 13 allows at most 32
+/// per price point): 4 + 4 + 8 + 8, written out here rather than taken from the type.
+#[test]
+fn a_price_row_is_24_bytes() {
+    assert_eq!(
+        std::mem::size_of::<spotsim::ingest::PriceRow>(),
+        4 + 4 + 8 + 8
+    );
+}
