@@ -24,6 +24,7 @@ mod region_os;
 mod replay;
 mod reports;
 mod rules;
+mod scale;
 mod schema;
 mod strategy;
 mod synth;
