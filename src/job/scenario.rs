@@ -18,7 +18,7 @@ use super::trace::{
     Convention, JobTrace, ProbeSeries, TraceOptions, read_probe_series, read_spot_trace,
 };
 use super::tunables::PolicyTunables;
-use super::windows::{draw_starts, run_windows, summarize};
+use super::windows::{WindowLayout, compare_windows, draw_starts, run_windows, summarize};
 use crate::engine::DEFAULT_LAUNCH_LATENCY_SECS;
 use crate::error::{ConfigError, Error};
 use crate::ingest::read_all;
@@ -489,7 +489,10 @@ impl JobScenario {
             None => None,
             Some(n) => Some(draw_starts(&market, &spec, n, self.sim.seed.unwrap_or(1))?),
         };
+        let layout = WindowLayout::of(&market, &spec);
         let mut reports = Vec::with_capacity(policies.len());
+        // Each policy's window results, for the paired comparisons.
+        let mut by_policy: Vec<Vec<JobResult>> = Vec::new();
         for &policy in &policies {
             let (single, stats, windows) = match &starts {
                 None => {
@@ -506,7 +509,8 @@ impl JobScenario {
                             .map(|&t| run_at(policy, t))
                             .collect::<Result<_, _>>()?
                     };
-                    let stats = summarize(&results);
+                    let stats = summarize(&results, starts, layout);
+                    by_policy.push(results.clone());
                     let lines = starts
                         .iter()
                         .zip(results)
@@ -521,6 +525,22 @@ impl JobScenario {
                 stats,
                 windows,
             });
+        }
+        // Every pair of policies on the same windows, in the order given.
+        let mut comparisons = Vec::new();
+        if let Some(starts) = &starts {
+            for i in 0..by_policy.len() {
+                for j in i + 1..by_policy.len() {
+                    comparisons.extend(compare_windows(
+                        &reports[i].policy,
+                        &by_policy[i],
+                        &reports[j].policy,
+                        &by_policy[j],
+                        starts,
+                        layout,
+                    ));
+                }
+            }
         }
         let mut assumptions = vec![
             format!(
@@ -613,6 +633,7 @@ impl JobScenario {
             deadline_hours: d,
             restart_overhead_hours: o,
             policies: reports,
+            comparisons,
             warnings,
             provenance: JobProvenance {
                 spotsim_version: env!("CARGO_PKG_VERSION").to_string(),

@@ -26,4 +26,5 @@ mod schema;
 mod strategy;
 mod synth;
 mod types;
+mod windows_ci;
 mod workload;

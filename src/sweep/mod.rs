@@ -1,0 +1,1 @@
+//! Sweeps (work in progress).
