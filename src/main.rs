@@ -40,19 +40,42 @@ struct Cli {
     cmd: Option<Cmd>,
 }
 
-/// Printed after each command's `--help`.
-const EXIT_CODES: &str = "Exit codes:\n  0  the report was written; no --fail-if-... threshold breached\n  1  an error (bad option, bad input file): one line on stderr, no output file\n  2  a --fail-if-... threshold was breached: the report was written first, then one\n     'threshold breached:' line per breach on stderr";
+/// The exit codes, printed after each command's `--help`.
+macro_rules! exit_codes {
+    () => {
+        "Exit codes:\n  0  the report was written; no --fail-if-... threshold breached\n  1  an error (bad option, bad input file): one line on stderr, no output file\n  2  a --fail-if-... threshold was breached: the report was written first, then one\n     'threshold breached:' line per breach on stderr"
+    };
+}
+
+/// Printed after `spotsim run --help`: what savings are measured against, and the exit
+/// codes.
+const RUN_HELP: &str = concat!(
+    "On-demand baseline: what the same target would have cost on on-demand over the same horizon, the on-demand strategy on the same inputs (every unit on the cheapest on-demand type per capacity unit among the allowed pools). Every strategy's savings are against it; read them beside availability and the cost per delivered unit-hour. Without on-demand prices for the product's operating system, baseline and savings are n/a (warning ondemand_os_mismatch).\n\nWarnings (warning[code]: on stderr, and in the report): trace_extrapolated, no_interruption_model, ondemand_region_mismatch, ondemand_os_mismatch, low_availability.\n\n",
+    exit_codes!()
+);
+
+/// Printed after `spotsim compare --help`.
+const COMPARE_HELP: &str = concat!(
+    "On-demand baseline: each option against its own platform's on-demand option for the same tasks over the same horizon (fargate-spot and fargate-mix against fargate, ecs-ec2-spot against ecs-ec2-ondemand, eks-ec2-spot against eks-ec2-ondemand; the on-demand options save 0). --fail-if-savings-below reads those savings for the options that are not their own baseline.\n\n",
+    exit_codes!()
+);
+
+/// Printed after `spotsim job --help`.
+const JOB_HELP: &str = concat!(
+    "On-demand baseline: the on-demand policy's own cost for the same job in the same mode; savings_pct is against it (the on-demand policy saves exactly 0).\n\n",
+    exit_codes!()
+);
 
 #[derive(Subcommand, Debug)]
 enum Cmd {
     /// Replay price and capacity traces through a fleet and report cost and interruptions.
-    #[command(after_help = EXIT_CODES)]
+    #[command(after_help = RUN_HELP)]
     Run(RunArgs),
     /// Price a container workload on Fargate, Fargate Spot, a mix, ECS and EKS on EC2.
-    #[command(after_help = EXIT_CODES)]
+    #[command(after_help = COMPARE_HELP)]
     Compare(CompareArgs),
     /// Run a deadline job (work, deadline, restart overhead) under a job policy.
-    #[command(after_help = EXIT_CODES)]
+    #[command(after_help = JOB_HELP)]
     Job(JobArgs),
     /// Find instance types in the catalog by vCPU, memory, architecture, family, price and Spot Advisor band.
     #[command(after_help = TYPES_HELP)]

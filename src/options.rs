@@ -10,7 +10,7 @@
 //! | group | keys | run | compare | job | types |
 //! |---|---|---|---|---|---|
 //! | [`TraceOptions`] | `prices`, `probe-prices`, `capacity`, `capacity-instance-type`, `interruption-rate` | ✓ | ✓ | | |
-//! | [`CatalogOptions`] | `catalog`, `catalog-region` | ✓ | ✓ | | ✓ |
+//! | [`CatalogOptions`] | `catalog`, `catalog-region`, `ondemand-price` | ✓ | ✓ | | ✓ |
 //! | [`AdvisorOptions`] | `advisor`, `region` | ✓ | ✓ | | ✓ |
 //! | [`MarketSelection`] | `instance-types`, `azs`, `product` | ✓ | ✓ | | |
 //! | [`StrategyOptions`] | `strategy`, `pools`, `pool-scope`, `price-replacement`, `az-balance`, `capacity-tier` | ✓ | ✓ | | |
@@ -28,10 +28,12 @@
 //! groups' keys before any group reads it, so an unknown key is still an error naming
 //! the key and its line (`scenario_file`).
 
+use std::borrow::Cow;
 use std::path::PathBuf;
 
 use serde::{Deserialize, Deserializer, Serialize};
 
+use crate::catalog::{Catalog, OndemandOverride, OperatingSystem};
 use crate::error::ConfigError;
 use crate::report::Format;
 use crate::strategy::{PoolScope, StrategySpec};
@@ -64,19 +66,23 @@ pub struct TraceOptions {
     pub interruption_rate: Option<f64>,
 }
 
-/// The on-demand price catalog.
+/// The on-demand price catalog: the built-in us-east-1 table or a file, its Region,
+/// and prices the user sets.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "cli", derive(clap::Args))]
-#[cfg_attr(feature = "cli", command(next_help_heading = "Catalog"))]
+#[cfg_attr(
+    feature = "cli",
+    command(next_help_heading = "Catalog (on-demand prices)")
+)]
 pub struct CatalogOptions {
-    /// Catalog CSV: instance_type,vcpu,memory_gib,arch,ondemand_usd_per_hour [default: built-in us-east-1].
+    /// On-demand prices: spotsim's catalog CSV, the JSON `aws pricing get-products --service-code AmazonEC2` prints, or a Price List offer file index.csv (detected by content) [default: built-in us-east-1, Linux].
     #[serde(rename = "catalog", default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(
         feature = "cli",
         arg(id = "catalog", long = "catalog", value_name = "FILE")
     )]
     pub path: Option<PathBuf>,
-    /// Region of the --catalog file's prices [default: us-east-1].
+    /// Region of the on-demand prices: selects its rows from a --catalog file that names Regions, names the Region of one that names none [default: the file's one Region; the built-in catalog is us-east-1].
     #[serde(
         rename = "catalog-region",
         default,
@@ -87,6 +93,129 @@ pub struct CatalogOptions {
         arg(id = "catalog_region", long = "catalog-region", value_name = "REGION")
     )]
     pub region: Option<String>,
+    /// Set or add the on-demand price of an instance type, USD per hour, for the product's operating system (repeatable; TYPE=USD,…).
+    #[serde(
+        rename = "ondemand-price",
+        default,
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    #[cfg_attr(
+        feature = "cli",
+        arg(
+            id = "ondemand_price",
+            long = "ondemand-price",
+            value_delimiter = ',',
+            value_name = "TYPE=USD"
+        )
+    )]
+    pub ondemand_prices: Vec<String>,
+}
+
+impl CatalogOptions {
+    /// The catalog these options name, Linux selected, before any `--ondemand-price`:
+    /// the `--catalog` file read in its detected format ([`Catalog::from_path`]) with
+    /// `--catalog-region` as its Region hint, or the built-in us-east-1 table.
+    ///
+    /// With the built-in table, `--catalog-region` other than us-east-1 is accepted but
+    /// does not change the prices (spotsim has no other Region's prices built in); the
+    /// caller warns (`ondemand_region_mismatch`), see
+    /// [`CatalogOptions::region_not_served`].
+    ///
+    /// ```
+    /// use spotsim::options::CatalogOptions;
+    /// let c = CatalogOptions::default().load().unwrap();
+    /// assert_eq!(c.region(), "us-east-1");
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::Input`](crate::error::Error::Input) naming file, line and field.
+    pub fn load(&self) -> Result<Catalog, crate::error::Error> {
+        Ok(match &self.path {
+            Some(p) => Catalog::from_path(p, self.region.as_deref().map(str::trim))?,
+            None => Catalog::builtin(),
+        })
+    }
+
+    /// The `--ondemand-price TYPE=USD` overrides, parsed.
+    ///
+    /// ```
+    /// use spotsim::options::CatalogOptions;
+    /// let o = CatalogOptions { ondemand_prices: vec!["m5.large=0.1".into()], ..Default::default() };
+    /// assert_eq!(o.overrides().unwrap()[0].to_string(), "m5.large=0.1");
+    /// let bad = CatalogOptions { ondemand_prices: vec!["m5.large".into()], ..Default::default() };
+    /// assert_eq!(bad.overrides().unwrap_err().option, "ondemand-price");
+    /// ```
+    ///
+    /// # Errors
+    /// [`ConfigError`] (option `ondemand-price`) for a pair that does not parse.
+    pub fn overrides(&self) -> Result<Vec<OndemandOverride>, ConfigError> {
+        self.ondemand_prices
+            .iter()
+            .map(|s| {
+                OndemandOverride::parse(s)
+                    .map_err(|e| ConfigError::new("ondemand-price", e.to_string()))
+            })
+            .collect()
+    }
+
+    /// The catalog with `os` selected and the overrides applied to it (they set `os`'s
+    /// prices): what a run of a product of that OS prices on-demand capacity with.
+    ///
+    /// ```
+    /// use spotsim::catalog::OperatingSystem;
+    /// use spotsim::options::CatalogOptions;
+    /// let o = CatalogOptions { ondemand_prices: vec!["m5.large=0.188".into()], ..Default::default() };
+    /// let base = o.load().unwrap();
+    /// let w = o.priced_for(&base, OperatingSystem::Windows).unwrap();
+    /// assert_eq!(w.get("m5.large").unwrap().ondemand.to_string(), "0.188");
+    /// assert!(w.get("c5.large").is_none()); // no Windows price: absent, never Linux's
+    /// ```
+    ///
+    /// # Errors
+    /// As [`CatalogOptions::overrides`].
+    pub fn priced_for(&self, base: &Catalog, os: OperatingSystem) -> Result<Catalog, ConfigError> {
+        let mut c = base.with_os(os);
+        c.apply_overrides(&self.overrides()?);
+        Ok(c)
+    }
+
+    /// [`CatalogOptions::load`], borrowing the built-in catalog instead of copying it
+    /// (1,348 types: a copy costs most of a small run's time).
+    ///
+    /// # Errors
+    /// As [`CatalogOptions::load`].
+    pub(crate) fn load_shared(&self) -> Result<Cow<'static, Catalog>, crate::error::Error> {
+        Ok(match &self.path {
+            Some(_) => Cow::Owned(self.load()?),
+            None => Cow::Borrowed(Catalog::builtin_ref()),
+        })
+    }
+
+    /// [`CatalogOptions::priced_for`] on a shared catalog: no copy when `os` is already
+    /// selected and no price is overridden.
+    ///
+    /// # Errors
+    /// As [`CatalogOptions::overrides`].
+    pub(crate) fn priced_shared(
+        &self,
+        base: Cow<'static, Catalog>,
+        os: OperatingSystem,
+    ) -> Result<Cow<'static, Catalog>, ConfigError> {
+        let overrides = self.overrides()?;
+        if *base.os() == os && overrides.is_empty() {
+            return Ok(base);
+        }
+        let mut c = base.into_owned().into_os(os);
+        c.apply_overrides(&overrides);
+        Ok(Cow::Owned(c))
+    }
+
+    /// `--catalog-region R` given with the built-in catalog for a Region R it does not
+    /// price: `Some(R)` (the caller warns `ondemand_region_mismatch`).
+    pub fn region_not_served(&self, catalog: &Catalog) -> Option<&str> {
+        let r = self.region.as_deref()?.trim();
+        (self.path.is_none() && r != catalog.region()).then_some(r)
+    }
 }
 
 /// Spot Instance Advisor data and the AWS region.
@@ -377,7 +506,7 @@ pub struct GateOptions {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "cli", arg(long, value_name = "UNIT-HOURS", value_parser = cli::finite_f64))]
     pub fail_if_unmet_above: Option<f64>,
-    /// Exit 2 when savings against on-demand are below PCT (compare: spot options against their on-demand counterpart).
+    /// Exit 2 when savings against the on-demand baseline are below PCT, or unknown (run: the same target on on-demand; compare: the options that are not their own baseline, against their platform's on-demand option; job: the on-demand policy).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "cli", arg(long, value_name = "PCT", value_parser = cli::finite_f64, allow_negative_numbers = true))]
     pub fail_if_savings_below: Option<f64>,

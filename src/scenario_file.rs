@@ -360,7 +360,7 @@ mod tests {
     fn field_names_are_the_serde_names() {
         assert_eq!(
             field_names::<crate::options::CatalogOptions>(),
-            &["catalog", "catalog-region"]
+            &["catalog", "catalog-region", "ondemand-price"]
         );
         assert_eq!(
             field_names::<crate::options::SimOptions>(),

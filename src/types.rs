@@ -31,7 +31,7 @@ use crate::error::ConfigError;
 use crate::ingest::AdvisorData;
 use crate::report::human::{group, pct, usd_per_hour};
 use crate::report::markdown::cell;
-use crate::report::{Format, SCHEMA_VERSION, Warning, json, warning};
+use crate::report::{Format, SCHEMA_VERSION, Warning, codes, json, warning};
 
 /// A closed range of values; either end may be open.
 ///
@@ -542,21 +542,11 @@ impl TypesOptions {
     /// [`crate::error::Error`] for a bad option or an unreadable catalog or advisor file.
     pub fn run(&self) -> Result<TypesReport, crate::error::Error> {
         let query = self.query()?;
-        let catalog = match &self.catalog.path {
-            Some(p) => {
-                Catalog::from_csv_path(p, self.catalog.region.as_deref().unwrap_or("us-east-1"))?
-            }
-            None => {
-                if self.catalog.region.is_some() {
-                    return Err(ConfigError::new(
-                        "catalog-region",
-                        "names the region of a --catalog file; the built-in catalog is us-east-1",
-                    )
-                    .into());
-                }
-                Catalog::builtin()
-            }
-        };
+        let base = self.catalog.load()?;
+        // The finder lists Linux prices; --ondemand-price sets Linux prices here.
+        let catalog = self
+            .catalog
+            .priced_for(&base, crate::catalog::OperatingSystem::Linux)?;
         let data = match &self.advisor.path {
             Some(p) => Some(crate::ingest::read_advisor_file(p)?),
             None => {
@@ -581,7 +571,20 @@ impl TypesOptions {
             region: &region,
             os: &os,
         });
-        Ok(query.run(&catalog, view)?)
+        let mut report = query.run(&catalog, view)?;
+        if let Some(r) = self.catalog.region_not_served(&catalog) {
+            report.warnings.insert(
+                0,
+                Warning::new(
+                    codes::ONDEMAND_REGION_MISMATCH,
+                    format!(
+                        "--catalog-region {r}: the built-in catalog holds {}'s on-demand prices only, and these are they; give --catalog FILE with {r}'s prices (`aws pricing get-products --service-code AmazonEC2 --region us-east-1 --filters Type=TERM_MATCH,Field=regionCode,Value={r}`, or the Price List offer file index.csv of {r})",
+                        catalog.region()
+                    ),
+                ),
+            );
+        }
+        Ok(report)
     }
 }
 

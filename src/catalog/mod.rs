@@ -448,10 +448,21 @@ impl Catalog {
     /// assert_eq!(c.get("m5.large").unwrap().ondemand.to_string(), "0.096");
     /// ```
     pub fn with_os(&self, os: OperatingSystem) -> Catalog {
-        let mut c = self.clone();
-        c.os = os;
-        c.rebuild_view();
-        c
+        self.clone().into_os(os)
+    }
+
+    /// [`Catalog::with_os`] without the copy.
+    ///
+    /// ```
+    /// use spotsim::catalog::{Catalog, OperatingSystem};
+    /// assert!(Catalog::builtin().into_os(OperatingSystem::Windows).types().is_empty());
+    /// ```
+    pub fn into_os(mut self, os: OperatingSystem) -> Catalog {
+        if self.os != os {
+            self.os = os;
+            self.rebuild_view();
+        }
+        self
     }
 
     /// [`Catalog::with_os`] for the OS of a spot `ProductDescription`; `None` when the

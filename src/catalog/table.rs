@@ -230,7 +230,7 @@ pub(super) fn read(name: &str, bytes: &[u8], region: Option<&str>) -> Result<Cat
             return Err(InputError::new(
                 name,
                 InputErrorKind::MissingField,
-                "the file names no Region (no `region` column); say which Region its prices are for",
+                "the file names no Region (no `region` column); say which Region its prices are for with --catalog-region (e.g. us-east-1)",
             )
             .field(REGION));
         }

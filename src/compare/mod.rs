@@ -18,13 +18,17 @@
 //!   with the 2-minute warning (§2.6) and no first-hour refund (that rule is EC2's,
 //!   §3.2); the replacement starts after `task_start_secs`. The mix splits each
 //!   service's desired count with the ECS capacity-provider strategy (§6.5).
-//! * **EC2 options** (§6.3–§6.4): all services' tasks are bin-packed (or spread) onto the
-//!   smallest instance type of the market (`workload::packing`), giving the number of
-//!   instances needed over time; the fleet maintains that count with on-demand
-//!   instances (lowest on-demand price, balanced over AZs) or spot instances with any
-//!   allocation strategy, replaying the spot price and capacity traces (or the built-in
-//!   default traces). EKS adds the control-plane fee (§6.1), kubelet reservations, the DaemonSet pods
-//!   and max pods per node (`workload::packing::EksNodeConfig`: the VPC CNI ENI limit by default).
+//! * **EC2 options** (§6.3–§6.4): all services' tasks are bin-packed (or spread) onto
+//!   one node group per cluster — the instance size among the market's types that packs
+//!   them cheapest at on-demand prices (a task larger than the smallest type runs on a
+//!   larger one; see `compare::ec2`), giving the number of instances needed over time;
+//!   the fleet maintains that count with on-demand instances (lowest on-demand price,
+//!   balanced over AZs) or spot instances with any allocation strategy, replaying the
+//!   spot price and capacity traces (or the built-in default traces, or, for
+//!   `--instance-types` without `--prices`, the catalog's on-demand prices and the Spot
+//!   Advisor's savings). EKS adds the control-plane fee (§6.1), kubelet reservations,
+//!   the DaemonSet pods and max pods per node (`workload::packing::EksNodeConfig`: the
+//!   VPC CNI ENI limit by default).
 //!
 //! Definitions of the columns (also in each report's assumptions):
 //! * `task_restarts`: Fargate — interrupted tasks (each is replaced); EC2 — interrupted
@@ -36,38 +40,55 @@
 //!   size; EC2 — the instance cost times the idle share of the dominant resource
 //!   (1 − max(requested vCPU / instance vCPU, requested memory / instance memory)),
 //!   counting reserved (agent/kubelet) resources as idle.
-//! * `savings_vs_ondemand_pct` (spot options): `100 × (1 − c_spot / c_od)` with the
-//!   costs of the option and of its on-demand counterpart (`break_even_against`) for
-//!   the same tasks; `null` for the on-demand options.
+//! * `ondemand_baseline_usd` and `savings_vs_ondemand_pct`: **each option against its
+//!   own platform's on-demand option for the same tasks over the same horizon**
+//!   (`ondemand_baseline_option`): `fargate-spot` and `fargate-mix` against `fargate`,
+//!   `ecs-ec2-spot` against `ecs-ec2-ondemand` (on the same node group), `eks-ec2-spot`
+//!   against `eks-ec2-ondemand`; the on-demand options are their own baseline (savings
+//!   exactly 0). Savings = `100 × (1 − cost / baseline)`. Why per platform rather than
+//!   one cheapest on-demand option for all: the choice between platforms is the
+//!   `total_cost_usd` and `savings_vs_most_expensive_pct` columns; the savings column
+//!   answers what spot saves on the platform one has chosen, and mixing platforms in it
+//!   would credit spot with the difference between, say, EKS's control-plane fee and
+//!   Fargate's rates. `null` for an EC2 option without on-demand prices for the
+//!   product's OS (warning `ondemand_os_mismatch`). The savings gate
+//!   (`--fail-if-savings-below`) reads it for every option that is not its own baseline.
+//! * `availability_pct` = 100 × delivered ÷ demanded task-hours, `delivered_task_hours`
+//!   = task-hours − `unmet_task_hours`, `cost_per_delivered_task_hour_usd` = cost ÷
+//!   delivered task-hours: read savings beside them.
 //! * `break_even_restarts_per_1000_task_hours` (spot options): if each task restart
 //!   wastes `restart_overhead_secs` of a task's work, spot costs as much per *useful*
 //!   task-hour as its on-demand counterpart at `1000 × (1 − c_spot / c_od) / overhead_hours`
 //!   restarts per 1000 task-hours, where `c` is cost per task-hour; above it, spot does
 //!   not pay off. Compare with the observed `restarts_per_1000_task_hours`.
 
+mod ec2;
+mod fargate;
+mod options;
 mod report;
 mod scenario;
 
+pub use options::CompareOptions;
 pub use report::{CompareProvenance, CompareReport, OptionReport};
-pub use scenario::{CompareOptions, CompareScenario, FARGATE_REGIONS};
+pub use scenario::{CompareScenario, FARGATE_REGIONS};
 
-use crate::catalog::{Arch, InstanceType};
-use crate::engine::{
-    EndReason, FleetConfig, HazardModel, MaxPrice, OnDemandSplit, Outcome, Simulation, Target,
-};
+use crate::catalog::OperatingSystem;
+use crate::engine::HazardModel;
 use crate::error::{ConfigError, Error};
-use crate::market::{Market, Pool, PriceTrace, Zone};
-use crate::money::{Money, NANO_PER_USD, Rate};
+use crate::market::Market;
+use crate::money::Money;
 use crate::pricing::eks::{self, EksSupport};
 use crate::pricing::fargate::{
-    self, CapacityProviderStrategy, FargateBilling, FargateRateOverride, FargateRates, FargateSpot,
-    Orchestrator, Platform, TaskSize,
+    CapacityProviderStrategy, FargateBilling, FargateRateOverride, FargateRates, FargateSpot,
+    Platform,
 };
-use crate::report::{Warning, r6};
-use crate::strategy::{LowestPrice, StrategySpec};
+use crate::report::{Warning, codes, r6};
+use crate::strategy::StrategySpec;
 use crate::time::{HOUR, SimTime};
-use crate::workload::packing::{Allocatable, EksNodeConfig, NodeReserve, PackingPlan, Placement};
-use crate::workload::{Service, reference_node_type};
+use crate::workload::Service;
+use crate::workload::packing::{EksNodeConfig, NodeReserve, Placement};
+use ec2::NodeGroup;
+use fargate::FargateKind;
 
 /// Version of the compare JSON layout: the one version of every command's report.
 pub use crate::report::SCHEMA_VERSION;
@@ -77,7 +98,7 @@ pub use crate::report::SCHEMA_VERSION;
 pub const MONTH_HOURS: f64 = crate::hazard::MONTH_HOURS;
 
 /// Parts per million: the resolution of the idle share that `waste_usd` charges.
-const PPM: i128 = 1_000_000;
+pub(crate) const PPM: i128 = 1_000_000;
 
 /// Default Fargate Spot interruption probability per task-month, percent. AWS publishes
 /// no Fargate Spot interruption data (peers.md §14.7); the default is the midpoint of
@@ -88,7 +109,7 @@ pub const DEFAULT_FARGATE_SPOT_INTERRUPTION_PCT: f64 = 5.0;
 /// Default seconds from a Fargate task's start request to running (image pull and
 /// start). Billing runs from the start of the image pull (aws-facts.md §4.1), so these
 /// seconds are billed: a task is billed from its request until it stops
-/// ([`fargate::billed_span`]).
+/// ([`crate::pricing::fargate::billed_span`]).
 pub const DEFAULT_TASK_START_SECS: i64 = 60;
 
 /// Default work a task loses to a restart, seconds (startup, warm-up, in-flight work).
@@ -141,6 +162,12 @@ pub struct CompareConfig {
     pub ec2_hazard: Option<HazardModel>,
     /// Instance launch latency, seconds.
     pub launch_latency_secs: i64,
+    /// Whether the EC2 pools carry on-demand prices for the market's product's
+    /// operating system; without them the EC2 on-demand options cannot run and the EC2
+    /// spot options have no baseline (warning `ondemand_os_mismatch`).
+    pub ec2_ondemand_prices: bool,
+    /// Whose on-demand prices the EC2 pools carry ([`crate::engine::FleetConfig::ondemand_os`]).
+    pub ec2_ondemand_os: OperatingSystem,
     /// Task placement on EC2.
     pub placement: Placement,
     /// Per-instance reservation on ECS container instances.
@@ -177,6 +204,24 @@ struct Raw {
     instance_secs: Option<i64>,
     control_plane: Option<Money>,
     sizes: Vec<String>,
+    node_types: Vec<String>,
+}
+
+/// The on-demand option each option is measured against: its own platform's, for the
+/// same tasks over the same horizon (see the module docs).
+///
+/// ```
+/// use spotsim::compare::ondemand_baseline_option;
+/// assert_eq!(ondemand_baseline_option("fargate-mix"), "fargate");
+/// assert_eq!(ondemand_baseline_option("eks-ec2-spot"), "eks-ec2-ondemand");
+/// assert_eq!(ondemand_baseline_option("ecs-ec2-ondemand"), "ecs-ec2-ondemand");
+/// ```
+pub fn ondemand_baseline_option(option: &str) -> &'static str {
+    match option {
+        "fargate" | "fargate-spot" | "fargate-mix" => "fargate",
+        "ecs-ec2-ondemand" | "ecs-ec2-spot" => "ecs-ec2-ondemand",
+        _ => "eks-ec2-ondemand",
+    }
 }
 
 impl CompareConfig {
@@ -219,19 +264,41 @@ impl CompareConfig {
         if task_secs == 0 {
             return Err(ConfigError::new("tasks", "zero task-hours over the horizon").into());
         }
-        let node = self.node_type()?;
+        let wants = |cluster: &str| {
+            self.options
+                .iter()
+                .any(|o| ondemand_baseline_option(o).starts_with(cluster))
+        };
+        let ecs_group = if wants("ecs") {
+            Some(self.node_group(false)?)
+        } else {
+            None
+        };
+        let eks_group = if wants("eks") {
+            Some(self.node_group(true)?)
+        } else {
+            None
+        };
+        let group = |eks: bool| -> Result<&NodeGroup, Error> {
+            let g = if eks { &eks_group } else { &ecs_group };
+            g.as_ref().ok_or_else(|| {
+                ConfigError::new("options", "internal: no node group for the cluster").into()
+            })
+        };
+        let run_option = |o: &str| -> Result<Raw, Error> {
+            match o {
+                "fargate" => self.fargate(FargateKind::OnDemand),
+                "fargate-spot" => self.fargate(FargateKind::Spot),
+                "fargate-mix" => self.fargate(FargateKind::Mix),
+                "ecs-ec2-ondemand" => self.ec2(group(false)?, false, false),
+                "ecs-ec2-spot" => self.ec2(group(false)?, true, false),
+                "eks-ec2-ondemand" => self.ec2(group(true)?, false, true),
+                _ => self.ec2(group(true)?, true, true),
+            }
+        };
         let mut raws: Vec<(String, Raw)> = Vec::new();
         for o in &self.options {
-            let raw = match o.as_str() {
-                "fargate" => self.fargate(FargateKind::OnDemand)?,
-                "fargate-spot" => self.fargate(FargateKind::Spot)?,
-                "fargate-mix" => self.fargate(FargateKind::Mix)?,
-                "ecs-ec2-ondemand" => self.ec2(&node, false, false)?,
-                "ecs-ec2-spot" => self.ec2(&node, true, false)?,
-                "eks-ec2-ondemand" => self.ec2(&node, false, true)?,
-                _ => self.ec2(&node, true, true)?,
-            };
-            raws.push((o.clone(), raw));
+            raws.push((o.clone(), run_option(o)?));
         }
         let hours = self.end.since(self.start) as f64 / HOUR as f64;
         let task_hours = task_secs as f64 / HOUR as f64;
@@ -247,42 +314,65 @@ impl CompareConfig {
                 0.0
             }
         };
-        let counterpart = |name: &str| -> Option<&'static str> {
-            match name {
-                "fargate-spot" | "fargate-mix" => Some("fargate"),
-                "ecs-ec2-spot" => Some("ecs-ec2-ondemand"),
-                "eks-ec2-spot" => Some("eks-ec2-ondemand"),
-                _ => None,
-            }
-        };
         let overhead_h = self.restart_overhead_secs.max(1) as f64 / HOUR as f64;
         let mut options = Vec::new();
+        let mut warnings = self.warnings.clone();
         for (name, r) in &raws {
-            let against = counterpart(name);
-            let od_cost = against.and_then(|a| {
-                raws.iter()
-                    .find(|(n, _)| n == a)
-                    .map(|(_, r)| r.cost)
-                    .or_else(|| self.counterpart_cost(a, &node).ok())
-            });
-            let savings_vs_ondemand = od_cost.map(|od| r6(100.0 * (od - r.cost).ratio(od)));
-            let break_even = od_cost.map(|od| {
+            let against = ondemand_baseline_option(name);
+            let own = against == name.as_str();
+            let known = against.starts_with("fargate") || self.ec2_ondemand_prices;
+            let od_cost: Option<Money> = if !known {
+                None
+            } else if own {
+                Some(r.cost)
+            } else {
+                match raws.iter().find(|(n, _)| n == against) {
+                    Some((_, c)) => Some(c.cost),
+                    None => Some(run_option(against)?.cost),
+                }
+            };
+            let savings_vs_ondemand = if own && known {
+                Some(0.0)
+            } else {
+                crate::engine::savings_pct(r.cost, od_cost).map(r6)
+            };
+            let break_even = od_cost.filter(|_| !own).map(|od| {
                 let ratio = r.cost.ratio(od);
                 r6((1000.0 * (1.0 - ratio) / overhead_h).max(0.0))
             });
             let delivered = (task_hours - r.unmet_task_secs / HOUR as f64).max(0.0);
+            let availability = if task_hours > 0.0 {
+                (delivered / task_hours).min(1.0)
+            } else {
+                1.0
+            };
+            if let Some(w) = crate::scenario::checks::low_availability(
+                name,
+                availability,
+                delivered,
+                task_hours,
+                "task-hours",
+            ) {
+                warnings.push(w);
+            }
             options.push(OptionReport {
                 option: name.clone(),
                 total_cost_usd: usd(r.cost),
                 total_cost_micro_usd: r.cost.micro_usd() as i64,
                 monthly_cost_usd: r6(usd(r.cost) / hours * MONTH_HOURS),
                 cost_per_task_hour_usd: r6(per_task_hour(r.cost)),
+                ondemand_baseline_option: against.to_string(),
+                ondemand_baseline_usd: od_cost.map(usd),
+                savings_vs_ondemand_pct: savings_vs_ondemand,
+                availability_pct: r6(100.0 * availability),
+                delivered_task_hours: r6(delivered),
+                cost_per_delivered_task_hour_usd: (delivered > 0.0)
+                    .then(|| r6(usd(r.cost) / delivered)),
                 savings_vs_most_expensive_pct: if max == Money::ZERO {
                     0.0
                 } else {
                     r6(100.0 * (max - r.cost).ratio(max))
                 },
-                savings_vs_ondemand_pct: savings_vs_ondemand,
                 interruptions: r.interruptions,
                 task_restarts: r6(r.restarts),
                 restarts_per_1000_task_hours: if delivered > 0.0 {
@@ -301,9 +391,23 @@ impl CompareConfig {
                 instance_hours: r.instance_secs.map(|s| r6(s as f64 / HOUR as f64)),
                 control_plane_usd: r.control_plane.map(usd),
                 break_even_restarts_per_1000_task_hours: break_even,
-                break_even_against: against.filter(|_| break_even.is_some()).map(str::to_string),
+                break_even_against: break_even.map(|_| against.to_string()),
                 fargate_sizes: r.sizes.clone(),
+                node_types: r.node_types.clone(),
             });
+        }
+        for (cluster, g) in [("ECS", &ecs_group), ("EKS", &eks_group)] {
+            if let Some(g) = g.as_ref().filter(|g| !g.left_out.is_empty()) {
+                warnings.push(Warning::new(
+                    codes::INSTANCE_TYPES_LEFT_OUT,
+                    format!(
+                        "EC2 {cluster}: nodes are {} (the size that packs the tasks cheapest at {}); left out {} (one size per node group, aws-facts.md §6.3)",
+                        g.names().join(", "),
+                        g.ranked_at.1,
+                        g.left_out.join(", ")
+                    ),
+                ));
+            }
         }
         Ok(CompareReport {
             schema_version: SCHEMA_VERSION,
@@ -316,33 +420,20 @@ impl CompareConfig {
             spot_prices: self.spot_price_source.clone(),
             services: self.services.clone(),
             options,
-            warnings: self.warnings.clone(),
+            warnings,
             provenance: CompareProvenance {
                 spotsim_version: env!("CARGO_PKG_VERSION").to_string(),
                 inputs: self.market.sources().to_vec(),
                 seed: self.seed,
                 pools: self.market.pools().len(),
                 ec2_strategy: self.ec2_strategy.to_string(),
-                node_type: node.name.clone(),
                 assumptions: self
-                    .assumptions(&node)
+                    .assumptions(ecs_group.as_ref(), eks_group.as_ref())
                     .iter()
                     .map(|a| crate::rules::localize(a))
                     .collect(),
             },
         })
-    }
-
-    fn node_type(&self) -> Result<InstanceType, ConfigError> {
-        let types: Vec<InstanceType> = self
-            .market
-            .pools()
-            .iter()
-            .map(|p| p.instance_type.clone())
-            .collect();
-        reference_node_type(&types)
-            .cloned()
-            .ok_or_else(|| ConfigError::new("instance-types", "the EC2 market has no pools"))
     }
 
     /// The Fargate on-demand rates: built in, or given ([`CompareConfig::fargate_rates`]).
@@ -354,217 +445,7 @@ impl CompareConfig {
             .map_err(ConfigError::from)
     }
 
-    /// The cost of an on-demand counterpart that was not among the options run.
-    fn counterpart_cost(&self, name: &str, node: &InstanceType) -> Result<Money, Error> {
-        Ok(match name {
-            "fargate" => self.fargate(FargateKind::OnDemand)?.cost,
-            "ecs-ec2-ondemand" => self.ec2(node, false, false)?.cost,
-            _ => self.ec2(node, false, true)?.cost,
-        })
-    }
-
-    fn fargate(&self, kind: FargateKind) -> Result<Raw, Error> {
-        let od_rates = self.fargate_rates()?;
-        let spot_rates = if kind == FargateKind::OnDemand {
-            None
-        } else {
-            FargateSpot::check(self.platform, Orchestrator::Ecs).map_err(ConfigError::from)?;
-            Some(
-                self.fargate_spot
-                    .rates(&od_rates)
-                    .map_err(ConfigError::from)?,
-            )
-        };
-        let mut raw = Raw {
-            cost: Money::ZERO,
-            interruptions: 0,
-            restarts: 0.0,
-            unmet_task_secs: 0.0,
-            waste: Money::ZERO,
-            waste_kind: "fargate-rounding",
-            instance_secs: None,
-            control_plane: None,
-            sizes: Vec::new(),
-        };
-        for s in &self.services {
-            let req = s.task();
-            let size = fargate::round_up(req, self.platform, Orchestrator::Ecs)
-                .map_err(ConfigError::from)?;
-            raw.sizes.push(format!("{}: {size}", s.name));
-            let desired = s.desired_trace(self.start, self.end)?;
-            let max_desired = desired.values().iter().copied().max().unwrap_or(0);
-            let market = self.fargate_market(s, size, &od_rates, spot_rates.as_ref());
-            let mut cfg = FleetConfig::new(Target::Trace(desired));
-            cfg.start = Some(self.start);
-            cfg.end = Some(self.end);
-            cfg.launch_latency_secs = self.task_start_secs;
-            cfg.seed = self.seed;
-            cfg.record_instances = true;
-            cfg.first_hour_refund = false;
-            // Fargate Spot has no max price (aws-facts.md §4.3): never capped.
-            cfg.max_price = Some(MaxPrice::NoCap);
-            match kind {
-                FargateKind::OnDemand => {
-                    cfg.ondemand = OnDemandSplit {
-                        base: 0,
-                        above_base_pct: 100,
-                    }
-                }
-                FargateKind::Spot => {}
-                FargateKind::Mix => {
-                    cfg.ondemand_table =
-                        Some((0..=max_desired).map(|d| self.mix.split(d).0).collect());
-                }
-            }
-            if kind != FargateKind::OnDemand {
-                cfg.hazard = Some(crate::hazard::uniform(
-                    &market,
-                    self.fargate_spot_interruption_pct,
-                )?);
-            }
-            let out = Simulation::new(&market, cfg, LowestPrice::keep_running()).run()?;
-            for r in &out.instances {
-                // Billed from the start of the image pull (the request; the engine's
-                // launch latency is the pull and start) until the task stops, §4.1.
-                let secs = fargate::billed_span(r.launched_at, r.ended_at);
-                let rates = match r.option {
-                    crate::pricing::PurchaseOption::Spot => {
-                        spot_rates.as_ref().unwrap_or(&od_rates)
-                    }
-                    crate::pricing::PurchaseOption::OnDemand => &od_rates,
-                };
-                raw.cost += self
-                    .fargate_billing
-                    .task_charge(size, rates, secs, s.ephemeral_gib);
-                raw.waste += self
-                    .fargate_billing
-                    .requested_vs_billed_waste(req, size, rates, secs);
-                if r.reason.by_aws() && r.reason != EndReason::LaunchFailed {
-                    raw.interruptions += 1;
-                    raw.restarts += 1.0;
-                }
-            }
-            raw.unmet_task_secs += out.unmet_unit_secs as f64;
-        }
-        Ok(raw)
-    }
-
-    /// A one-pool market standing for one service on Fargate: its "instance type" is a
-    /// task of the rounded size, priced per hour at the on-demand rate, with a constant
-    /// spot price (the engine's prices only order pools; tasks are billed from the
-    /// records by `FargateBilling`).
-    fn fargate_market(
-        &self,
-        s: &Service,
-        size: TaskSize,
-        od: &FargateRates,
-        spot: Option<&FargateRates>,
-    ) -> Market {
-        let units_per_nano = Money::UNITS_PER_USD / i128::from(NANO_PER_USD);
-        let hourly = |r: &FargateRates| {
-            Rate::from_nano_usd((r.hourly(size).units() / units_per_nano) as i64)
-        };
-        let it = InstanceType {
-            name: format!("fargate {} ({size})", s.name),
-            vcpu: size.cpu_units.div_ceil(1024),
-            memory_mib: size.memory_mib,
-            arch: if self.platform == Platform::LinuxArm {
-                Arch::Arm64
-            } else {
-                Arch::X86_64
-            },
-            ondemand: hourly(od),
-        };
-        let spot_price = spot.map_or(hourly(od), hourly);
-        let price =
-            PriceTrace::new(vec![self.start.secs()], vec![spot_price]).unwrap_or_else(|_| {
-                // A single change point is always strictly increasing.
-                unreachable!()
-            });
-        Market::new(
-            vec![Pool {
-                instance_type: it,
-                zone: Zone::Name(format!("{} fargate", self.region)),
-                weight: 1,
-            }],
-            vec![price],
-            vec![None],
-            "Linux/UNIX",
-        )
-    }
-
-    fn ec2(&self, node: &InstanceType, spot: bool, eks_cluster: bool) -> Result<Raw, Error> {
-        let reserve = if eks_cluster {
-            self.eks_node.reserve(node)?
-        } else {
-            self.ecs_reserve
-        };
-        let alloc: Allocatable = reserve.allocatable(node)?;
-        let plan = PackingPlan::new(&self.services, alloc, self.placement, self.start, self.end)?;
-        let mut cfg = FleetConfig::new(Target::Trace(plan.instances_trace().clone()));
-        cfg.start = Some(self.start);
-        cfg.end = Some(self.end);
-        cfg.launch_latency_secs = self.launch_latency_secs;
-        cfg.seed = self.seed;
-        let out: Outcome = if spot {
-            cfg.hazard = self.ec2_hazard.clone();
-            let strategy = self.ec2_strategy.build(&[]);
-            Simulation::new(&self.market, cfg, strategy).run()?
-        } else {
-            cfg.ondemand = OnDemandSplit {
-                base: 0,
-                above_base_pct: 100,
-            };
-            Simulation::new(&self.market, cfg, LowestPrice::default()).run()?
-        };
-        let totals = plan.totals();
-        let cost: Money = out
-            .spot
-            .iter()
-            .chain(out.ondemand.iter())
-            .map(|t| t.cost)
-            .sum();
-        let instance_secs: i64 = out
-            .spot
-            .iter()
-            .chain(out.ondemand.iter())
-            .map(|t| t.run_secs)
-            .sum();
-        let interruptions: u64 = out.spot.iter().map(|t| t.interruptions).sum();
-        let tasks_per_instance = if totals.instance_seconds == 0 {
-            0.0
-        } else {
-            totals.task_seconds as f64 / totals.instance_seconds as f64
-        };
-        // Idle share of the dominant resource, against the instances' whole capacity.
-        let cap_cpu = totals.instance_seconds as f64
-            * f64::from(node.vcpu)
-            * f64::from(crate::workload::MILLICORES_PER_VCPU);
-        let cap_mem = totals.instance_seconds as f64 * node.memory_mib as f64;
-        let used = if cap_cpu > 0.0 && cap_mem > 0.0 {
-            (totals.requested_cpu_milli_seconds as f64 / cap_cpu)
-                .max(totals.requested_memory_mib_seconds as f64 / cap_mem)
-        } else {
-            0.0
-        };
-        let idle_ppm = ((1.0 - used.min(1.0)) * PPM as f64).round() as i128;
-        let waste = Money::from_units(cost.units() * idle_ppm / PPM);
-        let control_plane = eks_cluster
-            .then(|| eks::control_plane_charge(self.eks_support, 1, self.start, self.end));
-        Ok(Raw {
-            cost: cost + control_plane.unwrap_or(Money::ZERO),
-            interruptions,
-            restarts: interruptions as f64 * tasks_per_instance,
-            unmet_task_secs: out.unmet_unit_secs as f64 * tasks_per_instance,
-            waste,
-            waste_kind: "idle-ec2-capacity",
-            instance_secs: Some(instance_secs),
-            control_plane,
-            sizes: Vec::new(),
-        })
-    }
-
-    fn assumptions(&self, node: &InstanceType) -> Vec<String> {
+    fn assumptions(&self, ecs: Option<&NodeGroup>, eks: Option<&NodeGroup>) -> Vec<String> {
         let mut a = vec![
             format!(
                 "Fargate: {} in {} at {}; tasks billed per second with the {} s minimum{}, storage above 20 GiB, from the start of the image pull (aws-facts.md §4.1): the {} s task start is billed",
@@ -594,19 +475,32 @@ impl CompareConfig {
                 self.mix_description()
             ),
             format!(
-                "EC2: tasks {} onto {} ({} vCPU / {} MiB; the smallest type in the market), instances maintained by the fleet; ECS reserves {} millicores and {} MiB per instance; EKS reserves the kubelet's share (EKS optimized AMI) and the DaemonSets' requests; {}; the EKS control plane costs ${} per cluster-hour (aws-facts.md §6.1)",
+                "EC2: tasks {} onto one node group per cluster, the instance size that packs them cheapest at {} among the market's types (a task larger than the smallest type runs on a larger one){}, instances maintained by the fleet; ECS reserves {} millicores and {} MiB per instance; EKS reserves the kubelet's share (EKS optimized AMI) and the DaemonSets' requests; {}; the EKS control plane costs ${} per cluster-hour (aws-facts.md §6.1)",
                 match self.placement {
                     Placement::Binpack => "bin-packed".to_string(),
                     Placement::Spread { zones } => format!("spread over {zones} zones"),
                 },
-                node.name,
-                node.vcpu,
-                node.memory_mib,
+                if self.ec2_ondemand_prices {
+                    "on-demand prices"
+                } else {
+                    "spot prices (no on-demand prices for the product's OS)"
+                },
+                [("ECS", ecs), ("EKS", eks)]
+                    .iter()
+                    .filter_map(|(c, g)| g.map(|g| format!(
+                        "; {c}: {} ({} vCPU / {} MiB; each node offers {})",
+                        g.names().join(", "),
+                        g.types[0].vcpu,
+                        g.types[0].memory_mib,
+                        g.alloc
+                    )))
+                    .collect::<String>(),
                 self.ecs_reserve.cpu_millis,
                 self.ecs_reserve.memory_mib,
                 self.eks_node.describe(),
                 eks::fee_rate(self.eks_support, self.start)
             ),
+            "on-demand baseline: each option is measured against its own platform's on-demand option for the same tasks over the same horizon — fargate-spot and fargate-mix against fargate, ecs-ec2-spot against ecs-ec2-ondemand, eks-ec2-spot against eks-ec2-ondemand; the on-demand options are their own baseline (savings 0); savings_vs_ondemand_pct = 100 × (1 − cost / baseline), shown beside availability (delivered ÷ demanded task-hours)".to_string(),
             format!(
                 "EC2 spot: strategy {}; on-demand options use the lowest on-demand price, balanced over zones",
                 self.ec2_strategy
@@ -616,6 +510,12 @@ impl CompareConfig {
                 self.restart_overhead_secs
             ),
         ];
+        // The EC2 spot options' max price: AWS's default, as `run` prints it.
+        let mut fleet = crate::engine::FleetConfig::new(crate::engine::Target::Constant(1));
+        fleet.ondemand_os = self.ec2_ondemand_os.clone();
+        if let Ok(m) = fleet.resolve_max_prices(&self.market) {
+            a.push(format!("EC2 spot {}", m.assumption));
+        }
         a.extend(self.notes.iter().cloned());
         a
     }
@@ -628,11 +528,4 @@ impl CompareConfig {
             .collect::<Vec<_>>()
             .join(", ")
     }
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum FargateKind {
-    OnDemand,
-    Spot,
-    Mix,
 }

@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 use serde::{Deserialize, Serialize};
 
 use crate::market::SourceFile;
-use crate::report::human::{count, group, hours, pct, usd};
+use crate::report::human::{count, group, hours, or_na, pct, usd};
 use crate::report::json;
 use crate::report::markdown::cell;
 use crate::report::{Format, Warning, markdown, warning};
@@ -27,12 +27,24 @@ pub struct OptionReport {
     pub monthly_cost_usd: f64,
     /// Cost per demanded task-hour.
     pub cost_per_task_hour_usd: f64,
+    /// The on-demand option this option is measured against: its own platform's
+    /// (`fargate`, `ecs-ec2-ondemand` or `eks-ec2-ondemand`; the on-demand options name
+    /// themselves). See the `compare` module docs.
+    pub ondemand_baseline_option: String,
+    /// The cost of that option for the same tasks over the same horizon; `null` when it
+    /// cannot be priced (no EC2 on-demand prices for the product's OS).
+    pub ondemand_baseline_usd: Option<f64>,
+    /// Savings against the baseline, `100 × (1 − cost / baseline)`, percent: 0 for the
+    /// on-demand options, `null` without a baseline.
+    pub savings_vs_ondemand_pct: Option<f64>,
+    /// Delivered ÷ demanded task-hours, percent.
+    pub availability_pct: f64,
+    /// Demanded task-hours minus `unmet_task_hours`.
+    pub delivered_task_hours: f64,
+    /// Total cost per delivered task-hour; `null` when nothing was delivered.
+    pub cost_per_delivered_task_hour_usd: Option<f64>,
     /// Savings against the most expensive option, percent.
     pub savings_vs_most_expensive_pct: f64,
-    /// Spot options: savings against their on-demand counterpart (`break_even_against`)
-    /// for the same tasks, `100 × (1 − cost / counterpart's cost)`, percent; `null` for
-    /// the on-demand options themselves.
-    pub savings_vs_ondemand_pct: Option<f64>,
     /// Interruptions (Fargate: tasks; EC2: instances).
     pub interruptions: u64,
     /// Tasks restarted because of interruptions.
@@ -58,6 +70,21 @@ pub struct OptionReport {
     pub break_even_against: Option<String>,
     /// The Fargate size each service is billed at (Fargate options).
     pub fargate_sizes: Vec<String>,
+    /// The instance types of the node group the tasks run on (EC2 options; see the
+    /// `compare` module docs).
+    pub node_types: Vec<String>,
+}
+
+impl OptionReport {
+    /// What the savings gate reads: nothing for an option that is its own baseline.
+    pub fn gate_savings(&self) -> crate::report::gate::Savings {
+        use crate::report::gate::Savings;
+        if self.ondemand_baseline_option == self.option {
+            Savings::NotApplicable
+        } else {
+            Savings::known(self.savings_vs_ondemand_pct)
+        }
+    }
 }
 
 /// A comparison's result.
@@ -103,8 +130,6 @@ pub struct CompareProvenance {
     pub pools: usize,
     /// The EC2 spot strategy.
     pub ec2_strategy: String,
-    /// The EC2 reference node type the tasks are packed onto.
-    pub node_type: String,
     /// Model assumptions in force.
     pub assumptions: Vec<String>,
 }
@@ -120,7 +145,7 @@ impl CompareReport {
         }
     }
 
-    fn rows(&self) -> Vec<[String; 10]> {
+    fn rows(&self) -> Vec<[String; 13]> {
         self.options
             .iter()
             .map(|o| {
@@ -129,6 +154,9 @@ impl CompareReport {
                     usd(o.total_cost_usd),
                     usd(o.monthly_cost_usd),
                     format!("${}", group(o.cost_per_task_hour_usd, 4)),
+                    or_na(o.ondemand_baseline_usd, usd),
+                    or_na(o.savings_vs_ondemand_pct, |x| pct(x, 1)),
+                    pct(o.availability_pct, 2),
                     pct(o.savings_vs_most_expensive_pct, 1),
                     format!("{} / {}", count(o.interruptions), group(o.task_restarts, 0)),
                     group(o.unmet_task_hours, 1),
@@ -141,18 +169,24 @@ impl CompareReport {
             .collect()
     }
 
-    const HEAD: [&'static str; 10] = [
+    const HEAD: [&'static str; 13] = [
         "option",
         "total",
         "monthly",
-        "per task-hour",
+        "per task-h",
+        "od baseline",
         "savings",
-        "interruptions / restarts",
+        "availability",
+        "vs priciest",
+        "interr. / restarts",
         "unmet task-h",
         "waste",
-        "break-even restarts/1,000 task-h",
-        "restarts/1,000 task-h",
+        "break-even restarts/1k task-h",
+        "restarts/1k task-h",
     ];
+
+    /// What the savings columns are measured against (table and Markdown).
+    const LEGEND: &'static str = "savings: against the od baseline, the same tasks on the option's own platform on-demand (fargate, ecs-ec2-ondemand or eks-ec2-ondemand); vs priciest: against the most expensive option; availability: delivered ÷ demanded task-hours";
 
     fn headline(&self) -> String {
         format!(
@@ -202,6 +236,7 @@ impl CompareReport {
             line(&mut s, r);
         }
         let _ = writeln!(s);
+        let _ = writeln!(s, "  {}", Self::LEGEND);
         for o in self
             .options
             .iter()
@@ -210,10 +245,37 @@ impl CompareReport {
         {
             let _ = writeln!(s, "  Fargate sizes: {}", o.fargate_sizes.join("; "));
         }
+        let nodes: Vec<String> = self
+            .options
+            .iter()
+            .filter(|o| !o.node_types.is_empty() && o.option.ends_with("-ondemand"))
+            .chain(
+                self.options
+                    .iter()
+                    .filter(|o| !o.node_types.is_empty() && !o.option.ends_with("-ondemand")),
+            )
+            .map(|o| {
+                (
+                    o.option.split('-').next().unwrap_or(""),
+                    o.node_types.join(", "),
+                )
+            })
+            .fold(Vec::new(), |mut v, (c, t)| {
+                let line = format!("{} {t}", c.to_uppercase());
+                if !v.contains(&line) {
+                    v.push(line);
+                }
+                v
+            });
         let _ = writeln!(
             s,
-            "  EC2 node type: {}, strategy {}",
-            self.provenance.node_type, self.provenance.ec2_strategy
+            "  EC2 nodes: {}; spot strategy {}",
+            if nodes.is_empty() {
+                "none".to_string()
+            } else {
+                nodes.join("; ")
+            },
+            self.provenance.ec2_strategy
         );
         let _ = writeln!(s, "  seed {}", self.provenance.seed);
         let _ = writeln!(s, "  assumptions:");
@@ -233,6 +295,7 @@ impl CompareReport {
             let cells: Vec<String> = r.iter().map(|c| cell(c)).collect();
             let _ = writeln!(s, "| {} |", cells.join(" | "));
         }
+        let _ = writeln!(s, "\n{}.", cell(Self::LEGEND));
         let _ = writeln!(
             s,
             "\nEC2 spot prices: {}. Seed {}, spotsim {}.",
@@ -253,8 +316,13 @@ impl CompareReport {
             "total_cost_usd",
             "monthly_cost_usd",
             "cost_per_task_hour_usd",
-            "savings_vs_most_expensive_pct",
+            "ondemand_baseline_option",
+            "ondemand_baseline_usd",
             "savings_vs_ondemand_pct",
+            "availability_pct",
+            "delivered_task_hours",
+            "cost_per_delivered_task_hour_usd",
+            "savings_vs_most_expensive_pct",
             "interruptions",
             "task_restarts",
             "unmet_task_hours",
@@ -265,15 +333,20 @@ impl CompareReport {
             "warnings",
         ]);
         let warnings = warning::csv_cell(&self.warnings);
+        let f6 = |x: Option<f64>| x.map_or(String::new(), |x| format!("{x:.6}"));
         for o in &self.options {
             let _ = w.write_record([
                 o.option.clone(),
                 format!("{:.6}", o.total_cost_usd),
                 format!("{:.6}", o.monthly_cost_usd),
                 format!("{:.6}", o.cost_per_task_hour_usd),
+                o.ondemand_baseline_option.clone(),
+                f6(o.ondemand_baseline_usd),
+                f6(o.savings_vs_ondemand_pct),
+                format!("{:.6}", o.availability_pct),
+                format!("{:.6}", o.delivered_task_hours),
+                f6(o.cost_per_delivered_task_hour_usd),
                 format!("{:.6}", o.savings_vs_most_expensive_pct),
-                o.savings_vs_ondemand_pct
-                    .map_or(String::new(), |x| format!("{x:.6}")),
                 o.interruptions.to_string(),
                 format!("{:.6}", o.task_restarts),
                 format!("{:.6}", o.unmet_task_hours),

@@ -18,26 +18,31 @@
 
 use std::path::{Path, PathBuf};
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use super::{
-    CompareConfig, DEFAULT_FARGATE_SPOT_INTERRUPTION_PCT, DEFAULT_RESTART_OVERHEAD_SECS,
-    DEFAULT_TASK_START_SECS, OPTIONS,
+    CompareConfig, CompareOptions, DEFAULT_FARGATE_SPOT_INTERRUPTION_PCT,
+    DEFAULT_RESTART_OVERHEAD_SECS, DEFAULT_TASK_START_SECS, OPTIONS,
 };
 use crate::error::{ConfigError, Error};
+use crate::market::PoolId;
+use crate::money::Rate;
 use crate::options::{
     AdvisorOptions, CatalogOptions, GateOptions, MarketSelection, OutputOptions, SimOptions,
     StrategyOptions, TraceOptions,
 };
 use crate::pricing::eks::EksSupport;
 use crate::pricing::fargate::{
-    CapacityProviderStrategy, FargateBilling, FargateSpot, Platform, Provider, StrategyItem,
+    CapacityProviderStrategy, FargateBilling, FargateRateOverride, FargateSpot, Platform, Provider,
+    StrategyItem,
 };
 use crate::report::{Format, Warning, codes};
 use crate::scenario::Scenario;
 use crate::strategy::StrategySpec;
 use crate::time::HOUR;
-use crate::workload::packing::{NodeReserve, Placement};
+use crate::workload::packing::{
+    DaemonSet, EksNodeConfig, MaxPods, NodeReserve, Placement, TaskRequest,
+};
 use crate::workload::{Demand, Service};
 
 /// The most tasks one service may ask for (each Fargate task is simulated).
@@ -109,101 +114,34 @@ crate::scenario_file::option_set!(CompareScenario {
     gates: GateOptions,
 });
 
-/// `compare`'s own options: the workload, the Fargate options and the clusters.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "cli", derive(clap::Args))]
-#[cfg_attr(feature = "cli", command(next_help_heading = "Workload and options"))]
-#[serde(rename_all = "kebab-case")]
-pub struct CompareOptions {
-    /// Tasks of the one service given by flags (a constant count).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "cli", arg(long, value_name = "N"))]
-    pub tasks: Option<u32>,
-    /// vCPU per task of that service (e.g. 0.5).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "cli", arg(long, value_name = "VCPU"))]
-    pub task_vcpu: Option<f64>,
-    /// Memory per task of that service, GiB (e.g. 1).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "cli", arg(long, value_name = "GIB"))]
-    pub task_memory_gib: Option<f64>,
-    /// Services with shapes (scenario file only: `[[service]]` tables).
-    #[serde(default, rename = "service", skip_serializing_if = "Vec::is_empty")]
-    #[cfg_attr(feature = "cli", arg(skip))]
-    pub services: Vec<Service>,
-    /// Hours to simulate [default: the span of the spot traces; 720 for the built-in ones].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "cli", arg(long, value_name = "H"))]
-    pub hours: Option<f64>,
-    /// Fargate platform [default: linux].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(
-        feature = "cli",
-        arg(
-            long,
-            value_name = "PLATFORM",
-            value_parser = [
-                clap::builder::PossibleValue::new("linux").alias("linux/x86_64"),
-                clap::builder::PossibleValue::new("linux-arm").alias("linux/arm64"),
-                clap::builder::PossibleValue::new("windows"),
-            ]
+/// Hours a comparison on the catalog's prices simulates by default (no traces to take
+/// a span from): 720, a 30-day month.
+pub const DEFAULT_CATALOG_HOURS: f64 = 720.0;
+
+/// `NAME=MILLICORES[:MIB]`: one DaemonSet of `--eks-daemonsets`.
+fn parse_daemonset(s: &str) -> Result<DaemonSet, ConfigError> {
+    let bad = || {
+        ConfigError::new(
+            "eks-daemonsets",
+            format!("`{s}`: expected NAME=MILLICORES[:MIB], e.g. aws-node=50, or none"),
         )
-    )]
-    pub platform: Option<String>,
-    /// Options to compare, comma-separated [default: all seven].
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    #[cfg_attr(
-        feature = "cli",
-        arg(
-            long,
-            value_delimiter = ',',
-            value_name = "OPTION",
-            value_parser = clap::builder::PossibleValuesParser::new(OPTIONS)
-        )
-    )]
-    pub options: Vec<String>,
-    /// Fargate Spot discount off the Fargate rates, percent [default: 67].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "cli", arg(long, value_name = "PCT"))]
-    pub fargate_spot_discount_pct: Option<u32>,
-    /// Fargate Spot tasks interrupted per task-month, percent [default: 5].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "cli", arg(long, value_name = "PCT"))]
-    pub fargate_spot_interruption_rate: Option<f64>,
-    /// fargate-mix: tasks always on FARGATE (capacity-provider base) [default: 1].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "cli", arg(long, value_name = "N"))]
-    pub mix_base: Option<u32>,
-    /// fargate-mix: FARGATE:FARGATE_SPOT weights after the base [default: 1:3].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "cli", arg(long, value_name = "OD:SPOT"))]
-    pub mix_weights: Option<String>,
-    /// Seconds from a Fargate task request to running [default: 60].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "cli", arg(long, value_name = "SECONDS"))]
-    pub task_start_latency: Option<i64>,
-    /// Task placement on EC2 [default: binpack].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(
-        feature = "cli",
-        arg(long, value_name = "PLACEMENT", value_parser = ["binpack", "spread"])
-    )]
-    pub placement: Option<String>,
-    /// Memory reserved per ECS container instance, MiB [default: 512].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "cli", arg(long, value_name = "MIB"))]
-    pub ecs_reserved_memory_mib: Option<u32>,
-    /// EKS support tier [default: standard].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(
-        feature = "cli",
-        arg(long, value_name = "TIER", value_parser = ["standard", "extended"])
-    )]
-    pub eks_support: Option<String>,
-    /// Work a task loses per restart, seconds, for the break-even rate [default: 300].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "cli", arg(long, value_name = "SECONDS"))]
-    pub restart_overhead: Option<i64>,
+    };
+    let (name, req) = s.split_once('=').ok_or_else(bad)?;
+    let (cpu, mem) = match req.split_once(':') {
+        Some((c, m)) => (c, Some(m)),
+        None => (req, None),
+    };
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(bad());
+    }
+    Ok(DaemonSet {
+        name: name.to_string(),
+        request: TaskRequest {
+            cpu_millis: cpu.trim().parse().map_err(|_| bad())?,
+            memory_mib: mem.map_or(Ok(0), |m| m.trim().parse().map_err(|_| bad()))?,
+        },
+    })
 }
 
 /// Regions whose Fargate rates are built in (checked against the rate table by a
@@ -271,7 +209,9 @@ impl CompareScenario {
     ///
     /// # Errors
     /// [`Error`] naming the option or input: a task size no platform offers, memory
-    /// outside the valid range, zero tasks, an unknown region or platform, bad traces.
+    /// outside the valid range, zero tasks, an unknown region or platform, bad traces,
+    /// a region without built-in Fargate rates whose rates are not given, an EC2 option
+    /// asked for that cannot be priced.
     pub fn prepare(&self) -> Result<CompareConfig, Error> {
         self.gates.validate()?;
         let services = self.services()?;
@@ -282,22 +222,6 @@ impl CompareScenario {
                 platform_name,
                 &["linux", "linux-arm", "windows"],
             )
-        })?;
-        let region = self
-            .advisor
-            .region
-            .clone()
-            .unwrap_or_else(|| "us-east-1".to_string());
-        // Fail early on an unknown region or platform, even if only EC2 options run.
-        crate::pricing::fargate::FargateRates::lookup(&region, platform).map_err(|e| {
-            let mut e = ConfigError::from(e);
-            if !FARGATE_REGIONS.contains(&region.trim()) {
-                e.message.push_str(&crate::suggest::hint(
-                    region.trim(),
-                    FARGATE_REGIONS.iter().copied(),
-                ));
-            }
-            e
         })?;
         let fargate_spot = FargateSpot::new(
             self.compare
@@ -341,8 +265,17 @@ impl CompareScenario {
                 .into());
             }
         };
+        let fargate_rates = self.fargate_rate_override()?;
+        let fargate_billing = match self.compare.fargate_windows_minimum_secs {
+            None => FargateBilling::default(),
+            Some(s) => FargateBilling::default()
+                .with_windows_minimum(s)
+                .map_err(ConfigError::from)?,
+        };
+        let eks_node = self.eks_node()?;
         let mut warnings: Vec<Warning> = Vec::new();
-        let mut options: Vec<String> = if self.compare.options.is_empty() {
+        let defaulted = self.compare.options.is_empty();
+        let mut options: Vec<String> = if defaulted {
             let all = OPTIONS.iter().map(|s| s.to_string());
             if platform == Platform::Windows {
                 // Fargate Spot runs no Windows tasks (aws-facts.md §4.3).
@@ -404,57 +337,121 @@ impl CompareScenario {
             market: self.market.clone(),
             advisor: AdvisorOptions {
                 path: self.advisor.path.clone(),
-                // The advisor's region is compare's region (also the Fargate rates').
-                region: self.advisor.path.as_ref().map(|_| region.clone()),
+                // Without --advisor, --region is the Fargate rates' region only.
+                region: self.advisor.path.as_ref().and(self.advisor.region.clone()),
             },
             sim: self.sim.clone(),
             ..Scenario::default()
         };
-        let mut prepared = ec2.prepare()?;
-        // One node size per cluster (aws-facts.md §6.3: a node group's types share their
-        // vCPU and memory): tasks are packed onto the smallest type's size, so only pools
-        // of that size are kept.
-        let mut dropped_types: Vec<String> = Vec::new();
-        if let Some(node) = {
-            let types: Vec<crate::catalog::InstanceType> = prepared
-                .market
-                .pools()
-                .iter()
-                .map(|p| p.instance_type.clone())
-                .collect();
-            crate::workload::reference_node_type(&types).cloned()
-        } {
-            for p in prepared.market.pools() {
-                let t = &p.instance_type;
-                if (t.vcpu, t.memory_mib) != (node.vcpu, node.memory_mib)
-                    && !dropped_types.contains(&t.name)
-                {
-                    dropped_types.push(t.name.clone());
-                }
-            }
-            let size = (node.vcpu, node.memory_mib);
-            let keep = |p: &crate::market::Pool| {
-                (p.instance_type.vcpu, p.instance_type.memory_mib) == size
-            };
-            if let Some(h) = &mut prepared.cfg.hazard {
-                h.rates_per_hour = prepared
-                    .market
-                    .pools()
-                    .iter()
-                    .zip(&h.rates_per_hour)
-                    .filter(|(p, _)| keep(p))
-                    .map(|(_, r)| *r)
-                    .collect();
-            }
-            prepared.market = prepared.market.retain_pools(keep);
+        // `--instance-types` (or zones, or capacity traces) without price files: the
+        // user's instances, priced from the catalog (`Scenario::prepare_from_catalog`).
+        let from_catalog = self.traces.prices.is_empty()
+            && self.traces.probe_prices.is_none()
+            && (!self.market.instance_types.is_empty()
+                || !self.market.azs.is_empty()
+                || !self.traces.capacity.is_empty());
+        let prepared = if from_catalog {
+            ec2.prepare_from_catalog(crate::synth::DEFAULT_START)?
+        } else {
+            ec2.prepare()?
+        };
+        let region = self
+            .advisor
+            .region
+            .clone()
+            .or_else(|| crate::scenario::checks::market_region(&prepared.market))
+            .or_else(|| prepared.info.catalog.as_ref().map(|c| c.0.clone()))
+            .unwrap_or_else(|| "us-east-1".to_string());
+        if options.iter().any(|o| o.starts_with("fargate")) {
+            crate::pricing::fargate::FargateRates::resolve(&region, platform, &fargate_rates)
+                .map_err(|e| {
+                    let mut e = ConfigError::from(e);
+                    if self.advisor.region.is_some() && !FARGATE_REGIONS.contains(&region.trim()) {
+                        e.message.push_str(&crate::suggest::hint(
+                            region.trim(),
+                            FARGATE_REGIONS.iter().copied(),
+                        ));
+                    }
+                    e
+                })?;
         }
-        let (mstart, mend) = prepared
-            .market
-            .covered_span()
-            .ok_or_else(|| ConfigError::new("prices", "the spot traces hold no change points"))?;
-        let start = mstart;
-        let span_h = mend.since(mstart) as f64 / HOUR as f64;
-        let hours = self.compare.hours.unwrap_or(span_h);
+        warnings.extend(prepared.info.warnings.iter().cloned());
+        let ec2_ondemand_prices = !prepared.info.ondemand_prices_unknown;
+        let spot_priced = (0..prepared.market.pools().len()).any(|i| {
+            !prepared
+                .market
+                .price_trace(PoolId(i as u32))
+                .steps()
+                .is_empty()
+        });
+        let mut drop =
+            |options: &mut Vec<String>, which: &[&str], why: String| -> Result<(), ConfigError> {
+                let hit: Vec<String> = options
+                    .iter()
+                    .filter(|o| which.contains(&o.as_str()))
+                    .cloned()
+                    .collect();
+                if hit.is_empty() {
+                    return Ok(());
+                }
+                if !defaulted {
+                    return Err(ConfigError::new(
+                        "options",
+                        format!("{} cannot run: {why}", hit.join(", ")),
+                    ));
+                }
+                options.retain(|o| !which.contains(&o.as_str()));
+                warnings.push(Warning::new(
+                    codes::OPTIONS_LEFT_OUT,
+                    format!("{} left out: {why}", hit.join(" and ")),
+                ));
+                Ok(())
+            };
+        if !ec2_ondemand_prices {
+            drop(
+                &mut options,
+                &["ecs-ec2-ondemand", "eks-ec2-ondemand"],
+                "no on-demand prices for the EC2 product's operating system (see ondemand_os_mismatch)".to_string(),
+            )?;
+        }
+        if !spot_priced {
+            let interruptible = self.advisor.path.is_some()
+                || self.traces.interruption_rate.is_some()
+                || !self.traces.capacity.is_empty();
+            drop(
+                &mut options,
+                &["ecs-ec2-spot", "eks-ec2-spot"],
+                format!(
+                    "the EC2 spot options need spot prices (--advisor FILE: the Spot Instance Advisor's savings over on-demand, or --prices FILE){}",
+                    if interruptible {
+                        String::new()
+                    } else {
+                        " and an interruption source (--capacity FILE, --advisor FILE or --interruption-rate PCT)".to_string()
+                    }
+                ),
+            )?;
+        }
+        if options.is_empty() {
+            return Err(ConfigError::new("options", "no option left to compare").into());
+        }
+        if options.iter().any(|o| o.ends_with("-ec2-spot")) {
+            if let Some(w) = prepared.interruptible.warning(&prepared.market) {
+                warnings.push(w);
+            }
+        }
+        let (start, traces_secs) = match prepared.market.covered_span() {
+            Some((a, b)) if !(from_catalog && self.traces.capacity.is_empty()) => {
+                (a, Some(b.since(a)))
+            }
+            Some((a, _)) => (a, None),
+            None => (crate::synth::DEFAULT_START, None),
+        };
+        let span_h = traces_secs.map(|s| s as f64 / HOUR as f64);
+        let hours = self
+            .compare
+            .hours
+            .or(span_h)
+            .unwrap_or(DEFAULT_CATALOG_HOURS);
         if !(hours.is_finite() && hours > 0.0) {
             return Err(ConfigError::new(
                 "hours",
@@ -463,16 +460,16 @@ impl CompareScenario {
             .into());
         }
         let secs = (hours * HOUR as f64).round() as i64;
-        if secs > mend.since(mstart) {
-            return Err(ConfigError::new(
-                "hours",
-                format!("{hours} h is longer than the spot traces' {span_h:.1} h (from {mstart} to {mend}); shorten --hours or give longer traces"),
-            )
-            .into());
+        if let (Some(max), Some(span_h)) = (traces_secs, span_h) {
+            if secs > max {
+                return Err(ConfigError::new(
+                    "hours",
+                    format!("{hours} h is longer than the spot traces' {span_h:.1} h (from {start} to {}); shorten --hours or give longer traces", start.plus(max)),
+                )
+                .into());
+            }
         }
-        let spot_price_source = if self.traces.prices.is_empty() {
-            "built-in default traces (synthetic, synth::default_market; no files read)".to_string()
-        } else {
+        let spot_price_source = if !self.traces.prices.is_empty() {
             format!(
                 "traces: {}",
                 self.traces
@@ -482,19 +479,25 @@ impl CompareScenario {
                     .collect::<Vec<_>>()
                     .join(", ")
             )
+        } else if from_catalog {
+            match (&self.advisor.path, spot_priced) {
+                (Some(p), true) => format!(
+                    "the Spot Instance Advisor's savings over on-demand ({}), constant",
+                    p.display()
+                ),
+                _ => "none (no --prices or --advisor): EC2 spot options left out".to_string(),
+            }
+        } else if self.traces.probe_prices.is_some() {
+            "per-probe prices".to_string()
+        } else {
+            "built-in default traces (synthetic, synth::default_market; no files read)".to_string()
         };
         let mut notes = prepared.info.assumptions.clone();
-        if !dropped_types.is_empty() {
-            warnings.push(Warning::new(
-                codes::INSTANCE_TYPES_LEFT_OUT,
-                format!(
-                    "EC2: left out {} (a different size from the node type; one size per node group, aws-facts.md §6.3)",
-                    dropped_types.join(", ")
-                ),
+        if platform == Platform::Windows && !prepared.market.product().starts_with("Windows") {
+            notes.push(format!(
+                "the EC2 options are priced with `{}` on-demand and spot prices (no Windows licence; give --product Windows for Windows nodes)",
+                prepared.market.product()
             ));
-        }
-        if platform == Platform::Windows {
-            notes.push("the EC2 options are priced with the catalog's Linux on-demand and spot prices (no Windows licence)".to_string());
         }
         if let Some(d) = &prepared.info.data_description {
             notes.push(format!("EC2 market: {d}"));
@@ -528,9 +531,9 @@ impl CompareScenario {
             end: start.plus(secs),
             region,
             platform,
-            fargate_rates: Default::default(),
-            eks_node: Default::default(),
-            fargate_billing: FargateBilling::default(),
+            fargate_rates,
+            eks_node,
+            fargate_billing,
             fargate_spot,
             fargate_spot_interruption_pct: fs_rate,
             mix,
@@ -539,6 +542,8 @@ impl CompareScenario {
                 .task_start_latency
                 .unwrap_or(DEFAULT_TASK_START_SECS),
             ec2_hazard: prepared.cfg.hazard.clone(),
+            ec2_ondemand_prices,
+            ec2_ondemand_os: prepared.cfg.ondemand_os.clone(),
             market: prepared.market,
             spot_price_source,
             ec2_strategy,
@@ -555,6 +560,62 @@ impl CompareScenario {
             notes,
             warnings,
         })
+    }
+
+    /// The Fargate rates given by flags or the scenario file.
+    fn fargate_rate_override(&self) -> Result<FargateRateOverride, ConfigError> {
+        let rate = |name: &str, x: Option<f64>| -> Result<Option<Rate>, ConfigError> {
+            x.map(|v| {
+                if !(v.is_finite() && v > 0.0) {
+                    return Err(ConfigError::new(
+                        name,
+                        format!("{v}: must be a positive price in USD"),
+                    ));
+                }
+                Rate::parse_usd(&format!("{v}"))
+                    .map_err(|e| ConfigError::new(name, format!("{v}: {e}")))
+            })
+            .transpose()
+        };
+        let c = &self.compare;
+        Ok(FargateRateOverride {
+            per_vcpu_hour: rate("fargate-vcpu-hour-usd", c.fargate_vcpu_hour_usd)?,
+            per_gb_hour: rate("fargate-gb-hour-usd", c.fargate_gb_hour_usd)?,
+            os_licence_per_vcpu_hour: rate(
+                "fargate-os-licence-vcpu-hour-usd",
+                c.fargate_os_licence_vcpu_hour_usd,
+            )?,
+            storage_per_gb_hour: rate(
+                "fargate-storage-gb-hour-usd",
+                c.fargate_storage_gb_hour_usd,
+            )?,
+        })
+    }
+
+    /// EKS nodes: `--max-pods` and `--eks-daemonsets`.
+    fn eks_node(&self) -> Result<EksNodeConfig, ConfigError> {
+        let mut node = EksNodeConfig::default();
+        if let Some(m) = &self.compare.max_pods {
+            node.max_pods = m
+                .parse::<MaxPods>()
+                .map_err(|e| crate::suggest::with_hint(e, m, &["vpc-cni", "prefix-delegation"]))?;
+            if node.max_pods == MaxPods::Fixed(0) {
+                return Err(ConfigError::new(
+                    "max-pods",
+                    "0: a node admits at least one pod",
+                ));
+            }
+        }
+        let ds = &self.compare.eks_daemonsets;
+        if ds.len() == 1 && ds[0].trim() == "none" {
+            node.daemonsets.clear();
+        } else if !ds.is_empty() {
+            node.daemonsets = ds
+                .iter()
+                .map(|s| parse_daemonset(s))
+                .collect::<Result<_, _>>()?;
+        }
+        Ok(node)
     }
 
     fn services(&self) -> Result<Vec<Service>, ConfigError> {

@@ -1,5 +1,15 @@
 //! What `spotsim job` reports ([`JobReport`]) and its renderers (table, JSON, CSV,
 //! Markdown).
+//!
+//! **The baseline** (issue 8). In a report, each run's `ondemand_only_cost_usd` is the
+//! on-demand baseline: the `on-demand` policy's own cost for the same job from the same
+//! start, in the same mode ([`OnDemandOnly::baseline_tick`](super::OnDemandOnly::baseline_tick):
+//! whole ticks at the cheapest on-demand price in tick mode;
+//! [`OnDemandOnly::baseline_event`](super::OnDemandOnly::baseline_event) in event mode,
+//! with its launch latency and per-second billing), and `savings_pct` is measured
+//! against it, so the on-demand policy saves exactly 0 in either mode (it showed −9 % in
+//! tick mode against the closed form `(W + d) × price`, which ignores the whole last
+//! tick). `JobScenario::run` fills both; `stats.mean_savings_pct` averages them.
 
 use std::fmt::Write as _;
 
@@ -187,7 +197,7 @@ impl JobReport {
                 "total cost",
                 usd(r.total_cost.to_usd_f64()),
                 format!(
-                    "on-demand only {}, savings {}",
+                    "on-demand baseline {}, savings {}",
                     usd(r.ondemand_only_cost.to_usd_f64()),
                     pct(r.savings_pct, 1)
                 ),

@@ -82,8 +82,13 @@ pub struct JobResult {
     pub migrations: u32,
     /// Probes that found spot available (and were billed).
     pub probes: u32,
-    /// The on-demand-only baseline: `(W + d) ×` the lowest on-demand price of the
-    /// market (deadline-jobs.md "on-demand only": W × on-demand price + one overhead).
+    /// The on-demand baseline. `run_job` and `run_job_event` fill the closed form
+    /// `(W + d) ×` the lowest on-demand price of the market (deadline-jobs.md "on-demand
+    /// only": W × on-demand price + one overhead); `spotsim job` (`JobScenario::run`)
+    /// replaces it with the on-demand policy's own cost for the same job, start and mode
+    /// ([`OnDemandOnly::baseline_tick`](crate::job::OnDemandOnly::baseline_tick),
+    /// [`OnDemandOnly::baseline_event`](crate::job::OnDemandOnly::baseline_event)), and
+    /// `savings_pct` with the savings against it (see `job::report`).
     #[serde(rename = "ondemand_only_cost_usd")]
     pub ondemand_only_cost: Money,
     /// `100 × (1 − total_cost / ondemand_only_cost)`.

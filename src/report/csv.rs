@@ -5,7 +5,11 @@
 
 use super::{Report, warning};
 
-/// The CSV of `reports`.
+/// The CSV of `reports`. Pool rows carry the pool's own columns
+/// (`same_hours_at_ondemand_usd`, `last_price_change`); the `total` row carries the
+/// run's (`ondemand_baseline_usd`, `savings_pct`, `availability_pct`,
+/// `delivered_unit_hours`, `cost_per_delivered_unit_hour_usd`); a cell that does not
+/// apply, or whose value is `null` in the JSON, is empty.
 pub fn render(reports: &[Report]) -> String {
     let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
     let _ = w.write_record([
@@ -16,6 +20,12 @@ pub fn render(reports: &[Report]) -> String {
         "purchase_option",
         "cost_usd",
         "ondemand_baseline_usd",
+        "savings_pct",
+        "availability_pct",
+        "delivered_unit_hours",
+        "cost_per_delivered_unit_hour_usd",
+        "same_hours_at_ondemand_usd",
+        "last_price_change",
         "instance_hours",
         "launches",
         "interruptions",
@@ -23,6 +33,7 @@ pub fn render(reports: &[Report]) -> String {
         "price_driven_replacements",
         "warnings",
     ]);
+    let f6 = |x: Option<f64>| x.map_or(String::new(), |x| format!("{x:.6}"));
     for r in reports {
         let warnings = warning::csv_cell(&r.warnings);
         for p in &r.pools {
@@ -33,7 +44,13 @@ pub fn render(reports: &[Report]) -> String {
                 &p.availability_zone,
                 &p.purchase_option,
                 &format!("{:.6}", p.cost_usd),
-                &format!("{:.6}", p.ondemand_baseline_usd),
+                "",
+                "",
+                "",
+                "",
+                "",
+                &f6(p.same_hours_at_ondemand_usd),
+                &p.last_price_change.map_or(String::new(), |t| t.to_string()),
                 &format!("{:.6}", p.instance_hours),
                 &p.launches.to_string(),
                 &p.interruptions.to_string(),
@@ -49,7 +66,13 @@ pub fn render(reports: &[Report]) -> String {
             "",
             "",
             &format!("{:.6}", r.total_cost_usd),
-            &format!("{:.6}", r.ondemand_baseline_usd),
+            &f6(r.ondemand_baseline_usd),
+            &f6(r.savings_pct),
+            &format!("{:.6}", r.availability_pct),
+            &format!("{:.6}", r.delivered_unit_hours),
+            &f6(r.cost_per_delivered_unit_hour_usd),
+            "",
+            "",
             &format!("{:.6}", r.instance_hours),
             &r.launches.to_string(),
             &r.interruptions.to_string(),

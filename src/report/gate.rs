@@ -8,7 +8,11 @@
 //! | `--fail-if-cost-above USD` | `total_cost_usd` | `total_cost_usd` | `total_cost_usd`; with `--windows`, `stats.mean_cost_usd` |
 //! | `--fail-if-interruptions-above N` | `interruptions` | `interruptions` | `preemptions`; with `--windows`, `stats.mean_preemptions` |
 //! | `--fail-if-unmet-above UNIT-HOURS` | `unmet_capacity_unit_hours` | `unmet_task_hours` | `unmet_work_hours`; with `--windows`, its mean |
-//! | `--fail-if-savings-below PCT` | `savings_pct` | `savings_vs_ondemand_pct` (spot options; on-demand options have none) | `savings_pct`; with `--windows`, `stats.mean_savings_pct` |
+//! | `--fail-if-savings-below PCT` | `savings_pct` | `savings_vs_ondemand_pct` of the options that are not their own baseline (the spot options and the mix) | `savings_pct`; with `--windows`, `stats.mean_savings_pct` |
+//!
+//! A subject whose savings apply but are `null` (no on-demand prices for the product's
+//! operating system) breaches `--fail-if-savings-below`: the threshold cannot be shown
+//! to hold.
 //!
 //! A breach is strictly above (below for savings) the threshold: a cost equal to the
 //! threshold passes.
@@ -17,7 +21,8 @@
 //! use spotsim::options::GateOptions;
 //! use spotsim::report::gate::GateSubject;
 //! let gates = GateOptions { fail_if_cost_above: Some(100.0), fail_if_savings_below: Some(50.0), ..Default::default() };
-//! let s = GateSubject { name: "lowest-price".into(), cost_usd: 120.5, interruptions: 3.0, unmet: 0.0, savings_pct: Some(60.0) };
+//! use spotsim::report::gate::Savings;
+//! let s = GateSubject { name: "lowest-price".into(), cost_usd: 120.5, interruptions: 3.0, unmet: 0.0, savings: Savings::Pct(60.0) };
 //! let b = gates.check(&[s]);
 //! assert_eq!(b.len(), 1);
 //! assert_eq!(b[0].to_string(), "threshold breached: lowest-price costs $120.50 > $100.00 (--fail-if-cost-above)");
@@ -38,8 +43,29 @@ pub struct GateSubject {
     pub interruptions: f64,
     /// Unmet capacity: unit-hours (run), task-hours (compare), work-hours (job).
     pub unmet: f64,
-    /// Savings against on-demand, percent, when the subject has such a figure.
-    pub savings_pct: Option<f64>,
+    /// Savings against on-demand.
+    pub savings: Savings,
+}
+
+/// What a subject says about its savings against on-demand.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Savings {
+    /// The figure, percent.
+    Pct(f64),
+    /// The subject has a baseline but it is unknown (no on-demand prices for the
+    /// product's operating system): `--fail-if-savings-below` is breached, since the
+    /// threshold cannot be shown to hold.
+    Unknown,
+    /// Savings do not apply (a `compare` option that is its own on-demand baseline):
+    /// the savings gate skips the subject.
+    NotApplicable,
+}
+
+impl Savings {
+    /// `Pct` from a figure, `Unknown` without one.
+    pub fn known(x: Option<f64>) -> Savings {
+        x.map_or(Savings::Unknown, Savings::Pct)
+    }
 }
 
 /// One threshold one subject breached.
@@ -73,6 +99,10 @@ impl fmt::Display for Breach {
                 group(v, 3),
                 group(t, 3)
             ),
+            _ if v.is_nan() => format!(
+                "{n} has no savings figure (no on-demand baseline; see the warnings), so it cannot be shown to save {}%",
+                group(t, 2)
+            ),
             _ => format!("{n} saves {}% < {}%", group(v, 2), group(t, 2)),
         };
         write!(f, "threshold breached: {what} (--{})", self.gate)
@@ -105,9 +135,12 @@ impl GateOptions {
             if let Some(t) = self.fail_if_unmet_above.filter(|t| s.unmet > *t) {
                 breach("fail-if-unmet-above", s.unmet, t);
             }
-            if let (Some(t), Some(v)) = (self.fail_if_savings_below, s.savings_pct) {
-                if v < t {
-                    breach("fail-if-savings-below", v, t);
+            if let Some(t) = self.fail_if_savings_below {
+                match s.savings {
+                    Savings::Pct(v) if v < t => breach("fail-if-savings-below", v, t),
+                    // No figure to check against the threshold: the gate cannot pass.
+                    Savings::Unknown => breach("fail-if-savings-below", f64::NAN, t),
+                    _ => {}
                 }
             }
         }
@@ -128,7 +161,7 @@ impl Gated for super::Report {
             cost_usd: self.total_cost_usd,
             interruptions: self.interruptions as f64,
             unmet: self.unmet_capacity_unit_hours,
-            savings_pct: Some(self.savings_pct),
+            savings: Savings::known(self.savings_pct),
         }]
     }
 }
@@ -148,7 +181,7 @@ impl Gated for crate::compare::CompareReport {
                 cost_usd: o.total_cost_usd,
                 interruptions: o.interruptions as f64,
                 unmet: o.unmet_task_hours,
-                savings_pct: o.savings_vs_ondemand_pct,
+                savings: o.gate_savings(),
             })
             .collect()
     }
@@ -167,7 +200,7 @@ impl Gated for crate::job::JobReport {
                         cost_usd: r.total_cost.to_usd_f64(),
                         interruptions: f64::from(r.preemptions),
                         unmet: hours(r.remaining_work_ms),
-                        savings_pct: Some(r.savings_pct),
+                        savings: Savings::Pct(r.savings_pct),
                     });
                 }
                 let st = p.stats.as_ref()?;
@@ -183,7 +216,7 @@ impl Gated for crate::job::JobReport {
                     cost_usd: st.mean_cost_usd,
                     interruptions: st.mean_preemptions,
                     unmet,
-                    savings_pct: Some(st.mean_savings_pct),
+                    savings: Savings::Pct(st.mean_savings_pct),
                 })
             })
             .collect()
@@ -194,13 +227,13 @@ impl Gated for crate::job::JobReport {
 mod tests {
     use super::*;
 
-    fn subject(savings: Option<f64>) -> GateSubject {
+    fn subject(savings: Savings) -> GateSubject {
         GateSubject {
             name: "x".into(),
             cost_usd: 10.0,
             interruptions: 3.0,
             unmet: 1.5,
-            savings_pct: savings,
+            savings,
         }
     }
 
@@ -212,14 +245,17 @@ mod tests {
             fail_if_unmet_above: Some(1.5),
             fail_if_savings_below: Some(40.0),
         };
-        assert!(at.check(&[subject(Some(40.0))]).is_empty(), "equal passes");
+        assert!(
+            at.check(&[subject(Savings::Pct(40.0))]).is_empty(),
+            "equal passes"
+        );
         let past = GateOptions {
             fail_if_cost_above: Some(9.99),
             fail_if_interruptions_above: Some(2),
             fail_if_unmet_above: Some(1.0),
             fail_if_savings_below: Some(40.01),
         };
-        let b = past.check(&[subject(Some(40.0))]);
+        let b = past.check(&[subject(Savings::Pct(40.0))]);
         let gates: Vec<&str> = b.iter().map(|b| b.gate).collect();
         assert_eq!(
             gates,
@@ -234,7 +270,15 @@ mod tests {
             b[3].to_string(),
             "threshold breached: x saves 40.00% < 40.01% (--fail-if-savings-below)"
         );
-        // No savings figure (an on-demand option in compare): the savings gate skips it.
-        assert_eq!(past.check(&[subject(None)]).len(), 3);
+        // Savings that do not apply (an on-demand option in compare): the savings gate
+        // skips it.
+        assert_eq!(past.check(&[subject(Savings::NotApplicable)]).len(), 3);
+        // Savings that apply but are unknown (no on-demand prices): a breach.
+        let b = past.check(&[subject(Savings::Unknown)]);
+        assert_eq!(b.len(), 4);
+        assert_eq!(
+            b[3].to_string(),
+            "threshold breached: x has no savings figure (no on-demand baseline; see the warnings), so it cannot be shown to save 40.01% (--fail-if-savings-below)"
+        );
     }
 }

@@ -10,19 +10,42 @@
 //! from zero) when a report field is filled, so the JSON is byte-identical for the same
 //! inputs and seed. No wall-clock time appears anywhere in a report.
 //!
-//! Definitions of the derived fields:
-//! * `ondemand_baseline_usd`: what the same instance lives would have cost at the
-//!   catalog's on-demand prices, under on-demand billing (same granularity and 60 s
-//!   minimum, no first-hour refund).
-//! * `savings_pct` = 100 × (baseline − total) / baseline.
+//! Definitions of the derived fields (every report's assumptions repeat the first two):
+//! * `ondemand_baseline_usd`: **what the same target would have cost on on-demand over
+//!   the same horizon** — the cost of the `on-demand` strategy on the same inputs,
+//!   target, fleet settings and horizon (all units, all the time, in the cheapest
+//!   on-demand type per capacity unit among the allowed pools, balanced over zones, with
+//!   the same launch latency and billing), simulated by
+//!   [`crate::engine::ondemand_baseline`]. It is the same for every strategy of a run,
+//!   so the cheaper strategy always shows the larger savings. `null` (tables: `n/a`)
+//!   when the run has no on-demand prices for the product's operating system (warning
+//!   `ondemand_os_mismatch`): never a figure computed with another OS's prices.
+//! * `savings_pct` = 100 × (baseline − total) / baseline; `null` without a baseline.
+//!   The `on-demand` strategy saves exactly 0. Savings say nothing about how much
+//!   capacity was delivered: read them beside `availability_pct` and
+//!   `cost_per_delivered_unit_hour_usd` (a run that delivers half its target costs
+//!   less than the baseline for that reason alone).
+//! * `delivered_unit_hours` = ∫ min(target, running units) dt (units beyond the target
+//!   count for nothing); `cost_per_delivered_unit_hour_usd` = total cost ÷
+//!   `delivered_unit_hours` (`null` when nothing was delivered).
+//! * `unmet_capacity_unit_hours` = ∫ max(0, target − running units) dt;
+//!   `availability_pct` = 100 × (1 − unmet / ∫ target dt) = 100 × delivered / ∫ target dt.
+//! * Per pool, `same_hours_at_ondemand_usd`: that pool's running instance-hours priced
+//!   at its type's on-demand price, under on-demand billing (same granularity and 60 s
+//!   minimum, no first-hour refund) — the price of the hours that ran, **not** the
+//!   baseline (it shrinks when spot delivers less); `null` without on-demand prices for
+//!   the product's OS. `last_price_change`: the last change of the pool's spot price at
+//!   or before the horizon's end (a pool whose price held for a long time shows it
+//!   here; that is not extrapolation, see `trace_extrapolated`).
 //! * `interruptions`: running spot instances EC2 ended (launches reclaimed before they
 //!   ran are `failed_launches`); voluntary ends (price-driven replacements, scale-in,
 //!   end of horizon) are never interruptions.
 //! * `mean_time_to_interruption_hours` = spot instance-hours / interruptions (fleet
 //!   MTTI; `null` without interruptions). `mean_age_at_interruption_hours`: mean running
 //!   age of the interrupted instances.
-//! * `unmet_capacity_unit_hours` = ∫ max(0, target − running units) dt;
-//!   `availability_pct` = 100 × (1 − unmet / ∫ target dt).
+//!
+//! Warnings ([`warning`], codes in [`codes`]) say what the numbers alone do not: see
+//! `scenario::checks` for when each of `run`'s is raised.
 
 pub mod csv;
 pub mod gate;
@@ -71,6 +94,13 @@ pub struct RunInfo {
     pub target_unit: Option<String>,
     /// Warnings found while preparing the run (every strategy's report carries them).
     pub warnings: Vec<Warning>,
+    /// The on-demand baseline of the run ([`crate::engine::ondemand_baseline_cost`]);
+    /// `None`: unknown, and the report's baseline and savings are `null`.
+    pub ondemand_baseline: Option<Money>,
+    /// The pools' on-demand prices are not for the product's operating system
+    /// ([`crate::engine::FleetConfig::ondemand_os`]): per-pool `same_hours_at_ondemand_usd`
+    /// is `null`.
+    pub ondemand_prices_unknown: bool,
 }
 
 /// One pool's line in a report.
@@ -86,8 +116,13 @@ pub struct PoolReport {
     pub purchase_option: String,
     /// Billed cost.
     pub cost_usd: f64,
-    /// The same lives at on-demand prices.
-    pub ondemand_baseline_usd: f64,
+    /// This pool's running instance-hours at its type's on-demand price (not the
+    /// baseline: see the module docs); `null` without on-demand prices for the product's
+    /// operating system.
+    pub same_hours_at_ondemand_usd: Option<f64>,
+    /// The last change of the pool's spot price at or before the horizon's end; `null`
+    /// when it has none.
+    pub last_price_change: Option<SimTime>,
     /// Running instance-hours.
     pub instance_hours: f64,
     /// Launch requests.
@@ -209,10 +244,16 @@ pub struct Report {
     pub spot_cost_usd: f64,
     /// On-demand part of the cost.
     pub ondemand_cost_usd: f64,
-    /// The same instance lives at on-demand prices.
-    pub ondemand_baseline_usd: f64,
-    /// Savings against the baseline, percent.
-    pub savings_pct: f64,
+    /// What the same target would have cost on on-demand over the same horizon: the
+    /// `on-demand` strategy's cost on the same inputs (module docs); `null` without
+    /// on-demand prices for the product's operating system.
+    pub ondemand_baseline_usd: Option<f64>,
+    /// Savings against the baseline, percent; `null` without a baseline.
+    pub savings_pct: Option<f64>,
+    /// Capacity delivered toward the target: ∫ min(target, running units) dt.
+    pub delivered_unit_hours: f64,
+    /// Total cost per delivered unit-hour; `null` when nothing was delivered.
+    pub cost_per_delivered_unit_hour_usd: Option<f64>,
     /// Running instance-hours.
     pub instance_hours: f64,
     /// Spot running instance-hours.
@@ -274,17 +315,13 @@ impl Report {
         let spot_cost = money(s, |t| t.cost);
         let od_cost = money(o, |t| t.cost);
         let total = spot_cost + od_cost;
-        let baseline = money(s, |t| t.ondemand_baseline) + money(o, |t| t.ondemand_baseline);
         let spot_secs: i64 = s.iter().map(|t| t.run_secs).sum();
         let od_secs: i64 = o.iter().map(|t| t.run_secs).sum();
         let interruptions = sum(s, |t| t.interruptions);
         let age: i64 = s.iter().map(|t| t.interrupted_age_secs).sum();
         let spot_hours = spot_secs as f64 / HOUR as f64;
-        let savings = if baseline == Money::ZERO {
-            0.0
-        } else {
-            100.0 * (baseline - total).ratio(baseline)
-        };
+        let baseline = info.ondemand_baseline;
+        let savings = crate::engine::savings_pct(total, baseline);
         let availability = if outcome.target_unit_secs == 0 {
             100.0
         } else {
@@ -297,13 +334,19 @@ impl Report {
                     continue;
                 }
                 let pool = &market.pools()[i];
+                let steps = market.price_trace(crate::market::PoolId(i as u32)).steps();
+                let last_change = steps
+                    .index_at(outcome.end)
+                    .map(|k| SimTime(steps.times()[k]));
                 pools.push(PoolReport {
                     instance_type: pool.instance_type.name.clone(),
                     availability_zone: pool.zone.to_string(),
                     zone_kind: pool.zone.kind().to_string(),
                     purchase_option: opt.as_str().to_string(),
                     cost_usd: t.cost.to_usd_f64(),
-                    ondemand_baseline_usd: t.ondemand_baseline.to_usd_f64(),
+                    same_hours_at_ondemand_usd: (!info.ondemand_prices_unknown)
+                        .then(|| t.ondemand_baseline.to_usd_f64()),
+                    last_price_change: last_change,
                     instance_hours: hours(t.run_secs),
                     launches: t.launches,
                     interruptions: t.interruptions,
@@ -330,8 +373,10 @@ impl Report {
             total_cost_micro_usd: total.micro_usd() as i64,
             spot_cost_usd: spot_cost.to_usd_f64(),
             ondemand_cost_usd: od_cost.to_usd_f64(),
-            ondemand_baseline_usd: baseline.to_usd_f64(),
-            savings_pct: r6(savings),
+            ondemand_baseline_usd: baseline.map(Money::to_usd_f64),
+            savings_pct: savings.map(r6),
+            delivered_unit_hours: r6(outcome.delivered_unit_hours()),
+            cost_per_delivered_unit_hour_usd: outcome.cost_per_delivered_unit_hour().map(r6),
             instance_hours: hours(spot_secs + od_secs),
             spot_instance_hours: hours(spot_secs),
             ondemand_instance_hours: hours(od_secs),

@@ -5,6 +5,11 @@
 use std::fmt::Write as _;
 
 use super::human::{count, group, hours, or_na, pct, usd};
+
+/// A USD amount per unit-hour: `$0.0425` (4 decimals: per-unit costs are small).
+fn usd_per_hour_plain(x: f64) -> String {
+    format!("${}", group(x, 4))
+}
 use super::{PoolReport, Provenance, Report, Warning, warning};
 
 /// The table of one report.
@@ -26,10 +31,17 @@ pub fn single(r: &Report) -> String {
     }
     let _ = writeln!(
         s,
-        "  total cost            {:>14}   on-demand baseline {}, savings {}",
+        "  total cost            {:>14}   on-demand baseline {}, savings {}, availability {}",
         usd(r.total_cost_usd),
-        usd(r.ondemand_baseline_usd),
-        pct(r.savings_pct, 1)
+        or_na(r.ondemand_baseline_usd, usd),
+        or_na(r.savings_pct, |x| pct(x, 1)),
+        pct(r.availability_pct, 3)
+    );
+    let _ = writeln!(
+        s,
+        "  delivered             {:>14}   unit-hours, {} per delivered unit-hour",
+        group(r.delivered_unit_hours, 1),
+        or_na(r.cost_per_delivered_unit_hour_usd, usd_per_hour_plain)
     );
     let _ = writeln!(
         s,
@@ -66,21 +78,20 @@ pub fn single(r: &Report) -> String {
     }
     let _ = writeln!(
         s,
-        "  unmet capacity        {:>14}   unit-hours; availability {}",
-        group(r.unmet_capacity_unit_hours, 1),
-        pct(r.availability_pct, 3)
+        "  unmet capacity        {:>14}   unit-hours",
+        group(r.unmet_capacity_unit_hours, 1)
     );
     let used: Vec<&PoolReport> = r.pools.iter().filter(|p| p.launches > 0).collect();
     let _ = writeln!(s);
     let _ = writeln!(
         s,
-        "  {:<16} {:<14} {:<9} {:>12} {:>12} {:>9} {:>9} {:>7}",
+        "  {:<16} {:<14} {:<9} {:>12} {:>12} {:>9} {:>9} {:>7}  price since",
         "instance type", "zone", "option", "cost", "inst-hours", "launches", "interr.", "moves"
     );
     for p in &used {
         let _ = writeln!(
             s,
-            "  {:<16} {:<14} {:<9} {:>12} {:>12} {:>9} {:>9} {:>7}",
+            "  {:<16} {:<14} {:<9} {:>12} {:>12} {:>9} {:>9} {:>7}  {}",
             p.instance_type,
             p.availability_zone,
             p.purchase_option,
@@ -88,7 +99,8 @@ pub fn single(r: &Report) -> String {
             group(p.instance_hours, 1),
             count(p.launches),
             count(p.interruptions),
-            count(p.price_driven_replacements)
+            count(p.price_driven_replacements),
+            or_na(p.last_price_change, |t| t.to_string())
         );
     }
     let unused = r.pools.len() - used.len();
@@ -173,9 +185,24 @@ pub(crate) fn metric_rows() -> Vec<MetricRow> {
         ("total cost", Box::new(|r: &Report| usd(r.total_cost_usd))),
         (
             "on-demand baseline",
-            Box::new(|r: &Report| usd(r.ondemand_baseline_usd)),
+            Box::new(|r: &Report| or_na(r.ondemand_baseline_usd, usd)),
         ),
-        ("savings", Box::new(|r: &Report| pct(r.savings_pct, 1))),
+        (
+            "savings",
+            Box::new(|r: &Report| or_na(r.savings_pct, |x| pct(x, 1))),
+        ),
+        (
+            "availability",
+            Box::new(|r: &Report| pct(r.availability_pct, 3)),
+        ),
+        (
+            "delivered unit-hours",
+            Box::new(|r: &Report| group(r.delivered_unit_hours, 1)),
+        ),
+        (
+            "  cost per delivered unit-hour",
+            Box::new(|r: &Report| or_na(r.cost_per_delivered_unit_hour_usd, usd_per_hour_plain)),
+        ),
         (
             "instance-hours",
             Box::new(|r: &Report| group(r.instance_hours, 1)),
@@ -215,10 +242,6 @@ pub(crate) fn metric_rows() -> Vec<MetricRow> {
         (
             "unmet capacity (unit-hours)",
             Box::new(|r: &Report| group(r.unmet_capacity_unit_hours, 1)),
-        ),
-        (
-            "availability",
-            Box::new(|r: &Report| pct(r.availability_pct, 3)),
         ),
         (
             "pools used",

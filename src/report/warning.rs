@@ -78,6 +78,11 @@ pub mod codes {
         INSTANCE_TYPES_LEFT_OUT = "instance_types_left_out", "compare: instance types of the market left out because a node group holds one size";
         OPTIONS_LEFT_OUT = "options_left_out", "compare: options left out of the default set because they cannot run on the platform";
         ADVISOR_ENTRY_MISSING = "advisor_entry_missing", "types: types without a Spot Advisor entry for the region and OS, shown without band and savings";
+        TRACE_EXTRAPOLATED = "trace_extrapolated", "the horizon runs past the last timestamp of the input files (or starts before the first) by more than 1 % of the horizon or 24 h, whichever is less: prices and capacities are held at their last values";
+        NO_INTERRUPTION_MODEL = "no_interruption_model", "spot capacity that nothing can interrupt: no capacity trace, no hazard model, and no price above the max price within the horizon, so its 0 interruptions are by construction";
+        ONDEMAND_REGION_MISMATCH = "ondemand_region_mismatch", "the on-demand prices are another Region's than the zones': baseline, savings and the default max price use them";
+        ONDEMAND_OS_MISMATCH = "ondemand_os_mismatch", "no on-demand prices for the product's operating system: the baseline, savings and the default max price are n/a, never computed with another OS's prices";
+        LOW_AVAILABILITY = "low_availability", "under 99 % of the target's unit-hours (compare: task-hours) were delivered: cost and savings are for less capacity than asked for";
         EGRESS_PAIRS_DEFAULTED = "egress_pairs_defaulted", "job: region pairs missing from the --egress table, their egress priced by the SkyNomad reference's rules";
     }
 }

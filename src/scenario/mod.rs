@@ -21,18 +21,27 @@
 //! With no price file, the scenario runs on the built-in synthetic default market
 //! (`synth::default_market`): 12 pools over 30 days, no download needed.
 //!
+//! **On-demand prices.** The catalog (`--catalog`, or the built-in us-east-1 table) with
+//! the product's operating system selected and `--ondemand-price` applied prices the
+//! pools. When it has no price of that OS for some type, the run has no on-demand
+//! prices at all: baseline and savings are `null` and options that need them are
+//! errors (`Prepared`; warning `ondemand_os_mismatch`). `Prepared::run` simulates the
+//! on-demand baseline beside the strategies (`report` module docs); the warnings about
+//! the inputs are raised in `scenario::checks`.
+//!
 //! DESIGN.md lists the scenario as "TOML; JSON/YAML accepted": spotsim reads TOML (and
 //! JSON, by extension `.json`); YAML is left out to avoid a dependency nobody asked for.
 
+pub(crate) mod checks;
 mod prepare;
 
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::catalog::{Catalog, InstanceType};
+use crate::catalog::{Catalog, InstanceType, OperatingSystem};
 use crate::engine::{
-    CapacityRebalance, FleetConfig, LeadTime, MaxPrice, OnDemandAllocation, OnDemandSplit,
+    CapacityRebalance, FleetConfig, LeadTime, MaxPrice, OnDemandAllocation, OnDemandSplit, Outcome,
     RebalanceSignal, ReplaceOn, Simulation, Target, VictimOrder,
 };
 use crate::error::{ConfigError, Error};
@@ -302,7 +311,7 @@ impl Scenario {
     }
 }
 
-pub use prepare::Prepared;
+pub use prepare::{BASELINE_ASSUMPTION, Prepared};
 
 #[cfg(test)]
 mod tests {

@@ -1,7 +1,13 @@
 //! Preparing a [`Scenario`]: reading and checking every input, building the market
 //! and the fleet configuration ([`Prepared`]), and running it.
 
+use std::borrow::Cow;
+
 use super::*;
+
+/// The definition of the on-demand baseline, printed in every `run` report's
+/// assumptions (the `report` module docs say the same).
+pub const BASELINE_ASSUMPTION: &str = "on-demand baseline: what the same target would have cost on on-demand over the same horizon — the on-demand strategy on the same inputs, target and fleet settings (every unit on the cheapest on-demand type per capacity unit among the allowed pools, balanced over zones, same launch latency and billing); savings = 100 × (1 − cost / baseline), the same baseline for every strategy; read them beside availability and the cost per delivered unit-hour";
 
 impl Scenario {
     /// Loads the catalog, reads and checks every input and builds the market and fleet
@@ -11,6 +17,25 @@ impl Scenario {
     /// # Errors
     /// [`Error`] naming the file, line and field of the first bad input, or the option.
     pub fn prepare(&self) -> Result<Prepared, Error> {
+        self.prepare_with(None)
+    }
+
+    /// [`Scenario::prepare`] for `compare`'s `--instance-types` without price files:
+    /// the market is the instance types × zones (`--azs`, default the catalog Region's
+    /// zone `a`), priced on-demand from the catalog; the spot price of each pool, from
+    /// `start`, is its on-demand price less the Spot Instance Advisor's savings for the
+    /// type (`--advisor`, the zones' Region and the product's OS), constant — or absent
+    /// without `--advisor`, so that no spot pool can be launched into. `--capacity`
+    /// files add capacity traces.
+    ///
+    /// # Errors
+    /// As [`Scenario::prepare`]; also no instance types, a type without an advisor
+    /// entry, or capacity files without spot prices.
+    pub(crate) fn prepare_from_catalog(&self, start: SimTime) -> Result<Prepared, Error> {
+        self.prepare_with(Some(start))
+    }
+
+    fn prepare_with(&self, catalog_market_from: Option<SimTime>) -> Result<Prepared, Error> {
         self.gates.validate()?;
         let strategies = self.strategies()?;
         let seed = self.sim.seed.unwrap_or(DEFAULT_SEED);
@@ -22,13 +47,6 @@ impl Scenario {
             return Err(ConfigError::new(
                 "target",
                 format!("{target}: at most {MAX_TARGET} capacity units"),
-            )
-            .into());
-        }
-        if self.catalog.region.is_some() && self.catalog.path.is_none() {
-            return Err(ConfigError::new(
-                "catalog-region",
-                "names the region of a --catalog file; the built-in catalog is us-east-1",
             )
             .into());
         }
@@ -100,36 +118,30 @@ impl Scenario {
             .clone()
             .unwrap_or_else(|| "Linux/UNIX".to_string());
         crate::pricing::billing::ProductBilling::new(&product)?;
-        if !product.starts_with("Linux/UNIX") {
-            // The catalog holds Linux on-demand prices only: rules that compare a spot
-            // price with the on-demand price would compare unlike things.
-            if strategies
-                .iter()
-                .any(|s| matches!(s, StrategySpec::Diversified { .. }))
-            {
-                return Err(ConfigError::new(
-                    "strategy",
-                    format!("diversified compares spot prices with on-demand prices, which the catalog has only for Linux; `{product}` spot prices include a licence"),
-                )
-                .into());
-            }
-            if matches!(cfg.max_price, Some(MaxPrice::PctOfOnDemand(_))) {
-                return Err(ConfigError::new(
-                    "max-price",
-                    format!("a percentage of on-demand needs `{product}` on-demand prices; the catalog has Linux ones: give a price in USD"),
-                )
-                .into());
-            }
-        }
+        let product_os = OperatingSystem::from_product_description(&product).ok_or_else(|| {
+            ConfigError::new(
+                "product",
+                format!("`{product}` names no operating system the Price List prices"),
+            )
+        })?;
 
         let mut info = RunInfo {
             seed,
             launch_latency_secs: cfg.launch_latency_secs,
             ..RunInfo::default()
         };
-        let (mut market, catalog) = if self.traces.prices.is_empty()
-            && self.traces.probe_prices.is_none()
-        {
+        let base = self.catalog.load_shared()?;
+        let synthetic = self.traces.prices.is_empty() && self.traces.probe_prices.is_none();
+        let (mut market, pricing, spans) = if let Some(start) = catalog_market_from {
+            let (m, pricing, description) =
+                self.catalog_market(&base, &product, &product_os, start)?;
+            info.data_description = Some(description);
+            // No traces to take a horizon from: 30 days from `start` unless given
+            // (compare sets its own horizon when it runs).
+            cfg.start = cfg.start.or(Some(start));
+            cfg.end = cfg.end.or(Some(start.plus(30 * crate::time::DAY)));
+            (m, pricing, Vec::new())
+        } else if synthetic {
             if !self.market.instance_types.is_empty()
                 || !self.market.azs.is_empty()
                 || !self.traces.capacity.is_empty()
@@ -140,53 +152,156 @@ impl Scenario {
                 )
                 .into());
             }
-            if product != "Linux/UNIX" {
+            if product_os != OperatingSystem::Linux {
                 return Err(ConfigError::new(
                     "product",
                     "the built-in default market is Linux/UNIX",
                 )
                 .into());
             }
-            let cat = Catalog::builtin();
             info.data_description = Some(format!(
                 "built-in synthetic default market (synth::default_market, seed {seed}; calibrated from the eu-west-3a 2020 price history and the 2023 V100 capacity probes, with interruptions deliberately more frequent than Spot Advisor bands — see the synth module docs): no files read"
             ));
-            (crate::synth::default_market(seed), cat)
+            let m = crate::synth::default_market(seed);
+            let types = checks::market_types(&m);
+            let pricing = self.price_types(&base, &product_os, &types)?;
+            // The synthetic pools carry the built-in catalog's prices: price them from
+            // the catalog in force (a --catalog file, --ondemand-price).
+            let m = checks::reprice(&m, &pricing.catalog)?;
+            (m, pricing, Vec::new())
         } else {
-            let catalog = match &self.catalog.path {
-                Some(p) => Catalog::from_csv_path(
-                    p,
-                    self.catalog.region.as_deref().unwrap_or("us-east-1"),
-                )?,
-                None => Catalog::builtin(),
-            };
-            let m = self.load_market(&catalog, &product)?;
-            (m, catalog)
+            let traces = self.read_traces()?;
+            let spec = self.market_spec(&traces, &product)?;
+            let pricing = self.price_types(&base, &product_os, &spec.instance_types)?;
+            let m = build_market(&pricing.catalog, &spec, &traces.prices, &traces.capacity)?;
+            let spans = traces.file_spans();
+            (m, pricing, spans)
         };
-        info.catalog = Some((catalog.region().to_string(), catalog.source().to_string()));
+        cfg.ondemand_os = pricing.os.clone();
+        let catalog = &pricing.catalog;
+        info.catalog = Some((
+            catalog.region().to_string(),
+            format!("{} ({} prices)", catalog.source(), pricing.os),
+        ));
         self.apply_weights(&mut market, &mut info)?;
-        if product != "Linux/UNIX" {
-            info.assumptions.push(format!(
-                "on-demand prices are the catalog's Linux prices; the on-demand baseline for `{product}` omits its licence fee"
-            ));
+        if !pricing.missing.is_empty() {
+            self.refuse_without_ondemand(&strategies, &cfg, &product, &pricing)?;
+            info.ondemand_prices_unknown = true;
+            info.warnings
+                .push(checks::os_mismatch(&product_os, &pricing, catalog));
         }
-        cfg.hazard = self.hazard(&market, catalog.region())?;
-        let types: Vec<String> = {
-            let mut v: Vec<String> = Vec::new();
-            for p in market.pools() {
-                if !v.contains(&p.instance_type.name) {
-                    v.push(p.instance_type.name.clone());
-                }
-            }
-            v
-        };
+        if let Some(r) = self.catalog.region_not_served(catalog) {
+            info.warnings.push(checks::region_not_served(r, catalog));
+        }
+        if let Some(w) = checks::region_mismatch(&market, catalog) {
+            info.warnings.push(w);
+        }
+        let market_region = checks::market_region(&market);
+        cfg.hazard = self.hazard(
+            &market,
+            market_region.as_deref().unwrap_or(catalog.region()),
+        )?;
+        info.assumptions.push(if pricing.missing.is_empty() {
+            BASELINE_ASSUMPTION.to_string()
+        } else {
+            format!("{BASELINE_ASSUMPTION}: n/a here, without {product_os} on-demand prices")
+        });
+        let horizon = checks::horizon(&market, &cfg)?;
+        if let Some(w) = checks::trace_extrapolated(&spans, horizon) {
+            info.warnings.push(w);
+        }
+        let interruptible = checks::Interruptible::new(&market, &cfg, horizon)?;
+        let types = checks::market_types(&market);
         Ok(Prepared {
             market,
             cfg,
             strategies,
             instance_types: types,
             info,
+            interruptible,
         })
+    }
+
+    /// The catalog the market is priced with: the product's OS selected and the
+    /// `--ondemand-price` overrides applied — when it prices every type of the market.
+    /// When it does not (a Windows run on a catalog with Linux prices only), the pools
+    /// take their sizes from the Linux view and the run has no on-demand prices
+    /// (`missing` lists the types without one): the fleet's [`FleetConfig::ondemand_os`]
+    /// then says Linux, so that the engine applies no on-demand-derived rule.
+    // The Cow itself is cloned, so that a borrowed built-in catalog stays borrowed.
+    #[allow(clippy::ptr_arg)]
+    fn price_types(
+        &self,
+        base: &Cow<'static, Catalog>,
+        product_os: &OperatingSystem,
+        types: &[String],
+    ) -> Result<checks::OndemandPricing, ConfigError> {
+        let priced = self
+            .catalog
+            .priced_shared(base.clone(), product_os.clone())?;
+        let missing: Vec<String> = types
+            .iter()
+            .filter(|t| priced.get(t).is_none())
+            .cloned()
+            .collect();
+        if missing.is_empty() || *product_os == OperatingSystem::Linux {
+            // For Linux a missing type is the market's "not in the catalog" error.
+            return Ok(checks::OndemandPricing {
+                catalog: priced,
+                os: product_os.clone(),
+                missing: Vec::new(),
+            });
+        }
+        Ok(checks::OndemandPricing {
+            catalog: Cow::Owned(base.with_os(OperatingSystem::Linux)),
+            os: OperatingSystem::Linux,
+            missing,
+        })
+    }
+
+    /// Without on-demand prices for the product's OS, options that buy on-demand
+    /// capacity or compare spot prices with on-demand prices cannot run: an error naming
+    /// the option and what to give (never a figure computed with another OS's prices).
+    fn refuse_without_ondemand(
+        &self,
+        strategies: &[StrategySpec],
+        cfg: &FleetConfig,
+        product: &str,
+        pricing: &checks::OndemandPricing,
+    ) -> Result<(), ConfigError> {
+        let fix = format!(
+            "the catalog has no `{product}` on-demand price for {}; give --ondemand-price TYPE=USD for each, or a --catalog with them",
+            pricing.missing.join(", ")
+        );
+        for s in strategies {
+            let why = match s {
+                StrategySpec::Diversified { .. } => {
+                    "diversified never uses a pool priced at or above on-demand"
+                }
+                StrategySpec::OnDemand { .. } => "the on-demand strategy buys on-demand capacity",
+                _ => continue,
+            };
+            return Err(ConfigError::new("strategy", format!("{why}: {fix}")));
+        }
+        if cfg.ondemand.base > 0 || cfg.ondemand.above_base_pct > 0 {
+            return Err(ConfigError::new(
+                if cfg.ondemand.base > 0 {
+                    "ondemand-base"
+                } else {
+                    "ondemand-above-base-pct"
+                },
+                format!("on-demand capacity needs on-demand prices: {fix}"),
+            ));
+        }
+        if cfg.max_price.is_some_and(|m| m.needs_ondemand()) {
+            return Err(ConfigError::new(
+                "max-price",
+                format!(
+                    "a max price relative to on-demand needs on-demand prices: {fix}; or give the max price in USD"
+                ),
+            ));
+        }
+        Ok(())
     }
 
     fn rebalancing(&self, cfg: &mut FleetConfig) -> Result<(), ConfigError> {
@@ -373,7 +488,157 @@ impl Scenario {
         Ok(())
     }
 
-    fn load_market(&self, catalog: &Catalog, product: &str) -> Result<Market, Error> {
+    /// The market of [`Scenario::prepare_from_catalog`] and its description.
+    #[allow(clippy::ptr_arg)] // passed on to `price_types`
+    fn catalog_market(
+        &self,
+        base: &Cow<'static, Catalog>,
+        product: &str,
+        product_os: &OperatingSystem,
+        start: SimTime,
+    ) -> Result<(Market, checks::OndemandPricing, String), Error> {
+        let types = &self.market.instance_types;
+        if types.is_empty() {
+            return Err(ConfigError::new(
+                "instance-types",
+                "give the instance types to price (or --prices to replay)",
+            )
+            .into());
+        }
+        let pricing = self.price_types(base, product_os, types)?;
+        let catalog = &pricing.catalog;
+        let zones: Vec<Zone> = if self.market.azs.is_empty() {
+            vec![Zone::parse(&format!("{}a", catalog.region()))]
+        } else {
+            self.market.azs.iter().map(|z| Zone::parse(z)).collect()
+        };
+        let opts = CapacityOptions {
+            instance_type: self.traces.capacity_instance_type.clone(),
+            zone: None,
+        };
+        let capacity = self
+            .traces
+            .capacity
+            .iter()
+            .map(|p| ingest::read_capacity_file(p, &opts))
+            .collect::<Result<Vec<_>, _>>()?;
+        let spec = MarketSpec {
+            instance_types: types.clone(),
+            zones: zones.clone(),
+            product: product.to_string(),
+            weights: Vec::new(),
+        };
+        let od_known = pricing.missing.is_empty();
+        let mut description = format!(
+            "EC2 market of the given instance types in {} from the catalog ({}, {})",
+            zones
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(", "),
+            catalog.region(),
+            catalog.source()
+        );
+        let Some(path) = self.advisor.path.as_ref().filter(|_| od_known) else {
+            if !self.traces.capacity.is_empty() {
+                return Err(ConfigError::new(
+                    "capacity",
+                    "capacity traces need spot prices: give --advisor (the Spot Advisor's savings price the spot pools) or --prices",
+                )
+                .into());
+            }
+            description
+                .push_str(": no spot prices (no --advisor), so no spot pool can be launched into");
+            let mut pools = Vec::new();
+            for t in types {
+                let it = catalog.get(t).ok_or_else(|| {
+                    ConfigError::new(
+                        "instance-types",
+                        format!(
+                            "`{t}` is not in the catalog ({}, {} types); give --catalog or --ondemand-price {t}=USD",
+                            catalog.source(),
+                            catalog.types().len()
+                        ),
+                    )
+                })?;
+                for z in &zones {
+                    pools.push(crate::market::Pool {
+                        instance_type: it.clone(),
+                        zone: z.clone(),
+                        weight: 1,
+                    });
+                }
+            }
+            return Ok((
+                Market::new(pools, Vec::new(), Vec::new(), product),
+                pricing,
+                description,
+            ));
+        };
+        let adv = ingest::read_advisor_file(path)?;
+        let region = self
+            .advisor
+            .region
+            .clone()
+            .or_else(|| checks::zones_region(&zones))
+            .unwrap_or_else(|| catalog.region().to_string());
+        let os = crate::hazard::advisor_os(product);
+        let mut series = Vec::new();
+        let mut rows = Vec::new();
+        for t in types {
+            let od = catalog
+                .get(t)
+                .ok_or_else(|| {
+                    ConfigError::new(
+                        "instance-types",
+                        format!("`{t}` is not in the catalog ({})", catalog.source()),
+                    )
+                })?
+                .ondemand;
+            let e = adv.get(&region, os, t).ok_or_else(|| {
+                ConfigError::new(
+                    "advisor",
+                    format!(
+                        "`{t}` has no {os} entry for {region} in {}",
+                        adv.source.path
+                    ),
+                )
+            })?;
+            let spot = od.scale(i64::from(100 - e.savings_pct), 100);
+            for z in &zones {
+                rows.push(crate::ingest::PriceRow {
+                    series: series.len() as u32,
+                    time: start,
+                    price: spot,
+                    line: 0,
+                });
+                series.push(crate::ingest::SeriesKey {
+                    zone: z.clone(),
+                    instance_type: t.clone(),
+                    product: product.to_string(),
+                });
+            }
+        }
+        let history = crate::ingest::PriceHistory {
+            source: crate::market::SourceFile {
+                path: format!("{} (savings over on-demand)", adv.source.path),
+                sha256: adv.source.sha256.clone(),
+                format: "spot-advisor-savings".to_string(),
+                rows: rows.len() as u64,
+            },
+            series,
+            rows,
+        };
+        description.push_str(&format!(
+            "; spot prices = on-demand × (1 − the Spot Instance Advisor's savings for {region}, {os}), constant from {start} ({}: the advisor's savings are AWS's average over the last 30 days, not a trace)",
+            adv.source.path
+        ));
+        let m = build_market(catalog, &spec, &[history], &capacity)?;
+        Ok((m, pricing, description))
+    }
+
+    /// Reads every price and capacity file.
+    fn read_traces(&self) -> Result<checks::Traces, Error> {
         let prices = self
             .traces
             .prices
@@ -406,12 +671,21 @@ impl Scenario {
                 self.traces.capacity_instance_type.as_deref(),
             )?);
         }
+        Ok(checks::Traces {
+            prices: all_prices,
+            capacity,
+        })
+    }
+
+    /// The pools to build: the given types and zones, or every one the price files
+    /// have rows of the product for.
+    fn market_spec(&self, traces: &checks::Traces, product: &str) -> Result<MarketSpec, Error> {
         let mut types = self.market.instance_types.clone();
         let mut zones: Vec<Zone> = self.market.azs.iter().map(|z| Zone::parse(z)).collect();
         if types.is_empty() || zones.is_empty() {
             let mut ts = std::collections::BTreeSet::new();
             let mut zs = std::collections::BTreeSet::new();
-            for h in &all_prices {
+            for h in &traces.prices {
                 for k in h.series.iter().filter(|k| k.product == product) {
                     ts.insert(k.instance_type.clone());
                     zs.insert(k.zone.clone());
@@ -431,13 +705,12 @@ impl Scenario {
                 .into());
             }
         }
-        let spec = MarketSpec {
+        Ok(MarketSpec {
             instance_types: types,
             zones,
             product: product.to_string(),
             weights: Vec::new(),
-        };
-        build_market(catalog, &spec, &all_prices, &capacity)
+        })
     }
 }
 
@@ -454,12 +727,16 @@ pub struct Prepared {
     pub instance_types: Vec<String>,
     /// Provenance facts for the report.
     pub info: RunInfo,
+    /// Which pools something can interrupt (for `no_interruption_model`).
+    pub(crate) interruptible: checks::Interruptible,
 }
 
 impl Prepared {
     /// Runs each strategy (in parallel when there are several; each run is independent
-    /// and seeded alike, so results are identical to a sequential run) and returns one
-    /// report per strategy, in order.
+    /// and seeded alike, so results are identical to a sequential run) and the on-demand
+    /// baseline ([`crate::engine::ondemand_baseline`]: the `on-demand` strategy on the
+    /// same market, fleet and horizon), and returns one report per strategy, in order,
+    /// each with its savings against that baseline.
     ///
     /// # Errors
     /// [`Error::Config`] for an impossible horizon.
@@ -467,27 +744,67 @@ impl Prepared {
         &self,
         progress: &mut (dyn FnMut(SimTime, SimTime) + Send),
     ) -> Result<Vec<Report>, Error> {
-        if self.strategies.len() == 1 {
-            return Ok(vec![self.run_one(&self.strategies[0], progress)?]);
-        }
         use rayon::prelude::*;
-        self.strategies
-            .par_iter()
-            .map(|s| self.run_one(s, &mut |_, _| {}))
-            .collect()
+        let (baseline, outcomes) = rayon::join(
+            || crate::engine::ondemand_baseline_cost(&self.market, &self.cfg),
+            || -> Result<Vec<Outcome>, Error> {
+                if self.strategies.len() == 1 {
+                    return Ok(vec![self.simulate(&self.strategies[0], progress)?]);
+                }
+                self.strategies
+                    .par_iter()
+                    .map(|s| self.simulate(s, &mut |_, _| {}))
+                    .collect()
+            },
+        );
+        let baseline = baseline?;
+        Ok(self
+            .strategies
+            .iter()
+            .zip(outcomes?)
+            .map(|(spec, outcome)| self.report(spec, &outcome, baseline))
+            .collect())
     }
 
-    fn run_one(
+    fn simulate(
         &self,
         spec: &StrategySpec,
         progress: &mut dyn FnMut(SimTime, SimTime),
-    ) -> Result<Report, Error> {
+    ) -> Result<Outcome, Error> {
         let strategy = spec.build(&self.instance_types);
-        let outcome = Simulation::new(&self.market, self.cfg.clone(), strategy)
-            .run_with_progress(progress)?;
+        Ok(
+            Simulation::new(&self.market, self.cfg.clone(), strategy)
+                .run_with_progress(progress)?,
+        )
+    }
+
+    /// The report of one strategy's outcome, with the warnings that concern it.
+    fn report(
+        &self,
+        spec: &StrategySpec,
+        outcome: &Outcome,
+        baseline: Option<crate::money::Money>,
+    ) -> Report {
         let mut info = self.info.clone();
         info.strategy_config = serde_json::to_value(spec).ok();
-        Ok(Report::new(&self.market, &outcome, info))
+        info.ondemand_baseline = baseline;
+        let buys_spot = !matches!(spec, StrategySpec::OnDemand { .. })
+            && self.cfg.ondemand.above_base_pct < 100;
+        if buys_spot {
+            if let Some(w) = self.interruptible.warning(&self.market) {
+                info.warnings.push(w);
+            }
+        }
+        if let Some(w) = checks::low_availability(
+            &outcome.strategy,
+            outcome.availability(),
+            outcome.delivered_unit_hours(),
+            outcome.target_unit_secs as f64 / 3600.0,
+            "target unit-hours",
+        ) {
+            info.warnings.push(w);
+        }
+        Report::new(&self.market, outcome, info)
     }
 }
 

@@ -139,3 +139,80 @@ fn no_baseline_without_the_products_ondemand_prices() {
     c.ondemand_os = OperatingSystem::Windows; // the pools' prices are declared Windows'
     assert!(ondemand_baseline_cost(&m, &c).unwrap().is_some());
 }
+
+// ------------------------------------------------------------------ at the CLI
+
+/// Done when: AWS's max-price default at the CLI. One m5.large (on-demand $0.096),
+/// spot $0.05 rising to $0.12 after 90 min, 3 h, latency 0: AWS caps at the on-demand
+/// price, so at 90 min the instance gets the notice and ends 2 min later — 1.5 h ×
+/// $0.05 + 2 min × $0.12 = $0.075 + $0.004 = $0.079, one interruption (by max price).
+/// The baseline is the same target on on-demand: 3 h × $0.096 = $0.288.
+#[test]
+fn default_max_price_at_the_cli() {
+    use super::warnings::{at, prices, run_json, write};
+    let d = super::cli::scratch("b-maxprice");
+    let p = write(
+        &d,
+        "p.csv",
+        &prices(&[
+            ("us-east-1a", "m5.large", "Linux/UNIX", "0.05", 0.0),
+            ("us-east-1a", "m5.large", "Linux/UNIX", "0.12", 1.5),
+            ("us-east-1a", "m5.large", "Linux/UNIX", "0.12", 3.0),
+        ]),
+    );
+    let args = [
+        "--prices",
+        &p,
+        "--target",
+        "1",
+        "--launch-latency",
+        "0",
+        "--price-replacement",
+        "false",
+        "--end",
+        &at(3.0),
+    ];
+    let (v, _) = run_json(&args);
+    let r = &v["reports"][0];
+    assert_eq!(r["total_cost_usd"], 0.079);
+    assert_eq!(r["interruptions"], 1);
+    assert_eq!(r["interruptions_by_cause"]["max_price"], 1);
+    assert_eq!(r["ondemand_baseline_usd"], 0.288);
+    assert!(
+        r["provenance"]["assumptions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|a| a.as_str().unwrap().contains("AWS's default applies"))
+    );
+    // --max-price none: no cap, 3 h billed: 1.5 × 0.05 + 1.5 × 0.12 = $0.255.
+    let mut a = args.to_vec();
+    a.extend(["--max-price", "none"]);
+    let (v, _) = run_json(&a);
+    assert_eq!(v["reports"][0]["total_cost_usd"], 0.255);
+    assert_eq!(v["reports"][0]["interruptions"], 0);
+}
+
+/// The on-demand strategy is the baseline: exactly 0 % savings at the CLI, whatever the
+/// other strategies do, and every strategy shares one baseline.
+#[test]
+fn ondemand_strategy_saves_exactly_nothing_at_the_cli() {
+    let (v, _) = super::warnings::run_json(&[
+        "--strategy",
+        "lowest-price,on-demand,capacity-optimized",
+        "--capacity-rebalance",
+        "asg",
+    ]);
+    let rs = v["reports"].as_array().unwrap();
+    assert_eq!(rs[1]["strategy"], "on-demand");
+    assert_eq!(rs[1]["savings_pct"], 0.0);
+    assert_eq!(rs[1]["total_cost_usd"], rs[1]["ondemand_baseline_usd"]);
+    assert!(
+        rs.iter()
+            .all(|r| r["ondemand_baseline_usd"] == rs[0]["ondemand_baseline_usd"])
+    );
+    // The default market: 20 units on m6a.large, the cheapest on-demand type per unit
+    // ($0.0864 against m5.large and m6i.large $0.096, m7i.large $0.1008), for 720 h less
+    // the 90 s launch latency: 20 × 0.0864 × 719.975 = $1,244.1168.
+    assert_eq!(rs[0]["ondemand_baseline_usd"], 1244.1168);
+}

@@ -466,6 +466,7 @@ fn eu_west_3a_diversified_spreads_and_pays_for_it() {
         },
         catalog: CatalogOptions {
             path: Some(d.join(ONDEMAND_US_EAST_1)),
+            region: Some("us-east-1".into()),
             ..Default::default()
         },
         advisor: AdvisorOptions {

@@ -68,8 +68,11 @@ fn json_has_the_issue_fields_in_both_modes() {
         assert_eq!(top["mode"], mode);
         assert_eq!(v["deadline_met"], true);
         assert_eq!(top["provenance"]["gap_seconds"], 600);
-        // W = 48 h at $3.06 plus one 0.2 h overhead.
-        assert!((v["ondemand_only_cost_usd"].as_f64().unwrap() - 48.2 * 3.06).abs() < 1e-6);
+        // The baseline is the on-demand policy's own cost in the same mode (issue 8):
+        // W = 48 h plus one 0.2 h overhead at $3.06 — in tick mode whole ticks of 600 s,
+        // ⌈173,520 / 600⌉ = 290 ticks = 48⅓ h ($147.90); in event mode 48.2 h.
+        let hours = if mode == "tick" { 290.0 / 6.0 } else { 48.2 };
+        assert!((v["ondemand_only_cost_usd"].as_f64().unwrap() - hours * 3.06).abs() < 1e-6);
     }
 }
 
@@ -634,5 +637,72 @@ fn scenario_files_take_a_list_of_policies_and_the_tunables() {
         String::from_utf8_lossy(&o.stderr).contains("did you mean `skynomad`?"),
         "{}",
         String::from_utf8_lossy(&o.stderr)
+    );
+}
+
+/// Issue 8: `job`'s baseline is the on-demand policy's own cost in the same mode. A
+/// trace always available, ticks of 600 s; W = 1 h, D = 2 h, d = 0.05 h; on-demand
+/// $3.06/h, spot $0.90/h. Tick mode bills whole ticks: W + d = 3,780 s is 6.3 ticks, so
+/// 7 ticks (4,200 s) for the on-demand policy, $3.57 — the baseline; the closed form
+/// (W + d) × $3.06 = $3.213 made the on-demand policy "save" −11.1 %. Spot-only pays the
+/// same 7 ticks at $0.90: $1.05, saving 100 × (1 − 0.90 / 3.06) = 70.588235… %. Event
+/// mode bills per second from running: the on-demand policy pays 1.05 h × $3.06 =
+/// $3.213, its own baseline there; both save exactly 0 against themselves.
+#[test]
+fn the_baseline_is_the_ondemand_policys_own_cost_in_the_same_mode() {
+    let d = super::cli::scratch("job-baseline");
+    let trace = d.join("t.json");
+    let data: Vec<u32> = vec![1; 100];
+    std::fs::write(
+        &trace,
+        serde_json::json!({"metadata": {"gap_seconds": 600}, "data": data}).to_string(),
+    )
+    .unwrap();
+    let trace = trace.display().to_string();
+    let run = |mode: &str| -> serde_json::Value {
+        let o = super::cli::run(&[
+            "job",
+            "--quiet",
+            "--output",
+            "json",
+            "--trace",
+            &trace,
+            "--convention",
+            "available",
+            "--policy",
+            "on-demand,spot-only",
+            "--work-hours",
+            "1",
+            "--deadline-hours",
+            "2",
+            "--restart-overhead-hours",
+            "0.05",
+            "--ondemand-price",
+            "3.06",
+            "--spot-price",
+            "0.9",
+            "--mode",
+            mode,
+        ]);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        serde_json::from_slice(&o.stdout).unwrap()
+    };
+    let v = run("tick");
+    let (od, spot) = (&v["policies"][0], &v["policies"][1]);
+    assert_eq!(od["ondemand_only_cost_usd"], 3.57);
+    assert_eq!(od["total_cost_usd"], 3.57);
+    assert_eq!(od["savings_pct"], 0.0);
+    assert_eq!(spot["ondemand_only_cost_usd"], 3.57);
+    assert_eq!(spot["total_cost_usd"], 1.05);
+    assert!((spot["savings_pct"].as_f64().unwrap() - 100.0 * (1.0 - 0.9 / 3.06)).abs() < 1e-9);
+    let v = run("event");
+    let od = &v["policies"][0];
+    assert_eq!(od["ondemand_only_cost_usd"], od["total_cost_usd"]);
+    assert_eq!(od["total_cost_usd"], 3.213);
+    assert_eq!(od["savings_pct"], 0.0);
+    assert!(
+        v["provenance"]["assumptions"]
+            .to_string()
+            .contains("on-demand baseline: the on-demand policy's own cost")
     );
 }
