@@ -242,13 +242,19 @@ impl JobScenario {
     /// [`Error`] when the file cannot be read or is not a valid job scenario.
     pub fn load(path: &Path) -> Result<JobScenario, Error> {
         let mut s: JobScenario = crate::scenario_file::load(path)?;
-        let dir = path.parent().unwrap_or(Path::new(""));
+        s.resolve_paths(path.parent().unwrap_or(Path::new("")));
+        Ok(s)
+    }
+
+    /// Resolves the relative paths this scenario holds against `dir` (the directory of
+    /// the file they were read from).
+    pub(crate) fn resolve_paths(&mut self, dir: &Path) {
+        let s = self;
         let fix = |p: &mut PathBuf| crate::scenario_file::resolve(dir, p);
         s.job.traces.iter_mut().for_each(fix);
         s.job.probe_prices.iter_mut().for_each(fix);
         s.job.egress.iter_mut().for_each(fix);
         s.output.out.iter_mut().for_each(fix);
-        Ok(s)
     }
 
     /// This scenario with every option set in `flags` taking precedence (a list set in
