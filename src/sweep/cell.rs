@@ -156,9 +156,36 @@ fn one_arm(key: &str, what: &str, n: usize) -> Result<(), ConfigError> {
 }
 
 impl CellScenario {
-    /// Checks what a cell needs beyond a valid scenario: exactly one strategy, option
-    /// or policy.
+    /// Checks the values that name things (strategies and their options, options,
+    /// policies) without running anything.
+    pub(crate) fn check_values(&self) -> Result<(), ConfigError> {
+        match self {
+            CellScenario::Run(s) => s.strategies().map(|_| ()),
+            CellScenario::Compare(s) => {
+                for o in &s.compare.options {
+                    if !crate::compare::OPTIONS.contains(&o.as_str()) {
+                        return Err(crate::suggest::unknown_value(
+                            "options",
+                            o,
+                            crate::compare::OPTIONS,
+                        ));
+                    }
+                }
+                Ok(())
+            }
+            CellScenario::Job(s) => {
+                for p in &s.job.policy {
+                    p.parse::<crate::job::NamedPolicy>()?;
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// Checks what a cell needs beyond valid values: exactly one strategy, option or
+    /// policy.
     pub(crate) fn check(&self) -> Result<(), ConfigError> {
+        self.check_values()?;
         match self {
             CellScenario::Run(s) => one_arm("strategy", "strategy", s.strategies()?.len()),
             CellScenario::Compare(s) => one_arm("options", "option", s.compare.options.len()),

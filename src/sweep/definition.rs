@@ -195,7 +195,7 @@ impl Sweep {
     /// use std::path::Path;
     /// use spotsim::sweep::Sweep;
     /// let s = Sweep::from_toml_str(
-    ///     "kind = \"run\"\nseeds = 2\n[base]\nend = \"2024-01-02T00:00:00Z\"\n[grid]\nstrategy = [\"lowest-price\", \"capacity-optimized\"]\ntarget = [5, 10]\n",
+    ///     "kind = \"run\"\nseeds = 2\n[base]\nend = \"2026-01-02T00:00:00Z\"\n[grid]\nstrategy = [\"lowest-price\", \"capacity-optimized\"]\ntarget = [5, 10]\n",
     ///     "s.toml", Path::new("."),
     /// ).unwrap();
     /// assert_eq!(s.definition().cells(), 8);
@@ -487,13 +487,14 @@ fn as_taken(
     }
 }
 
-/// Whether `table` reads as a scenario of `kind` (keys and values; nothing is run).
+/// Whether `table` reads as a scenario of `kind` whose names (strategies, options,
+/// policies) are known; nothing is read or run.
 pub(crate) fn check_cell(
     kind: SweepKind,
     table: &toml::Table,
     dir: &Path,
 ) -> Result<(), ConfigError> {
-    super::cell::parse(kind, table, dir).map(|_| ())
+    super::cell::parse(kind, table, dir)?.check_values()
 }
 
 /// A TOML value as JSON (dates as their TOML text).

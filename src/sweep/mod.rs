@@ -102,7 +102,7 @@ impl Sweep {
     /// use std::path::Path;
     /// use spotsim::sweep::Sweep;
     /// let s = Sweep::from_toml_str(
-    ///     "kind = \"run\"\nseeds = 2\n[base]\nend = \"2024-01-02T00:00:00Z\"\ninterruption-rate = 20\n[grid]\nstrategy = [\"lowest-price\", \"capacity-optimized\"]\n",
+    ///     "kind = \"run\"\nseeds = 2\n[base]\nend = \"2026-01-02T00:00:00Z\"\ninterruption-rate = 20\n[grid]\nstrategy = [\"lowest-price\", \"capacity-optimized\"]\n",
     ///     "s.toml", Path::new("."),
     /// )?;
     /// let r = s.run(None, &|_, _| {})?;

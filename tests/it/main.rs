@@ -26,6 +26,7 @@ mod reports;
 mod rules;
 mod schema;
 mod strategy;
+mod sweep;
 mod synth;
 mod types;
 mod warnings;
