@@ -107,8 +107,8 @@ impl Sweep {
     /// )?;
     /// let r = s.run(None, &|_, _| {})?;
     /// assert_eq!(r.rows.len(), 4);
-    /// assert_eq!(r.rows[3].param("strategy").unwrap(), "lowest-price");
-    /// assert_eq!(r.rows[3].param("seed").unwrap(), 2);
+    /// assert_eq!(r.rows[1].param("strategy").unwrap(), "lowest-price");
+    /// assert_eq!(r.rows[1].param("seed").unwrap(), 2);
     /// assert!(r.rows[0].metric("total_cost_usd").unwrap() > 0.0);
     /// # Ok::<(), spotsim::error::Error>(())
     /// ```

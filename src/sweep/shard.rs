@@ -71,7 +71,7 @@ impl Shard {
     /// ```
     /// use spotsim::sweep::Shard;
     /// let s = Shard::parse("2/4").unwrap();
-    /// assert!(s.has(1) && s.has(5) && !s.has(2));
+    /// assert!(s.has(2) && s.has(6) && !s.has(1));
     /// assert!(Shard::parse("4/4").unwrap().has(0));
     /// assert_eq!(Shard::parse("0/4").unwrap(), Shard::parse("4/4").unwrap());
     /// assert!(Shard::parse("5/4").is_err() && Shard::parse("x").is_err());

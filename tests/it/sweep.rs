@@ -606,3 +606,49 @@ fn cli_shard_options_that_do_not_go_together_are_errors() {
     assert_eq!(idx, [2, 6, 10]);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn compare_sweeps_run_one_option_per_cell_and_pair_the_options() {
+    let text = "kind = \"compare\"\nseeds = 2\n[base]\ntasks = 4\ntask-vcpu = 1\ntask-memory-gib = 2\nhours = 24\n[grid]\noptions = [\"fargate\", \"fargate-spot\"]\n";
+    let s = Sweep::from_toml_str(text, "c.toml", Path::new(".")).unwrap();
+    let res = s.run(None, &|_, _| {}).unwrap();
+    assert_eq!(res.rows.len(), 4);
+    // Cell 2 = fargate-spot, seed 1: what `spotsim compare` reports for that option.
+    let own = spotsim::compare::CompareScenario::from_toml_str(
+        "tasks = 4\ntask-vcpu = 1\ntask-memory-gib = 2\nhours = 24\noptions = [\"fargate-spot\"]\nseed = 1\n",
+        "c.toml",
+    )
+    .unwrap()
+    .prepare()
+    .unwrap()
+    .run()
+    .unwrap();
+    let o = &own.options[0];
+    assert_eq!(res.rows[2].param("options").unwrap(), "fargate-spot");
+    assert_eq!(res.rows[2].metric("total_cost_usd"), Some(o.total_cost_usd));
+    assert_eq!(
+        res.rows[2].metric("savings_vs_ondemand_pct"),
+        o.savings_vs_ondemand_pct
+    );
+    let sum = res.summary();
+    assert_eq!(sum.paired_by.as_deref(), Some("options"));
+    let c = &sum.comparisons[0];
+    // Fargate Spot is cheaper than Fargate on every seed: b wins all.
+    assert_eq!(
+        (c.metric.as_str(), c.b_wins, c.n),
+        ("total_cost_usd", 1.0, 2)
+    );
+    // Two options in one cell: an error naming the cell.
+    let e = Sweep::from_toml_str(
+        &text.replace("[grid]\noptions", "options"),
+        "c.toml",
+        Path::new("."),
+    )
+    .unwrap()
+    .run(None, &|_, _| {})
+    .unwrap_err();
+    assert!(
+        e.to_string().contains("a sweep cell runs one option"),
+        "{e}"
+    );
+}
