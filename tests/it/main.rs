@@ -5,6 +5,7 @@ mod cli;
 mod compare;
 mod compare_instances;
 mod data;
+mod deploy;
 mod engine;
 mod errors;
 mod fargate;
