@@ -125,15 +125,18 @@ impl Sweep {
             .filter(|&i| shard.is_none_or(|s| s.has(i)))
             .collect();
         let names = metric_names(def.kind);
-        // Every cell read and checked before any runs (cheap; errors come first).
+        // Every cell read and checked before any runs (errors come first; the lowest
+        // index's when several fail, whatever the threads).
         let scenarios = indexes
-            .iter()
+            .par_iter()
             .map(|&i| {
                 let s = cell::parse(def.kind, &self.cell_table(i), &self.dir)
                     .and_then(|s| s.check().map(|()| s))
                     .map_err(|e| self.in_cell(i, e.into()))?;
                 Ok((i, s))
             })
+            .collect::<Vec<Result<_, Error>>>()
+            .into_iter()
             .collect::<Result<Vec<_>, Error>>()?;
         let total = scenarios.len();
         let done = AtomicUsize::new(0);
