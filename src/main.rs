@@ -255,14 +255,13 @@ fn cmd_sweep(args: &SweepArgs) -> Result<ExitCode, Error> {
     let outputs = match (&args.merge, &args.file) {
         (Some(SweepCmd::Merge(m)), _) => sweep::merge_files(&m.parts, &m.output)?,
         (None, Some(file)) => {
-            let bar = progress_bar(args.opts.output.quiet).map(|b| {
+            let bar = progress_bar(args.opts.output.quiet).inspect(|b| {
                 b.set_style(
                     indicatif::ProgressStyle::with_template(
                         "{spinner} cells {bar:40} {pos}/{len} {per_sec} ETA {eta}",
                     )
                     .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
                 );
-                b
             });
             let progress = |done: usize, total: usize| {
                 if let Some(b) = &bar {
