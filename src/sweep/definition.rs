@@ -171,6 +171,9 @@ pub struct Sweep {
     sha256: String,
 }
 
+/// The most cells a sweep may have.
+pub const MAX_CELLS: usize = 100_000_000;
+
 /// Top-level keys of a sweep file.
 const TOP_KEYS: &[&str] = &["kind", "base", "grid", "seeds", "seed", "paired"];
 
@@ -304,13 +307,18 @@ impl Sweep {
         // base's seed, or 1.
         let mut given: Vec<(&str, Vec<u64>)> = Vec::new();
         if let Some(v) = doc.get("seeds") {
-            let n = v.as_integer().filter(|n| *n >= 1).ok_or_else(|| {
-                at(
-                    "seeds",
-                    format!("expected a number of seeds ≥ 1 (seeds 1..=N), found {v}"),
-                    top_pos("seeds"),
-                )
-            })?;
+            let n = v
+                .as_integer()
+                .filter(|n| (1..=MAX_CELLS as i64).contains(n))
+                .ok_or_else(|| {
+                    at(
+                        "seeds",
+                        format!(
+                            "expected a number of seeds ≥ 1 and ≤ {MAX_CELLS} (seeds 1..=N), found {v}"
+                        ),
+                        top_pos("seeds"),
+                    )
+                })?;
             given.push(("seeds", (1..=n as u64).collect()));
         }
         for (key, v, pos) in [
@@ -407,6 +415,17 @@ impl Sweep {
                 ));
             }
         };
+        let cells = grid
+            .iter()
+            .try_fold(seeds.len(), |n, a| n.checked_mul(a.values.len()))
+            .filter(|n| *n <= MAX_CELLS);
+        if cells.is_none() {
+            return Err(at(
+                "grid",
+                format!("more than {MAX_CELLS} cells: split the sweep into several files"),
+                None,
+            ));
+        }
         let definition = SweepDefinition {
             spotsim_version: env!("CARGO_PKG_VERSION").to_string(),
             kind,
@@ -487,14 +506,16 @@ fn as_taken(
     }
 }
 
-/// Whether `table` reads as a scenario of `kind` whose names (strategies, options,
-/// policies) are known; nothing is read or run.
+/// Whether `table` reads as a scenario of `kind`: every key's value of the type the key
+/// takes. Checks that depend on several keys (a strategy option and the strategy it
+/// applies to, which may both be grid keys) and names (policies) are each cell's, before
+/// any cell runs ([`Sweep::run`]).
 pub(crate) fn check_cell(
     kind: SweepKind,
     table: &toml::Table,
     dir: &Path,
 ) -> Result<(), ConfigError> {
-    super::cell::parse(kind, table, dir)?.check_values()
+    super::cell::parse(kind, table, dir).map(|_| ())
 }
 
 /// A TOML value as JSON (dates as their TOML text).

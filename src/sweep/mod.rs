@@ -26,7 +26,10 @@
 //!   each with a list; a value is what the key takes in a scenario file (a single file
 //!   for a key that takes a list of files, e.g. `prices = ["a.csv", "b.csv"]`, is one
 //!   file per cell). Unknown keys and values a key does not take are errors naming the
-//!   file, line and key (`grid.tagret`), before anything runs.
+//!   file, line and key (`grid.tagret`) when the file is read; what depends on
+//!   several keys or names something (a policy, a strategy option beside its strategy)
+//!   is checked cell by cell before any cell runs, the error naming the cell and its
+//!   parameters.
 //! * Each cell runs **one** strategy (`run`), option (`compare`) or policy (`job`):
 //!   list several under `[grid]` to compare them. Paired comparisons pair on that key
 //!   (`strategy`, `options`, `policy`) unless `paired` names another grid key.
@@ -72,7 +75,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use rayon::prelude::*;
 
 pub use cell::metric_names;
-pub use definition::{GridAxis, Sweep, SweepDefinition, SweepKind};
+pub use definition::{GridAxis, MAX_CELLS, Sweep, SweepDefinition, SweepKind};
 pub use row::{RowFormat, SweepRow};
 pub use shard::{Shard, merge_parts};
 pub use summary::SweepSummary;

@@ -21,9 +21,10 @@ fn small() -> Sweep {
 }
 
 fn err(text: &str) -> String {
-    Sweep::from_toml_str(text, "s.toml", Path::new("."))
-        .unwrap_err()
-        .to_string()
+    match Sweep::from_toml_str(text, "s.toml", Path::new(".")) {
+        Ok(_) => panic!("{text:?}: no error"),
+        Err(e) => e.to_string(),
+    }
 }
 
 #[test]
@@ -36,10 +37,6 @@ fn bad_sweep_files_are_errors_naming_file_line_and_key() {
         (
             "kind = \"run\"\n[base]\nstrategy = \"diversified\"\nlaunch-latancy = 3\n",
             "s.toml: option `base.launch-latancy`: line 4, column 1: unknown key (did you mean `launch-latency`?)",
-        ),
-        (
-            "kind = \"job\"\n[grid]\npolicy = [\"greedy\", \"gredy\"]\n",
-            "s.toml: option `grid.policy`: line 3, column 1: value 2 (\"gredy\"):",
         ),
         (
             "kind = \"run\"\n[grid]\nstrategy = [\"cheapest\"]\n",
@@ -74,6 +71,14 @@ fn bad_sweep_files_are_errors_naming_file_line_and_key() {
             "option `seeds`: line 2, column 1: expected a number of seeds ≥ 1",
         ),
         (
+            "kind = \"run\"\nseeds = 99999999999\n",
+            "option `seeds`: line 2, column 1: expected a number of seeds ≥ 1 and ≤ 100000000",
+        ),
+        (
+            "kind = \"run\"\nseeds = 1000000\n[grid]\ntarget = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]\ncapacity-tier = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0]\nstrategy = [\"price-capacity-optimized\"]\n",
+            "option `grid`: more than 100000000 cells",
+        ),
+        (
             "kind = \"run\"\n[base]\nout = \"x.json\"\n",
             "option `base.out`: line 3, column 1: not a cell's option",
         ),
@@ -86,6 +91,35 @@ fn bad_sweep_files_are_errors_naming_file_line_and_key() {
         assert!(e.contains(want), "{text:?}:\n got  {e}\n want {want}");
         assert_eq!(e.lines().count(), 1, "{e}");
     }
+    // What depends on several keys, and names, are checked cell by cell before anything
+    // runs: the error names the cell. A strategy option under [grid] beside the strategy
+    // it applies to is fine where the combination is.
+    let s = Sweep::from_toml_str(
+        "kind = \"job\"\n[grid]\npolicy = [\"greedy\", \"gredy\"]\n",
+        "s.toml",
+        Path::new("."),
+    )
+    .unwrap();
+    let e = s.run(None, &|_, _| panic!("nothing runs")).unwrap_err();
+    assert!(
+        e.to_string()
+            .contains("option `policy`: cell 1 (policy=gredy, seed=1):")
+            && e.to_string().contains("greedy"),
+        "{e}"
+    );
+    let s = Sweep::from_toml_str(
+        "kind = \"run\"\n[grid]\ncapacity-tier = [0.2, 0.4]\nstrategy = [\"price-capacity-optimized\", \"lowest-price\"]\n",
+        "s.toml",
+        Path::new("."),
+    )
+    .unwrap();
+    let e = s.run(None, &|_, _| panic!("nothing runs")).unwrap_err();
+    assert!(
+        e.to_string().contains(
+            "option `capacity-tier`: cell 1 (capacity-tier=0.2, strategy=lowest-price, seed=1): applies to"
+        ),
+        "{e}"
+    );
     // A cell that runs two strategies is an error naming the cell, before anything runs.
     let s = Sweep::from_toml_str(
         "kind = \"run\"\n[base]\nstrategy = [\"diversified\", \"lowest-price\"]\n",
