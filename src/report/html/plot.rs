@@ -13,7 +13,9 @@ use plotters::coord::types::{RangedCoordf64, RangedCoordi32};
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::chart::{BarChart, BoxChart, Chart, Shape, Stroke, TimeChart, five_numbers};
+use super::chart::{
+    BarChart, BoxChart, Chart, Shape, Stroke, TimeChart, ValueFormat, five_numbers,
+};
 use super::downsample::{line_polyline, step_polyline};
 use super::palette::{self, GREY, INK};
 use crate::report::human::group;
@@ -405,6 +407,7 @@ fn category_axes<'a, 'b>(
     unit: &str,
     names: &[String],
     (lo, hi): (f64, f64),
+    whole: bool,
 ) -> Result<
     ChartContext<'a, SVGBackend<'b>, Cartesian2d<RangedCoordf64, SegmentedCoord<RangedCoordi32>>>,
     String,
@@ -426,7 +429,16 @@ fn category_axes<'a, 'b>(
         .build_cartesian_2d(lo..hi, (0..n).into_segmented())
         .map_err(text)?;
     let range = hi - lo;
-    let xf = |v: &f64| axis_label(*v, range);
+    // Counts are labelled in whole numbers (a tick between two is left blank).
+    let xf = |v: &f64| {
+        if !whole {
+            axis_label(*v, range)
+        } else if (v - v.round()).abs() < 1e-9 {
+            group(*v, 0)
+        } else {
+            String::new()
+        }
+    };
     let yf = |v: &SegmentValue<i32>| match v {
         SegmentValue::CenterOf(i) => names.get((n - 1 - i) as usize).cloned().unwrap_or_default(),
         _ => String::new(),
@@ -461,7 +473,14 @@ fn bar_chart(c: &BarChart, root: &Area) -> Result<(), String> {
         .collect();
     let max = totals.iter().copied().fold(0.0, f64::max);
     let hi = if max > 0.0 { max * 1.28 } else { 1.0 };
-    let mut chart = category_axes(&plot, &c.title, &c.unit, &c.categories, (0.0, hi))?;
+    let mut chart = category_axes(
+        &plot,
+        &c.title,
+        &c.unit,
+        &c.categories,
+        (0.0, hi),
+        c.label == ValueFormat::Count,
+    )?;
     let mut acc = vec![0.0f64; n];
     let mut entries = Vec::new();
     let ni = n as i32;
@@ -537,7 +556,7 @@ fn box_chart(c: &BoxChart, root: &Area) -> Result<(), String> {
         .iter()
         .map(|(n, s)| format!("{n} (n={})", s.len()))
         .collect();
-    let mut chart = category_axes(&plot, &c.title, &c.unit, &names, (lo, hi))?;
+    let mut chart = category_axes(&plot, &c.title, &c.unit, &names, (lo, hi), false)?;
     let n = c.groups.len() as i32;
     let col = palette::color(0);
     for (i, s) in stats.iter().enumerate() {

@@ -16,12 +16,22 @@ fn dense_prices_are_downsampled_to_the_plot_width() {
         ..SynthParams::default()
     };
     let market = synthetic_market(&params, 3);
-    assert!(market.change_points() > 400_000, "{}", market.change_points());
+    assert!(
+        market.change_points() > 400_000,
+        "{}",
+        market.change_points()
+    );
     let chart = spot_price_chart(&market, &[]);
     let Chart::Time(t) = &chart else {
         panic!("a time chart")
     };
-    assert_eq!(t.series.iter().filter(|s| s.stroke == Stroke::Solid).count(), 6);
+    assert_eq!(
+        t.series
+            .iter()
+            .filter(|s| s.stroke == Stroke::Solid)
+            .count(),
+        6
+    );
     let svg = chart_svg(&chart, "c");
     // Each of the 6 lines keeps at most ~4 vertices per pixel column (≈ 2,500), each
     // about 9 bytes; drawn exactly, a line would have ~17,500 vertices.
@@ -31,7 +41,10 @@ fn dense_prices_are_downsampled_to_the_plot_width() {
         .map(|s| s.split('"').next().unwrap_or("").split_whitespace().count())
         .max()
         .unwrap_or(0);
-    assert!(points <= 4 * plot::PLOT_PX + 8, "{points} vertices in one line");
+    assert!(
+        points <= 4 * plot::PLOT_PX + 8,
+        "{points} vertices in one line"
+    );
     assert!(svg.len() < 400_000, "{} bytes", svg.len());
 }
 
@@ -50,7 +63,12 @@ fn text_from_reports_is_escaped() {
 
 #[test]
 fn a_timeline_chart_counts_its_instants() {
-    let mut c = TimeChart::new("Events", "One tick per event.", "kind", (SimTime(0), SimTime(86_400)));
+    let mut c = TimeChart::new(
+        "Events",
+        "One tick per event.",
+        "kind",
+        (SimTime(0), SimTime(86_400)),
+    );
     c.marks.push(Marks {
         name: "interruptions".into(),
         times: (0..1_500).map(|i| SimTime(i * 50)).collect(),
