@@ -389,9 +389,10 @@ fn assert_not_blank(name: &str, png: &Path) {
     let blue = bytes
         .chunks(px)
         .filter(|p| {
-            (i32::from(p[0]) - 0x00).abs() < 24
-                && (i32::from(p[1]) - 0x72).abs() < 24
-                && (i32::from(p[2]) - 0xB2).abs() < 24
+            [0x00, 0x72, 0xB2]
+                .iter()
+                .zip(p.iter())
+                .all(|(want, got)| (i32::from(*got) - want).abs() < 24)
         })
         .count();
     assert!(

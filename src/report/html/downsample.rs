@@ -11,6 +11,9 @@
 //!
 //! Everything here is one pass over the points (linear), with time in integer seconds.
 
+/// Vertices of a polyline or edge: `(seconds, value)`.
+pub(crate) type Points = Vec<(i64, f64)>;
+
 /// The polyline that draws the step function `points` (each value holds until the
 /// next point) over `[t0, t1]`, with at most about 4 vertices per bucket when it has
 /// more changes than `buckets`. The value in effect at `t0` (the last point at or
@@ -123,7 +126,7 @@ pub(crate) fn envelope<'a>(
     t0: i64,
     t1: i64,
     buckets: usize,
-) -> (Vec<(i64, f64)>, Vec<(i64, f64)>) {
+) -> (Points, Points) {
     if t1 <= t0 || buckets == 0 {
         return (Vec::new(), Vec::new());
     }

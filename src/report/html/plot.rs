@@ -16,7 +16,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use super::chart::{
     BarChart, BoxChart, Chart, Shape, Stroke, TimeChart, ValueFormat, five_numbers,
 };
-use super::downsample::{line_polyline, step_polyline};
+use super::downsample::{Points, line_polyline, step_polyline};
 use super::palette::{self, GREY, INK};
 use crate::report::human::group;
 use crate::time::SimTime;
@@ -203,7 +203,7 @@ fn time_chart(c: &TimeChart, root: &Area) -> Result<(), String> {
         .iter()
         .map(|l| step_polyline(l, t0, t1, PLOT_PX))
         .collect();
-    let bands: Vec<(Vec<(i64, f64)>, Vec<(i64, f64)>)> = c
+    let bands: Vec<(Points, Points)> = c
         .bands
         .iter()
         .map(|b| {
@@ -487,7 +487,7 @@ fn bar_chart(c: &BarChart, root: &Area) -> Result<(), String> {
     for (k, seg) in c.segments.iter().enumerate() {
         let col = palette::color(k);
         let mut rects = Vec::new();
-        for i in 0..n {
+        for (i, end) in acc.iter_mut().enumerate() {
             let Some(v) = seg.values.get(i).copied().flatten() else {
                 continue;
             };
@@ -495,8 +495,8 @@ fn bar_chart(c: &BarChart, root: &Area) -> Result<(), String> {
                 continue;
             }
             let row = ni - 1 - i as i32;
-            let (x0, x1) = (acc[i], acc[i] + v);
-            acc[i] = x1;
+            let (x0, x1) = (*end, *end + v);
+            *end = x1;
             let mut r = Rectangle::new(
                 [
                     (x0, SegmentValue::Exact(row)),

@@ -101,7 +101,7 @@ impl<'a> RunPage<'a> {
             .skip(1)
             .map(|(label, f)| {
                 std::iter::once(label.to_string())
-                    .chain(rs.iter().map(|r| f(r)))
+                    .chain(rs.iter().map(f))
                     .collect()
             })
             .collect();
