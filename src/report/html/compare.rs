@@ -17,7 +17,7 @@ use crate::time::SimTime;
 /// ```
 /// use spotsim::compare::CompareScenario;
 /// use spotsim::report::html::ComparePage;
-/// let s = CompareScenario::from_toml_str("[[service]]\nname = \"api\"\ntask-vcpu-millis = 500\ntask-memory-mib = 1024\ndesired = 4\n", "c.toml")?;
+/// let s = CompareScenario::from_toml_str("[[service]]\nname = \"api\"\ntask-vcpu-millis = 500\ntask-memory-mib = 1024\ndesired = { shape = \"constant\", tasks = 4 }\n", "c.toml")?;
 /// let report = s.prepare()?.run()?;
 /// let html = ComparePage::new(&report).render();
 /// assert!(html.contains("Cost per option"));
