@@ -24,7 +24,7 @@ use spotsim::error::{ConfigError, Error};
 use spotsim::job::JobScenario;
 use spotsim::options::{GateOptions, SweepOutputOptions};
 use spotsim::report::gate::Gated;
-use spotsim::report::{RunReports, Warning, warning};
+use spotsim::report::{Format, RunReports, Warning, warning};
 use spotsim::scenario::Scenario;
 use spotsim::sweep::{self, SweepOptions};
 use spotsim::types::TypesOptions;
@@ -229,7 +229,14 @@ fn cmd_run(args: &RunArgs) -> Result<ExitCode, Error> {
         b.finish_and_clear();
     }
     let doc = RunReports::new(reports);
-    write_output(scenario.output.out.as_deref(), &doc.render(format))?;
+    let text = match format {
+        // The page also shows the spot prices of the market the run replayed.
+        Format::Html => spotsim::report::html::RunPage::new(&doc.reports)
+            .market(&prepared.market)
+            .render(),
+        f => doc.render(f),
+    };
+    write_output(scenario.output.out.as_deref(), &text)?;
     print_warnings(warning::distinct(
         doc.reports.iter().flat_map(|r| &r.warnings),
     ));

@@ -107,6 +107,7 @@ impl JobReport {
             Format::Json => json::pretty(self),
             Format::Csv => self.csv(),
             Format::Markdown => self.markdown(),
+            Format::Html => crate::report::html::JobPage::new(self).render(),
             Format::Table => self.table(),
         }
     }
@@ -167,7 +168,7 @@ impl JobReport {
         String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
     }
 
-    fn headline(&self) -> String {
+    pub(crate) fn headline(&self) -> String {
         format!(
             "{} ({} mode): {} of work, deadline {}, restart overhead {}",
             self.policies
@@ -184,7 +185,7 @@ impl JobReport {
 
     /// (label, value, detail) lines of one policy, shared by the table and Markdown
     /// renderers.
-    fn lines(&self, p: &PolicyReport) -> Vec<(&'static str, String, String)> {
+    pub(crate) fn lines(&self, p: &PolicyReport) -> Vec<(&'static str, String, String)> {
         let mut v = Vec::new();
         if let Some(l) = &p.single {
             let r = &l.result;

@@ -12,6 +12,7 @@ mod fargate;
 mod fleet;
 mod gates;
 mod help;
+mod html;
 mod ingest;
 mod job;
 mod job_event;
