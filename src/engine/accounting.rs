@@ -43,15 +43,21 @@ impl World<'_> {
 
     /// Recomputes the on-demand and spot parts of the target (after it changes).
     pub(super) fn split_target(&mut self) {
-        let od = match &self.ondemand_table {
-            Some(t) => t
-                .get(self.target as usize)
-                .copied()
-                .unwrap_or_else(|| self.split.ondemand_units(self.target))
-                .min(self.target),
-            None => self.split.ondemand_units(self.target),
+        let (od, spot) = match &self.ondemand_table {
+            Some(t) => {
+                let od = t
+                    .get(self.target as usize)
+                    .copied()
+                    .unwrap_or_else(|| self.split.ondemand_units(self.target))
+                    .min(self.target);
+                (od, self.target - od)
+            }
+            None => (
+                self.split.ondemand_units(self.target),
+                self.split.spot_units(self.target),
+            ),
         };
-        self.share_targets = [od as u64, (self.target - od) as u64];
+        self.share_targets = [od as u64, spot as u64];
     }
 
     /// Bills instance `inst` ending now for `reason` and counts the end in its pool's
