@@ -43,6 +43,7 @@ mod scenario_file;
 pub mod strategy;
 mod suggest;
 pub mod synth;
+pub mod telemetry;
 pub mod time;
 pub mod types;
 pub mod workload;

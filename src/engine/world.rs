@@ -17,6 +17,7 @@ use crate::pricing::EndedBy;
 use crate::pricing::billing::ProductBilling;
 use crate::sample;
 use crate::strategy::{AllocationStrategy, FleetView, Launch, Move};
+use crate::telemetry::{InstanceEvent, InstanceEventKind, Observer};
 use crate::time::SimTime;
 
 const NONE: u32 = u32::MAX;
@@ -128,6 +129,8 @@ pub(super) struct World<'m> {
 
     price_changed: bool,
     pub(super) improved: bool,
+    /// Telemetry, if any (one branch per event without).
+    obs: Option<&'m mut dyn Observer>,
 }
 
 impl<'m> World<'m> {
@@ -300,6 +303,7 @@ impl<'m> World<'m> {
             rebalance_queue: Vec::new(),
             price_changed: false,
             improved: false,
+            obs: None,
         };
         w.q.push(w.end, Ev::Horizon);
         let s = SimTime(w.start);
@@ -328,6 +332,50 @@ impl<'m> World<'m> {
         }
         w.split_target();
         Ok(w)
+    }
+
+    /// Attaches an observer: tells it the horizon, the prices and the target in force
+    /// at the start.
+    pub(super) fn attach(&mut self, obs: &'m mut dyn Observer) {
+        let s = SimTime(self.start);
+        obs.begin(self.market, s, SimTime(self.end));
+        for (p, v) in self.price.iter().enumerate() {
+            if let Some(v) = v {
+                obs.price(s, PoolId(p as u32), *v);
+            }
+        }
+        obs.desired(s, self.target);
+        self.obs = Some(obs);
+    }
+
+    /// Time moves to `t` (telemetry closes the periods before it).
+    #[inline]
+    pub(super) fn observe_advance(&mut self, t: i64) {
+        if let Some(o) = self.obs.as_mut() {
+            o.advance(SimTime(t));
+        }
+    }
+
+    /// The horizon ended.
+    pub(super) fn observe_end(&mut self) {
+        if let Some(o) = self.obs.as_mut() {
+            o.end(SimTime(self.end));
+        }
+    }
+
+    #[inline]
+    fn observe(&mut self, id: u32, kind: InstanceEventKind) {
+        if let Some(o) = self.obs.as_mut() {
+            let i = &self.insts[id as usize];
+            o.instance(&InstanceEvent {
+                at: SimTime(self.now),
+                id,
+                pool: PoolId(i.pool),
+                option: i.option,
+                weight: i.weight,
+                kind,
+            });
+        }
     }
 
     // ---------------------------------------------------------------- scheduling
@@ -438,6 +486,9 @@ impl<'m> World<'m> {
                     }
                     self.target = v;
                     self.split_target();
+                    if let Some(o) = self.obs.as_mut() {
+                        o.desired(SimTime(self.now), v);
+                    }
                     self.target_next += 1;
                     self.schedule_target();
                 }
@@ -465,6 +516,7 @@ impl<'m> World<'m> {
                     } else {
                         // Already at risk: counted, nothing more to do.
                         self.spot[inst.pool as usize].rebalance_recommendations += 1;
+                        self.observe(i, InstanceEventKind::RebalanceRecommendation);
                     }
                     // A Poisson process: the next false recommendation, unless the
                     // instance is being replaced because of this one.
@@ -486,6 +538,9 @@ impl<'m> World<'m> {
         let v = steps.values()[self.price_next[p] as usize];
         let old = self.price[p].replace(v);
         if old != Some(v) {
+            if let Some(o) = self.obs.as_mut() {
+                o.price(SimTime(self.now), PoolId(p as u32), v);
+            }
             self.price_changed = true;
             self.order.reset();
             self.changed.push(PoolId(p as u32));
@@ -551,6 +606,7 @@ impl<'m> World<'m> {
         self.insts[i as usize].state = St::Running;
         self.insts[i as usize].running_from = self.now;
         self.running_units += inst.weight as u64;
+        self.observe(i, InstanceEventKind::Running);
         if inst.option == PurchaseOption::Spot {
             self.draw_spot_risks(i);
         }
@@ -640,6 +696,7 @@ impl<'m> World<'m> {
         if inst.state == St::Ended || inst.noticed {
             return;
         }
+        self.observe(id, InstanceEventKind::Notice);
         let i = &mut self.insts[id as usize];
         i.noticed = true;
         i.noticed_at = self.now;
@@ -663,6 +720,7 @@ impl<'m> World<'m> {
     /// A rebalance recommendation reaches `id` (aws-facts.md §2.2) and the fleet
     /// reacts (§1.6).
     fn recommend(&mut self, id: u32) {
+        self.observe(id, InstanceEventKind::RebalanceRecommendation);
         let inst = &mut self.insts[id as usize];
         inst.at_risk = true;
         inst.rebalance_at = self.now;
@@ -836,6 +894,14 @@ impl<'m> World<'m> {
             EndReason::ScaleIn => tally.scale_ins += 1,
             EndReason::Horizon => {}
         }
+        self.observe(
+            id,
+            InstanceEventKind::Ended {
+                reason,
+                charge,
+                running_from: (inst.state == St::Running).then_some(SimTime(inst.running_from)),
+            },
+        );
         self.insts[id as usize].state = St::Ended;
         self.improved = true;
         if self.record {
@@ -912,6 +978,12 @@ impl<'m> World<'m> {
                 replaced_by: NONE,
             });
             self.live.push(id);
+            self.observe(
+                id,
+                InstanceEventKind::Requested {
+                    replaces: (replaces != NONE).then_some(replaces),
+                },
+            );
             match option {
                 PurchaseOption::Spot => {
                     self.add_active(id);
@@ -1131,6 +1203,9 @@ impl<'m> World<'m> {
         }
         // Pending launches first (nothing billed yet), then the newest running.
         let victims = self.pick_victims_for_move(from, n as usize);
+        if let Some(o) = self.obs.as_mut() {
+            o.moved(SimTime(self.now), m.from, m.to, n);
+        }
         let (wf, wt) = (
             self.market.pools()[from].weight,
             self.market.pools()[to].weight,
