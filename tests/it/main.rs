@@ -27,6 +27,7 @@ mod rules;
 mod schema;
 mod strategy;
 mod synth;
+mod telemetry;
 mod tool;
 mod types;
 mod warnings;
