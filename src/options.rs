@@ -567,7 +567,7 @@ pub struct TelemetryOptions {
     pub metrics: Option<PathBuf>,
     /// Format of --metrics: tidy CSV, CloudWatch Embedded Metric Format JSON lines, or OpenMetrics text for `promtool tsdb create-blocks-from openmetrics` [default: csv].
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "cli", arg(long, value_name = "FORMAT"))]
+    #[cfg_attr(feature = "cli", arg(long, value_name = "FORMAT", value_parser = cli::metrics_format()))]
     pub metrics_format: Option<crate::telemetry::MetricsFormat>,
     /// Seconds per metrics period (and alarm datapoint) [default: 300].
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -736,6 +736,13 @@ pub(crate) mod cli {
     /// "did you mean".
     pub(crate) fn strategy() -> impl TypedValueParser<Value = StrategySpec> {
         PossibleValuesParser::new(StrategySpec::NAMES).try_map(|s| StrategySpec::parse_name(&s))
+    }
+
+    /// A metrics format.
+    pub(crate) fn metrics_format() -> impl TypedValueParser<Value = crate::telemetry::MetricsFormat>
+    {
+        PossibleValuesParser::new(crate::telemetry::MetricsFormat::NAMES)
+            .map(|s| crate::telemetry::MetricsFormat::parse(&s).unwrap_or_default())
     }
 
     /// An alarm rule.

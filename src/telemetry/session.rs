@@ -22,7 +22,6 @@ use crate::options::TelemetryOptions;
 
 /// The format of `--metrics FILE`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 #[serde(rename_all = "kebab-case")]
 pub enum MetricsFormat {
     /// Tidy CSV.
@@ -32,6 +31,21 @@ pub enum MetricsFormat {
     Emf,
     /// OpenMetrics text with timestamps.
     Openmetrics,
+}
+
+impl MetricsFormat {
+    /// The names `--metrics-format` takes.
+    pub const NAMES: [&'static str; 3] = ["csv", "emf", "openmetrics"];
+
+    /// The format of this name.
+    pub fn parse(s: &str) -> Option<MetricsFormat> {
+        match s {
+            "csv" => Some(MetricsFormat::Csv),
+            "emf" => Some(MetricsFormat::Emf),
+            "openmetrics" => Some(MetricsFormat::Openmetrics),
+            _ => None,
+        }
+    }
 }
 
 /// What telemetry adds to a report (`telemetry` in the JSON report).

@@ -12,8 +12,8 @@ use std::path::Path;
 use serde_json::Value;
 use spotsim::money::Money;
 use spotsim::telemetry::{
-    Aggregator, Alarm, AlarmSpec, AlarmState, Dimension, Dims, Metric, MetricSink,
-    OpenMetricsSink, Point, Record, SeriesStore, Stats,
+    Aggregator, Alarm, AlarmSpec, AlarmState, Dimension, Dims, Metric, MetricSink, OpenMetricsSink,
+    Point, Record, SeriesStore, Stats,
 };
 use spotsim::time::SimTime;
 
@@ -179,17 +179,26 @@ fn missing_data_treatments() {
     // breaching: missing count as breaching: [_,9] → 2 ≥ 2 ALARM; [9,_] ALARM; [_,_]
     // ALARM; [_,1] → 1 breach → OK; [1,1] present 2 ≥ M → 0 → OK.
     assert_eq!(
-        states("a: UnmetCapacity Maximum > 5 for 2 of 2 periods missing breaching", &s),
+        states(
+            "a: UnmetCapacity Maximum > 5 for 2 of 2 periods missing breaching",
+            &s
+        ),
         vec![(1, Alarm), (4, Ok)]
     );
     // notBreaching: every window with < 2 present is OK; [1,1] OK.
     assert_eq!(
-        states("a: UnmetCapacity Maximum > 5 for 2 of 2 periods missing notBreaching", &s),
+        states(
+            "a: UnmetCapacity Maximum > 5 for 2 of 2 periods missing notBreaching",
+            &s
+        ),
         vec![(1, Ok)]
     );
     // ignore: state kept while fewer than M present: INSUFFICIENT_DATA until [1,1] → OK.
     assert_eq!(
-        states("a: UnmetCapacity Maximum > 5 for 2 of 2 periods missing ignore", &s),
+        states(
+            "a: UnmetCapacity Maximum > 5 for 2 of 2 periods missing ignore",
+            &s
+        ),
         vec![(5, Ok)]
     );
     // missing (default): all missing → INSUFFICIENT_DATA, otherwise kept.
@@ -206,10 +215,22 @@ fn alarm_rules_parse_or_say_why() {
     for (rule, needle) in [
         ("UnmetCapacity Maximum > 0 for 1 of 1 periods", "NAME:"),
         ("a: Unmet Maximum > 0 for 1 of 1 periods", "unknown metric"),
-        ("a: UnmetCapacity Maximum ~ 0 for 1 of 1 periods", "comparison"),
-        ("a: UnmetCapacity Maximum > x for 1 of 1 periods", "threshold"),
-        ("a: UnmetCapacity Maximum > 0 for 3 of 2 periods", "above evaluation periods"),
-        ("a: UnmetCapacity Maximum > 0 for 1 of 1 periods missing sometimes", "missing-data"),
+        (
+            "a: UnmetCapacity Maximum ~ 0 for 1 of 1 periods",
+            "comparison",
+        ),
+        (
+            "a: UnmetCapacity Maximum > x for 1 of 1 periods",
+            "threshold",
+        ),
+        (
+            "a: UnmetCapacity Maximum > 0 for 3 of 2 periods",
+            "above evaluation periods",
+        ),
+        (
+            "a: UnmetCapacity Maximum > 0 for 1 of 1 periods missing sometimes",
+            "missing-data",
+        ),
     ] {
         let e = rule.parse::<AlarmSpec>().unwrap_err();
         assert_eq!(e.option, "alarm");
@@ -301,7 +322,11 @@ fn run_example(name: &str, args: &[String], extra: &[&str]) -> Run {
         .args(args)
         .args(["--output", "json", "--quiet", "--out"])
         .arg(&out)
-        .args(extra.iter().map(|a| a.replace("DIR", &dir.display().to_string())))
+        .args(
+            extra
+                .iter()
+                .map(|a| a.replace("DIR", &dir.display().to_string())),
+        )
         .output()
         .unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
@@ -355,7 +380,12 @@ fn csv_sums(path: &Path) -> Sums {
     let mut r = csv::Reader::from_path(path).unwrap();
     let h = r.headers().unwrap().clone();
     let col = |n: &str| h.iter().position(|x| x == n).unwrap();
-    let (st, it, me, sum) = (col("strategy"), col("instance_type"), col("metric"), col("sum"));
+    let (st, it, me, sum) = (
+        col("strategy"),
+        col("instance_type"),
+        col("metric"),
+        col("sum"),
+    );
     let po = col("purchase_option");
     let mut out = Sums::new();
     for rec in r.records() {
@@ -383,7 +413,9 @@ fn emf_sums(path: &Path) -> Sums {
         if v.get("InstanceType").is_some() || v.get("PurchaseOption").is_some() {
             continue;
         }
-        let e = out.entry(v["Strategy"].as_str().unwrap().to_string()).or_default();
+        let e = out
+            .entry(v["Strategy"].as_str().unwrap().to_string())
+            .or_default();
         e.0 += (v["Cost"].as_f64().unwrap() * 1e6).round() as i128;
         e.1 += v["Interruptions"].as_f64().unwrap() as u64;
         e.2 += v["UnmetCapacity"].as_f64().unwrap() * v["CoveredSeconds"].as_f64().unwrap();
@@ -399,15 +431,39 @@ fn emf_sums(path: &Path) -> Sums {
 /// `Unit` among CloudWatch's).
 fn check_emf(v: &Value) {
     const UNITS: &[&str] = &[
-        "Seconds", "Microseconds", "Milliseconds", "Bytes", "Kilobytes", "Megabytes",
-        "Gigabytes", "Terabytes", "Bits", "Kilobits", "Megabits", "Gigabits", "Terabits",
-        "Percent", "Count", "Bytes/Second", "Kilobytes/Second", "Megabytes/Second",
-        "Gigabytes/Second", "Terabytes/Second", "Bits/Second", "Kilobits/Second",
-        "Megabits/Second", "Gigabits/Second", "Terabits/Second", "Count/Second", "None",
+        "Seconds",
+        "Microseconds",
+        "Milliseconds",
+        "Bytes",
+        "Kilobytes",
+        "Megabytes",
+        "Gigabytes",
+        "Terabytes",
+        "Bits",
+        "Kilobits",
+        "Megabits",
+        "Gigabits",
+        "Terabits",
+        "Percent",
+        "Count",
+        "Bytes/Second",
+        "Kilobytes/Second",
+        "Megabytes/Second",
+        "Gigabytes/Second",
+        "Terabytes/Second",
+        "Bits/Second",
+        "Kilobits/Second",
+        "Megabits/Second",
+        "Gigabits/Second",
+        "Terabits/Second",
+        "Count/Second",
+        "None",
     ];
     let aws = v["_aws"].as_object().expect("_aws object");
     assert!(aws["Timestamp"].as_i64().is_some(), "Timestamp: {v}");
-    let dirs = aws["CloudWatchMetrics"].as_array().expect("CloudWatchMetrics");
+    let dirs = aws["CloudWatchMetrics"]
+        .as_array()
+        .expect("CloudWatchMetrics");
     assert!(!dirs.is_empty());
     for d in dirs {
         assert!(d["Namespace"].as_str().is_some_and(|s| !s.is_empty()));
@@ -458,7 +514,10 @@ fn om_sums(path: &Path, reports: &[Value], period: i64) -> Sums {
             "spotsim_cost_usd_total" => e.0 = value.replace('.', "").parse().unwrap(),
             "spotsim_interruptions_total" => e.1 = value.parse().unwrap(),
             "spotsim_unmet_capacity" => {
-                let r = reports.iter().find(|r| r["strategy"] == strategy.as_str()).unwrap();
+                let r = reports
+                    .iter()
+                    .find(|r| r["strategy"] == strategy.as_str())
+                    .unwrap();
                 let (s, end) = (
                     r["provenance"]["span"][0].as_i64().unwrap(),
                     r["provenance"]["span"][1].as_i64().unwrap(),
@@ -486,8 +545,16 @@ fn check_sums(what: &str, sums: &Sums, report: &Value) {
     for r in reports {
         let s = r["strategy"].as_str().unwrap();
         let (cost, intr, unmet) = sums[s];
-        assert_eq!(cost, r["total_cost_micro_usd"].as_i64().unwrap() as i128, "{what} {s} Cost");
-        assert_eq!(intr, r["interruptions"].as_u64().unwrap(), "{what} {s} Interruptions");
+        assert_eq!(
+            cost,
+            r["total_cost_micro_usd"].as_i64().unwrap() as i128,
+            "{what} {s} Cost"
+        );
+        assert_eq!(
+            intr,
+            r["interruptions"].as_u64().unwrap(),
+            "{what} {s} Interruptions"
+        );
         let want = r["unmet_capacity_unit_hours"].as_f64().unwrap();
         assert!(
             (unmet / 3600.0 - want).abs() <= 1e-6 * want.max(1.0),
@@ -588,7 +655,11 @@ fn openmetrics_backfills_a_prometheus_tsdb_and_reads_back() {
         .arg(&tsdb)
         .output()
         .unwrap();
-    assert!(o.status.success(), "promtool: {}", String::from_utf8_lossy(&o.stderr));
+    assert!(
+        o.status.success(),
+        "promtool: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     // `tsdb dump` opens the head too: an empty WAL directory stands for it.
     std::fs::create_dir_all(tsdb.join("wal")).unwrap();
     let dump = |matcher: &str| -> Vec<(String, f64, i64)> {
@@ -604,7 +675,11 @@ fn openmetrics_backfills_a_prometheus_tsdb_and_reads_back() {
             .map(|l| {
                 let (series, rest) = l.split_once("} ").unwrap();
                 let (v, t) = rest.split_once(' ').unwrap();
-                (format!("{series}}}"), v.parse().unwrap(), t.parse().unwrap())
+                (
+                    format!("{series}}}"),
+                    v.parse().unwrap(),
+                    t.parse().unwrap(),
+                )
             })
             .collect()
     };
@@ -622,12 +697,11 @@ fn openmetrics_backfills_a_prometheus_tsdb_and_reads_back() {
     assert!(desired.iter().all(|x| x.1 == 2.0), "{:?}", &desired[..3]);
     assert!(desired.windows(2).all(|w| w[1].2 - w[0].2 == 300_000));
     // One series per zone, by label.
-    let zones: std::collections::BTreeSet<String> = dump(
-        "{__name__=\"spotsim_running_capacity\",availability_zone=~\".+\"}",
-    )
-    .into_iter()
-    .map(|x| x.0)
-    .collect();
+    let zones: std::collections::BTreeSet<String> =
+        dump("{__name__=\"spotsim_running_capacity\",availability_zone=~\".+\"}")
+            .into_iter()
+            .map(|x| x.0)
+            .collect();
     assert_eq!(zones.len(), 2, "{zones:?}");
 }
 
@@ -648,14 +722,20 @@ fn perfetto_has_one_span_per_instance_and_the_event_log_one_request() {
             "DIR/s.dot",
         ],
     );
-    let trace: Value = serde_json::from_slice(&std::fs::read(r.dir.join("p.json")).unwrap()).unwrap();
+    let trace: Value =
+        serde_json::from_slice(&std::fs::read(r.dir.join("p.json")).unwrap()).unwrap();
     let events = trace["traceEvents"].as_array().unwrap();
     for rep in r.report["reports"].as_array().unwrap() {
         let s = rep["strategy"].as_str().unwrap();
         let mine = |ph: &str| {
             events
                 .iter()
-                .filter(|e| e["ph"] == ph && e["id"].as_str().is_some_and(|i| i.starts_with(&format!("{s}:"))))
+                .filter(|e| {
+                    e["ph"] == ph
+                        && e["id"]
+                            .as_str()
+                            .is_some_and(|i| i.starts_with(&format!("{s}:")))
+                })
                 .count() as u64
         };
         let launches = rep["launches"].as_u64().unwrap();
@@ -680,11 +760,17 @@ fn perfetto_has_one_span_per_instance_and_the_event_log_one_request() {
             .map(|l| serde_json::from_str::<Value>(l).unwrap())
             .filter(|v| v["strategy"] == s)
             .collect();
-        let req = mine.iter().filter(|v| v["kind"] == "launch-requested").count() as u64;
+        let req = mine
+            .iter()
+            .filter(|v| v["kind"] == "launch-requested")
+            .count() as u64;
         assert_eq!(req, launches);
         let intr = mine.iter().filter(|v| v["kind"] == "interrupted").count() as u64;
         assert_eq!(intr, rep["interruptions"].as_u64().unwrap());
-        assert!(mine.windows(2).all(|w| w[0]["t"].as_i64() <= w[1]["t"].as_i64()));
+        assert!(
+            mine.windows(2)
+                .all(|w| w[0]["t"].as_i64() <= w[1]["t"].as_i64())
+        );
         // The service map: interruption edges carry every replacement after an
         // interruption (at most one per interruption), moves every price-driven
         // replacement.
@@ -697,9 +783,15 @@ fn perfetto_has_one_span_per_instance_and_the_event_log_one_request() {
                 .sum()
         };
         assert!(count("interruption") <= rep["interruptions"].as_u64().unwrap());
-        assert!(count("interruption") > 0, "{s}: interruptions were replaced");
+        assert!(
+            count("interruption") > 0,
+            "{s}: interruptions were replaced"
+        );
         if s == "lowest-price" {
-            assert!(count("price-driven-move") >= rep["price_driven_replacements"].as_u64().unwrap().min(1));
+            assert!(
+                count("price-driven-move")
+                    >= rep["price_driven_replacements"].as_u64().unwrap().min(1)
+            );
         }
     }
     let dot = std::fs::read_to_string(r.dir.join("s.dot")).unwrap();
@@ -711,17 +803,40 @@ fn perfetto_has_one_span_per_instance_and_the_event_log_one_request() {
 fn fail_on_alarm_exits_2_and_bad_rules_write_nothing() {
     let dir = scratch("alarm-gate");
     let m = dir.join("m.csv");
-    let base = ["run", "--quiet", "--target", "5", "--interruption-rate", "50"];
+    let base = [
+        "run",
+        "--quiet",
+        "--target",
+        "5",
+        "--interruption-rate",
+        "50",
+    ];
     // Default market: unmet capacity while the first launches boot (90 s).
     let rule = "boot: UnmetCapacity Maximum > 0 for 1 of 1 periods";
-    let o = bin().args(base).args(["--alarm", rule, "--fail-on-alarm"]).output().unwrap();
-    assert_eq!(o.status.code(), Some(2), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = bin()
+        .args(base)
+        .args(["--alarm", rule, "--fail-on-alarm"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     let err = String::from_utf8_lossy(&o.stderr);
-    assert!(err.contains("alarm boot") && err.contains("-> ALARM at"), "{err}");
+    assert!(
+        err.contains("alarm boot") && err.contains("-> ALARM at"),
+        "{err}"
+    );
     let o = bin().args(base).args(["--alarm", rule]).output().unwrap();
     assert_eq!(o.status.code(), Some(0));
     let never = "never: DesiredCapacity Maximum > 99 for 1 of 1 periods";
-    let o = bin().args(base).args(["--alarm", never, "--fail-on-alarm"]).output().unwrap();
+    let o = bin()
+        .args(base)
+        .args(["--alarm", never, "--fail-on-alarm"])
+        .output()
+        .unwrap();
     assert_eq!(o.status.code(), Some(0));
     // A bad rule: one-line error, exit 1, no metrics file.
     let o = bin()
@@ -734,7 +849,11 @@ fn fail_on_alarm_exits_2_and_bad_rules_write_nothing() {
     assert_eq!(o.status.code(), Some(1));
     assert_eq!(String::from_utf8_lossy(&o.stderr).trim().lines().count(), 1);
     assert!(!m.exists());
-    assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 0, "no temporary file left");
+    assert_eq!(
+        std::fs::read_dir(&dir).unwrap().count(),
+        0,
+        "no temporary file left"
+    );
 }
 
 #[test]
@@ -752,7 +871,12 @@ fn alarms_come_from_scenario_files_too() {
         .args(["--quiet", "--output", "json", "--fail-on-alarm"])
         .output()
         .unwrap();
-    assert_eq!(o.status.code(), Some(2), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     let v: Value = serde_json::from_slice(&o.stdout).unwrap();
     let a = &v["reports"][0]["telemetry"]["alarms"][0];
     assert_eq!(a["name"], "boot");
