@@ -921,14 +921,10 @@ fn windows_are_deterministic_and_parallel_equals_sequential() {
 // ---------------------------------------------------------------------------------------
 // Real traces
 
-fn data() -> Option<PathBuf> {
-    let d = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/data"));
-    if d.is_dir() {
-        Some(d)
-    } else {
-        println!("skipped: ../shared/data not found");
-        None
-    }
+/// The data root once the files a test reads are there (`crate::data::require`: skips
+/// only when the whole folder is absent outside CI, fails naming missing files).
+fn data(needs: &[&str]) -> Option<PathBuf> {
+    crate::data::require(needs)
 }
 
 /// The bound every run obeys when spot is cheaper than on-demand: billed time is the
@@ -943,7 +939,9 @@ fn assert_cost_bound(r: &spotsim::job::JobResult, job: &JobSpec, g_secs: i64, od
 
 #[test]
 fn real_2022_k80_v100_traces() {
-    let Some(d) = data() else { return };
+    let Some(d) = data(&["availability/spot-traces/availability/1-node/aws-10-26-2022"]) else {
+        return;
+    };
     let dir = d.join("availability/spot-traces/availability/1-node/aws-10-26-2022");
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
         .unwrap()
@@ -1003,7 +1001,9 @@ fn real_2022_k80_v100_traces() {
 
 #[test]
 fn real_r5_traces_with_per_tick_prices() {
-    let Some(d) = data() else { return };
+    let Some(d) = data(&["availability/spot-traces/preemption/1-node/aws-04-19-2023"]) else {
+        return;
+    };
     let dir = d.join("availability/spot-traces/preemption/1-node/aws-04-19-2023");
     // r5.16xlarge on-demand in us-east-1 (pricing/ec2_ondemand_us_east_1.csv): $4.032.
     let od = usd("4.032");
@@ -1067,7 +1067,9 @@ fn real_r5_traces_with_per_tick_prices() {
 
 #[test]
 fn real_gcp_h100_inverted_convention_multi_zone() {
-    let Some(d) = data() else { return };
+    let Some(d) = data(&["availability/gcp-h100-2025-10"]) else {
+        return;
+    };
     let dir = d.join("availability/gcp-h100-2025-10");
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
         .unwrap()
@@ -1113,7 +1115,12 @@ fn real_gcp_h100_inverted_convention_multi_zone() {
 
 #[test]
 fn real_v100_probes_match_the_tick_json() {
-    let Some(d) = data() else { return };
+    let Some(d) = data(&[
+        &crate::data::v100_csv("us-east-1a"),
+        crate::data::V100_PRICES,
+    ]) else {
+        return;
+    };
     let dir = d.join("availability/aws-v100-2023-02-15");
     let csv = dir.join("us-east-1a_v100_1.csv");
     let s = read_probe_series(&csv, Some(&dir.join("v100_spot_prices.json"))).unwrap();
@@ -1218,7 +1225,9 @@ fn report_serializes_with_the_documented_names() {
 /// found no difference.
 #[test]
 fn real_2022_matches_the_reference_simulator_to_the_cent() {
-    let Some(d) = data() else { return };
+    let Some(d) = data(&[crate::data::V100_US_WEST_2A_2022]) else {
+        return;
+    };
     let path = d
         .join("availability/spot-traces/availability/1-node/aws-10-26-2022/us-west-2a_v100_1.json");
     let t = read_spot_trace(&path, &TraceOptions::new(Convention::Preempted)).unwrap();

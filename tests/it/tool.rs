@@ -55,7 +55,7 @@ fn decide(tool: &str, found: Option<PathBuf>, ci: bool) -> Option<PathBuf> {
 
 #[test]
 fn a_present_tool_is_found_and_a_missing_one_skips_outside_ci() {
-    assert!(find("sh").is_some(), "sh is on every machine");
+    assert!(require("sh").is_some(), "sh is on every machine");
     let absent = "spotsim-no-such-tool-4711";
     assert!(find(absent).is_none());
     assert_eq!(decide(absent, None, false), None);
