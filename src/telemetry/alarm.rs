@@ -348,7 +348,8 @@ pub struct StateChange {
 ///     a.observe(SimTime(300 * (i as i64 + 1)), Some(v));
 /// }
 /// let states: Vec<_> = a.changes().iter().map(|c| (c.at.secs(), c.to)).collect();
-/// assert_eq!(states, vec![(300, AlarmState::Ok), (900, AlarmState::Alarm), (1500, AlarmState::Ok)]);
+/// // [_,_,0]: one datapoint, fewer than M: kept; [_,0,2]: OK; [0,2,3]: ALARM; [3,0,0]: OK.
+/// assert_eq!(states, vec![(600, AlarmState::Ok), (900, AlarmState::Alarm), (1500, AlarmState::Ok)]);
 /// ```
 #[derive(Clone, Debug)]
 pub struct Alarm {
