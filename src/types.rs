@@ -633,6 +633,7 @@ impl TypesReport {
             Format::Json => json::pretty(self),
             Format::Csv => self.csv(),
             Format::Markdown => self.markdown(),
+            Format::Html => self.html(),
             Format::Table => self.table(),
         }
     }
@@ -732,6 +733,27 @@ impl TypesReport {
             );
         }
         s
+    }
+
+    fn html(&self) -> String {
+        use crate::report::html::Page;
+        let head = self.head();
+        let mut page = Page::new(
+            "spotsim types",
+            &format!(
+                "{} of the catalog ({})",
+                self.types.len(),
+                self.source.catalog_region
+            ),
+        );
+        page.warnings(self.warnings.iter().map(|w| (None, w)));
+        let rows: Vec<Vec<String>> = self.types.iter().map(|t| self.cells(t)).collect();
+        let numeric: Vec<bool> = (0..head.len()).map(|i| i > 0).collect();
+        page.section(
+            "Instance types",
+            &crate::report::html::table::table_aligned(&head, &numeric, &rows),
+        );
+        page.finish()
     }
 
     fn markdown(&self) -> String {

@@ -70,7 +70,7 @@ mod report;
 mod scenario;
 
 pub use options::CompareOptions;
-pub use report::{CompareProvenance, CompareReport, OptionReport};
+pub use report::{CompareProvenance, CompareReport, CostSplit, OptionReport};
 pub use scenario::{CompareScenario, FARGATE_REGIONS};
 
 use crate::catalog::OperatingSystem;

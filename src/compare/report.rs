@@ -75,7 +75,42 @@ pub struct OptionReport {
     pub node_types: Vec<String>,
 }
 
+/// An option's total cost split into what it is for, exact in micro-dollars:
+/// `compute + control_plane + waste = total_cost_micro_usd`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CostSplit {
+    /// Instances or tasks doing the work: the total less the control plane and waste.
+    pub compute: i64,
+    /// The EKS control-plane fee (0 for other options).
+    pub control_plane: i64,
+    /// Fargate size rounding or idle EC2 capacity (`waste_kind`).
+    pub waste: i64,
+}
+
 impl OptionReport {
+    /// The total cost split into compute, control plane and waste, in micro-dollars.
+    /// `waste_usd` and `control_plane_usd` are rounded to the micro-dollar where the
+    /// costs are produced, so the split is exact: the three parts sum to
+    /// `total_cost_micro_usd`.
+    ///
+    /// ```
+    /// # let json = r#"{"option":"eks-ec2-spot","total_cost_usd":175.5,"total_cost_micro_usd":175500000,"monthly_cost_usd":0,"cost_per_task_hour_usd":0,"ondemand_baseline_option":"eks-ec2-ondemand","ondemand_baseline_usd":null,"savings_vs_ondemand_pct":null,"availability_pct":100,"delivered_task_hours":0,"cost_per_delivered_task_hour_usd":null,"savings_vs_most_expensive_pct":0,"interruptions":0,"task_restarts":0,"restarts_per_1000_task_hours":0,"unmet_task_hours":0,"waste_usd":12.345678,"waste_pct":0,"waste_kind":"idle-ec2-capacity","instance_hours":null,"control_plane_usd":73.0,"break_even_restarts_per_1000_task_hours":null,"break_even_against":null,"fargate_sizes":[],"node_types":[]}"#;
+    /// let o: spotsim::compare::OptionReport = serde_json::from_str(json).unwrap();
+    /// let s = o.cost_split_micro_usd();
+    /// // 175.5 − 73 − 12.345678 = 90.154322 USD of compute.
+    /// assert_eq!((s.compute, s.control_plane, s.waste), (90_154_322, 73_000_000, 12_345_678));
+    /// ```
+    pub fn cost_split_micro_usd(&self) -> CostSplit {
+        let micro = |x: f64| (x * 1e6).round() as i64;
+        let control_plane = self.control_plane_usd.map_or(0, micro);
+        let waste = micro(self.waste_usd);
+        CostSplit {
+            compute: self.total_cost_micro_usd - control_plane - waste,
+            control_plane,
+            waste,
+        }
+    }
+
     /// What the savings gate reads: nothing for an option that is its own baseline.
     pub fn gate_savings(&self) -> crate::report::gate::Savings {
         use crate::report::gate::Savings;
@@ -141,11 +176,12 @@ impl CompareReport {
             Format::Json => json::pretty(self),
             Format::Csv => self.csv(),
             Format::Markdown => self.markdown(),
+            Format::Html => crate::report::html::ComparePage::new(self).render(),
             Format::Table => self.table(),
         }
     }
 
-    fn rows(&self) -> Vec<[String; 13]> {
+    pub(crate) fn rows(&self) -> Vec<[String; 13]> {
         self.options
             .iter()
             .map(|o| {
@@ -169,7 +205,7 @@ impl CompareReport {
             .collect()
     }
 
-    const HEAD: [&'static str; 13] = [
+    pub(crate) const HEAD: [&'static str; 13] = [
         "option",
         "total",
         "monthly",
@@ -186,9 +222,9 @@ impl CompareReport {
     ];
 
     /// What the savings columns are measured against (table and Markdown).
-    const LEGEND: &'static str = "savings: against the od baseline, the same tasks on the option's own platform on-demand (fargate, ecs-ec2-ondemand or eks-ec2-ondemand); vs priciest: against the most expensive option; availability: delivered ÷ demanded task-hours";
+    pub(crate) const LEGEND: &'static str = "savings: against the od baseline, the same tasks on the option's own platform on-demand (fargate, ecs-ec2-ondemand or eks-ec2-ondemand); vs priciest: against the most expensive option; availability: delivered ÷ demanded task-hours";
 
-    fn headline(&self) -> String {
+    pub(crate) fn headline(&self) -> String {
         format!(
             "{} from {}, {} task-hours, Fargate {} in {}",
             hours(self.hours),

@@ -1,6 +1,7 @@
 //! Reports: the serde [`Report`] built from an engine [`Outcome`], and its renderers —
 //! [`table`] (aligned text for people), [`json`] (with `schema_version`), [`csv`] (a row
-//! per pool and a total row) and [`markdown`] (for a pull-request comment). Human
+//! per pool and a total row), [`markdown`] (for a pull-request comment) and [`html`]
+//! (one self-contained page with charts). Human
 //! formatting (thousands separators, USD, hours, percentages) lives in one place,
 //! `report::human`, shared with the `compare`, `job` and `types` renderers.
 //!
@@ -49,6 +50,7 @@
 
 pub mod csv;
 pub mod gate;
+pub mod html;
 pub(crate) mod human;
 pub mod json;
 pub mod markdown;
@@ -449,18 +451,21 @@ pub enum Format {
     Csv,
     /// A Markdown table, e.g. for a pull-request comment.
     Markdown,
+    /// One self-contained HTML page with charts (inline CSS and SVG, nothing fetched).
+    Html,
 }
 
 impl Format {
     /// Every format's name, as `--output` takes it.
-    pub const NAMES: &'static [&'static str] = &["table", "json", "csv", "markdown"];
+    pub const NAMES: &'static [&'static str] = &["table", "json", "csv", "markdown", "html"];
 
-    /// Parses `table`, `json`, `csv` or `markdown` (also `md`).
+    /// Parses `table`, `json`, `csv`, `markdown` (also `md`) or `html`.
     ///
     /// ```
     /// use spotsim::report::Format;
     /// assert_eq!(Format::parse("md").unwrap(), Format::Markdown);
-    /// assert!(Format::parse("xml").unwrap_err().to_string().contains("table, json, csv, markdown"));
+    /// assert_eq!(Format::parse("html").unwrap(), Format::Html);
+    /// assert!(Format::parse("xml").unwrap_err().to_string().contains("table, json, csv, markdown, html"));
     /// ```
     ///
     /// # Errors
@@ -471,6 +476,7 @@ impl Format {
             "json" => Ok(Format::Json),
             "csv" => Ok(Format::Csv),
             "markdown" | "md" => Ok(Format::Markdown),
+            "html" => Ok(Format::Html),
             _ => Err(crate::error::ConfigError::new(
                 "output",
                 format!(
@@ -489,6 +495,7 @@ impl Format {
             Format::Json => "json",
             Format::Csv => "csv",
             Format::Markdown => "markdown",
+            Format::Html => "html",
         }
     }
 }
@@ -509,7 +516,13 @@ impl<'de> Deserialize<'de> for Format {
 #[cfg(feature = "cli")]
 impl clap::ValueEnum for Format {
     fn value_variants<'a>() -> &'a [Self] {
-        &[Format::Table, Format::Json, Format::Csv, Format::Markdown]
+        &[
+            Format::Table,
+            Format::Json,
+            Format::Csv,
+            Format::Markdown,
+            Format::Html,
+        ]
     }
 
     fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
@@ -526,9 +539,11 @@ impl clap::ValueEnum for Format {
 ///
 /// JSON: `{"schema_version", "reports": [...]}` ([`RunReports`]) whatever the number of
 /// reports. CSV: one header, then per report its pool rows and a `total` row, with a
-/// `strategy` column. Markdown: a metric per row, a strategy per column.
+/// `strategy` column. Markdown: a metric per row, a strategy per column. HTML: the
+/// page of [`html::RunPage`] without the market (the CLI adds it).
 pub fn render(reports: &[Report], format: Format) -> String {
     match format {
+        Format::Html => html::RunPage::new(reports).render(),
         Format::Json => json::pretty(&RunReports {
             schema_version: SCHEMA_VERSION,
             reports: reports.to_vec(),

@@ -19,7 +19,7 @@ fn clap_suggestions_stay_on_the_one_error_line() {
     );
     assert_eq!(
         err(&["run", "--output", "jsn"]),
-        "error: invalid value 'jsn' for '--output <FORMAT>' (did you mean 'json'?; possible values: table, json, csv, markdown)"
+        "error: invalid value 'jsn' for '--output <FORMAT>' (did you mean 'json'?; possible values: table, json, csv, markdown, html)"
     );
     assert!(err(&["run", "--strategy", "lowest-prise"]).contains("(did you mean 'lowest-price'?;"));
     assert!(err(&["job", "--policy", "greedyy"]).contains("(did you mean 'greedy'?;"));

@@ -902,16 +902,22 @@ fn windows_are_deterministic_and_parallel_equals_sequential() {
     let s = &seq.stats;
     assert_eq!(s.windows, 300);
     assert_eq!(s.deadline_met_fraction, 1.0);
-    let (lo, hi) = (s.ci95_low_usd.unwrap(), s.ci95_high_usd.unwrap());
+    // The interval as if the windows were independent: t(0.975, 299) ≈ 1.968.
+    let (lo, hi) = (s.iid_ci95_low_usd.unwrap(), s.iid_ci95_high_usd.unwrap());
     assert!(lo < s.mean_cost_usd && s.mean_cost_usd < hi);
     assert!(s.min_cost.to_usd_f64() <= lo && hi <= s.max_cost.to_usd_f64());
-    // t(0.975, 299) ≈ 1.968.
     let half = (hi - lo) / 2.0;
     let sd = s.sd_cost_usd.unwrap();
     assert!(
         (half / (sd / 300f64.sqrt()) - 1.968).abs() < 1e-3,
         "{half} {sd}"
     );
+    // Windows of 60 h (360 ticks of 600 s) on 4,000 ticks: 11 fit side by side; the
+    // 3,641 valid starts make ⌊3641/360⌋ = 10 blocks for the block-aware interval,
+    // which is wider than the independent one (the windows overlap).
+    assert_eq!((s.non_overlapping_windows, s.ci_blocks), (11, 10));
+    let (blo, bhi) = (s.ci95_low_usd.unwrap(), s.ci95_high_usd.unwrap());
+    assert!(blo < lo && hi < bhi, "[{blo}, {bhi}] vs [{lo}, {hi}]");
     println!(
         "synthetic 4000 ticks, UP, 300 windows: mean ${:.2} ± {:.2} (95% CI), sd {:.2}, min {} max {}",
         s.mean_cost_usd, half, sd, s.min_cost, s.max_cost

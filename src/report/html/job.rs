@@ -1,0 +1,189 @@
+//! The `job` page: every policy's results — with `--windows`, the distribution of the
+//! cost over the windows per policy (box plot) and the share of windows that met the
+//! deadline; for a single run, the cost split (compute, probes, egress) and the hours
+//! on spot, on-demand and idle — then zones, assumptions and provenance.
+//!
+//! One window's timeline (what ran when, progress against the deadline) comes from
+//! time series recorded during a run and is added with [`JobPage::chart`].
+
+use super::chart::{BarChart, BoxChart, Chart, Segment, ValueFormat};
+use super::page::Page;
+use super::table::table_aligned;
+use crate::job::{JobReport, JobResult};
+use crate::report::human::{count, usd};
+
+/// The HTML page of a `job`.
+///
+/// ```
+/// use spotsim::job::JobReport;
+/// use spotsim::report::html::JobPage;
+/// # fn page(report: &JobReport) -> String {
+/// JobPage::new(report).render()
+/// # }
+/// ```
+#[derive(Debug)]
+pub struct JobPage<'a> {
+    report: &'a JobReport,
+    charts: Vec<Chart>,
+}
+
+impl<'a> JobPage<'a> {
+    /// The page of `report`.
+    pub fn new(report: &'a JobReport) -> JobPage<'a> {
+        JobPage {
+            report,
+            charts: Vec::new(),
+        }
+    }
+
+    /// Adds a chart (e.g. one window's timeline, recorded during the run).
+    pub fn chart(mut self, chart: Chart) -> JobPage<'a> {
+        self.charts.push(chart);
+        self
+    }
+
+    /// The HTML document.
+    pub fn render(&self) -> String {
+        let r = self.report;
+        let mut page = Page::new("spotsim job", &r.headline());
+        let facts: Vec<(&str, String)> = r
+            .policies
+            .iter()
+            .map(|p| {
+                let cost = match (&p.single, &p.stats) {
+                    (Some(l), _) => usd(l.result.total_cost.to_usd_f64()),
+                    (None, Some(s)) => format!("{} mean", usd(s.mean_cost_usd)),
+                    _ => "n/a".into(),
+                };
+                (p.policy.as_str(), cost)
+            })
+            .collect();
+        page.facts(&facts);
+        page.warnings(r.warnings.iter().map(|w| (None, w)));
+        let rows: Vec<Vec<String>> = r
+            .policies
+            .iter()
+            .flat_map(|p| {
+                r.lines(p).into_iter().map(move |(label, value, detail)| {
+                    vec![p.policy.clone(), label.to_string(), value, detail]
+                })
+            })
+            .collect();
+        page.section(
+            "Summary",
+            &table_aligned(
+                &["policy", "metric", "value", "detail"],
+                &[false, false, true, false],
+                &rows,
+            ),
+        );
+        let mut charts = policy_charts(r);
+        charts.extend(self.charts.iter().cloned());
+        page.charts("Charts", &charts);
+        page.assumptions(r.provenance.assumptions.iter().map(|a| (None, a.as_str())));
+        let p = &r.provenance;
+        let mut facts = vec![
+            ("spotsim", p.spotsim_version.clone()),
+            ("mode", r.mode.clone()),
+            ("trace convention", p.convention.clone()),
+            ("tick", format!("{} s", count(p.gap_seconds.max(0) as u64))),
+            ("zones", p.zones.join(", ")),
+        ];
+        if let Some(seed) = p.seed {
+            facts.push(("seed of the windows", seed.to_string()));
+        }
+        page.provenance(&p.inputs, &facts);
+        page.finish()
+    }
+}
+
+fn policy_charts(r: &JobReport) -> Vec<Chart> {
+    let names: Vec<String> = r.policies.iter().map(|p| p.policy.clone()).collect();
+    let windowed = r.policies.iter().any(|p| !p.windows.is_empty());
+    if windowed {
+        let groups: Vec<(String, Vec<f64>)> = r
+            .policies
+            .iter()
+            .map(|p| {
+                (
+                    p.policy.clone(),
+                    p.windows
+                        .iter()
+                        .map(|w| w.result.total_cost.to_usd_f64())
+                        .collect(),
+                )
+            })
+            .collect();
+        let n = r.policies.first().map_or(0, |p| p.windows.len());
+        return vec![
+            Chart::Boxes(BoxChart {
+                title: "Cost over windows, per policy".into(),
+                caption: format!(
+                    "Each row is a policy's total cost over the same {} windows: the box spans the middle half of the windows (quartiles), the bar is the median, the whiskers reach the cheapest and dearest window, the dot is the mean.",
+                    count(n as u64)
+                ),
+                unit: "USD per window".into(),
+                groups,
+                label: ValueFormat::Usd,
+            }),
+            Chart::Bars(BarChart {
+                title: "Deadline met, per policy".into(),
+                caption: "Each bar is the share of windows in which the policy finished the work by the deadline; 100% is every window.".into(),
+                unit: "windows that met the deadline, %".into(),
+                categories: names,
+                segments: vec![Segment {
+                    name: String::new(),
+                    values: r
+                        .policies
+                        .iter()
+                        .map(|p| p.stats.as_ref().map(|s| 100.0 * s.deadline_met_fraction))
+                        .collect(),
+                }],
+                label: ValueFormat::Percent,
+            }),
+        ];
+    }
+    let single: Vec<Option<&JobResult>> = r
+        .policies
+        .iter()
+        .map(|p| p.single.as_ref().map(|l| &l.result))
+        .collect();
+    let money = |f: fn(&JobResult) -> crate::money::Money| {
+        single
+            .iter()
+            .map(|s| s.map(|r| f(r).to_usd_f64()))
+            .collect::<Vec<_>>()
+    };
+    let hours = |f: fn(&JobResult) -> i64| {
+        single
+            .iter()
+            .map(|s| s.map(|r| f(r) as f64 / 3.6e6))
+            .collect::<Vec<_>>()
+    };
+    vec![
+        Chart::Bars(BarChart {
+            title: "Cost per policy".into(),
+            caption: "Each bar is a policy's total cost for the job, split into the instances (compute), the probes billed and the egress of migrations (the multi-region model's extra costs; 0 otherwise).".into(),
+            unit: "USD for the job".into(),
+            categories: names.clone(),
+            segments: vec![
+                Segment { name: "compute".into(), values: money(|r| r.compute_cost) },
+                Segment { name: "probes".into(), values: money(|r| r.probe_cost) },
+                Segment { name: "egress".into(), values: money(|r| r.egress_cost) },
+            ],
+            label: ValueFormat::Usd,
+        }),
+        Chart::Bars(BarChart {
+            title: "Time per policy".into(),
+            caption: "Each bar is the hours a policy billed on spot and on on-demand, and the hours it spent idle with no instance (waiting for spot).".into(),
+            unit: "hours".into(),
+            categories: names,
+            segments: vec![
+                Segment { name: "spot".into(), values: hours(|r| r.spot_ms) },
+                Segment { name: "on-demand".into(), values: hours(|r| r.ondemand_ms) },
+                Segment { name: "idle".into(), values: hours(|r| r.idle_ms) },
+            ],
+            label: ValueFormat::Decimal1,
+        }),
+    ]
+}

@@ -1,0 +1,671 @@
+//! Draws a [`Chart`] as an inline SVG with `plotters` (SVG backend only: no fonts are
+//! read, text is left to the browser's sans-serif, so nothing is fetched).
+//!
+//! Layout: the plot on the left with its title, axes (each axis names its quantity
+//! and unit) and grid; the legend in a column on the right, so it never hides data.
+//! Time series are downsampled to the plot's pixel width first (`downsample`). Each
+//! SVG gets `role="img"`, a `<title>` (the chart's title) and a `<desc>` (its
+//! caption), referenced by `aria-labelledby`.
+
+use plotters::coord::Shift;
+use plotters::coord::ranged1d::SegmentedCoord;
+use plotters::coord::types::{RangedCoordf64, RangedCoordi32};
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+use super::chart::{
+    BarChart, BoxChart, Chart, Shape, Stroke, TimeChart, ValueFormat, five_numbers,
+};
+use super::downsample::{Points, line_polyline, step_polyline};
+use super::palette::{self, GREY, INK};
+use crate::report::human::group;
+use crate::time::SimTime;
+
+/// Width of every chart, pixels (the SVG scales down with the page).
+pub(crate) const WIDTH: u32 = 960;
+/// Height of a time chart.
+const TIME_HEIGHT: u32 = 380;
+/// The legend column.
+const LEGEND_W: u32 = 230;
+/// Width of the value axis' labels.
+const Y_LABELS_W: u32 = 84;
+/// Pixel columns of a time chart's plot: the number of downsampling buckets.
+pub(crate) const PLOT_PX: usize = (WIDTH - LEGEND_W - Y_LABELS_W - 30) as usize;
+
+type Area<'a> = DrawingArea<SVGBackend<'a>, Shift>;
+
+/// One legend entry: a name and how its swatch looks.
+enum Swatch {
+    Line(RGBColor, bool),
+    Fill(RGBColor, f64),
+}
+
+/// The SVG of `chart`, with `id` prefixing its `<title>` and `<desc>` ids.
+pub(crate) fn svg(chart: &Chart, id: &str) -> String {
+    let mut buf = String::new();
+    let size = (WIDTH, height(chart));
+    let drawn = {
+        let root = SVGBackend::with_string(&mut buf, size).into_drawing_area();
+        let r = root.fill(&WHITE).map_err(text).and_then(|_| match chart {
+            Chart::Time(c) => time_chart(c, &root),
+            Chart::Bars(c) => bar_chart(c, &root),
+            Chart::Boxes(c) => box_chart(c, &root),
+        });
+        r.and_then(|_| root.present().map_err(text))
+    };
+    if let Err(e) = drawn {
+        // Never expected with a string backend; the page still renders.
+        buf = format!(
+            "<svg width=\"{WIDTH}\" height=\"40\" viewBox=\"0 0 {WIDTH} 40\"><text x=\"10\" y=\"25\">chart not drawn: {}</text></svg>",
+            super::page::escape(&e)
+        );
+    }
+    accessible(&buf, id, chart.title(), chart.caption())
+}
+
+fn height(chart: &Chart) -> u32 {
+    match chart {
+        Chart::Time(c) if c.areas.is_empty() && c.series.is_empty() && c.bands.is_empty() => {
+            110 + 36 * c.marks.len().max(1) as u32
+        }
+        Chart::Time(_) => TIME_HEIGHT,
+        Chart::Bars(c) => 110 + 38 * c.categories.len().max(1) as u32,
+        Chart::Boxes(c) => 110 + 44 * c.groups.len().max(1) as u32,
+    }
+}
+
+fn text<E: std::fmt::Display>(e: E) -> String {
+    e.to_string()
+}
+
+/// Adds `role`, `aria-labelledby`, `<title>` and `<desc>` to the SVG.
+fn accessible(svg: &str, id: &str, title: &str, caption: &str) -> String {
+    let esc = super::page::escape;
+    let Some(open) = svg.find("<svg") else {
+        return svg.to_string();
+    };
+    let Some(close) = svg[open..].find('>').map(|i| open + i) else {
+        return svg.to_string();
+    };
+    let mut out = String::with_capacity(svg.len() + title.len() + caption.len() + 200);
+    out.push_str(&svg[..close]);
+    out.push_str(&format!(
+        " role=\"img\" aria-labelledby=\"{id}-title {id}-desc\"><title id=\"{id}-title\">{}</title><desc id=\"{id}-desc\">{}</desc>",
+        esc(title),
+        esc(caption)
+    ));
+    out.push_str(&svg[close + 1..]);
+    out
+}
+
+fn font(size: u32) -> TextStyle<'static> {
+    ("sans-serif", size).into_font().color(&INK)
+}
+
+/// A time axis label: dates for spans over three days, else day and time.
+fn time_label(t: i64, span_secs: i64) -> String {
+    let s = SimTime(t).to_string();
+    if span_secs > 3 * 86_400 {
+        s[..10].to_string()
+    } else if span_secs > 6 * 3_600 {
+        s[5..16].replace('T', " ")
+    } else {
+        s[11..16].to_string()
+    }
+}
+
+/// A value axis label with as many decimals as the axis' range needs.
+fn axis_label(x: f64, range: f64) -> String {
+    let decimals = if range <= 0.0 || !range.is_finite() {
+        0
+    } else {
+        (2.0 - range.log10().floor()).clamp(0.0, 6.0) as usize
+    };
+    group(x, decimals)
+}
+
+fn legend(area: &Area, entries: &[(String, Swatch)]) -> Result<(), String> {
+    let style = font(16);
+    for (i, (name, swatch)) in entries.iter().enumerate() {
+        let y = 48 + 24 * i as i32;
+        match swatch {
+            Swatch::Line(c, dashed) => {
+                if *dashed {
+                    for k in 0..3 {
+                        let x = 8 + 9 * k;
+                        area.draw(&PathElement::new(
+                            vec![(x, y), (x + 5, y)],
+                            c.stroke_width(2),
+                        ))
+                        .map_err(text)?;
+                    }
+                } else {
+                    area.draw(&PathElement::new(vec![(8, y), (30, y)], c.stroke_width(2)))
+                        .map_err(text)?;
+                }
+            }
+            Swatch::Fill(c, alpha) => {
+                area.draw(&Rectangle::new(
+                    [(8, y - 6), (30, y + 6)],
+                    c.mix(*alpha).filled(),
+                ))
+                .map_err(text)?;
+            }
+        }
+        let label: String = if name.chars().count() > 28 {
+            name.chars().take(27).chain(['…']).collect()
+        } else {
+            name.clone()
+        };
+        area.draw(&Text::new(label, (38, y - 7), style.clone()))
+            .map_err(text)?;
+    }
+    Ok(())
+}
+
+fn secs(points: &[(SimTime, f64)]) -> Vec<(i64, f64)> {
+    points.iter().map(|(t, v)| (t.secs(), *v)).collect()
+}
+
+/// The cumulative tops of stacked step series, over the union of their change times.
+fn stack(layers: &[Vec<(i64, f64)>]) -> Vec<Vec<(i64, f64)>> {
+    let mut times: Vec<i64> = layers.iter().flatten().map(|p| p.0).collect();
+    times.sort_unstable();
+    times.dedup();
+    let mut idx = vec![0usize; layers.len()];
+    let mut out = vec![Vec::with_capacity(times.len()); layers.len()];
+    for &t in &times {
+        let mut sum = 0.0;
+        for (k, l) in layers.iter().enumerate() {
+            while idx[k] < l.len() && l[idx[k]].0 <= t {
+                idx[k] += 1;
+            }
+            if idx[k] > 0 {
+                sum += l[idx[k] - 1].1;
+            }
+            out[k].push((t, sum));
+        }
+    }
+    out
+}
+
+fn time_chart(c: &TimeChart, root: &Area) -> Result<(), String> {
+    let (t0, t1) = (c.span.0.secs(), c.span.1.secs().max(c.span.0.secs() + 1));
+    let span = t1 - t0;
+    let (plot, side) = root.split_horizontally(WIDTH - LEGEND_W);
+    let mut entries: Vec<(String, Swatch)> = Vec::new();
+    if c.areas.is_empty() && c.series.is_empty() && c.bands.is_empty() {
+        return timeline(c, &plot, &side);
+    }
+    // Everything downsampled to the plot's pixel columns first.
+    let tops = stack(&c.areas.iter().map(|s| secs(&s.points)).collect::<Vec<_>>());
+    let tops: Vec<Vec<(i64, f64)>> = tops
+        .iter()
+        .map(|l| step_polyline(l, t0, t1, PLOT_PX))
+        .collect();
+    let bands: Vec<(Points, Points)> = c
+        .bands
+        .iter()
+        .map(|b| {
+            (
+                step_polyline(&secs(&b.lower), t0, t1, PLOT_PX),
+                step_polyline(&secs(&b.upper), t0, t1, PLOT_PX),
+            )
+        })
+        .collect();
+    let lines: Vec<Vec<(i64, f64)>> = c
+        .series
+        .iter()
+        .map(|s| match s.shape {
+            Shape::Step => step_polyline(&secs(&s.points), t0, t1, PLOT_PX),
+            Shape::Line => line_polyline(&secs(&s.points), t0, t1, PLOT_PX),
+        })
+        .collect();
+    let all = tops
+        .iter()
+        .chain(lines.iter())
+        .chain(bands.iter().flat_map(|(a, b)| [a, b]))
+        .flatten()
+        .map(|p| p.1)
+        .filter(|v| v.is_finite());
+    let (mut lo, mut hi) = (0.0f64, f64::NEG_INFINITY);
+    for v in all {
+        lo = lo.min(v);
+        hi = hi.max(v);
+    }
+    if !hi.is_finite() || hi <= lo {
+        hi = lo + 1.0;
+    }
+    let hi = hi + (hi - lo) * 0.06;
+    let range = hi - lo;
+    let mut chart = ChartBuilder::on(&plot)
+        .caption(&c.title, font(21))
+        .margin(12)
+        .x_label_area_size(44)
+        .y_label_area_size(Y_LABELS_W)
+        .build_cartesian_2d(t0..t1, lo..hi)
+        .map_err(text)?;
+    let xf = |t: &i64| time_label(*t, span);
+    let yf = |v: &f64| axis_label(*v, range);
+    chart
+        .configure_mesh()
+        .x_labels(7)
+        .y_labels(7)
+        .x_label_formatter(&xf)
+        .y_label_formatter(&yf)
+        .x_desc("simulated time (UTC)")
+        .y_desc(c.unit.as_str())
+        .light_line_style(RGBColor(0xEE, 0xEE, 0xEE))
+        .bold_line_style(RGBColor(0xDD, 0xDD, 0xDD))
+        .label_style(font(15))
+        .axis_desc_style(font(16))
+        .draw()
+        .map_err(text)?;
+    // Stacked areas: the highest top first, each lower one painted over it.
+    for (k, top) in tops.iter().enumerate().rev() {
+        let col = c.areas[k].color.map_or(palette::color(k), palette::color);
+        let mut poly = top.clone();
+        if let (Some(first), Some(last)) = (top.first(), top.last()) {
+            poly.push((last.0, lo.max(0.0)));
+            poly.push((first.0, lo.max(0.0)));
+        }
+        chart
+            .draw_series(std::iter::once(Polygon::new(poly, col.mix(0.55).filled())))
+            .map_err(text)?;
+    }
+    for (k, s) in c.areas.iter().enumerate() {
+        let col = s.color.map_or(palette::color(k), palette::color);
+        entries.push((s.name.clone(), Swatch::Fill(col, 0.55)));
+    }
+    for (b, (lower, upper)) in c.bands.iter().zip(&bands) {
+        let col = b.color.map_or(GREY, palette::color);
+        let mut poly = upper.clone();
+        poly.extend(lower.iter().rev());
+        chart
+            .draw_series(std::iter::once(Polygon::new(poly, col.mix(0.3).filled())))
+            .map_err(text)?;
+        entries.push((b.name.clone(), Swatch::Fill(col, 0.3)));
+    }
+    for (k, (s, pts)) in c.series.iter().zip(lines).enumerate() {
+        let col = s
+            .color
+            .map_or(palette::color(c.areas.len() + k), palette::color);
+        let dashed = s.stroke == Stroke::Dashed;
+        if dashed {
+            chart
+                .draw_series(DashedLineSeries::new(pts, 6, 4, col.stroke_width(2)))
+                .map_err(text)?;
+        } else {
+            chart
+                .draw_series(LineSeries::new(pts, col.stroke_width(2)))
+                .map_err(text)?;
+        }
+        entries.push((s.name.clone(), Swatch::Line(col, dashed)));
+    }
+    // Instants as a strip of ticks at the bottom of the plot.
+    for (r, m) in c.marks.iter().enumerate() {
+        let col = palette::color(5 + r);
+        let (y0, y1) = (
+            lo + range * 0.01 * (1 + 4 * r) as f64,
+            lo + range * 0.01 * (4 + 4 * r) as f64,
+        );
+        let ticks = distinct_columns(&m.times, t0, t1);
+        chart
+            .draw_series(
+                ticks
+                    .into_iter()
+                    .map(|t| PathElement::new(vec![(t, y0), (t, y1)], col.stroke_width(1))),
+            )
+            .map_err(text)?;
+        entries.push((
+            format!("{} ({})", m.name, group(m.times.len() as f64, 0)),
+            Swatch::Line(col, false),
+        ));
+    }
+    legend(&side, &entries)
+}
+
+/// One tick per pixel column that has any instant.
+fn distinct_columns(times: &[SimTime], t0: i64, t1: i64) -> Vec<i64> {
+    let mut last_col = usize::MAX;
+    let mut out = Vec::new();
+    let span = (t1 - t0).max(1) as i128;
+    for t in times
+        .iter()
+        .map(|t| t.secs())
+        .filter(|t| (t0..=t1).contains(t))
+    {
+        let col = ((t - t0) as i128 * PLOT_PX as i128 / span) as usize;
+        if col != last_col {
+            out.push(t);
+            last_col = col;
+        }
+    }
+    out
+}
+
+/// A chart of instants only: one row per kind, a tick per instant.
+fn timeline(c: &TimeChart, plot: &Area, side: &Area) -> Result<(), String> {
+    let (t0, t1) = (c.span.0.secs(), c.span.1.secs().max(c.span.0.secs() + 1));
+    let span = t1 - t0;
+    let n = c.marks.len().max(1) as i32;
+    let mut chart = ChartBuilder::on(plot)
+        .caption(&c.title, font(21))
+        .margin(12)
+        .x_label_area_size(44)
+        .y_label_area_size(Y_LABELS_W)
+        .build_cartesian_2d(t0..t1, (0..n).into_segmented())
+        .map_err(text)?;
+    let names: Vec<String> = c.marks.iter().map(|m| m.name.clone()).collect();
+    let xf = |t: &i64| time_label(*t, span);
+    let yf = |v: &SegmentValue<i32>| match v {
+        SegmentValue::CenterOf(i) => names.get((n - 1 - i) as usize).cloned().unwrap_or_default(),
+        _ => String::new(),
+    };
+    chart
+        .configure_mesh()
+        .disable_y_mesh()
+        .x_labels(7)
+        .x_label_formatter(&xf)
+        .y_label_formatter(&yf)
+        .x_desc("simulated time (UTC)")
+        .y_desc(c.unit.as_str())
+        .light_line_style(RGBColor(0xEE, 0xEE, 0xEE))
+        .label_style(font(15))
+        .axis_desc_style(font(16))
+        .draw()
+        .map_err(text)?;
+    let mut entries = Vec::new();
+    for (r, m) in c.marks.iter().enumerate() {
+        let row = n - 1 - r as i32;
+        let col = palette::color(r);
+        let ticks = distinct_columns(&m.times, t0, t1);
+        chart
+            .draw_series(ticks.into_iter().map(|t| {
+                PathElement::new(
+                    vec![
+                        (t, SegmentValue::Exact(row)),
+                        (t, SegmentValue::Exact(row + 1)),
+                    ],
+                    col.stroke_width(1),
+                )
+            }))
+            .map_err(text)?;
+        entries.push((
+            format!("{} ({})", m.name, group(m.times.len() as f64, 0)),
+            Swatch::Line(col, false),
+        ));
+    }
+    legend(side, &entries)
+}
+
+/// The value axis of a category chart (bars, boxes): `lo..hi` with `n` categories
+/// top to bottom, the categories' names as labels.
+fn category_axes<'a, 'b>(
+    plot: &'a Area<'b>,
+    title: &str,
+    unit: &str,
+    names: &[String],
+    (lo, hi): (f64, f64),
+    whole: bool,
+) -> Result<
+    ChartContext<'a, SVGBackend<'b>, Cartesian2d<RangedCoordf64, SegmentedCoord<RangedCoordi32>>>,
+    String,
+> {
+    let n = names.len().max(1) as i32;
+    let label_w = names
+        .iter()
+        .map(|s| s.chars().count())
+        .max()
+        .unwrap_or(4)
+        .clamp(4, 30) as u32
+        * 8
+        + 16;
+    let mut chart = ChartBuilder::on(plot)
+        .caption(title, font(21))
+        .margin(12)
+        .x_label_area_size(44)
+        .y_label_area_size(label_w)
+        .build_cartesian_2d(lo..hi, (0..n).into_segmented())
+        .map_err(text)?;
+    let range = hi - lo;
+    // Counts are labelled in whole numbers (a tick between two is left blank).
+    let xf = |v: &f64| {
+        if !whole {
+            axis_label(*v, range)
+        } else if (v - v.round()).abs() < 1e-9 {
+            group(*v, 0)
+        } else {
+            String::new()
+        }
+    };
+    let yf = |v: &SegmentValue<i32>| match v {
+        SegmentValue::CenterOf(i) => names.get((n - 1 - i) as usize).cloned().unwrap_or_default(),
+        _ => String::new(),
+    };
+    chart
+        .configure_mesh()
+        .disable_y_mesh()
+        .x_labels(7)
+        .x_label_formatter(&xf)
+        .y_label_formatter(&yf)
+        .x_desc(unit)
+        .light_line_style(RGBColor(0xEE, 0xEE, 0xEE))
+        .bold_line_style(RGBColor(0xDD, 0xDD, 0xDD))
+        .label_style(font(15))
+        .axis_desc_style(font(16))
+        .draw()
+        .map_err(text)?;
+    Ok(chart)
+}
+
+fn bar_chart(c: &BarChart, root: &Area) -> Result<(), String> {
+    let n = c.categories.len();
+    let (plot, side) = root.split_horizontally(WIDTH - LEGEND_W);
+    let totals: Vec<f64> = (0..n)
+        .map(|i| {
+            c.segments
+                .iter()
+                .filter_map(|s| s.values.get(i).copied().flatten())
+                .filter(|v| v.is_finite() && *v > 0.0)
+                .sum()
+        })
+        .collect();
+    let max = totals.iter().copied().fold(0.0, f64::max);
+    let hi = if max > 0.0 { max * 1.28 } else { 1.0 };
+    let mut chart = category_axes(
+        &plot,
+        &c.title,
+        &c.unit,
+        &c.categories,
+        (0.0, hi),
+        c.label == ValueFormat::Count,
+    )?;
+    let mut acc = vec![0.0f64; n];
+    let mut entries = Vec::new();
+    let ni = n as i32;
+    for (k, seg) in c.segments.iter().enumerate() {
+        let col = palette::color(k);
+        let mut rects = Vec::new();
+        for (i, end) in acc.iter_mut().enumerate() {
+            let Some(v) = seg.values.get(i).copied().flatten() else {
+                continue;
+            };
+            if !(v.is_finite() && v > 0.0) {
+                continue;
+            }
+            let row = ni - 1 - i as i32;
+            let (x0, x1) = (*end, *end + v);
+            *end = x1;
+            let mut r = Rectangle::new(
+                [
+                    (x0, SegmentValue::Exact(row)),
+                    (x1, SegmentValue::Exact(row + 1)),
+                ],
+                col.filled(),
+            );
+            r.set_margin(7, 7, 0, 0);
+            rects.push(r);
+        }
+        chart.draw_series(rects).map_err(text)?;
+        if c.segments.len() > 1 || !seg.name.is_empty() {
+            entries.push((seg.name.clone(), Swatch::Fill(col, 1.0)));
+        }
+    }
+    // Each bar's total at its end; "n/a" where no segment has a value.
+    let labels = (0..n).map(|i| {
+        let row = ni - 1 - i as i32;
+        let known = c
+            .segments
+            .iter()
+            .any(|s| s.values.get(i).copied().flatten().is_some());
+        let t = if known {
+            c.label.format(totals[i])
+        } else {
+            "n/a".to_string()
+        };
+        Text::new(
+            t,
+            (acc[i] + hi * 0.01, SegmentValue::CenterOf(row)),
+            font(15).pos(Pos::new(HPos::Left, VPos::Center)),
+        )
+    });
+    chart.draw_series(labels).map_err(text)?;
+    legend(&side, &entries)
+}
+
+fn box_chart(c: &BoxChart, root: &Area) -> Result<(), String> {
+    let (plot, side) = root.split_horizontally(WIDTH - LEGEND_W);
+    let stats: Vec<Option<[f64; 5]>> = c.groups.iter().map(|(_, s)| five_numbers(s)).collect();
+    let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
+    for s in stats.iter().flatten() {
+        lo = lo.min(s[0]);
+        hi = hi.max(s[4]);
+    }
+    if !lo.is_finite() {
+        (lo, hi) = (0.0, 1.0);
+    }
+    let pad = ((hi - lo) * 0.08).max(hi.abs() * 0.02).max(1e-6);
+    // Room on the right for the median's label.
+    let (lo, hi) = (
+        (lo - pad).max(if lo >= 0.0 { 0.0 } else { f64::MIN }),
+        hi + 4.0 * pad,
+    );
+    let names: Vec<String> = c
+        .groups
+        .iter()
+        .map(|(n, s)| format!("{n} (n={})", s.len()))
+        .collect();
+    let mut chart = category_axes(&plot, &c.title, &c.unit, &names, (lo, hi), false)?;
+    let n = c.groups.len() as i32;
+    let col = palette::color(0);
+    for (i, s) in stats.iter().enumerate() {
+        let Some([min, q1, med, q3, max]) = *s else {
+            continue;
+        };
+        let row = n - 1 - i as i32;
+        let mut r = Rectangle::new(
+            [
+                (q1, SegmentValue::Exact(row)),
+                (q3, SegmentValue::Exact(row + 1)),
+            ],
+            col.mix(0.35).filled(),
+        );
+        r.set_margin(9, 9, 0, 0);
+        let mut outline = Rectangle::new(
+            [
+                (q1, SegmentValue::Exact(row)),
+                (q3, SegmentValue::Exact(row + 1)),
+            ],
+            col.stroke_width(1),
+        );
+        outline.set_margin(9, 9, 0, 0);
+        chart.draw_series([r, outline]).map_err(text)?;
+        let mid = SegmentValue::CenterOf(row);
+        chart
+            .draw_series([
+                PathElement::new(
+                    vec![(min, mid.clone()), (q1, mid.clone())],
+                    INK.stroke_width(1),
+                ),
+                PathElement::new(
+                    vec![(q3, mid.clone()), (max, mid.clone())],
+                    INK.stroke_width(1),
+                ),
+            ])
+            .map_err(text)?;
+        // Median: a bar across the box; min and max: end caps (thin filled rectangles,
+        // a few pixels wide whatever the axis).
+        let px = (hi - lo) / f64::from(WIDTH - LEGEND_W);
+        for (x, w, m) in [(med, 1.5, 9), (min, 0.6, 14), (max, 0.6, 14)] {
+            let mut r = Rectangle::new(
+                [
+                    (x - w * px, SegmentValue::Exact(row)),
+                    (x + w * px, SegmentValue::Exact(row + 1)),
+                ],
+                INK.filled(),
+            );
+            r.set_margin(m, m, 0, 0);
+            chart.draw_series([r]).map_err(text)?;
+        }
+        let sample = &c.groups[i].1;
+        let mean = sample.iter().sum::<f64>() / sample.len() as f64;
+        chart
+            .draw_series([Circle::new(
+                (mean, mid.clone()),
+                4,
+                palette::color(3).filled(),
+            )])
+            .map_err(text)?;
+        chart
+            .draw_series([Text::new(
+                format!("median {}", c.label.format(med)),
+                (max + (hi - lo) * 0.01, mid),
+                font(15).pos(Pos::new(HPos::Left, VPos::Center)),
+            )])
+            .map_err(text)?;
+    }
+    legend(
+        &side,
+        &[
+            ("quartiles (box)".to_string(), Swatch::Fill(col, 0.35)),
+            ("median (bar)".to_string(), Swatch::Line(INK, false)),
+            ("min–max (whiskers)".to_string(), Swatch::Line(INK, false)),
+            (
+                "mean (dot)".to_string(),
+                Swatch::Fill(palette::color(3), 1.0),
+            ),
+        ],
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn axis_labels_have_the_decimals_the_range_needs() {
+        assert_eq!(axis_label(0.0425, 0.05), "0.0425");
+        assert_eq!(axis_label(1234.0, 5000.0), "1,234");
+        assert_eq!(axis_label(2.5, 10.0), "2.5");
+    }
+
+    #[test]
+    fn time_labels_by_span() {
+        let t = SimTime::parse_rfc3339("2024-03-05T06:07:08Z")
+            .unwrap()
+            .secs();
+        assert_eq!(time_label(t, 30 * 86_400), "2024-03-05");
+        assert_eq!(time_label(t, 86_400), "03-05 06:07");
+        assert_eq!(time_label(t, 3_600), "06:07");
+    }
+
+    #[test]
+    fn stacking_sums_the_layers_over_every_change() {
+        let a = vec![(0, 1.0), (10, 2.0)];
+        let b = vec![(5, 3.0)];
+        let tops = stack(&[a, b]);
+        assert_eq!(tops[0], vec![(0, 1.0), (5, 1.0), (10, 2.0)]);
+        assert_eq!(tops[1], vec![(0, 1.0), (5, 4.0), (10, 5.0)]);
+    }
+}
