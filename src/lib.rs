@@ -45,6 +45,7 @@ pub mod strategy;
 mod suggest;
 pub mod sweep;
 pub mod synth;
+pub mod telemetry;
 pub mod time;
 pub mod types;
 pub mod workload;

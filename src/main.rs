@@ -27,6 +27,7 @@ use spotsim::report::gate::Gated;
 use spotsim::report::{Format, RunReports, Warning, warning};
 use spotsim::scenario::Scenario;
 use spotsim::sweep::{self, SweepOptions};
+use spotsim::telemetry::{AlarmReport, AlarmState, TelemetrySession};
 use spotsim::types::TypesOptions;
 
 #[derive(Parser, Debug)]
@@ -212,21 +213,29 @@ fn cmd_run(args: &RunArgs) -> Result<ExitCode, Error> {
     )?;
     let format = scenario.format();
     let prepared = scenario.prepare()?;
+    let mut session =
+        TelemetrySession::new(&scenario.telemetry, "Strategy", prepared.strategies.len())?;
     let bar = progress_bar(scenario.output.quiet);
     let reports = {
         let bar = bar.clone();
         let mut started: Option<i64> = None;
-        prepared.run(&mut move |now, end| {
-            if let Some(b) = &bar {
-                let s = *started.get_or_insert(now.secs());
-                let total = (end.secs() - s).max(1) as u64;
-                b.set_length(total);
-                b.set_position((now.secs() - s).max(0) as u64);
-            }
-        })?
+        prepared.run_with_telemetry(
+            &mut move |now, end| {
+                if let Some(b) = &bar {
+                    let s = *started.get_or_insert(now.secs());
+                    let total = (end.secs() - s).max(1) as u64;
+                    b.set_length(total);
+                    b.set_position((now.secs() - s).max(0) as u64);
+                }
+            },
+            session.as_mut(),
+        )?
     };
     if let Some(b) = bar {
         b.finish_and_clear();
+    }
+    if let Some(s) = session {
+        s.finish()?;
     }
     let doc = RunReports::new(reports);
     let text = match format {
@@ -240,7 +249,17 @@ fn cmd_run(args: &RunArgs) -> Result<ExitCode, Error> {
     print_warnings(warning::distinct(
         doc.reports.iter().flat_map(|r| &r.warnings),
     ));
-    Ok(gate(&scenario.gates, &doc))
+    let alarms: Vec<&AlarmReport> = doc
+        .reports
+        .iter()
+        .filter_map(|r| r.telemetry.as_ref())
+        .flat_map(|t| &t.alarms)
+        .collect();
+    Ok(gate_alarms(
+        gate(&scenario.gates, &doc),
+        &alarms,
+        scenario.telemetry.fail_on_alarm,
+    ))
 }
 
 fn cmd_job(args: &JobArgs) -> Result<ExitCode, Error> {
@@ -419,6 +438,38 @@ fn gate(gates: &GateOptions, report: &dyn Gated) -> ExitCode {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(2)
+    }
+}
+
+/// Alarm state changes on stderr (one line each); with `--fail-on-alarm`, exit 2 when
+/// an alarm entered ALARM (a CI gate like the `--fail-if-*` ones).
+fn gate_alarms(code: ExitCode, alarms: &[&AlarmReport], fail_on_alarm: bool) -> ExitCode {
+    let mut alarmed = false;
+    for a in alarms {
+        for c in &a.changes {
+            if c.to == AlarmState::Alarm {
+                alarmed = true;
+                let values: Vec<String> = c
+                    .values
+                    .iter()
+                    .map(|v| v.map_or("missing".to_string(), |x| format!("{x}")))
+                    .collect();
+                eprintln!(
+                    "alarm {} ({}): {} -> ALARM at {} [{}]",
+                    a.name,
+                    a.subject,
+                    c.from,
+                    c.at,
+                    values.join(", ")
+                );
+            }
+        }
+    }
+    if fail_on_alarm && alarmed {
+        eprintln!("gate: an alarm entered ALARM (--fail-on-alarm)");
+        ExitCode::from(2)
+    } else {
+        code
     }
 }
 

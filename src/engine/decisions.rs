@@ -9,6 +9,7 @@ use super::world::World;
 use crate::market::PoolId;
 use crate::money::Rate;
 use crate::strategy::{AllocationStrategy, FleetView, Launch, Move};
+use crate::time::SimTime;
 
 impl World<'_> {
     pub(super) fn post_batch<S: AllocationStrategy>(
@@ -182,6 +183,9 @@ impl World<'_> {
         }
         // Pending launches first (nothing billed yet), then the newest running.
         let victims = self.pick_victims_for_move(from, n as usize);
+        if let Some(o) = self.obs.as_mut() {
+            o.moved(SimTime(self.now), m.from, m.to, n);
+        }
         let (wf, wt) = (
             self.market.pools()[from].weight,
             self.market.pools()[to].weight,

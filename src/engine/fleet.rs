@@ -10,6 +10,7 @@ use super::world::World;
 use crate::market::PoolId;
 use crate::money::Money;
 use crate::sample;
+use crate::telemetry::InstanceEventKind;
 use crate::time::SimTime;
 
 pub(super) const NONE: u32 = u32::MAX;
@@ -72,6 +73,7 @@ impl World<'_> {
             self.insts[i as usize].spent_before = self.spent_so_far(inst.pool as usize);
         }
         self.running_units += inst.weight as u64;
+        self.observe(i, InstanceEventKind::Running);
         if inst.option == PurchaseOption::Spot {
             self.draw_spot_risks(i);
         }
@@ -109,6 +111,7 @@ impl World<'_> {
             } else {
                 // Already at risk: counted, nothing more to do.
                 self.spot[inst.pool as usize].rebalance_recommendations += 1;
+                self.observe(i, InstanceEventKind::RebalanceRecommendation);
             }
             // A Poisson process: the next false recommendation, unless the
             // instance is being replaced because of this one.
@@ -203,6 +206,7 @@ impl World<'_> {
         if inst.state == St::Ended || inst.noticed {
             return;
         }
+        self.observe(id, InstanceEventKind::Notice);
         let i = &mut self.insts[id as usize];
         i.noticed = true;
         i.noticed_at = self.now;
@@ -226,6 +230,7 @@ impl World<'_> {
     /// A rebalance recommendation reaches `id` (aws-facts.md §2.2) and the fleet
     /// reacts (§1.6).
     pub(super) fn recommend(&mut self, id: u32) {
+        self.observe(id, InstanceEventKind::RebalanceRecommendation);
         let inst = &mut self.insts[id as usize];
         inst.at_risk = true;
         inst.rebalance_at = self.now;
@@ -364,6 +369,14 @@ impl World<'_> {
             self.running_units -= inst.weight as u64;
         }
         let (reason, charge) = self.settle(&inst, reason);
+        self.observe(
+            id,
+            InstanceEventKind::Ended {
+                reason,
+                charge,
+                running_from: (inst.state == St::Running).then_some(SimTime(inst.running_from)),
+            },
+        );
         self.insts[id as usize].state = St::Ended;
         self.improved = true;
         if self.record {
@@ -441,6 +454,12 @@ impl World<'_> {
                 replaced_by: NONE,
             });
             self.live.push(id);
+            self.observe(
+                id,
+                InstanceEventKind::Requested {
+                    replaces: (replaces != NONE).then_some(replaces),
+                },
+            );
             match option {
                 PurchaseOption::Spot => {
                     self.add_active(id);

@@ -10,6 +10,7 @@ use super::world::World;
 use crate::market::{PoolId, StepTrace};
 use crate::money::Rate;
 use crate::sample;
+use crate::time::SimTime;
 
 /// No maximum price: above every rate a trace can hold.
 const NO_MAX: Rate = Rate::from_nano_usd(i64::MAX);
@@ -80,6 +81,9 @@ impl World<'_> {
         let (v, t) = c.advance();
         let old = self.price[p].replace(v);
         if old != Some(v) {
+            if let Some(o) = self.obs.as_mut() {
+                o.price(SimTime(self.now), PoolId(p as u32), v);
+            }
             self.price_changed = true;
             self.order.reset();
             self.changed.push(PoolId(p as u32));
@@ -194,6 +198,9 @@ impl World<'_> {
             }
             self.target = v;
             self.split_target();
+            if let Some(o) = self.obs.as_mut() {
+                o.desired(SimTime(self.now), v);
+            }
             self.target_next += 1;
             self.schedule_target();
         }

@@ -70,6 +70,7 @@ pub use outcome::{EndReason, InstanceRecord, Outcome, PoolTally, PurchaseOption}
 use crate::error::ConfigError;
 use crate::market::Market;
 use crate::strategy::AllocationStrategy;
+use crate::telemetry::Observer;
 use crate::time::SimTime;
 use queue::Ev;
 use world::World;
@@ -117,10 +118,38 @@ impl<'m, S: AllocationStrategy> Simulation<'m, S> {
     /// # Errors
     /// See [`Simulation::run`].
     pub fn run_with_progress(
-        mut self,
+        self,
         progress: &mut dyn FnMut(SimTime, SimTime),
     ) -> Result<Outcome, ConfigError> {
-        let mut w = World::new(self.market, &self.cfg)?;
+        self.run_inner(progress, None)
+    }
+
+    /// Like [`Simulation::run_with_progress`], telling `observer` what happens
+    /// ([`crate::telemetry`]); the outcome is the same as without it.
+    ///
+    /// # Errors
+    /// See [`Simulation::run`].
+    pub fn run_observed(
+        self,
+        progress: &mut dyn FnMut(SimTime, SimTime),
+        observer: &mut dyn Observer,
+    ) -> Result<Outcome, ConfigError> {
+        self.run_inner(progress, Some(observer))
+    }
+
+    fn run_inner<'o>(
+        mut self,
+        progress: &mut dyn FnMut(SimTime, SimTime),
+        observer: Option<&'o mut dyn Observer>,
+    ) -> Result<Outcome, ConfigError>
+    where
+        'm: 'o,
+    {
+        let market: &'o Market = self.market;
+        let mut w = World::new(market, &self.cfg)?;
+        if let Some(o) = observer {
+            w.attach(o);
+        }
         let mut launches = Vec::new();
         let mut moves = Vec::new();
         w.improved = true;
@@ -129,6 +158,7 @@ impl<'m, S: AllocationStrategy> Simulation<'m, S> {
         while let Some(t) = next {
             if t != w.now {
                 w.account(t);
+                w.observe_advance(t);
                 w.now = t;
             }
             let Some((_, ev)) = w.q.pop() else { break };
@@ -138,6 +168,7 @@ impl<'m, S: AllocationStrategy> Simulation<'m, S> {
             }
             if ev == Ev::Horizon {
                 w.end_all();
+                w.observe_end();
                 break;
             }
             w.handle(ev);

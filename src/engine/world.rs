@@ -28,6 +28,7 @@ use crate::market::{Market, MarketView, PoolId, PriceOrder};
 use crate::money::Rate;
 use crate::pricing::billing::ProductBilling;
 use crate::sample;
+use crate::telemetry::{InstanceEvent, InstanceEventKind, Observer};
 use crate::time::SimTime;
 
 pub(super) struct World<'m> {
@@ -96,6 +97,8 @@ pub(super) struct World<'m> {
 
     pub(super) price_changed: bool,
     pub(super) improved: bool,
+    /// Telemetry, if any (one branch per event without).
+    pub(super) obs: Option<&'m mut dyn Observer>,
 }
 
 impl<'m> World<'m> {
@@ -286,6 +289,7 @@ impl<'m> World<'m> {
             rebalance_queue: Vec::new(),
             price_changed: false,
             improved: false,
+            obs: None,
         };
         w.q.push(w.end, Ev::Horizon);
         let s = SimTime(w.start);
@@ -318,6 +322,51 @@ impl<'m> World<'m> {
         }
         w.split_target();
         Ok(w)
+    }
+
+    /// Attaches an observer: tells it the horizon, the prices and the target in force
+    /// at the start.
+    pub(super) fn attach(&mut self, obs: &'m mut dyn Observer) {
+        let s = SimTime(self.start);
+        obs.begin(self.market, s, SimTime(self.end));
+        for (p, v) in self.price.iter().enumerate() {
+            if let Some(v) = v {
+                obs.price(s, PoolId(p as u32), *v);
+            }
+        }
+        obs.desired(s, self.target);
+        self.obs = Some(obs);
+    }
+
+    /// Time moves to `t` (telemetry closes the periods before it).
+    #[inline]
+    pub(super) fn observe_advance(&mut self, t: i64) {
+        if let Some(o) = self.obs.as_mut() {
+            o.advance(SimTime(t));
+        }
+    }
+
+    /// The horizon ended.
+    pub(super) fn observe_end(&mut self) {
+        if let Some(o) = self.obs.as_mut() {
+            o.end(SimTime(self.end));
+        }
+    }
+
+    /// Tells the observer, if any, that `kind` happened to instance `id` now.
+    #[inline]
+    pub(super) fn observe(&mut self, id: u32, kind: InstanceEventKind) {
+        if let Some(o) = self.obs.as_mut() {
+            let i = &self.insts[id as usize];
+            o.instance(&InstanceEvent {
+                at: SimTime(self.now),
+                id,
+                pool: PoolId(i.pool),
+                option: i.option,
+                weight: i.weight,
+                kind,
+            });
+        }
     }
 
     /// Applies one event (the clock is already at its time). Every event kind has one

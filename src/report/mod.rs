@@ -297,6 +297,10 @@ pub struct Report {
     pub warnings: Vec<Warning>,
     /// Where the numbers came from.
     pub provenance: Provenance,
+    /// Alarms and the service map, when telemetry was asked for
+    /// ([`crate::telemetry`]); absent otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none", skip_deserializing)]
+    pub telemetry: Option<crate::telemetry::TelemetryReport>,
 }
 
 /// Rounds a derived float to 6 decimals so JSON stays short and stable.
@@ -430,6 +434,7 @@ impl Report {
                     .unwrap_or_else(|| "instances".to_string()),
                 assumptions,
             },
+            telemetry: None,
         }
     }
 }

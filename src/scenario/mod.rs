@@ -50,7 +50,7 @@ use crate::market::{Market, MarketSpec, Zone, build_market};
 use crate::money::Rate;
 use crate::options::{
     AdvisorOptions, CatalogOptions, GateOptions, MarketSelection, OutputOptions, SimOptions,
-    StrategyOptions, TraceOptions,
+    StrategyOptions, TelemetryOptions, TraceOptions,
 };
 use crate::report::{Format, Report, RunInfo};
 use crate::strategy::StrategySpec;
@@ -115,6 +115,10 @@ pub struct Scenario {
     #[serde(flatten)]
     #[cfg_attr(feature = "cli", command(flatten))]
     pub gates: GateOptions,
+    /// Metrics, alarms, traces.
+    #[serde(flatten)]
+    #[cfg_attr(feature = "cli", command(flatten))]
+    pub telemetry: TelemetryOptions,
 }
 
 crate::scenario_file::option_set!(Scenario {
@@ -127,6 +131,7 @@ crate::scenario_file::option_set!(Scenario {
     sim: SimOptions,
     output: OutputOptions,
     gates: GateOptions,
+    telemetry: TelemetryOptions,
 });
 
 /// `run`'s own options: the fleet (target, on-demand split, max price, rebalancing,

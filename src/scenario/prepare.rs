@@ -37,6 +37,8 @@ impl Scenario {
 
     fn prepare_with(&self, catalog_market_from: Option<SimTime>) -> Result<Prepared, Error> {
         self.gates.validate()?;
+        self.telemetry
+            .validate(crate::telemetry::FLEET_METRICS, false)?;
         let strategies = self.strategies()?;
         let seed = self.sim.seed.unwrap_or(DEFAULT_SEED);
         let target = self.fleet.target.unwrap_or(DEFAULT_TARGET);
@@ -764,6 +766,37 @@ impl Prepared {
             .zip(outcomes?)
             .map(|(spec, outcome)| self.report(spec, &outcome, baseline))
             .collect())
+    }
+
+    /// [`Prepared::run`] with telemetry: the strategies run one after the other, each
+    /// observed by `session` (which writes the files it was asked for), and each report
+    /// carries its alarms and service map (`telemetry`). Without a session, exactly
+    /// [`Prepared::run`].
+    ///
+    /// # Errors
+    /// As [`Prepared::run`]; [`Error::Output`] for a telemetry file.
+    pub fn run_with_telemetry(
+        &self,
+        progress: &mut (dyn FnMut(SimTime, SimTime) + Send),
+        session: Option<&mut crate::telemetry::TelemetrySession>,
+    ) -> Result<Vec<Report>, Error> {
+        let Some(session) = session else {
+            return self.run(progress);
+        };
+        let baseline = crate::engine::ondemand_baseline_cost(&self.market, &self.cfg)?;
+        let mut reports = Vec::with_capacity(self.strategies.len());
+        for spec in &self.strategies {
+            let strategy = spec.build(&self.instance_types);
+            let name = strategy.name().to_string();
+            let (outcome, telemetry) = session.observe(&name, |obs| {
+                Ok(Simulation::new(&self.market, self.cfg.clone(), strategy)
+                    .run_observed(&mut *progress, obs)?)
+            })?;
+            let mut r = self.report(spec, &outcome, baseline);
+            r.telemetry = Some(telemetry);
+            reports.push(r);
+        }
+        Ok(reports)
     }
 
     fn simulate(

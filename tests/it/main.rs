@@ -31,6 +31,7 @@ mod schema;
 mod strategy;
 mod sweep;
 mod synth;
+mod telemetry;
 mod tool;
 mod types;
 mod warnings;

@@ -57,6 +57,23 @@ fn run_json_matches_its_schema_for_one_strategy_and_several() {
         ],
     );
     assert_eq!(all["reports"].as_array().unwrap().len(), 5);
+    // With telemetry: alarms (with state changes) and the service map.
+    let t = valid(
+        "run",
+        &[
+            "run",
+            "--quiet",
+            "--output",
+            "json",
+            "--interruption-rate",
+            "50",
+            "--alarm",
+            "boot: UnmetCapacity Maximum > 0 for 1 of 1 periods",
+        ],
+    );
+    let tel = &t["reports"][0]["telemetry"];
+    assert!(!tel["alarms"][0]["changes"].as_array().unwrap().is_empty());
+    assert!(tel["service_map"]["edges"].is_array());
     // The schema is strict: the version-1 shape (an array) and unknown fields fail.
     let s = schema("run");
     let v1 = all["reports"].clone();

@@ -1,0 +1,159 @@
+//! What the engine tells telemetry: the [`Observer`] trait.
+//!
+//! The engine holds an `Option<&mut dyn Observer>`: without telemetry each event costs
+//! one branch on `None`; with it, one virtual call. Observers only watch — nothing they
+//! do changes what the simulation does.
+
+use serde::Serialize;
+
+use crate::engine::{EndReason, PurchaseOption};
+use crate::market::{Market, PoolId};
+use crate::money::{Money, Rate};
+use crate::time::SimTime;
+
+/// What happened to an instance.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case", tag = "kind")]
+pub enum InstanceEventKind {
+    /// The fleet asked EC2 for it (a launch request).
+    Requested {
+        /// Capacity rebalancing: the at-risk instance it replaces.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        replaces: Option<u32>,
+    },
+    /// It started running (and being billed).
+    Running,
+    /// A rebalance recommendation reached it.
+    RebalanceRecommendation,
+    /// Its two-minute interruption notice arrived.
+    Notice,
+    /// It ended.
+    Ended {
+        /// Why.
+        reason: EndReason,
+        /// What it was billed in all.
+        charge: Money,
+        /// When it had started running (`None`: it never ran).
+        running_from: Option<SimTime>,
+    },
+}
+
+/// One instance event.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct InstanceEvent {
+    /// When.
+    pub at: SimTime,
+    /// The instance (its launch order in the run).
+    pub id: u32,
+    /// Its pool.
+    pub pool: PoolId,
+    /// Spot or on-demand.
+    pub option: PurchaseOption,
+    /// Capacity units it provides.
+    pub weight: u32,
+    /// What happened.
+    pub kind: InstanceEventKind,
+}
+
+/// An observer of one simulation. Every method has a no-op default; calls come in
+/// simulated-time order.
+pub trait Observer {
+    /// The run starts: its market and horizon.
+    fn begin(&mut self, _market: &Market, _start: SimTime, _end: SimTime) {}
+
+    /// Simulated time moves to `now` (before the events at `now` are applied).
+    fn advance(&mut self, _now: SimTime) {}
+
+    /// The fleet's target (capacity units) is `units` from `now` on.
+    fn desired(&mut self, _now: SimTime, _units: u32) {}
+
+    /// A pool's spot price is `price` from `now` on (also called at the start for
+    /// every pool with a price).
+    fn price(&mut self, _now: SimTime, _pool: PoolId, _price: Rate) {}
+
+    /// Something happened to an instance.
+    fn instance(&mut self, _ev: &InstanceEvent) {}
+
+    /// The strategy moved `count` instances from one pool to another (price-driven
+    /// replacement), at `now`; the ends and launches follow as instance events.
+    fn moved(&mut self, _now: SimTime, _from: PoolId, _to: PoolId, _count: u32) {}
+
+    /// The horizon ended (every instance has ended).
+    fn end(&mut self, _end: SimTime) {}
+}
+
+/// Observes nothing.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct NoTelemetry;
+
+impl Observer for NoTelemetry {}
+
+/// Several observers, in order.
+impl<A: Observer, B: Observer> Observer for (A, B) {
+    fn begin(&mut self, market: &Market, start: SimTime, end: SimTime) {
+        self.0.begin(market, start, end);
+        self.1.begin(market, start, end);
+    }
+    fn advance(&mut self, now: SimTime) {
+        self.0.advance(now);
+        self.1.advance(now);
+    }
+    fn desired(&mut self, now: SimTime, units: u32) {
+        self.0.desired(now, units);
+        self.1.desired(now, units);
+    }
+    fn price(&mut self, now: SimTime, pool: PoolId, price: Rate) {
+        self.0.price(now, pool, price);
+        self.1.price(now, pool, price);
+    }
+    fn instance(&mut self, ev: &InstanceEvent) {
+        self.0.instance(ev);
+        self.1.instance(ev);
+    }
+    fn moved(&mut self, now: SimTime, from: PoolId, to: PoolId, count: u32) {
+        self.0.moved(now, from, to, count);
+        self.1.moved(now, from, to, count);
+    }
+    fn end(&mut self, end: SimTime) {
+        self.0.end(end);
+        self.1.end(end);
+    }
+}
+
+impl<T: Observer> Observer for Option<T> {
+    fn begin(&mut self, market: &Market, start: SimTime, end: SimTime) {
+        if let Some(o) = self {
+            o.begin(market, start, end);
+        }
+    }
+    fn advance(&mut self, now: SimTime) {
+        if let Some(o) = self {
+            o.advance(now);
+        }
+    }
+    fn desired(&mut self, now: SimTime, units: u32) {
+        if let Some(o) = self {
+            o.desired(now, units);
+        }
+    }
+    fn price(&mut self, now: SimTime, pool: PoolId, price: Rate) {
+        if let Some(o) = self {
+            o.price(now, pool, price);
+        }
+    }
+    fn instance(&mut self, ev: &InstanceEvent) {
+        if let Some(o) = self {
+            o.instance(ev);
+        }
+    }
+    fn moved(&mut self, now: SimTime, from: PoolId, to: PoolId, count: u32) {
+        if let Some(o) = self {
+            o.moved(now, from, to, count);
+        }
+    }
+    fn end(&mut self, end: SimTime) {
+        if let Some(o) = self {
+            o.end(end);
+        }
+    }
+}

@@ -1,0 +1,368 @@
+//! OpenMetrics text with timestamps, for `promtool tsdb create-blocks-from openmetrics`
+//! (Prometheus backfill) and so Grafana.
+//!
+//! OpenMetrics 1.0 forbids interleaving metric families, and the metrics (label sets)
+//! within a family: every series must be written whole, in timestamp order, before
+//! the next. Records arrive period by period, so the sink spills its samples (20 bytes
+//! each) to a temporary file beside the output in sorted runs of at most
+//! [`OpenMetricsSink::RUN`] samples, and at the end merges the runs into the output
+//! (bounded memory whatever the horizon), then renames it into place — the file
+//! appears whole or not at all.
+//!
+//! Families: `spotsim_<name>[_<unit>]`. Gauges (`TYPE gauge`) carry the period's
+//! `Average` (`CostRate` its value at the period's end); counters (`TYPE counter`,
+//! samples `…_total`) carry the running total from the horizon's start, so Prometheus'
+//! `increase()` gives a window's count and the last `spotsim_cost_usd_total` is the
+//! report's total cost. Each sample is stamped with its period's start, in seconds.
+//! Labels: the dimensions in snake case (`strategy`, `purchase_option`,
+//! `instance_type`, `availability_zone`, `service`, …). The text ends with `# EOF`.
+
+use std::collections::{BinaryHeap, HashMap};
+use std::fs::File;
+use std::io::{self, BufReader, BufWriter, Read, Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
+
+use super::csv::micro_text;
+use super::dimensions::Dims;
+use super::metric::{Kind, Metric};
+use super::series::{MetricSink, Record};
+
+/// The OpenMetrics family name of a metric: `spotsim_running_capacity`,
+/// `spotsim_cost_usd` (counters' samples add `_total`).
+///
+/// ```
+/// use spotsim::telemetry::{Metric, openmetrics_family};
+/// assert_eq!(openmetrics_family(Metric::Cost), "spotsim_cost_usd");
+/// assert_eq!(openmetrics_family(Metric::SpotPrice), "spotsim_spot_price_usd_per_hour");
+/// assert_eq!(openmetrics_family(Metric::UnmetCapacity), "spotsim_unmet_capacity");
+/// ```
+pub fn openmetrics_family(m: Metric) -> String {
+    match m.unit().openmetrics() {
+        Some(u) => format!("spotsim_{}_{u}", m.om_stem()),
+        None => format!("spotsim_{}", m.om_stem()),
+    }
+}
+
+/// `AvailabilityZone` → `availability_zone`.
+fn snake(name: &str) -> String {
+    let mut s = String::with_capacity(name.len() + 4);
+    for (i, c) in name.chars().enumerate() {
+        if c.is_ascii_uppercase() {
+            if i > 0 {
+                s.push('_');
+            }
+            s.push(c.to_ascii_lowercase());
+        } else {
+            s.push(c);
+        }
+    }
+    s
+}
+
+fn labels(dims: &Dims) -> String {
+    let mut s = String::new();
+    for (i, (n, v)) in dims.pairs.iter().enumerate() {
+        if i > 0 {
+            s.push(',');
+        }
+        s.push_str(&snake(n));
+        s.push_str("=\"");
+        for c in v.chars() {
+            match c {
+                '\\' => s.push_str("\\\\"),
+                '"' => s.push_str("\\\""),
+                '\n' => s.push_str("\\n"),
+                c => s.push(c),
+            }
+        }
+        s.push('"');
+    }
+    s
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct Sample {
+    /// (metric index << 32) | series index within the sink.
+    key: u64,
+    /// Arrival order (keeps timestamps in order within a series).
+    seq: u64,
+    ts: i64,
+    /// f64 bits for gauges; the count or micro-dollars for counters and cost.
+    bits: u64,
+}
+
+const SAMPLE_BYTES: usize = 8 + 8 + 8;
+
+impl Sample {
+    fn to_bytes(self) -> [u8; SAMPLE_BYTES] {
+        let mut b = [0u8; SAMPLE_BYTES];
+        // seq is implied by the order within a run once sorted; store key, ts, bits.
+        b[..8].copy_from_slice(&self.key.to_le_bytes());
+        b[8..16].copy_from_slice(&self.ts.to_le_bytes());
+        b[16..].copy_from_slice(&self.bits.to_le_bytes());
+        b
+    }
+
+    fn from_bytes(b: &[u8; SAMPLE_BYTES], seq: u64) -> Sample {
+        let word = |i: usize| {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(&b[i..i + 8]);
+            w
+        };
+        Sample {
+            key: u64::from_le_bytes(word(0)),
+            seq,
+            ts: i64::from_le_bytes(word(8)),
+            bits: u64::from_le_bytes(word(16)),
+        }
+    }
+}
+
+/// Streams records to an OpenMetrics file (see the module docs).
+pub struct OpenMetricsSink {
+    path: PathBuf,
+    spill_path: PathBuf,
+    spill: Option<BufWriter<File>>,
+    /// (offset, samples) of each sorted run in the spill file.
+    runs: Vec<(u64, u64)>,
+    spilled: u64,
+    buf: Vec<Sample>,
+    seq: u64,
+    /// Dimension sets seen, and the series of each (metric, dimension set).
+    dims: HashMap<Dims, u32>,
+    series: HashMap<(Metric, u32), u32>,
+    /// Label text of each series, by index.
+    series_labels: Vec<String>,
+    run_cap: usize,
+}
+
+impl OpenMetricsSink {
+    /// Samples per sorted run held in memory (24 bytes each).
+    pub const RUN: usize = 1 << 20;
+
+    /// A sink that will write `path` when finished.
+    pub fn new(path: &Path) -> OpenMetricsSink {
+        OpenMetricsSink::with_run(path, Self::RUN)
+    }
+
+    /// As [`OpenMetricsSink::new`] with runs of `run` samples (tests use small runs to
+    /// exercise the merge).
+    pub fn with_run(path: &Path, run: usize) -> OpenMetricsSink {
+        let dir = path
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        OpenMetricsSink {
+            path: path.to_path_buf(),
+            spill_path: dir.join(format!(".{name}.{}.spill", std::process::id())),
+            spill: None,
+            runs: Vec::new(),
+            spilled: 0,
+            buf: Vec::new(),
+            seq: 0,
+            dims: HashMap::new(),
+            series: HashMap::new(),
+            series_labels: Vec::new(),
+            run_cap: run.max(1),
+        }
+    }
+
+    fn spill_run(&mut self) -> io::Result<()> {
+        if self.buf.is_empty() {
+            return Ok(());
+        }
+        self.buf.sort_unstable_by_key(|s| (s.key, s.seq));
+        if self.spill.is_none() {
+            self.spill = Some(BufWriter::new(File::create(&self.spill_path)?));
+        }
+        let w = self.spill.as_mut().expect("just created");
+        for s in &self.buf {
+            w.write_all(&s.to_bytes())?;
+        }
+        self.runs
+            .push((self.spilled * SAMPLE_BYTES as u64, self.buf.len() as u64));
+        self.spilled += self.buf.len() as u64;
+        self.buf.clear();
+        Ok(())
+    }
+
+    fn write_out(&mut self) -> io::Result<()> {
+        let dir = self
+            .path
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let name = self
+            .path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+        let result = self
+            .merge_into(&tmp)
+            .and_then(|_| std::fs::rename(&tmp, &self.path));
+        if result.is_err() {
+            let _ = std::fs::remove_file(&tmp);
+        }
+        result
+    }
+
+    fn merge_into(&mut self, tmp: &Path) -> io::Result<()> {
+        let mut out = BufWriter::new(File::create(tmp)?);
+        // Sources: the spilled runs, then what is still in memory.
+        self.buf.sort_unstable_by_key(|s| (s.key, s.seq));
+        let mut readers: Vec<(BufReader<File>, u64)> = Vec::new();
+        if let Some(w) = self.spill.as_mut() {
+            w.flush()?;
+            for &(off, n) in &self.runs {
+                let mut f = File::open(&self.spill_path)?;
+                f.seek(SeekFrom::Start(off))?;
+                readers.push((BufReader::with_capacity(1 << 16, f), n));
+            }
+        }
+        let mut heap = BinaryHeap::new();
+        let mut next_seq = 0u64;
+        let read = |r: &mut (BufReader<File>, u64), seq: &mut u64| -> io::Result<Option<Sample>> {
+            if r.1 == 0 {
+                return Ok(None);
+            }
+            let mut b = [0u8; SAMPLE_BYTES];
+            r.0.read_exact(&mut b)?;
+            r.1 -= 1;
+            *seq += 1;
+            Ok(Some(Sample::from_bytes(&b, *seq)))
+        };
+        for (i, r) in readers.iter_mut().enumerate() {
+            if let Some(s) = read(r, &mut next_seq)? {
+                heap.push(std::cmp::Reverse((s.key, i, s)));
+            }
+        }
+        let mem_src = readers.len();
+        let mut mem = self.buf.iter().copied();
+        if let Some(s) = mem.next() {
+            heap.push(std::cmp::Reverse((s.key, mem_src, s)));
+        }
+        let mut family: Option<u32> = None;
+        let mut series: Option<u64> = None;
+        let mut running: i128 = 0;
+        let mut line = String::with_capacity(160);
+        while let Some(std::cmp::Reverse((_, src, s))) = heap.pop() {
+            let next = if src == mem_src {
+                mem.next()
+            } else {
+                read(&mut readers[src], &mut next_seq)?
+            };
+            if let Some(n) = next {
+                heap.push(std::cmp::Reverse((n.key, src, n)));
+            }
+            let m = Metric::ALL[(s.key >> 32) as usize];
+            let fam = openmetrics_family(m);
+            if family != Some((s.key >> 32) as u32) {
+                family = Some((s.key >> 32) as u32);
+                let ty = if m.kind() == Kind::Gauge {
+                    "gauge"
+                } else {
+                    "counter"
+                };
+                writeln!(out, "# TYPE {fam} {ty}")?;
+                if let Some(u) = m.unit().openmetrics() {
+                    writeln!(out, "# UNIT {fam} {u}")?;
+                }
+                writeln!(
+                    out,
+                    "# HELP {fam} spotsim {}: {} per period",
+                    m.name(),
+                    if m.kind() == Kind::Gauge {
+                        m.headline()
+                    } else {
+                        "running total"
+                    }
+                )?;
+            }
+            if series != Some(s.key) {
+                series = Some(s.key);
+                running = 0;
+            }
+            let lbl = &self.series_labels[(s.key & 0xFFFF_FFFF) as usize];
+            line.clear();
+            use std::fmt::Write as _;
+            let value = match m.kind() {
+                Kind::Gauge => format!("{}", f64::from_bits(s.bits)),
+                Kind::Counter => {
+                    running += s.bits as i64 as i128;
+                    running.to_string()
+                }
+                Kind::Cost => {
+                    running += s.bits as i64 as i128;
+                    micro_text(running)
+                }
+            };
+            let suffix = if m.kind() == Kind::Gauge {
+                ""
+            } else {
+                "_total"
+            };
+            let _ = writeln!(line, "{fam}{suffix}{{{lbl}}} {value} {}", s.ts);
+            out.write_all(line.as_bytes())?;
+        }
+        out.write_all(b"# EOF\n")?;
+        out.flush()
+    }
+}
+
+impl MetricSink for OpenMetricsSink {
+    fn record(&mut self, r: &Record<'_>) -> io::Result<()> {
+        if !r.exported {
+            return Ok(());
+        }
+        let d = match self.dims.get(r.dims) {
+            Some(&d) => d,
+            None => {
+                let d = self.dims.len() as u32;
+                self.dims.insert(r.dims.clone(), d);
+                d
+            }
+        };
+        for p in r.points {
+            let next = self.series_labels.len() as u32;
+            let id = *self.series.entry((p.metric, d)).or_insert_with(|| {
+                self.series_labels.push(labels(r.dims));
+                next
+            });
+            let bits = match p.metric.kind() {
+                Kind::Gauge => p.value().to_bits(),
+                Kind::Counter | Kind::Cost => p.exact_sum as i64 as u64,
+            };
+            self.seq += 1;
+            self.buf.push(Sample {
+                key: ((p.metric as u64) << 32) | id as u64,
+                seq: self.seq,
+                ts: r.timestamp.secs(),
+                bits,
+            });
+            if self.buf.len() >= self.run_cap {
+                self.spill_run()?;
+            }
+        }
+        Ok(())
+    }
+
+    fn finish(&mut self) -> io::Result<()> {
+        let r = self.write_out();
+        self.spill = None;
+        let _ = std::fs::remove_file(&self.spill_path);
+        r
+    }
+}
+
+impl Drop for OpenMetricsSink {
+    fn drop(&mut self) {
+        // An unfinished sink (an error elsewhere) leaves nothing behind.
+        self.spill = None;
+        let _ = std::fs::remove_file(&self.spill_path);
+    }
+}

@@ -1,0 +1,486 @@
+//! The fleet recorder: an [`Observer`] of the engine that turns its events into the
+//! fleet and money metrics of `run` (and of `compare`'s EC2 options), streamed through
+//! an [`Aggregator`].
+//!
+//! # Cost per period
+//!
+//! A running instance accrues, second by second, its pool's spot price (or its
+//! on-demand rate); each period carries what its instances accrued in it. When an
+//! instance ends, its bill ([`InstanceEventKind::Ended::charge`], computed by the
+//! billing rules) replaces what it accrued: the difference (the 60-second minimum, an
+//! hourly product's rounding, the first-hour refund of an interrupted spot instance,
+//! which is negative) is charged in the period it ends in. Every period's amount is
+//! exact money, rounded with the running total, so the periods add up to the report's
+//! `total_cost_micro_usd` exactly.
+
+use super::aggregator::{Aggregator, GroupId};
+use super::dimensions::{Dimension, Dims};
+use super::metric::Metric;
+use super::observer::{InstanceEvent, InstanceEventKind, Observer};
+use super::series::MetricSink;
+use crate::engine::{EndReason, PurchaseOption};
+use crate::market::{Market, PoolId};
+use crate::money::{Money, Rate};
+use crate::time::SimTime;
+
+/// The metrics a fleet run records (`run`, and `compare`'s EC2 options).
+pub const FLEET_METRICS: &[Metric] = &[
+    Metric::DesiredCapacity,
+    Metric::RunningCapacity,
+    Metric::PendingCapacity,
+    Metric::UnmetCapacity,
+    Metric::RunningInstanceCount,
+    Metric::Launches,
+    Metric::FailedLaunches,
+    Metric::Interruptions,
+    Metric::InterruptionNotices,
+    Metric::RebalanceRecommendations,
+    Metric::PriceDrivenReplacements,
+    Metric::Cost,
+    Metric::CostRate,
+    Metric::SpotPrice,
+];
+
+/// The run's subject, carried by every dimension set: `("Strategy", "lowest-price")`.
+pub type Subject = (&'static str, String);
+
+/// What a [`FleetRecorder`] records: the period, the dimension sets to export.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MetricsSpec {
+    /// Period length, seconds.
+    pub period_secs: i64,
+    /// Dimension sets to export (the fleet total is recorded always, exported only
+    /// when listed).
+    pub by: Vec<Dimension>,
+}
+
+impl Default for MetricsSpec {
+    fn default() -> Self {
+        MetricsSpec {
+            period_secs: 300,
+            by: vec![Dimension::Total],
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, Default)]
+struct PoolState {
+    price: Option<Rate>,
+    ondemand: Rate,
+    running_spot: u32,
+    running_od: u32,
+    /// Accrued up to here.
+    last: i64,
+    /// ∫ price dt from the start (one instance's accrual): spot accrual markers.
+    cum: Money,
+    /// Position in `running_pools`, or `u32::MAX`.
+    pos: u32,
+}
+
+/// Records the fleet and money metrics of one simulation (see the module docs).
+pub struct FleetRecorder<S> {
+    spec: MetricsSpec,
+    subject: Subject,
+    agg: Option<Aggregator<S>>,
+    sink: Option<S>,
+    total: GroupId,
+    /// Groups of each cell (pool × option: index 2 × pool + option).
+    cells: Vec<Vec<GroupId>>,
+    pool_group: Vec<Option<GroupId>>,
+    pools: Vec<PoolState>,
+    running_pools: Vec<u32>,
+    markers: Vec<Money>,
+    desired: u32,
+    running_units: u64,
+    error: Option<crate::error::ConfigError>,
+}
+
+fn cell(pool: PoolId, option: PurchaseOption) -> usize {
+    2 * pool.idx()
+        + match option {
+            PurchaseOption::Spot => 0,
+            PurchaseOption::OnDemand => 1,
+        }
+}
+
+impl<S: MetricSink> FleetRecorder<S> {
+    /// A recorder writing to `sink`; the aggregator is built when the run begins
+    /// (it needs the horizon).
+    pub fn new(spec: MetricsSpec, subject: Subject, sink: S) -> Self {
+        FleetRecorder {
+            spec,
+            subject,
+            agg: None,
+            sink: Some(sink),
+            total: GroupId(0),
+            cells: Vec::new(),
+            pool_group: Vec::new(),
+            pools: Vec::new(),
+            running_pools: Vec::new(),
+            markers: Vec::new(),
+            desired: 0,
+            running_units: 0,
+            error: None,
+        }
+    }
+
+    /// Closes the last period and returns the sink.
+    ///
+    /// # Errors
+    /// [`crate::error::Error::Config`] for an invalid period; the sink's I/O error as
+    /// [`crate::error::Error::Output`] naming `what`.
+    pub fn finish(self, what: &str) -> Result<S, crate::error::Error> {
+        if let Some(e) = self.error {
+            return Err(e.into());
+        }
+        match (self.agg, self.sink) {
+            (Some(a), _) => a.finish().map_err(|e| crate::error::Error::Output {
+                path: what.to_string(),
+                message: e.to_string(),
+            }),
+            (None, Some(s)) => Ok(s),
+            (None, None) => unreachable!("the sink is in the aggregator or here"),
+        }
+    }
+
+    fn dims(&self, by: Dimension, pairs: Vec<(&'static str, String)>) -> Dims {
+        let mut all = vec![(self.subject.0, self.subject.1.clone())];
+        all.extend(pairs);
+        Dims { by, pairs: all }
+    }
+
+    #[inline]
+    fn accrue(&mut self, p: usize, t: i64) {
+        let Some(agg) = self.agg.as_mut() else { return };
+        let st = &mut self.pools[p];
+        let dt = t - st.last;
+        if dt <= 0 {
+            return;
+        }
+        st.last = t;
+        if let Some(price) = st.price {
+            let one = price.for_seconds(dt);
+            st.cum += one;
+            if st.running_spot > 0 {
+                let amount = Money::from_units(one.units() * st.running_spot as i128);
+                for &g in &self.cells[2 * p] {
+                    agg.charge(g, amount);
+                }
+            }
+        }
+        if st.running_od > 0 {
+            let amount =
+                Money::from_units(st.ondemand.for_seconds(dt).units() * st.running_od as i128);
+            for &g in &self.cells[2 * p + 1] {
+                agg.charge(g, amount);
+            }
+        }
+    }
+
+    fn set_running(&mut self, p: usize, delta: i32, option: PurchaseOption) {
+        let st = &mut self.pools[p];
+        let before = st.running_spot + st.running_od;
+        match option {
+            PurchaseOption::Spot => {
+                st.running_spot = (st.running_spot as i64 + delta as i64) as u32
+            }
+            PurchaseOption::OnDemand => {
+                st.running_od = (st.running_od as i64 + delta as i64) as u32
+            }
+        }
+        let after = st.running_spot + st.running_od;
+        if before == 0 && after > 0 {
+            st.pos = self.running_pools.len() as u32;
+            self.running_pools.push(p as u32);
+        } else if before > 0 && after == 0 {
+            let pos = st.pos as usize;
+            self.running_pools.swap_remove(pos);
+            if let Some(&q) = self.running_pools.get(pos) {
+                self.pools[q as usize].pos = pos as u32;
+            }
+            self.pools[p].pos = u32::MAX;
+        }
+    }
+
+    fn unmet(&mut self, t: SimTime) {
+        let u = (self.desired as i64 - self.running_units as i64).max(0);
+        if let Some(a) = self.agg.as_mut() {
+            a.set(self.total, Metric::UnmetCapacity, t, u);
+        }
+    }
+}
+
+impl<S: MetricSink> Observer for FleetRecorder<S> {
+    fn begin(&mut self, market: &Market, start: SimTime, end: SimTime) {
+        let Some(sink) = self.sink.take() else { return };
+        let mut agg = match Aggregator::new(self.spec.period_secs, start, end, sink) {
+            Ok(a) => a,
+            Err(e) => {
+                self.error = Some(e);
+                return;
+            }
+        };
+        let want = |d: Dimension| self.spec.by.contains(&d);
+        self.total = agg.add_group(self.dims(Dimension::Total, vec![]), want(Dimension::Total));
+        for m in [
+            Metric::DesiredCapacity,
+            Metric::UnmetCapacity,
+            Metric::RunningCapacity,
+            Metric::PendingCapacity,
+            Metric::RunningInstanceCount,
+            Metric::Launches,
+            Metric::FailedLaunches,
+            Metric::Interruptions,
+            Metric::InterruptionNotices,
+            Metric::RebalanceRecommendations,
+            Metric::PriceDrivenReplacements,
+            Metric::Cost,
+            Metric::CostRate,
+        ] {
+            agg.declare(self.total, m);
+        }
+        let pools = market.pools();
+        let mut option_groups = [None, None];
+        let mut type_groups: Vec<(String, GroupId)> = Vec::new();
+        let mut az_groups: Vec<(String, GroupId)> = Vec::new();
+        self.cells = vec![Vec::new(); 2 * pools.len()];
+        self.pool_group = vec![None; pools.len()];
+        self.pools = vec![PoolState::default(); pools.len()];
+        for (p, pool) in pools.iter().enumerate() {
+            self.pools[p] = PoolState {
+                ondemand: pool.instance_type.ondemand,
+                last: start.secs(),
+                pos: u32::MAX,
+                ..PoolState::default()
+            };
+            let ty = pool.instance_type.name.clone();
+            let az = pool.zone.to_string();
+            let pg = want(Dimension::Pool).then(|| {
+                agg.add_group(
+                    self.dims(
+                        Dimension::Pool,
+                        vec![
+                            ("InstanceType", ty.clone()),
+                            ("AvailabilityZone", az.clone()),
+                        ],
+                    ),
+                    true,
+                )
+            });
+            self.pool_group[p] = pg;
+            let tg =
+                want(Dimension::Type).then(|| match type_groups.iter().find(|(n, _)| *n == ty) {
+                    Some((_, g)) => *g,
+                    None => {
+                        let g = agg.add_group(
+                            self.dims(Dimension::Type, vec![("InstanceType", ty.clone())]),
+                            true,
+                        );
+                        type_groups.push((ty.clone(), g));
+                        g
+                    }
+                });
+            let zg = want(Dimension::Az).then(|| match az_groups.iter().find(|(n, _)| *n == az) {
+                Some((_, g)) => *g,
+                None => {
+                    let g = agg.add_group(
+                        self.dims(Dimension::Az, vec![("AvailabilityZone", az.clone())]),
+                        true,
+                    );
+                    az_groups.push((az.clone(), g));
+                    g
+                }
+            });
+            for (o, option) in [PurchaseOption::Spot, PurchaseOption::OnDemand]
+                .into_iter()
+                .enumerate()
+            {
+                let mut gs = vec![self.total];
+                if want(Dimension::Option) {
+                    let og = *option_groups[o].get_or_insert_with(|| {
+                        agg.add_group(
+                            self.dims(
+                                Dimension::Option,
+                                vec![("PurchaseOption", option.as_str().to_string())],
+                            ),
+                            true,
+                        )
+                    });
+                    gs.push(og);
+                }
+                gs.extend(pg);
+                gs.extend(tg);
+                gs.extend(zg);
+                self.cells[2 * p + o] = gs;
+            }
+        }
+        self.agg = Some(agg);
+    }
+
+    fn advance(&mut self, now: SimTime) {
+        loop {
+            let Some(b) = self.agg.as_ref().and_then(|a| a.next_boundary()) else {
+                return;
+            };
+            if b > now {
+                return;
+            }
+            for i in 0..self.running_pools.len() {
+                let p = self.running_pools[i] as usize;
+                self.accrue(p, b.secs());
+            }
+            if let Some(a) = self.agg.as_mut() {
+                a.close_period();
+            }
+        }
+    }
+
+    fn desired(&mut self, now: SimTime, units: u32) {
+        self.desired = units;
+        if let Some(a) = self.agg.as_mut() {
+            a.set(self.total, Metric::DesiredCapacity, now, units as i64);
+        }
+        self.unmet(now);
+    }
+
+    fn price(&mut self, now: SimTime, pool: PoolId, price: Rate) {
+        let p = pool.idx();
+        if p >= self.pools.len() {
+            return;
+        }
+        self.accrue(p, now.secs());
+        let st = &mut self.pools[p];
+        let old = st.price.replace(price).unwrap_or(Rate::ZERO);
+        let n = st.running_spot as i64;
+        let Some(agg) = self.agg.as_mut() else { return };
+        if let Some(g) = self.pool_group[p] {
+            agg.set(g, Metric::SpotPrice, now, price.nano_usd_per_hour());
+        }
+        if n > 0 {
+            let delta = n * (price.nano_usd_per_hour() - old.nano_usd_per_hour());
+            for &g in &self.cells[2 * p] {
+                agg.add_to(g, Metric::CostRate, now, delta);
+            }
+        }
+    }
+
+    fn instance(&mut self, ev: &InstanceEvent) {
+        if self.agg.is_none() {
+            return;
+        }
+        let p = ev.pool.idx();
+        let c = cell(ev.pool, ev.option);
+        let w = ev.weight as i64;
+        let t = ev.at;
+        match ev.kind {
+            InstanceEventKind::Requested { .. } => {
+                let agg = self.agg.as_mut().expect("checked");
+                for &g in &self.cells[c] {
+                    agg.count(g, Metric::Launches, 1);
+                    agg.add_to(g, Metric::PendingCapacity, t, w);
+                }
+            }
+            InstanceEventKind::Running => {
+                self.accrue(p, t.secs());
+                self.set_running(p, 1, ev.option);
+                self.running_units += ev.weight as u64;
+                let id = ev.id as usize;
+                if self.markers.len() <= id {
+                    self.markers.resize(id + 1, Money::ZERO);
+                }
+                let st = self.pools[p];
+                let rate = match ev.option {
+                    PurchaseOption::Spot => {
+                        self.markers[id] = st.cum;
+                        st.price.unwrap_or(Rate::ZERO)
+                    }
+                    PurchaseOption::OnDemand => {
+                        self.markers[id] = Money::from_units(t.secs() as i128);
+                        st.ondemand
+                    }
+                };
+                let agg = self.agg.as_mut().expect("checked");
+                for &g in &self.cells[c] {
+                    agg.add_to(g, Metric::PendingCapacity, t, -w);
+                    agg.add_to(g, Metric::RunningCapacity, t, w);
+                    agg.add_to(g, Metric::RunningInstanceCount, t, 1);
+                    agg.add_to(g, Metric::CostRate, t, rate.nano_usd_per_hour());
+                }
+                self.unmet(t);
+            }
+            InstanceEventKind::RebalanceRecommendation => {
+                let agg = self.agg.as_mut().expect("checked");
+                for &g in &self.cells[c] {
+                    agg.count(g, Metric::RebalanceRecommendations, 1);
+                }
+            }
+            InstanceEventKind::Notice => {
+                let agg = self.agg.as_mut().expect("checked");
+                for &g in &self.cells[c] {
+                    agg.count(g, Metric::InterruptionNotices, 1);
+                }
+            }
+            InstanceEventKind::Ended {
+                reason,
+                charge,
+                running_from,
+            } => {
+                let mut accrued = Money::ZERO;
+                let mut rate = Rate::ZERO;
+                if let Some(rf) = running_from {
+                    self.accrue(p, t.secs());
+                    let st = self.pools[p];
+                    let marker = self
+                        .markers
+                        .get(ev.id as usize)
+                        .copied()
+                        .unwrap_or_default();
+                    match ev.option {
+                        PurchaseOption::Spot => {
+                            accrued = st.cum - marker;
+                            rate = st.price.unwrap_or(Rate::ZERO);
+                        }
+                        PurchaseOption::OnDemand => {
+                            accrued = st.ondemand.for_seconds(t.since(rf));
+                            rate = st.ondemand;
+                        }
+                    }
+                    self.set_running(p, -1, ev.option);
+                    self.running_units -= ev.weight as u64;
+                }
+                let agg = self.agg.as_mut().expect("checked");
+                for &g in &self.cells[c] {
+                    if running_from.is_some() {
+                        agg.add_to(g, Metric::RunningCapacity, t, -w);
+                        agg.add_to(g, Metric::RunningInstanceCount, t, -1);
+                        agg.add_to(g, Metric::CostRate, t, -rate.nano_usd_per_hour());
+                    } else {
+                        agg.add_to(g, Metric::PendingCapacity, t, -w);
+                    }
+                    agg.charge(g, charge - accrued);
+                    match reason {
+                        EndReason::Capacity | EndReason::Hazard | EndReason::MaxPrice => {
+                            agg.count(g, Metric::Interruptions, 1)
+                        }
+                        EndReason::LaunchFailed => agg.count(g, Metric::FailedLaunches, 1),
+                        EndReason::PriceReplacement => {
+                            agg.count(g, Metric::PriceDrivenReplacements, 1)
+                        }
+                        _ => {}
+                    }
+                }
+                if running_from.is_some() {
+                    self.unmet(t);
+                }
+            }
+        }
+    }
+
+    fn end(&mut self, end: SimTime) {
+        self.advance(end);
+        for i in 0..self.running_pools.len() {
+            let p = self.running_pools[i] as usize;
+            self.accrue(p, end.secs());
+        }
+    }
+}

@@ -1,0 +1,264 @@
+//! One command's telemetry: the files `--metrics`, `--events`, `--perfetto` and
+//! `--service-map` ask for, shared by the runs of every subject (strategy, option or
+//! policy), the alarms, and what goes into the report.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use super::alarm::{AlarmReport, AlarmSink, AlarmSpec};
+use super::csv::CsvSink;
+use super::emf::EmfSink;
+use super::events::EventLog;
+use super::file::AtomicFile;
+use super::observer::Observer;
+use super::openmetrics::OpenMetricsSink;
+use super::perfetto::{PerfettoFile, PerfettoTrace};
+use super::recorder::{FleetRecorder, MetricsSpec};
+use super::series::{MetricSink, Record};
+use super::service_map::{ServiceMap, ServiceMapRecorder};
+use crate::error::Error;
+use crate::options::TelemetryOptions;
+
+/// The format of `--metrics FILE`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum MetricsFormat {
+    /// Tidy CSV.
+    #[default]
+    Csv,
+    /// CloudWatch Embedded Metric Format, JSON lines.
+    Emf,
+    /// OpenMetrics text with timestamps.
+    Openmetrics,
+}
+
+impl MetricsFormat {
+    /// The names `--metrics-format` takes.
+    pub const NAMES: [&'static str; 3] = ["csv", "emf", "openmetrics"];
+
+    /// The format of this name.
+    pub fn parse(s: &str) -> Option<MetricsFormat> {
+        match s {
+            "csv" => Some(MetricsFormat::Csv),
+            "emf" => Some(MetricsFormat::Emf),
+            "openmetrics" => Some(MetricsFormat::Openmetrics),
+            _ => None,
+        }
+    }
+}
+
+/// What telemetry adds to a report (`telemetry` in the JSON report).
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct TelemetryReport {
+    /// Each alarm's state changes.
+    pub alarms: Vec<AlarmReport>,
+    /// Where capacity went.
+    pub service_map: ServiceMap,
+}
+
+impl TelemetryReport {
+    /// Whether an alarm entered `ALARM`.
+    pub fn alarmed(&self) -> bool {
+        self.alarms.iter().any(|a| a.entered_alarm)
+    }
+}
+
+enum MetricsOut {
+    Csv(CsvSink<AtomicFile>),
+    Emf(EmfSink<AtomicFile>),
+    Om(OpenMetricsSink),
+}
+
+impl MetricsOut {
+    fn sink(&mut self) -> &mut dyn MetricSink {
+        match self {
+            MetricsOut::Csv(s) => s,
+            MetricsOut::Emf(s) => s,
+            MetricsOut::Om(s) => s,
+        }
+    }
+
+    fn finish(self) -> std::io::Result<()> {
+        match self {
+            MetricsOut::Csv(mut s) => {
+                s.finish()?;
+                s.into_inner().commit()
+            }
+            MetricsOut::Emf(mut s) => {
+                s.finish()?;
+                s.into_inner().commit()
+            }
+            MetricsOut::Om(mut s) => s.finish(),
+        }
+    }
+}
+
+/// A sink shared by several runs: each run's end does not finish it.
+struct Shared<'a>(Option<&'a mut dyn MetricSink>);
+
+impl MetricSink for Shared<'_> {
+    fn record(&mut self, r: &Record<'_>) -> std::io::Result<()> {
+        self.0.as_mut().map_or(Ok(()), |s| s.record(r))
+    }
+}
+
+/// One command's telemetry (see the module docs).
+pub struct TelemetrySession {
+    spec: MetricsSpec,
+    alarms: Vec<AlarmSpec>,
+    subject_key: &'static str,
+    multi: bool,
+    metrics: Option<(MetricsOut, PathBuf)>,
+    events: Option<AtomicFile>,
+    perfetto: Option<PerfettoFile<AtomicFile>>,
+    service_map: Option<PathBuf>,
+    maps: Vec<ServiceMap>,
+}
+
+fn out_err(p: &Path, e: std::io::Error) -> Error {
+    Error::Output {
+        path: p.display().to_string(),
+        message: e.to_string(),
+    }
+}
+
+impl TelemetrySession {
+    /// The session `opts` ask for, or `None` when they ask for nothing. `subject_key`
+    /// names the dimension every series carries (`Strategy`, `Option`, `Policy`);
+    /// `subjects`: how many runs will share the files.
+    ///
+    /// # Errors
+    /// [`Error::Config`] for an invalid option; [`Error::Output`] when a file cannot be
+    /// created.
+    pub fn new(
+        opts: &TelemetryOptions,
+        subject_key: &'static str,
+        subjects: usize,
+    ) -> Result<Option<TelemetrySession>, Error> {
+        if !opts.any() {
+            return Ok(None);
+        }
+        let spec = opts.spec()?;
+        let metrics = match &opts.metrics {
+            None => None,
+            Some(p) => {
+                let out = match opts.format() {
+                    MetricsFormat::Csv => MetricsOut::Csv(CsvSink::new(
+                        AtomicFile::create(p).map_err(|e| out_err(p, e))?,
+                        &subject_key.to_ascii_lowercase(),
+                    )),
+                    MetricsFormat::Emf => MetricsOut::Emf(EmfSink::new(
+                        AtomicFile::create(p).map_err(|e| out_err(p, e))?,
+                    )),
+                    MetricsFormat::Openmetrics => MetricsOut::Om(OpenMetricsSink::new(p)),
+                };
+                Some((out, p.clone()))
+            }
+        };
+        let events = match &opts.events {
+            Some(p) => Some(AtomicFile::create(p).map_err(|e| out_err(p, e))?),
+            None => None,
+        };
+        let perfetto = match &opts.perfetto {
+            Some(p) => Some(PerfettoFile::new(
+                AtomicFile::create(p).map_err(|e| out_err(p, e))?,
+            )),
+            None => None,
+        };
+        Ok(Some(TelemetrySession {
+            spec,
+            alarms: opts.alarm.clone(),
+            subject_key,
+            multi: subjects > 1,
+            metrics,
+            events,
+            perfetto,
+            service_map: opts.service_map.clone(),
+            maps: Vec::new(),
+        }))
+    }
+
+    /// The metrics recorded (period, dimensions).
+    pub fn spec(&self) -> &MetricsSpec {
+        &self.spec
+    }
+
+    /// Runs `run` with the observers of one subject's run, and returns its result
+    /// with the subject's telemetry report.
+    ///
+    /// # Errors
+    /// `run`'s error; [`Error::Output`] for a file that cannot be written.
+    pub fn observe<R>(
+        &mut self,
+        subject: &str,
+        run: impl FnOnce(&mut dyn Observer) -> Result<R, Error>,
+    ) -> Result<(R, TelemetryReport), Error> {
+        let key = self.subject_key;
+        let mut alarms = AlarmSink::new(&self.alarms);
+        let (shared, metrics_path) = match self.metrics.as_mut() {
+            Some((m, p)) => (Shared(Some(m.sink())), p.display().to_string()),
+            None => (Shared(None), "--metrics".to_string()),
+        };
+        let rec = FleetRecorder::new(
+            self.spec.clone(),
+            (key, subject.to_string()),
+            (shared, &mut alarms),
+        );
+        let map = ServiceMapRecorder::new(subject);
+        let events = self
+            .events
+            .as_mut()
+            .map(|f| EventLog::new(f, (key, subject.to_string())));
+        let perfetto = self
+            .perfetto
+            .as_mut()
+            .map(|f| PerfettoTrace::new(f, (key, subject.to_string()), self.multi));
+        let mut obs = ((rec, map), (events, perfetto));
+        let r = run(&mut obs)?;
+        let ((rec, map), (events, _perfetto)) = obs;
+        rec.finish(&metrics_path)?;
+        if let Some(e) = events {
+            e.finish().map_err(|e| Error::Output {
+                path: "--events".into(),
+                message: e.to_string(),
+            })?;
+        }
+        let map = map.finish();
+        self.maps.push(map.clone());
+        let report = TelemetryReport {
+            alarms: alarms.alarms.iter().map(|a| a.report(subject)).collect(),
+            service_map: map,
+        };
+        Ok((r, report))
+    }
+
+    /// Completes the files (each appears whole, or not at all on an error).
+    ///
+    /// # Errors
+    /// [`Error::Output`] naming the file.
+    pub fn finish(self) -> Result<(), Error> {
+        if let Some((m, p)) = self.metrics {
+            m.finish().map_err(|e| out_err(&p, e))?;
+        }
+        if let Some(mut f) = self.events {
+            let p = f.path().to_path_buf();
+            f.commit().map_err(|e| out_err(&p, e))?;
+        }
+        if let Some(pf) = self.perfetto {
+            let mut f = pf
+                .finish()
+                .map_err(|e| out_err(Path::new("--perfetto"), e))?;
+            let p = f.path().to_path_buf();
+            f.commit().map_err(|e| out_err(&p, e))?;
+        }
+        if let Some(p) = self.service_map {
+            let mut f = AtomicFile::create(&p).map_err(|e| out_err(&p, e))?;
+            use std::io::Write;
+            f.write_all(ServiceMap::dot(&self.maps).as_bytes())
+                .and_then(|_| f.commit())
+                .map_err(|e| out_err(&p, e))?;
+        }
+        Ok(())
+    }
+}
