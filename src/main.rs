@@ -14,7 +14,7 @@
 //!
 //! Warnings (`warning[code]: message`) go to stderr and never change the exit code.
 
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -23,6 +23,7 @@ use spotsim::compare::CompareScenario;
 use spotsim::error::{ConfigError, Error};
 use spotsim::job::JobScenario;
 use spotsim::options::GateOptions;
+use spotsim::output::Destination;
 use spotsim::report::gate::Gated;
 use spotsim::report::{RunReports, Warning, warning};
 use spotsim::scenario::Scenario;
@@ -136,6 +137,7 @@ fn with_file<T: Default + Clone>(
 }
 
 fn main() -> ExitCode {
+    ignore_sigxfsz();
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {
@@ -175,6 +177,11 @@ fn cmd_run(args: &RunArgs) -> Result<ExitCode, Error> {
         &args.opts,
         Scenario::overlay,
     )?;
+    let out = destination(
+        scenario.output.out.as_deref(),
+        args.scenario.as_deref(),
+        &scenario.input_files(),
+    )?;
     let format = scenario.format();
     let prepared = scenario.prepare()?;
     let bar = progress_bar(scenario.output.quiet);
@@ -194,7 +201,7 @@ fn cmd_run(args: &RunArgs) -> Result<ExitCode, Error> {
         b.finish_and_clear();
     }
     let doc = RunReports::new(reports);
-    write_output(scenario.output.out.as_deref(), &doc.render(format))?;
+    out.write(doc.render(format).as_bytes())?;
     print_warnings(warning::distinct(
         doc.reports.iter().flat_map(|r| &r.warnings),
     ));
@@ -208,10 +215,14 @@ fn cmd_job(args: &JobArgs) -> Result<ExitCode, Error> {
         &args.opts,
         JobScenario::overlay,
     )?;
+    let out = destination(
+        scenario.output.out.as_deref(),
+        args.scenario.as_deref(),
+        &scenario.input_files(),
+    )?;
     let format = scenario.format();
     let report = scenario.run()?;
-    let text = report.render(format);
-    write_output(scenario.output.out.as_deref(), &text)?;
+    out.write(report.render(format).as_bytes())?;
     print_warnings(warning::distinct(&report.warnings));
     Ok(gate(&scenario.gates, &report))
 }
@@ -220,7 +231,7 @@ fn cmd_completions(shell: clap_complete::Shell) -> Result<ExitCode, Error> {
     use clap::CommandFactory;
     let mut out = Vec::new();
     clap_complete::generate(shell, &mut Cli::command(), "spotsim", &mut out);
-    write_output(None, &String::from_utf8_lossy(&out))?;
+    Destination::Stdout.write(&out)?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -242,18 +253,19 @@ fn cmd_man(command: Option<&str>) -> Result<ExitCode, Error> {
             path: "<stdout>".into(),
             message: e.to_string(),
         })?;
-    write_output(None, &String::from_utf8_lossy(&out))?;
+    Destination::Stdout.write(&out)?;
     Ok(ExitCode::SUCCESS)
 }
 
 fn cmd_types(args: &TypesOptions) -> Result<ExitCode, Error> {
+    let out = destination(args.output.out.as_deref(), None, &args.input_files())?;
     let report = args.run()?;
     let text = if args.names {
         report.names()
     } else {
         report.render(args.output.format())
     };
-    write_output(args.output.out.as_deref(), &text)?;
+    out.write(text.as_bytes())?;
     print_warnings(warning::distinct(&report.warnings));
     Ok(ExitCode::SUCCESS)
 }
@@ -265,9 +277,14 @@ fn cmd_compare(args: &CompareArgs) -> Result<ExitCode, Error> {
         &args.opts,
         CompareScenario::overlay,
     )?;
+    let out = destination(
+        scenario.output.out.as_deref(),
+        args.scenario.as_deref(),
+        &scenario.input_files(),
+    )?;
     let format = scenario.format();
     let report = scenario.prepare()?.run()?;
-    write_output(scenario.output.out.as_deref(), &report.render(format))?;
+    out.write(report.render(format).as_bytes())?;
     print_warnings(warning::distinct(&report.warnings));
     Ok(gate(&scenario.gates, &report))
 }
@@ -367,44 +384,29 @@ fn progress_bar(quiet: bool) -> Option<indicatif::ProgressBar> {
     Some(b)
 }
 
-/// Writes to stdout, or to `path` through a temporary file renamed into place, so a
-/// failed run never leaves a partial file.
-fn write_output(path: Option<&Path>, text: &str) -> Result<(), Error> {
-    let err = |p: &Path, e: std::io::Error| Error::Output {
-        path: p.display().to_string(),
-        message: e.to_string(),
-    };
-    match path {
-        None => {
-            let mut out = std::io::stdout().lock();
-            out.write_all(text.as_bytes())
-                .and_then(|_| out.flush())
-                .or_else(|e| {
-                    if e.kind() == std::io::ErrorKind::BrokenPipe {
-                        Ok(())
-                    } else {
-                        Err(e)
-                    }
-                })
-                .map_err(|e| err(Path::new("<stdout>"), e))
-        }
-        Some(p) => {
-            let dir = p
-                .parent()
-                .filter(|d| !d.as_os_str().is_empty())
-                .unwrap_or(Path::new("."));
-            let name = p
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-            let r = std::fs::write(&tmp, text).and_then(|_| std::fs::rename(&tmp, p));
-            if let Err(e) = r {
-                let _ = std::fs::remove_file(&tmp);
-                return Err(err(p, e));
-            }
-            Ok(())
-        }
+/// Where the report goes, checked before anything runs: a regular file (or `-`, or
+/// none: stdout) that is neither the scenario file nor any input.
+fn destination(
+    out: Option<&Path>,
+    scenario: Option<&Path>,
+    inputs: &[&Path],
+) -> Result<Destination, Error> {
+    let d = Destination::new(out);
+    let mut all: Vec<&Path> = inputs.to_vec();
+    all.extend(scenario);
+    d.check(&all)?;
+    Ok(d)
+}
+
+/// A file-size limit (`ulimit -f`) raises SIGXFSZ, whose default action kills the
+/// process before the temporary report file can be removed. Ignored, the write fails
+/// with EFBIG ("File too large") instead, and the error path removes the file.
+fn ignore_sigxfsz() {
+    #[cfg(unix)]
+    // SAFETY: called first thing in `main`, before any other thread exists; SIG_IGN
+    // installs no handler code, so nothing can run in signal context.
+    unsafe {
+        libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
     }
 }
 

@@ -191,6 +191,26 @@ impl CompareScenario {
         Ok(s)
     }
 
+    /// Every input file the scenario names (traces, probe prices, catalog, advisor,
+    /// desired-count CSVs): what `--out` must not overwrite.
+    pub fn input_files(&self) -> Vec<&Path> {
+        let t = &self.traces;
+        t.prices
+            .iter()
+            .chain(&t.capacity)
+            .chain(&t.probe_prices)
+            .chain(&self.catalog.path)
+            .chain(&self.advisor.path)
+            .map(PathBuf::as_path)
+            .chain(
+                self.compare
+                    .services
+                    .iter()
+                    .filter_map(|s| s.desired.file()),
+            )
+            .collect()
+    }
+
     /// This scenario with every option set in `flags` taking precedence.
     ///
     /// # Errors

@@ -251,6 +251,18 @@ impl JobScenario {
         Ok(s)
     }
 
+    /// Every input file the scenario names (traces, probe prices, egress prices): what
+    /// `--out` must not overwrite.
+    pub fn input_files(&self) -> Vec<&Path> {
+        let j = &self.job;
+        j.traces
+            .iter()
+            .chain(&j.probe_prices)
+            .chain(&j.egress)
+            .map(PathBuf::as_path)
+            .collect()
+    }
+
     /// This scenario with every option set in `flags` taking precedence (a list set in
     /// `flags` replaces the file's).
     ///

@@ -11,6 +11,7 @@ mod fargate;
 mod fleet;
 mod gates;
 mod help;
+mod hostile;
 mod ingest;
 mod job;
 mod job_event;
