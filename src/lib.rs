@@ -31,6 +31,7 @@ pub mod error;
 pub mod hazard;
 pub mod ingest;
 pub mod job;
+pub mod limits;
 pub mod market;
 pub mod money;
 pub mod options;

@@ -209,10 +209,42 @@ pub(crate) fn to_table<T: Serialize>(s: &T) -> Result<toml::Table, ConfigError> 
     match toml::Value::try_from(s) {
         Ok(toml::Value::Table(t)) => Ok(t),
         Ok(_) => Ok(toml::map::Map::new()),
-        Err(e) => Err(ConfigError::new(
-            "options",
-            format!("{e} (numbers in a scenario are at most 9223372036854775807)"),
-        )),
+        Err(e) => Err(
+            match serde_json::to_value(s).ok().as_ref().and_then(too_big) {
+                // TOML integers are i64: name the option whose value does not fit.
+                Some((key, n)) => ConfigError::new(
+                    key,
+                    format!(
+                        "{n}: too large (numbers in a scenario are at most 9223372036854775807)"
+                    ),
+                ),
+                None => ConfigError::new(
+                    "options",
+                    format!(
+                        "{} (numbers in a scenario are at most 9223372036854775807)",
+                        crate::text::escape(&e.to_string())
+                    ),
+                ),
+            },
+        ),
+    }
+}
+
+/// The top-level key of the first integer above `i64::MAX` in `v`, and the integer.
+fn too_big(v: &serde_json::Value) -> Option<(String, u64)> {
+    fn inner(v: &serde_json::Value) -> Option<u64> {
+        match v {
+            serde_json::Value::Number(n) => n.as_u64().filter(|&n| n > i64::MAX as u64),
+            serde_json::Value::Array(a) => a.iter().find_map(inner),
+            serde_json::Value::Object(o) => o.values().find_map(inner),
+            _ => None,
+        }
+    }
+    match v {
+        serde_json::Value::Object(o) => {
+            o.iter().find_map(|(k, v)| inner(v).map(|n| (k.clone(), n)))
+        }
+        _ => None,
     }
 }
 

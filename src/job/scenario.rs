@@ -388,8 +388,38 @@ impl JobScenario {
             .sim
             .launch_latency
             .unwrap_or(DEFAULT_LAUNCH_LATENCY_SECS);
-        if latency < 0 {
-            return Err(ConfigError::new("launch-latency", "must not be negative").into());
+        crate::limits::latency("launch-latency", latency)?;
+        if let Some(n) = self.job.windows {
+            if n == 0 || n > crate::limits::MAX_WINDOWS {
+                return Err(ConfigError::new(
+                    "windows",
+                    format!("{n}: must be between 1 and {}", crate::limits::MAX_WINDOWS),
+                )
+                .into());
+            }
+        }
+        if let Some(g) = self.job.gap {
+            if !(1..=crate::limits::MAX_GAP_SECS).contains(&g) {
+                return Err(ConfigError::new(
+                    "gap",
+                    format!(
+                        "{g} s: must be between 1 and {} s (a day)",
+                        crate::limits::MAX_GAP_SECS
+                    ),
+                )
+                .into());
+            }
+        }
+        // The start tick is bounded before any trace is read (a huge --start-hours
+        // once saturated a cast and wrapped a multiplication).
+        if let Some(h) = self.job.start_hours {
+            crate::limits::f64_to_i64(
+                "start-hours",
+                h,
+                1.0,
+                crate::limits::MAX_JOB_TICKS as i64 * crate::limits::MAX_GAP_SECS / 3600,
+                "h",
+            )?;
         }
         // Read the traces: JSON tick traces, or timestamped CSVs.
         let csv = self.job.traces.iter().all(|p| is_csv(p));

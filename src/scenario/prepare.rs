@@ -306,12 +306,13 @@ impl Scenario {
 
     fn rebalancing(&self, cfg: &mut FleetConfig) -> Result<(), ConfigError> {
         let lead = self.fleet.rebalance_lead.unwrap_or(600.0);
-        if !lead.is_finite() || lead < 0.0 {
-            return Err(ConfigError::new(
-                "rebalance-lead",
-                format!("{lead}: must be a non-negative number of seconds"),
-            ));
-        }
+        crate::limits::f64_to_i64(
+            "rebalance-lead",
+            lead,
+            1.0,
+            crate::limits::MAX_LATENCY_SECS,
+            "s (a week)",
+        )?;
         let lead = match self.fleet.rebalance_lead_dist.as_deref() {
             None | Some("exponential") => LeadTime::Exponential(lead),
             Some("fixed") => LeadTime::Fixed(lead.round() as i64),

@@ -91,7 +91,7 @@ fn out_onto_an_input_is_refused_and_the_input_kept() {
     assert_eq!(std::fs::read_to_string(&p).unwrap(), PRICES);
     // The scenario file itself.
     let sc = d.join("s.toml");
-    std::fs::write(&sc, format!("prices = [\"p.csv\"]\nout = \"s.toml\"\n")).unwrap();
+    std::fs::write(&sc, "prices = [\"p.csv\"]\nout = \"s.toml\"\n").unwrap();
     let e = err1(&["run", "--quiet", sc.to_str().unwrap()]);
     assert!(e.contains("is also an input"), "{e}");
     assert_eq!(names(&d), ["p.csv", "s.toml"]);
@@ -127,4 +127,193 @@ fn a_file_size_limit_fails_the_write_and_leaves_no_temp_file() {
     assert!(e.contains("r.json: cannot write"), "{e}");
     assert_eq!(e.trim_end().lines().count(), 1, "{e}");
     assert!(names(&d).is_empty(), "{:?}", names(&d));
+}
+
+/// A small tick trace (10 days of 600 s ticks, always available) in `d`.
+fn tick_trace(d: &Path) -> String {
+    let data = vec!["1"; 1440].join(",");
+    let p = d.join("t.json");
+    std::fs::write(
+        &p,
+        format!("{{\"metadata\":{{\"gap_seconds\":600}},\"data\":[{data}]}}"),
+    )
+    .unwrap();
+    p.display().to_string()
+}
+
+fn job_args<'a>(trace: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
+    let mut a = vec![
+        "job",
+        "--trace",
+        trace,
+        "--convention",
+        "available",
+        "--policy",
+        "greedy",
+        "--work-hours",
+        "2",
+        "--deadline-hours",
+        "4",
+        "--restart-overhead-hours",
+        "0.1",
+        "--ondemand-price",
+        "3",
+        "--spot-price",
+        "1",
+    ];
+    a.extend(extra);
+    a
+}
+
+#[test]
+fn job_windows_are_bounded_at_parse_time() {
+    // Once: 18446744073709551615 panicked (capacity overflow), 4294967295 aborted on a
+    // 34 GB allocation, 10000000 took 58 s and 5 GB.
+    let d = scratch("windows");
+    let t = tick_trace(&d);
+    let e = err1(&job_args(&t, &["--windows", "18446744073709551615"]));
+    assert!(e.contains("option `windows`"), "{e}");
+    for n in ["4294967295", "100001", "0"] {
+        let e = err1(&job_args(&t, &["--windows", n]));
+        assert!(
+            e.contains("option `windows`") && e.contains("between 1 and 100000"),
+            "{n}: {e}"
+        );
+    }
+    let o = run(&job_args(&t, &["--windows", "3", "--output", "json"]));
+    assert!(o.status.success(), "{}", stderr(&o));
+}
+
+#[test]
+fn a_huge_start_hour_is_refused_not_wrapped() {
+    // 3.843071682022824e17 h saturated a float→integer cast and wrapped a
+    // multiplication: the run silently started at hour 85.33.
+    let d = scratch("start");
+    let t = tick_trace(&d);
+    for mode in ["event", "tick"] {
+        let e = err1(&job_args(
+            &t,
+            &["--mode", mode, "--start-hours", "3.843071682022824e17"],
+        ));
+        assert!(e.contains("option `start-hours`"), "{mode}: {e}");
+    }
+}
+
+#[test]
+fn latencies_are_bounded() {
+    let d = scratch("latency");
+    let t = tick_trace(&d);
+    let e = err1(&job_args(
+        &t,
+        &["--mode", "event", "--launch-latency", "1000000000000000"],
+    ));
+    assert!(
+        e.contains("option `launch-latency`") && e.contains("a week"),
+        "{e}"
+    );
+    let e = err1(&[
+        "compare",
+        "--tasks",
+        "2",
+        "--task-vcpu",
+        "0.25",
+        "--task-memory-gib",
+        "0.5",
+        "--task-start-latency",
+        "1000000000000",
+    ]);
+    assert!(
+        e.contains("option `task-start-latency`") && e.contains("a week"),
+        "{e}"
+    );
+}
+
+#[test]
+fn a_tiny_availability_csv_spanning_decades_fails_fast() {
+    // Four probes 1 s apart and a last one decades later: the reader reserved a tick
+    // per second of the span (1 TB for 9999-12-31) and aborted. 9999 is now outside
+    // the timestamp range; 2099 is inside it and still refused, by tick count.
+    let d = scratch("ticks");
+    for (last, want) in [
+        ("9999-12-31 00:00:00", ":5: field `date`"),
+        ("2099-12-31 00:00:00", "more than 10000000 ticks"),
+    ] {
+        let p = d.join("us-east-1a_v100_1.csv");
+        std::fs::write(
+            &p,
+            format!(
+                "date,availability\n2023-02-15 00:00:00,1\n2023-02-15 00:00:01,1\n2023-02-15 00:00:02,0\n{last},1\n"
+            ),
+        )
+        .unwrap();
+        let e = err1(&job_args(p.to_str().unwrap(), &["--mode", "tick"]));
+        assert!(e.contains(want), "{last}: {e}");
+    }
+}
+
+#[test]
+fn timestamps_outside_2006_to_2099_are_refused_at_their_line() {
+    let d = scratch("years");
+    for ts in ["9999-12-31T00:00:00Z", "0000-01-01T00:00:00Z"] {
+        let p = d.join("p.csv");
+        std::fs::write(
+            &p,
+            format!("AvailabilityZone,InstanceType,ProductDescription,SpotPrice,Timestamp\nus-east-1a,m5.large,Linux/UNIX,0.05,2024-01-01T00:00:00Z\nus-east-1a,m5.large,Linux/UNIX,0.06,{ts}\n"),
+        )
+        .unwrap();
+        let e = err1(&["run", "--quiet", "--prices", p.to_str().unwrap()]);
+        assert!(
+            e.contains("p.csv:3: field `Timestamp`") && e.contains("2006..2099"),
+            "{e}"
+        );
+    }
+}
+
+#[test]
+fn desired_counts_above_the_task_limit_are_refused_at_their_line() {
+    // 4294967295 aborted on a 16 GB allocation, 1e6 hung, 200,000 was accepted though
+    // the documented limit is 100,000.
+    let d = scratch("desired");
+    for v in ["4294967295", "1000000", "200000", "100001"] {
+        std::fs::write(
+            d.join("counts.csv"),
+            format!("timestamp,desired_count\n2024-01-01T00:00:00Z,2\n2024-01-01T09:00:00Z,{v}\n"),
+        )
+        .unwrap();
+        let sc = d.join("c.toml");
+        std::fs::write(
+            &sc,
+            "hours = 24\n[[service]]\nname = \"api\"\ntask-vcpu-millis = 250\ntask-memory-mib = 512\ndesired = { shape = \"csv\", file = \"counts.csv\" }\n",
+        )
+        .unwrap();
+        let e = err1(&["compare", sc.to_str().unwrap()]);
+        assert!(
+            e.contains("counts.csv:3: field `desired_count`") && e.contains("at most 100000"),
+            "{v}: {e}"
+        );
+    }
+}
+
+#[test]
+fn every_demand_shape_is_held_to_the_task_limit_once_read() {
+    use spotsim::market::StepTrace;
+    use spotsim::time::SimTime;
+    use spotsim::workload::{Demand, Service};
+    let big = StepTrace::new(vec![0], vec![200_000]).unwrap();
+    let s = Service::new("api", 250, 512, Demand::Steps(big)).unwrap();
+    let e = s.desired_trace(SimTime(0), SimTime(3600)).unwrap_err();
+    assert!(e.to_string().contains("at most 100000"), "{e}");
+    let ok = StepTrace::new(vec![0], vec![100_000]).unwrap();
+    let s = Service::new("api", 250, 512, Demand::Steps(ok)).unwrap();
+    assert!(s.desired_trace(SimTime(0), SimTime(3600)).is_ok());
+}
+
+#[test]
+fn a_seed_too_large_for_a_scenario_names_seed() {
+    // Was refused naming `options`.
+    let e = err1(&["run", "--quiet", "--seed", "18446744073709551615"]);
+    assert!(
+        e.contains("option `seed`: 18446744073709551615: too large"),
+        "{e}"
+    );
 }
