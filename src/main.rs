@@ -147,7 +147,7 @@ fn main() -> ExitCode {
                 return ExitCode::SUCCESS;
             }
             // One line, like every other error, keeping clap's suggestion on it.
-            eprintln!("{}", one_line(&e));
+            eprintln!("{}", spotsim::text::one_line(&one_line(&e)));
             return ExitCode::from(1);
         }
     };
@@ -164,7 +164,8 @@ fn main() -> ExitCode {
         Ok(code) => code,
         Err(e) => {
             // Errors raised anywhere cite AWS rules, not the project's fact sheet.
-            eprintln!("error: {}", spotsim::rules::localize(&e.to_string()));
+            let text = spotsim::rules::localize(&e.to_string());
+            eprintln!("error: {}", spotsim::text::one_line(&text));
             ExitCode::from(1)
         }
     }
@@ -366,7 +367,7 @@ fn gate(gates: &GateOptions, report: &dyn Gated) -> ExitCode {
 /// One `warning[code]: message` line per warning on stderr, after the report.
 fn print_warnings(warnings: Vec<&Warning>) {
     for w in warnings {
-        eprintln!("{w}");
+        eprintln!("{}", spotsim::text::one_line(&w.to_string()));
     }
 }
 

@@ -136,17 +136,30 @@ impl Doc<'_> {
             }
             Doc::Json { text, name } => {
                 let v: serde_json::Value = serde_json::from_str(text).map_err(|e| {
+                    // serde_json's message ends in its own "at line L column C": keep
+                    // the position once, in front, 1-based.
+                    let msg = e.to_string();
+                    let msg = msg.split(" at line ").next().unwrap_or(&msg).to_string();
                     ConfigError::new(
                         "scenario",
-                        format!("line {}, column {}: {e}", e.line(), e.column()),
+                        format!(
+                            "line {}, column {}: {}",
+                            e.line().max(1),
+                            e.column().max(1),
+                            crate::text::escape(&msg)
+                        ),
                     )
                     .in_file(*name)
                 })?;
                 let Some(obj) = v.as_object() else {
-                    return Err(
-                        ConfigError::new("scenario", "expected a JSON object of options")
-                            .in_file(*name),
-                    );
+                    let (line, col) = text
+                        .find(|c: char| !c.is_whitespace())
+                        .map_or((1, 1), |i| line_col(text, i));
+                    return Err(ConfigError::new(
+                        "scenario",
+                        format!("line {line}, column {col}: expected a JSON object of options"),
+                    )
+                    .in_file(*name));
                 };
                 if let Some(k) = obj.keys().find(|k| !known.contains(&k.as_str())) {
                     return Err(unknown(k, json_key_position(text, k), Some(name)));
@@ -181,8 +194,20 @@ pub(crate) fn from_table<T: OptionSet>(table: &toml::Table) -> Result<T, ConfigE
 /// Reads a scenario file: TOML, or JSON when the name ends in `.json`.
 pub(crate) fn load<T: OptionSet>(path: &Path) -> Result<T, Error> {
     let name = path.display().to_string();
-    let text = std::fs::read_to_string(path)
+    let bytes = std::fs::read(path)
         .map_err(|e| InputError::new(&name, InputErrorKind::Io, format!("cannot read: {e}")))?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        // Where the first byte that is not UTF-8 is.
+        let good = e.utf8_error().valid_up_to();
+        let head = String::from_utf8_lossy(&e.as_bytes()[..good]);
+        let (line, col) = line_col(&head, good);
+        InputError::new(
+            &name,
+            InputErrorKind::Syntax,
+            format!("column {col}: not UTF-8 text (a scenario file is UTF-8 TOML or JSON)"),
+        )
+        .at_line(line as u64)
+    })?;
     let doc = if path.extension().is_some_and(|e| e == "json") {
         Doc::Json {
             text: &text,

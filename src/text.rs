@@ -86,6 +86,33 @@ pub fn escape_path(p: &Path) -> String {
     out
 }
 
+/// `s` with its control characters (line breaks, NUL, escape sequences) escaped and
+/// nothing cut: how every error and warning is printed, so that each stays one line
+/// whatever a message quotes.
+///
+/// ```
+/// use spotsim::text::one_line;
+/// assert_eq!(one_line("a\nb"), "a\\nb");
+/// assert_eq!(one_line("plain"), "plain");
+/// ```
+pub fn one_line(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.chars().any(char::is_control) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\0' => out.push_str("\\0"),
+            c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 /// [`escape_path`] between backticks.
 ///
 /// ```

@@ -100,7 +100,7 @@ fn detect(bytes: &[u8]) -> PriceFormat {
     let Some(start) = b.iter().position(|c| !c.is_ascii_whitespace()) else {
         return PriceFormat::Csv;
     };
-    if b.get(start) == Some(&b'{') {
+    if matches!(b.get(start), Some(b'{' | b'[')) {
         return PriceFormat::Json;
     }
     let rest = b.get(start..).unwrap_or_default();
@@ -137,7 +137,12 @@ fn detect(bytes: &[u8]) -> PriceFormat {
 /// # Ok::<(), spotsim::error::InputError>(())
 /// ```
 pub fn read_price_bytes(name: &str, bytes: &[u8]) -> Result<PriceHistory, InputError> {
-    match detect(bytes) {
+    let format = if super::json_named(name) {
+        PriceFormat::Json
+    } else {
+        detect(bytes)
+    };
+    match format {
         PriceFormat::Json => read_aws_json(name, bytes),
         PriceFormat::Tsv => read_azid_tsv(name, bytes),
         PriceFormat::Csv => read_aws_csv(name, bytes),
@@ -391,7 +396,7 @@ fn read_rows(
         interner.part(TAG_TEXT, type_raw);
         interner.part(TAG_TEXT, product_raw);
         let series = interner.finish(name, || {
-            let z = text_value(name, line, zone_col.1, zone_raw, "an AZ name or AZ ID")?;
+            let z = super::zone_value(name, line, zone_col.1, zone_raw)?;
             Ok(SeriesKey {
                 zone: if zone_tag == TAG_ZONE_ID {
                     Zone::Id(z.to_string())
@@ -745,6 +750,8 @@ fn json_row(
         zone_field,
         "an AZ name such as us-east-1a (or an AvailabilityZoneId)",
     )?;
+    crate::market::Zone::check(zone)
+        .map_err(|m| err_at(name, line, zone_field, InputErrorKind::BadValue, m))?;
     let itype = r
         .itype
         .text(name, line, TYPE, "an instance type such as m5.large")?;

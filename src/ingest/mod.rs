@@ -168,6 +168,14 @@ pub(crate) fn show(raw: &[u8]) -> String {
     out
 }
 
+/// Whether a file is named as JSON (`.json`, any case): such a file is always read as
+/// JSON, never as CSV, whatever its first byte.
+pub(crate) fn json_named(name: &str) -> bool {
+    name.len() >= 5
+        && name.is_char_boundary(name.len() - 5)
+        && name[name.len() - 5..].eq_ignore_ascii_case(".json")
+}
+
 /// An error located at `file:line`, field `field`.
 pub(crate) fn err_at(
     file: &str,
@@ -182,6 +190,19 @@ pub(crate) fn err_at(
 }
 
 /// A trimmed, non-empty, UTF-8 text value; `expected` completes "expected …".
+/// [`text_value`] for a zone field, also checked with [`Zone::check`].
+pub(crate) fn zone_value<'a>(
+    file: &str,
+    line: u64,
+    field: &str,
+    raw: &'a [u8],
+) -> Result<&'a str, InputError> {
+    let z = text_value(file, line, field, raw, "an AZ name or AZ ID")?;
+    crate::market::Zone::check(z)
+        .map_err(|m| err_at(file, line, field, InputErrorKind::BadValue, m))?;
+    Ok(z)
+}
+
 pub(crate) fn text_value<'a>(
     file: &str,
     line: u64,
@@ -424,6 +445,30 @@ pub(crate) fn next_record(
             }
             err
         })?;
+        // A `"` that opens a quoted field and never closes swallows the rest of the
+        // file, its final line break included: a field ending in a line break is that
+        // (a closed quoted field may hold line breaks, RFC 4180, but hardly ends in one).
+        if let Some(i) = rec
+            .iter()
+            .position(|f| matches!(f.last(), Some(b'\n' | b'\r')))
+        {
+            // The record's line: the csv crate positions a record ahead of the `\n` of
+            // the previous line's `\r\n` (see `record_line`), so one more in a CRLF
+            // file (blank lines before it are not counted).
+            let crlf = rec.get(i).is_some_and(|f| f.contains(&b'\r'));
+            let line = rec
+                .position()
+                .map_or(1, |p| p.line() + u64::from(crlf && p.byte() > 0));
+            return Err(InputError::new(
+                name,
+                InputErrorKind::Syntax,
+                format!(
+                    "field {} opens a quoted value (`\"`) that does not close on this line",
+                    i + 1
+                ),
+            )
+            .at_line(line));
+        }
         let blank = rec.len() == 1 && rec.get(0).is_some_and(|f| f.trim_ascii().is_empty());
         if !more || !blank {
             return Ok(more);

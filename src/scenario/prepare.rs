@@ -511,7 +511,14 @@ impl Scenario {
         let zones: Vec<Zone> = if self.market.azs.is_empty() {
             vec![Zone::parse(&format!("{}a", catalog.region()))]
         } else {
-            self.market.azs.iter().map(|z| Zone::parse(z)).collect()
+            self.market
+                .azs
+                .iter()
+                .map(|z| {
+                    Zone::check(z.trim()).map_err(|m| ConfigError::new("azs", m))?;
+                    Ok(Zone::parse(z))
+                })
+                .collect::<Result<_, ConfigError>>()?
         };
         let opts = CapacityOptions {
             instance_type: self.traces.capacity_instance_type.clone(),
@@ -682,7 +689,15 @@ impl Scenario {
     /// have rows of the product for.
     fn market_spec(&self, traces: &checks::Traces, product: &str) -> Result<MarketSpec, Error> {
         let mut types = self.market.instance_types.clone();
-        let mut zones: Vec<Zone> = self.market.azs.iter().map(|z| Zone::parse(z)).collect();
+        let mut zones: Vec<Zone> = self
+            .market
+            .azs
+            .iter()
+            .map(|z| {
+                Zone::check(z.trim()).map_err(|m| ConfigError::new("azs", m))?;
+                Ok(Zone::parse(z))
+            })
+            .collect::<Result<_, ConfigError>>()?;
         if types.is_empty() || zones.is_empty() {
             let mut ts = std::collections::BTreeSet::new();
             let mut zs = std::collections::BTreeSet::new();

@@ -317,3 +317,123 @@ fn a_seed_too_large_for_a_scenario_names_seed() {
         "{e}"
     );
 }
+
+const ADVISOR_HEADER: &str = "region,os,instance_type,vcpu,memory_gib,interruption_band_index,interruption_band_label,interruption_band_max_pct,savings_vs_ondemand_pct\n";
+
+#[test]
+fn an_unclosed_quote_is_reported_at_its_line_on_one_line() {
+    // A stray `"` at the start of a field swallowed the rest of the file into one
+    // field; the error dumped it (753 lines).
+    let d = scratch("quote");
+    let mut text = ADVISOR_HEADER.to_string();
+    text.push_str("us-east-1,Linux,m5.large,2,8.0,0,<5%,5,70\n");
+    text.push_str("us-east-1,Linux,\"m5.xlarge,4,16.0,0,<5%,5,70\n");
+    for i in 0..500 {
+        text.push_str(&format!("us-east-1,Linux,m{i}.large,2,8.0,0,<5%,5,70\n"));
+    }
+    let p = d.join("adv.csv");
+    std::fs::write(&p, text).unwrap();
+    let e = err1(&["types", "--advisor", p.to_str().unwrap()]);
+    assert!(e.contains("adv.csv:3: field 3 opens a quoted value"), "{e}");
+    assert!(e.len() < 200, "{e}");
+}
+
+#[test]
+fn a_json_file_is_never_read_as_csv() {
+    // `[]` in a .json file got CSV-header messages ("unknown column `[]`").
+    let d = scratch("json");
+    for body in ["[]", "[1,2]", ""] {
+        let p = d.join("x.json");
+        std::fs::write(&p, body).unwrap();
+        let ps = p.to_str().unwrap();
+        for args in [
+            vec!["run", "--quiet", "--prices", ps],
+            vec!["types", "--advisor", ps],
+            vec!["types", "--catalog", ps],
+        ] {
+            let e = err1(&args);
+            assert!(
+                !e.contains("column") || e.contains("at column") || e.contains(":1: "),
+                "{args:?} {body:?}: {e}"
+            );
+            assert!(
+                !e.contains("unknown column") && !e.contains("header"),
+                "{args:?} {body:?}: {e}"
+            );
+        }
+    }
+}
+
+#[test]
+fn scenario_file_errors_carry_line_and_column() {
+    let d = scratch("scenario");
+    let cases: [(&str, &[u8], &str); 4] = [
+        ("e.json", b"", "line 1, column 1:"),
+        (
+            "a.json",
+            b"\n\n  [1, 2]",
+            "line 3, column 3: expected a JSON object",
+        ),
+        ("t.json", b"{\"seed\":", "line 1, column 8:"),
+        (
+            "bad.toml",
+            b"seed = 1\nproduct = \"\xff\"\n",
+            "bad.toml:2: column 12: not UTF-8",
+        ),
+    ];
+    for (name, body, want) in cases {
+        let p = d.join(name);
+        std::fs::write(&p, body).unwrap();
+        let e = err1(&["run", p.to_str().unwrap()]);
+        assert!(e.contains(want), "{name}: {e}");
+    }
+}
+
+#[test]
+fn values_with_line_breaks_are_echoed_escaped_on_one_line() {
+    let e = err1(&["run", "--ondemand-price", "m5.large=x\ny"]);
+    assert!(e.contains("m5.large=x\\ny"), "{e}");
+    let d = scratch("echo");
+    let p = d.join("s.toml");
+    std::fs::write(&p, "strategy = \"lowest\\nprice\"\n").unwrap();
+    err1(&["run", p.to_str().unwrap()]);
+    // A warning that quotes a value stays one line too.
+    let o = run(&[
+        "run",
+        "--quiet",
+        "--output",
+        "json",
+        "--catalog-region",
+        "us-east\n1",
+    ]);
+    let w = stderr(&o);
+    assert!(
+        w.contains("us-east\\n1") && w.trim_end().lines().count() == 1,
+        "{w}"
+    );
+}
+
+#[test]
+fn zone_names_that_are_not_zones_are_refused() {
+    // `Infinity`, `-inf`, NUL and line breaks were accepted as zones.
+    for z in ["Infinity", "-inf", "us-east-1a\u{0}", "us-east\n1a", "NaN"] {
+        let d = scratch("zones");
+        let p = d.join("p.csv");
+        std::fs::write(
+            &p,
+            format!("AvailabilityZone,InstanceType,ProductDescription,SpotPrice,Timestamp\n\"{z}\",m5.large,Linux/UNIX,0.05,2024-01-01T00:00:00Z\n"),
+        )
+        .unwrap();
+        let e = err1(&["run", "--quiet", "--prices", p.to_str().unwrap()]);
+        assert!(
+            e.contains("p.csv:2: field `AvailabilityZone`") && e.contains("is not an AZ name"),
+            "{z:?}: {e}"
+        );
+        if !z.contains('\0') {
+            // (an argument cannot hold a NUL)
+            let azs = format!("--azs={z}");
+            let e = err1(&["run", "--quiet", "--prices", p.to_str().unwrap(), &azs]);
+            assert!(e.contains("is not an AZ name"), "{z:?}: {e}");
+        }
+    }
+}
