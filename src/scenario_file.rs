@@ -133,6 +133,16 @@ impl Doc<'_> {
                 if let Some(k) = t.keys().find(|k| !known.contains(&k.as_str())) {
                     return Err(unknown(k, toml_key_position(text, k), Some(name)));
                 }
+                if let Some((k, x)) = non_finite(&t) {
+                    let place = toml_key_position(text, &k)
+                        .map(|(l, c)| format!("line {l}, column {c}: "))
+                        .unwrap_or_default();
+                    return Err(ConfigError::new(
+                        k,
+                        format!("{place}{x}: must be a finite number"),
+                    )
+                    .in_file(*name));
+                }
             }
             Doc::Json { text, name } => {
                 let v: serde_json::Value = serde_json::from_str(text).map_err(|e| {
@@ -168,6 +178,11 @@ impl Doc<'_> {
             Doc::Table(t) => {
                 if let Some(k) = t.keys().find(|k| !known.contains(&k.as_str())) {
                     return Err(unknown(k, None, None));
+                }
+                // Flags reach every command through this table (the overlay), so a NaN
+                // or an infinity given to any numeric flag or key stops here.
+                if let Some((k, x)) = non_finite(t) {
+                    return Err(ConfigError::new(k, format!("{x}: must be a finite number")));
                 }
             }
         }
@@ -253,6 +268,20 @@ pub(crate) fn to_table<T: Serialize>(s: &T) -> Result<toml::Table, ConfigError> 
             },
         ),
     }
+}
+
+/// The top-level key of the first NaN or infinite float in `t`, and the float: no
+/// number spotsim reads may be either.
+fn non_finite(t: &toml::Table) -> Option<(String, f64)> {
+    fn inner(v: &toml::Value) -> Option<f64> {
+        match v {
+            toml::Value::Float(x) if !x.is_finite() => Some(*x),
+            toml::Value::Array(a) => a.iter().find_map(inner),
+            toml::Value::Table(t) => t.values().find_map(inner),
+            _ => None,
+        }
+    }
+    t.iter().find_map(|(k, v)| inner(v).map(|x| (k.clone(), x)))
 }
 
 /// The top-level key of the first integer above `i64::MAX` in `v`, and the integer.

@@ -336,16 +336,17 @@ impl JobScenario {
         };
         // Options that do not apply are errors, not silently ignored.
         let misuse = |name: &str, why: &str| -> Result<(), Error> {
-            Err(ConfigError::new(name, why).into())
+            Err(crate::options::not_applicable(name, why).into())
         };
         if mode == "event" {
             if let Some(p) = policies.iter().find(|p| p.multi_region()) {
-                misuse(
+                return Err(ConfigError::new(
                     "policy",
-                    &format!(
+                    format!(
                         "`{p}` runs in tick mode only (SkyNomad's model is a tick model): add --mode tick"
                     ),
-                )?;
+                )
+                .into());
             }
             for (set, name) in [
                 (self.job.checkpoint_gb.is_some(), "checkpoint-gb"),
@@ -353,30 +354,32 @@ impl JobScenario {
                 (self.job.overlap_transfer, "overlap-transfer"),
             ] {
                 if set {
-                    misuse(name, "applies to tick mode (the multi-region model)")?;
+                    misuse(name, "tick mode (the multi-region model)")?;
                 }
             }
         }
         if mode == "tick" && self.sim.launch_latency.is_some() {
             misuse(
                 "launch-latency",
-                "applies to event mode only (the tick model has no launch latency)",
+                "event mode only (the tick model has no launch latency)",
             )?;
         }
         if self.job.windows.is_some() && self.job.start_hours.is_some() {
-            misuse("start-hours", "give either --start-hours or --windows")?;
+            return Err(
+                ConfigError::new("start-hours", "give either --start-hours or --windows").into(),
+            );
         }
         if self.job.windows.is_none() && self.sim.seed.is_some() {
-            misuse("seed", "draws the --windows starts; give --windows")?;
+            misuse("seed", "--windows (it draws the window starts)")?;
         }
         if self.job.nodes.is_some() && convention != Convention::Preempted {
-            misuse("nodes", "applies to `preempted` traces of several nodes")?;
+            misuse("nodes", "`preempted` traces of several nodes")?;
         }
         let all_csv = self.job.traces.iter().all(|p| is_csv(p));
         if self.job.gap.is_some() && !all_csv {
             misuse(
                 "gap",
-                "applies to timestamped CSV traces; tick traces carry their own gap",
+                "timestamped CSV traces; tick traces carry their own gap",
             )?;
         }
         let opts = MarketOptions {

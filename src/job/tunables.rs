@@ -144,9 +144,9 @@ impl PolicyTunables {
             )
         })) {
             if set && !runs(of) {
-                return Err(ConfigError::new(
+                return Err(crate::options::not_applicable(
                     name,
-                    format!("applies to {names}, which is not among the policies"),
+                    &format!("{names}, which is not among the policies"),
                 ));
             }
         }

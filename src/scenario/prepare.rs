@@ -111,6 +111,17 @@ impl Scenario {
             .as_deref()
             .map(parse_max_price)
             .transpose()?;
+        if cfg.max_price.is_some()
+            && strategies
+                .iter()
+                .all(|s| matches!(s, StrategySpec::OnDemand { .. }))
+        {
+            return Err(crate::options::not_applicable(
+                "max-price",
+                "spot capacity; the on-demand strategy launches none",
+            )
+            .into());
+        }
         self.rebalancing(&mut cfg)?;
         let product = self
             .market
@@ -130,6 +141,9 @@ impl Scenario {
             launch_latency_secs: cfg.launch_latency_secs,
             ..RunInfo::default()
         };
+        if self.traces.capacity.is_empty() {
+            self.capacity_instance_type_applies(&[])?;
+        }
         let base = self.catalog.load_shared()?;
         let synthetic = self.traces.prices.is_empty() && self.traces.probe_prices.is_none();
         let (mut market, pricing, spans) = if let Some(start) = catalog_market_from {
@@ -530,6 +544,7 @@ impl Scenario {
             .iter()
             .map(|p| ingest::read_capacity_file(p, &opts))
             .collect::<Result<Vec<_>, _>>()?;
+        self.capacity_instance_type_applies(&capacity)?;
         let spec = MarketSpec {
             instance_types: types.clone(),
             zones: zones.clone(),
@@ -663,6 +678,7 @@ impl Scenario {
             .iter()
             .map(|p| ingest::read_capacity_file(p, &opts))
             .collect::<Result<Vec<_>, _>>()?;
+        self.capacity_instance_type_applies(&capacity)?;
         let mut all_prices = prices;
         if let Some(pp) = &self.traces.probe_prices {
             let csvs: Vec<&Path> = self.traces.capacity.iter().map(PathBuf::as_path).collect();
@@ -683,6 +699,25 @@ impl Scenario {
             prices: all_prices,
             capacity,
         })
+    }
+
+    /// `--capacity-instance-type` names the type of availability CSVs: an error when
+    /// none of the capacity files is one (or none is given), as every option that does
+    /// not apply is.
+    fn capacity_instance_type_applies(
+        &self,
+        capacity: &[ingest::CapacityHistory],
+    ) -> Result<(), ConfigError> {
+        let availability = capacity
+            .iter()
+            .any(|c| c.source.format == "availability-csv");
+        if self.traces.capacity_instance_type.is_some() && !availability {
+            return Err(crate::options::not_applicable(
+                "capacity-instance-type",
+                "availability CSVs (date,availability) given as --capacity, and none is",
+            ));
+        }
+        Ok(())
     }
 
     /// The pools to build: the given types and zones, or every one the price files

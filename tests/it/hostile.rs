@@ -437,3 +437,101 @@ fn zone_names_that_are_not_zones_are_refused() {
         }
     }
 }
+
+#[test]
+fn options_that_do_not_apply_are_errors_naming_what_they_apply_to() {
+    // Each was silently ignored.
+    let cases: [(&[&str], &str); 4] = [
+        (
+            &["run", "-q", "--capacity-instance-type", "p3.2xlarge"],
+            "option `capacity-instance-type`: applies to availability CSVs",
+        ),
+        (
+            &["run", "-q", "--strategy", "on-demand", "--max-price", "0.1"],
+            "option `max-price`: applies to spot capacity",
+        ),
+        (
+            &["run", "-q", "--strategy", "on-demand", "--az-balance"],
+            "option `az-balance`: applies to spot strategies",
+        ),
+        (
+            &[
+                "compare",
+                "--tasks",
+                "1",
+                "--task-vcpu",
+                "1",
+                "--task-memory-gib",
+                "2",
+                "--capacity-instance-type",
+                "p3.2xlarge",
+            ],
+            "option `capacity-instance-type`: applies to availability CSVs",
+        ),
+    ];
+    for (args, want) in cases {
+        let e = err1(args);
+        assert!(e.contains(want), "{args:?}: {e}");
+    }
+}
+
+#[test]
+fn a_strategy_listed_twice_is_refused_like_a_type() {
+    let e = err1(&[
+        "run",
+        "-q",
+        "--strategy",
+        "lowest-price,capacity-optimized,lowest-price",
+    ]);
+    assert!(
+        e.contains("option `strategy`: `lowest-price` is listed twice"),
+        "{e}"
+    );
+    // The same strategy with other parameters is two strategies.
+    let d = scratch("twice");
+    let p = d.join("s.toml");
+    std::fs::write(
+        &p,
+        "strategy = [{ name = \"lowest-price\", pools = 1 }, { name = \"lowest-price\", pools = 2 }]\nquiet = true\noutput = \"json\"\n",
+    )
+    .unwrap();
+    let o = run(&["run", p.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+}
+
+#[test]
+fn nan_and_infinities_are_refused_for_every_number() {
+    // --fail-if-cost-above NaN made a gate that could never fire.
+    for (flag, v) in [
+        ("--fail-if-cost-above", "NaN"),
+        ("--interruption-rate", "NaN"),
+        ("--interruption-rate", "inf"),
+        ("--rebalance-lead", "-inf"),
+    ] {
+        let arg = format!("{flag}={v}");
+        let e = err1(&["run", "-q", &arg]);
+        assert!(e.contains(&flag[2..]) && e.contains("finite"), "{arg}: {e}");
+    }
+    let e = err1(&[
+        "compare",
+        "--tasks",
+        "1",
+        "--task-vcpu",
+        "NaN",
+        "--task-memory-gib",
+        "2",
+    ]);
+    assert!(
+        e.contains("option `task-vcpu`") && e.contains("finite"),
+        "{e}"
+    );
+    // And in scenario files (TOML has nan and inf literals).
+    let d = scratch("nan");
+    let p = d.join("s.toml");
+    std::fs::write(&p, "quiet = true\nfail-if-cost-above = nan\n").unwrap();
+    let e = err1(&["run", p.to_str().unwrap()]);
+    assert!(
+        e.contains("option `fail-if-cost-above`: line 2, column 1: NaN: must be a finite number"),
+        "{e}"
+    );
+}
