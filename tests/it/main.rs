@@ -23,6 +23,7 @@ mod options;
 mod props;
 mod region_os;
 mod replay;
+mod reader_bytes;
 mod reports;
 mod rules;
 mod schema;
