@@ -41,7 +41,13 @@ const READERS: &[(&str, Reader, &str)] = &[
     ),
     (
         "capacity_csv",
-        |b| err(spotsim::ingest::read_capacity_bytes("cap.csv", b, &Default::default())),
+        |b| {
+            err(spotsim::ingest::read_capacity_bytes(
+                "cap.csv",
+                b,
+                &Default::default(),
+            ))
+        },
         "Timestamp,AvailabilityZone,InstanceType,Capacity\n2023-02-15T22:08:16Z,us-east-1a,p3.2xlarge,4\n",
     ),
     (
@@ -61,7 +67,13 @@ const READERS: &[(&str, Reader, &str)] = &[
     ),
     (
         "catalog",
-        |b| err(spotsim::ingest::pricelist::read_catalog_bytes("catalog", b, Some("us-east-1"))),
+        |b| {
+            err(spotsim::ingest::pricelist::read_catalog_bytes(
+                "catalog",
+                b,
+                Some("us-east-1"),
+            ))
+        },
         "instance_type,vcpu,memory_gib,arch,ondemand_usd_per_hour\nx1.tiny,1,0.5,x86_64,0.01\n",
     ),
     (
@@ -104,7 +116,9 @@ const READERS: &[(&str, Reader, &str)] = &[
             let t = String::from_utf8_lossy(b);
             // The run scenario's error; the other commands' only when not one line.
             let others = [
-                err(spotsim::compare::CompareScenario::from_toml_str(&t, "s.toml")),
+                err(spotsim::compare::CompareScenario::from_toml_str(
+                    &t, "s.toml",
+                )),
                 err(spotsim::job::JobScenario::from_toml_str(&t, "s.toml")),
             ];
             others
