@@ -43,7 +43,8 @@ seed() {
     for f in "$@"; do
         [ -f "$f" ] || continue
         head -c "$MAX_LEN" "$f" > "$CORPUS/$t/seed-$(basename "$f")"
-        head -n 40 "$f" | head -c "$MAX_LEN" > "$CORPUS/$t/seed40-$(basename "$f")"
+        # (head -n gets SIGPIPE when a file's first lines are longer than MAX_LEN)
+        head -n 40 "$f" | head -c "$MAX_LEN" > "$CORPUS/$t/seed40-$(basename "$f")" || true
     done
 }
 
