@@ -22,11 +22,12 @@ use clap::{Args, Parser, Subcommand};
 use spotsim::compare::CompareScenario;
 use spotsim::error::{ConfigError, Error};
 use spotsim::job::JobScenario;
-use spotsim::options::GateOptions;
+use spotsim::options::{GateOptions, SweepOutputOptions};
 use spotsim::output::Destination;
 use spotsim::report::gate::Gated;
 use spotsim::report::{RunReports, Warning, warning};
 use spotsim::scenario::Scenario;
+use spotsim::sweep::{self, SweepOptions};
 use spotsim::types::TypesOptions;
 
 #[derive(Parser, Debug)]
@@ -78,6 +79,9 @@ enum Cmd {
     /// Run a deadline job (work, deadline, restart overhead) under a job policy.
     #[command(after_help = JOB_HELP)]
     Job(JobArgs),
+    /// Run a grid of scenarios (strategies × traces × targets × … × seeds) in parallel: one row per cell, a summary with confidence intervals and paired comparisons; shard it over an array job and merge.
+    #[command(after_help = SWEEP_HELP)]
+    Sweep(SweepArgs),
     /// Find instance types in the catalog by vCPU, memory, architecture, family, price and Spot Advisor band.
     #[command(after_help = TYPES_HELP)]
     Types(TypesOptions),
@@ -90,7 +94,7 @@ enum Cmd {
     /// Print the man page (roff) of spotsim or of one of its commands (`spotsim man | man -l -`).
     Man {
         /// A command: its own page [default: the spotsim page].
-        #[arg(value_parser = ["run", "compare", "job", "types"])]
+        #[arg(value_parser = ["run", "compare", "job", "sweep", "types"])]
         command: Option<String>,
     },
 }
@@ -120,6 +124,36 @@ struct JobArgs {
     scenario: Option<PathBuf>,
     #[command(flatten)]
     opts: JobScenario,
+}
+
+/// Printed after `spotsim sweep --help`.
+const SWEEP_HELP: &str = "Examples:\n  spotsim sweep examples/sweep-eu-west-3a.toml --out rows.jsonl --summary-out summary.json\n  spotsim sweep s.toml --shard 2/4 --out part-2.jsonl        # cells with index = 2 (mod 4)\n  spotsim sweep merge part-*.jsonl --output csv --out rows.csv --summary-out summary.json\n\nCells are numbered with the [grid] keys sorted by name (the first varying slowest), the seed varying fastest. A shard writes a part (JSON lines with the sweep's definition and its hash); merge checks that every cell is there once and writes what the unsharded run writes, byte for byte. Exit codes: 0 written; 1 an error (one line on stderr, no output file).";
+
+#[derive(Args, Debug)]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
+struct SweepArgs {
+    #[command(subcommand)]
+    merge: Option<SweepCmd>,
+    /// Sweep file (TOML): kind, [base], [grid], seeds.
+    #[arg(required = true, value_name = "FILE")]
+    file: Option<PathBuf>,
+    #[command(flatten)]
+    opts: SweepOptions,
+}
+
+#[derive(Subcommand, Debug)]
+enum SweepCmd {
+    /// Merge the parts of a sharded sweep into the output of the unsharded run (byte-identical, summary included).
+    Merge(MergeArgs),
+}
+
+#[derive(Args, Debug)]
+struct MergeArgs {
+    /// The parts (`spotsim sweep FILE --shard K/N --out PART`), in any order.
+    #[arg(required = true, value_name = "PART")]
+    parts: Vec<PathBuf>,
+    #[command(flatten)]
+    output: SweepOutputOptions,
 }
 
 /// The scenario file (if any) with the flags laid over it.
@@ -156,6 +190,7 @@ fn main() -> ExitCode {
         Some(Cmd::Run(a)) => cmd_run(&a),
         Some(Cmd::Compare(a)) => cmd_compare(&a),
         Some(Cmd::Job(a)) => cmd_job(&a),
+        Some(Cmd::Sweep(a)) => cmd_sweep(&a),
         Some(Cmd::Types(a)) => cmd_types(&a),
         Some(Cmd::Completions { shell }) => cmd_completions(shell),
         Some(Cmd::Man { command }) => cmd_man(command.as_deref()),
@@ -226,6 +261,59 @@ fn cmd_job(args: &JobArgs) -> Result<ExitCode, Error> {
     out.write(report.render(format).as_bytes())?;
     print_warnings(warning::distinct(&report.warnings));
     Ok(gate(&scenario.gates, &report))
+}
+
+fn cmd_sweep(args: &SweepArgs) -> Result<ExitCode, Error> {
+    // Both outputs checked before any cell runs: regular files, neither the sweep file
+    // nor a part (the traces a sweep's scenarios read are checked by each command).
+    let (opts, inputs): (&SweepOutputOptions, Vec<&Path>) = match (&args.merge, &args.file) {
+        (Some(SweepCmd::Merge(m)), _) => (&m.output, m.parts.iter().map(PathBuf::as_path).collect()),
+        (None, file) => (&args.opts.output, file.iter().map(PathBuf::as_path).collect()),
+    };
+    let rows_to = destination(opts.out.as_deref(), None, &inputs)?;
+    let summary_to = match opts.summary_out.as_deref() {
+        Some(p) => {
+            if opts.out.as_deref() == Some(p) {
+                return Err(ConfigError::new("summary-out", "is the same file as --out").into());
+            }
+            Some(destination(Some(p), None, &inputs)?)
+        }
+        None => None,
+    };
+    let outputs = match (&args.merge, &args.file) {
+        (Some(SweepCmd::Merge(m)), _) => sweep::merge_files(&m.parts, &m.output)?,
+        (None, Some(file)) => {
+            let bar = progress_bar(args.opts.output.quiet).inspect(|b| {
+                b.set_style(
+                    indicatif::ProgressStyle::with_template(
+                        "{spinner} cells {bar:40} {pos}/{len} {per_sec} ETA {eta}",
+                    )
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+                );
+            });
+            let progress = |done: usize, total: usize| {
+                if let Some(b) = &bar {
+                    b.set_length(total as u64);
+                    b.set_position(done as u64);
+                }
+            };
+            let out = sweep::run_file(file, &args.opts, |k| std::env::var(k).ok(), &progress);
+            if let Some(b) = &bar {
+                b.finish_and_clear();
+            }
+            out?
+        }
+        (None, None) => return Err(ConfigError::new("FILE", "a sweep file is required").into()),
+    };
+    let _ = &outputs.out; // the same path as `rows_to`, checked above
+    rows_to.write(outputs.rows.as_bytes())?;
+    if let Some((text, path)) = &outputs.summary {
+        summary_to
+            .unwrap_or_else(|| Destination::new(Some(path)))
+            .write(text.as_bytes())?;
+    }
+    print_warnings(outputs.warnings.iter().collect());
+    Ok(ExitCode::SUCCESS)
 }
 
 fn cmd_completions(shell: clap_complete::Shell) -> Result<ExitCode, Error> {

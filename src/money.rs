@@ -99,6 +99,40 @@ impl Rate {
         parse_decimal_nano(s).map(Rate)
     }
 
+    /// [`Rate::parse_usd`] for the common shape — digits, then optionally a point and
+    /// one to nine digits — without the checks other shapes need; `None` for anything
+    /// else (the caller then calls `parse_usd`, for the value or the error). The same
+    /// value `parse_usd` gives whenever it returns one.
+    #[inline]
+    pub(crate) fn parse_usd_plain(b: &[u8]) -> Option<Rate> {
+        let dot = b.iter().position(|&c| c == b'.').unwrap_or(b.len());
+        let (whole, frac) = (b.get(..dot)?, b.get(dot + 1..).unwrap_or_default());
+        if whole.is_empty() || whole.len() > 7 || (dot < b.len() && frac.is_empty()) {
+            return None;
+        }
+        if frac.len() > 9 {
+            return None;
+        }
+        let mut w: i64 = 0;
+        for &c in whole {
+            let d = c.wrapping_sub(b'0');
+            if d > 9 {
+                return None;
+            }
+            w = w * 10 + i64::from(d);
+        }
+        let mut f: i64 = 0;
+        for &c in frac {
+            let d = c.wrapping_sub(b'0');
+            if d > 9 {
+                return None;
+            }
+            f = f * 10 + i64::from(d);
+        }
+        let v = w * NANO_PER_USD + f * 10i64.pow(9 - frac.len() as u32);
+        (v <= MAX_NANO).then_some(Rate(v))
+    }
+
     /// The nearest rate to a float in USD per hour (used for JSON traces that store
     /// prices as numbers). Rounds half away from zero to the nano-dollar.
     ///
@@ -418,6 +452,49 @@ impl<'a> Sum<&'a Money> for Money {
 
 #[cfg(test)]
 mod tests {
+    /// `parse_usd_plain` against `parse_usd` on random text of digits, points, signs and
+    /// spaces: whenever it answers, `parse_usd` gives the same rate, and it answers for
+    /// every plain decimal `parse_usd` accepts.
+    #[test]
+    fn plain_price_parse_agrees_with_parse_usd() {
+        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut next = move |m: u64| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x % m
+        };
+        const CHARS: &[u8] = b"0123456789000.. +-e";
+        for _ in 0..300_000 {
+            let len = 1 + next(14) as usize;
+            let t: Vec<u8> = (0..len)
+                .map(|_| CHARS[next(CHARS.len() as u64) as usize])
+                .collect();
+            let text = String::from_utf8(t).unwrap();
+            let full = Rate::parse_usd(&text).ok();
+            match Rate::parse_usd_plain(text.as_bytes()) {
+                Some(r) => assert_eq!(Some(r), full, "{text}"),
+                None => {
+                    let plain = text.bytes().all(|c| c.is_ascii_digit() || c == b'.')
+                        && text.bytes().filter(|&c| c == b'.').count() <= 1
+                        && !text.starts_with('.')
+                        && !text.ends_with('.')
+                        && text.split('.').nth(1).is_none_or(|f| f.len() <= 9)
+                        && text.split('.').next().is_some_and(|w| w.len() <= 7);
+                    assert!(
+                        full.is_none() || !plain,
+                        "{text}: plain and valid, no answer"
+                    );
+                }
+            }
+        }
+        assert_eq!(Rate::parse_usd_plain(b"1000000.000000001"), None);
+        assert_eq!(
+            Rate::parse_usd_plain(b"0.043700"),
+            Rate::parse_usd("0.0437").ok()
+        );
+    }
+
     use super::*;
 
     #[test]

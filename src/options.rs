@@ -18,6 +18,10 @@
 //! | [`OutputOptions`] | `output`, `out`, `quiet` | ✓ | ✓ | ✓ | ✓ |
 //! | [`GateOptions`] | `fail-if-cost-above`, `fail-if-interruptions-above`, `fail-if-unmet-above`, `fail-if-savings-below` | ✓ | ✓ | ✓ | |
 //!
+//! `spotsim sweep` and `spotsim sweep merge` share [`SweepOutputOptions`] (`output`:
+//! jsonl or csv, `out`, `summary-out`, `quiet`); a sweep's cells take the scenario keys
+//! of their kind.
+//!
 //! Each command's own options are one more group in its module
 //! ([`crate::scenario::FleetOptions`], [`crate::compare::CompareOptions`],
 //! [`crate::job::JobOptions`], with `job`'s [`crate::job::PolicyTunables`] for the
@@ -500,6 +504,38 @@ pub struct OutputOptions {
 impl OutputOptions {
     /// The format, table by default.
     pub fn format(&self) -> Format {
+        self.output.unwrap_or_default()
+    }
+}
+
+/// Where and how `spotsim sweep` and `spotsim sweep merge` write: the rows (one per
+/// cell) and the summary.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "cli", derive(clap::Args))]
+#[cfg_attr(feature = "cli", command(next_help_heading = "Output"))]
+#[serde(rename_all = "kebab-case")]
+pub struct SweepOutputOptions {
+    /// Rows: JSON lines (one object per cell) or CSV [default: jsonl].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "cli", arg(long, value_name = "FORMAT", value_enum))]
+    pub output: Option<crate::sweep::RowFormat>,
+    /// Write the rows to FILE (whole or not at all) instead of stdout.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "cli", arg(long, value_name = "FILE"))]
+    pub out: Option<PathBuf>,
+    /// Write the summary (JSON: per group n, mean, sd, 95 % CI; paired comparisons) to FILE.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "cli", arg(long, value_name = "FILE"))]
+    pub summary_out: Option<PathBuf>,
+    /// No progress bar on stderr (warnings and errors are still printed).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    #[cfg_attr(feature = "cli", arg(long, short))]
+    pub quiet: bool,
+}
+
+impl SweepOutputOptions {
+    /// The rows' format, JSON lines by default.
+    pub fn format(&self) -> crate::sweep::RowFormat {
         self.output.unwrap_or_default()
     }
 }

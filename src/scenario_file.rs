@@ -321,7 +321,7 @@ fn toml_error(e: &toml::de::Error, text: &str, name: &str) -> ConfigError {
     ConfigError::new("scenario", format!("line {line}, column {col}: {msg}")).in_file(name)
 }
 
-fn line_col(text: &str, offset: usize) -> (usize, usize) {
+pub(crate) fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let before = &text[..offset.min(text.len())];
     let line = before.matches('\n').count() + 1;
     let col = before.len() - before.rfind('\n').map_or(0, |i| i + 1) + 1;
@@ -330,7 +330,7 @@ fn line_col(text: &str, offset: usize) -> (usize, usize) {
 
 /// Where top-level key `key` is written in TOML text: `key = …`, `"key" = …`,
 /// `key.sub = …`, `[key]`, `[[key]]` or `[key.sub]`, outside any table header's body.
-fn toml_key_position(text: &str, key: &str) -> Option<(usize, usize)> {
+pub(crate) fn toml_key_position(text: &str, key: &str) -> Option<(usize, usize)> {
     let quoted = format!("\"{key}\"");
     let mut in_table = false;
     for (i, line) in text.lines().enumerate() {

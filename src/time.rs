@@ -138,6 +138,63 @@ impl fmt::Display for SimTime {
     }
 }
 
+/// Reads RFC 3339 timestamps of AWS's fixed shapes fast: `YYYY-MM-DDTHH:MM:SS+00:00`
+/// and `YYYY-MM-DDTHH:MM:SSZ`. The date part is remembered: rows come in time order, so
+/// consecutive ones mostly share it, and a new date is checked by
+/// [`SimTime::parse_rfc3339`] itself (its first and last second), so the fast path
+/// accepts a date exactly when the full parser does. Anything else — another shape, a
+/// leap second, a date the parser refuses — returns `None`, and the caller parses the
+/// text in full (for the result or the error).
+#[derive(Clone, Debug, Default)]
+pub(crate) struct FastRfc3339 {
+    date: [u8; 10],
+    day_start: Option<i64>,
+}
+
+impl FastRfc3339 {
+    /// The instant `b` names, when it has one of the fixed shapes (see the type docs).
+    #[inline]
+    pub(crate) fn read(&mut self, b: &[u8]) -> Option<SimTime> {
+        let zone_ok = match b.len() {
+            25 => b.get(19..) == Some(&b"+00:00"[..]),
+            20 => b.get(19) == Some(&b'Z'),
+            _ => false,
+        };
+        if !zone_ok || b[10] != b'T' || b[13] != b':' || b[16] != b':' {
+            return None;
+        }
+        let two = |i: usize| -> Option<i64> {
+            let (x, y) = (b[i].wrapping_sub(b'0'), b[i + 1].wrapping_sub(b'0'));
+            (x < 10 && y < 10).then(|| i64::from(x * 10 + y))
+        };
+        let (h, m, s) = (two(11)?, two(14)?, two(17)?);
+        if h > 23 || m > 59 || s > 59 {
+            return None;
+        }
+        let date = b.get(..10)?;
+        let day_start = match self.day_start {
+            Some(d) if self.date == date => d,
+            _ => {
+                let mut first = *b"0000-00-00T00:00:00Z";
+                let mut last = *b"0000-00-00T23:59:59Z";
+                first[..10].copy_from_slice(date);
+                last[..10].copy_from_slice(date);
+                let parse = |t: &[u8]| {
+                    std::str::from_utf8(t)
+                        .ok()
+                        .and_then(|t| SimTime::parse_rfc3339(t).ok())
+                };
+                let d = parse(&first)?.0;
+                parse(&last)?;
+                self.date.copy_from_slice(date);
+                self.day_start = Some(d);
+                d
+            }
+        };
+        Some(SimTime(day_start + h * HOUR + m * 60 + s))
+    }
+}
+
 /// Parses `YYYY-MM-DD HH:MM:SS` or `YYYY-MM-DDTHH:MM:SS` without a zone, as UTC.
 /// A trailing zone (`Z`, `±HH:MM`) is also accepted and applied.
 ///
@@ -284,6 +341,65 @@ pub fn hours(secs: i64) -> f64 {
 
 #[cfg(test)]
 mod tests {
+    /// The fast path against the full parser on random text of AWS's shapes (digits
+    /// anywhere, so invalid months, days, hours and leap seconds come up), in runs that
+    /// share dates: whenever it answers, it answers as `parse_rfc3339` does, and it
+    /// answers for every valid plain timestamp.
+    #[test]
+    fn fast_rfc3339_agrees_with_the_parser() {
+        let mut x: u64 = 0x2545_F491_4F6C_DD1D;
+        let mut next = move |m: u64| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x % m
+        };
+        let mut fast = FastRfc3339::default();
+        let mut date = String::from("2024-02-29");
+        let (mut hits, mut total) = (0, 0);
+        for _ in 0..200_000 {
+            if next(20) == 0 {
+                let y = 1990 + next(120);
+                date = format!("{y:04}-{:02}-{:02}", next(14), next(33));
+            }
+            let digits = |n: u64, m: u64| format!("{:0width$}", n % m, width = 2);
+            let tail = match next(6) {
+                0 => "Z".to_string(),
+                1 => "+01:00".to_string(),
+                2 => "z".to_string(),
+                _ => "+00:00".to_string(),
+            };
+            let text = format!(
+                "{date}{}{}:{}:{}{tail}",
+                if next(30) == 0 { ' ' } else { 'T' },
+                digits(next(100), 26),
+                digits(next(100), 62),
+                digits(next(100), 62),
+            );
+            let full = SimTime::parse_rfc3339(&text).ok();
+            total += u32::from(full.is_some());
+            match fast.read(text.as_bytes()) {
+                Some(t) => {
+                    hits += 1;
+                    assert_eq!(Some(t), full, "{text}");
+                }
+                None => {
+                    let plain = (text.ends_with('Z') || text.ends_with("+00:00"))
+                        && text.as_bytes()[10] == b'T'
+                        && !text[17..19].starts_with('6');
+                    assert!(
+                        full.is_none() || !plain,
+                        "{text}: valid and plain, but no fast answer"
+                    );
+                }
+            }
+        }
+        assert!(
+            hits > total / 2,
+            "the fast path answered {hits} of {total} valid ones"
+        );
+    }
+
     use super::*;
 
     #[test]

@@ -60,7 +60,8 @@
 //!   wastes `restart_overhead_secs` of a task's work, spot costs as much per *useful*
 //!   task-hour as its on-demand counterpart at `1000 × (1 − c_spot / c_od) / overhead_hours`
 //!   restarts per 1000 task-hours, where `c` is cost per task-hour; above it, spot does
-//!   not pay off. Compare with the observed `restarts_per_1000_task_hours`.
+//!   not pay off. Compare with the observed `restarts_per_1000_task_hours`. With an
+//!   overhead of 0 s no restart rate makes spot dearer: the break-even is `null`.
 
 mod ec2;
 mod fargate;
@@ -314,7 +315,10 @@ impl CompareConfig {
                 0.0
             }
         };
-        let overhead_h = self.restart_overhead_secs.max(1) as f64 / HOUR as f64;
+        // No overhead: a restart loses no work, so spot never stops paying off — the
+        // break-even is unbounded and reported as null (never computed as if 1 s).
+        let overhead_h = (self.restart_overhead_secs > 0)
+            .then(|| self.restart_overhead_secs as f64 / HOUR as f64);
         let mut options = Vec::new();
         let mut warnings = self.warnings.clone();
         for (name, r) in &raws {
@@ -336,9 +340,9 @@ impl CompareConfig {
             } else {
                 crate::engine::savings_pct(r.cost, od_cost).map(r6)
             };
-            let break_even = od_cost.filter(|_| !own).map(|od| {
+            let break_even = od_cost.filter(|_| !own).zip(overhead_h).map(|(od, h)| {
                 let ratio = r.cost.ratio(od);
-                r6((1000.0 * (1.0 - ratio) / overhead_h).max(0.0))
+                r6((1000.0 * (1.0 - ratio) / h).max(0.0))
             });
             let delivered = (task_hours - r.unmet_task_secs / HOUR as f64).max(0.0);
             let availability = if task_hours > 0.0 {
@@ -505,10 +509,14 @@ impl CompareConfig {
                 "EC2 spot: strategy {}; on-demand options use the lowest on-demand price, balanced over zones",
                 self.ec2_strategy
             ),
-            format!(
-                "task restarts on EC2 = interrupted instances × average tasks per instance; break-even assumes each restart loses {} s of a task's work",
-                self.restart_overhead_secs
-            ),
+            if self.restart_overhead_secs > 0 {
+                format!(
+                    "task restarts on EC2 = interrupted instances × average tasks per instance; break-even assumes each restart loses {} s of a task's work",
+                    self.restart_overhead_secs
+                )
+            } else {
+                "task restarts on EC2 = interrupted instances × average tasks per instance; restarts lose no work (overhead 0 s), so no restart rate makes spot dearer: break-even is null".to_string()
+            },
         ];
         // The EC2 spot options' max price: AWS's default, as `run` prints it.
         let mut fleet = crate::engine::FleetConfig::new(crate::engine::Target::Constant(1));

@@ -177,7 +177,14 @@ impl CompareScenario {
     /// [`Error`] when the file cannot be read or is not a valid compare scenario.
     pub fn load(path: &Path) -> Result<CompareScenario, Error> {
         let mut s: CompareScenario = crate::scenario_file::load(path)?;
-        let dir = path.parent().unwrap_or(Path::new(""));
+        s.resolve_paths(path.parent().unwrap_or(Path::new("")));
+        Ok(s)
+    }
+
+    /// Resolves the relative paths this scenario holds against `dir` (the directory of
+    /// the file they were read from).
+    pub(crate) fn resolve_paths(&mut self, dir: &Path) {
+        let s = self;
         let fix = |p: &mut PathBuf| crate::scenario_file::resolve(dir, p);
         s.traces.prices.iter_mut().for_each(fix);
         s.traces.capacity.iter_mut().for_each(fix);
@@ -188,7 +195,6 @@ impl CompareScenario {
         for svc in &mut s.compare.services {
             svc.resolve_relative_to(dir);
         }
-        Ok(s)
     }
 
     /// Every input file the scenario names (traces, probe prices, catalog, advisor,

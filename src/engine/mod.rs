@@ -48,9 +48,14 @@
 //!   draws; samplers use no `ln`/`exp` (`sample` module). The same inputs and seed give
 //!   the same outcome, bit for bit.
 
+mod accounting;
 mod baseline;
 mod config;
+mod decisions;
+mod fleet;
+mod market_events;
 mod outcome;
+mod price_wheel;
 mod queue;
 mod world;
 
@@ -120,7 +125,8 @@ impl<'m, S: AllocationStrategy> Simulation<'m, S> {
         let mut moves = Vec::new();
         w.improved = true;
         w.post_batch(&mut self.strategy, &mut launches, &mut moves);
-        while let Some(t) = w.q.peek_time() {
+        let mut next = w.q.peek_time();
+        while let Some(t) = next {
             if t != w.now {
                 w.account(t);
                 w.now = t;
@@ -135,8 +141,15 @@ impl<'m, S: AllocationStrategy> Simulation<'m, S> {
                 break;
             }
             w.handle(ev);
-            if w.q.peek_time() != Some(w.now) {
+            next = w.q.peek_time();
+            if next != Some(w.now) {
+                // The instant is over: consult the strategy once. If that scheduled
+                // nothing, the next event is still `next`.
+                let scheduled = w.q.scheduled();
                 w.post_batch(&mut self.strategy, &mut launches, &mut moves);
+                if w.q.scheduled() != scheduled {
+                    next = w.q.peek_time();
+                }
             }
         }
         progress(SimTime(w.end), SimTime(w.end));

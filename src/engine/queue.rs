@@ -1,16 +1,27 @@
-//! The event queue: a binary heap of compact entries ordered by `(time, seq)`.
+//! The event queue: events ordered by `(time, seq)`.
 //!
 //! `seq` is a counter assigned at push time, so events at the same second come out in
 //! the order they were scheduled: the queue is deterministic without comparing
-//! payloads. An entry is three machine words; payloads pack a kind and an index.
+//! payloads. A heap entry is three machine words; payloads pack a kind and an index.
 //!
-//! Events scheduled in nondecreasing time order (launches completing after a constant
-//! latency) go to a FIFO beside the heap instead: it is already sorted, so they skip the
-//! heap's sift-up and sift-down. `pop` takes the smaller `(time, seq)` of the two fronts,
-//! so the order is exactly the one a single heap would give.
+//! The queue is three structures that pop as one, each suited to one kind of event:
+//!
+//! * **price changes** — the bulk of a replay, at most one pending per pool — in a
+//!   [`PriceWheel`], a timing wheel over integer seconds: `O(1)` to schedule and to pop;
+//! * **launch completions**, scheduled in nondecreasing time order (a constant latency
+//!   after the launch), in a FIFO: already sorted, no sifting;
+//! * everything else (capacity changes, notices, terminations, hazard draws, the
+//!   horizon) in a binary heap.
+//!
+//! `pop` takes the smallest `(time, seq)` of the three fronts, so the order is exactly
+//! the one a single heap would give (tested against one).
 
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, VecDeque};
+
+use super::price_wheel::PriceWheel;
+#[cfg(doc)]
+use super::price_wheel::{MAX_OFFSET, MAX_POOL};
 
 /// What happens. The `u32` is a pool index, an instance index, or unused.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -77,19 +88,34 @@ impl Ev {
     }
 }
 
-/// A min-queue of events by `(time, insertion order)`.
-#[derive(Debug, Default)]
+/// A min-queue of events by `(time, insertion order)`, in three parts that pop as one:
+/// each pool's next price change (a [`PriceWheel`]), launch completions (a FIFO: they
+/// are scheduled in time order) and everything else (a binary heap).
+#[derive(Debug)]
 pub(crate) struct Queue {
     heap: BinaryHeap<Reverse<(i64, u64, u64)>>,
     fifo: VecDeque<(i64, u64, u64)>,
+    prices: PriceWheel,
+    /// Price changes are held as offsets from this instant.
+    start: i64,
     seq: u64,
 }
 
+impl Default for Queue {
+    fn default() -> Self {
+        Queue::new(0, 0, 0)
+    }
+}
+
 impl Queue {
-    pub(crate) fn with_capacity(n: usize) -> Self {
+    /// A queue for events at or after `start`, with room for `pools` price cursors and
+    /// `n` other events.
+    pub(crate) fn new(start: i64, pools: usize, n: usize) -> Self {
         Queue {
             heap: BinaryHeap::with_capacity(n),
             fifo: VecDeque::new(),
+            prices: PriceWheel::new(pools),
+            start,
             seq: 0,
         }
     }
@@ -111,13 +137,34 @@ impl Queue {
         self.fifo.push_back((time, self.seq, ev.pack()));
     }
 
+    /// Schedules pool `p`'s next price change at `time`, which pops as [`Ev::Price`].
+    /// A pool has at most one pending price change (it is scheduled when the previous
+    /// one pops), `time` is not before the last event popped and at most [`MAX_OFFSET`]
+    /// seconds after the queue's start, and `p` at most [`MAX_POOL`] (the engine checks
+    /// the bounds up front).
+    #[inline]
+    pub(crate) fn set_price(&mut self, p: u32, time: i64) {
+        self.seq += 1;
+        self.prices.push(time - self.start, self.seq, p);
+    }
+
     #[inline]
     pub(crate) fn pop(&mut self) -> Option<(i64, Ev)> {
-        let from_fifo = match (self.heap.peek(), self.fifo.front()) {
-            (None, None) => return None,
-            (Some(_), None) => false,
-            (None, Some(_)) => true,
-            (Some(Reverse((ht, hs, _))), Some((ft, fs, _))) => (ft, fs) < (ht, hs),
+        let h = self.heap.peek().map(|Reverse((t, s, _))| (*t, *s));
+        let f = self.fifo.front().map(|(t, s, _)| (*t, *s));
+        if let Some((off, pool)) = self.prices.peek() {
+            let t = self.start + off;
+            // Before `(ht, hs)`? The sequence number is looked up only on a tie.
+            let before =
+                |(ht, hs): (i64, u64)| t < ht || (t == ht && self.prices.seq_of(pool) < hs);
+            if h.is_none_or(before) && f.is_none_or(before) {
+                self.prices.pop();
+                return Some((t, Ev::Price(pool)));
+            }
+        }
+        let from_fifo = match (h, f) {
+            (Some(h), Some(f)) => f < h,
+            (h, f) => h.is_none() && f.is_some(),
         };
         if from_fifo {
             self.fifo.pop_front().map(|(t, _, p)| (t, Ev::unpack(p)))
@@ -126,14 +173,25 @@ impl Queue {
         }
     }
 
+    /// The time of the next event.
     #[inline]
-    pub(crate) fn peek_time(&self) -> Option<i64> {
+    pub(crate) fn peek_time(&mut self) -> Option<i64> {
+        let p = self.prices.peek().map(|(o, _)| self.start + o);
         let h = self.heap.peek().map(|Reverse((t, _, _))| *t);
         let f = self.fifo.front().map(|x| x.0);
-        match (h, f) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
+        match (p, h, f) {
+            (Some(p), Some(h), Some(f)) => Some(p.min(h).min(f)),
+            (Some(a), Some(b), None) | (Some(a), None, Some(b)) | (None, Some(a), Some(b)) => {
+                Some(a.min(b))
+            }
+            (a, b, c) => a.or(b).or(c),
         }
+    }
+
+    /// Events scheduled so far (any part): unchanged means nothing was pushed.
+    #[inline]
+    pub(crate) fn scheduled(&self) -> u64 {
+        self.seq
     }
 }
 
@@ -181,6 +239,73 @@ mod tests {
                 (5, Ev::Price(3)),
             ]
         );
+    }
+
+    /// Against one plain heap of `(time, seq, event)` holding everything, with the same
+    /// sequence numbers: price cursors, FIFO and heap must pop in exactly its order.
+    #[test]
+    fn three_parts_pop_as_one_heap() {
+        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut next = move |m: u64| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x % m
+        };
+        for pools in [1u32, 2, 7, 64] {
+            let mut q = Queue::new(0, pools as usize, 8);
+            let mut reference: BinaryHeap<Reverse<(i64, u64, u64)>> = BinaryHeap::new();
+            let mut seq = 0u64;
+            let mut now = 0i64;
+            let mut fifo_last = 0i64;
+            for p in 0..pools {
+                let t = next(50) as i64;
+                seq += 1;
+                q.set_price(p, t);
+                reference.push(Reverse((t, seq, Ev::Price(p).pack())));
+            }
+            for _ in 0..3000 {
+                match next(4) {
+                    0 => {
+                        let t = now + next(20) as i64;
+                        let i = next(9) as u32;
+                        seq += 1;
+                        q.push(t, Ev::Notice(i));
+                        reference.push(Reverse((t, seq, Ev::Notice(i).pack())));
+                    }
+                    1 => {
+                        let t = fifo_last.max(now) + next(5) as i64;
+                        fifo_last = t;
+                        seq += 1;
+                        q.push_ordered(t, Ev::Running(7));
+                        reference.push(Reverse((t, seq, Ev::Running(7).pack())));
+                    }
+                    _ => {
+                        let got = q.pop();
+                        let want = reference.pop().map(|Reverse((t, _, e))| (t, Ev::unpack(e)));
+                        assert_eq!(got, want, "pools = {pools}");
+                        let Some((t, ev)) = got else { break };
+                        now = t;
+                        // A price event's pool gets its next change (or none) at once,
+                        // sometimes after other events were scheduled.
+                        if let Ev::Price(p) = ev {
+                            if next(3) == 0 {
+                                seq += 1;
+                                q.push(t + 1, Ev::Terminate(p));
+                                reference.push(Reverse((t + 1, seq, Ev::Terminate(p).pack())));
+                            }
+                            if next(10) > 0 {
+                                let nt = t + 1 + next(30) as i64;
+                                seq += 1;
+                                q.set_price(p, nt);
+                                reference.push(Reverse((nt, seq, Ev::Price(p).pack())));
+                            }
+                        }
+                        assert_eq!(q.peek_time(), reference.peek().map(|r| r.0.0));
+                    }
+                }
+            }
+        }
     }
 
     #[test]

@@ -35,27 +35,29 @@
 //!   Unknown JSON fields (and `NextToken`) are ignored, unknown CSV columns are errors:
 //!   a CSV header is a contract, a JSON record grows with the SDK.
 //!
-//! Speed: CSV and TSV rows are read into one reused `csv::ByteRecord`, fields are parsed
-//! from borrowed bytes, and series keys are interned without allocating on a hit; the
-//! SHA-256 for provenance runs on a second thread for inputs of 1 MiB or more. Measured
-//! with `benches/ingest.rs` on a 2-core machine: about 7 M CSV rows/s (5.5 M with the
-//! hash on the same thread), 3 M TSV rows/s for the AZ-ID archive (where nearly every
-//! row starts a new series), 1.7 M JSON records/s.
+//! Speed: CSV and TSV are streamed and split by `delimited` (a `memchr` splitter for
+//! unquoted lines, `csv_core` for the rest), hashed on a second thread, and parsed on two
+//! threads per quote-free block; keys are interned by their raw bytes, AWS's timestamp
+//! shapes and plain prices have fast paths checked against the general parsers. JSON
+//! is one pass of `serde_json` with rows made as records are read. Measurements and a
+//! profile: `docs/performance.md`.
 use std::borrow::Cow;
 use std::fmt;
+use std::io::Read;
 use std::path::Path;
 
 use serde::Deserialize;
 use serde::de::{self, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
+use super::delimited::{self, Record as Fields, Source, Splitter};
 use super::{
     Interner, LineCounter, PRICE_EXAMPLE, PriceHistory, PriceRow, RFC3339_EXAMPLE, SeriesKey,
-    count_newlines, err_at, next_record, price_value, record_line, rfc3339_value, show, strip_bom,
-    text_value,
+    err_at, price_value, rfc3339_value, row_line, show, strip_bom, text_value,
 };
 use crate::error::{InputError, InputErrorKind};
 use crate::market::{SourceFile, Zone};
 use crate::money::Rate;
+use crate::time::FastRfc3339;
 
 /// The column names of the CLI CSV (case-sensitive).
 const AZ: &str = "AvailabilityZone";
@@ -83,8 +85,49 @@ const TAG_TEXT: u8 = 2;
 /// # Ok::<(), spotsim::error::InputError>(())
 /// ```
 pub fn read_price_file(path: &Path) -> Result<PriceHistory, InputError> {
-    let bytes = super::read_all(path)?;
-    read_price_bytes(&path.display().to_string(), &bytes)
+    let name = path.display().to_string();
+    let io =
+        |e: std::io::Error| InputError::new(&name, InputErrorKind::Io, format!("cannot read: {e}"));
+    let mut file = std::fs::File::open(path).map_err(io)?;
+    // Enough of the start to tell the format: up to the first line's end.
+    let mut head = Vec::new();
+    loop {
+        let n = head.len();
+        head.resize(n + (64 << 10), 0);
+        let got = read_some(&mut file, &mut head[n..]).map_err(io)?;
+        head.truncate(n + got);
+        let b = strip_bom(&head);
+        let start = b.iter().position(|c| !c.is_ascii_whitespace());
+        let line_done = start.is_some_and(|s| b[s..].contains(&b'\n'));
+        if got == 0 || line_done || head.len() >= delimited::MAX_RECORD {
+            break;
+        }
+    }
+    let format = if super::json_named(&name) {
+        PriceFormat::Json
+    } else {
+        detect(&head)
+    };
+    match format {
+        PriceFormat::Json => {
+            // JSON is read whole (serde_json parses borrowed strings from memory).
+            let mut bytes = head;
+            file.read_to_end(&mut bytes).map_err(io)?;
+            read_aws_json(&name, &bytes)
+        }
+        PriceFormat::Tsv => read_tsv(&name, Source::Reader(&mut file), head),
+        PriceFormat::Csv => read_csv(&name, Source::Reader(&mut file), head),
+    }
+}
+
+/// One `read` that retries when interrupted.
+fn read_some(f: &mut std::fs::File, buf: &mut [u8]) -> std::io::Result<usize> {
+    loop {
+        match f.read(buf) {
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            r => return r,
+        }
+    }
 }
 
 /// The price formats [`read_price_bytes`] tells apart.
@@ -193,7 +236,13 @@ struct Layout {
 /// # Ok::<(), spotsim::error::InputError>(())
 /// ```
 pub fn read_aws_csv(name: &str, bytes: &[u8]) -> Result<PriceHistory, InputError> {
-    let body = strip_bom(bytes);
+    read_csv(name, Source::Bytes(bytes), Vec::new())
+}
+
+/// The CSV delimiter: a tab when the first non-blank line (the header) holds a tab and
+/// no comma, else a comma. `head` is the start of the input.
+fn csv_delimiter(head: &[u8]) -> u8 {
+    let body = strip_bom(head);
     let header_line = body
         .iter()
         .position(|c| !c.is_ascii_whitespace())
@@ -202,18 +251,21 @@ pub fn read_aws_csv(name: &str, bytes: &[u8]) -> Result<PriceHistory, InputError
         .split(|&c| c == b'\n')
         .next()
         .unwrap_or_default();
-    let delimiter = if header_line.contains(&b'\t') && !header_line.contains(&b',') {
+    if header_line.contains(&b'\t') && !header_line.contains(&b',') {
         b'\t'
     } else {
         b','
+    }
+}
+
+fn read_csv(name: &str, src: Source<'_>, head: Vec<u8>) -> Result<PriceHistory, InputError> {
+    let delim = match &src {
+        Source::Bytes(b) => csv_delimiter(b),
+        Source::Reader(_) => csv_delimiter(&head),
     };
-    let mut rdr = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .delimiter(delimiter)
-        .from_reader(body);
-    let mut rec = csv::ByteRecord::new();
-    if !next_record(name, &mut rdr, &mut rec)? {
+    let mut rows = Rows::new(name, delim, true, None);
+    let sha = delimited::for_each_block(name, src, head, &mut |b, eof| rows.block(b, eof))?;
+    if rows.shape.is_none() {
         return Err(InputError::new(
             name,
             InputErrorKind::Empty,
@@ -221,10 +273,23 @@ pub fn read_aws_csv(name: &str, bytes: &[u8]) -> Result<PriceHistory, InputError
              AvailabilityZone,InstanceType,ProductDescription,SpotPrice,Timestamp",
         ));
     }
-    let layout = csv_layout(name, record_line(body, &rec), &rec)?;
-    let (sha, parsed) = super::hash_alongside(bytes, || read_rows(name, body, rdr, rec, &layout));
-    let (interner, rows) = parsed?;
-    finish(name, sha, "aws-csv", interner, rows)
+    finish(name, sha, "aws-csv", rows.keys, rows.rows)
+}
+
+fn read_tsv(name: &str, src: Source<'_>, head: Vec<u8>) -> Result<PriceHistory, InputError> {
+    let layout = Layout {
+        ncols: 5,
+        defined_by: "the TSV layout az_id, instance_type, product_description, spot_price, timestamp",
+        zone: Some((0, "az_id")),
+        zone_id: None,
+        itype: (1, "instance_type"),
+        product: (2, "product_description"),
+        price: (3, "spot_price"),
+        time: (4, "timestamp"),
+    };
+    let mut rows = Rows::new(name, b'\t', false, Some(layout));
+    let sha = delimited::for_each_block(name, src, head, &mut |b, eof| rows.block(b, eof))?;
+    finish(name, sha, "azid-tsv", rows.keys, rows.rows)
 }
 
 /// Reads the AZ-ID TSV archive format (aws-facts.md §7.2): tab-separated, no header,
@@ -248,31 +313,10 @@ pub fn read_aws_csv(name: &str, bytes: &[u8]) -> Result<PriceHistory, InputError
 /// # Ok::<(), spotsim::error::InputError>(())
 /// ```
 pub fn read_azid_tsv(name: &str, bytes: &[u8]) -> Result<PriceHistory, InputError> {
-    let body = strip_bom(bytes);
-    let rdr = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .delimiter(b'\t')
-        .quoting(false)
-        .from_reader(body);
-    let layout = Layout {
-        ncols: 5,
-        defined_by: "the TSV layout az_id, instance_type, product_description, spot_price, timestamp",
-        zone: Some((0, "az_id")),
-        zone_id: None,
-        itype: (1, "instance_type"),
-        product: (2, "product_description"),
-        price: (3, "spot_price"),
-        time: (4, "timestamp"),
-    };
-    let (sha, parsed) = super::hash_alongside(bytes, || {
-        read_rows(name, body, rdr, csv::ByteRecord::new(), &layout)
-    });
-    let (interner, rows) = parsed?;
-    finish(name, sha, "azid-tsv", interner, rows)
+    read_tsv(name, Source::Bytes(bytes), Vec::new())
 }
 
-fn csv_layout(name: &str, line: u64, header: &csv::ByteRecord) -> Result<Layout, InputError> {
+fn csv_layout(name: &str, line: u64, header: &Fields<'_>) -> Result<Layout, InputError> {
     let mut found: [Option<usize>; 6] = [None; 6];
     for (i, raw) in header.iter().enumerate() {
         let col = raw.trim_ascii();
@@ -347,97 +391,297 @@ fn csv_layout(name: &str, line: u64, header: &csv::ByteRecord) -> Result<Layout,
     })
 }
 
-/// The shared row loop of the CSV and TSV readers. `rec` is the reused record (it may
-/// hold the header, which is not a data row).
-fn read_rows(
-    name: &str,
-    bytes: &[u8],
-    mut rdr: csv::Reader<&[u8]>,
-    mut rec: csv::ByteRecord,
-    layout: &Layout,
-) -> Result<(Interner<SeriesKey>, Vec<PriceRow>), InputError> {
-    let mut interner: Interner<SeriesKey> = Interner::new();
-    let mut rows: Vec<PriceRow> = Vec::with_capacity(count_newlines(bytes) + 1);
-    let what = layout.defined_by;
-    while next_record(name, &mut rdr, &mut rec)? {
-        let line = record_line(bytes, &rec);
-        if rec.len() != layout.ncols {
-            return Err(InputError::new(
-                name,
-                InputErrorKind::Syntax,
-                format!(
-                    "expected {} fields as in {what}, found {}",
-                    layout.ncols,
-                    rec.len()
-                ),
-            )
-            .at_line(line));
+/// Blocks at least this big are split in two and parsed on two threads (when they hold
+/// no quote, so every line end is a record end).
+const PARALLEL_BLOCK: usize = 256 << 10;
+
+/// What both halves of a block read: the file's name and its layout.
+struct Shape<'n> {
+    name: &'n str,
+    layout: Layout,
+    /// The key columns (zone, zone ID, type, product), when they are adjacent: their
+    /// raw span is the interning key, no copy.
+    key_span: Option<(usize, usize)>,
+}
+
+impl<'n> Shape<'n> {
+    fn new(name: &'n str, layout: Layout) -> Self {
+        let mut cols: Vec<usize> = [
+            layout.zone,
+            layout.zone_id,
+            Some(layout.itype),
+            Some(layout.product),
+        ]
+        .into_iter()
+        .flatten()
+        .map(|c| c.0)
+        .collect();
+        cols.sort_unstable();
+        let key_span = match (cols.first(), cols.last()) {
+            (Some(&lo), Some(&hi)) if hi - lo + 1 == cols.len() => Some((lo, hi)),
+            _ => None,
+        };
+        Shape {
+            name,
+            layout,
+            key_span,
         }
-        let get = |(i, _): (usize, &str)| rec.get(i).unwrap_or_default().trim_ascii();
-        // Zone: the name column unless it is empty, else the ID column.
-        let (zone_tag, zone_col) = match (layout.zone, layout.zone_id) {
-            (Some(z), None) => (TAG_ZONE, z),
-            (None, Some(z)) => (TAG_ZONE_ID, z),
-            (Some(z), Some(id)) if get(z).is_empty() && !get(id).is_empty() => (TAG_ZONE_ID, id),
-            (Some(z), _) => (TAG_ZONE, z),
-            (None, None) => {
-                return Err(InputError::new(
-                    name,
-                    InputErrorKind::MissingField,
-                    "no zone column",
-                ));
+    }
+}
+
+/// One parsing thread's state: its splitter, its own interner (ids local to it) and the
+/// rows of the block part it read.
+struct Side {
+    splitter: Splitter,
+    interner: Interner<SeriesKey>,
+    /// The file-wide id of each of this side's ids (`u32::MAX`: none yet).
+    global: Vec<u32>,
+    rows: Vec<PriceRow>,
+    times: FastRfc3339,
+}
+
+impl Side {
+    fn new(delim: u8, quoting: bool) -> Self {
+        Side {
+            splitter: Splitter::new(delim, quoting),
+            interner: Interner::new(),
+            global: Vec::new(),
+            rows: Vec::new(),
+            times: FastRfc3339::default(),
+        }
+    }
+
+    /// Reads the records of `block` into `rows` (series ids local to this side).
+    fn read(&mut self, shape: &Shape<'_>, block: &[u8], eof: bool) -> Result<usize, InputError> {
+        let Side {
+            splitter,
+            interner,
+            rows,
+            times,
+            ..
+        } = self;
+        splitter.split(block, eof, &mut |rec| {
+            if rec.is_blank() {
+                return Ok(());
+            }
+            rows.push(price_row(shape, interner, times, rec)?);
+            Ok(())
+        })
+    }
+}
+
+/// The CSV and TSV readers' state: the layout once known, two sides, and the rows with
+/// file-wide series ids (in order of first appearance, as one pass would give them).
+struct Rows<'n> {
+    name: &'n str,
+    quoting: bool,
+    shape: Option<Shape<'n>>,
+    sides: [Side; 2],
+    keys: Vec<SeriesKey>,
+    canon: std::collections::HashMap<SeriesKey, u32>,
+    rows: Vec<PriceRow>,
+}
+
+impl<'n> Rows<'n> {
+    fn new(name: &'n str, delim: u8, quoting: bool, layout: Option<Layout>) -> Self {
+        Rows {
+            name,
+            quoting,
+            shape: layout.map(|l| Shape::new(name, l)),
+            sides: [Side::new(delim, quoting), Side::new(delim, quoting)],
+            keys: Vec::new(),
+            canon: std::collections::HashMap::new(),
+            rows: Vec::new(),
+        }
+    }
+
+    /// Parses a block (see `delimited::for_each_block`): big blocks without quotes in
+    /// two halves, in parallel, once the layout is known (the block with the CSV header
+    /// is read in one piece).
+    fn block(&mut self, block: &[u8], eof: bool) -> Result<(usize, u64), InputError> {
+        let line = self.sides[0].splitter.line;
+        let Some(shape) = &self.shape else {
+            let Rows {
+                name, shape, sides, ..
+            } = self;
+            let Side {
+                splitter,
+                interner,
+                rows,
+                times,
+                ..
+            } = &mut sides[0];
+            let n = splitter.split(block, eof, &mut |rec| {
+                if rec.is_blank() {
+                    return Ok(());
+                }
+                match shape {
+                    None => *shape = Some(Shape::new(name, csv_layout(name, rec.line, rec)?)),
+                    Some(sh) => rows.push(price_row(sh, interner, times, rec)?),
+                }
+                Ok::<(), InputError>(())
+            })?;
+            self.merge(0);
+            return Ok((n, self.sides[0].splitter.line));
+        };
+        let cut = (block.len() >= PARALLEL_BLOCK
+            && !(self.quoting && memchr::memchr(b'"', block).is_some()))
+        .then(|| memchr::memchr(b'\n', &block[block.len() / 2..]).map(|i| block.len() / 2 + i + 1))
+        .flatten();
+        let n = match cut {
+            None => {
+                let n = self.sides[0].read(shape, block, eof)?;
+                self.merge(0);
+                n
+            }
+            Some(cut) => {
+                let (a, b) = block.split_at(cut);
+                let [s0, s1] = &mut self.sides;
+                s1.splitter.line = line + super::count_newlines(a) as u64;
+                let (ra, rb) = rayon::join(|| s0.read(shape, a, false), || s1.read(shape, b, eof));
+                // The first error in file order.
+                let na = ra?;
+                let nb = rb?;
+                if na < a.len() {
+                    // Not expected (the first half ends at a line end, with no quote):
+                    // keep only the first half's records.
+                    self.sides[1].rows.clear();
+                    self.merge(0);
+                    return Ok((na, self.sides[0].splitter.line));
+                }
+                self.sides[0].splitter.line = self.sides[1].splitter.line;
+                self.merge(0);
+                self.merge(1);
+                na + nb
             }
         };
-        let zone_raw = get(zone_col);
-        let type_raw = get(layout.itype);
-        let product_raw = get(layout.product);
-        interner.begin();
-        interner.part(zone_tag, zone_raw);
-        interner.part(TAG_TEXT, type_raw);
-        interner.part(TAG_TEXT, product_raw);
-        let series = interner.finish(name, || {
-            let z = super::zone_value(name, line, zone_col.1, zone_raw)?;
-            Ok(SeriesKey {
-                zone: if zone_tag == TAG_ZONE_ID {
-                    Zone::Id(z.to_string())
-                } else {
-                    Zone::parse(z)
-                },
-                instance_type: text_value(
-                    name,
-                    line,
-                    layout.itype.1,
-                    type_raw,
-                    "an instance type",
-                )?
-                .to_string(),
-                product: text_value(
-                    name,
-                    line,
-                    layout.product.1,
-                    product_raw,
-                    "a product description such as Linux/UNIX",
-                )?
-                .to_string(),
-            })
-        })?;
-        let price = price_value(name, line, layout.price.1, get(layout.price))?;
-        let time = rfc3339_value(name, line, layout.time.1, get(layout.time))?;
-        rows.push(PriceRow {
-            series,
-            time,
-            price,
-            line,
-        });
+        Ok((n, self.sides[0].splitter.line))
     }
-    Ok((interner, rows))
+
+    /// Moves side `s`'s rows to the file's rows, with file-wide series ids.
+    fn merge(&mut self, s: usize) {
+        let side = &mut self.sides[s];
+        for r in side.rows.drain(..) {
+            let local = r.series as usize;
+            if side.global.len() <= local {
+                side.global.resize(local + 1, u32::MAX);
+            }
+            let mut g = side.global[local];
+            if g == u32::MAX {
+                let key = side
+                    .interner
+                    .key(r.series)
+                    .cloned()
+                    .unwrap_or_else(|| SeriesKey {
+                        zone: Zone::Name(String::new()),
+                        instance_type: String::new(),
+                        product: String::new(),
+                    });
+                g = match self.canon.get(&key) {
+                    Some(&g) => g,
+                    None => {
+                        let g = self.keys.len() as u32;
+                        self.canon.insert(key.clone(), g);
+                        self.keys.push(key);
+                        g
+                    }
+                };
+                side.global[local] = g;
+            }
+            self.rows.push(PriceRow { series: g, ..r });
+        }
+    }
+}
+
+/// One price row of a CSV or TSV record (not blank), its series interned in `interner`.
+#[inline]
+fn price_row(
+    shape: &Shape<'_>,
+    interner: &mut Interner<SeriesKey>,
+    times: &mut FastRfc3339,
+    rec: &Fields<'_>,
+) -> Result<PriceRow, InputError> {
+    let (name, layout, line) = (shape.name, &shape.layout, rec.line);
+    if rec.len() != layout.ncols {
+        return Err(InputError::new(
+            name,
+            InputErrorKind::Syntax,
+            format!(
+                "expected {} fields as in {}, found {}",
+                layout.ncols,
+                layout.defined_by,
+                rec.len()
+            ),
+        )
+        .at_line(line));
+    }
+    let get = |(i, _): (usize, &str)| rec.get(i).trim_ascii();
+    // Zone: the name column unless it is empty, else the ID column.
+    let (zone_tag, zone_col) = match (layout.zone, layout.zone_id) {
+        (Some(z), None) => (TAG_ZONE, z),
+        (None, Some(z)) => (TAG_ZONE_ID, z),
+        (Some(z), Some(id)) if get(z).is_empty() && !get(id).is_empty() => (TAG_ZONE_ID, id),
+        (Some(z), _) => (TAG_ZONE, z),
+        (None, None) => {
+            return Err(InputError::new(
+                name,
+                InputErrorKind::MissingField,
+                "no zone column",
+            ));
+        }
+    };
+    let zone_raw = get(zone_col);
+    let type_raw = get(layout.itype);
+    let product_raw = get(layout.product);
+    let make = || {
+        let z = super::zone_value(name, line, zone_col.1, zone_raw)?;
+        Ok(SeriesKey {
+            zone: if zone_tag == TAG_ZONE_ID {
+                Zone::Id(z.to_string())
+            } else {
+                Zone::parse(z)
+            },
+            instance_type: text_value(name, line, layout.itype.1, type_raw, "an instance type")?
+                .to_string(),
+            product: text_value(
+                name,
+                line,
+                layout.product.1,
+                product_raw,
+                "a product description such as Linux/UNIX",
+            )?
+            .to_string(),
+        })
+    };
+    let series = match shape.key_span.and_then(|(lo, hi)| rec.span(lo, hi)) {
+        Some(span) => interner.finish_span(name, span, make)?,
+        None => {
+            interner.begin();
+            interner.part(zone_tag, zone_raw);
+            interner.part(TAG_TEXT, type_raw);
+            interner.part(TAG_TEXT, product_raw);
+            interner.finish(name, make)?
+        }
+    };
+    let price = price_value(name, line, layout.price.1, get(layout.price))?;
+    let raw_time = get(layout.time);
+    let time = match times.read(raw_time) {
+        Some(t) => t,
+        None => rfc3339_value(name, line, layout.time.1, raw_time)?,
+    };
+    Ok(PriceRow {
+        series,
+        line: row_line(name, line)?,
+        time,
+        price,
+    })
 }
 
 fn finish(
     name: &str,
     sha256: String,
     format: &str,
-    interner: Interner<SeriesKey>,
+    series: Vec<SeriesKey>,
     rows: Vec<PriceRow>,
 ) -> Result<PriceHistory, InputError> {
     if rows.is_empty() {
@@ -454,34 +698,207 @@ fn finish(
             format: format.to_string(),
             rows: rows.len() as u64,
         },
-        series: interner.into_keys(),
+        series,
         rows,
     })
 }
 
 // ------------------------------------------------------------------------------- JSON
+//
+// One pass: serde_json parses the bytes in place (strings borrowed), and each record is
+// turned into a row as soon as it is parsed, never held. A record's line comes from
+// where its first key sits in the input (a borrowed string points into it): its `{` is
+// the first non-blank byte before that key. A record whose first key is not borrowed
+// (written with `\u` escapes) or that has no key is found by scanning forward, strings
+// and nesting respected, from the last place known (the previous record, or the page's
+// `SpotPriceHistory` key); if even that fails, the record carries its page's line.
 
-/// One top-level object of the CLI output. Only a JSON object is accepted (serde's
-/// derive would also take an array, matching fields by position).
-struct Page<'a> {
-    history: Option<Vec<Record<'a>>>,
+/// Where the input was last seen, for the forward scans: a byte offset and what is
+/// there.
+#[derive(Clone, Copy, Debug)]
+enum Anchor {
+    /// The input's start.
+    Start,
+    /// The `{` of a page.
+    PageOpen(usize),
+    /// The text of a page's key (after its opening quote).
+    PageKey(usize),
+    /// The text of a page's `SpotPriceHistory` key.
+    HistoryKey(usize),
+    /// The `{` of a record.
+    RecordOpen(usize),
+    /// The text of a record's key.
+    RecordKey(usize),
 }
 
-/// One element of `SpotPriceHistory`. Every field is read loosely so that a wrong type
-/// is reported with the record's line and the field's name.
-#[derive(Default)]
-struct Record<'a> {
-    zone: Loose<'a>,
-    zone_id: Loose<'a>,
-    itype: Loose<'a>,
-    product: Loose<'a>,
-    price: Loose<'a>,
-    time: Loose<'a>,
+/// Everything the deserializers share while a file is read.
+struct JsonState<'b, 'n> {
+    name: &'n str,
+    body: &'b [u8],
+    lines: LineCounter<'b>,
+    interner: Interner<SeriesKey>,
+    rows: Vec<PriceRow>,
+    anchor: Anchor,
+    times: FastRfc3339,
+    /// The line of the page being read (0 before its start is known).
+    page_line: u64,
+    /// A row error, passed through serde as a custom error and returned instead of it.
+    err: Option<InputError>,
+}
+
+impl JsonState<'_, '_> {
+    /// The offset of a string borrowed from the input.
+    fn offset_of(&self, s: &str) -> Option<usize> {
+        (s.as_ptr() as usize)
+            .checked_sub(self.body.as_ptr() as usize)
+            .filter(|&o| o < self.body.len())
+    }
+
+    /// The line of the record whose first key (borrowed) is at `first_key`, or of the
+    /// record after the anchor.
+    fn record_line(&mut self, first_key: Option<usize>) -> u64 {
+        let start = first_key
+            .and_then(|k| open_brace_before(self.body, k))
+            .or_else(|| next_record_start(self.body, self.anchor));
+        match start {
+            Some(s) => {
+                self.anchor = Anchor::RecordOpen(s);
+                self.lines.line_at(s)
+            }
+            None => self.page_line,
+        }
+    }
+
+    /// Sets the line of the page whose first key (borrowed) is at `first_key`, or of the
+    /// page after the anchor.
+    fn page_start(&mut self, first_key: Option<usize>) {
+        let start = first_key
+            .and_then(|k| open_brace_before(self.body, k))
+            .or_else(|| next_page_start(self.body, self.anchor));
+        if let Some(s) = start {
+            self.anchor = Anchor::PageOpen(s);
+            self.page_line = self.lines.line_at(s);
+        }
+    }
+}
+
+/// The `{` a record's first key (its text at `key`, after the opening quote) follows.
+fn open_brace_before(b: &[u8], key: usize) -> Option<usize> {
+    let quote = key.checked_sub(1)?;
+    let before = b.get(..quote)?;
+    let i = before.iter().rposition(|c| !c.is_ascii_whitespace())?;
+    (before[i] == b'{').then_some(i)
+}
+
+/// The end (one past the closing quote) of the string whose text starts at `i`.
+fn string_end(b: &[u8], mut i: usize) -> Option<usize> {
+    while i < b.len() {
+        match b[i] {
+            b'\\' => i += 2,
+            b'"' => return Some(i + 1),
+            _ => i += 1,
+        }
+    }
+    None
+}
+
+/// Skips whitespace from `i`; the next byte must be `c`: returns the offset after it.
+fn expect(b: &[u8], i: usize, c: u8) -> Option<usize> {
+    let j = i + b.get(i..)?.iter().position(|x| !x.is_ascii_whitespace())?;
+    (b[j] == c).then_some(j + 1)
+}
+
+/// From `i`, inside `depth` levels of objects and arrays: the offset after the one
+/// that closes the outermost.
+fn close(b: &[u8], mut i: usize, mut depth: usize) -> Option<usize> {
+    while depth > 0 {
+        match *b.get(i)? {
+            b'"' => i = string_end(b, i + 1)? - 1,
+            b'{' | b'[' => depth += 1,
+            b'}' | b']' => depth -= 1,
+            _ => {}
+        }
+        i += 1;
+    }
+    Some(i)
+}
+
+/// The offset of the `{` of the next record after `anchor` (in the same array).
+fn next_record_start(b: &[u8], anchor: Anchor) -> Option<usize> {
+    let i = match anchor {
+        Anchor::HistoryKey(k) => {
+            // `"SpotPriceHistory": [ {`
+            let i = expect(b, string_end(b, k)?, b':')?;
+            let i = expect(b, i, b'[')?;
+            return expect(b, i, b'{').map(|j| j - 1);
+        }
+        Anchor::RecordKey(k) => close(b, string_end(b, k)?, 1)?,
+        Anchor::RecordOpen(o) => close(b, o + 1, 1)?,
+        _ => return None,
+    };
+    let i = expect(b, i, b',')?;
+    expect(b, i, b'{').map(|j| j - 1)
+}
+
+/// The offset after the page `anchor` is in (0 at the start).
+fn page_end(b: &[u8], anchor: Anchor) -> Option<usize> {
+    match anchor {
+        Anchor::Start => Some(0),
+        Anchor::PageOpen(o) => close(b, o + 1, 1),
+        Anchor::PageKey(k) | Anchor::HistoryKey(k) => close(b, string_end(b, k)?, 1),
+        Anchor::RecordOpen(o) => close(b, o + 1, 3),
+        Anchor::RecordKey(k) => close(b, string_end(b, k)?, 3),
+    }
+}
+
+/// The offset of the first byte of the next page after `anchor` (a `{` if the input is
+/// well formed).
+fn next_page_start(b: &[u8], anchor: Anchor) -> Option<usize> {
+    let end = page_end(b, anchor)?;
+    Some(
+        end + b
+            .get(end..)?
+            .iter()
+            .position(|c| !c.is_ascii_whitespace())?,
+    )
+}
+
+/// A key with where it sits in the input (when serde_json could lend it).
+struct KeyAt {
+    key: Key,
+    at: Option<usize>,
+}
+
+struct KeySeed<'s, 'b, 'n>(&'s JsonState<'b, 'n>);
+
+impl<'de> de::DeserializeSeed<'de> for KeySeed<'_, '_, '_> {
+    type Value = KeyAt;
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<KeyAt, D::Error> {
+        struct V<'s, 'b, 'n>(&'s JsonState<'b, 'n>);
+        impl<'de> Visitor<'de> for V<'_, '_, '_> {
+            type Value = KeyAt;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a key")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<KeyAt, E> {
+                Ok(KeyAt {
+                    key: Key::of(v),
+                    at: self.0.offset_of(v),
+                })
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<KeyAt, E> {
+                Ok(KeyAt {
+                    key: Key::of(v),
+                    at: None,
+                })
+            }
+        }
+        d.deserialize_str(V(self.0))
+    }
 }
 
 /// The keys of a page and of a record.
-#[derive(Deserialize)]
-#[serde(field_identifier)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Key {
     SpotPriceHistory,
     AvailabilityZone,
@@ -490,49 +907,121 @@ enum Key {
     ProductDescription,
     SpotPrice,
     Timestamp,
-    #[serde(other)]
     Other,
 }
 
-impl<'de: 'a, 'a> Deserialize<'de> for Page<'a> {
-    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V<'a>(std::marker::PhantomData<&'a ()>);
-        impl<'de: 'a, 'a> Visitor<'de> for V<'a> {
-            type Value = Page<'a>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("an object with a `SpotPriceHistory` array")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<Self::Value, A::Error> {
-                let mut history = None;
-                while let Some(k) = m.next_key::<Key>()? {
-                    if let Key::SpotPriceHistory = k {
-                        if history.is_some() {
-                            return Err(de::Error::duplicate_field("SpotPriceHistory"));
-                        }
-                        history = Some(m.next_value::<Vec<Record<'a>>>()?);
-                    } else {
-                        m.next_value::<IgnoredAny>()?;
-                    }
-                }
-                Ok(Page { history })
-            }
+impl Key {
+    fn of(s: &str) -> Key {
+        match s {
+            "SpotPriceHistory" => Key::SpotPriceHistory,
+            AZ => Key::AvailabilityZone,
+            AZ_ID => Key::AvailabilityZoneId,
+            TYPE => Key::InstanceType,
+            PRODUCT => Key::ProductDescription,
+            PRICE => Key::SpotPrice,
+            TIME => Key::Timestamp,
+            _ => Key::Other,
         }
-        d.deserialize_map(V(std::marker::PhantomData))
     }
 }
 
-impl<'de: 'a, 'a> Deserialize<'de> for Record<'a> {
-    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V<'a>(std::marker::PhantomData<&'a ()>);
-        impl<'de: 'a, 'a> Visitor<'de> for V<'a> {
-            type Value = Record<'a>;
+/// Reads one top-level object of the CLI output (only an object: serde's derive would
+/// also take an array, matching fields by position), turning its records into rows.
+/// Returns whether the page had a `SpotPriceHistory`.
+struct PageSeed<'s, 'b, 'n>(&'s mut JsonState<'b, 'n>);
+
+impl<'de> de::DeserializeSeed<'de> for PageSeed<'_, '_, '_> {
+    type Value = bool;
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<bool, D::Error> {
+        struct V<'s, 'b, 'n>(&'s mut JsonState<'b, 'n>);
+        impl<'de> Visitor<'de> for V<'_, '_, '_> {
+            type Value = bool;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an object with a `SpotPriceHistory` array")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<bool, A::Error> {
+                let st = self.0;
+                let mut seen = false;
+                let mut first = true;
+                while let Some(k) = m.next_key_seed(KeySeed(st))? {
+                    if first {
+                        st.page_start(k.at);
+                        first = false;
+                    }
+                    if k.key == Key::SpotPriceHistory {
+                        if seen {
+                            return Err(de::Error::duplicate_field("SpotPriceHistory"));
+                        }
+                        seen = true;
+                        if let Some(at) = k.at {
+                            st.anchor = Anchor::HistoryKey(at);
+                        }
+                        m.next_value_seed(HistorySeed(&mut *st))?;
+                    } else {
+                        if let Some(at) = k.at {
+                            st.anchor = Anchor::PageKey(at);
+                        }
+                        m.next_value::<IgnoredAny>()?;
+                    }
+                }
+                if first {
+                    st.page_start(None);
+                }
+                Ok(seen)
+            }
+        }
+        d.deserialize_map(V(self.0))
+    }
+}
+
+/// The `SpotPriceHistory` array: each record becomes a row as it is read.
+struct HistorySeed<'s, 'b, 'n>(&'s mut JsonState<'b, 'n>);
+
+impl<'de> de::DeserializeSeed<'de> for HistorySeed<'_, '_, '_> {
+    type Value = ();
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        struct V<'s, 'b, 'n>(&'s mut JsonState<'b, 'n>);
+        impl<'de> Visitor<'de> for V<'_, '_, '_> {
+            type Value = ();
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an array of SpotPriceHistory records")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut s: A) -> Result<(), A::Error> {
+                while s.next_element_seed(RecordSeed(&mut *self.0))?.is_some() {}
+                Ok(())
+            }
+        }
+        d.deserialize_seq(V(self.0))
+    }
+}
+
+/// One element of `SpotPriceHistory`, read loosely (so a wrong type is reported with
+/// the record's line and the field's name) and turned into a row.
+struct RecordSeed<'s, 'b, 'n>(&'s mut JsonState<'b, 'n>);
+
+impl<'de> de::DeserializeSeed<'de> for RecordSeed<'_, '_, '_> {
+    type Value = ();
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        struct V<'s, 'b, 'n>(&'s mut JsonState<'b, 'n>);
+        impl<'de> Visitor<'de> for V<'_, '_, '_> {
+            type Value = ();
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("a SpotPriceHistory record (an object)")
             }
-            fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<Self::Value, A::Error> {
+            fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<(), A::Error> {
+                let st = self.0;
                 let mut r = Record::default();
-                while let Some(k) = m.next_key::<Key>()? {
-                    let (slot, name) = match k {
+                let mut first = true;
+                let mut line = 0;
+                while let Some(k) = m.next_key_seed(KeySeed(st))? {
+                    if first {
+                        line = st.record_line(k.at);
+                        first = false;
+                    }
+                    if let Some(at) = k.at {
+                        st.anchor = Anchor::RecordKey(at);
+                    }
+                    let (slot, name) = match k.key {
                         Key::AvailabilityZone => (&mut r.zone, AZ),
                         Key::AvailabilityZoneId => (&mut r.zone_id, AZ_ID),
                         Key::InstanceType => (&mut r.itype, TYPE),
@@ -547,13 +1036,37 @@ impl<'de: 'a, 'a> Deserialize<'de> for Record<'a> {
                     if !slot.is_absent() {
                         return Err(de::Error::duplicate_field(name));
                     }
-                    *slot = m.next_value::<Loose<'a>>()?;
+                    *slot = m.next_value::<Loose<'_>>()?;
                 }
-                Ok(r)
+                if first {
+                    line = st.record_line(None);
+                }
+                let row = json_row(st.name, line, &r, &mut st.interner, &mut st.times);
+                match row {
+                    Ok(row) => {
+                        st.rows.push(row);
+                        Ok(())
+                    }
+                    Err(e) => {
+                        st.err = Some(e);
+                        Err(de::Error::custom("record error"))
+                    }
+                }
             }
         }
-        d.deserialize_map(V(std::marker::PhantomData))
+        d.deserialize_map(V(self.0))
     }
+}
+
+/// One element of `SpotPriceHistory`'s fields, as read.
+#[derive(Default)]
+struct Record<'a> {
+    zone: Loose<'a>,
+    zone_id: Loose<'a>,
+    itype: Loose<'a>,
+    product: Loose<'a>,
+    price: Loose<'a>,
+    time: Loose<'a>,
 }
 
 /// Any JSON value, keeping strings (borrowed when unescaped) and numbers.
@@ -625,7 +1138,15 @@ impl Loose<'_> {
         expected: &str,
     ) -> Result<&'s str, InputError> {
         match self {
-            Loose::Str(s) => text_value(name, line, field, s.as_bytes(), expected),
+            Loose::Str(s) => {
+                // Already UTF-8 (serde_json checked): trim and test for emptiness only.
+                let t = s.trim_ascii();
+                if t.is_empty() {
+                    text_value(name, line, field, t.as_bytes(), expected)
+                } else {
+                    Ok(t)
+                }
+            }
             Loose::Absent => Err(err_at(
                 name,
                 line,
@@ -681,53 +1202,50 @@ impl Loose<'_> {
 pub fn read_aws_json(name: &str, bytes: &[u8]) -> Result<PriceHistory, InputError> {
     let (sha, parsed) = super::hash_alongside(bytes, || json_rows(name, bytes));
     let (interner, rows) = parsed?;
-    finish(name, sha, "aws-json", interner, rows)
+    finish(name, sha, "aws-json", interner.into_keys(), rows)
 }
 
 fn json_rows(name: &str, bytes: &[u8]) -> Result<(Interner<SeriesKey>, Vec<PriceRow>), InputError> {
     let body = strip_bom(bytes);
-    let starts = record_starts(body);
-    let mut lines = LineCounter::new(body);
-    let mut next_start = 0usize;
-    let mut interner: Interner<SeriesKey> = Interner::new();
-    let mut rows: Vec<PriceRow> = Vec::with_capacity(starts.len());
-    let mut stream = serde_json::Deserializer::from_slice(body).into_iter::<Page<'_>>();
-    let mut page_start = 0usize;
-    while let Some(page) = stream.next() {
-        let page = page.map_err(|e| json_error(name, &e))?;
-        let page_end = stream.byte_offset();
-        let first = body
-            .get(page_start..page_end)
-            .and_then(|s| s.iter().position(|c| !c.is_ascii_whitespace()))
-            .map_or(page_start, |p| page_start + p);
-        let page_line = lines.line_at(first);
-        let Some(records) = page.history else {
+    let mut st = JsonState {
+        name,
+        body,
+        lines: LineCounter::new(body),
+        interner: Interner::new(),
+        rows: Vec::new(),
+        anchor: Anchor::Start,
+        times: FastRfc3339::default(),
+        page_line: 1,
+        err: None,
+    };
+    let mut de = serde_json::Deserializer::from_slice(body);
+    // Is there another page? Only blanks after the last one's end, found by a scan from
+    // the last place seen (serde_json's own check builds an error when there is more,
+    // counting lines from the start).
+    let more = |st: &JsonState<'_, '_>, de: &mut serde_json::Deserializer<_>| match page_end(
+        body, st.anchor,
+    ) {
+        Some(end) => !body.get(end..).unwrap_or_default().trim_ascii().is_empty(),
+        None => de.end().is_err(),
+    };
+    while more(&st, &mut de) {
+        let had = match de::DeserializeSeed::deserialize(PageSeed(&mut st), &mut de) {
+            Ok(had) => had,
+            Err(e) => return Err(st.err.take().unwrap_or_else(|| json_error(name, &e))),
+        };
+        if !had {
             return Err(err_at(
                 name,
-                page_line,
+                st.page_line,
                 "SpotPriceHistory",
                 InputErrorKind::MissingField,
                 "the object has no `SpotPriceHistory` array; expected the output of \
                  aws ec2 describe-spot-price-history"
                     .to_string(),
             ));
-        };
-        // The scanned record starts that fall inside this page.
-        let rest = starts.get(next_start..).unwrap_or_default();
-        let n_here = rest.iter().take_while(|&&s| s < page_end).count();
-        let here = rest.get(..n_here).unwrap_or_default();
-        next_start += n_here;
-        let use_scan = here.len() == records.len();
-        for (i, r) in records.iter().enumerate() {
-            let line = match here.get(i) {
-                Some(&off) if use_scan => lines.line_at(off),
-                _ => page_line,
-            };
-            rows.push(json_row(name, line, r, &mut interner)?);
         }
-        page_start = page_end;
     }
-    Ok((interner, rows))
+    Ok((st.interner, st.rows))
 }
 
 fn json_row(
@@ -735,6 +1253,7 @@ fn json_row(
     line: u64,
     r: &Record<'_>,
     interner: &mut Interner<SeriesKey>,
+    times: &mut FastRfc3339,
 ) -> Result<PriceRow, InputError> {
     // Zone: the name when present and non-empty, else the ID.
     let name_empty = matches!(&r.zone, Loose::Str(s) if s.trim().is_empty());
@@ -793,77 +1312,22 @@ fn json_row(
             other.text(name, line, PRICE, PRICE_EXAMPLE)?.as_bytes(),
         )?,
     };
-    let time = rfc3339_value(
-        name,
-        line,
-        TIME,
-        r.time.text(name, line, TIME, RFC3339_EXAMPLE)?.as_bytes(),
-    )?;
+    let raw_time = r.time.text(name, line, TIME, RFC3339_EXAMPLE)?.as_bytes();
+    let time = match times.read(raw_time) {
+        Some(t) => t,
+        None => rfc3339_value(name, line, TIME, raw_time)?,
+    };
     Ok(PriceRow {
         series,
         time,
         price,
-        line,
+        line: super::row_line(name, line)?,
     })
 }
 
 /// A serde_json error as an [`InputError`] with the line, and the column in the message.
 pub(super) fn json_error(name: &str, e: &serde_json::Error) -> InputError {
     super::json_error_as(name, e, "invalid JSON")
-}
-
-/// Byte offsets of the opening `{` of every element of a `SpotPriceHistory` array that
-/// is a direct member of a top-level object, in order. Strings (with escapes) are skipped
-/// so that braces inside them do not count. Only used for line numbers: the JSON itself
-/// is validated by serde_json.
-fn record_starts(b: &[u8]) -> Vec<usize> {
-    let mut out = Vec::new();
-    let mut depth = 0usize;
-    let mut last_str = (0usize, 0usize);
-    let mut key_is_history = false;
-    let mut in_history = false;
-    let mut i = 0usize;
-    while i < b.len() {
-        match b[i] {
-            b'"' => {
-                let start = i + 1;
-                i += 1;
-                while i < b.len() {
-                    match b[i] {
-                        b'\\' => i += 2,
-                        b'"' => break,
-                        _ => i += 1,
-                    }
-                }
-                if depth == 1 {
-                    last_str = (start, i.min(b.len()));
-                }
-            }
-            b':' if depth == 1 => {
-                key_is_history = b.get(last_str.0..last_str.1) == Some(&b"SpotPriceHistory"[..]);
-            }
-            c @ (b'{' | b'[') => {
-                depth += 1;
-                if depth == 2 {
-                    in_history = c == b'[' && key_is_history;
-                } else if depth == 3 && in_history && c == b'{' {
-                    out.push(i);
-                }
-            }
-            b'}' | b']' => {
-                if depth == 2 {
-                    in_history = false;
-                }
-                if depth == 1 {
-                    key_is_history = false;
-                }
-                depth = depth.saturating_sub(1);
-            }
-            _ => {}
-        }
-        i += 1;
-    }
-    out
 }
 
 #[cfg(test)]
@@ -886,10 +1350,59 @@ mod tests {
     }
 
     #[test]
-    fn record_scan_skips_strings_and_other_arrays() {
-        let j = br#"{"NextToken":"{[\"", "Other":[{"a":1}], "SpotPriceHistory":[ {"x":"}"} ,{"y":{"z":[{}]}}]}{"SpotPriceHistory":[{}]}"#;
-        let s = record_starts(j);
-        assert_eq!(s.len(), 3);
-        assert!(s.iter().all(|&o| j[o] == b'{'));
+    fn forward_scan_skips_strings_and_nested_values() {
+        let j = br#"{"NextToken":"{[\"", "SpotPriceHistory":[ {"x":"}"} ,{"y":{"z":[{}]}},{}]}"#;
+        let key = j
+            .windows(16)
+            .position(|w| w == b"SpotPriceHistory")
+            .unwrap();
+        let first = next_record_start(j, Anchor::HistoryKey(key)).unwrap();
+        assert_eq!(&j[first..first + 2], b"{\"");
+        let second = next_record_start(j, Anchor::RecordOpen(first)).unwrap();
+        assert_eq!(&j[second..second + 5], b"{\"y\":");
+        let third = next_record_start(j, Anchor::RecordKey(second + 2)).unwrap();
+        assert_eq!(&j[third..third + 2], b"{}");
+        assert_eq!(
+            next_record_start(j, Anchor::RecordOpen(third)),
+            None,
+            "no fourth"
+        );
+    }
+
+    /// Records whose first key is escaped, or that have no key, still get their own
+    /// line (found by the forward scan), across pages.
+    #[test]
+    fn json_lines_without_a_borrowed_first_key() {
+        let rec = r#"{"AvailabilityZone":"a","InstanceType":"m5.large","ProductDescription":"Linux/UNIX","SpotPrice":"1","Timestamp":"2020-01-01T00:00:00Z"}"#;
+        let escaped = rec.replace("AvailabilityZone", "Availab\\u0069lityZone");
+        let j = format!(
+            "{{\"SpotPriceHistory\":[\n{rec},\n{escaped},\n  {rec}\n]}}\n{{\"NextToken\":\"\",\n\"SpotPriceHistory\":[\n{escaped}]}}"
+        );
+        let h = read_aws_json("j.json", j.as_bytes()).unwrap();
+        assert_eq!(
+            h.rows.iter().map(|r| r.line).collect::<Vec<_>>(),
+            [2, 3, 4, 8]
+        );
+        let j = format!("{{\"SpotPriceHistory\":[\n{rec},\n{{}}\n]}}");
+        let e = read_aws_json("j.json", j.as_bytes()).unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("j.json:3: field `AvailabilityZone`: the record has no"),
+            "{e}"
+        );
+        let j = "{}\n\n{}";
+        let e = read_aws_json("j.json", j.as_bytes()).unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("j.json:1: field `SpotPriceHistory`"),
+            "{e}"
+        );
+        let j = format!("{{\"SpotPriceHistory\":[{rec}]}}\n\n{{}}");
+        let e = read_aws_json("j.json", j.as_bytes()).unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("j.json:3: field `SpotPriceHistory`"),
+            "{e}"
+        );
     }
 }

@@ -17,6 +17,7 @@
 mod advisor;
 mod aws;
 mod capacity;
+mod delimited;
 pub mod pricelist;
 mod probe;
 
@@ -47,17 +48,31 @@ pub struct SeriesKey {
     pub product: String,
 }
 
-/// One price change point.
+/// One price change point: 24 bytes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct PriceRow {
     /// Index into [`PriceHistory::series`].
     pub series: u32,
+    /// 1-based line of the row in its file (for JSON: the line the record starts on).
+    /// Files of more than 4,294,967,295 lines are refused.
+    pub line: u32,
     /// When the price took effect.
     pub time: SimTime,
     /// The price per hour.
     pub price: Rate,
-    /// 1-based line of the row in its file (for JSON: the line the record starts on).
-    pub line: u64,
+}
+
+/// A row's line as [`PriceRow::line`] holds it.
+#[inline]
+pub(crate) fn row_line(file: &str, line: u64) -> Result<u32, InputError> {
+    u32::try_from(line).map_err(|_| {
+        InputError::new(
+            file,
+            InputErrorKind::BadValue,
+            "more than 4,294,967,295 lines: split the file",
+        )
+        .at_line(line)
+    })
 }
 
 /// The price rows of one file.
@@ -243,6 +258,9 @@ pub(crate) fn price_value(
     field: &str,
     raw: &[u8],
 ) -> Result<Rate, InputError> {
+    if let Some(r) = Rate::parse_usd_plain(raw) {
+        return Ok(r);
+    }
     if let Ok(s) = std::str::from_utf8(raw) {
         if let Ok(r) = Rate::parse_usd(s) {
             return Ok(r);
@@ -370,7 +388,7 @@ pub(crate) fn count_value(
 
 /// Counts `\n` in `b` (used to size row vectors and to turn byte offsets into lines).
 pub(crate) fn count_newlines(b: &[u8]) -> usize {
-    b.iter().filter(|&&c| c == b'\n').count()
+    memchr::memchr_iter(b'\n', b).count()
 }
 
 /// Turns increasing byte offsets into 1-based line numbers in one forward pass.
@@ -500,35 +518,50 @@ fn fx_hash(bytes: &[u8]) -> u64 {
 
 /// Interns series keys to dense `u32` ids without allocating on a hit.
 ///
-/// The caller writes the key's fields into a reused byte buffer ([`Interner::begin`],
-/// [`Interner::part`]); [`Interner::finish`] compares it with the previous row's key,
-/// then looks it up in an open-addressing table whose entries point into one byte arena,
-/// and only on a miss builds (and validates) the typed key. A miss costs no allocation
-/// either beyond the typed key itself (the arena and tables grow geometrically).
+/// A key arrives as raw bytes: either built from its fields ([`Interner::begin`],
+/// [`Interner::part`], [`Interner::finish`]) or as a span of the input line
+/// ([`Interner::finish_span`]: the key's columns with their delimiters, when they are
+/// adjacent). The raw bytes are compared with the previous row's, then looked up in an
+/// open-addressing table whose entries point into one byte arena; only on a miss is the
+/// typed key built (and validated) and looked up among the distinct keys, so raw forms
+/// that differ (spaces around a field, a different path) still give one id. Ids count
+/// distinct keys in order of first appearance. A miss allocates nothing beyond the
+/// typed key itself (the arena and tables grow geometrically).
 pub(crate) struct Interner<K> {
     keys: Vec<K>,
-    /// Key bytes of every id, back to back; `ends[id]` is where id's bytes end.
+    canon: std::collections::HashMap<K, u32>,
+    /// Raw forms: bytes back to back (`ends[e]` is where entry e's end), their hashes,
+    /// what they are (`kinds`: built from parts or a span) and their ids.
     arena: Vec<u8>,
     ends: Vec<usize>,
     hashes: Vec<u64>,
-    /// Open-addressing table of `id + 1` (0 = empty); its length is a power of two.
-    slots: Vec<u32>,
+    kinds: Vec<u8>,
+    ids: Vec<u32>,
+    /// Open-addressing table: the hash's top 32 bits and `entry + 1` (0 = empty); its
+    /// length is a power of two.
+    slots: Vec<u64>,
     buf: Vec<u8>,
-    prev: Vec<u8>,
-    prev_id: Option<u32>,
+    /// The previous lookup's entry: compared first (rows of one series often follow
+    /// each other), without copying the bytes.
+    prev: Option<usize>,
 }
 
-impl<K> Interner<K> {
+const KIND_PARTS: u8 = 0;
+const KIND_SPAN: u8 = 1;
+
+impl<K: Clone + Eq + std::hash::Hash> Interner<K> {
     pub(crate) fn new() -> Self {
         Interner {
             keys: Vec::new(),
+            canon: std::collections::HashMap::new(),
             arena: Vec::new(),
             ends: Vec::new(),
             hashes: Vec::new(),
+            kinds: Vec::new(),
+            ids: Vec::new(),
             slots: vec![0; 64],
             buf: Vec::with_capacity(64),
-            prev: Vec::with_capacity(64),
-            prev_id: None,
+            prev: None,
         }
     }
 
@@ -548,95 +581,140 @@ impl<K> Interner<K> {
     }
 
     #[inline]
-    fn bytes_of(&self, id: usize) -> &[u8] {
-        let start = if id == 0 {
+    fn bytes_of(&self, e: usize) -> &[u8] {
+        let start = if e == 0 {
             0
         } else {
-            self.ends.get(id - 1).copied().unwrap_or(0)
+            self.ends.get(e - 1).copied().unwrap_or(0)
         };
-        let end = self.ends.get(id).copied().unwrap_or(0);
+        let end = self.ends.get(e).copied().unwrap_or(0);
         self.arena.get(start..end).unwrap_or_default()
     }
 
     /// The id of the key built since [`Interner::begin`]; `make` builds the typed key on
-    /// first sight (and may reject it).
+    /// first sight of these bytes (and may reject it).
     #[inline]
     pub(crate) fn finish(
         &mut self,
         file: &str,
         make: impl FnOnce() -> Result<K, InputError>,
     ) -> Result<u32, InputError> {
-        if let Some(id) = self.prev_id {
-            if self.buf == self.prev {
-                return Ok(id);
+        let buf = std::mem::take(&mut self.buf);
+        let id = self.lookup(file, KIND_PARTS, &buf, make);
+        self.buf = buf;
+        id
+    }
+
+    /// The id of the key whose columns read `span` in the input line, delimiters
+    /// included (so equal spans mean equal fields); `make` as for [`Interner::finish`].
+    #[inline]
+    pub(crate) fn finish_span(
+        &mut self,
+        file: &str,
+        span: &[u8],
+        make: impl FnOnce() -> Result<K, InputError>,
+    ) -> Result<u32, InputError> {
+        self.lookup(file, KIND_SPAN, span, make)
+    }
+
+    #[inline]
+    fn lookup(
+        &mut self,
+        file: &str,
+        kind: u8,
+        raw: &[u8],
+        make: impl FnOnce() -> Result<K, InputError>,
+    ) -> Result<u32, InputError> {
+        if let Some(e) = self.prev {
+            if self.kinds.get(e) == Some(&kind) && self.bytes_of(e) == raw {
+                return Ok(self.ids.get(e).copied().unwrap_or(0));
             }
         }
-        let h = fx_hash(&self.buf);
+        let h = fx_hash(raw) ^ u64::from(kind);
+        let tag = h >> 32 << 32;
         let mask = self.slots.len() - 1;
         let mut i = (h as usize) & mask;
-        let id = loop {
+        let e = loop {
             match self.slots.get(i).copied().unwrap_or(0) {
-                0 => break self.insert(file, h, i, make)?,
-                s => {
-                    let id = (s - 1) as usize;
-                    if self.hashes.get(id) == Some(&h) && self.bytes_of(id) == self.buf.as_slice() {
-                        break s - 1;
+                0 => break self.insert(file, h, i, kind, raw, make)?,
+                s if s >> 32 << 32 == tag => {
+                    let e = (s as u32 - 1) as usize;
+                    if self.kinds.get(e) == Some(&kind) && self.bytes_of(e) == raw {
+                        break e;
                     }
                 }
+                _ => {}
             }
             i = (i + 1) & mask;
         };
-        std::mem::swap(&mut self.buf, &mut self.prev);
-        self.prev_id = Some(id);
-        Ok(id)
+        self.prev = Some(e);
+        Ok(self.ids.get(e).copied().unwrap_or(0))
     }
 
+    /// Adds the raw form `raw` at `slot`; returns its entry.
     #[cold]
     fn insert(
         &mut self,
         file: &str,
         h: u64,
         slot: usize,
+        kind: u8,
+        raw: &[u8],
         make: impl FnOnce() -> Result<K, InputError>,
-    ) -> Result<u32, InputError> {
+    ) -> Result<usize, InputError> {
         let key = make()?;
-        let id = u32::try_from(self.keys.len())
-            .ok()
-            .filter(|&id| id < u32::MAX)
-            .ok_or_else(|| {
-                InputError::new(
-                    file,
-                    InputErrorKind::BadValue,
-                    "more than 4,294,967,294 distinct series",
-                )
-            })?;
-        self.keys.push(key);
-        self.arena.extend_from_slice(&self.buf);
+        let id = match self.canon.get(&key) {
+            Some(&id) => id,
+            None => {
+                let id = u32::try_from(self.keys.len())
+                    .ok()
+                    .filter(|&id| id < u32::MAX)
+                    .ok_or_else(|| {
+                        InputError::new(
+                            file,
+                            InputErrorKind::BadValue,
+                            "more than 4,294,967,294 distinct series",
+                        )
+                    })?;
+                self.canon.insert(key.clone(), id);
+                self.keys.push(key);
+                id
+            }
+        };
+        let entry = self.ids.len();
+        self.arena.extend_from_slice(raw);
         self.ends.push(self.arena.len());
         self.hashes.push(h);
+        self.kinds.push(kind);
+        self.ids.push(id);
         if let Some(s) = self.slots.get_mut(slot) {
-            *s = id + 1;
+            *s = (h >> 32 << 32) | (entry as u64 + 1);
         }
-        if self.keys.len() * 2 > self.slots.len() {
+        if self.ids.len() * 2 > self.slots.len() {
             self.grow();
         }
-        Ok(id)
+        Ok(entry)
     }
 
     fn grow(&mut self) {
         let n = self.slots.len() * 2;
         let mask = n - 1;
-        let mut slots = vec![0u32; n];
-        for (id, &h) in self.hashes.iter().enumerate() {
+        let mut slots = vec![0u64; n];
+        for (e, &h) in self.hashes.iter().enumerate() {
             let mut i = (h as usize) & mask;
             while slots.get(i).is_some_and(|&s| s != 0) {
                 i = (i + 1) & mask;
             }
             if let Some(s) = slots.get_mut(i) {
-                *s = id as u32 + 1;
+                *s = (h >> 32 << 32) | (e as u64 + 1);
             }
         }
         self.slots = slots;
+    }
+
+    /// The key of id `id`.
+    pub(crate) fn key(&self, id: u32) -> Option<&K> {
+        self.keys.get(id as usize)
     }
 
     /// The distinct keys, indexed by id.

@@ -261,7 +261,7 @@ pub fn read_probe_prices_bytes(
                     series,
                     time: p.time,
                     price,
-                    line: p.line,
+                    line: super::row_line(csv_name, p.line)?,
                 });
                 prev = Some(price);
             }

@@ -83,4 +83,7 @@ pub use trace::{
     read_spot_trace, read_spot_trace_bytes, with_probe_prices,
 };
 pub use tunables::PolicyTunables;
-pub use windows::{WindowStats, WindowsReport, draw_starts, run_windows, summarize};
+pub use windows::{
+    PairedWindows, WindowLayout, WindowStats, WindowsReport, compare_windows, draw_starts,
+    run_windows, summarize,
+};

@@ -16,7 +16,7 @@ use std::fmt::Write as _;
 use serde::{Deserialize, Serialize};
 
 use super::JobResult;
-use super::windows::WindowStats;
+use super::windows::{PairedWindows, WindowStats};
 use crate::market::SourceFile;
 use crate::money::Money;
 use crate::report::human::{count, group, or_na, pct, usd};
@@ -71,6 +71,11 @@ pub struct JobReport {
     pub restart_overhead_hours: f64,
     /// One entry per policy, in the order given.
     pub policies: Vec<PolicyReport>,
+    /// With `--windows` and several policies: every pair on the same windows (the cost
+    /// difference, its block-aware confidence interval, the share of windows each wins),
+    /// in the order the policies were given.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub comparisons: Vec<PairedWindows>,
     /// What the user should know that the numbers do not say.
     #[serde(default)]
     pub warnings: Vec<Warning>,
@@ -245,14 +250,20 @@ impl JobReport {
                 "mean cost",
                 usd(st.mean_cost_usd),
                 format!(
-                    "sd {}, 95% CI {}, min {}, max {}",
+                    "sd {}, 95% CI {} (block-aware, {} blocks), min {}, max {}",
                     or_na(st.sd_cost_usd, usd),
-                    match (st.ci95_low_usd, st.ci95_high_usd) {
-                        (Some(a), Some(b)) => format!("[{}, {}]", usd(a), usd(b)),
-                        _ => "n/a".into(),
-                    },
+                    interval(st.ci95_low_usd, st.ci95_high_usd),
+                    count(st.ci_blocks as u64),
                     usd(st.min_cost.to_usd_f64()),
                     usd(st.max_cost.to_usd_f64())
+                ),
+            ));
+            v.push((
+                "non-overlapping",
+                count(st.non_overlapping_windows as u64),
+                format!(
+                    "windows fit in the trace; as if the windows were independent the CI would be {}",
+                    interval(st.iid_ci95_low_usd, st.iid_ci95_high_usd)
                 ),
             ));
             // The multi-region model's split, as means over the windows.
@@ -285,6 +296,29 @@ impl JobReport {
         v
     }
 
+    /// (label, value, detail) lines of the paired comparisons.
+    fn comparison_lines(&self) -> Vec<(String, String, String)> {
+        self.comparisons
+            .iter()
+            .map(|c| {
+                (
+                    format!("{} − {}", c.a, c.b),
+                    signed_usd(c.mean_difference_usd),
+                    format!(
+                        "95% CI {} (block-aware); {} cheaper in {} of the {} windows, {} in {}, ties {}",
+                        interval(c.ci95_low_usd, c.ci95_high_usd),
+                        c.a,
+                        pct(100.0 * c.a_cheaper_fraction, 1),
+                        count(c.windows as u64),
+                        c.b,
+                        pct(100.0 * c.b_cheaper_fraction, 1),
+                        pct(100.0 * c.ties_fraction, 1)
+                    ),
+                )
+            })
+            .collect()
+    }
+
     fn table(&self) -> String {
         let mut s = String::new();
         let _ = writeln!(
@@ -302,6 +336,12 @@ impl JobReport {
             }
             for (label, value, detail) in self.lines(p) {
                 let _ = writeln!(s, "  {label:<16} {value:>14}   {detail}");
+            }
+        }
+        if !self.comparisons.is_empty() {
+            let _ = writeln!(s, "  paired on the same windows (cost a − b):");
+            for (label, value, detail) in self.comparison_lines() {
+                let _ = writeln!(s, "    {label:<30} {value:>12}   {detail}");
             }
         }
         let p = &self.provenance;
@@ -343,6 +383,21 @@ impl JobReport {
             }
             let _ = writeln!(s);
         }
+        if !self.comparisons.is_empty() {
+            let _ = writeln!(s, "#### Paired on the same windows (cost a − b)\n");
+            let _ = writeln!(s, "| pair | mean difference | detail |");
+            let _ = writeln!(s, "|---|---:|---|");
+            for (label, value, detail) in self.comparison_lines() {
+                let _ = writeln!(
+                    s,
+                    "| {} | {} | {} |",
+                    cell(&label),
+                    cell(&value),
+                    cell(&detail)
+                );
+            }
+            let _ = writeln!(s);
+        }
         let p = &self.provenance;
         let files: Vec<String> = p.inputs.iter().map(|i| format!("`{}`", i.path)).collect();
         let _ = writeln!(
@@ -359,6 +414,23 @@ impl JobReport {
         }
         let _ = writeln!(s, "\n</details>");
         s
+    }
+}
+
+/// `[$a, $b]`, or `n/a` without an interval.
+fn interval(lo: Option<f64>, hi: Option<f64>) -> String {
+    match (lo, hi) {
+        (Some(a), Some(b)) => format!("[{}, {}]", usd(a), usd(b)),
+        _ => "n/a".into(),
+    }
+}
+
+/// A signed amount: `+$1.50`, `−$0.25`.
+fn signed_usd(x: f64) -> String {
+    if x < 0.0 {
+        format!("−{}", usd(-x))
+    } else {
+        format!("+{}", usd(x))
     }
 }
 

@@ -17,7 +17,7 @@ use super::trace::{
     Convention, JobTrace, ProbeSeries, TraceOptions, read_probe_series, read_spot_trace,
 };
 use super::tunables::PolicyTunables;
-use super::windows::{draw_starts, run_windows, summarize};
+use super::windows::{WindowLayout, compare_windows, draw_starts, run_windows, summarize};
 use super::{JobResult, OnDemandOnly};
 use crate::engine::DEFAULT_LAUNCH_LATENCY_SECS;
 use crate::error::{ConfigError, Error};
@@ -242,13 +242,19 @@ impl JobScenario {
     /// [`Error`] when the file cannot be read or is not a valid job scenario.
     pub fn load(path: &Path) -> Result<JobScenario, Error> {
         let mut s: JobScenario = crate::scenario_file::load(path)?;
-        let dir = path.parent().unwrap_or(Path::new(""));
+        s.resolve_paths(path.parent().unwrap_or(Path::new("")));
+        Ok(s)
+    }
+
+    /// Resolves the relative paths this scenario holds against `dir` (the directory of
+    /// the file they were read from).
+    pub(crate) fn resolve_paths(&mut self, dir: &Path) {
+        let s = self;
         let fix = |p: &mut PathBuf| crate::scenario_file::resolve(dir, p);
         s.job.traces.iter_mut().for_each(fix);
         s.job.probe_prices.iter_mut().for_each(fix);
         s.job.egress.iter_mut().for_each(fix);
         s.output.out.iter_mut().for_each(fix);
-        Ok(s)
     }
 
     /// Every input file the scenario names (traces, probe prices, egress prices): what
@@ -554,6 +560,7 @@ impl JobScenario {
             None => None,
             Some(n) => Some(draw_starts(&market, &spec, n, self.sim.seed.unwrap_or(1))?),
         };
+        let layout = WindowLayout::of(&market, &spec);
         let baselines: Vec<Money> = match &starts {
             None => Vec::new(),
             Some(starts) => {
@@ -571,6 +578,8 @@ impl JobScenario {
             Money::ZERO
         };
         let mut reports = Vec::with_capacity(policies.len());
+        // Each policy's window results, for the paired comparisons.
+        let mut by_policy: Vec<Vec<JobResult>> = Vec::new();
         for &policy in &policies {
             let (single, stats, windows) = match &starts {
                 None => {
@@ -593,7 +602,8 @@ impl JobScenario {
                         .zip(&baselines)
                         .map(|(r, &b)| against(r, b))
                         .collect();
-                    let stats = summarize(&results);
+                    let stats = summarize(&results, starts, layout);
+                    by_policy.push(results.clone());
                     let lines = starts
                         .iter()
                         .zip(results)
@@ -608,6 +618,22 @@ impl JobScenario {
                 stats,
                 windows,
             });
+        }
+        // Every pair of policies on the same windows, in the order given.
+        let mut comparisons = Vec::new();
+        if let Some(starts) = &starts {
+            for i in 0..by_policy.len() {
+                for j in i + 1..by_policy.len() {
+                    comparisons.extend(compare_windows(
+                        &reports[i].policy,
+                        &by_policy[i],
+                        &reports[j].policy,
+                        &by_policy[j],
+                        starts,
+                        layout,
+                    ));
+                }
+            }
         }
         let mut assumptions = vec![
             format!(
@@ -708,6 +734,7 @@ impl JobScenario {
             deadline_hours: d,
             restart_overhead_hours: o,
             policies: reports,
+            comparisons,
             warnings,
             provenance: JobProvenance {
                 spotsim_version: env!("CARGO_PKG_VERSION").to_string(),

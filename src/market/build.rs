@@ -6,7 +6,7 @@ use std::collections::{BTreeSet, HashMap};
 use super::{CapacityTrace, Market, Pool, PriceTrace, Zone};
 use crate::catalog::Catalog;
 use crate::error::{ConfigError, Error, InputError, InputErrorKind};
-use crate::ingest::{CapacityHistory, PriceHistory};
+use crate::ingest::{CapacityHistory, PriceHistory, PriceRow};
 use crate::money::Rate;
 
 /// Which pools and which product a market is built for.
@@ -129,35 +129,48 @@ pub fn build_market(
     let mut sources = Vec::new();
     let mut files: Vec<&str> = Vec::new();
     // ---- prices
-    let mut per_pool: Vec<Vec<Row>> = (0..pools.len()).map(|_| Vec::new()).collect();
+    // Two passes over the rows: count each pool's, then fill its times and prices with
+    // the exact capacity. Nothing else is held per row.
     let mut zone_kinds_in_files = BTreeSet::new();
     let mut zones_in_files: BTreeSet<&Zone> = BTreeSet::new();
     let mut types_in_files: BTreeSet<&str> = BTreeSet::new();
+    let mut maps: Vec<Vec<Option<usize>>> = Vec::with_capacity(prices.len());
     for h in prices {
-        let f = files.len();
         files.push(&h.source.path);
         sources.push(h.source.clone());
-        let map: Vec<Option<usize>> = h
-            .series
-            .iter()
-            .map(|k| {
-                zone_kinds_in_files.insert(k.zone.kind());
-                if k.product != spec.product {
-                    return None;
-                }
-                zones_in_files.insert(&k.zone);
-                types_in_files.insert(&k.instance_type);
-                index.get(&(&k.zone, k.instance_type.as_str())).copied()
-            })
-            .collect();
+        maps.push(
+            h.series
+                .iter()
+                .map(|k| {
+                    zone_kinds_in_files.insert(k.zone.kind());
+                    if k.product != spec.product {
+                        return None;
+                    }
+                    zones_in_files.insert(&k.zone);
+                    types_in_files.insert(&k.instance_type);
+                    index.get(&(&k.zone, k.instance_type.as_str())).copied()
+                })
+                .collect(),
+        );
+    }
+    let pool_of = |f: usize, r: &PriceRow| maps[f].get(r.series as usize).copied().flatten();
+    let mut counts = vec![0usize; pools.len()];
+    for (f, h) in prices.iter().enumerate() {
         for r in &h.rows {
-            if let Some(p) = map[r.series as usize] {
-                per_pool[p].push(Row {
-                    time: r.time.secs(),
-                    value: r.price.nano_usd_per_hour() as u64,
-                    file: f,
-                    line: r.line,
-                });
+            if let Some(p) = pool_of(f, r) {
+                counts[p] += 1;
+            }
+        }
+    }
+    let mut per_pool: Vec<(Vec<i64>, Vec<Rate>)> = counts
+        .iter()
+        .map(|&c| (Vec::with_capacity(c), Vec::with_capacity(c)))
+        .collect();
+    for (f, h) in prices.iter().enumerate() {
+        for r in &h.rows {
+            if let Some(p) = pool_of(f, r) {
+                per_pool[p].0.push(r.time.secs());
+                per_pool[p].1.push(r.price);
             }
         }
     }
@@ -177,7 +190,7 @@ pub fn build_market(
     }
     for (zi, z) in spec.zones.iter().enumerate() {
         let absent = !zones_in_files.contains(z);
-        if absent || (0..spec.instance_types.len()).all(|ti| per_pool[ti * nz + zi].is_empty()) {
+        if absent || (0..spec.instance_types.len()).all(|ti| counts[ti * nz + zi] == 0) {
             let mut msg = format!(
                 "zone `{z}` has no `{}` price rows{} in {file_list}",
                 spec.product,
@@ -195,7 +208,7 @@ pub fn build_market(
         }
     }
     for (ti, t) in spec.instance_types.iter().enumerate() {
-        if (0..nz).all(|zi| per_pool[ti * nz + zi].is_empty()) {
+        if (0..nz).all(|zi| counts[ti * nz + zi] == 0) {
             return Err(ConfigError::new(
                 "instance-types",
                 format!(
@@ -207,17 +220,13 @@ pub fn build_market(
         }
     }
     let mut price_traces = Vec::with_capacity(pools.len());
-    for rows in per_pool.iter_mut() {
-        let (times, values) = merge(rows, &files, "price")?;
+    for (p, (mut times, mut values)) in per_pool.into_iter().enumerate() {
+        if let Some(t) = into_time_order(&mut times, &mut values) {
+            return Err(price_conflict(prices, &files, &pool_of, p, t).into());
+        }
         price_traces.push(
-            PriceTrace::new(
-                times,
-                values
-                    .into_iter()
-                    .map(|v| Rate::from_nano_usd(v as i64))
-                    .collect(),
-            )
-            .map_err(|e| ConfigError::new("prices", e.to_string()))?,
+            PriceTrace::new(times, values)
+                .map_err(|e| ConfigError::new("prices", e.to_string()))?,
         );
     }
 
@@ -281,6 +290,85 @@ pub fn build_market(
     Ok(Market::new(pools, price_traces, cap_traces, &spec.product).with_sources(sources))
 }
 
+/// Puts one pool's change points (in file order) in time order and drops repeats of a
+/// time with the same price. AWS writes newest first, so a pool's rows usually run
+/// backwards (reversed in place) or forwards (kept); only others are sorted (stably, so
+/// rows of one time stay in file order). Returns a time given two different prices.
+fn into_time_order(times: &mut Vec<i64>, values: &mut Vec<Rate>) -> Option<i64> {
+    if times.windows(2).all(|w| w[0] > w[1]) {
+        times.reverse();
+        values.reverse();
+        return None;
+    }
+    if times.windows(2).all(|w| w[0] < w[1]) {
+        return None;
+    }
+    let mut pairs: Vec<(i64, Rate)> = times.iter().copied().zip(values.iter().copied()).collect();
+    pairs.sort_by_key(|x| x.0);
+    times.clear();
+    values.clear();
+    for (t, v) in pairs {
+        if times.last() == Some(&t) {
+            if values.last() != Some(&v) {
+                return Some(t);
+            }
+            continue;
+        }
+        times.push(t);
+        values.push(v);
+    }
+    times.shrink_to_fit();
+    values.shrink_to_fit();
+    None
+}
+
+/// The error for pool `p` having two prices at time `t`: the first row of that time
+/// (in file order) and the first after it with another price, named by file and line.
+fn price_conflict(
+    prices: &[PriceHistory],
+    files: &[&str],
+    pool_of: &impl Fn(usize, &PriceRow) -> Option<usize>,
+    p: usize,
+    t: i64,
+) -> InputError {
+    let mut first: Option<(usize, u64, Rate)> = None;
+    for (f, h) in prices.iter().enumerate() {
+        for r in h.rows.iter().filter(|r| r.time.secs() == t) {
+            if pool_of(f, r) != Some(p) {
+                continue;
+            }
+            match first {
+                None => first = Some((f, u64::from(r.line), r.price)),
+                Some((ff, fl, fv)) if fv != r.price => {
+                    return InputError::new(
+                        files[f],
+                        InputErrorKind::Conflict,
+                        format!(
+                            "timestamp {} appears twice for this pool with different values ({} here, {} at {}:{})",
+                            crate::time::SimTime(t),
+                            r.price,
+                            fv,
+                            files[ff],
+                            fl
+                        ),
+                    )
+                    .at_line(u64::from(r.line))
+                    .field("price");
+                }
+                Some(_) => {}
+            }
+        }
+    }
+    InputError::new(
+        files.first().copied().unwrap_or_default(),
+        InputErrorKind::Conflict,
+        format!(
+            "timestamp {} appears twice for a pool",
+            crate::time::SimTime(t)
+        ),
+    )
+}
+
 fn sort_dedupe(rows: &mut Vec<Row>, files: &[&str], field: &str) -> Result<(), InputError> {
     rows.sort_by_key(|r| (r.time, r.file, r.line));
     let mut out: Vec<Row> = Vec::with_capacity(rows.len());
@@ -320,14 +408,6 @@ fn show(field: &str, v: u64) -> String {
     }
 }
 
-fn merge(rows: &mut Vec<Row>, files: &[&str], field: &str) -> Result<(Vec<i64>, Vec<u64>), Error> {
-    sort_dedupe(rows, files, field)?;
-    Ok((
-        rows.iter().map(|r| r.time).collect(),
-        rows.iter().map(|r| r.value).collect(),
-    ))
-}
-
 fn merge_cap(rows: &mut Vec<Row>, files: &[&str]) -> Result<(Vec<i64>, Vec<u32>), Error> {
     sort_dedupe(rows, files, "capacity")?;
     Ok((
@@ -336,4 +416,61 @@ fn merge_cap(rows: &mut Vec<Row>, files: &[&str]) -> Result<(Vec<i64>, Vec<u32>)
             .map(|r| r.value.min(u32::MAX as u64) as u32)
             .collect(),
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ingest::read_aws_csv;
+    use crate::market::PoolId;
+
+    const HEAD: &str = "AvailabilityZone,InstanceType,ProductDescription,SpotPrice,Timestamp\n";
+
+    fn csv(name: &str, rows: &[(&str, &str)]) -> PriceHistory {
+        let mut s = HEAD.to_string();
+        for (price, time) in rows {
+            s.push_str(&format!("us-east-1a,m5.large,Linux/UNIX,{price},{time}\n"));
+        }
+        read_aws_csv(name, s.as_bytes()).unwrap()
+    }
+
+    fn build(files: &[PriceHistory]) -> Result<Market, Error> {
+        let spec = MarketSpec::new(&["m5.large"], &["us-east-1a"]);
+        build_market(&Catalog::builtin(), &spec, files, &[])
+    }
+
+    #[test]
+    fn any_row_order_gives_the_time_order() {
+        let t = |h: u32| format!("2024-01-01T{h:02}:00:00Z");
+        let (t1, t2, t3) = (t(1), t(2), t(3));
+        let want = [1, 2, 3].map(|h| 1_704_067_200 + 3600 * h);
+        for order in [[&t3, &t2, &t1], [&t1, &t2, &t3], [&t2, &t3, &t1]] {
+            let h = csv("a.csv", &order.map(|x| ("0.1", x.as_str())));
+            let m = build(&[h]).unwrap();
+            assert_eq!(m.price_trace(PoolId(0)).steps().times(), want);
+        }
+        // An exact repeat (overlapping pages) is dropped, in the same file or another.
+        let a = csv("a.csv", &[("0.1", &t2), ("0.2", &t1), ("0.1", &t2)]);
+        let b = csv("b.csv", &[("0.2", &t1), ("0.3", &t3)]);
+        let m = build(&[a, b]).unwrap();
+        let s = m.price_trace(PoolId(0)).steps();
+        assert_eq!(s.times(), want);
+        assert_eq!(
+            s.values().iter().map(|v| v.to_string()).collect::<Vec<_>>(),
+            ["0.2", "0.1", "0.3"]
+        );
+    }
+
+    #[test]
+    fn two_prices_at_one_time_name_both_rows() {
+        let t = "2024-01-01T05:00:00Z";
+        let a = csv("a.csv", &[("0.1", "2024-01-01T04:00:00Z"), ("0.2", t)]);
+        let b = csv("b.csv", &[("0.2", t), ("0.25", t)]);
+        let e = build(&[a, b]).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "b.csv:3: field `price`: timestamp 2024-01-01T05:00:00Z appears twice for this pool \
+             with different values (0.25 here, 0.2 at a.csv:3)"
+        );
+    }
 }

@@ -311,6 +311,21 @@ impl PriceTrace {
         }
     }
 
+    /// [`PriceTrace::integral`] from the first change point to `t`, given the index `i`
+    /// of a change point in effect at `t` or the one just before it (`times[i] ≤ t ≤
+    /// times[i + 1]`): no search. The engine, which replays the trace in order, knows it.
+    #[inline]
+    pub(crate) fn integral_from_start(&self, i: usize, t: SimTime) -> Money {
+        match (
+            self.cum.get(i),
+            self.steps.values.get(i),
+            self.steps.times.get(i),
+        ) {
+            (Some(&c), Some(v), Some(&ti)) => c + v.for_seconds(t.0 - ti),
+            _ => self.antiderivative(t),
+        }
+    }
+
     /// The exact charge for running from `a` to `b` at the prices in effect (zero for
     /// any part before the first change point, where the pool cannot be launched into).
     pub fn integral(&self, a: SimTime, b: SimTime) -> Money {
@@ -339,6 +354,10 @@ pub struct SourceFile {
 #[derive(Clone, Debug)]
 pub struct Market {
     pools: Vec<Pool>,
+    /// Each pool's weight, densely (strategies read them in scans over all pools).
+    weights: Vec<u32>,
+    /// True when every pool has the same weight.
+    uniform: bool,
     prices: Vec<PriceTrace>,
     capacity: Vec<Option<CapacityTrace>>,
     product: String,
@@ -365,13 +384,23 @@ impl Market {
         capacity.resize_with(n, || None);
         prices.truncate(n);
         capacity.truncate(n);
-        Market {
+        let mut m = Market {
             pools,
+            weights: Vec::new(),
+            uniform: true,
             prices,
             capacity,
             product: product.to_string(),
             sources: Vec::new(),
-        }
+        };
+        m.index_weights();
+        m
+    }
+
+    /// Refreshes the dense copy of the pools' weights.
+    fn index_weights(&mut self) {
+        self.weights = self.pools.iter().map(|p| p.weight).collect();
+        self.uniform = self.weights.windows(2).all(|w| w[0] == w[1]);
     }
 
     /// Sets every pool's capacity units per instance (`WeightedCapacity`) from its
@@ -386,6 +415,7 @@ impl Market {
         for p in &mut self.pools {
             p.weight = weight(&p.instance_type).max(1);
         }
+        self.index_weights();
     }
 
     /// The market restricted to the pools `keep` accepts (with their traces), in the
@@ -399,6 +429,8 @@ impl Market {
     pub fn retain_pools(&self, keep: impl Fn(&Pool) -> bool) -> Market {
         let mut m = Market {
             pools: Vec::new(),
+            weights: Vec::new(),
+            uniform: true,
             prices: Vec::new(),
             capacity: Vec::new(),
             product: self.product.clone(),
@@ -411,6 +443,7 @@ impl Market {
                 m.capacity.push(self.capacity[i].clone());
             }
         }
+        m.index_weights();
         m
     }
 
@@ -423,6 +456,19 @@ impl Market {
     /// The pools, indexed by [`PoolId`].
     pub fn pools(&self) -> &[Pool] {
         &self.pools
+    }
+
+    /// A pool's weight (capacity units per instance), the same as
+    /// `pool(p).weight`.
+    #[inline]
+    pub fn weight(&self, p: PoolId) -> u32 {
+        self.weights[p.idx()]
+    }
+
+    /// True when every pool has the same weight (so spot price order is price-per-unit
+    /// order).
+    pub fn uniform_weights(&self) -> bool {
+        self.uniform
     }
 
     /// One pool.
@@ -500,5 +546,34 @@ impl Market {
             None => Some((a, b)),
             Some((x, y)) => Some((x.min(a), y.max(b))),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The search-free integral agrees with the searching one at every second around
+    /// every change point, from either neighbouring index.
+    #[test]
+    fn integral_from_start_agrees_with_the_search() {
+        let r = |n| Rate::from_nano_usd(n);
+        let p = PriceTrace::new(
+            vec![10, 15, 100, 101],
+            vec![r(7), r(1_000_003), r(0), r(42)],
+        )
+        .unwrap();
+        for t in 10..=120 {
+            let want = p.integral(SimTime(10), SimTime(t));
+            let i = p.steps.index_at(SimTime(t)).unwrap();
+            assert_eq!(p.integral_from_start(i, SimTime(t)), want, "t = {t}");
+            if p.steps.times[i] == t && i > 0 {
+                assert_eq!(
+                    p.integral_from_start(i - 1, SimTime(t)),
+                    want,
+                    "t = {t}, i - 1"
+                );
+            }
+        }
     }
 }

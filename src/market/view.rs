@@ -143,6 +143,13 @@ impl<'a> MarketView<'a> {
         &self.market.pools[p.idx()]
     }
 
+    /// The pool's weight: capacity units per instance ([`Pool::weight`], read from a
+    /// dense array).
+    #[inline]
+    pub fn weight(&self, p: PoolId) -> u32 {
+        self.market.weight(p)
+    }
+
     /// The spot price in effect, `None` before the pool's first price.
     #[inline]
     pub fn price(&self, p: PoolId) -> Option<Rate> {

@@ -254,7 +254,14 @@ impl Scenario {
     /// valid scenario.
     pub fn load(path: &Path) -> Result<Scenario, Error> {
         let mut s: Scenario = crate::scenario_file::load(path)?;
-        let dir = path.parent().unwrap_or(Path::new(""));
+        s.resolve_paths(path.parent().unwrap_or(Path::new("")));
+        Ok(s)
+    }
+
+    /// Resolves the relative paths this scenario holds against `dir` (the directory of
+    /// the file they were read from).
+    pub(crate) fn resolve_paths(&mut self, dir: &Path) {
+        let s = self;
         let fix = |p: &mut PathBuf| crate::scenario_file::resolve(dir, p);
         s.traces.prices.iter_mut().for_each(fix);
         s.traces.capacity.iter_mut().for_each(fix);
@@ -262,7 +269,6 @@ impl Scenario {
         s.catalog.path.iter_mut().for_each(fix);
         s.advisor.path.iter_mut().for_each(fix);
         s.output.out.iter_mut().for_each(fix);
-        Ok(s)
     }
 
     /// Every input file the scenario names (traces, probe prices, catalog, advisor):

@@ -66,14 +66,13 @@ impl Eq for UnitPrice {}
 /// The spot price per unit of a priced pool.
 #[inline]
 pub(crate) fn spot_unit_price(view: &MarketView<'_>, p: PoolId) -> Option<UnitPrice> {
-    view.price(p)
-        .map(|r| UnitPrice::new(r, view.pool(p).weight))
+    view.price(p).map(|r| UnitPrice::new(r, view.weight(p)))
 }
 
 /// The on-demand price per unit of a pool.
 #[inline]
 pub(crate) fn ondemand_unit_price(view: &MarketView<'_>, p: PoolId) -> UnitPrice {
-    UnitPrice::new(view.ondemand(p), view.pool(p).weight)
+    UnitPrice::new(view.ondemand(p), view.weight(p))
 }
 
 /// Spare capacity as `u64`, [`UNLIMITED`] for a pool without a capacity limit.
@@ -104,11 +103,7 @@ pub(crate) fn hazard_key(view: &MarketView<'_>, p: PoolId) -> u64 {
 /// True when every pool of the market has the same weight, so the spot price order
 /// ([`MarketView::by_price`]) is also the price-per-unit order.
 pub(crate) fn uniform_weights(view: &MarketView<'_>) -> bool {
-    let mut it = view.market().pools().iter().map(|p| p.weight);
-    match it.next() {
-        None => true,
-        Some(w) => it.all(|x| x == w),
-    }
+    view.market().uniform_weights()
 }
 
 /// The launchable pools (allowed, priced, at or below their max price, with spare

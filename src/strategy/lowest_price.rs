@@ -278,14 +278,15 @@ fn replace_greedy(
     // Destinations: pools cheaper than the dearest occupied one, cheapest first. A
     // scan, not `by_price()`: a full sort on every relevant change would dominate a
     // replay with many pools, and this list is short.
-    let mut dest: Vec<(UnitPrice, PoolId, u64)> = view
-        .pool_ids()
-        .filter(|&q| view.launchable(q))
-        .filter_map(|q| match spot_unit_price(view, q) {
-            Some(uq) if uq < dearest => Some((uq, q, spare(view, q))),
-            _ => None,
-        })
-        .collect();
+    // The price test first: it rejects nearly every pool and reads only dense arrays.
+    let mut dest: Vec<(UnitPrice, PoolId, u64)> = Vec::new();
+    for q in view.pool_ids() {
+        if let Some(uq) = spot_unit_price(view, q) {
+            if uq < dearest && view.launchable(q) {
+                dest.push((uq, q, spare(view, q)));
+            }
+        }
+    }
     if dest.is_empty() {
         return;
     }

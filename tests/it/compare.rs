@@ -539,3 +539,55 @@ fn ec2_options_keep_one_node_size() {
     // Same size pools only, so spot stays below on-demand.
     assert!(opt(&r, "ecs-ec2-spot").total_cost_usd < opt(&r, "ecs-ec2-ondemand").total_cost_usd);
 }
+
+/// `--restart-overhead 0`: a restart loses no work, so no restart rate makes spot dearer
+/// — the break-even is null and the assumption says 0 s (it used to be computed as if
+/// the overhead were 1 s while the report said 0). A 60 s overhead gives the formula's
+/// value: 1000 × (1 − spot ÷ on-demand) ÷ (60 / 3600) restarts per 1000 task-hours.
+#[test]
+fn break_even_with_no_restart_overhead_is_null_and_with_60_s_follows_the_formula() {
+    let with = |secs| {
+        report(&CompareScenario {
+            compare: CompareOptions {
+                restart_overhead: Some(secs),
+                options: vec!["ecs-ec2-ondemand".into(), "ecs-ec2-spot".into()],
+                ..base().compare
+            },
+            ..base()
+        })
+    };
+    let zero = with(0);
+    assert_eq!(
+        opt(&zero, "ecs-ec2-spot").break_even_restarts_per_1000_task_hours,
+        None
+    );
+    assert!(
+        zero.provenance
+            .assumptions
+            .iter()
+            .any(|a| a.contains("overhead 0 s") && a.contains("break-even is null")),
+        "{:?}",
+        zero.provenance.assumptions
+    );
+    let sixty = with(60);
+    let (spot, od) = (
+        opt(&sixty, "ecs-ec2-spot").total_cost_usd,
+        opt(&sixty, "ecs-ec2-ondemand").total_cost_usd,
+    );
+    assert!(spot < od, "spot {spot} should be cheaper than {od}");
+    let expected = 1000.0 * (1.0 - spot / od) / (60.0 / 3600.0);
+    let got = opt(&sixty, "ecs-ec2-spot")
+        .break_even_restarts_per_1000_task_hours
+        .expect("a break-even with a 60 s overhead");
+    assert!(
+        (got - expected).abs() <= expected * 1e-4 + 1e-6,
+        "{got} vs {expected}"
+    );
+    assert!(
+        sixty
+            .provenance
+            .assumptions
+            .iter()
+            .any(|a| a.contains("loses 60 s"))
+    );
+}

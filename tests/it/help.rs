@@ -40,7 +40,7 @@ fn man_pages() {
     let page = String::from_utf8(run(&["man"]).stdout).unwrap();
     assert!(page.contains(".TH spotsim 1"), "{page}");
     assert!(page.contains(".SH NAME") && page.contains(".SH SUBCOMMANDS"));
-    for cmd in ["run", "compare", "job", "types"] {
+    for cmd in ["run", "compare", "job", "sweep", "types"] {
         let o = run(&["man", cmd]);
         assert!(o.status.success());
         let page = String::from_utf8(o.stdout).unwrap();

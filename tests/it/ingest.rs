@@ -1118,7 +1118,7 @@ fn real_json_sample_and_concatenated_pages() {
     let h2 = read_price_bytes("twice.json", &twice).unwrap();
     assert_eq!(h2.rows.len(), 12);
     assert_eq!(h2.series, h.series);
-    let nl = b.iter().filter(|&&c| c == b'\n').count() as u64;
+    let nl = b.iter().filter(|&&c| c == b'\n').count() as u32;
     for i in 0..6 {
         assert_eq!(h2.rows[i + 6].line, h2.rows[i].line + nl);
         assert_eq!(

@@ -902,16 +902,22 @@ fn windows_are_deterministic_and_parallel_equals_sequential() {
     let s = &seq.stats;
     assert_eq!(s.windows, 300);
     assert_eq!(s.deadline_met_fraction, 1.0);
-    let (lo, hi) = (s.ci95_low_usd.unwrap(), s.ci95_high_usd.unwrap());
+    // The interval as if the windows were independent: t(0.975, 299) ≈ 1.968.
+    let (lo, hi) = (s.iid_ci95_low_usd.unwrap(), s.iid_ci95_high_usd.unwrap());
     assert!(lo < s.mean_cost_usd && s.mean_cost_usd < hi);
     assert!(s.min_cost.to_usd_f64() <= lo && hi <= s.max_cost.to_usd_f64());
-    // t(0.975, 299) ≈ 1.968.
     let half = (hi - lo) / 2.0;
     let sd = s.sd_cost_usd.unwrap();
     assert!(
         (half / (sd / 300f64.sqrt()) - 1.968).abs() < 1e-3,
         "{half} {sd}"
     );
+    // Windows of 60 h (360 ticks of 600 s) on 4,000 ticks: 11 fit side by side; the
+    // 3,641 valid starts make ⌊3641/360⌋ = 10 blocks for the block-aware interval,
+    // which is wider than the independent one (the windows overlap).
+    assert_eq!((s.non_overlapping_windows, s.ci_blocks), (11, 10));
+    let (blo, bhi) = (s.ci95_low_usd.unwrap(), s.ci95_high_usd.unwrap());
+    assert!(blo < lo && hi < bhi, "[{blo}, {bhi}] vs [{lo}, {hi}]");
     println!(
         "synthetic 4000 ticks, UP, 300 windows: mean ${:.2} ± {:.2} (95% CI), sd {:.2}, min {} max {}",
         s.mean_cost_usd, half, sd, s.min_cost, s.max_cost
@@ -921,14 +927,10 @@ fn windows_are_deterministic_and_parallel_equals_sequential() {
 // ---------------------------------------------------------------------------------------
 // Real traces
 
-fn data() -> Option<PathBuf> {
-    let d = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/data"));
-    if d.is_dir() {
-        Some(d)
-    } else {
-        println!("skipped: ../shared/data not found");
-        None
-    }
+/// The data root once the files a test reads are there (`crate::data::require`: skips
+/// only when the whole folder is absent outside CI, fails naming missing files).
+fn data(needs: &[&str]) -> Option<PathBuf> {
+    crate::data::require(needs)
 }
 
 /// The bound every run obeys when spot is cheaper than on-demand: billed time is the
@@ -943,7 +945,9 @@ fn assert_cost_bound(r: &spotsim::job::JobResult, job: &JobSpec, g_secs: i64, od
 
 #[test]
 fn real_2022_k80_v100_traces() {
-    let Some(d) = data() else { return };
+    let Some(d) = data(&["availability/spot-traces/availability/1-node/aws-10-26-2022"]) else {
+        return;
+    };
     let dir = d.join("availability/spot-traces/availability/1-node/aws-10-26-2022");
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
         .unwrap()
@@ -1003,7 +1007,9 @@ fn real_2022_k80_v100_traces() {
 
 #[test]
 fn real_r5_traces_with_per_tick_prices() {
-    let Some(d) = data() else { return };
+    let Some(d) = data(&["availability/spot-traces/preemption/1-node/aws-04-19-2023"]) else {
+        return;
+    };
     let dir = d.join("availability/spot-traces/preemption/1-node/aws-04-19-2023");
     // r5.16xlarge on-demand in us-east-1 (pricing/ec2_ondemand_us_east_1.csv): $4.032.
     let od = usd("4.032");
@@ -1067,7 +1073,9 @@ fn real_r5_traces_with_per_tick_prices() {
 
 #[test]
 fn real_gcp_h100_inverted_convention_multi_zone() {
-    let Some(d) = data() else { return };
+    let Some(d) = data(&["availability/gcp-h100-2025-10"]) else {
+        return;
+    };
     let dir = d.join("availability/gcp-h100-2025-10");
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
         .unwrap()
@@ -1113,7 +1121,12 @@ fn real_gcp_h100_inverted_convention_multi_zone() {
 
 #[test]
 fn real_v100_probes_match_the_tick_json() {
-    let Some(d) = data() else { return };
+    let Some(d) = data(&[
+        &crate::data::v100_csv("us-east-1a"),
+        crate::data::V100_PRICES,
+    ]) else {
+        return;
+    };
     let dir = d.join("availability/aws-v100-2023-02-15");
     let csv = dir.join("us-east-1a_v100_1.csv");
     let s = read_probe_series(&csv, Some(&dir.join("v100_spot_prices.json"))).unwrap();
@@ -1218,7 +1231,9 @@ fn report_serializes_with_the_documented_names() {
 /// found no difference.
 #[test]
 fn real_2022_matches_the_reference_simulator_to_the_cent() {
-    let Some(d) = data() else { return };
+    let Some(d) = data(&[crate::data::V100_US_WEST_2A_2022]) else {
+        return;
+    };
     let path = d
         .join("availability/spot-traces/availability/1-node/aws-10-26-2022/us-west-2a_v100_1.json");
     let t = read_spot_trace(&path, &TraceOptions::new(Convention::Preempted)).unwrap();

@@ -535,14 +535,10 @@ fn one_zone_up_variants_equal_uniform_progress_up_to_the_reference_rules() {
 // ---------------------------------------------------------------------------------------
 // Against the reference
 
-fn data() -> Option<PathBuf> {
-    let d = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/data"));
-    if d.is_dir() {
-        Some(d)
-    } else {
-        println!("skipped: ../shared/data not found");
-        None
-    }
+/// The data root once the files a test reads are there (`crate::data::require`: skips
+/// only when the whole folder is absent outside CI, fails naming missing files).
+fn data(needs: &[&str]) -> Option<PathBuf> {
+    crate::data::require(needs)
 }
 
 /// The 2023 V100 three-region market of the SkyNomad artifact's Figure 9(b).
@@ -605,7 +601,12 @@ fn probe_in_running_zone(m: &JobMarket, start: usize, tl: &[TickRecord]) -> Mone
 /// the running instance, which the reference bills differently
 /// ([`probe_in_running_zone`]), and agree to the cent once that is taken out.
 fn v100_windows(transfer: bool, expected: &[(usize, [&str; 6])]) {
-    let Some(d) = data() else { return };
+    let Some(d) = data(&[
+        "availability/spot-traces/availability/1-node/aws-02-15-2023",
+        crate::data::V100_PRICES,
+    ]) else {
+        return;
+    };
     let m = v100_market(&d, transfer);
     let spec = JobSpec::from_hours(59.90833333333333 / 1.5, 59.90833333333333, 0.2).unwrap();
     let mut adjusted = Vec::new();

@@ -1,13 +1,12 @@
 //! `spotsim job`: tick and event modes through the CLI, windows, bad input.
 
 use super::cli::run as cli;
-use super::replay::data;
+use super::data;
 
-const TRACE: &str =
-    "availability/spot-traces/availability/1-node/aws-10-26-2022/us-west-2a_v100_1.json";
+const TRACE: &str = data::V100_US_WEST_2A_2022;
 
 fn job(extra: &[&str]) -> Option<std::process::Output> {
-    let d = data()?;
+    let d = data::require(&[TRACE])?;
     let t = d.join(TRACE);
     let mut a = vec![
         "job",
@@ -144,7 +143,9 @@ fn windows_are_reproducible_and_on_demand_never_misses() {
 
 #[test]
 fn bad_job_input_exits_1_with_a_reason() {
-    let Some(d) = data() else { return };
+    let Some(d) = data::require(&[TRACE]) else {
+        return;
+    };
     let t = d.join(TRACE);
     let t = t.to_str().unwrap();
     let base = [
@@ -300,7 +301,12 @@ fn several_policies_run_on_the_same_windows() {
 /// checks those against the reference).
 #[test]
 fn the_multi_region_command_reports_every_policy() {
-    let Some(d) = data() else { return };
+    let Some(d) = data::require(&[
+        "availability/spot-traces/availability/1-node/aws-02-15-2023",
+        data::V100_PRICES,
+    ]) else {
+        return;
+    };
     let dir = d.join("availability/spot-traces/availability/1-node/aws-02-15-2023");
     let trace = |z: &str| dir.join(format!("{z}_v100_1.json")).display().to_string();
     let (a, b, c) = (

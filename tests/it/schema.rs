@@ -249,3 +249,67 @@ fn types_json_matches_its_schema() {
         );
     }
 }
+
+/// Every row and the summary of a sweep of each kind against docs/schema/sweep-*.
+#[test]
+fn sweep_rows_and_summary_match_their_schemas() {
+    let dir = scratch("schema-sweep");
+    let mut files = vec![
+        (
+            "run",
+            "kind = \"run\"\nseeds = 2\n[base]\nend = \"2026-01-03T00:00:00Z\"\n[grid]\nstrategy = [\"lowest-price\", { name = \"lowest-price\", pools = 2 }]\ntarget = [3]\n".to_string(),
+        ),
+        (
+            "compare",
+            "kind = \"compare\"\n[base]\ntasks = 2\ntask-vcpu = 0.5\ntask-memory-gib = 1\nhours = 12\n[grid]\noptions = [\"fargate\", \"fargate-spot\"]\n".to_string(),
+        ),
+    ];
+    if let Some(d) = super::data::require(&[super::data::V100_US_WEST_2A_2022]) {
+        files.push((
+            "job",
+            format!(
+                "kind = \"job\"\nseed = [1, 2]\n[base]\ntrace = [{:?}]\nconvention = \"available\"\nwork-hours = 48\ndeadline-hours = 52\nrestart-overhead-hours = 0.2\nondemand-price = \"3.06\"\nspot-price = \"0.9731\"\nmode = \"tick\"\n[grid]\npolicy = [\"greedy\", \"on-demand\"]\nwindows = [1, 5]\n",
+                d.join(super::data::V100_US_WEST_2A_2022).display().to_string()
+            ),
+        ));
+    }
+    let (rows_schema, summary_schema) = (schema("sweep-row"), schema("sweep-summary"));
+    for (kind, text) in files {
+        let f = dir.join(format!("{kind}.toml"));
+        std::fs::write(&f, text).unwrap();
+        let sum = dir.join(format!("{kind}-summary.json"));
+        let o = run(&[
+            "sweep",
+            f.to_str().unwrap(),
+            "-q",
+            "--summary-out",
+            sum.to_str().unwrap(),
+        ]);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let text = String::from_utf8(o.stdout).unwrap();
+        assert!(text.lines().count() >= 2, "{kind}");
+        for l in text.lines() {
+            let v: serde_json::Value = serde_json::from_str(l).unwrap();
+            let errors: Vec<String> = rows_schema.iter_errors(&v).map(|e| e.to_string()).collect();
+            assert!(errors.is_empty(), "{kind} row {l}: {errors:#?}");
+        }
+        let v: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&sum).unwrap()).unwrap();
+        let errors: Vec<String> = summary_schema
+            .iter_errors(&v)
+            .map(|e| e.to_string())
+            .collect();
+        assert!(errors.is_empty(), "{kind} summary: {errors:#?}");
+        assert!(!v["comparisons"].as_array().unwrap().is_empty(), "{kind}");
+    }
+    // The schemas are strict: an unknown field, or a row of no kind, fails.
+    let bad: serde_json::Value =
+        serde_json::json!({"index": 0, "seed": 1, "warnings": [], "total_cost_usd": 1.0});
+    assert!(
+        !rows_schema.is_valid(&bad),
+        "a row with the metrics of no kind"
+    );
+    let bad: serde_json::Value = serde_json::json!({"index": 0, "seed": 1, "warnings": [], "cost_usd": 1.0, "cost_ci95_low_usd": null, "cost_ci95_high_usd": null, "deadline_met_fraction": 1.0, "savings_pct": 0.0, "preemptions": 0.0, "unmet_work_hours": 0.0, "Odd_key": 1});
+    assert!(!rows_schema.is_valid(&bad), "an unknown field");
+    let _ = std::fs::remove_dir_all(&dir);
+}

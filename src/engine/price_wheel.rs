@@ -1,0 +1,325 @@
+//! The pools' pending price changes: a hierarchical timing wheel over integer seconds.
+//!
+//! A replay is mostly price changes, and each pool has at most one pending at a time.
+//! Simulated time is integer seconds, so instead of a comparison heap (`O(log n)` per
+//! change, a walk of the tree for every pop and push) the changes are kept in a timing
+//! wheel: `LEVELS` levels of 4,096 buckets, level `l` bucket `d` holding the changes
+//! whose time (seconds after the horizon's start) agrees with the wheel's position in
+//! every base-4096 digit above `l` and has digit `d` at `l`. A level-0 bucket is one
+//! second. Scheduling is an append to a bucket's list; popping takes the head of the
+//! first non-empty level-0 bucket (found with a two-level bitmap); when level 0 runs
+//! dry, the next non-empty bucket of a higher level is spread over the levels below
+//! (each change moves down at most `LEVELS − 1` times). All `O(1)`.
+//!
+//! **Order.** Within a level-0 bucket — one second — changes pop in the order they were
+//! scheduled, which is the order of their sequence numbers, so the wheel pops exactly
+//! as a heap ordered by `(time, seq)` would: a bucket is only ever spread into buckets
+//! that are empty (the wheel's position has just entered their range, and nothing can
+//! be scheduled into a range before the position enters it), so changes moved down
+//! keep their order and precede any scheduled later. The full sequence number, which
+//! the queue needs to order a change against its other events of the same second, is
+//! kept per pool beside the wheel. (Tested against a binary heap.)
+//!
+//! Lists are intrusive: `next[pool]` links a bucket's pools, so the wheel allocates
+//! nothing after construction (about 130 KiB for the four levels).
+
+/// Largest time offset the wheel holds (seconds after the horizon's start): 2^40 − 1 s,
+/// about 34,800 years (four levels of 12 bits would reach 2^48).
+pub(crate) const MAX_OFFSET: i64 = (1 << 40) - 1;
+/// Largest pool index.
+pub(crate) const MAX_POOL: u32 = u32::MAX - 1;
+
+const BITS: u32 = 12;
+const SIZE: usize = 1 << BITS;
+// The bitmaps' summary word has a bit per bitmap word.
+const _: () = assert!(SIZE / 64 <= 64);
+const MASK: u64 = SIZE as u64 - 1;
+const LEVELS: usize = 4;
+const NIL: u32 = u32::MAX;
+
+/// One level: 4,096 bucket lists and a bitmap of the non-empty ones (64 words, and a
+/// summary word with a bit per non-zero word). Fixed-size arrays, so bucket indices
+/// (masked to 12 bits) need no bounds checks.
+#[derive(Debug, Clone)]
+struct Level {
+    head: Box<[u32; SIZE]>,
+    tail: Box<[u32; SIZE]>,
+    bits: [u64; SIZE / 64],
+    summary: u64,
+}
+
+impl Level {
+    fn new() -> Self {
+        Level {
+            head: Box::new([NIL; SIZE]),
+            tail: Box::new([NIL; SIZE]),
+            bits: [0; SIZE / 64],
+            summary: 0,
+        }
+    }
+
+    /// The first non-empty bucket at or after `from` (< 4096).
+    #[inline]
+    fn next_from(&self, from: usize) -> Option<usize> {
+        let w = (from / 64) % (SIZE / 64);
+        let here = self.bits[w] & (u64::MAX << (from % 64));
+        if here != 0 {
+            return Some(w * 64 + here.trailing_zeros() as usize);
+        }
+        let later = self.summary & u64::MAX.checked_shl(w as u32 + 1).unwrap_or(0);
+        if later == 0 {
+            return None;
+        }
+        let w = later.trailing_zeros() as usize % (SIZE / 64);
+        Some(w * 64 + self.bits[w].trailing_zeros() as usize)
+    }
+
+    #[inline]
+    fn mark(&mut self, b: usize) {
+        self.bits[(b / 64) % (SIZE / 64)] |= 1 << (b % 64);
+        self.summary |= 1 << ((b / 64) % 64);
+    }
+
+    #[inline]
+    fn unmark(&mut self, b: usize) {
+        let w = (b / 64) % (SIZE / 64);
+        self.bits[w] &= !(1 << (b % 64));
+        if self.bits[w] == 0 {
+            self.summary &= !(1 << w);
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct PriceWheel {
+    levels: [Level; LEVELS],
+    /// Per pool: the next pool in its bucket's list.
+    next: Vec<u32>,
+    /// Per pool: its pending change's time offset and sequence number.
+    time: Vec<u64>,
+    seq: Vec<u64>,
+    /// The wheel's position: no pending change is earlier.
+    now: u64,
+    len: usize,
+    /// The earliest pending change `(time, pool, level-0 bucket)`, when known.
+    front: Option<(u64, u32, usize)>,
+}
+
+impl Default for PriceWheel {
+    fn default() -> Self {
+        PriceWheel::new(0)
+    }
+}
+
+impl PriceWheel {
+    /// An empty wheel for pools `0..pools`, positioned at offset 0.
+    pub(crate) fn new(pools: usize) -> Self {
+        PriceWheel {
+            levels: std::array::from_fn(|_| Level::new()),
+            next: vec![NIL; pools],
+            time: vec![0; pools],
+            seq: vec![0; pools],
+            now: 0,
+            len: 0,
+            front: None,
+        }
+    }
+
+    /// Appends `pool`, due at `t`, to its bucket: at the level of the highest base-4096
+    /// digit in which `t` differs from the position.
+    #[inline]
+    fn link(&mut self, pool: u32, t: u64) {
+        let diff = t ^ self.now;
+        let l = if diff == 0 {
+            0
+        } else {
+            ((63 - diff.leading_zeros()) / BITS) as usize % LEVELS
+        };
+        let b = ((t >> (BITS * l as u32)) & MASK) as usize;
+        let level = &mut self.levels[l];
+        if let Some(n) = self.next.get_mut(pool as usize) {
+            *n = NIL;
+        }
+        match level.tail[b] {
+            NIL => {
+                level.head[b] = pool;
+                level.mark(b);
+            }
+            t => {
+                if let Some(n) = self.next.get_mut(t as usize) {
+                    *n = pool;
+                }
+            }
+        }
+        level.tail[b] = pool;
+    }
+
+    /// Schedules `pool`'s change at `offset` (not before the last popped change) as
+    /// event `seq`. The pool must have nothing pending.
+    #[inline]
+    pub(crate) fn push(&mut self, offset: i64, seq: u64, pool: u32) {
+        debug_assert!((0..=MAX_OFFSET).contains(&offset) && offset as u64 >= self.now);
+        let t = offset as u64;
+        self.time[pool as usize] = t;
+        self.seq[pool as usize] = seq;
+        self.link(pool, t);
+        self.len += 1;
+        // A change at the front's second or later queues behind it.
+        if self.front.is_some_and(|f| t < f.0) {
+            self.front = None;
+        }
+    }
+
+    /// The earliest pending change: `(time offset, pool)`. Takes `&mut self` because it
+    /// may spread a higher bucket over the levels below first.
+    #[inline]
+    pub(crate) fn peek(&mut self) -> Option<(i64, u32)> {
+        if let Some((t, pool, _)) = self.front {
+            return Some((t as i64, pool));
+        }
+        if self.len == 0 {
+            return None;
+        }
+        loop {
+            if let Some(b) = self.levels[0].next_from((self.now & MASK) as usize) {
+                let pool = self.levels[0].head[b];
+                let t = self.time.get(pool as usize).copied().unwrap_or(0);
+                self.front = Some((t, pool, b));
+                return Some((t as i64, pool));
+            }
+            self.cascade();
+        }
+    }
+
+    /// Level 0 is empty from the position on: moves the position to the next non-empty
+    /// bucket of the lowest level that has one and spreads that bucket below.
+    #[cold]
+    fn cascade(&mut self) {
+        for l in 1..LEVELS {
+            let shift = BITS * l as u32;
+            let digit = ((self.now >> shift) & MASK) as usize;
+            if digit + 1 >= SIZE {
+                continue;
+            }
+            let Some(b) = self.levels[l].next_from(digit + 1) else {
+                continue;
+            };
+            // The start of bucket b's range: higher digits kept, digit l = b, lower 0.
+            let high = self.now >> (shift + BITS) << (shift + BITS);
+            self.now = high | (b as u64) << shift;
+            let level = &mut self.levels[l];
+            let mut p = level.head[b];
+            level.head[b] = NIL;
+            level.tail[b] = NIL;
+            level.unmark(b);
+            while p != NIL {
+                let next = self.next[p as usize];
+                self.link(p, self.time[p as usize]);
+                p = next;
+            }
+            return;
+        }
+        debug_assert!(false, "cascade on an empty wheel");
+    }
+
+    /// The sequence number of `pool`'s pending change.
+    #[inline]
+    pub(crate) fn seq_of(&self, pool: u32) -> u64 {
+        self.seq.get(pool as usize).copied().unwrap_or(0)
+    }
+
+    /// Removes the earliest pending change (the one [`PriceWheel::peek`] returned) and
+    /// moves the position to its time.
+    #[inline]
+    pub(crate) fn pop(&mut self) {
+        if self.front.is_none() {
+            self.peek();
+        }
+        let Some((t, pool, b)) = self.front.take() else {
+            return;
+        };
+        let next = self.next.get(pool as usize).copied().unwrap_or(NIL);
+        let level = &mut self.levels[0];
+        level.head[b] = next;
+        if next == NIL {
+            level.tail[b] = NIL;
+            level.unmark(b);
+        }
+        self.now = t;
+        self.len -= 1;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Against `std`'s `BinaryHeap` of `(time, seq, pool)`: the engine's pattern (pop
+    /// the earliest, usually schedule that pool's next change, sometimes not) with
+    /// gaps from 0 s to beyond the second level, ties included.
+    #[test]
+    fn pops_as_a_heap_by_time_then_seq() {
+        use std::cmp::Reverse;
+        use std::collections::BinaryHeap;
+        let mut x: u64 = 0x2545_F491_4F6C_DD1D;
+        let mut next = move |m: u64| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x % m
+        };
+        for (pools, spread) in [
+            (1u32, 10u64),
+            (2, 5000),
+            (7, 3),
+            (64, 9000),
+            (300, 20_000_000),
+            (50, 1 << 39),
+        ] {
+            let mut w = PriceWheel::new(pools as usize);
+            let mut r = BinaryHeap::new();
+            let mut seq = 0;
+            let mut idle: Vec<u32> = Vec::new();
+            for p in 0..pools {
+                seq += 1;
+                let t = next(spread) as i64;
+                w.push(t, seq, p);
+                r.push(Reverse((t, seq, p)));
+            }
+            let mut now = 0i64;
+            for _ in 0..20_000 {
+                let want = r.peek().map(|x| x.0);
+                assert_eq!(
+                    w.peek().map(|(t, p)| (t, w.seq_of(p), p)),
+                    want,
+                    "pools {pools}"
+                );
+                let Some((t, _, p)) = want else { break };
+                assert!(t >= now);
+                now = t;
+                w.pop();
+                r.pop();
+                idle.push(p);
+                // Reschedule one idle pool (mostly the one just popped), at the same
+                // second or later; some pools stay idle for a while.
+                if next(8) > 0 {
+                    let i = if next(4) > 0 {
+                        idle.len() - 1
+                    } else {
+                        next(idle.len() as u64) as usize
+                    };
+                    let p = idle.swap_remove(i);
+                    let gap = match next(4) {
+                        0 => 0,
+                        1 => next(10),
+                        _ => next(spread),
+                    };
+                    let t = (now + gap as i64).min(MAX_OFFSET);
+                    seq += 1;
+                    w.push(t, seq, p);
+                    r.push(Reverse((t, seq, p)));
+                }
+            }
+        }
+    }
+}

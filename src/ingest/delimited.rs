@@ -1,0 +1,565 @@
+//! Delimited text (the AWS CSV, the AZ-ID TSV) split into records as the `csv` crate
+//! splits it, faster, from a stream read in bounded memory.
+//!
+//! **Splitting.** A line without a quote at the start of a field and without a
+//! carriage return inside it (all of AWS's output) is split at its delimiters directly:
+//! one `memchr` for the line end, one per delimiter. Any other record — a quoted field,
+//! a bare `\r` (a record terminator for the `csv` crate) — goes through `csv_core`, the
+//! state machine the `csv` crate is built on, with the `csv` crate's defaults, so every
+//! record splits exactly as before (tested against the `csv` crate on random input).
+//! Empty lines are skipped, as `csv_core` skips them. Each record carries the 1-based
+//! line of its first byte (one plus the `\n`s before it).
+//!
+//! **Streaming.** [`for_each_block`] reads its input in 1 MiB chunks, hashing each
+//! chunk (SHA-256, for provenance) on a second thread while the records of the previous
+//! ones are parsed; the bytes of a record cut by a chunk's end are carried to the next.
+//! Memory stays at two chunks plus the longest record, and a record is at most
+//! [`MAX_RECORD`] bytes (64 MiB): a longer one (an unclosed quote, a file of NULs) is
+//! an error at its line, raised after reading that much, not after the whole file.
+
+use std::io::Read;
+
+use sha2::{Digest, Sha256};
+
+use crate::error::{InputError, InputErrorKind};
+
+/// The longest record read (bytes).
+pub(crate) const MAX_RECORD: usize = 64 << 20;
+/// The size of one read.
+const CHUNK: usize = 1 << 20;
+/// Fields a [`Record`] holds (it still counts any beyond).
+pub(crate) const MAX_FIELDS: usize = 16;
+
+/// One record: its line and its fields (the first [`MAX_FIELDS`]), with the number of
+/// fields it has.
+pub(crate) struct Record<'a> {
+    pub(crate) line: u64,
+    fields: [&'a [u8]; MAX_FIELDS],
+    count: usize,
+    /// The line the fields were split from, when they are slices of it (fields parsed
+    /// by `csv_core` are copies, without their quotes and delimiters).
+    raw: &'a [u8],
+}
+
+impl<'a> Record<'a> {
+    fn new(line: u64, raw: &'a [u8]) -> Self {
+        Record {
+            line,
+            fields: [&[]; MAX_FIELDS],
+            count: 0,
+            raw,
+        }
+    }
+
+    #[inline]
+    fn push(&mut self, f: &'a [u8]) {
+        if let Some(slot) = self.fields.get_mut(self.count) {
+            *slot = f;
+        }
+        self.count += 1;
+    }
+
+    /// Number of fields.
+    #[inline]
+    pub(crate) fn len(&self) -> usize {
+        self.count
+    }
+
+    /// Field `i` (empty beyond [`MAX_FIELDS`] or the record's end).
+    #[inline]
+    pub(crate) fn get(&self, i: usize) -> &'a [u8] {
+        if i < self.count {
+            self.fields.get(i).copied().unwrap_or_default()
+        } else {
+            &[]
+        }
+    }
+
+    /// The fields held, in order.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = &'a [u8]> + '_ {
+        self.fields.iter().take(self.count).copied()
+    }
+
+    /// True for a record that is one field of ASCII whitespace (a line of spaces),
+    /// which readers skip like an empty line.
+    #[inline]
+    pub(crate) fn is_blank(&self) -> bool {
+        self.count == 1 && self.fields[0].trim_ascii().is_empty()
+    }
+
+    /// The raw text of fields `a..=b` with the delimiters between them, when the
+    /// record was split from its line directly (not for records `csv_core` parsed, whose
+    /// fields lost their quotes). Two such records have the same span exactly when those
+    /// fields are equal.
+    #[inline]
+    pub(crate) fn span(&self, a: usize, b: usize) -> Option<&'a [u8]> {
+        if self.raw.is_empty() || b >= self.count.min(MAX_FIELDS) {
+            return None;
+        }
+        let base = self.raw.as_ptr() as usize;
+        let (fa, fb) = (self.fields[a], self.fields[b]);
+        let from = (fa.as_ptr() as usize).checked_sub(base)?;
+        let to = (fb.as_ptr() as usize + fb.len()).checked_sub(base)?;
+        self.raw.get(from..to)
+    }
+}
+
+/// Splits bytes into records (see the module docs).
+pub(crate) struct Splitter {
+    delim: u8,
+    quoting: bool,
+    core: csv_core::Reader,
+    out: Vec<u8>,
+    ends: Vec<usize>,
+    /// The line of the next byte to read.
+    pub(crate) line: u64,
+}
+
+impl Splitter {
+    /// A splitter for `delim`, with or without quoting (the `csv` crate's defaults
+    /// otherwise: CRLF, LF or CR end a record, `""` escapes a quote).
+    pub(crate) fn new(delim: u8, quoting: bool) -> Self {
+        let core = csv_core::ReaderBuilder::new()
+            .delimiter(delim)
+            .quoting(quoting)
+            .build();
+        Splitter {
+            delim,
+            quoting,
+            core,
+            out: vec![0; 1024],
+            ends: vec![0; MAX_FIELDS],
+            line: 1,
+        }
+    }
+
+    /// Calls `f` on every record of `buf` that ends in it (all, when `eof`); returns how
+    /// many bytes were consumed (the rest starts an incomplete record).
+    pub(crate) fn split<E>(
+        &mut self,
+        buf: &[u8],
+        eof: bool,
+        f: &mut impl FnMut(&Record<'_>) -> Result<(), E>,
+    ) -> Result<usize, E> {
+        // Carriage returns only matter if the buffer has any.
+        let any_cr = memchr::memchr(b'\r', buf).is_some();
+        let (delim, quoting) = (self.delim, self.quoting);
+        let quote_at = |i: usize| quoting && buf.get(i) == Some(&b'"');
+        // One pass over the delimiters and line ends of the whole buffer; `base` is
+        // where the iterator's haystack starts (it restarts after a record csv_core read).
+        let mut base = 0;
+        let mut hits = memchr::memchr2_iter(delim, b'\n', buf);
+        let mut pos = 0; // the current line's start
+        let mut fstart = 0; // the current field's start
+        let mut rec = Record::new(self.line, &[]);
+        let mut plain = !quote_at(0);
+        while pos < buf.len() {
+            let end = if plain {
+                match hits.next() {
+                    Some(i) if buf[base + i] == delim => {
+                        let i = base + i;
+                        rec.push(&buf[fstart..i]);
+                        fstart = i + 1;
+                        plain = !quote_at(fstart);
+                        continue;
+                    }
+                    Some(i) => Some(base + i),
+                    None if eof => Some(buf.len()),
+                    None => break,
+                }
+            } else {
+                None
+            };
+            if let Some(end) = end {
+                let next = (end + 1).min(buf.len());
+                let mut last_end = end;
+                if any_cr {
+                    match memchr::memchr(b'\r', &buf[pos..end]) {
+                        Some(cr) if pos + cr + 1 == end => last_end = end - 1,
+                        Some(_) => plain = false,
+                        None => {}
+                    }
+                }
+                if plain {
+                    let newline = u64::from(end < buf.len());
+                    // (An empty line is no record, as csv_core has it.)
+                    if last_end > pos {
+                        rec.push(&buf[fstart..last_end]);
+                        rec.raw = &buf[pos..last_end];
+                        f(&rec)?;
+                    }
+                    pos = next;
+                    fstart = pos;
+                    self.line += newline;
+                    rec = Record::new(self.line, &[]);
+                    plain = !quote_at(pos);
+                    continue;
+                }
+            }
+            // A quoted field or a bare CR: csv_core from the line's start.
+            let rest = &buf[pos..];
+            let Some((used, nfields)) = self.core_record(rest, eof) else {
+                break;
+            };
+            // csv_core skips empty lines before a record (a record never starts with
+            // a CR or LF): the record's line is after them.
+            let lead = rest[..used]
+                .iter()
+                .take_while(|&&c| c == b'\r' || c == b'\n')
+                .filter(|&&c| c == b'\n')
+                .count() as u64;
+            let line_no = self.line + lead;
+            self.line += memchr::memchr_iter(b'\n', &rest[..used]).count() as u64;
+            pos += used;
+            if nfields > 0 {
+                let mut core_rec = Record::new(line_no, &[]);
+                let mut start = 0;
+                for &end in self.ends.iter().take(nfields) {
+                    core_rec.push(self.out.get(start..end).unwrap_or_default());
+                    start = end;
+                }
+                f(&core_rec)?;
+            }
+            base = pos;
+            hits = memchr::memchr2_iter(delim, b'\n', &buf[pos..]);
+            fstart = pos;
+            rec = Record::new(self.line, &[]);
+            plain = !quote_at(pos);
+        }
+        Ok(pos)
+    }
+
+    /// One record through `csv_core`, from the start of `input`: the bytes it used and
+    /// its number of fields (in `out`/`ends`); 0 fields when only empty lines were left.
+    /// `None` when the record does not end in `input` and more may come.
+    fn core_record(&mut self, input: &[u8], eof: bool) -> Option<(usize, usize)> {
+        self.core.reset();
+        // Read nothing, so the reader no longer strips a byte-order mark (only the
+        // file's start has one, and that was stripped already).
+        let _ = self.core.read_record(b",", &mut [], &mut [0]);
+        let (mut i, mut o, mut e) = (0, 0, 0);
+        loop {
+            let input_left = input.get(i..).unwrap_or_default();
+            let out = self.out.get_mut(o..).unwrap_or_default();
+            let ends = self.ends.get_mut(e..).unwrap_or_default();
+            let (res, nin, nout, nend) = self.core.read_record(input_left, out, ends);
+            i += nin;
+            o += nout;
+            e += nend;
+            match res {
+                csv_core::ReadRecordResult::Record => return Some((i, e)),
+                csv_core::ReadRecordResult::End => return Some((i, 0)),
+                csv_core::ReadRecordResult::OutputFull => {
+                    let n = self.out.len() * 2;
+                    self.out.resize(n, 0);
+                }
+                csv_core::ReadRecordResult::OutputEndsFull => {
+                    let n = self.ends.len() * 2;
+                    self.ends.resize(n, 0);
+                }
+                csv_core::ReadRecordResult::InputEmpty => {
+                    if !eof {
+                        return None;
+                    }
+                    if i < input.len() {
+                        continue;
+                    }
+                    // End of input: one more call with nothing flushes the record.
+                    let out = self.out.get_mut(o..).unwrap_or_default();
+                    let ends = self.ends.get_mut(e..).unwrap_or_default();
+                    let (res, _, _, nend) = self.core.read_record(&[], out, ends);
+                    e += nend;
+                    match res {
+                        csv_core::ReadRecordResult::Record => return Some((i, e)),
+                        csv_core::ReadRecordResult::OutputEndsFull => {
+                            let n = self.ends.len() * 2;
+                            self.ends.resize(n, 0);
+                        }
+                        _ => return Some((i, 0)),
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The input of [`for_each_block`]: bytes in memory, or a reader.
+pub(crate) enum Source<'a> {
+    Bytes(&'a [u8]),
+    Reader(&'a mut dyn Read),
+}
+
+/// Feeds the whole input to `parse` in blocks and returns the SHA-256 of every byte of
+/// it (lowercase hex). For a reader, `prefix` holds bytes of it already read (they come
+/// first). A leading UTF-8 byte-order mark is not part of any block.
+///
+/// `parse(block, eof)` reads the records that end in `block` (all of them when `eof`)
+/// and returns how many bytes it used and the line of the first byte it did not; the
+/// rest comes again at the start of the next block, with more after it. Bytes in
+/// memory are one block; a reader is read a chunk (1 MiB) at a time, each chunk hashed
+/// on a second thread while `parse` runs.
+///
+/// # Errors
+/// Whatever `parse` returns; an [`InputError`] (`Io`) when reading fails; `Syntax` at
+/// the line of a record longer than [`MAX_RECORD`].
+pub(crate) fn for_each_block(
+    name: &str,
+    src: Source<'_>,
+    prefix: Vec<u8>,
+    parse: &mut (impl FnMut(&[u8], bool) -> Result<(usize, u64), InputError> + Send),
+) -> Result<String, InputError> {
+    match src {
+        Source::Bytes(b) => {
+            let body = super::strip_bom(b);
+            let (sha, res) = super::hash_alongside(b, || parse(body, true));
+            res?;
+            Ok(sha)
+        }
+        Source::Reader(r) => stream_in(name, r, prefix, parse, CHUNK, MAX_RECORD),
+    }
+}
+
+/// [`for_each_block`] over a reader, with the chunk size and record limit given.
+fn stream_in(
+    name: &str,
+    r: &mut dyn Read,
+    prefix: Vec<u8>,
+    parse: &mut (impl FnMut(&[u8], bool) -> Result<(usize, u64), InputError> + Send),
+    chunk: usize,
+    max_record: usize,
+) -> Result<String, InputError> {
+    let mut hasher = Sha256::new();
+    let mut buf = prefix;
+    // Bytes of `buf` not yet hashed start at `fresh`; unparsed ones at `start`.
+    let mut fresh = 0;
+    let mut start = 0;
+    let mut first = true;
+    loop {
+        // Keep the unparsed tail (an incomplete record) and read more after it: a
+        // chunk, or as much again as the tail holds.
+        buf.drain(..start);
+        start = 0;
+        let have = buf.len();
+        let more = chunk.max(have);
+        buf.resize(have + more, 0);
+        let mut filled = have;
+        let mut eof = false;
+        while filled < buf.len() {
+            match r.read(&mut buf[filled..]) {
+                Ok(0) => {
+                    eof = true;
+                    break;
+                }
+                Ok(n) => filled += n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => {
+                    return Err(InputError::new(
+                        name,
+                        InputErrorKind::Io,
+                        format!("cannot read: {e}"),
+                    ));
+                }
+            }
+        }
+        buf.truncate(filled);
+        if first {
+            // A byte-order mark needs its three bytes to be seen.
+            if buf.len() < 3 && !eof {
+                continue;
+            }
+            if buf.starts_with(b"\xEF\xBB\xBF") {
+                start = 3;
+            }
+            first = false;
+        }
+        // Hash the new bytes while parsing (two threads for a big read).
+        let (new, body) = (&buf[fresh.min(filled)..], &buf[start..]);
+        let (used, line) = if new.len() >= 1 << 16 {
+            let (_, res) = rayon::join(|| hasher.update(new), || parse(body, eof));
+            res?
+        } else {
+            hasher.update(new);
+            parse(body, eof)?
+        };
+        start += used;
+        fresh = buf.len() - start;
+        if eof {
+            break;
+        }
+        if buf.len() - start > max_record {
+            return Err(InputError::new(
+                name,
+                InputErrorKind::Syntax,
+                format!(
+                    "a record longer than {} (an unclosed quote, or no line ends?)",
+                    if max_record >= 1 << 20 {
+                        format!("{} MiB", max_record >> 20)
+                    } else {
+                        format!("{max_record} bytes")
+                    }
+                ),
+            )
+            .at_line(line));
+        }
+    }
+    let d = hasher.finalize();
+    let mut s = String::with_capacity(64);
+    for b in d {
+        s.push_str(&format!("{b:02x}"));
+    }
+    Ok(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Records as the `csv` crate reads them (the readers' previous implementation):
+    /// `(line of the first byte, fields)`.
+    fn reference(input: &[u8], delim: u8, quoting: bool) -> Vec<(u64, Vec<Vec<u8>>)> {
+        let body = crate::ingest::strip_bom(input);
+        let mut rdr = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .delimiter(delim)
+            .quoting(quoting)
+            .from_reader(body);
+        let mut rec = csv::ByteRecord::new();
+        let mut out = Vec::new();
+        while rdr.read_byte_record(&mut rec).unwrap() {
+            let line = crate::ingest::record_line(body, &rec);
+            out.push((line, rec.iter().map(<[u8]>::to_vec).collect()));
+        }
+        out
+    }
+
+    fn collect(rec: &Record<'_>, out: &mut Vec<(u64, Vec<Vec<u8>>)>) {
+        assert!(rec.len() <= MAX_FIELDS, "test inputs stay under MAX_FIELDS");
+        out.push((rec.line, rec.iter().map(<[u8]>::to_vec).collect()));
+    }
+
+    /// A reader handing out its bytes a few at a time.
+    struct Trickle<'a>(&'a [u8], usize);
+    impl Read for Trickle<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            let n = self.1.min(buf.len()).min(self.0.len());
+            buf[..n].copy_from_slice(&self.0[..n]);
+            self.0 = &self.0[n..];
+            Ok(n)
+        }
+    }
+
+    /// Random text over the characters that matter (delimiters, quotes, CR, LF,
+    /// spaces), split in memory and streamed in small chunks, against the `csv` crate.
+    #[test]
+    fn splits_as_the_csv_crate_does() {
+        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut next = move |m: u64| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x % m
+        };
+        const ALPHABET: &[u8] = b"ab,,\t\"\"\r\n\n\n \xc3";
+        for case in 0..2000 {
+            let len = next(80) as usize;
+            let mut input: Vec<u8> = (0..len)
+                .map(|_| ALPHABET[next(ALPHABET.len() as u64) as usize])
+                .collect();
+            if case % 17 == 0 {
+                input.splice(0..0, *b"\xEF\xBB\xBF");
+            }
+            for (delim, quoting) in [(b',', true), (b'\t', false), (b'\t', true)] {
+                let want = reference(&input, delim, quoting);
+                let mut got = Vec::new();
+                let mut sp = Splitter::new(delim, quoting);
+                let body = crate::ingest::strip_bom(&input);
+                sp.split::<()>(body, true, &mut |r| {
+                    collect(r, &mut got);
+                    Ok(())
+                })
+                .unwrap();
+                assert_eq!(
+                    got,
+                    want,
+                    "in memory: {:?} {delim} {quoting}",
+                    String::from_utf8_lossy(&input)
+                );
+                let chunk = 1 + next(7) as usize;
+                let mut got = Vec::new();
+                let mut sp = Splitter::new(delim, quoting);
+                let sha = stream_in(
+                    "t",
+                    &mut Trickle(&input, 1 + next(5) as usize),
+                    Vec::new(),
+                    &mut |block, eof| {
+                        let used = sp.split::<InputError>(block, eof, &mut |r| {
+                            collect(r, &mut got);
+                            Ok(())
+                        })?;
+                        Ok((used, sp.line))
+                    },
+                    chunk,
+                    MAX_RECORD,
+                )
+                .unwrap();
+                assert_eq!(
+                    got,
+                    want,
+                    "streamed in {chunk}: {:?}",
+                    String::from_utf8_lossy(&input)
+                );
+                assert_eq!(sha, crate::ingest::sha256_hex(&input));
+            }
+        }
+    }
+
+    #[test]
+    fn a_record_longer_than_the_limit_is_an_error_at_its_line() {
+        // Scaled down (64 MiB in use): the limit applies to one record, and the error
+        // comes after reading about that much, not the whole input.
+        let mut input = b"a,b\nc,d\n\ne,\"never closed ".to_vec();
+        input.extend(std::iter::repeat_n(b'x', 10_000));
+        let mut sp = Splitter::new(b',', true);
+        let mut n = 0;
+        let mut src = Trickle(&input, 7);
+        let mut parse = |block: &[u8], eof| {
+            let used = sp.split::<InputError>(block, eof, &mut |_| {
+                n += 1;
+                Ok(())
+            })?;
+            Ok((used, sp.line))
+        };
+        let e = stream_in("big.csv", &mut src, Vec::new(), &mut parse, 8, 64).unwrap_err();
+        assert_eq!(n, 2);
+        assert_eq!(
+            e.to_string(),
+            "big.csv:4: a record longer than 64 bytes (an unclosed quote, or no line ends?)"
+        );
+        assert!(
+            src.0.len() > 9_800,
+            "stopped early: {} bytes left",
+            src.0.len()
+        );
+        // Within the limit, the same input is one record to the end.
+        let mut sp = Splitter::new(b',', true);
+        let mut n = 0;
+        let mut parse = |block: &[u8], eof| {
+            let used = sp.split::<InputError>(block, eof, &mut |_| {
+                n += 1;
+                Ok(())
+            })?;
+            Ok((used, sp.line))
+        };
+        stream_in(
+            "big.csv",
+            &mut Trickle(&input, 7),
+            Vec::new(),
+            &mut parse,
+            8,
+            1 << 20,
+        )
+        .unwrap();
+        assert_eq!(n, 3);
+    }
+}

@@ -1,0 +1,227 @@
+//! Big inputs: the streamed, two-threaded price readers against a simple one on a
+//! generated file of 300,000 rows, and the peak memory of a replay of a generated
+//! 1,000,000-row CSV (≤ half the file's size above a small file's) and of a JSON file
+//! (≤ 1.2 × the file), measured in a child process (`/proc/self/status`, Linux).
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use spotsim::catalog::Catalog;
+use spotsim::engine::{FleetConfig, Simulation, Target};
+use spotsim::ingest::{PriceHistory, SeriesKey, read_aws_csv, read_price_file};
+use spotsim::market::{MarketSpec, Zone, build_market};
+use spotsim::money::Rate;
+use spotsim::strategy::LowestPrice;
+use spotsim::time::SimTime;
+
+#[path = "../../benches/support/gen.rs"]
+mod generate;
+
+fn temp(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("spotsim-scale-{}", std::process::id()));
+    std::fs::create_dir_all(&d).expect("temp dir");
+    d.join(name)
+}
+
+/// The rows of a CLI CSV as a plain reader gets them: the csv crate, each field
+/// trimmed, series numbered in order of first appearance, lines counted by hand (the
+/// test input has no quoted line breaks).
+/// A row as compared: series, time, price, line.
+type Row = (u32, SimTime, Rate, u64);
+
+fn simple_csv(bytes: &[u8]) -> (Vec<SeriesKey>, Vec<Row>) {
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .from_reader(bytes);
+    let mut ids: HashMap<SeriesKey, u32> = HashMap::new();
+    let mut keys = Vec::new();
+    let mut rows = Vec::new();
+    for rec in rdr.records() {
+        let rec = rec.expect("valid CSV");
+        let line = rec.position().expect("position").line();
+        let f = |i: usize| rec.get(i).expect("field").trim().to_string();
+        let key = SeriesKey {
+            zone: Zone::parse(&f(0)),
+            instance_type: f(1),
+            product: f(2),
+        };
+        let id = *ids.entry(key.clone()).or_insert_with(|| {
+            keys.push(key);
+            keys.len() as u32 - 1
+        });
+        let price = Rate::parse_usd(&f(3)).expect("price");
+        let time = SimTime::parse_rfc3339(&f(4)).expect("time");
+        rows.push((id, time, price, line));
+    }
+    (keys, rows)
+}
+
+fn as_tuples(h: &PriceHistory) -> Vec<Row> {
+    h.rows
+        .iter()
+        .map(|r| (r.series, r.time, r.price, u64::from(r.line)))
+        .collect()
+}
+
+/// 300,000 rows (about 21 MB, so many 1 MiB chunks, each parsed in two halves), with
+/// quoted rows and spaces around fields here and there (those chunks are read in one
+/// piece): the same series and rows as the simple reader, from bytes and from a file.
+#[test]
+fn streamed_two_threaded_csv_reads_as_a_simple_reader() {
+    let plain = generate::aws_csv(300_000);
+    let mut text = String::from_utf8(plain).expect("ASCII");
+    // Every 50,000th line quoted, every 70,000th padded.
+    let lines: Vec<String> = text
+        .lines()
+        .enumerate()
+        .map(|(i, l)| {
+            if i > 0 && i % 50_000 == 0 {
+                l.split(',')
+                    .map(|f| format!("\"{f}\""))
+                    .collect::<Vec<_>>()
+                    .join(",")
+            } else if i > 0 && i % 70_000 == 0 {
+                l.replace(',', " , ")
+            } else {
+                l.to_string()
+            }
+        })
+        .collect();
+    text = lines.join("\n") + "\n";
+    let bytes = text.into_bytes();
+    let (keys, want) = simple_csv(&bytes);
+    assert_eq!(want.len(), 300_000);
+
+    let h = read_aws_csv("big.csv", &bytes).expect("reads");
+    assert_eq!(h.series, keys);
+    assert_eq!(as_tuples(&h), want);
+
+    let path = temp("big.csv");
+    std::fs::write(&path, &bytes).expect("write");
+    let h = read_price_file(&path).expect("reads");
+    assert_eq!(h.series, keys);
+    assert_eq!(as_tuples(&h), want);
+    assert_eq!(h.source.sha256, spotsim::ingest::sha256_hex(&bytes));
+    let _ = std::fs::remove_file(&path);
+}
+
+/// What the memory child does: read the file, build the market of every Linux/UNIX
+/// pool in it, replay it with lowest-price for a 20-instance fleet (`spotsim run`'s
+/// defaults), and print its peak resident set.
+#[test]
+fn memory_child() {
+    let Ok(path) = std::env::var("SPOTSIM_MEMORY_CHILD") else {
+        return; // Only runs as the child of `peak_memory_of_a_replay`.
+    };
+    let h = read_price_file(Path::new(&path)).expect("reads");
+    let mut types = std::collections::BTreeSet::new();
+    let mut zones = std::collections::BTreeSet::new();
+    for k in h.series.iter().filter(|k| k.product == "Linux/UNIX") {
+        types.insert(k.instance_type.clone());
+        zones.insert(k.zone.clone());
+    }
+    let spec = MarketSpec {
+        instance_types: types.into_iter().collect(),
+        zones: zones.into_iter().collect(),
+        product: "Linux/UNIX".into(),
+        weights: Vec::new(),
+    };
+    let market = build_market(&Catalog::builtin(), &spec, &[h], &[]).expect("market");
+    let out = Simulation::new(
+        &market,
+        FleetConfig::new(Target::Constant(20)),
+        LowestPrice::default(),
+    )
+    .run()
+    .expect("runs");
+    assert!(out.events > 0);
+    let status = std::fs::read_to_string("/proc/self/status").expect("/proc/self/status");
+    let hwm = status
+        .lines()
+        .find(|l| l.starts_with("VmHWM:"))
+        .expect("VmHWM");
+    println!("CHILD {hwm}");
+}
+
+/// Runs `memory_child` on `file` in a fresh process; its peak RSS in bytes.
+fn peak_rss(file: &Path) -> u64 {
+    let out = std::process::Command::new(std::env::current_exe().expect("test binary"))
+        .args([
+            "scale::memory_child",
+            "--exact",
+            "--nocapture",
+            "--test-threads=1",
+        ])
+        .env("SPOTSIM_MEMORY_CHILD", file)
+        .output()
+        .expect("child runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "child failed: {text}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let kb: u64 = text
+        .lines()
+        .find_map(|l| l.split_once("CHILD VmHWM:").map(|x| x.1))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .expect("a VmHWM line");
+    kb * 1024
+}
+
+/// Peak memory of a replay: a 1,000,000-row CSV (about 70 MB, streamed) holds at most
+/// half its size above what a 2,000-row one needs; a 200,000-record JSON file (about
+/// 50 MB, read whole) at most 1.2 × its size above that.
+#[test]
+fn peak_memory_of_a_replay() {
+    if !Path::new("/proc/self/status").exists() {
+        println!("skipped: no /proc/self/status (peak memory is measured on Linux)");
+        return;
+    }
+    let small = temp("small.csv");
+    std::fs::write(&small, generate::aws_csv(2_000)).expect("write");
+    let base = peak_rss(&small);
+
+    let big = temp("1m.csv");
+    let bytes = generate::aws_csv(1_000_000);
+    std::fs::write(&big, &bytes).expect("write");
+    let size = bytes.len() as u64;
+    drop(bytes);
+    let peak = peak_rss(&big);
+    println!(
+        "1 M-row CSV: {size} bytes, peak RSS {peak} bytes, {base} for 2,000 rows: {:.3} x the file above it",
+        (peak.saturating_sub(base)) as f64 / size as f64
+    );
+    assert!(
+        peak.saturating_sub(base) <= size / 2,
+        "peak {peak} B, base {base} B, file {size} B"
+    );
+
+    let json = temp("200k.json");
+    let bytes = generate::aws_json(200_000);
+    std::fs::write(&json, &bytes).expect("write");
+    let size = bytes.len() as u64;
+    drop(bytes);
+    let peak = peak_rss(&json);
+    println!(
+        "200 k-record JSON: {size} bytes, peak RSS {peak} bytes: {:.3} x the file above {base}",
+        (peak.saturating_sub(base)) as f64 / size as f64
+    );
+    assert!(
+        peak.saturating_sub(base) <= size * 12 / 10,
+        "peak {peak} B, base {base} B, file {size} B"
+    );
+    for f in [small, big, json] {
+        let _ = std::fs::remove_file(f);
+    }
+}
+
+/// A held price row is 24 bytes (series, line, time, price; issue 13 allows at most 32
+/// per price point): 4 + 4 + 8 + 8, written out here rather than taken from the type.
+#[test]
+fn a_price_row_is_24_bytes() {
+    assert_eq!(
+        std::mem::size_of::<spotsim::ingest::PriceRow>(),
+        4 + 4 + 8 + 8
+    );
+}
