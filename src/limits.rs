@@ -13,6 +13,7 @@
 //! | `job --windows` | [`MAX_WINDOWS`] | `job`, [`crate::job::draw_starts`] |
 //! | ticks of a job trace (a resampled availability CSV, `--start-hours`) | [`MAX_JOB_TICKS`] | `job` |
 //! | `job --gap` | 1..=[`MAX_GAP_SECS`] | `job` |
+//! | size of a file read whole (all but streamed AWS CSV/TSV and offer files) | [`MAX_WHOLE_FILE_BYTES`] | every reader, before reading |
 //!
 //! Numbers read as floats are refused when NaN or infinite everywhere (options and
 //! files alike) and converted to integers only through checked conversions
@@ -40,6 +41,10 @@ pub const MAX_HORIZON_HOURS: f64 = 87_660.0;
 pub const MAX_JOB_TICKS: usize = 10_000_000;
 /// The longest tick of a job trace, seconds (a day).
 pub const MAX_GAP_SECS: i64 = 86_400;
+/// The largest file of a format that is read whole (everything but the streamed AWS
+/// CSV/TSV price files and Price List offer files): 1 GiB, checked from the file's
+/// size before reading.
+pub const MAX_WHOLE_FILE_BYTES: u64 = 1 << 30;
 
 /// `value × scale`, rounded, as an `i64` within `0..=max`: the one checked float →
 /// integer conversion for user values.

@@ -267,8 +267,13 @@ fn cmd_sweep(args: &SweepArgs) -> Result<ExitCode, Error> {
     // Both outputs checked before any cell runs: regular files, neither the sweep file
     // nor a part (the traces a sweep's scenarios read are checked by each command).
     let (opts, inputs): (&SweepOutputOptions, Vec<&Path>) = match (&args.merge, &args.file) {
-        (Some(SweepCmd::Merge(m)), _) => (&m.output, m.parts.iter().map(PathBuf::as_path).collect()),
-        (None, file) => (&args.opts.output, file.iter().map(PathBuf::as_path).collect()),
+        (Some(SweepCmd::Merge(m)), _) => {
+            (&m.output, m.parts.iter().map(PathBuf::as_path).collect())
+        }
+        (None, file) => (
+            &args.opts.output,
+            file.iter().map(PathBuf::as_path).collect(),
+        ),
     };
     let rows_to = destination(opts.out.as_deref(), None, &inputs)?;
     let summary_to = match opts.summary_out.as_deref() {

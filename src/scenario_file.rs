@@ -209,8 +209,7 @@ pub(crate) fn from_table<T: OptionSet>(table: &toml::Table) -> Result<T, ConfigE
 /// Reads a scenario file: TOML, or JSON when the name ends in `.json`.
 pub(crate) fn load<T: OptionSet>(path: &Path) -> Result<T, Error> {
     let name = path.display().to_string();
-    let bytes = std::fs::read(path)
-        .map_err(|e| InputError::new(&name, InputErrorKind::Io, format!("cannot read: {e}")))?;
+    let bytes = crate::ingest::read_all(path)?;
     let text = String::from_utf8(bytes).map_err(|e| {
         // Where the first byte that is not UTF-8 is.
         let good = e.utf8_error().valid_up_to();

@@ -91,6 +91,9 @@ pub fn read_price_file(path: &Path) -> Result<PriceHistory, InputError> {
     let mut file = std::fs::File::open(path).map_err(io)?;
     // Enough of the start to tell the format: up to the first line's end.
     let mut head = Vec::new();
+    // How much of the head has been searched for a line end: each read searches only
+    // its new bytes (a first line of megabytes once made this quadratic).
+    let mut searched = 0;
     loop {
         let n = head.len();
         head.resize(n + (64 << 10), 0);
@@ -98,7 +101,8 @@ pub fn read_price_file(path: &Path) -> Result<PriceHistory, InputError> {
         head.truncate(n + got);
         let b = strip_bom(&head);
         let start = b.iter().position(|c| !c.is_ascii_whitespace());
-        let line_done = start.is_some_and(|s| b[s..].contains(&b'\n'));
+        let line_done = start.is_some_and(|s| b[s.max(searched)..].contains(&b'\n'));
+        searched = b.len();
         if got == 0 || line_done || head.len() >= delimited::MAX_RECORD {
             break;
         }
@@ -110,7 +114,9 @@ pub fn read_price_file(path: &Path) -> Result<PriceHistory, InputError> {
     };
     match format {
         PriceFormat::Json => {
-            // JSON is read whole (serde_json parses borrowed strings from memory).
+            // JSON is read whole (serde_json parses borrowed strings from memory), so it
+            // is held to the whole-file limit.
+            super::check_whole_size(&name, &file)?;
             let mut bytes = head;
             file.read_to_end(&mut bytes).map_err(io)?;
             read_aws_json(&name, &bytes)

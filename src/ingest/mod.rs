@@ -137,14 +137,40 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 }
 
 /// Reads a whole file, mapping failure to an [`InputError`] of kind `Io`.
+///
+/// Formats that are read whole (every one but the streamed AWS CSV/TSV price files and
+/// Price List offer files) are held to [`crate::limits::MAX_WHOLE_FILE_BYTES`], checked
+/// from the file's size before a byte is read: a huge file fails at once, and memory
+/// stays within that size plus what the rows parse to.
 pub(crate) fn read_all(path: &std::path::Path) -> Result<Vec<u8>, InputError> {
-    std::fs::read(path).map_err(|e| {
+    let io = |e: std::io::Error| {
         InputError::new(
             path.display().to_string(),
             crate::error::InputErrorKind::Io,
             format!("cannot read: {e}"),
         )
-    })
+    };
+    let mut file = std::fs::File::open(path).map_err(io)?;
+    check_whole_size(&path.display().to_string(), &file)?;
+    let mut bytes = Vec::new();
+    std::io::Read::read_to_end(&mut file, &mut bytes).map_err(io)?;
+    Ok(bytes)
+}
+
+/// The size check of [`read_all`], for a file already open.
+pub(crate) fn check_whole_size(name: &str, file: &std::fs::File) -> Result<(), InputError> {
+    let max = crate::limits::MAX_WHOLE_FILE_BYTES;
+    match file.metadata() {
+        Ok(m) if m.is_file() && m.len() > max => Err(InputError::new(
+            name,
+            crate::error::InputErrorKind::Io,
+            format!(
+                "is {} bytes: files of this format are read whole, at most {max} bytes (1 GiB)",
+                m.len()
+            ),
+        )),
+        _ => Ok(()),
+    }
 }
 
 // ---------------------------------------------------------------------------------------

@@ -49,13 +49,7 @@ pub struct DesiredCounts {
 /// [`InputError`] of kind `Io` when the file cannot be read, otherwise as for
 /// [`read_desired_bytes`].
 pub fn read_desired_file(path: &Path) -> Result<DesiredCounts, InputError> {
-    let bytes = std::fs::read(path).map_err(|e| {
-        InputError::new(
-            path.display().to_string(),
-            InputErrorKind::Io,
-            format!("cannot read: {e}"),
-        )
-    })?;
+    let bytes = crate::ingest::read_all(path)?;
     read_desired_bytes(&path.display().to_string(), &bytes)
 }
 

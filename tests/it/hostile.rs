@@ -535,3 +535,63 @@ fn nan_and_infinities_are_refused_for_every_number() {
         "{e}"
     );
 }
+
+/// A file of `header` followed by NULs up to 2 GiB, sparse (it takes no disk space).
+fn huge(d: &Path, name: &str, header: &str) -> String {
+    let p = d.join(name);
+    let f = std::fs::File::create(&p).unwrap();
+    use std::io::Write;
+    (&f).write_all(header.as_bytes()).unwrap();
+    f.set_len(2 << 30).unwrap();
+    p.display().to_string()
+}
+
+#[test]
+fn a_huge_bad_file_fails_fast_without_reading_it_whole() {
+    // A 2 GB file of NULs after a valid header took 17 s and 4.1 GB before failing.
+    // Streamed formats stop at the first bad record; formats read whole are refused by
+    // size before a byte is read. (Not timed: what is checked is that it fails, and
+    // where; it takes seconds, not minutes.)
+    let d = scratch("huge");
+    let prices = huge(
+        &d,
+        "p.csv",
+        "AvailabilityZone,InstanceType,ProductDescription,SpotPrice,Timestamp\n",
+    );
+    let e = err1(&["run", "-q", "--prices", &prices]);
+    assert!(e.contains("p.csv:2:"), "{e}");
+    let json = huge(&d, "p.json", "{\"SpotPriceHistory\":[");
+    let e = err1(&["run", "-q", "--prices", &json]);
+    assert!(
+        e.contains("p.json: is 2147483648 bytes") && e.contains("at most 1073741824"),
+        "{e}"
+    );
+    let adv = huge(&d, "a.csv", ADVISOR_HEADER);
+    let e = err1(&["types", "--advisor", &adv]);
+    assert!(e.contains("a.csv: is 2147483648 bytes"), "{e}");
+    let cap = huge(
+        &d,
+        "c.csv",
+        "Timestamp,AvailabilityZone,InstanceType,Capacity\n",
+    );
+    let small = d.join("small.csv");
+    std::fs::write(&small, PRICES).unwrap();
+    let e = err1(&[
+        "run",
+        "-q",
+        "--prices",
+        small.to_str().unwrap(),
+        "--capacity",
+        &cap,
+    ]);
+    assert!(e.contains("c.csv: is 2147483648 bytes"), "{e}");
+    huge(&d, "counts.csv", "timestamp,desired_count\n");
+    let sc = d.join("c.toml");
+    std::fs::write(
+        &sc,
+        "hours = 24\n[[service]]\nname = \"api\"\ntask-vcpu-millis = 250\ntask-memory-mib = 512\ndesired = { shape = \"csv\", file = \"counts.csv\" }\n",
+    )
+    .unwrap();
+    let e = err1(&["compare", sc.to_str().unwrap()]);
+    assert!(e.contains("counts.csv: is 2147483648 bytes"), "{e}");
+}
