@@ -3,7 +3,9 @@
 //! `Simulation::run`, for the two core strategies. Target: under 1 s per scenario.
 //!
 //! Also the built-in default scenario (12 pools, 30 days), end to end through the
-//! scenario layer, as `cargo run --release` runs it.
+//! scenario layer, as `cargo run --release` runs it; and `compare --options fargate` at
+//! the task limit (a daily peak of 100,000 tasks over 48 h), where scale-in once
+//! rescanned every live task per removal (issue 14: 108 s).
 
 use std::hint::black_box;
 use std::time::Duration;
@@ -104,6 +106,20 @@ fn bench(c: &mut Criterion) {
     });
     g.bench_function("default_scenario_end_to_end", |b| {
         b.iter(|| black_box(Scenario::default().run().map(|r| r.len())))
+    });
+    g.finish();
+
+    let fargate = spotsim::compare::CompareScenario::from_toml_str(
+        "hours = 48\noptions = [\"fargate\"]\n[[service]]\nname = \"api\"\ntask-vcpu-millis = 250\ntask-memory-mib = 512\ndesired = { shape = \"daily\", baseline = 1000, peak = 100000, peak-hours = 8 }\n",
+        "fargate.toml",
+    )
+    .and_then(|s| s.prepare().map_err(|e| spotsim::error::ConfigError::new("bench", e.to_string())))
+    .expect("the bench scenario is valid");
+    let mut g = c.benchmark_group("compare");
+    g.sample_size(10);
+    g.measurement_time(Duration::from_secs(20));
+    g.bench_function("fargate_daily_peak_100000_tasks_48h", |b| {
+        b.iter(|| black_box(fargate.run().map(|r| r.options.len())))
     });
     g.finish();
 }

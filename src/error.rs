@@ -75,15 +75,17 @@ impl InputError {
 
 impl fmt::Display for InputError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.file)?;
+        // Control characters in any part are escaped: an error is always one line.
+        use crate::text::one_line;
+        write!(f, "{}", one_line(&self.file))?;
         if let Some(l) = self.line {
             write!(f, ":{l}")?;
         }
         write!(f, ": ")?;
         if let Some(field) = &self.field {
-            write!(f, "field `{field}`: ")?;
+            write!(f, "field `{}`: ", one_line(field))?;
         }
-        write!(f, "{}", self.message)
+        write!(f, "{}", one_line(&self.message))
     }
 }
 
@@ -126,10 +128,16 @@ impl ConfigError {
 
 impl fmt::Display for ConfigError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use crate::text::one_line;
         if let Some(file) = &self.file {
-            write!(f, "{file}: ")?;
+            write!(f, "{}: ", one_line(file))?;
         }
-        write!(f, "option `{}`: {}", self.option, self.message)
+        write!(
+            f,
+            "option `{}`: {}",
+            one_line(&self.option),
+            one_line(&self.message)
+        )
     }
 }
 
@@ -157,7 +165,12 @@ impl fmt::Display for Error {
         match self {
             Error::Input(e) => e.fmt(f),
             Error::Config(e) => e.fmt(f),
-            Error::Output { path, message } => write!(f, "{path}: cannot write: {message}"),
+            Error::Output { path, message } => write!(
+                f,
+                "{}: cannot write: {}",
+                crate::text::one_line(path),
+                crate::text::one_line(message)
+            ),
         }
     }
 }

@@ -14,7 +14,7 @@
 //!
 //! Warnings (`warning[code]: message`) go to stderr and never change the exit code.
 
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -23,6 +23,7 @@ use spotsim::compare::CompareScenario;
 use spotsim::error::{ConfigError, Error};
 use spotsim::job::JobScenario;
 use spotsim::options::{GateOptions, SweepOutputOptions};
+use spotsim::output::Destination;
 use spotsim::report::gate::Gated;
 use spotsim::report::{Format, RunReports, Warning, warning};
 use spotsim::scenario::Scenario;
@@ -171,6 +172,7 @@ fn with_file<T: Default + Clone>(
 }
 
 fn main() -> ExitCode {
+    ignore_sigxfsz();
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {
@@ -180,7 +182,7 @@ fn main() -> ExitCode {
                 return ExitCode::SUCCESS;
             }
             // One line, like every other error, keeping clap's suggestion on it.
-            eprintln!("{}", one_line(&e));
+            eprintln!("{}", spotsim::text::one_line(&one_line(&e)));
             return ExitCode::from(1);
         }
     };
@@ -198,7 +200,8 @@ fn main() -> ExitCode {
         Ok(code) => code,
         Err(e) => {
             // Errors raised anywhere cite AWS rules, not the project's fact sheet.
-            eprintln!("error: {}", spotsim::rules::localize(&e.to_string()));
+            let text = spotsim::rules::localize(&e.to_string());
+            eprintln!("error: {}", spotsim::text::one_line(&text));
             ExitCode::from(1)
         }
     }
@@ -210,6 +213,11 @@ fn cmd_run(args: &RunArgs) -> Result<ExitCode, Error> {
         Scenario::load,
         &args.opts,
         Scenario::overlay,
+    )?;
+    let out = destination(
+        scenario.output.out.as_deref(),
+        args.scenario.as_deref(),
+        &scenario.input_files(),
     )?;
     let format = scenario.format();
     let prepared = scenario.prepare()?;
@@ -245,7 +253,7 @@ fn cmd_run(args: &RunArgs) -> Result<ExitCode, Error> {
             .render(),
         f => doc.render(f),
     };
-    write_output(scenario.output.out.as_deref(), &text)?;
+    out.write(text.as_bytes())?;
     print_warnings(warning::distinct(
         doc.reports.iter().flat_map(|r| &r.warnings),
     ));
@@ -269,15 +277,40 @@ fn cmd_job(args: &JobArgs) -> Result<ExitCode, Error> {
         &args.opts,
         JobScenario::overlay,
     )?;
+    let out = destination(
+        scenario.output.out.as_deref(),
+        args.scenario.as_deref(),
+        &scenario.input_files(),
+    )?;
     let format = scenario.format();
     let report = scenario.run()?;
-    let text = report.render(format);
-    write_output(scenario.output.out.as_deref(), &text)?;
+    out.write(report.render(format).as_bytes())?;
     print_warnings(warning::distinct(&report.warnings));
     Ok(gate(&scenario.gates, &report))
 }
 
 fn cmd_sweep(args: &SweepArgs) -> Result<ExitCode, Error> {
+    // Both outputs checked before any cell runs: regular files, neither the sweep file
+    // nor a part (the traces a sweep's scenarios read are checked by each command).
+    let (opts, inputs): (&SweepOutputOptions, Vec<&Path>) = match (&args.merge, &args.file) {
+        (Some(SweepCmd::Merge(m)), _) => {
+            (&m.output, m.parts.iter().map(PathBuf::as_path).collect())
+        }
+        (None, file) => (
+            &args.opts.output,
+            file.iter().map(PathBuf::as_path).collect(),
+        ),
+    };
+    let rows_to = destination(opts.out.as_deref(), None, &inputs)?;
+    let summary_to = match opts.summary_out.as_deref() {
+        Some(p) => {
+            if opts.out.as_deref() == Some(p) {
+                return Err(ConfigError::new("summary-out", "is the same file as --out").into());
+            }
+            Some(destination(Some(p), None, &inputs)?)
+        }
+        None => None,
+    };
     let outputs = match (&args.merge, &args.file) {
         (Some(SweepCmd::Merge(m)), _) => sweep::merge_files(&m.parts, &m.output)?,
         (None, Some(file)) => {
@@ -303,9 +336,12 @@ fn cmd_sweep(args: &SweepArgs) -> Result<ExitCode, Error> {
         }
         (None, None) => return Err(ConfigError::new("FILE", "a sweep file is required").into()),
     };
-    write_output(outputs.out.as_deref(), &outputs.rows)?;
+    let _ = &outputs.out; // the same path as `rows_to`, checked above
+    rows_to.write(outputs.rows.as_bytes())?;
     if let Some((text, path)) = &outputs.summary {
-        write_output(Some(path), text)?;
+        summary_to
+            .unwrap_or_else(|| Destination::new(Some(path)))
+            .write(text.as_bytes())?;
     }
     print_warnings(outputs.warnings.iter().collect());
     Ok(ExitCode::SUCCESS)
@@ -315,7 +351,7 @@ fn cmd_completions(shell: clap_complete::Shell) -> Result<ExitCode, Error> {
     use clap::CommandFactory;
     let mut out = Vec::new();
     clap_complete::generate(shell, &mut Cli::command(), "spotsim", &mut out);
-    write_output(None, &String::from_utf8_lossy(&out))?;
+    Destination::Stdout.write(&out)?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -337,18 +373,19 @@ fn cmd_man(command: Option<&str>) -> Result<ExitCode, Error> {
             path: "<stdout>".into(),
             message: e.to_string(),
         })?;
-    write_output(None, &String::from_utf8_lossy(&out))?;
+    Destination::Stdout.write(&out)?;
     Ok(ExitCode::SUCCESS)
 }
 
 fn cmd_types(args: &TypesOptions) -> Result<ExitCode, Error> {
+    let out = destination(args.output.out.as_deref(), None, &args.input_files())?;
     let report = args.run()?;
     let text = if args.names {
         report.names()
     } else {
         report.render(args.output.format())
     };
-    write_output(args.output.out.as_deref(), &text)?;
+    out.write(text.as_bytes())?;
     print_warnings(warning::distinct(&report.warnings));
     Ok(ExitCode::SUCCESS)
 }
@@ -360,9 +397,14 @@ fn cmd_compare(args: &CompareArgs) -> Result<ExitCode, Error> {
         &args.opts,
         CompareScenario::overlay,
     )?;
+    let out = destination(
+        scenario.output.out.as_deref(),
+        args.scenario.as_deref(),
+        &scenario.input_files(),
+    )?;
     let format = scenario.format();
     let report = scenario.prepare()?.run()?;
-    write_output(scenario.output.out.as_deref(), &report.render(format))?;
+    out.write(report.render(format).as_bytes())?;
     print_warnings(warning::distinct(&report.warnings));
     Ok(gate(&scenario.gates, &report))
 }
@@ -476,7 +518,7 @@ fn gate_alarms(code: ExitCode, alarms: &[&AlarmReport], fail_on_alarm: bool) -> 
 /// One `warning[code]: message` line per warning on stderr, after the report.
 fn print_warnings(warnings: Vec<&Warning>) {
     for w in warnings {
-        eprintln!("{w}");
+        eprintln!("{}", spotsim::text::one_line(&w.to_string()));
     }
 }
 
@@ -494,44 +536,29 @@ fn progress_bar(quiet: bool) -> Option<indicatif::ProgressBar> {
     Some(b)
 }
 
-/// Writes to stdout, or to `path` through a temporary file renamed into place, so a
-/// failed run never leaves a partial file.
-fn write_output(path: Option<&Path>, text: &str) -> Result<(), Error> {
-    let err = |p: &Path, e: std::io::Error| Error::Output {
-        path: p.display().to_string(),
-        message: e.to_string(),
-    };
-    match path {
-        None => {
-            let mut out = std::io::stdout().lock();
-            out.write_all(text.as_bytes())
-                .and_then(|_| out.flush())
-                .or_else(|e| {
-                    if e.kind() == std::io::ErrorKind::BrokenPipe {
-                        Ok(())
-                    } else {
-                        Err(e)
-                    }
-                })
-                .map_err(|e| err(Path::new("<stdout>"), e))
-        }
-        Some(p) => {
-            let dir = p
-                .parent()
-                .filter(|d| !d.as_os_str().is_empty())
-                .unwrap_or(Path::new("."));
-            let name = p
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-            let r = std::fs::write(&tmp, text).and_then(|_| std::fs::rename(&tmp, p));
-            if let Err(e) = r {
-                let _ = std::fs::remove_file(&tmp);
-                return Err(err(p, e));
-            }
-            Ok(())
-        }
+/// Where the report goes, checked before anything runs: a regular file (or `-`, or
+/// none: stdout) that is neither the scenario file nor any input.
+fn destination(
+    out: Option<&Path>,
+    scenario: Option<&Path>,
+    inputs: &[&Path],
+) -> Result<Destination, Error> {
+    let d = Destination::new(out);
+    let mut all: Vec<&Path> = inputs.to_vec();
+    all.extend(scenario);
+    d.check(&all)?;
+    Ok(d)
+}
+
+/// A file-size limit (`ulimit -f`) raises SIGXFSZ, whose default action kills the
+/// process before the temporary report file can be removed. Ignored, the write fails
+/// with EFBIG ("File too large") instead, and the error path removes the file.
+fn ignore_sigxfsz() {
+    #[cfg(unix)]
+    // SAFETY: called first thing in `main`, before any other thread exists; SIG_IGN
+    // installs no handler code, so nothing can run in signal context.
+    unsafe {
+        libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
     }
 }
 

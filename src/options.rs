@@ -366,9 +366,9 @@ impl StrategyOptions {
             (self.price_replacement.is_some(), "price-replacement"),
         ] {
             if set && !lowest {
-                return Err(ConfigError::new(
+                return Err(not_applicable(
                     name,
-                    "applies to lowest-price, which is not among the strategies",
+                    "lowest-price, which is not among the strategies",
                 ));
             }
         }
@@ -381,10 +381,30 @@ impl StrategyOptions {
                 )
             })
         {
-            return Err(ConfigError::new(
+            return Err(not_applicable(
                 "capacity-tier",
-                "applies to price-capacity-optimized and capacity-optimized-prioritized, neither of which is among the strategies",
+                "price-capacity-optimized and capacity-optimized-prioritized, neither of which is among the strategies",
             ));
+        }
+        if self.az_balance.is_some()
+            && specs
+                .iter()
+                .all(|s| matches!(s, StrategySpec::OnDemand { .. }))
+        {
+            return Err(not_applicable(
+                "az-balance",
+                "spot strategies (on-demand is always balanced over its zones)",
+            ));
+        }
+        // A strategy listed twice with the same parameters is refused, as a type or a
+        // policy listed twice is (the same strategy with other parameters is kept).
+        for (i, s) in self.strategies.iter().enumerate() {
+            if self.strategies[..i].contains(s) {
+                return Err(ConfigError::new(
+                    "strategy",
+                    format!("`{s}` is listed twice"),
+                ));
+            }
         }
         for s in &mut specs {
             if let Some(on) = self.az_balance {
@@ -759,6 +779,19 @@ impl TelemetryOptions {
         }
         Ok(())
     }
+}
+
+/// The one rule for an option that does not apply to what was chosen (strategy, mode,
+/// policy, input kind): an error naming the option and what it applies to, never a
+/// silent ignore. Every command builds these errors here, so they read alike.
+///
+/// ```
+/// use spotsim::options::not_applicable;
+/// let e = not_applicable("max-price", "spot strategies; on-demand pays the on-demand price");
+/// assert_eq!(e.to_string(), "option `max-price`: applies to spot strategies; on-demand pays the on-demand price");
+/// ```
+pub fn not_applicable(option: &str, applies_to: &str) -> ConfigError {
+    ConfigError::new(option, format!("applies to {applies_to}"))
 }
 
 /// clap value parsers for the shared options (the `cli` feature only).

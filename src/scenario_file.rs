@@ -133,20 +133,43 @@ impl Doc<'_> {
                 if let Some(k) = t.keys().find(|k| !known.contains(&k.as_str())) {
                     return Err(unknown(k, toml_key_position(text, k), Some(name)));
                 }
+                if let Some((k, x)) = non_finite(&t) {
+                    let place = toml_key_position(text, &k)
+                        .map(|(l, c)| format!("line {l}, column {c}: "))
+                        .unwrap_or_default();
+                    return Err(ConfigError::new(
+                        k,
+                        format!("{place}{x}: must be a finite number"),
+                    )
+                    .in_file(*name));
+                }
             }
             Doc::Json { text, name } => {
                 let v: serde_json::Value = serde_json::from_str(text).map_err(|e| {
+                    // serde_json's message ends in its own "at line L column C": keep
+                    // the position once, in front, 1-based.
+                    let msg = e.to_string();
+                    let msg = msg.split(" at line ").next().unwrap_or(&msg).to_string();
                     ConfigError::new(
                         "scenario",
-                        format!("line {}, column {}: {e}", e.line(), e.column()),
+                        format!(
+                            "line {}, column {}: {}",
+                            e.line().max(1),
+                            e.column().max(1),
+                            crate::text::escape(&msg)
+                        ),
                     )
                     .in_file(*name)
                 })?;
                 let Some(obj) = v.as_object() else {
-                    return Err(
-                        ConfigError::new("scenario", "expected a JSON object of options")
-                            .in_file(*name),
-                    );
+                    let (line, col) = text
+                        .find(|c: char| !c.is_whitespace())
+                        .map_or((1, 1), |i| line_col(text, i));
+                    return Err(ConfigError::new(
+                        "scenario",
+                        format!("line {line}, column {col}: expected a JSON object of options"),
+                    )
+                    .in_file(*name));
                 };
                 if let Some(k) = obj.keys().find(|k| !known.contains(&k.as_str())) {
                     return Err(unknown(k, json_key_position(text, k), Some(name)));
@@ -155,6 +178,11 @@ impl Doc<'_> {
             Doc::Table(t) => {
                 if let Some(k) = t.keys().find(|k| !known.contains(&k.as_str())) {
                     return Err(unknown(k, None, None));
+                }
+                // Flags reach every command through this table (the overlay), so a NaN
+                // or an infinity given to any numeric flag or key stops here.
+                if let Some((k, x)) = non_finite(t) {
+                    return Err(ConfigError::new(k, format!("{x}: must be a finite number")));
                 }
             }
         }
@@ -181,8 +209,19 @@ pub(crate) fn from_table<T: OptionSet>(table: &toml::Table) -> Result<T, ConfigE
 /// Reads a scenario file: TOML, or JSON when the name ends in `.json`.
 pub(crate) fn load<T: OptionSet>(path: &Path) -> Result<T, Error> {
     let name = path.display().to_string();
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| InputError::new(&name, InputErrorKind::Io, format!("cannot read: {e}")))?;
+    let bytes = crate::ingest::read_all(path)?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        // Where the first byte that is not UTF-8 is.
+        let good = e.utf8_error().valid_up_to();
+        let head = String::from_utf8_lossy(&e.as_bytes()[..good]);
+        let (line, col) = line_col(&head, good);
+        InputError::new(
+            &name,
+            InputErrorKind::Syntax,
+            format!("column {col}: not UTF-8 text (a scenario file is UTF-8 TOML or JSON)"),
+        )
+        .at_line(line as u64)
+    })?;
     let doc = if path.extension().is_some_and(|e| e == "json") {
         Doc::Json {
             text: &text,
@@ -209,10 +248,56 @@ pub(crate) fn to_table<T: Serialize>(s: &T) -> Result<toml::Table, ConfigError> 
     match toml::Value::try_from(s) {
         Ok(toml::Value::Table(t)) => Ok(t),
         Ok(_) => Ok(toml::map::Map::new()),
-        Err(e) => Err(ConfigError::new(
-            "options",
-            format!("{e} (numbers in a scenario are at most 9223372036854775807)"),
-        )),
+        Err(e) => Err(
+            match serde_json::to_value(s).ok().as_ref().and_then(too_big) {
+                // TOML integers are i64: name the option whose value does not fit.
+                Some((key, n)) => ConfigError::new(
+                    key,
+                    format!(
+                        "{n}: too large (numbers in a scenario are at most 9223372036854775807)"
+                    ),
+                ),
+                None => ConfigError::new(
+                    "options",
+                    format!(
+                        "{} (numbers in a scenario are at most 9223372036854775807)",
+                        crate::text::escape(&e.to_string())
+                    ),
+                ),
+            },
+        ),
+    }
+}
+
+/// The top-level key of the first NaN or infinite float in `t`, and the float: no
+/// number spotsim reads may be either.
+fn non_finite(t: &toml::Table) -> Option<(String, f64)> {
+    fn inner(v: &toml::Value) -> Option<f64> {
+        match v {
+            toml::Value::Float(x) if !x.is_finite() => Some(*x),
+            toml::Value::Array(a) => a.iter().find_map(inner),
+            toml::Value::Table(t) => t.values().find_map(inner),
+            _ => None,
+        }
+    }
+    t.iter().find_map(|(k, v)| inner(v).map(|x| (k.clone(), x)))
+}
+
+/// The top-level key of the first integer above `i64::MAX` in `v`, and the integer.
+fn too_big(v: &serde_json::Value) -> Option<(String, u64)> {
+    fn inner(v: &serde_json::Value) -> Option<u64> {
+        match v {
+            serde_json::Value::Number(n) => n.as_u64().filter(|&n| n > i64::MAX as u64),
+            serde_json::Value::Array(a) => a.iter().find_map(inner),
+            serde_json::Value::Object(o) => o.values().find_map(inner),
+            _ => None,
+        }
+    }
+    match v {
+        serde_json::Value::Object(o) => {
+            o.iter().find_map(|(k, v)| inner(v).map(|n| (k.clone(), n)))
+        }
+        _ => None,
     }
 }
 

@@ -245,6 +245,11 @@ fn parse_date_time(b: &[u8]) -> Result<(i64, &[u8]), TimeError> {
     let h = digits(b, 11, 2).ok_or(bad.clone())?;
     let mi = digits(b, 14, 2).ok_or(bad.clone())?;
     let s = digits(b, 17, 2).ok_or(bad)?;
+    if !(crate::limits::MIN_YEAR..=crate::limits::MAX_YEAR).contains(&y) {
+        return Err(TimeError::Range(
+            "the year must be 2006..2099 (spotsim's range; EC2 Spot started in 2009)",
+        ));
+    }
     if !(1..=12).contains(&mo) {
         return Err(TimeError::Range("month must be 01..12"));
     }
@@ -398,19 +403,34 @@ mod tests {
     use super::*;
 
     #[test]
-    fn round_trips_across_eras() {
+    fn round_trips_within_the_documented_range() {
         for &t in &[
-            0i64,
-            1,
-            -1,
-            951_782_400,
+            1_136_073_600, // 2006-01-01T00:00:00Z
             1_612_834_810,
-            4_102_444_800,
-            -62_135_596_800,
+            4_102_444_799, // 2099-12-31T23:59:59Z
         ] {
             let s = SimTime(t).to_string();
             assert_eq!(SimTime::parse_rfc3339(&s).unwrap(), SimTime(t), "{s}");
         }
+    }
+
+    #[test]
+    fn years_outside_2006_to_2099_are_refused() {
+        // Issue 14: a price dated 9999-12-31 stretched the last price over 69.9 M
+        // hours; year 0000 was read too.
+        for s in [
+            "9999-12-31T00:00:00Z",
+            "0000-01-01T00:00:00Z",
+            "1970-01-01T00:00:00Z",
+            "2005-12-31T23:59:59Z",
+            "2100-01-01T00:00:00Z",
+        ] {
+            let e = SimTime::parse_rfc3339(s).unwrap_err();
+            assert!(e.to_string().contains("2006..2099"), "{s}: {e}");
+            assert!(parse_naive_utc(s).is_err(), "{s}");
+        }
+        assert!(SimTime::parse_rfc3339("2006-01-01T00:00:00Z").is_ok());
+        assert!(SimTime::parse_rfc3339("2099-12-31T23:59:59Z").is_ok());
     }
 
     #[test]

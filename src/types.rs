@@ -488,6 +488,17 @@ pub struct TypesOptions {
 }
 
 impl TypesOptions {
+    /// Every input file the options name (catalog, advisor): what `--out` must not
+    /// overwrite.
+    pub fn input_files(&self) -> Vec<&std::path::Path> {
+        self.catalog
+            .path
+            .iter()
+            .chain(&self.advisor.path)
+            .map(std::path::PathBuf::as_path)
+            .collect()
+    }
+
     /// The query these options ask.
     ///
     /// # Errors

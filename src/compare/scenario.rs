@@ -46,7 +46,7 @@ use crate::workload::packing::{
 use crate::workload::{Demand, Service};
 
 /// The most tasks one service may ask for (each Fargate task is simulated).
-pub const MAX_TASKS: u32 = 100_000;
+pub use crate::limits::MAX_TASKS;
 
 /// Every option of `spotsim compare`: its own ([`CompareOptions`]) and the shared
 /// groups of [`crate::options`] that apply to its EC2 side, output and gates.
@@ -197,6 +197,26 @@ impl CompareScenario {
         }
     }
 
+    /// Every input file the scenario names (traces, probe prices, catalog, advisor,
+    /// desired-count CSVs): what `--out` must not overwrite.
+    pub fn input_files(&self) -> Vec<&Path> {
+        let t = &self.traces;
+        t.prices
+            .iter()
+            .chain(&t.capacity)
+            .chain(&t.probe_prices)
+            .chain(&self.catalog.path)
+            .chain(&self.advisor.path)
+            .map(PathBuf::as_path)
+            .chain(
+                self.compare
+                    .services
+                    .iter()
+                    .filter_map(|s| s.desired.file()),
+            )
+            .collect()
+    }
+
     /// This scenario with every option set in `flags` taking precedence.
     ///
     /// # Errors
@@ -319,8 +339,8 @@ impl CompareScenario {
             ("task-start-latency", self.compare.task_start_latency),
             ("restart-overhead", self.compare.restart_overhead),
         ] {
-            if v.is_some_and(|v| v < 0) {
-                return Err(ConfigError::new(name, "must not be negative").into());
+            if let Some(v) = v {
+                crate::limits::latency(name, v)?;
             }
         }
         // The EC2 market, read exactly as `spotsim run` reads it, from the same shared
@@ -465,7 +485,8 @@ impl CompareScenario {
             )
             .into());
         }
-        let secs = (hours * HOUR as f64).round() as i64;
+        let max_secs = (crate::limits::MAX_HORIZON_HOURS as i64) * HOUR;
+        let secs = crate::limits::f64_to_i64("hours", hours, HOUR as f64, max_secs, "s")?;
         if let (Some(max), Some(span_h)) = (traces_secs, span_h) {
             if secs > max {
                 return Err(ConfigError::new(

@@ -118,8 +118,9 @@ pub fn read_advisor_file(path: &Path) -> Result<AdvisorData, InputError> {
 pub fn read_advisor_bytes(name: &str, bytes: &[u8]) -> Result<AdvisorData, InputError> {
     let body = strip_bom(bytes);
     let first = body.iter().find(|c| !c.is_ascii_whitespace());
+    let json = super::json_named(name) || matches!(first, Some(b'{' | b'['));
     let (bands, entries, rows) = match first {
-        Some(b'{') => read_json(name, body)?,
+        Some(_) if json => read_json(name, body)?,
         Some(_) => read_csv(name, body)?,
         None => {
             return Err(InputError::new(
@@ -140,12 +141,7 @@ pub fn read_advisor_bytes(name: &str, bytes: &[u8]) -> Result<AdvisorData, Input
         source: SourceFile {
             path: name.to_string(),
             sha256: sha256_hex(bytes),
-            format: if first == Some(&b'{') {
-                "advisor-json"
-            } else {
-                "advisor-csv"
-            }
-            .to_string(),
+            format: if json { "advisor-json" } else { "advisor-csv" }.to_string(),
             rows,
         },
         bands,

@@ -91,6 +91,9 @@ pub fn read_price_file(path: &Path) -> Result<PriceHistory, InputError> {
     let mut file = std::fs::File::open(path).map_err(io)?;
     // Enough of the start to tell the format: up to the first line's end.
     let mut head = Vec::new();
+    // How much of the head has been searched for a line end: each read searches only
+    // its new bytes (a first line of megabytes once made this quadratic).
+    let mut searched = 0;
     loop {
         let n = head.len();
         head.resize(n + (64 << 10), 0);
@@ -98,14 +101,22 @@ pub fn read_price_file(path: &Path) -> Result<PriceHistory, InputError> {
         head.truncate(n + got);
         let b = strip_bom(&head);
         let start = b.iter().position(|c| !c.is_ascii_whitespace());
-        let line_done = start.is_some_and(|s| b[s..].contains(&b'\n'));
+        let line_done = start.is_some_and(|s| b[s.max(searched)..].contains(&b'\n'));
+        searched = b.len();
         if got == 0 || line_done || head.len() >= delimited::MAX_RECORD {
             break;
         }
     }
-    match detect(&head) {
+    let format = if super::json_named(&name) {
+        PriceFormat::Json
+    } else {
+        detect(&head)
+    };
+    match format {
         PriceFormat::Json => {
-            // JSON is read whole (serde_json parses borrowed strings from memory).
+            // JSON is read whole (serde_json parses borrowed strings from memory), so it
+            // is held to the whole-file limit.
+            super::check_whole_size(&name, &file)?;
             let mut bytes = head;
             file.read_to_end(&mut bytes).map_err(io)?;
             read_aws_json(&name, &bytes)
@@ -138,7 +149,7 @@ fn detect(bytes: &[u8]) -> PriceFormat {
     let Some(start) = b.iter().position(|c| !c.is_ascii_whitespace()) else {
         return PriceFormat::Csv;
     };
-    if b.get(start) == Some(&b'{') {
+    if matches!(b.get(start), Some(b'{' | b'[')) {
         return PriceFormat::Json;
     }
     let rest = b.get(start..).unwrap_or_default();
@@ -175,7 +186,12 @@ fn detect(bytes: &[u8]) -> PriceFormat {
 /// # Ok::<(), spotsim::error::InputError>(())
 /// ```
 pub fn read_price_bytes(name: &str, bytes: &[u8]) -> Result<PriceHistory, InputError> {
-    match detect(bytes) {
+    let format = if super::json_named(name) {
+        PriceFormat::Json
+    } else {
+        detect(bytes)
+    };
+    match format {
         PriceFormat::Json => read_aws_json(name, bytes),
         PriceFormat::Tsv => read_azid_tsv(name, bytes),
         PriceFormat::Csv => read_aws_csv(name, bytes),
@@ -624,7 +640,7 @@ fn price_row(
     let type_raw = get(layout.itype);
     let product_raw = get(layout.product);
     let make = || {
-        let z = text_value(name, line, zone_col.1, zone_raw, "an AZ name or AZ ID")?;
+        let z = super::zone_value(name, line, zone_col.1, zone_raw)?;
         Ok(SeriesKey {
             zone: if zone_tag == TAG_ZONE_ID {
                 Zone::Id(z.to_string())
@@ -1259,6 +1275,8 @@ fn json_row(
         zone_field,
         "an AZ name such as us-east-1a (or an AvailabilityZoneId)",
     )?;
+    crate::market::Zone::check(zone)
+        .map_err(|m| err_at(name, line, zone_field, InputErrorKind::BadValue, m))?;
     let itype = r
         .itype
         .text(name, line, TYPE, "an instance type such as m5.large")?;

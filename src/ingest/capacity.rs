@@ -468,7 +468,7 @@ fn read_canonical(
         interner.part(u8::from(is_id), zraw);
         interner.part(2, traw);
         let series = interner.finish(name, || {
-            let z = text_value(name, line, zfield, zraw, "an AZ name or AZ ID")?;
+            let z = super::zone_value(name, line, zfield, zraw)?;
             Ok(CapacityKey {
                 zone: if is_id {
                     Zone::Id(z.to_string())

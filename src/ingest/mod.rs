@@ -137,14 +137,40 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 }
 
 /// Reads a whole file, mapping failure to an [`InputError`] of kind `Io`.
+///
+/// Formats that are read whole (every one but the streamed AWS CSV/TSV price files and
+/// Price List offer files) are held to [`crate::limits::MAX_WHOLE_FILE_BYTES`], checked
+/// from the file's size before a byte is read: a huge file fails at once, and memory
+/// stays within that size plus what the rows parse to.
 pub(crate) fn read_all(path: &std::path::Path) -> Result<Vec<u8>, InputError> {
-    std::fs::read(path).map_err(|e| {
+    let io = |e: std::io::Error| {
         InputError::new(
             path.display().to_string(),
             crate::error::InputErrorKind::Io,
             format!("cannot read: {e}"),
         )
-    })
+    };
+    let mut file = std::fs::File::open(path).map_err(io)?;
+    check_whole_size(&path.display().to_string(), &file)?;
+    let mut bytes = Vec::new();
+    std::io::Read::read_to_end(&mut file, &mut bytes).map_err(io)?;
+    Ok(bytes)
+}
+
+/// The size check of [`read_all`], for a file already open.
+pub(crate) fn check_whole_size(name: &str, file: &std::fs::File) -> Result<(), InputError> {
+    let max = crate::limits::MAX_WHOLE_FILE_BYTES;
+    match file.metadata() {
+        Ok(m) if m.is_file() && m.len() > max => Err(InputError::new(
+            name,
+            crate::error::InputErrorKind::Io,
+            format!(
+                "is {} bytes: files of this format are read whole, at most {max} bytes (1 GiB)",
+                m.len()
+            ),
+        )),
+        _ => Ok(()),
+    }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -183,6 +209,14 @@ pub(crate) fn show(raw: &[u8]) -> String {
     out
 }
 
+/// Whether a file is named as JSON (`.json`, any case): such a file is always read as
+/// JSON, never as CSV, whatever its first byte.
+pub(crate) fn json_named(name: &str) -> bool {
+    name.len() >= 5
+        && name.is_char_boundary(name.len() - 5)
+        && name[name.len() - 5..].eq_ignore_ascii_case(".json")
+}
+
 /// An error located at `file:line`, field `field`.
 pub(crate) fn err_at(
     file: &str,
@@ -197,6 +231,19 @@ pub(crate) fn err_at(
 }
 
 /// A trimmed, non-empty, UTF-8 text value; `expected` completes "expected …".
+/// [`text_value`] for a zone field, also checked with [`Zone::check`].
+pub(crate) fn zone_value<'a>(
+    file: &str,
+    line: u64,
+    field: &str,
+    raw: &'a [u8],
+) -> Result<&'a str, InputError> {
+    let z = text_value(file, line, field, raw, "an AZ name or AZ ID")?;
+    crate::market::Zone::check(z)
+        .map_err(|m| err_at(file, line, field, InputErrorKind::BadValue, m))?;
+    Ok(z)
+}
+
 pub(crate) fn text_value<'a>(
     file: &str,
     line: u64,
@@ -442,6 +489,30 @@ pub(crate) fn next_record(
             }
             err
         })?;
+        // A `"` that opens a quoted field and never closes swallows the rest of the
+        // file, its final line break included: a field ending in a line break is that
+        // (a closed quoted field may hold line breaks, RFC 4180, but hardly ends in one).
+        if let Some(i) = rec
+            .iter()
+            .position(|f| matches!(f.last(), Some(b'\n' | b'\r')))
+        {
+            // The record's line: the csv crate positions a record ahead of the `\n` of
+            // the previous line's `\r\n` (see `record_line`), so one more in a CRLF
+            // file (blank lines before it are not counted).
+            let crlf = rec.get(i).is_some_and(|f| f.contains(&b'\r'));
+            let line = rec
+                .position()
+                .map_or(1, |p| p.line() + u64::from(crlf && p.byte() > 0));
+            return Err(InputError::new(
+                name,
+                InputErrorKind::Syntax,
+                format!(
+                    "field {} opens a quoted value (`\"`) that does not close on this line",
+                    i + 1
+                ),
+            )
+            .at_line(line));
+        }
         let blank = rec.len() == 1 && rec.get(0).is_some_and(|f| f.trim_ascii().is_empty());
         if !more || !blank {
             return Ok(more);

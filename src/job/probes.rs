@@ -165,7 +165,23 @@ impl ProbeSeries {
         let (Some(&t0), Some(&last)) = (self.times.first(), self.times.last()) else {
             return Err(ConfigError::new("trace", "has no probes"));
         };
-        let n = (last.since(t0) / gap_secs + 1) as usize;
+        // The tick count is bounded before anything is allocated: four probes a second
+        // apart and a last one dated decades later would otherwise ask for a tick per
+        // second of the span.
+        let span = last.since(t0);
+        let n = usize::try_from(span / gap_secs + 1)
+            .ok()
+            .filter(|&n| n <= crate::limits::MAX_JOB_TICKS)
+            .ok_or_else(|| {
+                ConfigError::new(
+                    "trace",
+                    format!(
+                        "{}: {span} s from the first probe ({t0}) to the last ({last}) in ticks of {gap_secs} s is more than {} ticks; give a larger --gap",
+                        crate::text::escape(&self.source.path),
+                        crate::limits::MAX_JOB_TICKS
+                    ),
+                )
+            })?;
         let mut available = Vec::with_capacity(n);
         let mut prices = self.prices.as_ref().map(|_| Vec::with_capacity(n));
         let mut j = 0usize;

@@ -257,6 +257,18 @@ impl JobScenario {
         s.output.out.iter_mut().for_each(fix);
     }
 
+    /// Every input file the scenario names (traces, probe prices, egress prices): what
+    /// `--out` must not overwrite.
+    pub fn input_files(&self) -> Vec<&Path> {
+        let j = &self.job;
+        j.traces
+            .iter()
+            .chain(&j.probe_prices)
+            .chain(&j.egress)
+            .map(PathBuf::as_path)
+            .collect()
+    }
+
     /// This scenario with every option set in `flags` taking precedence (a list set in
     /// `flags` replaces the file's).
     ///
@@ -330,16 +342,17 @@ impl JobScenario {
         };
         // Options that do not apply are errors, not silently ignored.
         let misuse = |name: &str, why: &str| -> Result<(), Error> {
-            Err(ConfigError::new(name, why).into())
+            Err(crate::options::not_applicable(name, why).into())
         };
         if mode == "event" {
             if let Some(p) = policies.iter().find(|p| p.multi_region()) {
-                misuse(
+                return Err(ConfigError::new(
                     "policy",
-                    &format!(
+                    format!(
                         "`{p}` runs in tick mode only (SkyNomad's model is a tick model): add --mode tick"
                     ),
-                )?;
+                )
+                .into());
             }
             for (set, name) in [
                 (self.job.checkpoint_gb.is_some(), "checkpoint-gb"),
@@ -347,30 +360,32 @@ impl JobScenario {
                 (self.job.overlap_transfer, "overlap-transfer"),
             ] {
                 if set {
-                    misuse(name, "applies to tick mode (the multi-region model)")?;
+                    misuse(name, "tick mode (the multi-region model)")?;
                 }
             }
         }
         if mode == "tick" && self.sim.launch_latency.is_some() {
             misuse(
                 "launch-latency",
-                "applies to event mode only (the tick model has no launch latency)",
+                "event mode only (the tick model has no launch latency)",
             )?;
         }
         if self.job.windows.is_some() && self.job.start_hours.is_some() {
-            misuse("start-hours", "give either --start-hours or --windows")?;
+            return Err(
+                ConfigError::new("start-hours", "give either --start-hours or --windows").into(),
+            );
         }
         if self.job.windows.is_none() && self.sim.seed.is_some() {
-            misuse("seed", "draws the --windows starts; give --windows")?;
+            misuse("seed", "--windows (it draws the window starts)")?;
         }
         if self.job.nodes.is_some() && convention != Convention::Preempted {
-            misuse("nodes", "applies to `preempted` traces of several nodes")?;
+            misuse("nodes", "`preempted` traces of several nodes")?;
         }
         let all_csv = self.job.traces.iter().all(|p| is_csv(p));
         if self.job.gap.is_some() && !all_csv {
             misuse(
                 "gap",
-                "applies to timestamped CSV traces; tick traces carry their own gap",
+                "timestamped CSV traces; tick traces carry their own gap",
             )?;
         }
         let opts = MarketOptions {
@@ -382,8 +397,38 @@ impl JobScenario {
             .sim
             .launch_latency
             .unwrap_or(DEFAULT_LAUNCH_LATENCY_SECS);
-        if latency < 0 {
-            return Err(ConfigError::new("launch-latency", "must not be negative").into());
+        crate::limits::latency("launch-latency", latency)?;
+        if let Some(n) = self.job.windows {
+            if n == 0 || n > crate::limits::MAX_WINDOWS {
+                return Err(ConfigError::new(
+                    "windows",
+                    format!("{n}: must be between 1 and {}", crate::limits::MAX_WINDOWS),
+                )
+                .into());
+            }
+        }
+        if let Some(g) = self.job.gap {
+            if !(1..=crate::limits::MAX_GAP_SECS).contains(&g) {
+                return Err(ConfigError::new(
+                    "gap",
+                    format!(
+                        "{g} s: must be between 1 and {} s (a day)",
+                        crate::limits::MAX_GAP_SECS
+                    ),
+                )
+                .into());
+            }
+        }
+        // The start tick is bounded before any trace is read (a huge --start-hours
+        // once saturated a cast and wrapped a multiplication).
+        if let Some(h) = self.job.start_hours {
+            crate::limits::f64_to_i64(
+                "start-hours",
+                h,
+                1.0,
+                crate::limits::MAX_JOB_TICKS as i64 * crate::limits::MAX_GAP_SECS / 3600,
+                "h",
+            )?;
         }
         // Read the traces: JSON tick traces, or timestamped CSVs.
         let csv = self.job.traces.iter().all(|p| is_csv(p));

@@ -267,13 +267,23 @@ impl JobSpec {
 /// # Ok::<(), spotsim::error::ConfigError>(())
 /// ```
 pub fn start_tick_for_hours(start_hours: f64, gap_secs: i64) -> Result<usize, ConfigError> {
+    use crate::limits::MAX_JOB_TICKS;
     if !start_hours.is_finite() || start_hours < 0.0 || gap_secs <= 0 {
         return Err(ConfigError::new(
-            "start",
+            "start-hours",
             format!("must be a non-negative number of hours, got {start_hours}"),
         ));
     }
-    Ok((start_hours * 3600.0 / gap_secs as f64).ceil() as usize)
+    let tick = (start_hours * 3600.0 / gap_secs as f64).ceil();
+    if tick > MAX_JOB_TICKS as f64 {
+        return Err(ConfigError::new(
+            "start-hours",
+            format!(
+                "{start_hours} h is tick {tick} of {gap_secs} s: at most {MAX_JOB_TICKS} ticks"
+            ),
+        ));
+    }
+    Ok(tick as usize)
 }
 
 /// The read-only state a [`JobPolicy`] sees at the start of a tick (deadline-jobs.md:

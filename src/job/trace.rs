@@ -192,10 +192,23 @@ impl JobTrace {
     /// # Errors
     /// [`ConfigError`] when `gap_secs ≤ 0` or `available` is empty.
     pub fn new(gap_secs: i64, available: Vec<u32>) -> Result<JobTrace, ConfigError> {
-        if gap_secs <= 0 {
+        if !(1..=crate::limits::MAX_GAP_SECS).contains(&gap_secs) {
             return Err(ConfigError::new(
                 "gap_seconds",
-                format!("must be a positive number of seconds, got {gap_secs}"),
+                format!(
+                    "must be a positive number of seconds, at most {} (a day), got {gap_secs}",
+                    crate::limits::MAX_GAP_SECS
+                ),
+            ));
+        }
+        if available.len() > crate::limits::MAX_JOB_TICKS {
+            return Err(ConfigError::new(
+                "trace",
+                format!(
+                    "{} ticks: at most {}",
+                    available.len(),
+                    crate::limits::MAX_JOB_TICKS
+                ),
             ));
         }
         if available.is_empty() {
@@ -353,13 +366,16 @@ pub fn read_spot_trace_bytes(
             "is missing; expected the tick length in seconds, such as 600".into(),
         )
     })?;
-    if gap.is_nan() || gap <= 0.0 || gap.fract() != 0.0 || gap > 1e12 {
+    if !(gap > 0.0 && gap.fract() == 0.0 && gap <= crate::limits::MAX_GAP_SECS as f64) {
         return Err(err_at(
             name,
             line_of(&gap_path),
             "metadata.gap_seconds",
             InputErrorKind::BadValue,
-            format!("is {gap}; expected a positive whole number of seconds"),
+            format!(
+                "is {gap}; expected a positive whole number of seconds, at most {} (a day)",
+                crate::limits::MAX_GAP_SECS
+            ),
         ));
     }
     let gap_secs = gap as i64;

@@ -144,9 +144,9 @@ impl PolicyTunables {
             )
         })) {
             if set && !runs(of) {
-                return Err(ConfigError::new(
+                return Err(crate::options::not_applicable(
                     name,
-                    format!("applies to {names}, which is not among the policies"),
+                    &format!("{names}, which is not among the policies"),
                 ));
             }
         }
@@ -166,10 +166,29 @@ impl PolicyTunables {
             }
             o.up_a.window = n;
         }
-        if let Some(m) = non_neg("up-a-probe-interval-min", self.up_a_probe_interval_min)? {
+        // Durations are bounded too, so that their conversion to ticks cannot saturate:
+        // at most a year.
+        let duration = |name: &str, v: Option<f64>, max: f64| -> Result<Option<f64>, ConfigError> {
+            match non_neg(name, v)? {
+                Some(x) if x > max => Err(ConfigError::new(
+                    name,
+                    format!("{x}: at most {max} (a year)"),
+                )),
+                v => Ok(v),
+            }
+        };
+        if let Some(m) = duration(
+            "up-a-probe-interval-min",
+            self.up_a_probe_interval_min,
+            525_600.0,
+        )? {
             o.up_a.probe_interval_min = m;
         }
-        if let Some(m) = non_neg("up-ap-probe-interval-min", self.up_ap_probe_interval_min)? {
+        if let Some(m) = duration(
+            "up-ap-probe-interval-min",
+            self.up_ap_probe_interval_min,
+            525_600.0,
+        )? {
             o.up_ap.probe_interval_min = m;
         }
         for s in [&mut o.skynomad, &mut o.skynomad_oracle] {
@@ -192,10 +211,11 @@ impl PolicyTunables {
             }
             s.probe_revalidate = self.probe_revalidate;
             s.virtual_availability = self.virtual_availability;
-            if let Some(x) = non_neg("max-prediction-hours", self.max_prediction_hours)? {
+            if let Some(x) = duration("max-prediction-hours", self.max_prediction_hours, 8_760.0)? {
                 s.max_prediction_hours = x;
             }
-            if let Some(x) = non_neg("progress-window-hours", self.progress_window_hours)? {
+            if let Some(x) = duration("progress-window-hours", self.progress_window_hours, 8_760.0)?
+            {
                 s.progress_window_hours = x;
             }
         }

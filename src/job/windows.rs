@@ -91,8 +91,14 @@ pub fn draw_starts(
     windows: usize,
     seed: u64,
 ) -> Result<Vec<usize>, ConfigError> {
-    if windows == 0 {
-        return Err(ConfigError::new("windows", "must be at least 1"));
+    if windows == 0 || windows > crate::limits::MAX_WINDOWS {
+        return Err(ConfigError::new(
+            "windows",
+            format!(
+                "{windows}: must be between 1 and {}",
+                crate::limits::MAX_WINDOWS
+            ),
+        ));
     }
     let valid = market.valid_starts(spec);
     if valid == 0 {

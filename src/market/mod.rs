@@ -53,6 +53,42 @@ impl Zone {
         }
     }
 
+    /// Checks that `s` can be a zone: 1 to 64 ASCII letters, digits and dashes,
+    /// starting with a letter and ending with a letter or digit (`us-east-1a`,
+    /// `use1-az4`, `us-west-2-lax-1a`), and not a spelling of a float's special values
+    /// (`inf`, `infinity`, `nan`, any case), which other tools read as numbers. `-inf`,
+    /// and names with NUL, spaces or line breaks are refused.
+    ///
+    /// ```
+    /// use spotsim::market::Zone;
+    /// assert!(Zone::check("us-east-1a").is_ok());
+    /// assert!(Zone::check("use1-az4").is_ok());
+    /// for bad in ["Infinity", "NaN", "-inf", "us-east-1a\0", "us east-1a", "", "a\nb1"] {
+    ///     assert!(Zone::check(bad).is_err(), "{bad:?}");
+    /// }
+    /// ```
+    ///
+    /// # Errors
+    /// What is wrong, with the value escaped ([`crate::text::quote`]).
+    pub fn check(s: &str) -> Result<(), String> {
+        let b = s.as_bytes();
+        let ok = (1..=64).contains(&b.len())
+            && b.iter().all(|c| c.is_ascii_alphanumeric() || *c == b'-')
+            && b.first().is_some_and(u8::is_ascii_alphabetic)
+            && b.last().is_some_and(u8::is_ascii_alphanumeric)
+            && !["inf", "infinity", "nan"]
+                .iter()
+                .any(|w| s.eq_ignore_ascii_case(w));
+        if ok {
+            Ok(())
+        } else {
+            Err(format!(
+                "{} is not an AZ name or AZ ID: expected letters, digits and dashes such as us-east-1a or use1-az4 (not a float's name)",
+                crate::text::quote(s)
+            ))
+        }
+    }
+
     /// The zone as written.
     pub fn as_str(&self) -> &str {
         match self {

@@ -276,6 +276,20 @@ impl Scenario {
         s.output.out.iter_mut().for_each(fix);
     }
 
+    /// Every input file the scenario names (traces, probe prices, catalog, advisor):
+    /// what `--out` must not overwrite.
+    pub fn input_files(&self) -> Vec<&Path> {
+        let t = &self.traces;
+        t.prices
+            .iter()
+            .chain(&t.capacity)
+            .chain(&t.probe_prices)
+            .chain(&self.catalog.path)
+            .chain(&self.advisor.path)
+            .map(PathBuf::as_path)
+            .collect()
+    }
+
     /// This scenario with every option set in `flags` taking precedence (a list set in
     /// `flags` replaces the file's list).
     ///

@@ -113,6 +113,17 @@ impl Scenario {
             .as_deref()
             .map(parse_max_price)
             .transpose()?;
+        if cfg.max_price.is_some()
+            && strategies
+                .iter()
+                .all(|s| matches!(s, StrategySpec::OnDemand { .. }))
+        {
+            return Err(crate::options::not_applicable(
+                "max-price",
+                "spot capacity; the on-demand strategy launches none",
+            )
+            .into());
+        }
         self.rebalancing(&mut cfg)?;
         let product = self
             .market
@@ -132,6 +143,9 @@ impl Scenario {
             launch_latency_secs: cfg.launch_latency_secs,
             ..RunInfo::default()
         };
+        if self.traces.capacity.is_empty() {
+            self.capacity_instance_type_applies(&[])?;
+        }
         let base = self.catalog.load_shared()?;
         let synthetic = self.traces.prices.is_empty() && self.traces.probe_prices.is_none();
         let (mut market, pricing, spans) = if let Some(start) = catalog_market_from {
@@ -308,12 +322,13 @@ impl Scenario {
 
     fn rebalancing(&self, cfg: &mut FleetConfig) -> Result<(), ConfigError> {
         let lead = self.fleet.rebalance_lead.unwrap_or(600.0);
-        if !lead.is_finite() || lead < 0.0 {
-            return Err(ConfigError::new(
-                "rebalance-lead",
-                format!("{lead}: must be a non-negative number of seconds"),
-            ));
-        }
+        crate::limits::f64_to_i64(
+            "rebalance-lead",
+            lead,
+            1.0,
+            crate::limits::MAX_LATENCY_SECS,
+            "s (a week)",
+        )?;
         let lead = match self.fleet.rebalance_lead_dist.as_deref() {
             None | Some("exponential") => LeadTime::Exponential(lead),
             Some("fixed") => LeadTime::Fixed(lead.round() as i64),
@@ -512,7 +527,14 @@ impl Scenario {
         let zones: Vec<Zone> = if self.market.azs.is_empty() {
             vec![Zone::parse(&format!("{}a", catalog.region()))]
         } else {
-            self.market.azs.iter().map(|z| Zone::parse(z)).collect()
+            self.market
+                .azs
+                .iter()
+                .map(|z| {
+                    Zone::check(z.trim()).map_err(|m| ConfigError::new("azs", m))?;
+                    Ok(Zone::parse(z))
+                })
+                .collect::<Result<_, ConfigError>>()?
         };
         let opts = CapacityOptions {
             instance_type: self.traces.capacity_instance_type.clone(),
@@ -524,6 +546,7 @@ impl Scenario {
             .iter()
             .map(|p| ingest::read_capacity_file(p, &opts))
             .collect::<Result<Vec<_>, _>>()?;
+        self.capacity_instance_type_applies(&capacity)?;
         let spec = MarketSpec {
             instance_types: types.clone(),
             zones: zones.clone(),
@@ -657,6 +680,7 @@ impl Scenario {
             .iter()
             .map(|p| ingest::read_capacity_file(p, &opts))
             .collect::<Result<Vec<_>, _>>()?;
+        self.capacity_instance_type_applies(&capacity)?;
         let mut all_prices = prices;
         if let Some(pp) = &self.traces.probe_prices {
             let csvs: Vec<&Path> = self.traces.capacity.iter().map(PathBuf::as_path).collect();
@@ -679,11 +703,38 @@ impl Scenario {
         })
     }
 
+    /// `--capacity-instance-type` names the type of availability CSVs: an error when
+    /// none of the capacity files is one (or none is given), as every option that does
+    /// not apply is.
+    fn capacity_instance_type_applies(
+        &self,
+        capacity: &[ingest::CapacityHistory],
+    ) -> Result<(), ConfigError> {
+        let availability = capacity
+            .iter()
+            .any(|c| c.source.format == "availability-csv");
+        if self.traces.capacity_instance_type.is_some() && !availability {
+            return Err(crate::options::not_applicable(
+                "capacity-instance-type",
+                "availability CSVs (date,availability) given as --capacity, and none is",
+            ));
+        }
+        Ok(())
+    }
+
     /// The pools to build: the given types and zones, or every one the price files
     /// have rows of the product for.
     fn market_spec(&self, traces: &checks::Traces, product: &str) -> Result<MarketSpec, Error> {
         let mut types = self.market.instance_types.clone();
-        let mut zones: Vec<Zone> = self.market.azs.iter().map(|z| Zone::parse(z)).collect();
+        let mut zones: Vec<Zone> = self
+            .market
+            .azs
+            .iter()
+            .map(|z| {
+                Zone::check(z.trim()).map_err(|m| ConfigError::new("azs", m))?;
+                Ok(Zone::parse(z))
+            })
+            .collect::<Result<_, ConfigError>>()?;
         if types.is_empty() || zones.is_empty() {
             let mut ts = std::collections::BTreeSet::new();
             let mut zs = std::collections::BTreeSet::new();

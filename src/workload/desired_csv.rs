@@ -15,7 +15,8 @@
 //!   Timestamps must strictly increase in file order: the file is a step function
 //!   written in time order, so an earlier or repeated timestamp is an error naming both
 //!   lines rather than something to sort or guess about.
-//! * `desired_count` is a non-negative integer (at most 4,294,967,295).
+//! * `desired_count` is a non-negative integer, at most
+//!   [`MAX_TASKS`](crate::limits::MAX_TASKS) (100,000: every task is simulated).
 //! * Blank lines are skipped, a UTF-8 byte-order mark is ignored, and errors name the
 //!   file, the 1-based line and the field, as every reader of [`crate::ingest`] does.
 
@@ -25,6 +26,7 @@ use crate::error::{InputError, InputErrorKind};
 use crate::ingest::{
     count_value, err_at, next_record, record_line, rfc3339_value, show, strip_bom,
 };
+use crate::limits::MAX_TASKS;
 use crate::market::{SourceFile, StepTrace};
 
 const HEADER: &str = "timestamp,desired_count";
@@ -47,13 +49,7 @@ pub struct DesiredCounts {
 /// [`InputError`] of kind `Io` when the file cannot be read, otherwise as for
 /// [`read_desired_bytes`].
 pub fn read_desired_file(path: &Path) -> Result<DesiredCounts, InputError> {
-    let bytes = std::fs::read(path).map_err(|e| {
-        InputError::new(
-            path.display().to_string(),
-            InputErrorKind::Io,
-            format!("cannot read: {e}"),
-        )
-    })?;
+    let bytes = crate::ingest::read_all(path)?;
     read_desired_bytes(&path.display().to_string(), &bytes)
 }
 
@@ -118,6 +114,15 @@ pub fn read_desired_bytes(name: &str, bytes: &[u8]) -> Result<DesiredCounts, Inp
         }
         let t = rfc3339_value(name, line, "timestamp", rec.get(ti).unwrap_or_default())?;
         let v = count_value(name, line, "desired_count", rec.get(ci).unwrap_or_default())?;
+        if v > MAX_TASKS {
+            return Err(err_at(
+                name,
+                line,
+                "desired_count",
+                InputErrorKind::BadValue,
+                format!("{v} tasks: at most {MAX_TASKS}"),
+            ));
+        }
         if let (Some(&prev), Some(&prev_line)) = (times.last(), lines.last()) {
             if t.0 <= prev {
                 let prev_t = crate::time::SimTime(prev);

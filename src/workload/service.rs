@@ -169,6 +169,19 @@ impl Service {
                 zero_tasks(&format!("service.{}.desired", self.name), &self.desired).into(),
             );
         }
+        // Every shape, once read (a `csv` file's or a `steps` trace's maximum is known
+        // only now).
+        if max > crate::limits::MAX_TASKS {
+            return Err(ConfigError::new(
+                format!("service.{}.desired", self.name),
+                format!(
+                    "{} asks for {max} tasks: at most {} per service",
+                    self.desired,
+                    crate::limits::MAX_TASKS
+                ),
+            )
+            .into());
+        }
         Ok(trace)
     }
 

@@ -297,6 +297,22 @@ impl Demand {
         }
     }
 
+    /// The file a `csv` demand reads.
+    ///
+    /// ```
+    /// use std::path::Path;
+    /// use spotsim::workload::Demand;
+    /// let d = Demand::Csv { file: "counts.csv".into() };
+    /// assert_eq!(d.file(), Some(Path::new("counts.csv")));
+    /// assert_eq!(Demand::constant(3).file(), None);
+    /// ```
+    pub fn file(&self) -> Option<&Path> {
+        match self {
+            Demand::Csv { file } => Some(file),
+            _ => None,
+        }
+    }
+
     /// Makes a relative `csv` path relative to `dir` (a scenario file's directory).
     ///
     /// ```

@@ -73,7 +73,7 @@ pub enum CatalogFormat {
 /// ```
 pub fn detect_catalog_format(head: &[u8]) -> CatalogFormat {
     let b = strip_bom(head).trim_ascii_start();
-    if b.starts_with(b"{") {
+    if b.starts_with(b"{") || b.starts_with(b"[") {
         CatalogFormat::GetProductsJson
     } else if b.starts_with(b"\"FormatVersion\"") || b.starts_with(b"FormatVersion,") {
         CatalogFormat::OfferCsv
@@ -101,7 +101,7 @@ pub fn read_catalog_file(path: &Path, region: Option<&str>) -> Result<Catalog, I
         }
     }
     match detect_catalog_format(&head[..n]) {
-        CatalogFormat::OfferCsv => {
+        CatalogFormat::OfferCsv if !super::json_named(&name) => {
             let rest = BufReader::with_capacity(
                 1 << 20,
                 std::io::Cursor::new(head[..n].to_vec()).chain(file),
@@ -121,7 +121,12 @@ pub fn read_catalog_bytes(
     bytes: &[u8],
     region: Option<&str>,
 ) -> Result<Catalog, InputError> {
-    match detect_catalog_format(bytes) {
+    let format = if super::json_named(name) {
+        CatalogFormat::GetProductsJson
+    } else {
+        detect_catalog_format(bytes)
+    };
+    match format {
         CatalogFormat::GetProductsJson => read_get_products(name, bytes, region),
         CatalogFormat::OfferCsv => read_offer_csv(name, bytes, region),
         CatalogFormat::Csv => match region {

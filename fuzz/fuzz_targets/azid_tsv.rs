@@ -1,0 +1,11 @@
+//! Fuzz target `azid_tsv`: any bytes give a value or a one-line error, never a panic.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let r = spotsim::ingest::read_azid_tsv("f.tsv", data);
+    if let Err(e) = r {
+        assert!(!e.to_string().contains('\n'));
+    }
+});
