@@ -397,6 +397,21 @@ fn values_with_line_breaks_are_echoed_escaped_on_one_line() {
     let p = d.join("s.toml");
     std::fs::write(&p, "strategy = \"lowest\\nprice\"\n").unwrap();
     err1(&["run", p.to_str().unwrap()]);
+    // The catalog reader echoed a line break inside a quoted type name raw.
+    let cat = d.join("cat.csv");
+    std::fs::write(
+        &cat,
+        "instance_type,vcpu,memory_gib,arch,ondemand_usd_per_hour\n\"x1\nbad\",1,1,x86_64,0.1\n\"x1\nbad\",1,1,x86_64,0.1\n",
+    )
+    .unwrap();
+    let e = err1(&[
+        "types",
+        "--catalog",
+        cat.to_str().unwrap(),
+        "--catalog-region",
+        "us-east-1",
+    ]);
+    assert!(e.contains("x1\\nbad"), "{e}");
     // A warning that quotes a value stays one line too.
     let o = run(&[
         "run",
