@@ -3,7 +3,7 @@
 # runs the README's `--output html` commands (section "HTML reports"), then loads each
 # page in headless Chromium with the network disabled and saves a screenshot.
 # Needs ../shared/data (the run and job examples replay real traces) and chromium
-# (scripts/install-test-tools installs it). The pages are left in target/html-reports/.
+# (`sudo apt-get install -y chromium` installs it). The pages are left in target/html-reports/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p target/html-reports docs

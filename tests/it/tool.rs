@@ -1,5 +1,5 @@
 //! System tools some tests drive (`chromium`, `promtool`, `sbatch`, …), installed by
-//! `scripts/install-test-tools`.
+//! `.ci/run` with `apt-get` when missing (README: `sudo apt-get install -y chromium prometheus slurm-wlm munge`).
 //!
 //! * **Tool present**: [`require`] returns its path.
 //! * **Tool absent** on a developer's machine: the test prints
@@ -44,7 +44,7 @@ fn decide(tool: &str, found: Option<PathBuf>, ci: bool) -> Option<PathBuf> {
     match found {
         Some(p) => Some(p),
         None if ci => panic!(
-            "{tool} not installed (CI=true: a missing tool is a failure; run scripts/install-test-tools)"
+            "{tool} not installed (CI=true: a missing tool is a failure; sudo apt-get install -y chromium prometheus slurm-wlm munge)"
         ),
         None => {
             println!("skipped: {tool} not installed");
