@@ -1,0 +1,180 @@
+#!/usr/bin/env python3
+"""Per-window costs of the single-region Can't-Be-Late policies from the reference simulator.
+
+spotsim's `tests/it/job.rs::real_2022_matches_the_reference_simulator_to_the_cent` pins the
+costs this script prints. The script copies no simulator code: it imports the reference's
+own classes from two clones given on the command line and prints one JSON line per
+(policy, D, d, start).
+
+Sources (both Apache-2.0):
+
+* The SkyNomad artifact, https://github.com/andylizf/skynomad-artifact (LICENSE: Apache
+  License 2.0), commit 4dc5ecbc3efdccb3db35f34fbd7592ea6c3e015c "SkyNomad NSDI '27
+  artifact" or any later commit whose `sky_spot/` is unchanged (run with 62b9aaa, whose
+  `sky_spot/` and `scripts_multi/benchmark_components/simulation_runner.py` are
+  byte-identical to 4dc5ecb's). Used: `sky_spot.env.TraceEnv` (availability =
+  `not data[tick]`, start tick `ceil(H * 3600 / gap)`, cost = sum of price * gap / 3600
+  over the ticks that ran), `sky_spot.task.SingleTask`, `sky_spot.simulate` (the
+  single-region loop of `_simulate_one`), `sky_spot.strategies.strategy.Strategy.step`
+  (progress, restart-overhead re-arming, `_apply_strong_guarantee`, an unavailable SPOT
+  becomes ON_DEMAND in the critical window, else NONE), `sky_spot.utils.COSTS` (on-demand
+  $3.06/h, spot $0.9731/h), and Uniform Progress = `sky_spot.strategies.rc_cr_threshold`
+  (`RCCRThresholdStrategy`, NAME `rc_cr_threshold`). Runs go through the artifact's
+  `scripts_multi/benchmark_components/simulation_runner.run_single_simulation_with_history`.
+* Greedy = `sky_spot/strategies/strawman.py` (`StrawmanStrategy`) of the Can't-Be-Late
+  authors' first simulator, https://github.com/Michaelvll/skypilot-spot-strategy
+  (`setup.py`: license='Apache 2.0'; the repository has no LICENSE file), commit
+  1609709c277fa4f953549a910f44605d4c49d43e. That file is loaded the way the artifact's
+  `main.py --strategy-file` loads a strategy file (importlib, by path), so it subclasses
+  the artifact's `Strategy` and runs under the artifact's `step()` and strong guarantee;
+  the old repository's own `Strategy`/`env` are not used.
+
+Input: the 2022 V100 trace of the Can't-Be-Late trace set, spotsim's
+`../shared/data/availability/spot-traces/availability/1-node/aws-10-26-2022/
+us-west-2a_v100_1.json` (gap 600 s, 1 = preempted, as `TraceEnv` reads it). It has no
+`metadata.price_info`, which `TraceEnv` requires (it has no price fallback by design), so the
+script writes a copy to a temporary directory with `price_info = {"on_demand_price":
+COSTS[ON_DEMAND], "price": COSTS[SPOT]}` taken from the artifact's `sky_spot.utils.COSTS`;
+`data` and `gap_seconds` are unchanged. The scenario is the test's: W = 48 h,
+D in {52, 70} h, d in {0.2, 0.05} h, starts H in {0, 1.01, 24, 100.5, 250, 400, 575} h.
+
+Setup, once (Python >= 3.10; the artifact's requirements: numpy, pandas, tqdm,
+configargparse, colorama, filelock, pyyaml; wandb is optional):
+
+    git clone https://github.com/andylizf/skynomad-artifact
+    git clone https://github.com/Michaelvll/skypilot-spot-strategy
+    git -C skypilot-spot-strategy checkout 1609709c277fa4f953549a910f44605d4c49d43e
+
+One command, from spotsim's root (about 10 s):
+
+    python3 tests/reference/cant_be_late_crosscheck.py /path/to/skynomad-artifact \
+        /path/to/skypilot-spot-strategy \
+        ../shared/data/availability/spot-traces/availability/1-node/aws-10-26-2022/us-west-2a_v100_1.json
+
+Each line: policy (spotsim's name), deadline_hours, overhead_hours, start_hours,
+start_tick, total_cost_usd (the reference's float `Cost` of the final snapshot, which
+includes the tick that completes the job), cost_2dp (that float to cents, half up),
+spot_ticks and ondemand_ticks (the billed ticks of the run; cost = spot_ticks * 0.9731/6 +
+ondemand_ticks * 3.06/6 exactly), finish_hours and deadline_met. The first line names the
+commits of the two clones (`git rev-parse HEAD`, or null without git).
+"""
+import argparse
+import contextlib
+import decimal
+import importlib.util
+import io
+import json
+import math
+import os
+import subprocess
+import sys
+import tempfile
+
+WORK_H = 48.0
+DEADLINES_H = [52.0, 70.0]
+OVERHEADS_H = [0.2, 0.05]
+STARTS_H = [0.0, 1.01, 24.0, 100.5, 250.0, 400.0, 575.0]
+# spotsim's policy name -> the reference strategy's NAME.
+POLICIES = [("uniform-progress", "rc_cr_threshold"), ("greedy", "strawman")]
+
+
+def commit_of(path):
+    try:
+        return subprocess.run(
+            ["git", "-C", path, "rev-parse", "HEAD"],
+            check=True, capture_output=True, text=True,
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return None
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("artifact", help="clone of andylizf/skynomad-artifact")
+    ap.add_argument("strategy_repo", help="clone of Michaelvll/skypilot-spot-strategy @ 1609709c")
+    ap.add_argument("trace", help="aws-10-26-2022/us-west-2a_v100_1.json")
+    a = ap.parse_args()
+    root = os.path.abspath(a.artifact)
+    strawman_path = os.path.join(
+        os.path.abspath(a.strategy_repo), "sky_spot", "strategies", "strawman.py"
+    )
+    sys.path[:0] = [root, os.path.join(root, "scripts_multi")]
+    os.environ.setdefault("WANDB_DISABLED", "1")
+    import logging
+
+    logging.disable(logging.CRITICAL)
+    from benchmark_components.simulation_runner import run_single_simulation_with_history
+    from sky_spot.strategies import strategy as strategy_lib
+    from sky_spot.utils import COSTS, ClusterType
+
+    # As the artifact's main.py `--strategy-file` does: import the file by path. Its
+    # `from sky_spot.strategies import strategy` resolves to the artifact's package, and
+    # `Strategy.__init_subclass__` registers NAME 'strawman' for `Strategy.get`.
+    spec = importlib.util.spec_from_file_location("strawman", strawman_path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert strategy_lib.Strategy.get("strawman") is module.StrawmanStrategy
+
+    out = tempfile.mkdtemp(prefix="cbl-crosscheck-")
+    with open(a.trace) as f:
+        trace = json.load(f)
+    trace["metadata"]["price_info"] = {
+        "on_demand_price": COSTS[ClusterType.ON_DEMAND],
+        "price": COSTS[ClusterType.SPOT],
+    }
+    # TraceEnv names the region after the parent directory; keep the file's own name.
+    region_dir = os.path.join(out, os.path.splitext(os.path.basename(a.trace))[0])
+    os.makedirs(region_dir)
+    trace_path = os.path.join(region_dir, "full.json")
+    with open(trace_path, "w") as f:
+        json.dump(trace, f)
+    gap = trace["metadata"]["gap_seconds"]
+
+    print(json.dumps({
+        "skynomad_artifact_commit": commit_of(root),
+        "skypilot_spot_strategy_commit": commit_of(os.path.abspath(a.strategy_repo)),
+        "on_demand_usd_per_hour": COSTS[ClusterType.ON_DEMAND],
+        "spot_usd_per_hour": COSTS[ClusterType.SPOT],
+        "gap_seconds": gap,
+    }), flush=True)
+    for policy, name in POLICIES:
+        for deadline in DEADLINES_H:
+            for overhead in OVERHEADS_H:
+                for start in STARTS_H:
+                    # strawman.py print()s a line per critical tick; keep stdout JSON.
+                    with contextlib.redirect_stdout(io.StringIO()):
+                        stats = run_single_simulation_with_history(
+                            strategy=name,
+                            env_type="trace",
+                            trace_paths=[trace_path],
+                            task_duration_hours=WORK_H,
+                            deadline_hours=deadline,
+                            restart_overhead=overhead,
+                            checkpoint_size=50.0,
+                            output_dir=out,
+                            env_start_hours=start,
+                            enforce_window_bound=True,
+                        )
+                    history = stats["history"][0]
+                    final = history[-1]
+                    cost = stats["costs"][0]
+                    kinds = [h["ClusterType"] for h in history]
+                    finish = final["Timestamp"] * gap / 3600.0
+                    print(json.dumps({
+                        "policy": policy,
+                        "deadline_hours": deadline,
+                        "overhead_hours": overhead,
+                        "start_hours": start,
+                        "start_tick": int(math.ceil(start * 3600 / gap)) if start > 0 else 0,
+                        "total_cost_usd": cost,
+                        "cost_2dp": str(decimal.Decimal(cost).quantize(
+                            decimal.Decimal("0.01"), rounding=decimal.ROUND_HALF_UP)),
+                        "spot_ticks": kinds.count(ClusterType.SPOT.value),
+                        "ondemand_ticks": kinds.count(ClusterType.ON_DEMAND.value),
+                        "finish_hours": finish,
+                        "deadline_met": bool(final["Task/task_is_done"]) and finish <= deadline,
+                    }), flush=True)
+
+
+if __name__ == "__main__":
+    main()
