@@ -1207,28 +1207,30 @@ fn report_serializes_with_the_documented_names() {
 /// starts ⌈H·3600/G⌉. The pinned costs are the reference's, to the cent, and every window
 /// meets its deadline in both.
 ///
-/// The reference numbers come from a minimal runnable reconstruction of the single-region
-/// `sky_spot` simulator (kept outside this repository), read from:
-/// * andylizf/skynomad-artifact @ 4dc5ecbc3efdccb3db35f34fbd7592ea6c3e015c:
-///   `sky_spot/trace.py`, `sky_spot/env.py` (`TraceEnv`: `has_spot = not data[tick]`, start
-///   index `ceil(H·3600/G)`, cost = Σ price × G/3600 over the ticks that ran),
-///   `sky_spot/task.py` (`SingleTask`, done at ≤ 1e-3 s left), `sky_spot/simulate.py`
-///   (`_simulate_one`, single-region path), `sky_spot/utils.py` (`COSTS`),
-///   `sky_spot/strategies/strategy.py` (`Strategy.step`: progress, overhead re-arming,
-///   `_apply_strong_guarantee`, an unavailable SPOT becomes ON_DEMAND in the critical
-///   window, else NONE);
-/// * Michaelvll/skypilot-spot-strategy @ 1609709c277fa4f953549a910f44605d4c49d43e:
-///   `sky_spot/strategies/strawman.py` (greedy; under the strong guarantee above);
-/// * Uniform Progress = `rc_cr_threshold._step` as in the `rc_*_threshold` family of the
-///   index (the single-region file itself is not stored there), with
-///   `_condition2 = (t + 2d)·c0/R − (c0 − ct)` as in skynomad-artifact's
-///   `sky_spot/strategies/multi_region_rc_cr_threshold.py` at the same commit.
+/// The pinned costs are printed by `tests/reference/cant_be_late_crosscheck.py`, which
+/// imports the reference's own code (no copy) from two clones (sources, licences, commits
+/// and setup in its header):
+/// * andylizf/skynomad-artifact (Apache-2.0) @ 4dc5ecbc3efdccb3db35f34fbd7592ea6c3e015c
+///   or later with the same `sky_spot/` (run at 62b9aaa): `sky_spot.env.TraceEnv`
+///   (`has_spot = not data[tick]`, start index `ceil(H·3600/G)`, cost = Σ price × G/3600
+///   over the ticks that ran), `sky_spot.task.SingleTask` (done at ≤ 1e-3 s left),
+///   `sky_spot.simulate` (single-region `_simulate_one`), `sky_spot.utils.COSTS`,
+///   `Strategy.step` (progress, overhead re-arming, `_apply_strong_guarantee`, an
+///   unavailable SPOT becomes ON_DEMAND in the critical window, else NONE), and Uniform
+///   Progress = `sky_spot/strategies/rc_cr_threshold.py`
+///   (`_condition2 = (t + 2d)·c0/R − (c0 − ct)`);
+/// * Michaelvll/skypilot-spot-strategy (Apache-2.0 per its `setup.py`) @
+///   1609709c277fa4f953549a910f44605d4c49d43e: greedy = `sky_spot/strategies/strawman.py`,
+///   loaded by path as the artifact's `main.py --strategy-file` loads a strategy, so it runs
+///   under the artifact's `Strategy.step` and strong guarantee above.
 ///
 /// The reference reads every spot-traces file with value 0 = available, hence
-/// `Convention::Preempted` here (not data/README.md's reading). Command per row:
-/// `python3 refsim.py <trace> <uniform-progress|greedy> 48 <D> <d> <H>`; the same
-/// comparison over 19,200 random windows of the four 1-node files, with on-demand too,
-/// found no difference.
+/// `Convention::Preempted` here (not data/README.md's reading). One command, from the
+/// crate root, prints one JSON line per (policy, D, d, H) with the cost and its cents
+/// (all 56 equal the pins below, every window meets its deadline):
+/// `python3 tests/reference/cant_be_late_crosscheck.py <skynomad-artifact clone>
+/// <skypilot-spot-strategy clone @ 1609709c>
+/// ../shared/data/availability/spot-traces/availability/1-node/aws-10-26-2022/us-west-2a_v100_1.json`.
 #[test]
 fn real_2022_matches_the_reference_simulator_to_the_cent() {
     let Some(d) = data(&[crate::data::V100_US_WEST_2A_2022]) else {

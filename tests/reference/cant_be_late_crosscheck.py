@@ -27,7 +27,11 @@ Sources (both Apache-2.0):
   1609709c277fa4f953549a910f44605d4c49d43e. That file is loaded the way the artifact's
   `main.py --strategy-file` loads a strategy file (importlib, by path), so it subclasses
   the artifact's `Strategy` and runs under the artifact's `step()` and strong guarantee;
-  the old repository's own `Strategy`/`env` are not used.
+  the old repository's own `Strategy`/`env` are not used. (Run on that repository's own
+  `Strategy` and `TraceEnv`, driven as its `main.py` loop drives them, all 28 greedy costs
+  differ: 27 by +$0.51, one on-demand tick that loop bills after the job completes, and
+  D = 52, d = 0.2, H = 24 by -$0.53, where its decisions differ; it has neither the
+  artifact's strong guarantee nor its critical-window fallback.)
 
 Input: the 2022 V100 trace of the Can't-Be-Late trace set, spotsim's
 `../shared/data/availability/spot-traces/availability/1-node/aws-10-26-2022/
@@ -45,7 +49,7 @@ configargparse, colorama, filelock, pyyaml; wandb is optional):
     git clone https://github.com/Michaelvll/skypilot-spot-strategy
     git -C skypilot-spot-strategy checkout 1609709c277fa4f953549a910f44605d4c49d43e
 
-One command, from spotsim's root (about 10 s):
+One command, from spotsim's root (7 s on a 2-core machine):
 
     python3 tests/reference/cant_be_late_crosscheck.py /path/to/skynomad-artifact \
         /path/to/skypilot-spot-strategy \
