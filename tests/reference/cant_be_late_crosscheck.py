@@ -61,6 +61,18 @@ includes the tick that completes the job), cost_2dp (that float to cents, half u
 spot_ticks and ondemand_ticks (the billed ticks of the run; cost = spot_ticks * 0.9731/6 +
 ondemand_ticks * 3.06/6 exactly), finish_hours and deadline_met. The first line names the
 commits of the two clones (`git rev-parse HEAD`, or null without git).
+
+A second mode compares whole spotsim runs with the reference, window by window: give
+`--compare` one or more JSON reports of `spotsim job --mode tick --convention preempted
+--ondemand-price 3.06 --spot-price 0.9731 --policy on-demand,greedy,uniform-progress
+--windows N --seed S --output json` (one `--trace` each) instead of the trace. For every
+window of every policy the script runs the reference on the report's trace (its
+`provenance.inputs` path), W, D, d and start tick, and prints a line with both costs to the
+cent and both deadline flags; the last line counts the windows compared and those that
+differ, and the exit status is 1 if any differ:
+
+    python3 tests/reference/cant_be_late_crosscheck.py ARTIFACT STRATEGY_REPO \
+        --compare report1.json report2.json ...
 """
 import argparse
 import contextlib
@@ -79,7 +91,12 @@ DEADLINES_H = [52.0, 70.0]
 OVERHEADS_H = [0.2, 0.05]
 STARTS_H = [0.0, 1.01, 24.0, 100.5, 250.0, 400.0, 575.0]
 # spotsim's policy name -> the reference strategy's NAME.
-POLICIES = [("uniform-progress", "rc_cr_threshold"), ("greedy", "strawman")]
+REFERENCE_NAME = {
+    "uniform-progress": "rc_cr_threshold",
+    "greedy": "strawman",
+    "on-demand": "on_demand",
+}
+TEST_POLICIES = ["uniform-progress", "greedy"]
 
 
 def commit_of(path):
@@ -92,92 +109,161 @@ def commit_of(path):
         return None
 
 
+def cents(x):
+    return str(decimal.Decimal(x).quantize(decimal.Decimal("0.01"), rounding=decimal.ROUND_HALF_UP))
+
+
+class Reference:
+    """The reference simulator, imported from the two clones."""
+
+    def __init__(self, artifact, strategy_repo):
+        self.root = os.path.abspath(artifact)
+        self.strategy_repo = os.path.abspath(strategy_repo)
+        sys.path[:0] = [self.root, os.path.join(self.root, "scripts_multi")]
+        os.environ.setdefault("WANDB_DISABLED", "1")
+        import logging
+
+        logging.disable(logging.CRITICAL)
+        from benchmark_components.simulation_runner import run_single_simulation_with_history
+        from sky_spot.strategies import strategy as strategy_lib
+        from sky_spot.utils import COSTS, ClusterType
+
+        self.run_with_history = run_single_simulation_with_history
+        self.costs = COSTS
+        self.kinds = ClusterType
+        # As the artifact's main.py `--strategy-file` does: import the file by path. Its
+        # `from sky_spot.strategies import strategy` resolves to the artifact's package, and
+        # `Strategy.__init_subclass__` registers NAME 'strawman' for `Strategy.get`.
+        path = os.path.join(self.strategy_repo, "sky_spot", "strategies", "strawman.py")
+        spec = importlib.util.spec_from_file_location("strawman", path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        assert strategy_lib.Strategy.get("strawman") is module.StrawmanStrategy
+        self.out = tempfile.mkdtemp(prefix="cbl-crosscheck-")
+        self.traces = {}
+
+    def header(self):
+        return {
+            "skynomad_artifact_commit": commit_of(self.root),
+            "skypilot_spot_strategy_commit": commit_of(self.strategy_repo),
+            "on_demand_usd_per_hour": self.costs[self.kinds.ON_DEMAND],
+            "spot_usd_per_hour": self.costs[self.kinds.SPOT],
+        }
+
+    def trace(self, path):
+        """A copy of the trace with the `price_info` TraceEnv requires, and its gap."""
+        if path not in self.traces:
+            with open(path) as f:
+                trace = json.load(f)
+            trace["metadata"]["price_info"] = {
+                "on_demand_price": self.costs[self.kinds.ON_DEMAND],
+                "price": self.costs[self.kinds.SPOT],
+            }
+            # TraceEnv names the region after the parent directory: keep the file's name.
+            d = os.path.join(self.out, str(len(self.traces)),
+                             os.path.splitext(os.path.basename(path))[0])
+            os.makedirs(d)
+            copy = os.path.join(d, "full.json")
+            with open(copy, "w") as f:
+                json.dump(trace, f)
+            self.traces[path] = (copy, trace["metadata"]["gap_seconds"])
+        return self.traces[path]
+
+    def run(self, policy, trace, work, deadline, overhead, start):
+        copy, gap = self.trace(trace)
+        # strawman.py print()s a line per critical tick; keep stdout JSON.
+        with contextlib.redirect_stdout(io.StringIO()):
+            stats = self.run_with_history(
+                strategy=REFERENCE_NAME[policy],
+                env_type="trace",
+                trace_paths=[copy],
+                task_duration_hours=work,
+                deadline_hours=deadline,
+                restart_overhead=overhead,
+                checkpoint_size=50.0,
+                output_dir=self.out,
+                env_start_hours=start,
+                enforce_window_bound=True,
+            )
+        history = stats["history"][0]
+        final = history[-1]
+        cost = stats["costs"][0]
+        kinds = [h["ClusterType"] for h in history]
+        finish = final["Timestamp"] * gap / 3600.0
+        return {
+            "policy": policy,
+            "deadline_hours": deadline,
+            "overhead_hours": overhead,
+            "start_hours": start,
+            "start_tick": int(math.ceil(start * 3600 / gap)) if start > 0 else 0,
+            "total_cost_usd": cost,
+            "cost_2dp": cents(cost),
+            "spot_ticks": kinds.count(self.kinds.SPOT.value),
+            "ondemand_ticks": kinds.count(self.kinds.ON_DEMAND.value),
+            "finish_hours": finish,
+            "deadline_met": bool(final["Task/task_is_done"]) and finish <= deadline,
+        }
+
+
+def reference_start_hours(tick, gap):
+    """Hours whose `ceil(h * 3600 / gap)` (TraceEnv's start index) is exactly `tick`."""
+    h = (tick - 0.5) * gap / 3600.0 if tick > 0 else 0.0
+    assert h == 0.0 or int(math.ceil(h * 3600 / gap)) == tick
+    return h
+
+
+def compare(ref, reports):
+    compared = differ = 0
+    for path in reports:
+        with open(path) as f:
+            report = json.load(f)
+        prov = report["provenance"]
+        assert report["mode"] == "tick" and prov["convention"] == "preempted", path
+        (trace,) = [i["path"] for i in prov["inputs"]]
+        gap = prov["gap_seconds"]
+        work, deadline = report["work_hours"], report["deadline_hours"]
+        overhead = report["restart_overhead_hours"]
+        for p in report["policies"]:
+            for w in p["windows"]:
+                tick = round(w["start_hours"] * 3600 / gap)
+                r = ref.run(p["policy"], trace, work, deadline, overhead,
+                            reference_start_hours(tick, gap))
+                ours = cents(w["total_cost_usd"])
+                same = ours == r["cost_2dp"] and w["deadline_met"] == r["deadline_met"]
+                compared += 1
+                differ += not same
+                print(json.dumps({
+                    "trace": os.path.basename(trace), "policy": p["policy"],
+                    "deadline_hours": deadline, "overhead_hours": overhead,
+                    "start_tick": tick, "spotsim_cost_2dp": ours,
+                    "reference_cost_2dp": r["cost_2dp"],
+                    "spotsim_deadline_met": w["deadline_met"],
+                    "reference_deadline_met": r["deadline_met"], "same": same,
+                }), flush=True)
+    print(json.dumps({"windows_compared": compared, "windows_differing": differ}), flush=True)
+    return 1 if differ else 0
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("artifact", help="clone of andylizf/skynomad-artifact")
     ap.add_argument("strategy_repo", help="clone of Michaelvll/skypilot-spot-strategy @ 1609709c")
-    ap.add_argument("trace", help="aws-10-26-2022/us-west-2a_v100_1.json")
+    ap.add_argument("trace", nargs="?", help="aws-10-26-2022/us-west-2a_v100_1.json")
+    ap.add_argument("--compare", nargs="+", metavar="REPORT",
+                    help="spotsim job JSON reports to compare window by window")
     a = ap.parse_args()
-    root = os.path.abspath(a.artifact)
-    strawman_path = os.path.join(
-        os.path.abspath(a.strategy_repo), "sky_spot", "strategies", "strawman.py"
-    )
-    sys.path[:0] = [root, os.path.join(root, "scripts_multi")]
-    os.environ.setdefault("WANDB_DISABLED", "1")
-    import logging
-
-    logging.disable(logging.CRITICAL)
-    from benchmark_components.simulation_runner import run_single_simulation_with_history
-    from sky_spot.strategies import strategy as strategy_lib
-    from sky_spot.utils import COSTS, ClusterType
-
-    # As the artifact's main.py `--strategy-file` does: import the file by path. Its
-    # `from sky_spot.strategies import strategy` resolves to the artifact's package, and
-    # `Strategy.__init_subclass__` registers NAME 'strawman' for `Strategy.get`.
-    spec = importlib.util.spec_from_file_location("strawman", strawman_path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    assert strategy_lib.Strategy.get("strawman") is module.StrawmanStrategy
-
-    out = tempfile.mkdtemp(prefix="cbl-crosscheck-")
-    with open(a.trace) as f:
-        trace = json.load(f)
-    trace["metadata"]["price_info"] = {
-        "on_demand_price": COSTS[ClusterType.ON_DEMAND],
-        "price": COSTS[ClusterType.SPOT],
-    }
-    # TraceEnv names the region after the parent directory; keep the file's own name.
-    region_dir = os.path.join(out, os.path.splitext(os.path.basename(a.trace))[0])
-    os.makedirs(region_dir)
-    trace_path = os.path.join(region_dir, "full.json")
-    with open(trace_path, "w") as f:
-        json.dump(trace, f)
-    gap = trace["metadata"]["gap_seconds"]
-
-    print(json.dumps({
-        "skynomad_artifact_commit": commit_of(root),
-        "skypilot_spot_strategy_commit": commit_of(os.path.abspath(a.strategy_repo)),
-        "on_demand_usd_per_hour": COSTS[ClusterType.ON_DEMAND],
-        "spot_usd_per_hour": COSTS[ClusterType.SPOT],
-        "gap_seconds": gap,
-    }), flush=True)
-    for policy, name in POLICIES:
+    if (a.trace is None) == (a.compare is None):
+        ap.error("give either the trace or --compare REPORT...")
+    ref = Reference(a.artifact, a.strategy_repo)
+    print(json.dumps(ref.header()), flush=True)
+    if a.compare:
+        sys.exit(compare(ref, a.compare))
+    for policy in TEST_POLICIES:
         for deadline in DEADLINES_H:
             for overhead in OVERHEADS_H:
                 for start in STARTS_H:
-                    # strawman.py print()s a line per critical tick; keep stdout JSON.
-                    with contextlib.redirect_stdout(io.StringIO()):
-                        stats = run_single_simulation_with_history(
-                            strategy=name,
-                            env_type="trace",
-                            trace_paths=[trace_path],
-                            task_duration_hours=WORK_H,
-                            deadline_hours=deadline,
-                            restart_overhead=overhead,
-                            checkpoint_size=50.0,
-                            output_dir=out,
-                            env_start_hours=start,
-                            enforce_window_bound=True,
-                        )
-                    history = stats["history"][0]
-                    final = history[-1]
-                    cost = stats["costs"][0]
-                    kinds = [h["ClusterType"] for h in history]
-                    finish = final["Timestamp"] * gap / 3600.0
-                    print(json.dumps({
-                        "policy": policy,
-                        "deadline_hours": deadline,
-                        "overhead_hours": overhead,
-                        "start_hours": start,
-                        "start_tick": int(math.ceil(start * 3600 / gap)) if start > 0 else 0,
-                        "total_cost_usd": cost,
-                        "cost_2dp": str(decimal.Decimal(cost).quantize(
-                            decimal.Decimal("0.01"), rounding=decimal.ROUND_HALF_UP)),
-                        "spot_ticks": kinds.count(ClusterType.SPOT.value),
-                        "ondemand_ticks": kinds.count(ClusterType.ON_DEMAND.value),
-                        "finish_hours": finish,
-                        "deadline_met": bool(final["Task/task_is_done"]) and finish <= deadline,
-                    }), flush=True)
+                    row = ref.run(policy, a.trace, WORK_H, deadline, overhead, start)
+                    print(json.dumps(row), flush=True)
 
 
 if __name__ == "__main__":
