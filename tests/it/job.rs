@@ -1231,6 +1231,9 @@ fn report_serializes_with_the_documented_names() {
 /// `python3 tests/reference/cant_be_late_crosscheck.py <skynomad-artifact clone>
 /// <skypilot-spot-strategy clone @ 1609709c>
 /// ../shared/data/availability/spot-traces/availability/1-node/aws-10-26-2022/us-west-2a_v100_1.json`.
+/// Its `--compare` mode, on spotsim's reports of 100 random windows of each of the four
+/// 1-node files × D × d with on-demand, greedy and uniform-progress (4,800 windows,
+/// commands in the script's header), found no difference.
 #[test]
 fn real_2022_matches_the_reference_simulator_to_the_cent() {
     let Some(d) = data(&[crate::data::V100_US_WEST_2A_2022]) else {
