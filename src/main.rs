@@ -403,10 +403,25 @@ fn cmd_compare(args: &CompareArgs) -> Result<ExitCode, Error> {
         &scenario.input_files(),
     )?;
     let format = scenario.format();
-    let report = scenario.prepare()?.run()?;
+    let cfg = scenario.prepare()?;
+    let mut session = TelemetrySession::new(&scenario.telemetry, "Option", cfg.options.len())?;
+    let report = cfg.run_with_telemetry(session.as_mut())?;
+    if let Some(s) = session {
+        s.finish()?;
+    }
     out.write(report.render(format).as_bytes())?;
     print_warnings(warning::distinct(&report.warnings));
-    Ok(gate(&scenario.gates, &report))
+    let alarms: Vec<&AlarmReport> = report
+        .options
+        .iter()
+        .filter_map(|o| o.telemetry.as_ref())
+        .flat_map(|t| &t.alarms)
+        .collect();
+    Ok(gate_alarms(
+        gate(&scenario.gates, &report),
+        &alarms,
+        scenario.telemetry.fail_on_alarm,
+    ))
 }
 
 /// A clap error on one line: clap's first line, with its suggestion ("did you mean")

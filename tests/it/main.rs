@@ -34,6 +34,7 @@ mod strategy;
 mod sweep;
 mod synth;
 mod telemetry;
+mod telemetry_compare;
 mod tool;
 mod types;
 mod warnings;
