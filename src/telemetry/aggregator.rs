@@ -421,15 +421,18 @@ impl<S: MetricSink> Aggregator<S> {
                     Kind::Gauge => {
                         let g = &grp.gauges[m];
                         let s = metric.scale();
+                        // x / 1.0 is x exactly: skip the divisions of unscaled gauges.
+                        let unscale = |x: f64| if s == 1.0 { x } else { x / s };
+                        let integral = to_f64(g.integral);
                         Point {
                             metric: *metric,
                             stats: Stats {
-                                sum: to_f64(g.integral) / s,
-                                average: to_f64(g.integral) / (covered as f64 * s),
-                                minimum: g.min as f64 / s,
-                                maximum: g.max as f64 / s,
+                                sum: unscale(integral),
+                                average: integral / (covered as f64 * s),
+                                minimum: unscale(g.min as f64),
+                                maximum: unscale(g.max as f64),
                                 sample_count: covered as u64,
-                                last: g.value as f64 / s,
+                                last: unscale(g.value as f64),
                             },
                             exact_sum: g.integral,
                         }

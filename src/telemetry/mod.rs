@@ -40,7 +40,6 @@ mod csv;
 mod dimensions;
 mod emf;
 mod events;
-mod file;
 mod metric;
 mod observer;
 mod openmetrics;
@@ -58,7 +57,6 @@ pub use csv::CsvSink;
 pub use dimensions::{Dimension, Dims};
 pub use emf::{EmfSink, MAX_DIMENSIONS, MAX_METRICS_PER_DIRECTIVE};
 pub use events::{EventLog, pool_label};
-pub use file::AtomicFile;
 pub use metric::{Kind, Metric, Unit};
 pub use observer::{
     InstanceEvent, InstanceEventKind, NoTelemetry, Observer, TaskEvent, TaskEventKind, TaskService,

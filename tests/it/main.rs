@@ -35,6 +35,7 @@ mod sweep;
 mod synth;
 mod telemetry;
 mod telemetry_compare;
+mod telemetry_files;
 mod tool;
 mod types;
 mod warnings;
