@@ -63,6 +63,23 @@
 //!   not pay off. Compare with the observed `restarts_per_1000_task_hours`. With an
 //!   overhead of 0 s no restart rate makes spot dearer: the break-even is `null`.
 
+//!
+//! **Telemetry** (`--metrics`, `--events`, alarms; [`CompareConfig::run_with_telemetry`]):
+//! every option records the fleet metrics of `run` and Amazon ECS Container Insights'
+//! task metrics (`DesiredTaskCount`, `RunningTaskCount`, `PendingTaskCount`;
+//! `CpuReserved` in CPU units and `MemoryReserved` in MiB reserved by the running tasks
+//! — Container Insights reports reservations, not percentages; `TaskRestarts`), by
+//! `total|option|pool|type|az|service`. Fargate options replay their services' task
+//! records in time order after the runs (each task one unit of capacity; `Cost`
+//! accrues the task's rate while it runs and settles its bill when it stops). EC2
+//! options observe the node group's fleet; tasks are not placed on instances, so each
+//! service runs ⌊desired × running ÷ needed instances⌋ tasks (all of them while the
+//! fleet holds its target), the rest pending, and an interrupted instance restarts
+//! each service's share of its running tasks (running ÷ instances, rounded) — an
+//! estimate, like `task_restarts`. EKS accrues the control-plane fee into `Cost` by
+//! the second. Each option's `Cost` periods add up to its `total_cost_micro_usd`
+//! exactly.
+
 mod ec2;
 mod fargate;
 mod options;
@@ -238,8 +255,7 @@ impl CompareConfig {
     }
 
     /// [`CompareConfig::run`] with telemetry: each option's run is observed by
-    /// `session` (subject `Option`; see the `telemetry` submodule docs for the
-    /// metrics), and its report carries its alarms and service map (`telemetry`).
+    /// `session` (subject `Option`; the metrics are in the module docs), and its report carries its alarms and service map (`telemetry`).
     /// Without a session, exactly [`CompareConfig::run`].
     ///
     /// # Errors

@@ -453,7 +453,7 @@ impl<S: MetricSink> Aggregator<S> {
                         grp.cost_emitted_total = grp.cost_total;
                         Point {
                             metric: *metric,
-                            stats: Stats::single(micro as f64 / 1e6),
+                            stats: Stats::single(to_f64(micro) / 1e6),
                             exact_sum: micro,
                         }
                     }
