@@ -94,6 +94,14 @@ struct Group {
     cost_emitted_micro: i128,
     /// `cost_total` when `cost_emitted_micro` was last brought up to date.
     cost_emitted_total: Money,
+    /// The last record's points, its covered seconds and metrics: reused while the
+    /// group stays steady (only its `Cost` is recomputed).
+    cache: Vec<Point>,
+    cache_covered: i64,
+    cache_used: u32,
+    /// Whether every gauge held one value through the cached record's period, no
+    /// counter counted in it, and nothing changed since.
+    steady: bool,
 }
 
 /// The set bits of `used`, lowest first (metric indices in export order).
@@ -144,7 +152,6 @@ pub struct Aggregator<S> {
     /// Sparse groups with `nonzero > 0` (each group's `hot_pos` is its index here).
     hot: Vec<u32>,
     sink: S,
-    points: Vec<Point>,
     error: Option<io::Error>,
 }
 
@@ -182,7 +189,6 @@ impl<S: MetricSink> Aggregator<S> {
             dense: Vec::new(),
             hot: Vec::new(),
             sink,
-            points: Vec::with_capacity(N),
             error: None,
         })
     }
@@ -224,6 +230,10 @@ impl<S: MetricSink> Aggregator<S> {
             cost_total: Money::ZERO,
             cost_emitted_micro: 0,
             cost_emitted_total: Money::ZERO,
+            cache: Vec::new(),
+            cache_covered: 0,
+            cache_used: 0,
+            steady: false,
         });
         GroupId(id)
     }
@@ -291,6 +301,7 @@ impl<S: MetricSink> Aggregator<S> {
         }
         gauge.hold_to(t);
         gauge.value = value;
+        grp.steady = false;
         if metric.passive() {
             return;
         }
@@ -336,6 +347,9 @@ impl<S: MetricSink> Aggregator<S> {
         grp.used |= 1 << metric as usize;
         grp.counters[metric as usize] += n;
         grp.active = true;
+        if n > 0 {
+            grp.steady = false;
+        }
     }
 
     /// Charges `amount` to `Cost` of group `g` in the open period (negative: a refund).
@@ -409,64 +423,90 @@ impl<S: MetricSink> Aggregator<S> {
             }
         }
         let active = grp.active || grp.dense || grp.nonzero > 0;
-        for m in bits(grp.used) {
-            grp.gauges[m].hold_to(hi);
-        }
         grp.cost_total += grp.cost_period;
-        if active && grp.used != 0 {
-            self.points.clear();
-            for m in bits(grp.used) {
-                let metric = &Metric::ALL[m];
-                let p = match metric.kind() {
-                    Kind::Gauge => {
-                        let g = &grp.gauges[m];
-                        let s = metric.scale();
-                        // x / 1.0 is x exactly: skip the divisions of unscaled gauges.
-                        let unscale = |x: f64| if s == 1.0 { x } else { x / s };
-                        let integral = to_f64(g.integral);
-                        Point {
-                            metric: *metric,
-                            stats: Stats {
-                                sum: unscale(integral),
-                                average: integral / (covered as f64 * s),
-                                minimum: unscale(g.min as f64),
-                                maximum: unscale(g.max as f64),
-                                sample_count: covered as u64,
-                                last: unscale(g.value as f64),
-                            },
-                            exact_sum: g.integral,
-                        }
-                    }
-                    Kind::Counter => Point {
-                        metric: *metric,
-                        stats: Stats::single(grp.counters[m] as f64),
-                        exact_sum: grp.counters[m] as i128,
-                    },
-                    Kind::Cost => {
-                        // The rounding (a 128-bit division) only when money moved.
-                        let micro = if grp.cost_total == grp.cost_emitted_total {
-                            0
-                        } else {
-                            grp.cost_total.micro_usd() - grp.cost_emitted_micro
-                        };
-                        grp.cost_emitted_micro += micro;
-                        grp.cost_emitted_total = grp.cost_total;
-                        Point {
-                            metric: *metric,
-                            stats: Stats::single(to_f64(micro) / 1e6),
-                            exact_sum: micro,
-                        }
-                    }
-                };
-                self.points.push(p);
+        // The cost of the period, rounded with the running total (the 128-bit rounding
+        // only when money moved).
+        let cost_point = |grp: &mut Group| {
+            let micro = if grp.cost_total == grp.cost_emitted_total {
+                0
+            } else {
+                grp.cost_total.micro_usd() - grp.cost_emitted_micro
+            };
+            grp.cost_emitted_micro += micro;
+            grp.cost_emitted_total = grp.cost_total;
+            Point {
+                metric: Metric::Cost,
+                stats: Stats::single(to_f64(micro) / 1e6),
+                exact_sum: micro,
             }
+        };
+        let emit = active && grp.used != 0;
+        if emit && grp.steady && grp.cache_covered == covered && grp.cache_used == grp.used {
+            // Nothing changed since the last record, a period as long as this one: its
+            // points are this period's but for the cost.
+            let c = bits(grp.used)
+                .position(|m| m == Metric::Cost as usize)
+                .map(|i| (i, cost_point(grp)));
+            if let Some((i, p)) = c {
+                grp.cache[i] = p;
+            }
+        } else {
+            for m in bits(grp.used) {
+                grp.gauges[m].hold_to(hi);
+            }
+            if emit {
+                grp.cache.clear();
+                let mut steady = true;
+                for m in bits(grp.used) {
+                    let metric = &Metric::ALL[m];
+                    let p = match metric.kind() {
+                        Kind::Gauge => {
+                            let g = &grp.gauges[m];
+                            steady &= g.min == g.value && g.max == g.value;
+                            let s = metric.scale();
+                            // x / 1.0 is x exactly: skip the divisions of unscaled gauges.
+                            let unscale = |x: f64| if s == 1.0 { x } else { x / s };
+                            let integral = to_f64(g.integral);
+                            Point {
+                                metric: *metric,
+                                stats: Stats {
+                                    sum: unscale(integral),
+                                    average: integral / (covered as f64 * s),
+                                    minimum: unscale(g.min as f64),
+                                    maximum: unscale(g.max as f64),
+                                    sample_count: covered as u64,
+                                    last: unscale(g.value as f64),
+                                },
+                                exact_sum: g.integral,
+                            }
+                        }
+                        Kind::Counter => {
+                            steady &= grp.counters[m] == 0;
+                            Point {
+                                metric: *metric,
+                                stats: Stats::single(grp.counters[m] as f64),
+                                exact_sum: grp.counters[m] as i128,
+                            }
+                        }
+                        Kind::Cost => cost_point(grp),
+                    };
+                    grp.cache.push(p);
+                }
+                grp.steady = steady;
+                grp.cache_covered = covered;
+                grp.cache_used = grp.used;
+            } else {
+                grp.steady = false;
+            }
+        }
+        if emit {
             let r = Record {
                 timestamp: SimTime(self.period_start),
                 period_secs: self.period,
                 covered_secs: covered,
                 dims: &grp.dims,
                 exported: grp.export,
-                points: &self.points,
+                points: &grp.cache,
             };
             if self.error.is_none() {
                 if let Err(e) = self.sink.record(&r) {
@@ -584,5 +624,42 @@ mod tests {
             assert_eq!(got.0, want.0);
             assert!((got.1 - want.1).abs() < 1e-12, "{d:?}");
         }
+    }
+
+    #[test]
+    fn a_steady_set_reuses_its_record_but_for_cost_and_sees_every_change() {
+        // 60 s periods over [0, 300); one set holding 2 units, charged 1 µ$ a period
+        // (3 µ$ in the third), a launch counted in the fourth.
+        let micro = Money::from_units(Money::UNITS_PER_USD / 1_000_000);
+        let mut a = Aggregator::new(60, SimTime(0), SimTime(300), SeriesStore::default()).unwrap();
+        let g = a.add_group(dims("e"), true);
+        a.declare(g, Metric::Launches);
+        a.set(g, Metric::RunningCapacity, SimTime(0), 2);
+        for p in 0..5 {
+            a.advance(SimTime(p * 60));
+            a.charge(g, if p == 2 { micro + micro + micro } else { micro });
+            if p == 3 {
+                a.count(g, Metric::Launches, 1);
+            }
+        }
+        let store = a.finish().unwrap();
+        let get = |m| {
+            store
+                .get(&dims("e"), m)
+                .unwrap()
+                .iter()
+                .map(|s| s.exact_sum)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(get(Metric::Cost), vec![1, 1, 3, 1, 1]);
+        assert_eq!(get(Metric::Launches), vec![0, 0, 0, 1, 0]);
+        assert_eq!(get(Metric::RunningCapacity), vec![120; 5]);
+        let ts: Vec<i64> = store
+            .get(&dims("e"), Metric::Cost)
+            .unwrap()
+            .iter()
+            .map(|s| s.timestamp.secs())
+            .collect();
+        assert_eq!(ts, vec![0, 60, 120, 180, 240]);
     }
 }
