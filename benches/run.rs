@@ -36,6 +36,49 @@ fn bench(c: &mut Criterion) {
         market.change_points(),
         events
     );
+    // Issue 9's telemetry target: with metrics by pool the run is at most 1.5× the run
+    // without. The ratio of the two criterion cases below, measured here too in one
+    // process, back to back (the fastest of 5 runs each, so a busy machine hurts both).
+    let plain_run = || {
+        Simulation::new(&market, cfg.clone(), LowestPrice::default())
+            .run()
+            .map(|o| o.events)
+    };
+    let pool_run = || {
+        let spec = MetricsSpec {
+            period_secs: 300,
+            by: vec![Dimension::Total, Dimension::Pool],
+        };
+        let mut rec = FleetRecorder::new(spec, ("Strategy", "lowest-price".into()), Discard);
+        let out = Simulation::new(&market, cfg.clone(), LowestPrice::default())
+            .run_observed(&mut |_, _| {}, &mut rec)
+            .map(|o| o.events);
+        (out, rec.finish("bench").is_ok())
+    };
+    let fastest = |f: &dyn Fn()| {
+        (0..5)
+            .map(|_| {
+                let t = std::time::Instant::now();
+                f();
+                t.elapsed()
+            })
+            .min()
+            .unwrap_or_default()
+    };
+    let (plain, pooled) = (
+        fastest(&|| {
+            let _ = black_box(plain_run());
+        }),
+        fastest(&|| {
+            let _ = black_box(pool_run());
+        }),
+    );
+    println!(
+        "metrics by pool (discard) vs none: {:.0} ms vs {:.0} ms, ratio {:.2} (target <= 1.5)",
+        pooled.as_secs_f64() * 1e3,
+        plain.as_secs_f64() * 1e3,
+        pooled.as_secs_f64() / plain.as_secs_f64()
+    );
     let mut g = c.benchmark_group("run");
     g.sample_size(10);
     g.measurement_time(Duration::from_secs(10));

@@ -221,8 +221,16 @@ fn cmd_run(args: &RunArgs) -> Result<ExitCode, Error> {
     )?;
     let format = scenario.format();
     let prepared = scenario.prepare()?;
-    let mut session =
-        TelemetrySession::new(&scenario.telemetry, "Strategy", prepared.strategies.len())?;
+    let mut session = TelemetrySession::new(
+        &scenario.telemetry,
+        "Strategy",
+        prepared.strategies.len(),
+        &not_telemetry(
+            scenario.output.out.as_deref(),
+            args.scenario.as_deref(),
+            &scenario.input_files(),
+        ),
+    )?;
     let bar = progress_bar(scenario.output.quiet);
     let reports = {
         let bar = bar.clone();
@@ -403,10 +411,34 @@ fn cmd_compare(args: &CompareArgs) -> Result<ExitCode, Error> {
         &scenario.input_files(),
     )?;
     let format = scenario.format();
-    let report = scenario.prepare()?.run()?;
+    let cfg = scenario.prepare()?;
+    let mut session = TelemetrySession::new(
+        &scenario.telemetry,
+        "Option",
+        cfg.options.len(),
+        &not_telemetry(
+            scenario.output.out.as_deref(),
+            args.scenario.as_deref(),
+            &scenario.input_files(),
+        ),
+    )?;
+    let report = cfg.run_with_telemetry(session.as_mut())?;
+    if let Some(s) = session {
+        s.finish()?;
+    }
     out.write(report.render(format).as_bytes())?;
     print_warnings(warning::distinct(&report.warnings));
-    Ok(gate(&scenario.gates, &report))
+    let alarms: Vec<&AlarmReport> = report
+        .options
+        .iter()
+        .filter_map(|o| o.telemetry.as_ref())
+        .flat_map(|t| &t.alarms)
+        .collect();
+    Ok(gate_alarms(
+        gate(&scenario.gates, &report),
+        &alarms,
+        scenario.telemetry.fail_on_alarm,
+    ))
 }
 
 /// A clap error on one line: clap's first line, with its suggestion ("did you mean")
@@ -548,6 +580,18 @@ fn destination(
     all.extend(scenario);
     d.check(&all)?;
     Ok(d)
+}
+
+/// The files a telemetry file must not be: the inputs, the scenario file and the report.
+fn not_telemetry<'a>(
+    out: Option<&'a Path>,
+    scenario: Option<&'a Path>,
+    inputs: &[&'a Path],
+) -> Vec<&'a Path> {
+    let mut all: Vec<&Path> = inputs.to_vec();
+    all.extend(scenario);
+    all.extend(out.filter(|p| p.as_os_str() != "-"));
+    all
 }
 
 /// A file-size limit (`ulimit -f`) raises SIGXFSZ, whose default action kills the

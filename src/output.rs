@@ -1,6 +1,8 @@
 //! Writing a report: to standard output, or to a regular file that appears whole or not
-//! at all. Every output path of the command (`--out` today; any later file output goes
-//! through [`Destination`] too) uses this one writer.
+//! at all. Every output path of the command uses this one writer: `--out` (whole text,
+//! [`Destination::write`]) and the telemetry files `--metrics`, `--events`,
+//! `--perfetto`, `--service-map` (streamed, [`Destination::create`] and
+//! [`FileOut::commit`]), with the same guarantees.
 //!
 //! What a file destination guarantees:
 //!
@@ -76,17 +78,25 @@ impl Destination {
     /// [`Error::Output`] for a target that is a directory, FIFO, socket, device or a
     /// dangling link; [`Error::Config`] (option `out`) for a target that is an input.
     pub fn check(&self, inputs: &[&Path]) -> Result<(), Error> {
+        self.check_as("out", inputs)
+    }
+
+    /// [`Destination::check`] for the file of option `option` (errors name it).
+    ///
+    /// # Errors
+    /// As [`Destination::check`], naming `option`.
+    pub fn check_as(&self, option: &str, inputs: &[&Path]) -> Result<(), Error> {
         let Destination::File(p) = self else {
             return Ok(());
         };
-        let (real, meta) = resolve(p)?;
+        let (real, meta) = resolve(p, option)?;
         let Some(meta) = meta else {
             return Ok(());
         };
         for input in inputs {
             if same_file(&real, &meta, input) {
                 return Err(ConfigError::new(
-                    "out",
+                    option,
                     format!(
                         "{} is also an input ({}): refusing to overwrite an input file",
                         crate::text::quote_path(p),
@@ -97,6 +107,40 @@ impl Destination {
             }
         }
         Ok(())
+    }
+
+    /// Starts streaming the file of option `option` (a telemetry file): written to a
+    /// temporary file beside the target, which [`FileOut::commit`] renames into place
+    /// and dropping removes.
+    ///
+    /// ```
+    /// use std::io::Write;
+    /// use spotsim::output::Destination;
+    /// let dir = std::env::temp_dir().join(format!("spotsim-doc-create-{}", std::process::id()));
+    /// std::fs::create_dir_all(&dir).unwrap();
+    /// let target = dir.join("events.jsonl");
+    /// let mut f = Destination::new(Some(&target)).create("events").unwrap();
+    /// f.write_all(b"{}\n").unwrap();
+    /// assert!(!target.exists()); // not before the commit
+    /// f.commit().unwrap();
+    /// assert_eq!(std::fs::read(&target).unwrap(), b"{}\n");
+    /// // Standard output is the report's.
+    /// assert!(Destination::new(Some(std::path::Path::new("-"))).create("events").is_err());
+    /// # std::fs::remove_dir_all(&dir).unwrap();
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::Config`] for standard output (`-`); [`Error::Output`] for a target that
+    /// is not a regular file or a directory where the file cannot be created.
+    pub fn create(&self, option: &str) -> Result<FileOut, Error> {
+        match self {
+            Destination::Stdout => Err(ConfigError::new(
+                option,
+                "`-` (standard output) is the report's: give a file",
+            )
+            .into()),
+            Destination::File(p) => FileOut::create(p, option),
+        }
     }
 
     /// Writes `bytes`: to standard output (a closed pipe is not an error), or to the
@@ -120,21 +164,108 @@ impl Destination {
                     })
                     .map_err(|e| os_error(Path::new("<stdout>"), &e))
             }
-            Destination::File(p) => write_file(p, bytes),
+            Destination::File(p) => {
+                let mut f = FileOut::create(p, "out")?;
+                f.write_all(bytes).map_err(|e| os_error(p, &e))?;
+                f.commit()
+            }
         }
+    }
+}
+
+/// A file being streamed to its destination ([`Destination::create`]): a temporary
+/// file beside the target until [`FileOut::commit`]; dropped uncommitted (an error, a
+/// panic), it is removed and the target is untouched.
+pub struct FileOut {
+    /// The path as given (for messages).
+    shown: PathBuf,
+    /// The file it names (links followed).
+    real: PathBuf,
+    option: String,
+    out: std::io::BufWriter<tempfile::NamedTempFile>,
+}
+
+impl FileOut {
+    fn create(p: &Path, option: &str) -> Result<FileOut, Error> {
+        let (real, meta) = resolve(p, option)?;
+        let dir = real
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let Some(name) = real.file_name() else {
+            return Err(refused(p, "not a file name", option));
+        };
+        // The name's start (at most 64 characters) as the prefix, so that the temporary
+        // file's name stays within the file system's limit.
+        let name: String = name.to_string_lossy().chars().take(64).collect();
+        let prefix = format!(".{name}.");
+        let mut b = tempfile::Builder::new();
+        b.prefix(&prefix).suffix(".tmp");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = meta
+                .as_ref()
+                .map_or(0o666, |m| m.permissions().mode() & 0o777);
+            b.permissions(fs::Permissions::from_mode(mode));
+        }
+        #[cfg(not(unix))]
+        let _ = &meta;
+        let tmp = b.tempfile_in(dir).map_err(|e| os_error(p, &e))?;
+        Ok(FileOut {
+            shown: p.to_path_buf(),
+            real,
+            option: option.to_string(),
+            out: std::io::BufWriter::with_capacity(1 << 16, tmp),
+        })
+    }
+
+    /// The target path, as given.
+    pub fn path(&self) -> &Path {
+        &self.shown
+    }
+
+    /// Flushes the file to disk and renames it over the target.
+    ///
+    /// # Errors
+    /// [`Error::Output`] naming the path; the temporary file is removed and the target
+    /// untouched.
+    pub fn commit(self) -> Result<(), Error> {
+        let p = self.shown;
+        let tmp = self.out.into_inner().map_err(|e| os_error(&p, e.error()))?;
+        tmp.as_file().sync_all().map_err(|e| os_error(&p, &e))?;
+        // The target may have changed while the file was written: check it again.
+        resolve(&self.real, &self.option)?;
+        tmp.persist(&self.real)
+            .map_err(|e| os_error(&p, &e.error))?;
+        Ok(())
+    }
+}
+
+impl Write for FileOut {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.out.write(buf)
+    }
+    fn write_all(&mut self, buf: &[u8]) -> std::io::Result<()> {
+        self.out.write_all(buf)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        // The buffer only; the rename is `commit`'s.
+        self.out.flush()
     }
 }
 
 /// The file a target path finally names (symbolic links followed) and its metadata
 /// when it exists; an error for anything that is not a regular file.
-fn resolve(p: &Path) -> Result<(PathBuf, Option<fs::Metadata>), Error> {
+fn resolve(p: &Path, option: &str) -> Result<(PathBuf, Option<fs::Metadata>), Error> {
     let link = match fs::symlink_metadata(p) {
         Ok(m) => m,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok((p.to_path_buf(), None)),
         Err(e) => return Err(os_error(p, &e)),
     };
     let (real, meta) = if link.file_type().is_symlink() {
-        let real = fs::canonicalize(p).map_err(|_| refused(p, "a symbolic link to nothing"))?;
+        let real =
+            fs::canonicalize(p).map_err(|_| refused(p, "a symbolic link to nothing", option))?;
         let meta = fs::metadata(&real).map_err(|e| os_error(p, &e))?;
         (real, meta)
     } else {
@@ -142,7 +273,7 @@ fn resolve(p: &Path) -> Result<(PathBuf, Option<fs::Metadata>), Error> {
     };
     match kind(&meta) {
         None => Ok((real, Some(meta))),
-        Some(what) => Err(refused(p, what)),
+        Some(what) => Err(refused(p, what, option)),
     }
 }
 
@@ -171,12 +302,16 @@ fn kind(m: &fs::Metadata) -> Option<&'static str> {
     Some("not a regular file")
 }
 
-fn refused(p: &Path, what: &str) -> Error {
+fn refused(p: &Path, what: &str, option: &str) -> Error {
     Error::Output {
         path: crate::text::escape_path(p),
-        message: format!(
-            "is {what}: --out writes regular files only (leave --out out, or give `-`, for standard output)"
-        ),
+        message: if option == "out" {
+            format!(
+                "is {what}: --out writes regular files only (leave --out out, or give `-`, for standard output)"
+            )
+        } else {
+            format!("is {what}: --{option} writes regular files only")
+        },
     }
 }
 
@@ -206,43 +341,6 @@ fn same_file(target: &Path, tm: &fs::Metadata, input: &Path) -> bool {
             _ => false,
         }
     }
-}
-
-fn write_file(p: &Path, bytes: &[u8]) -> Result<(), Error> {
-    let (real, meta) = resolve(p)?;
-    let dir = real
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let Some(name) = real.file_name() else {
-        return Err(refused(p, "not a file name"));
-    };
-    // The name's start (at most 64 characters) as the prefix, so that the temporary
-    // file's name stays within the file system's limit.
-    let name: String = name.to_string_lossy().chars().take(64).collect();
-    let prefix = format!(".{name}.");
-    let mut b = tempfile::Builder::new();
-    b.prefix(&prefix).suffix(".tmp");
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let mode = meta
-            .as_ref()
-            .map_or(0o666, |m| m.permissions().mode() & 0o777);
-        b.permissions(fs::Permissions::from_mode(mode));
-    }
-    #[cfg(not(unix))]
-    let _ = &meta;
-    let mut tmp = b.tempfile_in(dir).map_err(|e| os_error(p, &e))?;
-    // Any error below drops `tmp`, which deletes the temporary file.
-    tmp.write_all(bytes)
-        .and_then(|_| tmp.flush())
-        .and_then(|_| tmp.as_file().sync_all())
-        .map_err(|e| os_error(p, &e))?;
-    // The target may have changed while the report was computed: check it again.
-    resolve(&real)?;
-    tmp.persist(&real).map_err(|e| os_error(p, &e.error))?;
-    Ok(())
 }
 
 #[cfg(test)]

@@ -15,6 +15,7 @@
 //! (`ondemand_os_mismatch`), the plan's instance-seconds are priced at each size's
 //! lowest spot price at the horizon's start instead (said in the assumptions).
 
+use super::telemetry::PackedTasks;
 use super::{CompareConfig, Raw};
 use crate::catalog::InstanceType;
 use crate::engine::{FleetConfig, HazardModel, OnDemandSplit, Outcome, Simulation, Target};
@@ -23,6 +24,7 @@ use crate::market::{Market, PoolId};
 use crate::money::{Money, Rate};
 use crate::pricing::eks;
 use crate::strategy::LowestPrice;
+use crate::telemetry::{Observer, TaskService};
 use crate::workload::packing::{Allocatable, PackingPlan};
 
 /// The instances one cluster runs on.
@@ -214,6 +216,7 @@ impl CompareConfig {
         group: &NodeGroup,
         spot: bool,
         eks_cluster: bool,
+        obs: Option<&mut dyn Observer>,
     ) -> Result<Raw, Error> {
         let node = &group.types[0];
         let plan = &group.plan;
@@ -223,16 +226,42 @@ impl CompareConfig {
         cfg.launch_latency_secs = self.launch_latency_secs;
         cfg.seed = self.seed;
         cfg.ondemand_os = self.ec2_ondemand_os.clone();
+        let mut packed = match obs {
+            Some(o) => Some(PackedTasks::new(
+                o,
+                self.services
+                    .iter()
+                    .map(|s| TaskService {
+                        name: s.name.clone(),
+                        cpu_milli_units: i64::from(s.task_vcpu_millis) * 1024,
+                        memory_mib: i64::from(s.task_memory_mib),
+                    })
+                    .collect(),
+                &self.desired_changes()?,
+                eks_cluster.then_some(self.eks_support),
+                self.start,
+                self.end,
+            )),
+            None => None,
+        };
         let out: Outcome = if spot {
             cfg.hazard = group.hazard.clone();
             let strategy = self.ec2_strategy.build(&[]);
-            Simulation::new(&group.market, cfg, strategy).run()?
+            let sim = Simulation::new(&group.market, cfg, strategy);
+            match packed.as_mut() {
+                Some(p) => sim.run_observed(&mut |_, _| {}, p)?,
+                None => sim.run()?,
+            }
         } else {
             cfg.ondemand = OnDemandSplit {
                 base: 0,
                 above_base_pct: 100,
             };
-            Simulation::new(&group.market, cfg, LowestPrice::default()).run()?
+            let sim = Simulation::new(&group.market, cfg, LowestPrice::default());
+            match packed.as_mut() {
+                Some(p) => sim.run_observed(&mut |_, _| {}, p)?,
+                None => sim.run()?,
+            }
         };
         let totals = plan.totals();
         let cost: Money = out.total_cost();

@@ -1,6 +1,7 @@
 //! `compare`'s Fargate options: each service as a one-pool fleet of tasks, billed by
 //! `pricing::fargate::FargateBilling` from the instance records.
 
+use super::telemetry::{FargateRun, replay_fargate};
 use super::{CompareConfig, Raw};
 use crate::catalog::{Arch, InstanceType};
 use crate::engine::{EndReason, FleetConfig, MaxPrice, OnDemandSplit, Simulation, Target};
@@ -9,10 +10,15 @@ use crate::market::{Market, Pool, PriceTrace, Zone};
 use crate::money::{Money, NANO_PER_USD, Rate};
 use crate::pricing::fargate::{self, FargateRates, FargateSpot, Orchestrator, Platform, TaskSize};
 use crate::strategy::LowestPrice;
+use crate::telemetry::{Observer, TaskService};
 use crate::workload::Service;
 
 impl CompareConfig {
-    pub(super) fn fargate(&self, kind: FargateKind) -> Result<Raw, Error> {
+    pub(super) fn fargate(
+        &self,
+        kind: FargateKind,
+        obs: Option<&mut dyn Observer>,
+    ) -> Result<Raw, Error> {
         let od_rates = self.fargate_rates()?;
         let spot_rates = if kind == FargateKind::OnDemand {
             None
@@ -36,11 +42,18 @@ impl CompareConfig {
             sizes: Vec::new(),
             node_types: Vec::new(),
         };
+        let mut runs: Vec<FargateRun> = Vec::new();
+        let mut task_services: Vec<TaskService> = Vec::new();
         for s in &self.services {
             let req = s.task();
             let size = fargate::round_up(req, self.platform, Orchestrator::Ecs)
                 .map_err(ConfigError::from)?;
             raw.sizes.push(format!("{}: {size}", s.name));
+            task_services.push(TaskService {
+                name: s.name.clone(),
+                cpu_milli_units: i64::from(size.cpu_units) * 1000,
+                memory_mib: i64::from(size.memory_mib),
+            });
             let desired = s.desired_trace(self.start, self.end)?;
             let max_desired = desired.values().iter().copied().max().unwrap_or(0);
             let market = self.fargate_market(s, size, &od_rates, spot_rates.as_ref());
@@ -73,6 +86,11 @@ impl CompareConfig {
                 )?);
             }
             let out = Simulation::new(&market, cfg, LowestPrice::keep_running()).run()?;
+            let mut charges = Vec::with_capacity(if obs.is_some() {
+                out.instances.len()
+            } else {
+                0
+            });
             for r in &out.instances {
                 // Billed from the start of the image pull (the request; the engine's
                 // launch latency is the pull and start) until the task stops, §4.1.
@@ -83,9 +101,13 @@ impl CompareConfig {
                     }
                     crate::pricing::PurchaseOption::OnDemand => &od_rates,
                 };
-                raw.cost += self
+                let charge = self
                     .fargate_billing
                     .task_charge(size, rates, secs, s.ephemeral_gib);
+                raw.cost += charge;
+                if obs.is_some() {
+                    charges.push(charge);
+                }
                 raw.waste += self
                     .fargate_billing
                     .requested_vs_billed_waste(req, size, rates, secs);
@@ -95,6 +117,17 @@ impl CompareConfig {
                 }
             }
             raw.unmet_task_secs += out.unmet_unit_secs as f64;
+            if obs.is_some() {
+                runs.push(FargateRun {
+                    market,
+                    records: out.instances,
+                    charges,
+                });
+            }
+        }
+        if let Some(obs) = obs {
+            let desired = self.desired_changes()?;
+            replay_fargate(&runs, &task_services, &desired, self.start, self.end, obs);
         }
         Ok(raw)
     }

@@ -63,11 +63,29 @@
 //!   not pay off. Compare with the observed `restarts_per_1000_task_hours`. With an
 //!   overhead of 0 s no restart rate makes spot dearer: the break-even is `null`.
 
+//!
+//! **Telemetry** (`--metrics`, `--events`, alarms; [`CompareConfig::run_with_telemetry`]):
+//! every option records the fleet metrics of `run` and Amazon ECS Container Insights'
+//! task metrics (`DesiredTaskCount`, `RunningTaskCount`, `PendingTaskCount`;
+//! `CpuReserved` in CPU units and `MemoryReserved` in MiB reserved by the running tasks
+//! — Container Insights reports reservations, not percentages; `TaskRestarts`), by
+//! `total|option|pool|type|az|service`. Fargate options replay their services' task
+//! records in time order after the runs (each task one unit of capacity; `Cost`
+//! accrues the task's rate while it runs and settles its bill when it stops). EC2
+//! options observe the node group's fleet; tasks are not placed on instances, so each
+//! service runs ⌊desired × running ÷ needed instances⌋ tasks (all of them while the
+//! fleet holds its target), the rest pending, and an interrupted instance restarts
+//! each service's share of its running tasks (running ÷ instances, rounded) — an
+//! estimate, like `task_restarts`. EKS accrues the control-plane fee into `Cost` by
+//! the second. Each option's `Cost` periods add up to its `total_cost_micro_usd`
+//! exactly.
+
 mod ec2;
 mod fargate;
 mod options;
 mod report;
 mod scenario;
+mod telemetry;
 
 pub use options::CompareOptions;
 pub use report::{CompareProvenance, CompareReport, CostSplit, OptionReport};
@@ -85,6 +103,7 @@ use crate::pricing::fargate::{
 };
 use crate::report::{Warning, codes, r6};
 use crate::strategy::StrategySpec;
+use crate::telemetry::Observer;
 use crate::time::{HOUR, SimTime};
 use crate::workload::Service;
 use crate::workload::packing::{EksNodeConfig, NodeReserve, Placement};
@@ -232,6 +251,19 @@ impl CompareConfig {
     /// [`Error::Config`] for an unknown option, a task size no Fargate platform offers,
     /// an unknown region or platform, a task that fits no instance, an empty horizon.
     pub fn run(&self) -> Result<CompareReport, Error> {
+        self.run_with_telemetry(None)
+    }
+
+    /// [`CompareConfig::run`] with telemetry: each option's run is observed by
+    /// `session` (subject `Option`; the metrics are in the module docs), and its report carries its alarms and service map (`telemetry`).
+    /// Without a session, exactly [`CompareConfig::run`].
+    ///
+    /// # Errors
+    /// As [`CompareConfig::run`]; [`Error::Output`] for a telemetry file.
+    pub fn run_with_telemetry(
+        &self,
+        mut session: Option<&mut crate::telemetry::TelemetrySession>,
+    ) -> Result<CompareReport, Error> {
         if self.options.iter().any(|o| o.starts_with("fargate")) {
             self.fargate_rates()?;
         }
@@ -286,20 +318,32 @@ impl CompareConfig {
                 ConfigError::new("options", "internal: no node group for the cluster").into()
             })
         };
-        let run_option = |o: &str| -> Result<Raw, Error> {
+        let run_observed = |o: &str, obs: Option<&mut dyn Observer>| -> Result<Raw, Error> {
             match o {
-                "fargate" => self.fargate(FargateKind::OnDemand),
-                "fargate-spot" => self.fargate(FargateKind::Spot),
-                "fargate-mix" => self.fargate(FargateKind::Mix),
-                "ecs-ec2-ondemand" => self.ec2(group(false)?, false, false),
-                "ecs-ec2-spot" => self.ec2(group(false)?, true, false),
-                "eks-ec2-ondemand" => self.ec2(group(true)?, false, true),
-                _ => self.ec2(group(true)?, true, true),
+                "fargate" => self.fargate(FargateKind::OnDemand, obs),
+                "fargate-spot" => self.fargate(FargateKind::Spot, obs),
+                "fargate-mix" => self.fargate(FargateKind::Mix, obs),
+                "ecs-ec2-ondemand" => self.ec2(group(false)?, false, false, obs),
+                "ecs-ec2-spot" => self.ec2(group(false)?, true, false, obs),
+                "eks-ec2-ondemand" => self.ec2(group(true)?, false, true, obs),
+                _ => self.ec2(group(true)?, true, true, obs),
             }
         };
+        let run_option = |o: &str| run_observed(o, None);
         let mut raws: Vec<(String, Raw)> = Vec::new();
+        let mut telemetry: Vec<Option<crate::telemetry::TelemetryReport>> = Vec::new();
         for o in &self.options {
-            raws.push((o.clone(), run_option(o)?));
+            match session.as_deref_mut() {
+                Some(s) => {
+                    let (raw, t) = s.observe(o, |obs| run_observed(o, Some(obs)))?;
+                    raws.push((o.clone(), raw));
+                    telemetry.push(Some(t));
+                }
+                None => {
+                    raws.push((o.clone(), run_option(o)?));
+                    telemetry.push(None);
+                }
+            }
         }
         let hours = self.end.since(self.start) as f64 / HOUR as f64;
         let task_hours = task_secs as f64 / HOUR as f64;
@@ -321,7 +365,7 @@ impl CompareConfig {
             .then(|| self.restart_overhead_secs as f64 / HOUR as f64);
         let mut options = Vec::new();
         let mut warnings = self.warnings.clone();
-        for (name, r) in &raws {
+        for ((name, r), telemetry) in raws.iter().zip(telemetry) {
             let against = ondemand_baseline_option(name);
             let own = against == name.as_str();
             let known = against.starts_with("fargate") || self.ec2_ondemand_prices;
@@ -398,6 +442,7 @@ impl CompareConfig {
                 break_even_against: break_even.map(|_| against.to_string()),
                 fargate_sizes: r.sizes.clone(),
                 node_types: r.node_types.clone(),
+                telemetry,
             });
         }
         for (cluster, g) in [("ECS", &ecs_group), ("EKS", &eks_group)] {
@@ -526,6 +571,22 @@ impl CompareConfig {
         }
         a.extend(self.notes.iter().cloned());
         a
+    }
+
+    /// Each service's desired count changes over the horizon, sorted by time.
+    ///
+    /// # Errors
+    /// A service whose desired count cannot be materialised.
+    pub(crate) fn desired_changes(&self) -> Result<telemetry::DesiredChanges, Error> {
+        let mut v = Vec::new();
+        for (i, s) in self.services.iter().enumerate() {
+            let trace = s.desired_trace(self.start, self.end)?;
+            for (t, d) in trace.times().iter().zip(trace.values()) {
+                v.push((SimTime(*t).max(self.start), i as u32, *d));
+            }
+        }
+        v.sort_by_key(|&(t, s, _)| (t, s));
+        Ok(v)
     }
 
     fn mix_description(&self) -> String {

@@ -73,6 +73,10 @@ pub struct OptionReport {
     /// The instance types of the node group the tasks run on (EC2 options; see the
     /// `compare` module docs).
     pub node_types: Vec<String>,
+    /// Alarms and the service map, when telemetry was asked for
+    /// ([`crate::telemetry`]); absent otherwise.
+    #[serde(default, skip_deserializing, skip_serializing_if = "Option::is_none")]
+    pub telemetry: Option<crate::telemetry::TelemetryReport>,
 }
 
 /// An option's total cost split into what it is for, exact in micro-dollars:

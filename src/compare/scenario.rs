@@ -29,7 +29,7 @@ use crate::market::PoolId;
 use crate::money::Rate;
 use crate::options::{
     AdvisorOptions, CatalogOptions, GateOptions, MarketSelection, OutputOptions, SimOptions,
-    StrategyOptions, TraceOptions,
+    StrategyOptions, TelemetryOptions, TraceOptions,
 };
 use crate::pricing::eks::EksSupport;
 use crate::pricing::fargate::{
@@ -100,6 +100,10 @@ pub struct CompareScenario {
     #[serde(flatten)]
     #[cfg_attr(feature = "cli", command(flatten))]
     pub gates: GateOptions,
+    /// Metrics (fleet and tasks), alarms, task events, traces.
+    #[serde(flatten)]
+    #[cfg_attr(feature = "cli", command(flatten))]
+    pub telemetry: TelemetryOptions,
 }
 
 crate::scenario_file::option_set!(CompareScenario {
@@ -112,6 +116,7 @@ crate::scenario_file::option_set!(CompareScenario {
     sim: SimOptions,
     output: OutputOptions,
     gates: GateOptions,
+    telemetry: TelemetryOptions,
 });
 
 /// Hours a comparison on the catalog's prices simulates by default (no traces to take
@@ -240,6 +245,12 @@ impl CompareScenario {
     /// asked for that cannot be priced.
     pub fn prepare(&self) -> Result<CompareConfig, Error> {
         self.gates.validate()?;
+        let metrics: Vec<crate::telemetry::Metric> = crate::telemetry::FLEET_METRICS
+            .iter()
+            .chain(crate::telemetry::TASK_METRICS)
+            .copied()
+            .collect();
+        self.telemetry.validate(&metrics, true)?;
         let services = self.services()?;
         let platform_name = self.compare.platform.as_deref().unwrap_or("linux");
         let platform = Platform::parse(platform_name).map_err(|e| {

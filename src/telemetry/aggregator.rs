@@ -84,17 +84,58 @@ struct Group {
     clean_for: u64,
     /// The period index in whose visit list the group is.
     listed_in: u64,
+    /// Position in the aggregator's list of sparse groups holding a non-zero gauge,
+    /// or `u32::MAX`.
+    hot_pos: u32,
     gauges: Vec<Gauge>,
     counters: Vec<u64>,
     cost_period: Money,
     cost_total: Money,
     cost_emitted_micro: i128,
+    /// `cost_total` when `cost_emitted_micro` was last brought up to date.
+    cost_emitted_total: Money,
+    /// The last record's points, its covered seconds and metrics: reused while the
+    /// group stays steady (only its `Cost` is recomputed).
+    cache: Vec<Point>,
+    cache_covered: i64,
+    cache_used: u32,
+    /// Whether every gauge held one value through the cached record's period, no
+    /// counter counted in it, and nothing changed since.
+    steady: bool,
+}
+
+/// The set bits of `used`, lowest first (metric indices in export order).
+#[inline]
+fn bits(mut used: u32) -> impl Iterator<Item = usize> {
+    std::iter::from_fn(move || {
+        (used != 0).then(|| {
+            let m = used.trailing_zeros() as usize;
+            used &= used - 1;
+            m
+        })
+    })
+}
+
+/// `i as f64`, through `i64` when it fits (the same correctly rounded value, without
+/// the slow 128-bit conversion).
+#[inline]
+fn to_f64(i: i128) -> f64 {
+    match i64::try_from(i) {
+        Ok(x) => x as f64,
+        Err(_) => i as f64,
+    }
 }
 
 /// Aggregates step functions and counters into periods (see the module docs).
 ///
 /// Work per period is proportional to the dimension sets that changed or hold a
-/// non-zero gauge, not to all of them (a year of 5-minute periods over 500 pools).
+/// non-zero gauge, not to all of them (a year of 5-minute periods over 500 pools):
+/// the sets touched in the period are listed as they are touched, the sparse sets
+/// holding a non-zero gauge are kept in a live list (updated when a gauge leaves or
+/// reaches zero), and a set neither touched nor holding anything is not visited at
+/// all — its accumulators are reset lazily, when it is next touched (its gauges
+/// carry their values forward exactly: nothing accrues from a zero gauge, and a
+/// passive gauge's value is held from the period's start).
 pub struct Aggregator<S> {
     period: i64,
     start: i64,
@@ -108,8 +149,9 @@ pub struct Aggregator<S> {
     /// gauge); dense groups are always visited.
     visit: Vec<u32>,
     dense: Vec<u32>,
+    /// Sparse groups with `nonzero > 0` (each group's `hot_pos` is its index here).
+    hot: Vec<u32>,
     sink: S,
-    points: Vec<Point>,
     error: Option<io::Error>,
 }
 
@@ -145,8 +187,8 @@ impl<S: MetricSink> Aggregator<S> {
             groups: Vec::new(),
             visit: Vec::new(),
             dense: Vec::new(),
+            hot: Vec::new(),
             sink,
-            points: Vec::with_capacity(N),
             error: None,
         })
     }
@@ -175,6 +217,7 @@ impl<S: MetricSink> Aggregator<S> {
             nonzero: 0,
             clean_for: self.period_idx,
             listed_in: u64::MAX,
+            hot_pos: u32::MAX,
             gauges: vec![
                 Gauge {
                     since: self.start,
@@ -186,6 +229,11 @@ impl<S: MetricSink> Aggregator<S> {
             cost_period: Money::ZERO,
             cost_total: Money::ZERO,
             cost_emitted_micro: 0,
+            cost_emitted_total: Money::ZERO,
+            cache: Vec::new(),
+            cache_covered: 0,
+            cache_used: 0,
+            steady: false,
         });
         GroupId(id)
     }
@@ -207,8 +255,10 @@ impl<S: MetricSink> Aggregator<S> {
         let grp = &mut self.groups[g.0 as usize];
         if grp.clean_for != idx {
             // Untouched and all-zero (but for passive gauges) since it was last
-            // visited: start the open period afresh.
-            for gauge in grp.gauges.iter_mut() {
+            // visited: start the open period afresh. (A gauge not yet used is reset
+            // when first set.)
+            for m in bits(grp.used) {
+                let gauge = &mut grp.gauges[m];
                 gauge.integral = 0;
                 gauge.held = false;
                 gauge.since = gauge.since.max(lo);
@@ -229,23 +279,53 @@ impl<S: MetricSink> Aggregator<S> {
     #[inline]
     pub fn set(&mut self, g: GroupId, metric: Metric, t: SimTime, value: i64) {
         let t = t.secs().clamp(self.start, self.end);
-        let grp = self.touch(g);
+        let lo = self.period_start.max(self.start);
+        self.touch(g);
+        let Aggregator { groups, hot, .. } = self;
+        let grp = &mut groups[g.0 as usize];
         let m = metric as usize;
-        grp.used |= 1 << m;
+        if grp.used & (1 << m) == 0 {
+            // First use: the gauge starts the open period afresh, as `touch` starts
+            // the used ones.
+            let gauge = &mut grp.gauges[m];
+            gauge.integral = 0;
+            gauge.held = false;
+            gauge.since = gauge.since.max(lo);
+            grp.used |= 1 << m;
+        }
         grp.active = true;
         let gauge = &mut grp.gauges[m];
-        if gauge.value == value {
+        let old = gauge.value;
+        if old == value {
             return;
         }
         gauge.hold_to(t);
-        if !metric.passive() {
-            match (gauge.value == 0, value == 0) {
-                (true, false) => grp.nonzero += 1,
-                (false, true) => grp.nonzero -= 1,
-                _ => {}
-            }
+        gauge.value = value;
+        grp.steady = false;
+        if metric.passive() {
+            return;
         }
-        grp.gauges[m].value = value;
+        match (old == 0, value == 0) {
+            (true, false) => {
+                grp.nonzero += 1;
+                if grp.nonzero == 1 && !grp.dense {
+                    grp.hot_pos = hot.len() as u32;
+                    hot.push(g.0);
+                }
+            }
+            (false, true) => {
+                grp.nonzero -= 1;
+                if grp.nonzero == 0 && !grp.dense {
+                    let pos = grp.hot_pos as usize;
+                    grp.hot_pos = u32::MAX;
+                    hot.swap_remove(pos);
+                    if let Some(&moved) = hot.get(pos) {
+                        groups[moved as usize].hot_pos = pos as u32;
+                    }
+                }
+            }
+            _ => {}
+        }
     }
 
     /// Adds `delta` to gauge `metric` of group `g` from `t` on.
@@ -267,6 +347,9 @@ impl<S: MetricSink> Aggregator<S> {
         grp.used |= 1 << metric as usize;
         grp.counters[metric as usize] += n;
         grp.active = true;
+        if n > 0 {
+            grp.steady = false;
+        }
     }
 
     /// Charges `amount` to `Cost` of group `g` in the open period (negative: a refund).
@@ -308,12 +391,13 @@ impl<S: MetricSink> Aggregator<S> {
         let hi = (self.period_start + self.period).min(self.end);
         let covered = hi - lo;
         let mut visit = std::mem::take(&mut self.visit);
-        // Sparse groups holding a non-zero gauge are visited though untouched.
+        // Sparse groups holding a non-zero gauge are visited though untouched (the
+        // live list, not a scan of every group).
         visit.extend(self.dense.iter().copied());
         let idx = self.period_idx;
-        for (i, grp) in self.groups.iter_mut().enumerate() {
-            if grp.nonzero > 0 && grp.listed_in != idx && !grp.dense {
-                visit.push(i as u32);
+        for &gi in &self.hot {
+            if self.groups[gi as usize].listed_in != idx {
+                visit.push(gi);
             }
         }
         visit.sort_unstable();
@@ -331,66 +415,98 @@ impl<S: MetricSink> Aggregator<S> {
         let idx = self.period_idx;
         let grp = &mut self.groups[gi];
         if grp.clean_for != idx {
-            for gauge in grp.gauges.iter_mut() {
+            for m in bits(grp.used) {
+                let gauge = &mut grp.gauges[m];
                 gauge.integral = 0;
                 gauge.held = false;
                 gauge.since = gauge.since.max(lo);
             }
         }
         let active = grp.active || grp.dense || grp.nonzero > 0;
-        for (m, gauge) in grp.gauges.iter_mut().enumerate() {
-            if grp.used & (1 << m) != 0 {
-                gauge.hold_to(hi);
+        grp.cost_total += grp.cost_period;
+        // The cost of the period, rounded with the running total (the 128-bit rounding
+        // only when money moved).
+        let cost_point = |grp: &mut Group| {
+            let micro = if grp.cost_total == grp.cost_emitted_total {
+                0
+            } else {
+                grp.cost_total.micro_usd() - grp.cost_emitted_micro
+            };
+            grp.cost_emitted_micro += micro;
+            grp.cost_emitted_total = grp.cost_total;
+            Point {
+                metric: Metric::Cost,
+                stats: Stats::single(to_f64(micro) / 1e6),
+                exact_sum: micro,
+            }
+        };
+        let emit = active && grp.used != 0;
+        if emit && grp.steady && grp.cache_covered == covered && grp.cache_used == grp.used {
+            // Nothing changed since the last record, a period as long as this one: its
+            // points are this period's but for the cost.
+            let c = bits(grp.used)
+                .position(|m| m == Metric::Cost as usize)
+                .map(|i| (i, cost_point(grp)));
+            if let Some((i, p)) = c {
+                grp.cache[i] = p;
+            }
+        } else {
+            for m in bits(grp.used) {
+                grp.gauges[m].hold_to(hi);
+            }
+            if emit {
+                grp.cache.clear();
+                let mut steady = true;
+                for m in bits(grp.used) {
+                    let metric = &Metric::ALL[m];
+                    let p = match metric.kind() {
+                        Kind::Gauge => {
+                            let g = &grp.gauges[m];
+                            steady &= g.min == g.value && g.max == g.value;
+                            let s = metric.scale();
+                            // x / 1.0 is x exactly: skip the divisions of unscaled gauges.
+                            let unscale = |x: f64| if s == 1.0 { x } else { x / s };
+                            let integral = to_f64(g.integral);
+                            Point {
+                                metric: *metric,
+                                stats: Stats {
+                                    sum: unscale(integral),
+                                    average: integral / (covered as f64 * s),
+                                    minimum: unscale(g.min as f64),
+                                    maximum: unscale(g.max as f64),
+                                    sample_count: covered as u64,
+                                    last: unscale(g.value as f64),
+                                },
+                                exact_sum: g.integral,
+                            }
+                        }
+                        Kind::Counter => {
+                            steady &= grp.counters[m] == 0;
+                            Point {
+                                metric: *metric,
+                                stats: Stats::single(grp.counters[m] as f64),
+                                exact_sum: grp.counters[m] as i128,
+                            }
+                        }
+                        Kind::Cost => cost_point(grp),
+                    };
+                    grp.cache.push(p);
+                }
+                grp.steady = steady;
+                grp.cache_covered = covered;
+                grp.cache_used = grp.used;
+            } else {
+                grp.steady = false;
             }
         }
-        grp.cost_total += grp.cost_period;
-        if active && grp.used != 0 {
-            self.points.clear();
-            for (m, metric) in Metric::ALL.iter().enumerate() {
-                if grp.used & (1 << m) == 0 {
-                    continue;
-                }
-                let p = match metric.kind() {
-                    Kind::Gauge => {
-                        let g = &grp.gauges[m];
-                        let s = metric.scale();
-                        Point {
-                            metric: *metric,
-                            stats: Stats {
-                                sum: g.integral as f64 / s,
-                                average: g.integral as f64 / (covered as f64 * s),
-                                minimum: g.min as f64 / s,
-                                maximum: g.max as f64 / s,
-                                sample_count: covered as u64,
-                                last: g.value as f64 / s,
-                            },
-                            exact_sum: g.integral,
-                        }
-                    }
-                    Kind::Counter => Point {
-                        metric: *metric,
-                        stats: Stats::single(grp.counters[m] as f64),
-                        exact_sum: grp.counters[m] as i128,
-                    },
-                    Kind::Cost => {
-                        let micro = grp.cost_total.micro_usd() - grp.cost_emitted_micro;
-                        grp.cost_emitted_micro += micro;
-                        Point {
-                            metric: *metric,
-                            stats: Stats::single(micro as f64 / 1e6),
-                            exact_sum: micro,
-                        }
-                    }
-                };
-                self.points.push(p);
-            }
+        if emit {
             let r = Record {
                 timestamp: SimTime(self.period_start),
                 period_secs: self.period,
                 covered_secs: covered,
                 dims: &grp.dims,
                 exported: grp.export,
-                points: &self.points,
+                points: &grp.cache,
             };
             if self.error.is_none() {
                 if let Err(e) = self.sink.record(&r) {
@@ -400,8 +516,9 @@ impl<S: MetricSink> Aggregator<S> {
         }
         grp.cost_period = Money::ZERO;
         grp.active = false;
-        grp.counters.iter_mut().for_each(|c| *c = 0);
-        for g in grp.gauges.iter_mut() {
+        for m in bits(grp.used) {
+            grp.counters[m] = 0;
+            let g = &mut grp.gauges[m];
             g.integral = 0;
             g.held = false;
             g.since = hi;
@@ -428,5 +545,121 @@ impl<S: MetricSink> Aggregator<S> {
     /// after it).
     pub fn error(&self) -> Option<&io::Error> {
         self.error.as_ref()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::telemetry::SeriesStore;
+
+    fn dims(name: &str) -> Dims {
+        Dims {
+            by: Dimension::Pool,
+            pairs: vec![("Pool", name.to_string())],
+        }
+    }
+
+    /// The periods (start, average) recorded for `name`'s RunningCapacity.
+    fn periods(store: &SeriesStore, name: &str) -> Vec<(i64, f64)> {
+        store
+            .get(&dims(name), Metric::RunningCapacity)
+            .unwrap_or(&[])
+            .iter()
+            .map(|s| (s.timestamp.secs(), s.stats.average))
+            .collect()
+    }
+
+    #[test]
+    fn untouched_sets_carry_their_gauges_forward_and_leave_the_live_list() {
+        // 60 s periods over [0, 600). Hand-computed expectations below.
+        let mut a = Aggregator::new(60, SimTime(0), SimTime(600), SeriesStore::default()).unwrap();
+        let ga = a.add_group(dims("a"), true);
+        let gb = a.add_group(dims("b"), true);
+        let gc = a.add_group(dims("c"), true);
+        let gd = a.add_group(dims("d"), true);
+        let m = Metric::RunningCapacity;
+        // a: 3 from t=30 to t=200, untouched in between.
+        a.set(ga, m, SimTime(30), 3);
+        // b: touched once with its zero value.
+        a.set(gb, m, SimTime(40), 0);
+        // c and d go non-zero; c leaves the live list first (d is moved in it), then d.
+        a.set(gc, m, SimTime(50), 2);
+        a.set(gd, m, SimTime(50), 4);
+        a.advance(SimTime(70));
+        a.set(gc, m, SimTime(70), 0);
+        a.advance(SimTime(150));
+        a.set(gd, m, SimTime(150), 0);
+        a.advance(SimTime(200));
+        a.set(ga, m, SimTime(200), 0);
+        a.advance(SimTime(400));
+        // d again, alone in the live list.
+        a.advance(SimTime(420));
+        a.set(gd, m, SimTime(420), 6);
+        let store = a.finish().unwrap();
+        // a: [0,60) 3 for 30 s → 1.5; [60,120) and [120,180) 3; [180,240) 3 for 20 s → 1.
+        assert_eq!(
+            periods(&store, "a"),
+            vec![(0, 1.5), (60, 3.0), (120, 3.0), (180, 1.0)]
+        );
+        // b: only the period it was touched in.
+        assert_eq!(periods(&store, "b"), vec![(0, 0.0)]);
+        // c: [0,60) 2 for 10 s; [60,120) 2 for 10 s.
+        let c = periods(&store, "c");
+        assert_eq!(c.len(), 2);
+        assert!((c[0].1 - 20.0 / 60.0).abs() < 1e-12 && (c[1].1 - 20.0 / 60.0).abs() < 1e-12);
+        // d: [0,60) 4 for 10 s; [60,120) 4; [120,180) 4 for 30 s; then [420,480) 6 for
+        // 60 s … [540,600) 6.
+        let d = periods(&store, "d");
+        let want = [
+            (0, 40.0 / 60.0),
+            (60, 4.0),
+            (120, 2.0),
+            (420, 6.0),
+            (480, 6.0),
+            (540, 6.0),
+        ];
+        assert_eq!(d.len(), want.len(), "{d:?}");
+        for (got, want) in d.iter().zip(want) {
+            assert_eq!(got.0, want.0);
+            assert!((got.1 - want.1).abs() < 1e-12, "{d:?}");
+        }
+    }
+
+    #[test]
+    fn a_steady_set_reuses_its_record_but_for_cost_and_sees_every_change() {
+        // 60 s periods over [0, 300); one set holding 2 units, charged 1 µ$ a period
+        // (3 µ$ in the third), a launch counted in the fourth.
+        let micro = Money::from_units(Money::UNITS_PER_USD / 1_000_000);
+        let mut a = Aggregator::new(60, SimTime(0), SimTime(300), SeriesStore::default()).unwrap();
+        let g = a.add_group(dims("e"), true);
+        a.declare(g, Metric::Launches);
+        a.set(g, Metric::RunningCapacity, SimTime(0), 2);
+        for p in 0..5 {
+            a.advance(SimTime(p * 60));
+            a.charge(g, if p == 2 { micro + micro + micro } else { micro });
+            if p == 3 {
+                a.count(g, Metric::Launches, 1);
+            }
+        }
+        let store = a.finish().unwrap();
+        let get = |m| {
+            store
+                .get(&dims("e"), m)
+                .unwrap()
+                .iter()
+                .map(|s| s.exact_sum)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(get(Metric::Cost), vec![1, 1, 3, 1, 1]);
+        assert_eq!(get(Metric::Launches), vec![0, 0, 0, 1, 0]);
+        assert_eq!(get(Metric::RunningCapacity), vec![120; 5]);
+        let ts: Vec<i64> = store
+            .get(&dims("e"), Metric::Cost)
+            .unwrap()
+            .iter()
+            .map(|s| s.timestamp.secs())
+            .collect();
+        assert_eq!(ts, vec![0, 60, 120, 180, 240]);
     }
 }

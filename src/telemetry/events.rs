@@ -8,12 +8,20 @@
 //! `rebalance-recommendation`, `interruption-notice`, `interrupted`, `launch-failed`,
 //! `ended` (cause: `price-replacement`, `rebalance`, `scale-in`, `horizon`),
 //! `price-driven-move`.
+//!
+//! `compare` adds task events with the `service` and a `count`: `desired-tasks`
+//! (`desired`, `running`, `pending`: the service's counts from then on),
+//! `task-started`, `task-stopped` (`interrupted`: whether AWS stopped them) and
+//! `task-restarted`; there the subject field is `compare_option`, as `option` is the
+//! purchase option (spot / on-demand) of instance events.
 
 use std::io::{self, Write};
 
 use serde_json::{Value, json};
 
-use super::observer::{InstanceEvent, InstanceEventKind, Observer};
+use super::observer::{
+    InstanceEvent, InstanceEventKind, Observer, TaskEvent, TaskEventKind, TaskService,
+};
 use super::recorder::Subject;
 use crate::engine::EndReason;
 use crate::market::{Market, PoolId};
@@ -30,6 +38,7 @@ pub struct EventLog<'w, W: Write> {
     out: &'w mut W,
     subject: Subject,
     pools: Vec<(String, String, String)>,
+    services: Vec<String>,
     error: Option<io::Error>,
 }
 
@@ -40,6 +49,7 @@ impl<'w, W: Write> EventLog<'w, W> {
             out,
             subject,
             pools: Vec::new(),
+            services: Vec::new(),
             error: None,
         }
     }
@@ -59,10 +69,11 @@ impl<'w, W: Write> EventLog<'w, W> {
         let mut m = serde_json::Map::new();
         m.insert("time".into(), Value::String(t.to_rfc3339()));
         m.insert("t".into(), json!(t.secs()));
-        m.insert(
-            self.subject.0.to_ascii_lowercase(),
-            Value::String(self.subject.1.clone()),
-        );
+        let key = match self.subject.0.to_ascii_lowercase() {
+            k if k == "option" => "compare_option".to_string(),
+            k => k,
+        };
+        m.insert(key, Value::String(self.subject.1.clone()));
         m.insert("kind".into(), Value::String(kind.to_string()));
         m.append(&mut fields);
         let r = serde_json::to_writer(&mut *self.out, &Value::Object(m))
@@ -151,6 +162,40 @@ impl<W: Write> Observer for EventLog<'_, W> {
                 end_kind(reason)
             }
         };
+        self.emit(ev.at, kind, m);
+    }
+
+    fn services(&mut self, services: &[TaskService]) {
+        self.services = services.iter().map(|s| s.name.clone()).collect();
+    }
+
+    fn task(&mut self, ev: &TaskEvent) {
+        let mut m = serde_json::Map::new();
+        m.insert(
+            "service".into(),
+            json!(self.services.get(ev.service as usize)),
+        );
+        let kind = match ev.kind {
+            TaskEventKind::Counts {
+                desired,
+                running,
+                pending,
+            } => {
+                m.insert("desired".into(), json!(desired));
+                m.insert("running".into(), json!(running));
+                m.insert("pending".into(), json!(pending));
+                "desired-tasks"
+            }
+            TaskEventKind::Started => "task-started",
+            TaskEventKind::Stopped { interrupted } => {
+                m.insert("interrupted".into(), json!(interrupted));
+                "task-stopped"
+            }
+            TaskEventKind::Restarted => "task-restarted",
+        };
+        if !matches!(ev.kind, TaskEventKind::Counts { .. }) {
+            m.insert("count".into(), json!(ev.count));
+        }
         self.emit(ev.at, kind, m);
     }
 

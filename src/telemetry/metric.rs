@@ -34,6 +34,10 @@ pub enum Unit {
     Percent,
     /// Hours.
     Hours,
+    /// ECS CPU units (1 vCPU = 1,024).
+    CpuUnits,
+    /// Mebibytes (CloudWatch's `Megabytes`, as Container Insights reports memory).
+    Mebibytes,
 }
 
 impl Unit {
@@ -46,6 +50,8 @@ impl Unit {
             Unit::UsdPerHour => "USD/Hour",
             Unit::Percent => "Percent",
             Unit::Hours => "Hours",
+            Unit::CpuUnits => "CPU units",
+            Unit::Mebibytes => "MiB",
         }
     }
 
@@ -54,7 +60,8 @@ impl Unit {
         match self {
             Unit::Count => "Count",
             Unit::Percent => "Percent",
-            Unit::Units | Unit::Usd | Unit::UsdPerHour | Unit::Hours => "None",
+            Unit::Mebibytes => "Megabytes",
+            Unit::Units | Unit::Usd | Unit::UsdPerHour | Unit::Hours | Unit::CpuUnits => "None",
         }
     }
 
@@ -65,7 +72,8 @@ impl Unit {
             Unit::UsdPerHour => Some("usd_per_hour"),
             Unit::Percent => Some("percent"),
             Unit::Hours => Some("hours"),
-            Unit::Units | Unit::Count => None,
+            Unit::Mebibytes => Some("mebibytes"),
+            Unit::Units | Unit::Count | Unit::CpuUnits => None,
         }
     }
 }
@@ -148,12 +156,12 @@ metrics! {
     RunningTaskCount = "RunningTaskCount", "running_tasks", Gauge, Count, 1.0;
     /// Tasks starting (ECS `PendingTaskCount`).
     PendingTaskCount = "PendingTaskCount", "pending_tasks", Gauge, Count, 1.0;
-    /// CPU units reserved by running tasks ÷ CPU units registered by the capacity that
-    /// runs them, percent (Container Insights' `CpuReserved` of a cluster on EC2; on
-    /// Fargate, the task's share of its billed size).
-    CpuReserved = "CpuReserved", "cpu_reserved", Gauge, Percent, 1e6;
-    /// Memory reserved by running tasks ÷ memory registered, percent (as `CpuReserved`).
-    MemoryReserved = "MemoryReserved", "memory_reserved", Gauge, Percent, 1e6;
+    /// CPU units reserved by the running tasks (Container Insights' `CpuReserved` for
+    /// ECS: the CPU units reserved by tasks in the dimension set; 1 vCPU = 1,024).
+    CpuReserved = "CpuReserved", "cpu_reserved", Gauge, CpuUnits, 1e3;
+    /// Memory reserved by the running tasks, MiB (Container Insights' `MemoryReserved`
+    /// for ECS, unit `Megabytes`).
+    MemoryReserved = "MemoryReserved", "memory_reserved", Gauge, Mebibytes, 1.0;
     /// Tasks restarted after an interruption.
     TaskRestarts = "TaskRestarts", "task_restarts", Counter, Count, 1.0;
     /// Work done by a deadline job so far, hours.

@@ -40,7 +40,6 @@ mod csv;
 mod dimensions;
 mod emf;
 mod events;
-mod file;
 mod metric;
 mod observer;
 mod openmetrics;
@@ -58,12 +57,13 @@ pub use csv::CsvSink;
 pub use dimensions::{Dimension, Dims};
 pub use emf::{EmfSink, MAX_DIMENSIONS, MAX_METRICS_PER_DIRECTIVE};
 pub use events::{EventLog, pool_label};
-pub use file::AtomicFile;
 pub use metric::{Kind, Metric, Unit};
-pub use observer::{InstanceEvent, InstanceEventKind, NoTelemetry, Observer};
+pub use observer::{
+    InstanceEvent, InstanceEventKind, NoTelemetry, Observer, TaskEvent, TaskEventKind, TaskService,
+};
 pub use openmetrics::{OpenMetricsSink, openmetrics_family};
 pub use perfetto::{PerfettoFile, PerfettoTrace};
-pub use recorder::{FLEET_METRICS, FleetRecorder, MetricsSpec, Subject};
+pub use recorder::{FLEET_METRICS, FleetRecorder, MetricsSpec, Subject, TASK_METRICS};
 pub use series::{Discard, MetricSink, Point, Record, Sample, SeriesStore, Statistic, Stats};
 pub use service_map::{Edge, EdgeKind, ServiceMap, ServiceMapRecorder};
 pub use session::{MetricsFormat, TelemetryReport, TelemetrySession};

@@ -55,6 +55,54 @@ pub struct InstanceEvent {
     pub kind: InstanceEventKind,
 }
 
+/// A container service whose tasks a `compare` option runs (for the task metrics).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TaskService {
+    /// The service's name (`ServiceName`).
+    pub name: String,
+    /// CPU reserved per task, thousandths of a CPU unit (1 vCPU = 1,024 CPU units, so
+    /// `1024 × vCPU millicores`).
+    pub cpu_milli_units: i64,
+    /// Memory reserved per task, MiB.
+    pub memory_mib: i64,
+}
+
+/// What happened to a service's tasks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TaskEventKind {
+    /// The service's task counts from now on (absolute).
+    Counts {
+        /// Tasks the service asks for.
+        desired: u32,
+        /// Tasks running.
+        running: u32,
+        /// Tasks starting, or waiting for capacity.
+        pending: u32,
+    },
+    /// `count` tasks started running.
+    Started,
+    /// `count` tasks stopped (`interrupted`: by AWS, not by the service).
+    Stopped {
+        /// Whether AWS stopped them (an interruption).
+        interrupted: bool,
+    },
+    /// `count` interrupted tasks were restarted (replacements requested).
+    Restarted,
+}
+
+/// One event of a service's tasks (`compare`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TaskEvent {
+    /// When.
+    pub at: SimTime,
+    /// The service (its index in [`Observer::services`]' list).
+    pub service: u32,
+    /// How many tasks (for the kinds that count tasks).
+    pub count: u32,
+    /// What happened.
+    pub kind: TaskEventKind,
+}
+
 /// An observer of one simulation. Every method has a no-op default; calls come in
 /// simulated-time order.
 pub trait Observer {
@@ -77,6 +125,17 @@ pub trait Observer {
     /// The strategy moved `count` instances from one pool to another (price-driven
     /// replacement), at `now`; the ends and launches follow as instance events.
     fn moved(&mut self, _now: SimTime, _from: PoolId, _to: PoolId, _count: u32) {}
+
+    /// The run's container services (`compare`; called once, after
+    /// [`Observer::begin`], before any [`Observer::task`]).
+    fn services(&mut self, _services: &[TaskService]) {}
+
+    /// Something happened to a service's tasks (`compare`).
+    fn task(&mut self, _ev: &TaskEvent) {}
+
+    /// A cost accrued by the second beside the instances (the EKS control plane) is
+    /// `per_second` from `now` on.
+    fn overhead(&mut self, _now: SimTime, _per_second: Money) {}
 
     /// The horizon ended (every instance has ended).
     fn end(&mut self, _end: SimTime) {}
@@ -114,6 +173,18 @@ impl<A: Observer, B: Observer> Observer for (A, B) {
         self.0.moved(now, from, to, count);
         self.1.moved(now, from, to, count);
     }
+    fn services(&mut self, services: &[TaskService]) {
+        self.0.services(services);
+        self.1.services(services);
+    }
+    fn task(&mut self, ev: &TaskEvent) {
+        self.0.task(ev);
+        self.1.task(ev);
+    }
+    fn overhead(&mut self, now: SimTime, per_second: Money) {
+        self.0.overhead(now, per_second);
+        self.1.overhead(now, per_second);
+    }
     fn end(&mut self, end: SimTime) {
         self.0.end(end);
         self.1.end(end);
@@ -149,6 +220,21 @@ impl<T: Observer> Observer for Option<T> {
     fn moved(&mut self, now: SimTime, from: PoolId, to: PoolId, count: u32) {
         if let Some(o) = self {
             o.moved(now, from, to, count);
+        }
+    }
+    fn services(&mut self, services: &[TaskService]) {
+        if let Some(o) = self {
+            o.services(services);
+        }
+    }
+    fn task(&mut self, ev: &TaskEvent) {
+        if let Some(o) = self {
+            o.task(ev);
+        }
+    }
+    fn overhead(&mut self, now: SimTime, per_second: Money) {
+        if let Some(o) = self {
+            o.overhead(now, per_second);
         }
     }
     fn end(&mut self, end: SimTime) {

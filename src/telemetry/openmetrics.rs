@@ -6,8 +6,10 @@
 //! the next. Records arrive period by period, so the sink spills its samples (20 bytes
 //! each) to a temporary file beside the output in sorted runs of at most
 //! [`OpenMetricsSink::RUN`] samples, and at the end merges the runs into the output
-//! (bounded memory whatever the horizon), then renames it into place — the file
-//! appears whole or not at all.
+//! (bounded memory whatever the horizon), through [`crate::output::Destination`] (a
+//! temporary file renamed into place: the file appears whole or not at all). The spill
+//! file is created like the temporary file (an unpredictable name, never an existing
+//! file) and removed when the sink is finished or dropped.
 //!
 //! Families: `spotsim_<name>[_<unit>]`. Gauges (`TYPE gauge`) carry the period's
 //! `Average` (`CostRate` its value at the period's end); counters (`TYPE counter`,
@@ -121,7 +123,8 @@ impl Sample {
 /// Streams records to an OpenMetrics file (see the module docs).
 pub struct OpenMetricsSink {
     path: PathBuf,
-    spill_path: PathBuf,
+    dir: PathBuf,
+    spill_file: Option<tempfile::NamedTempFile>,
     spill: Option<BufWriter<File>>,
     /// (offset, samples) of each sorted run in the spill file.
     runs: Vec<(u64, u64)>,
@@ -152,13 +155,10 @@ impl OpenMetricsSink {
             .parent()
             .filter(|d| !d.as_os_str().is_empty())
             .unwrap_or(Path::new("."));
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
         OpenMetricsSink {
             path: path.to_path_buf(),
-            spill_path: dir.join(format!(".{name}.{}.spill", std::process::id())),
+            dir: dir.to_path_buf(),
+            spill_file: None,
             spill: None,
             runs: Vec::new(),
             spilled: 0,
@@ -177,7 +177,17 @@ impl OpenMetricsSink {
         }
         self.buf.sort_unstable_by_key(|s| (s.key, s.seq));
         if self.spill.is_none() {
-            self.spill = Some(BufWriter::new(File::create(&self.spill_path)?));
+            let name: String = self
+                .path
+                .file_name()
+                .map(|n| n.to_string_lossy().chars().take(64).collect())
+                .unwrap_or_default();
+            let f = tempfile::Builder::new()
+                .prefix(&format!(".{name}."))
+                .suffix(".spill")
+                .tempfile_in(&self.dir)?;
+            self.spill = Some(BufWriter::new(f.as_file().try_clone()?));
+            self.spill_file = Some(f);
         }
         let w = self.spill.as_mut().expect("just created");
         for s in &self.buf {
@@ -191,35 +201,22 @@ impl OpenMetricsSink {
     }
 
     fn write_out(&mut self) -> io::Result<()> {
-        let dir = self
-            .path
-            .parent()
-            .filter(|d| !d.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        let name = self
-            .path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-        let result = self
-            .merge_into(&tmp)
-            .and_then(|_| std::fs::rename(&tmp, &self.path));
-        if result.is_err() {
-            let _ = std::fs::remove_file(&tmp);
-        }
-        result
+        let io_err = |e: crate::error::Error| io::Error::other(e.to_string());
+        let mut out = crate::output::Destination::new(Some(&self.path))
+            .create("metrics")
+            .map_err(io_err)?;
+        self.merge_into(&mut out)?;
+        out.commit().map_err(io_err)
     }
 
-    fn merge_into(&mut self, tmp: &Path) -> io::Result<()> {
-        let mut out = BufWriter::new(File::create(tmp)?);
+    fn merge_into(&mut self, out: &mut crate::output::FileOut) -> io::Result<()> {
         // Sources: the spilled runs, then what is still in memory.
         self.buf.sort_unstable_by_key(|s| (s.key, s.seq));
         let mut readers: Vec<(BufReader<File>, u64)> = Vec::new();
-        if let Some(w) = self.spill.as_mut() {
+        if let (Some(w), Some(spill)) = (self.spill.as_mut(), self.spill_file.as_ref()) {
             w.flush()?;
             for &(off, n) in &self.runs {
-                let mut f = File::open(&self.spill_path)?;
+                let mut f = spill.reopen()?;
                 f.seek(SeekFrom::Start(off))?;
                 readers.push((BufReader::with_capacity(1 << 16, f), n));
             }
@@ -353,16 +350,9 @@ impl MetricSink for OpenMetricsSink {
 
     fn finish(&mut self) -> io::Result<()> {
         let r = self.write_out();
+        // Dropping the spill file removes it (also when the sink is dropped unfinished).
         self.spill = None;
-        let _ = std::fs::remove_file(&self.spill_path);
+        self.spill_file = None;
         r
-    }
-}
-
-impl Drop for OpenMetricsSink {
-    fn drop(&mut self) {
-        // An unfinished sink (an error elsewhere) leaves nothing behind.
-        self.spill = None;
-        let _ = std::fs::remove_file(&self.spill_path);
     }
 }

@@ -16,7 +16,9 @@
 use super::aggregator::{Aggregator, GroupId};
 use super::dimensions::{Dimension, Dims};
 use super::metric::Metric;
-use super::observer::{InstanceEvent, InstanceEventKind, Observer};
+use super::observer::{
+    InstanceEvent, InstanceEventKind, Observer, TaskEvent, TaskEventKind, TaskService,
+};
 use super::series::MetricSink;
 use crate::engine::{EndReason, PurchaseOption};
 use crate::market::{Market, PoolId};
@@ -39,6 +41,17 @@ pub const FLEET_METRICS: &[Metric] = &[
     Metric::Cost,
     Metric::CostRate,
     Metric::SpotPrice,
+];
+
+/// The task metrics `compare` records beside the fleet metrics ([`FLEET_METRICS`]: the
+/// fleet of EC2 instances, or of Fargate tasks).
+pub const TASK_METRICS: &[Metric] = &[
+    Metric::DesiredTaskCount,
+    Metric::RunningTaskCount,
+    Metric::PendingTaskCount,
+    Metric::CpuReserved,
+    Metric::MemoryReserved,
+    Metric::TaskRestarts,
 ];
 
 /// The run's subject, carried by every dimension set: `("Strategy", "lowest-price")`.
@@ -77,6 +90,17 @@ struct PoolState {
     pos: u32,
 }
 
+/// One service's task state (compare).
+#[derive(Clone, Debug, Default)]
+struct TaskState {
+    cpu_milli_units: i64,
+    memory_mib: i64,
+    group: Option<GroupId>,
+    desired: u32,
+    running: u32,
+    pending: u32,
+}
+
 /// Records the fleet and money metrics of one simulation (see the module docs).
 pub struct FleetRecorder<S> {
     spec: MetricsSpec,
@@ -92,6 +116,10 @@ pub struct FleetRecorder<S> {
     markers: Vec<Money>,
     desired: u32,
     running_units: u64,
+    tasks: Vec<TaskState>,
+    /// A cost accrued by the second beside the instances, and up to when it is charged.
+    overhead: Money,
+    overhead_last: i64,
     error: Option<crate::error::ConfigError>,
 }
 
@@ -120,6 +148,9 @@ impl<S: MetricSink> FleetRecorder<S> {
             markers: Vec::new(),
             desired: 0,
             running_units: 0,
+            tasks: Vec::new(),
+            overhead: Money::ZERO,
+            overhead_last: 0,
             error: None,
         }
     }
@@ -199,6 +230,20 @@ impl<S: MetricSink> FleetRecorder<S> {
                 self.pools[q as usize].pos = pos as u32;
             }
             self.pools[p].pos = u32::MAX;
+        }
+    }
+
+    /// Charges the overhead accrued up to `t` to the fleet total.
+    fn accrue_overhead(&mut self, t: i64) {
+        if t > self.overhead_last {
+            if self.overhead != Money::ZERO {
+                if let Some(a) = self.agg.as_mut() {
+                    let amount =
+                        Money::from_units(self.overhead.units() * (t - self.overhead_last) as i128);
+                    a.charge(self.total, amount);
+                }
+            }
+            self.overhead_last = t;
         }
     }
 
@@ -314,7 +359,82 @@ impl<S: MetricSink> Observer for FleetRecorder<S> {
                 self.cells[2 * p + o] = gs;
             }
         }
+        self.overhead_last = start.secs();
         self.agg = Some(agg);
+    }
+
+    fn services(&mut self, services: &[TaskService]) {
+        let Some(mut agg) = self.agg.take() else {
+            return;
+        };
+        for m in TASK_METRICS {
+            agg.declare(self.total, *m);
+        }
+        let by_service = self.spec.by.contains(&Dimension::Service);
+        self.tasks = services
+            .iter()
+            .map(|s| {
+                let group = by_service.then(|| {
+                    let g = agg.add_group(
+                        self.dims(Dimension::Service, vec![("ServiceName", s.name.clone())]),
+                        true,
+                    );
+                    for m in TASK_METRICS {
+                        agg.declare(g, *m);
+                    }
+                    g
+                });
+                TaskState {
+                    cpu_milli_units: s.cpu_milli_units,
+                    memory_mib: s.memory_mib,
+                    group,
+                    ..TaskState::default()
+                }
+            })
+            .collect();
+        self.agg = Some(agg);
+    }
+
+    fn task(&mut self, ev: &TaskEvent) {
+        let Some(agg) = self.agg.as_mut() else { return };
+        let Some(st) = self.tasks.get_mut(ev.service as usize) else {
+            return;
+        };
+        let groups = [Some(self.total), st.group];
+        match ev.kind {
+            TaskEventKind::Counts {
+                desired,
+                running,
+                pending,
+            } => {
+                let d = |new: u32, old: u32| new as i64 - old as i64;
+                let (dd, dr, dp) = (
+                    d(desired, st.desired),
+                    d(running, st.running),
+                    d(pending, st.pending),
+                );
+                (st.desired, st.running, st.pending) = (desired, running, pending);
+                let (cpu, mem) = (st.cpu_milli_units, st.memory_mib);
+                for g in groups.into_iter().flatten() {
+                    agg.add_to(g, Metric::DesiredTaskCount, ev.at, dd);
+                    agg.add_to(g, Metric::RunningTaskCount, ev.at, dr);
+                    agg.add_to(g, Metric::PendingTaskCount, ev.at, dp);
+                    agg.add_to(g, Metric::CpuReserved, ev.at, dr * cpu);
+                    agg.add_to(g, Metric::MemoryReserved, ev.at, dr * mem);
+                }
+            }
+            TaskEventKind::Restarted => {
+                for g in groups.into_iter().flatten() {
+                    agg.count(g, Metric::TaskRestarts, ev.count as u64);
+                }
+            }
+            TaskEventKind::Started | TaskEventKind::Stopped { .. } => {}
+        }
+    }
+
+    fn overhead(&mut self, now: SimTime, per_second: Money) {
+        self.accrue_overhead(now.secs());
+        self.overhead = per_second;
     }
 
     fn advance(&mut self, now: SimTime) {
@@ -329,6 +449,7 @@ impl<S: MetricSink> Observer for FleetRecorder<S> {
                 let p = self.running_pools[i] as usize;
                 self.accrue(p, b.secs());
             }
+            self.accrue_overhead(b.secs());
             if let Some(a) = self.agg.as_mut() {
                 a.close_period();
             }
@@ -482,5 +603,6 @@ impl<S: MetricSink> Observer for FleetRecorder<S> {
             let p = self.running_pools[i] as usize;
             self.accrue(p, end.secs());
         }
+        self.accrue_overhead(end.secs());
     }
 }

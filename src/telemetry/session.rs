@@ -10,7 +10,6 @@ use super::alarm::{AlarmReport, AlarmSink, AlarmSpec};
 use super::csv::CsvSink;
 use super::emf::EmfSink;
 use super::events::EventLog;
-use super::file::AtomicFile;
 use super::observer::Observer;
 use super::openmetrics::OpenMetricsSink;
 use super::perfetto::{PerfettoFile, PerfettoTrace};
@@ -19,6 +18,7 @@ use super::series::{MetricSink, Record};
 use super::service_map::{ServiceMap, ServiceMapRecorder};
 use crate::error::Error;
 use crate::options::TelemetryOptions;
+use crate::output::{Destination, FileOut};
 
 /// The format of `--metrics FILE`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -65,8 +65,8 @@ impl TelemetryReport {
 }
 
 enum MetricsOut {
-    Csv(CsvSink<AtomicFile>),
-    Emf(EmfSink<AtomicFile>),
+    Csv(CsvSink<FileOut>),
+    Emf(EmfSink<FileOut>),
     Om(OpenMetricsSink),
 }
 
@@ -79,17 +79,17 @@ impl MetricsOut {
         }
     }
 
-    fn finish(self) -> std::io::Result<()> {
+    fn finish(self, p: &Path) -> Result<(), Error> {
         match self {
             MetricsOut::Csv(mut s) => {
-                s.finish()?;
+                s.finish().map_err(|e| out_err(p, e))?;
                 s.into_inner().commit()
             }
             MetricsOut::Emf(mut s) => {
-                s.finish()?;
+                s.finish().map_err(|e| out_err(p, e))?;
                 s.into_inner().commit()
             }
-            MetricsOut::Om(mut s) => s.finish(),
+            MetricsOut::Om(mut s) => s.finish().map_err(|e| out_err(p, e)),
         }
     }
 }
@@ -110,8 +110,8 @@ pub struct TelemetrySession {
     subject_key: &'static str,
     multi: bool,
     metrics: Option<(MetricsOut, PathBuf)>,
-    events: Option<AtomicFile>,
-    perfetto: Option<PerfettoFile<AtomicFile>>,
+    events: Option<FileOut>,
+    perfetto: Option<PerfettoFile<FileOut>>,
     service_map: Option<PathBuf>,
     maps: Vec<ServiceMap>,
 }
@@ -126,44 +126,90 @@ fn out_err(p: &Path, e: std::io::Error) -> Error {
 impl TelemetrySession {
     /// The session `opts` ask for, or `None` when they ask for nothing. `subject_key`
     /// names the dimension every series carries (`Strategy`, `Option`, `Policy`);
-    /// `subjects`: how many runs will share the files.
+    /// `subjects`: how many runs will share the files; `inputs`: the command's input
+    /// files and its report (`--out`), none of which a telemetry file may be.
+    ///
+    /// Every file goes through [`Destination`] (the one writer of `--out`): a regular
+    /// file, checked before anything runs, never an input nor another output, written
+    /// to a temporary file renamed into place when complete.
     ///
     /// # Errors
-    /// [`Error::Config`] for an invalid option; [`Error::Output`] when a file cannot be
-    /// created.
+    /// [`Error::Config`] for an invalid option, a file that is an input, the report or
+    /// another telemetry file, or `-`; [`Error::Output`] for a target that is not a
+    /// regular file or cannot be created.
     pub fn new(
         opts: &TelemetryOptions,
         subject_key: &'static str,
         subjects: usize,
+        inputs: &[&Path],
     ) -> Result<Option<TelemetrySession>, Error> {
         if !opts.any() {
             return Ok(None);
         }
         let spec = opts.spec()?;
+        let targets: Vec<(&str, &Path)> = [
+            ("metrics", &opts.metrics),
+            ("events", &opts.events),
+            ("perfetto", &opts.perfetto),
+            ("service-map", &opts.service_map),
+        ]
+        .into_iter()
+        .filter_map(|(o, p)| p.as_deref().map(|p| (o, p)))
+        .collect();
+        for (i, (option, p)) in targets.iter().enumerate() {
+            let mut others: Vec<&Path> = inputs.to_vec();
+            for (j, (other, q)) in targets.iter().enumerate() {
+                if i != j {
+                    if q == p {
+                        return Err(crate::error::ConfigError::new(
+                            *option,
+                            format!(
+                                "{} is also --{other}: give each file its own path",
+                                crate::text::quote_path(p)
+                            ),
+                        )
+                        .into());
+                    }
+                    others.push(q);
+                }
+            }
+            if inputs.contains(p) {
+                return Err(crate::error::ConfigError::new(
+                    *option,
+                    format!(
+                        "{} is also an input or the report: refusing to overwrite it",
+                        crate::text::quote_path(p)
+                    ),
+                )
+                .into());
+            }
+            let d = Destination::new(Some(p));
+            if d == Destination::Stdout {
+                d.create(option)?;
+            }
+            d.check_as(option, &others)?;
+        }
+        let create = |p: &Path, option: &str| Destination::new(Some(p)).create(option);
         let metrics = match &opts.metrics {
             None => None,
             Some(p) => {
                 let out = match opts.format() {
                     MetricsFormat::Csv => MetricsOut::Csv(CsvSink::new(
-                        AtomicFile::create(p).map_err(|e| out_err(p, e))?,
+                        create(p, "metrics")?,
                         &subject_key.to_ascii_lowercase(),
                     )),
-                    MetricsFormat::Emf => MetricsOut::Emf(EmfSink::new(
-                        AtomicFile::create(p).map_err(|e| out_err(p, e))?,
-                    )),
+                    MetricsFormat::Emf => MetricsOut::Emf(EmfSink::new(create(p, "metrics")?)),
                     MetricsFormat::Openmetrics => MetricsOut::Om(OpenMetricsSink::new(p)),
                 };
                 Some((out, p.clone()))
             }
         };
         let events = match &opts.events {
-            Some(p) => Some(AtomicFile::create(p).map_err(|e| out_err(p, e))?),
+            Some(p) => Some(create(p, "events")?),
             None => None,
         };
         let perfetto = match &opts.perfetto {
-            Some(p) => Some(PerfettoFile::new(
-                AtomicFile::create(p).map_err(|e| out_err(p, e))?,
-            )),
+            Some(p) => Some(PerfettoFile::new(create(p, "perfetto")?)),
             None => None,
         };
         Ok(Some(TelemetrySession {
@@ -239,25 +285,26 @@ impl TelemetrySession {
     /// [`Error::Output`] naming the file.
     pub fn finish(self) -> Result<(), Error> {
         if let Some((m, p)) = self.metrics {
-            m.finish().map_err(|e| out_err(&p, e))?;
+            m.finish(&p)?;
         }
-        if let Some(mut f) = self.events {
-            let p = f.path().to_path_buf();
-            f.commit().map_err(|e| out_err(&p, e))?;
+        if let Some(f) = self.events {
+            f.commit()?;
         }
         if let Some(pf) = self.perfetto {
-            let mut f = pf
+            let f = pf
                 .finish()
                 .map_err(|e| out_err(Path::new("--perfetto"), e))?;
-            let p = f.path().to_path_buf();
-            f.commit().map_err(|e| out_err(&p, e))?;
+            f.commit()?;
         }
         if let Some(p) = self.service_map {
-            let mut f = AtomicFile::create(&p).map_err(|e| out_err(&p, e))?;
-            use std::io::Write;
-            f.write_all(ServiceMap::dot(&self.maps).as_bytes())
-                .and_then(|_| f.commit())
-                .map_err(|e| out_err(&p, e))?;
+            Destination::new(Some(&p))
+                .create("service-map")
+                .and_then(|mut f| {
+                    use std::io::Write;
+                    f.write_all(ServiceMap::dot(&self.maps).as_bytes())
+                        .map_err(|e| out_err(&p, e))?;
+                    f.commit()
+                })?;
         }
         Ok(())
     }

@@ -34,6 +34,8 @@ mod strategy;
 mod sweep;
 mod synth;
 mod telemetry;
+mod telemetry_compare;
+mod telemetry_files;
 mod tool;
 mod types;
 mod warnings;

@@ -112,6 +112,16 @@ fn compare_json_matches_its_schema() {
         valid("compare", &one)["options"].as_array().unwrap().len(),
         1
     );
+    // With telemetry (an alarm on a task metric, the service map).
+    let mut tel = base.to_vec();
+    tel.extend([
+        "--options",
+        "fargate-spot,eks-ec2-spot",
+        "--alarm",
+        "short: PendingTaskCount Maximum > 0 for 1 of 1 periods",
+    ]);
+    let v = valid("compare", &tel);
+    assert!(v["options"][0]["telemetry"]["alarms"][0]["changes"].is_array());
     // With a warning.
     let mut win = base.to_vec();
     win.extend(["--platform", "windows"]);
