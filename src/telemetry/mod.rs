@@ -60,7 +60,7 @@ pub use emf::{EmfSink, MAX_DIMENSIONS, MAX_METRICS_PER_DIRECTIVE};
 pub use events::{EventLog, pool_label};
 pub use file::AtomicFile;
 pub use metric::{Kind, Metric, Unit};
-pub use observer::{InstanceEvent, InstanceEventKind, NoTelemetry, Observer};
+pub use observer::{InstanceEvent, InstanceEventKind, NoTelemetry, Observer, ObserverPerRun};
 pub use openmetrics::{OpenMetricsSink, openmetrics_family};
 pub use perfetto::{PerfettoFile, PerfettoTrace};
 pub use recorder::{FLEET_METRICS, FleetRecorder, MetricsSpec, Subject};

@@ -14,7 +14,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::chart::{
-    BarChart, BoxChart, Chart, Shape, Stroke, TimeChart, ValueFormat, five_numbers,
+    BarChart, BoxChart, Chart, IntervalChart, Shape, Stroke, TimeChart, ValueFormat, five_numbers,
 };
 use super::downsample::{Points, line_polyline, step_polyline};
 use super::palette::{self, GREY, INK};
@@ -29,13 +29,15 @@ const TIME_HEIGHT: u32 = 380;
 const LEGEND_W: u32 = 230;
 /// Width of the value axis' labels.
 const Y_LABELS_W: u32 = 84;
+/// Opacity of stacked areas.
+const AREA_ALPHA: f64 = 0.7;
 /// Pixel columns of a time chart's plot: the number of downsampling buckets.
 pub(crate) const PLOT_PX: usize = (WIDTH - LEGEND_W - Y_LABELS_W - 30) as usize;
 
-type Area<'a> = DrawingArea<SVGBackend<'a>, Shift>;
+pub(crate) type Area<'a> = DrawingArea<SVGBackend<'a>, Shift>;
 
 /// One legend entry: a name and how its swatch looks.
-enum Swatch {
+pub(crate) enum Swatch {
     Line(RGBColor, bool),
     Fill(RGBColor, f64),
 }
@@ -50,6 +52,8 @@ pub(crate) fn svg(chart: &Chart, id: &str) -> String {
             Chart::Time(c) => time_chart(c, &root),
             Chart::Bars(c) => bar_chart(c, &root),
             Chart::Boxes(c) => box_chart(c, &root),
+            Chart::Flows(c) => super::flows::flow_chart(c, &root),
+            Chart::Intervals(c) => interval_chart(c, &root),
         });
         r.and_then(|_| root.present().map_err(text))
     };
@@ -71,10 +75,12 @@ fn height(chart: &Chart) -> u32 {
         Chart::Time(_) => TIME_HEIGHT,
         Chart::Bars(c) => 110 + 38 * c.categories.len().max(1) as u32,
         Chart::Boxes(c) => 110 + 44 * c.groups.len().max(1) as u32,
+        Chart::Flows(c) => super::flows::height(c),
+        Chart::Intervals(c) => 110 + 34 * c.rows.len().max(1) as u32,
     }
 }
 
-fn text<E: std::fmt::Display>(e: E) -> String {
+pub(crate) fn text<E: std::fmt::Display>(e: E) -> String {
     e.to_string()
 }
 
@@ -98,8 +104,17 @@ fn accessible(svg: &str, id: &str, title: &str, caption: &str) -> String {
     out
 }
 
-fn font(size: u32) -> TextStyle<'static> {
+pub(crate) fn font(size: u32) -> TextStyle<'static> {
     ("sans-serif", size).into_font().color(&INK)
+}
+
+/// A time axis label in hours from `t0` (`12 h`, `1.5 h`).
+fn elapsed_label(t: i64, t0: i64) -> String {
+    let h = (t - t0) as f64 / 3600.0;
+    format!(
+        "{} h",
+        group(h, if (h - h.round()).abs() < 1e-9 { 0 } else { 1 })
+    )
 }
 
 /// A time axis label: dates for spans over three days, else day and time.
@@ -124,7 +139,7 @@ fn axis_label(x: f64, range: f64) -> String {
     group(x, decimals)
 }
 
-fn legend(area: &Area, entries: &[(String, Swatch)]) -> Result<(), String> {
+pub(crate) fn legend(area: &Area, entries: &[(String, Swatch)]) -> Result<(), String> {
     let style = font(16);
     for (i, (name, swatch)) in entries.iter().enumerate() {
         let y = 48 + 24 * i as i32;
@@ -152,15 +167,30 @@ fn legend(area: &Area, entries: &[(String, Swatch)]) -> Result<(), String> {
                 .map_err(text)?;
             }
         }
-        let label: String = if name.chars().count() > 28 {
-            name.chars().take(27).chain(['…']).collect()
-        } else {
-            name.clone()
-        };
+        let label = legend_label(name, 28);
         area.draw(&Text::new(label, (38, y - 7), style.clone()))
             .map_err(text)?;
     }
     Ok(())
+}
+
+/// A legend entry cut to `max` characters with an ellipsis; a count in brackets at
+/// the end (`name (1,234)`) is kept whole.
+fn legend_label(name: &str, max: usize) -> String {
+    let n = name.chars().count();
+    if n <= max {
+        return name.to_string();
+    }
+    let (head, tail) = match name.rfind(" (") {
+        Some(i) if name.ends_with(')') && name.len() - i < max / 2 => name.split_at(i),
+        _ => (name, ""),
+    };
+    let keep = max - tail.chars().count() - 1;
+    head.chars()
+        .take(keep)
+        .chain(['…'])
+        .chain(tail.chars())
+        .collect()
 }
 
 fn secs(points: &[(SimTime, f64)]) -> Vec<(i64, f64)> {
@@ -245,7 +275,13 @@ fn time_chart(c: &TimeChart, root: &Area) -> Result<(), String> {
         .y_label_area_size(Y_LABELS_W)
         .build_cartesian_2d(t0..t1, lo..hi)
         .map_err(text)?;
-    let xf = |t: &i64| time_label(*t, span);
+    let xf = |t: &i64| {
+        if c.elapsed_hours {
+            elapsed_label(*t, t0)
+        } else {
+            time_label(*t, span)
+        }
+    };
     let yf = |v: &f64| axis_label(*v, range);
     chart
         .configure_mesh()
@@ -253,7 +289,11 @@ fn time_chart(c: &TimeChart, root: &Area) -> Result<(), String> {
         .y_labels(7)
         .x_label_formatter(&xf)
         .y_label_formatter(&yf)
-        .x_desc("simulated time (UTC)")
+        .x_desc(if c.elapsed_hours {
+            "hours from the window's start"
+        } else {
+            "simulated time (UTC)"
+        })
         .y_desc(c.unit.as_str())
         .light_line_style(RGBColor(0xEE, 0xEE, 0xEE))
         .bold_line_style(RGBColor(0xDD, 0xDD, 0xDD))
@@ -261,21 +301,31 @@ fn time_chart(c: &TimeChart, root: &Area) -> Result<(), String> {
         .axis_desc_style(font(16))
         .draw()
         .map_err(text)?;
-    // Stacked areas: the highest top first, each lower one painted over it.
-    for (k, top) in tops.iter().enumerate().rev() {
+    // Stacked areas: each layer the region between its top and the one below (the
+    // axis for the first), so that no colour is painted over another.
+    let base = lo.max(0.0);
+    for (k, top) in tops.iter().enumerate() {
         let col = c.areas[k].color.map_or(palette::color(k), palette::color);
         let mut poly = top.clone();
-        if let (Some(first), Some(last)) = (top.first(), top.last()) {
-            poly.push((last.0, lo.max(0.0)));
-            poly.push((first.0, lo.max(0.0)));
+        match k.checked_sub(1).map(|j| &tops[j]) {
+            Some(below) => poly.extend(below.iter().rev()),
+            None => {
+                if let (Some(first), Some(last)) = (top.first(), top.last()) {
+                    poly.push((last.0, base));
+                    poly.push((first.0, base));
+                }
+            }
         }
         chart
-            .draw_series(std::iter::once(Polygon::new(poly, col.mix(0.55).filled())))
+            .draw_series(std::iter::once(Polygon::new(
+                poly,
+                col.mix(AREA_ALPHA).filled(),
+            )))
             .map_err(text)?;
     }
     for (k, s) in c.areas.iter().enumerate() {
         let col = s.color.map_or(palette::color(k), palette::color);
-        entries.push((s.name.clone(), Swatch::Fill(col, 0.55)));
+        entries.push((s.name.clone(), Swatch::Fill(col, AREA_ALPHA)));
     }
     for (b, (lower, upper)) in c.bands.iter().zip(&bands) {
         let col = b.color.map_or(GREY, palette::color);
@@ -318,7 +368,11 @@ fn time_chart(c: &TimeChart, root: &Area) -> Result<(), String> {
             )
             .map_err(text)?;
         entries.push((
-            format!("{} ({})", m.name, group(m.times.len() as f64, 0)),
+            format!(
+                "{} ({})",
+                m.name,
+                group(m.total.unwrap_or(m.times.len() as u64) as f64, 0)
+            ),
             Swatch::Line(col, false),
         ));
     }
@@ -349,15 +403,30 @@ fn timeline(c: &TimeChart, plot: &Area, side: &Area) -> Result<(), String> {
     let (t0, t1) = (c.span.0.secs(), c.span.1.secs().max(c.span.0.secs() + 1));
     let span = t1 - t0;
     let n = c.marks.len().max(1) as i32;
+    let label_w = c
+        .marks
+        .iter()
+        .map(|m| m.name.chars().count())
+        .max()
+        .unwrap_or(4)
+        .clamp(10, 34) as u32
+        * 8
+        + 16;
     let mut chart = ChartBuilder::on(plot)
         .caption(&c.title, font(21))
         .margin(12)
         .x_label_area_size(44)
-        .y_label_area_size(Y_LABELS_W)
+        .y_label_area_size(label_w)
         .build_cartesian_2d(t0..t1, (0..n).into_segmented())
         .map_err(text)?;
     let names: Vec<String> = c.marks.iter().map(|m| m.name.clone()).collect();
-    let xf = |t: &i64| time_label(*t, span);
+    let xf = |t: &i64| {
+        if c.elapsed_hours {
+            elapsed_label(*t, t0)
+        } else {
+            time_label(*t, span)
+        }
+    };
     let yf = |v: &SegmentValue<i32>| match v {
         SegmentValue::CenterOf(i) => names.get((n - 1 - i) as usize).cloned().unwrap_or_default(),
         _ => String::new(),
@@ -368,7 +437,11 @@ fn timeline(c: &TimeChart, plot: &Area, side: &Area) -> Result<(), String> {
         .x_labels(7)
         .x_label_formatter(&xf)
         .y_label_formatter(&yf)
-        .x_desc("simulated time (UTC)")
+        .x_desc(if c.elapsed_hours {
+            "hours from the window's start"
+        } else {
+            "simulated time (UTC)"
+        })
         .y_desc(c.unit.as_str())
         .light_line_style(RGBColor(0xEE, 0xEE, 0xEE))
         .label_style(font(15))
@@ -392,7 +465,11 @@ fn timeline(c: &TimeChart, plot: &Area, side: &Area) -> Result<(), String> {
             }))
             .map_err(text)?;
         entries.push((
-            format!("{} ({})", m.name, group(m.times.len() as f64, 0)),
+            format!(
+                "{} ({})",
+                m.name,
+                group(m.total.unwrap_or(m.times.len() as u64) as f64, 0)
+            ),
             Swatch::Line(col, false),
         ));
     }
@@ -639,6 +716,96 @@ fn box_chart(c: &BoxChart, root: &Area) -> Result<(), String> {
     )
 }
 
+/// A dot per row for the estimate and a whisker for its interval, the estimate
+/// written at the right.
+fn interval_chart(c: &IntervalChart, root: &Area) -> Result<(), String> {
+    let (plot, side) = root.split_horizontally(WIDTH - LEGEND_W);
+    let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
+    for r in &c.rows {
+        for v in r
+            .value
+            .into_iter()
+            .chain(r.range.into_iter().flat_map(|(a, b)| [a, b]))
+            .filter(|v| v.is_finite())
+        {
+            lo = lo.min(v);
+            hi = hi.max(v);
+        }
+    }
+    if !lo.is_finite() {
+        (lo, hi) = (0.0, 1.0);
+    }
+    let pad = ((hi - lo) * 0.08).max(hi.abs() * 0.02).max(1e-6);
+    let (lo, hi) = (
+        if lo >= 0.0 {
+            (lo - pad).max(0.0)
+        } else {
+            lo - pad
+        },
+        hi + 4.0 * pad,
+    );
+    let names: Vec<String> = c.rows.iter().map(|r| r.name.clone()).collect();
+    let mut chart = category_axes(&plot, &c.title, &c.unit, &names, (lo, hi), false)?;
+    let n = c.rows.len() as i32;
+    let col = palette::color(0);
+    for (i, r) in c.rows.iter().enumerate() {
+        let mid = SegmentValue::CenterOf(n - 1 - i as i32);
+        if let Some((a, b)) = r.range.filter(|(a, b)| a.is_finite() && b.is_finite()) {
+            chart
+                .draw_series([PathElement::new(
+                    vec![(a, mid.clone()), (b, mid.clone())],
+                    INK.stroke_width(2),
+                )])
+                .map_err(text)?;
+            let px = (hi - lo) / f64::from(WIDTH - LEGEND_W);
+            for x in [a, b] {
+                let mut cap = Rectangle::new(
+                    [
+                        (x - 0.6 * px, SegmentValue::Exact(n - 1 - i as i32)),
+                        (x + 0.6 * px, SegmentValue::Exact(n - i as i32)),
+                    ],
+                    INK.filled(),
+                );
+                cap.set_margin(9, 9, 0, 0);
+                chart.draw_series([cap]).map_err(text)?;
+            }
+        }
+        let label = match r.value.filter(|v| v.is_finite()) {
+            Some(v) => {
+                chart
+                    .draw_series([Circle::new((v, mid.clone()), 5, col.filled())])
+                    .map_err(text)?;
+                c.label.format(v)
+            }
+            None => "n/a".to_string(),
+        };
+        let right = r
+            .range
+            .map(|(_, b)| b)
+            .into_iter()
+            .chain(r.value)
+            .filter(|v| v.is_finite())
+            .fold(lo, f64::max);
+        chart
+            .draw_series([Text::new(
+                label,
+                (right + (hi - lo) * 0.01, mid),
+                font(15).pos(Pos::new(HPos::Left, VPos::Center)),
+            )])
+            .map_err(text)?;
+    }
+    legend(
+        &side,
+        &[
+            ("estimate (dot)".to_string(), Swatch::Fill(col, 1.0)),
+            (
+                "95 % interval (whisker)".to_string(),
+                Swatch::Line(INK, false),
+            ),
+        ],
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -648,6 +815,20 @@ mod tests {
         assert_eq!(axis_label(0.0425, 0.05), "0.0425");
         assert_eq!(axis_label(1234.0, 5000.0), "1,234");
         assert_eq!(axis_label(2.5, 10.0), "2.5");
+    }
+
+    #[test]
+    fn long_legend_entries_keep_their_count() {
+        assert_eq!(legend_label("short (3)", 28), "short (3)");
+        // 31 characters → 27 kept: 23 of the name, the ellipsis, " (6)".
+        assert_eq!(
+            legend_label("lowest-price: interruptions (6)", 28),
+            "lowest-price: interrupt… (6)"
+        );
+        assert_eq!(
+            legend_label(&"x".repeat(30), 28),
+            format!("{}…", "x".repeat(27))
+        );
     }
 
     #[test]

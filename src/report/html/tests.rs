@@ -72,6 +72,7 @@ fn a_timeline_chart_counts_its_instants() {
     c.marks.push(Marks {
         name: "interruptions".into(),
         times: (0..1_500).map(|i| SimTime(i * 50)).collect(),
+        total: None,
     });
     let svg = chart_svg(&Chart::Time(c), "e");
     assert!(svg.contains("interruptions (1,500)"));
