@@ -11,10 +11,11 @@ use std::sync::OnceLock;
 use std::time::Instant;
 
 use spotsim::engine::{FleetConfig, Simulation, Target};
-use spotsim::report::html::RunPage;
+use spotsim::report::html::{RunCharts, RunPage};
 use spotsim::report::{Report, RunInfo};
 use spotsim::strategy::LowestPrice;
 use spotsim::synth::{SynthParams, synthetic_market};
+use spotsim::telemetry::ObserverPerRun;
 
 use crate::cli::{run, scratch};
 use crate::tool;
@@ -170,12 +171,20 @@ fn big_page() -> &'static str {
         let market = synthetic_market(&params, 1);
         let mut cfg = FleetConfig::new(Target::Constant(100));
         cfg.seed = 1;
+        // The recorded charts too, through the telemetry layer as `run` records them.
+        let mut charts = RunCharts::new();
         let outcome = Simulation::new(&market, cfg, LowestPrice::default())
-            .run()
+            .run_observed(&mut |_, _| {}, charts.for_run("lowest-price"))
             .expect("simulation");
         let report = Report::new(&market, &outcome, RunInfo::default());
-        RunPage::new(std::slice::from_ref(&report))
-            .market(&market)
+        charts
+            .charts("instances")
+            .expect("charts")
+            .into_iter()
+            .fold(
+                RunPage::new(std::slice::from_ref(&report)).market(&market),
+                |page, c| page.chart(c),
+            )
             .render()
     })
 }
@@ -197,6 +206,18 @@ fn a_year_of_500_pools_is_under_5_mb() {
         html.contains("all 500 pools (min–max)"),
         "envelope of every pool"
     );
+    // The telemetry-fed charts are on the page.
+    for title in [
+        "Running capacity by pool: lowest-price",
+        "Cumulative cost per strategy",
+        "Interruptions and notices over time",
+        "Service map: lowest-price",
+    ] {
+        assert!(
+            html.contains(&format!("-title\">{title}</title>")),
+            "{title}"
+        );
+    }
 }
 
 #[test]
