@@ -10,7 +10,7 @@
 //! | `palette` | the Okabe–Ito palette (safe for colour-blindness) |
 //! | [`page`](Page) | the document: layout, screen and print CSS, warnings, assumptions, provenance |
 //! | `table` | HTML tables of numbers formatted for people |
-//! | [`RunPage`], [`ComparePage`], [`JobPage`] | each command's page |
+//! | [`RunPage`], [`ComparePage`], [`JobPage`], [`SweepPage`] | each command's page |
 //! | [`RunCharts`] | `run`'s charts recorded through telemetry ([`ChartSink`]): capacity by pool, cumulative cost, interruptions, service map |
 //!
 //! Each page is built from its report (what `--output json` prints, so a saved report
@@ -37,6 +37,7 @@ mod palette;
 mod plot;
 mod run;
 mod run_charts;
+mod sweep;
 pub(crate) mod table;
 
 pub use chart::{
@@ -49,6 +50,7 @@ pub use page::{Page, escape};
 pub use palette::MAX_SERIES;
 pub use run::{PRICE_POOLS_SHOWN, RunPage, spot_price_chart};
 pub use run_charts::{CAPACITY_POOLS_SHOWN, ChartSink, RunCharts, chart_period};
+pub use sweep::{CELLS_LISTED, SweepPage};
 
 /// The SVG of one chart, as a page embeds it (with `<title>` and `<desc>`).
 ///
