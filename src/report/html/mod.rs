@@ -44,7 +44,7 @@ pub use chart::{
     Band, BarChart, BoxChart, Chart, Flow, FlowChart, Interval, IntervalChart, Marks, Segment,
     Series, Shape, Stroke, TimeChart, ValueFormat,
 };
-pub use compare::ComparePage;
+pub use compare::{ComparePage, tasks_chart};
 pub use job::JobPage;
 pub use page::{Page, escape};
 pub use palette::MAX_SERIES;

@@ -198,7 +198,7 @@ fn secs(points: &[(SimTime, f64)]) -> Vec<(i64, f64)> {
 }
 
 /// The cumulative tops of stacked step series, over the union of their change times.
-fn stack(layers: &[Vec<(i64, f64)>]) -> Vec<Vec<(i64, f64)>> {
+pub(crate) fn stack(layers: &[Vec<(i64, f64)>]) -> Vec<Vec<(i64, f64)>> {
     let mut times: Vec<i64> = layers.iter().flatten().map(|p| p.0).collect();
     times.sort_unstable();
     times.dedup();
