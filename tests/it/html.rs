@@ -1,4 +1,5 @@
-//! `--output html` (issue 10): every command's page is one self-contained file, a
+//! `--output html` (issue 10): every command's page (run, compare, job, sweep) is one
+//! self-contained file with its charts, a
 //! year × 500 pools report stays under 5 MB, and each page renders in headless
 //! Chromium with the network disabled — no console error, no request leaving the page,
 //! every chart's SVG laid out with a non-zero size, a screenshot that is not blank, and
@@ -157,6 +158,25 @@ fn job_page() -> String {
     ])
 }
 
+/// A `run` sweep over two strategies × two targets × three seeds, on a week of the
+/// built-in market.
+fn sweep_page() -> String {
+    let dir = scratch("html-sweep");
+    let file = dir.join("s.toml");
+    std::fs::write(
+        &file,
+        "kind = \"run\"\nseeds = 3\n[base]\nend = \"2026-01-08T00:00:00Z\"\ninterruption-rate = 20\n[grid]\nstrategy = [\"lowest-price\", \"capacity-optimized\"]\ntarget = [5, 20]\n",
+    )
+    .expect("write sweep");
+    write_ok(&[
+        "sweep",
+        &file.display().to_string(),
+        "--output",
+        "html",
+        "--quiet",
+    ])
+}
+
 /// The `run` page of a synthetic year of 500 pools (50 types × 10 zones, the `run`
 /// bench's market) with a 100-instance lowest-price fleet, built once.
 fn big_page() -> &'static str {
@@ -194,6 +214,85 @@ fn every_page_is_self_contained() {
     assert_self_contained("run", &run_page());
     assert_self_contained("compare", &compare_page());
     assert_self_contained("job", &job_page());
+    assert_self_contained("sweep", &sweep_page());
+}
+
+/// The chart titles of a page, in order.
+fn chart_titles(html: &str) -> Vec<String> {
+    html.split("-title\">")
+        .skip(1)
+        .filter_map(|s| s.split("</title>").next())
+        .map(|s| s.replace("&#39;", "'"))
+        .collect()
+}
+
+#[test]
+fn each_page_has_its_charts() {
+    let run = chart_titles(&run_page());
+    for want in [
+        "Spot price per pool",
+        "Running capacity by pool: lowest-price",
+        "Running capacity by pool: price-capacity-optimized",
+        "Cumulative cost per strategy",
+        "Interruptions and notices over time",
+        "Cost per strategy",
+    ] {
+        assert!(run.iter().any(|t| t == want), "run: {want} in {run:?}");
+    }
+    let job = job_page();
+    let titles = chart_titles(&job);
+    for p in ["on-demand", "greedy", "uniform-progress"] {
+        let want = format!("One window's timeline: {p}");
+        assert!(titles.contains(&want), "job: {want} in {titles:?}");
+    }
+    // The window is named: the median cost of greedy (the first policy that is not
+    // on-demand) among the 20 drawn.
+    assert!(job.contains(" of 20 (the median cost of greedy), starting "));
+    let sweep = sweep_page();
+    let titles = chart_titles(&sweep);
+    assert!(titles.contains(&"total_cost_usd across the grid".to_string()));
+    // One row per group of the grid (2 strategies × 2 targets), each with its seeds'
+    // interval, and one line per cell.
+    assert!(sweep.contains("strategy=capacity-optimized, target=20"));
+    let rows = sweep.matches("<tr><td>").count();
+    assert!(rows >= 4 + 12, "{rows} table rows");
+    assert!(sweep.contains("spotsim run sweep: 12 cells"));
+}
+
+#[test]
+fn the_job_json_is_unchanged_by_the_timeline() {
+    // The timeline is recorded for HTML only and never serialized.
+    let dir = scratch("html-job-json");
+    let trace = dir.join("t.json");
+    std::fs::write(
+        &trace,
+        "{\"metadata\":{\"gap_seconds\":3600},\"data\":[1,0,1,1,1,1]}",
+    )
+    .expect("trace");
+    let json = write_ok(&[
+        "job",
+        "--trace",
+        &trace.display().to_string(),
+        "--convention",
+        "available",
+        "--policy",
+        "greedy",
+        "--work-hours",
+        "2",
+        "--deadline-hours",
+        "4",
+        "--restart-overhead-hours",
+        "0",
+        "--ondemand-price",
+        "3",
+        "--spot-price",
+        "1",
+        "--mode",
+        "tick",
+        "--output",
+        "json",
+    ]);
+    assert!(!json.contains("timeline"), "{json}");
 }
 
 #[test]
@@ -431,6 +530,7 @@ fn every_page_renders_in_headless_chromium() {
         ("run", run_page()),
         ("compare", compare_page()),
         ("job", job_page()),
+        ("sweep", sweep_page()),
     ] {
         check_in_chromium(&bin, name, &html);
     }
