@@ -434,6 +434,7 @@ fn timeline(c: &TimeChart, plot: &Area, side: &Area) -> Result<(), String> {
     chart
         .configure_mesh()
         .disable_y_mesh()
+        .y_labels(2 * c.marks.len() + 2)
         .x_labels(7)
         .x_label_formatter(&xf)
         .y_label_formatter(&yf)
@@ -495,7 +496,7 @@ fn category_axes<'a, 'b>(
         .map(|s| s.chars().count())
         .max()
         .unwrap_or(4)
-        .clamp(4, 30) as u32
+        .clamp(4, 40) as u32
         * 8
         + 16;
     let mut chart = ChartBuilder::on(plot)
@@ -523,6 +524,8 @@ fn category_axes<'a, 'b>(
     chart
         .configure_mesh()
         .disable_y_mesh()
+        // A label for every category (plotters keeps about ten by default).
+        .y_labels(2 * names.len() + 2)
         .x_labels(7)
         .x_label_formatter(&xf)
         .y_label_formatter(&yf)

@@ -98,16 +98,17 @@ fn value_text(v: &serde_json::Value) -> String {
     }
 }
 
-/// A group's name: its parameters, `key=value` joined (or `all cells`).
+/// A group's name on a chart: its parameters' values in key order, joined with ` · `
+/// (the caption names the keys), or `all cells`.
 fn group_name(g: &GroupSummary) -> String {
     if g.params.is_empty() {
         return "all cells".into();
     }
     g.params
-        .iter()
-        .map(|(k, v)| format!("{k}={}", value_text(v)))
+        .values()
+        .map(value_text)
         .collect::<Vec<_>>()
-        .join(", ")
+        .join(" · ")
 }
 
 impl<'a> SweepPage<'a> {
@@ -139,6 +140,11 @@ impl<'a> SweepPage<'a> {
         let Some(first) = groups.first() else {
             return Vec::new();
         };
+        let keys = if first.params.is_empty() {
+            "no grid key".to_string()
+        } else {
+            first.params.keys().cloned().collect::<Vec<_>>().join(" · ")
+        };
         first
             .metrics
             .iter()
@@ -149,7 +155,7 @@ impl<'a> SweepPage<'a> {
                 Chart::Intervals(IntervalChart {
                     title: format!("{name} across the grid"),
                     caption: format!(
-                        "One row per combination of the grid's parameters: the dot is {name}'s mean over the seeds, the whisker its 95 % confidence interval (a t interval over the seeds; none with one seed). Rows whose whiskers do not overlap differ by more than the seeds' randomness."
+                        "One row per combination of the grid's parameters ({keys}): the dot is {name}'s mean over the seeds, the whisker its 95 % confidence interval (a t interval over the seeds; none with one seed). Rows whose whiskers do not overlap differ by more than the seeds' randomness."
                     ),
                     unit: unit_of(name).to_string(),
                     rows: groups
@@ -388,7 +394,11 @@ mod tests {
         let Chart::Intervals(c) = &charts[0] else {
             panic!("an interval chart")
         };
-        assert_eq!(c.rows[0].name, "strategy=a");
+        assert_eq!(c.rows[0].name, "a");
+        assert!(
+            c.caption
+                .starts_with("One row per combination of the grid's parameters (strategy)")
+        );
         // Mean of 10 and 12 is 11; sd = √2; t(0.975, 1) = 12.706 → half-width
         // 12.706 × √2 / √2 = 12.706.
         assert_eq!(c.rows[0].value, Some(11.0));
