@@ -253,7 +253,7 @@ fn each_page_has_its_charts() {
     assert!(titles.contains(&"total_cost_usd across the grid".to_string()));
     // One row per group of the grid (2 strategies × 2 targets), each with its seeds'
     // interval, and one line per cell.
-    assert!(sweep.contains(">capacity-optimized · 20<"));
+    assert!(sweep.contains(">\ncapacity-optimized · 20\n</text>"));
     let rows = sweep.matches("<tr><td>").count();
     assert!(rows >= 4 + 12, "{rows} table rows");
     assert!(sweep.contains("spotsim run sweep: 12 cells"));
