@@ -260,6 +260,33 @@ fn each_page_has_its_charts() {
 }
 
 #[test]
+fn a_merged_sweep_page_is_the_unsharded_page() {
+    let dir = scratch("html-sweep-merge");
+    let file = dir.join("s.toml");
+    std::fs::write(
+        &file,
+        "kind = \"run\"\nseeds = 2\n[base]\nend = \"2026-01-03T00:00:00Z\"\ninterruption-rate = 20\n[grid]\nstrategy = [\"lowest-price\", \"capacity-optimized\"]\n",
+    )
+    .expect("write sweep");
+    let f = file.display().to_string();
+    let whole = write_ok(&["sweep", &f, "--output", "html", "--quiet"]);
+    let mut parts = Vec::new();
+    for k in ["1/2", "2/2"] {
+        let part = dir.join(format!("part-{}.jsonl", &k[..1]));
+        let p = part.display().to_string();
+        write_ok(&["sweep", &f, "--shard", k, "--out", &p, "--quiet"]);
+        parts.push(p);
+    }
+    let merged = write_ok(&["sweep", "merge", &parts[0], &parts[1], "--output", "html"]);
+    assert_self_contained("sweep merge", &merged);
+    assert_eq!(merged, whole, "the merged page is the unsharded page");
+    // A shard writes a part, never a page.
+    let o = run(&["sweep", &f, "--shard", "1/2", "--output", "html"]);
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("a shard writes a part"));
+}
+
+#[test]
 fn the_job_json_is_unchanged_by_the_timeline() {
     // The timeline is recorded for HTML only and never serialized.
     let dir = scratch("html-job-json");
