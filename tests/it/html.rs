@@ -260,6 +260,50 @@ fn each_page_has_its_charts() {
 }
 
 #[test]
+fn the_html_charts_ride_along_with_telemetry_files() {
+    // The page's recorders and --metrics' run side by side on the same simulation:
+    // both outputs complete, and the costs are the JSON report's.
+    let dir = scratch("html-telemetry");
+    let metrics = dir.join("m.csv");
+    let m = metrics.display().to_string();
+    let html = write_ok(&[
+        "run",
+        "--strategy",
+        "lowest-price,capacity-optimized",
+        "--output",
+        "html",
+        "--metrics",
+        &m,
+        "--quiet",
+    ]);
+    assert!(
+        std::fs::read_to_string(&metrics)
+            .expect("metrics")
+            .lines()
+            .count()
+            > 100
+    );
+    let titles = chart_titles(&html);
+    assert!(
+        titles.iter().any(|t| t == "Cumulative cost per strategy"),
+        "{titles:?}"
+    );
+    let json = write_ok(&[
+        "run",
+        "--strategy",
+        "lowest-price,capacity-optimized",
+        "--output",
+        "json",
+        "--quiet",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&json).expect("JSON");
+    for r in v["reports"].as_array().expect("reports") {
+        let people = people_usd(r["total_cost_usd"].as_f64().expect("cost"));
+        assert!(html.contains(&people), "{people} not in the page");
+    }
+}
+
+#[test]
 fn a_merged_sweep_page_is_the_unsharded_page() {
     let dir = scratch("html-sweep-merge");
     let file = dir.join("s.toml");
