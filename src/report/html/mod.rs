@@ -6,6 +6,7 @@
 //! | [`chart`](Chart) | the chart data model: [`Series`] over time (steps or lines), [`Band`]s, [`Marks`], [`BarChart`], [`BoxChart`] — fed by reports, the market a run replayed, or recorded telemetry |
 //! | `downsample` | min/max per pixel column (first, min, max, last per bucket), so a year × 500 pools stays small and spikes stay visible |
 //! | `plot` | drawing a chart as SVG with `plotters` (axes with units, legend, `<title>`/`<desc>`) |
+//! | `categories` | drawing the category charts: bars, boxes, intervals |
 //! | `flows` | drawing a [`FlowChart`] (the service map) |
 //! | `palette` | the Okabe–Ito palette (safe for colour-blindness) |
 //! | [`page`](Page) | the document: layout, screen and print CSS, warnings, assumptions, provenance |
@@ -27,6 +28,7 @@
 //! # Ok::<(), spotsim::error::Error>(())
 //! ```
 
+mod categories;
 mod chart;
 mod compare;
 mod downsample;
