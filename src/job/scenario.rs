@@ -728,44 +728,17 @@ impl JobScenario {
             .map(|a| crate::rules::localize(a))
             .collect();
         // The HTML page's timeline: one window (tick mode), the same for every policy.
-        let timeline = match (&starts, &event_market) {
-            (_, Some(_)) => None,
-            _ if self.format() != Format::Html => None,
-            (None, None) => Some((single_start, "The run's window".to_string())),
-            // The median-cost window of the first policy that is not on-demand (whose
-            // cost hardly varies), or of the first policy.
-            (Some(starts), None) => {
-                let i = policies
-                    .iter()
-                    .position(|p| p.to_string() != "on-demand")
-                    .unwrap_or(0);
-                by_policy.get(i).and_then(|results| {
-                    let costs: Vec<Money> = results.iter().map(|r| r.total_cost).collect();
-                    let k = super::timeline::pick_window(&costs)?;
-                    Some((
-                        starts[k],
-                        format!(
-                            "Window {} of {} (the median cost of {})",
-                            k + 1,
-                            starts.len(),
-                            policies[i]
-                        ),
-                    ))
-                })
-            }
-        };
-        let timeline = match timeline {
-            None => None,
-            Some((t, which)) => Some(super::timeline::record(
+        let timeline = match (&event_market, self.format()) {
+            (None, Format::Html) => Some(super::timeline::for_report(
                 &market,
                 &spec,
-                t,
-                format!(
-                    "{which}, starting {} h into the trace",
-                    crate::report::human::group(t as f64 * g as f64 / 3600.0, 1)
-                ),
-                policies.iter().map(|p| (p.to_string(), p.build(&popts))),
-            )?),
+                starts.as_deref().map_or(Err(single_start), Ok),
+                &by_policy,
+                &policies,
+                &popts,
+            )?)
+            .flatten(),
+            _ => None,
         };
         Ok(JobReport {
             timeline,

@@ -3,7 +3,9 @@
 //! far, recorded by [`run_job_timeline`] (tick mode) on one window chosen
 //! deterministically ([`pick_window`]).
 
+use super::named::{NamedPolicy, PolicyOptions};
 use super::policy::JobPolicy;
+use super::result::JobResult;
 use super::tick::{JobMarket, JobSpec, Kind, run_job_timeline};
 use crate::error::ConfigError;
 use crate::money::Money;
@@ -61,6 +63,61 @@ pub fn pick_window(costs: &[Money]) -> Option<usize> {
     let mut order: Vec<usize> = (0..costs.len()).collect();
     order.sort_by(|&a, &b| costs[a].cmp(&costs[b]).then(a.cmp(&b)));
     order.get(costs.len().checked_sub(1)? / 2).copied()
+}
+
+/// The timeline `job --output html` shows (tick mode): with window `starts`, the
+/// median-cost window ([`pick_window`]) of the first policy that is not on-demand
+/// (whose cost hardly varies), or of the first policy, given each policy's window
+/// results in `by_policy`; without (`Err(start)`), the run's own window. `None` when
+/// there is no window.
+///
+/// # Errors
+/// As [`run_job_timeline`].
+pub fn for_report(
+    market: &JobMarket,
+    spec: &JobSpec,
+    starts: Result<&[usize], usize>,
+    by_policy: &[Vec<JobResult>],
+    policies: &[NamedPolicy],
+    popts: &PolicyOptions,
+) -> Result<Option<WindowTimeline>, ConfigError> {
+    let (start, which) = match starts {
+        Err(start) => (start, "The run's window".to_string()),
+        Ok(starts) => {
+            let i = policies
+                .iter()
+                .position(|p| p.to_string() != "on-demand")
+                .unwrap_or(0);
+            let Some(results) = by_policy.get(i) else {
+                return Ok(None);
+            };
+            let costs: Vec<Money> = results.iter().map(|r| r.total_cost).collect();
+            let Some(k) = pick_window(&costs) else {
+                return Ok(None);
+            };
+            (
+                starts[k],
+                format!(
+                    "Window {} of {} (the median cost of {})",
+                    k + 1,
+                    starts.len(),
+                    policies[i]
+                ),
+            )
+        }
+    };
+    let hours = start as f64 * market.gap_secs as f64 / 3600.0;
+    record(
+        market,
+        spec,
+        start,
+        format!(
+            "{which}, starting {} h into the trace",
+            crate::report::human::group(hours, 1)
+        ),
+        policies.iter().map(|p| (p.to_string(), p.build(popts))),
+    )
+    .map(Some)
 }
 
 /// Records the window that starts at `start_tick` for every policy (tick mode).
