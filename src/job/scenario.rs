@@ -732,7 +732,7 @@ impl JobScenario {
             (None, Format::Html) => Some(super::timeline::for_report(
                 &market,
                 &spec,
-                starts.as_deref().map_or(Err(single_start), Ok),
+                starts.as_deref().ok_or(single_start),
                 &by_policy,
                 &policies,
                 &popts,
