@@ -12,10 +12,12 @@ use std::time::Duration;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use spotsim::engine::{FleetConfig, Simulation, Target};
+use spotsim::report::html::{RunCharts, RunPage};
+use spotsim::report::{Report, RunInfo};
 use spotsim::scenario::Scenario;
 use spotsim::strategy::{CapacityOptimized, LowestPrice};
 use spotsim::synth::{SynthParams, synthetic_market};
-use spotsim::telemetry::{CsvSink, Dimension, Discard, FleetRecorder, MetricsSpec};
+use spotsim::telemetry::{CsvSink, Dimension, Discard, FleetRecorder, MetricsSpec, ObserverPerRun};
 
 fn bench(c: &mut Criterion) {
     let params = SynthParams {
@@ -141,6 +143,31 @@ fn bench(c: &mut Criterion) {
                     .run_observed(&mut |_, _| {}, &mut rec)
                     .map(|o| o.events);
                 black_box((out, rec.finish("bench").is_ok()))
+            })
+        },
+    );
+    // The HTML report's recorded charts (capacity by pool, cumulative cost,
+    // interruptions, service map) at one period per pixel column, through the telemetry
+    // layer, then the whole page rendered (every chart drawn as SVG).
+    g.bench_function(
+        "year_500_pools_100_instances/lowest-price+html-charts-and-page",
+        |b| {
+            b.iter(|| {
+                let mut charts = RunCharts::new();
+                let out = Simulation::new(&market, cfg.clone(), LowestPrice::default())
+                    .run_observed(&mut |_, _| {}, charts.for_run("lowest-price"))
+                    .expect("simulation");
+                let report = Report::new(&market, &out, RunInfo::default());
+                let page = charts
+                    .charts("instances")
+                    .expect("charts")
+                    .into_iter()
+                    .fold(
+                        RunPage::new(std::slice::from_ref(&report)).market(&market),
+                        |page, c| page.chart(c),
+                    )
+                    .render();
+                black_box(page.len())
             })
         },
     );

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Regenerates the README's report screenshots, docs/report-{run,compare,job}.png:
+# Regenerates the README's report screenshots, docs/report-{run,compare,job,sweep}.png:
 # runs the README's `--output html` commands (section "HTML reports"), then loads each
 # page in headless Chromium with the network disabled and saves a screenshot.
-# Needs ../shared/data (the run and job examples replay real traces) and chromium
+# Needs ../shared/data (the run, job and sweep examples replay real traces) and chromium
 # (`sudo apt-get install -y chromium` installs it). The pages are left in target/html-reports/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,6 +22,8 @@ cargo run --release --quiet -- job --trace $T/us-west-2a_v100_1.json --conventio
   --policy on-demand,greedy,uniform-progress --work-hours 48 --deadline-hours 52 \
   --restart-overhead-hours 0.2 --ondemand-price 3.06 --spot-price 0.9731 --mode tick \
   --windows 100 --seed 1 --output html --out target/html-reports/job.html
+cargo run --release --quiet -- sweep examples/sweep-eu-west-3a.toml --quiet \
+  --output html --out target/html-reports/sweep.html
 
 profile=$(mktemp -d)
 trap 'rm -rf "$profile"' EXIT
@@ -32,7 +34,8 @@ shot() { # NAME HEIGHT
     --hide-scrollbars --user-data-dir="$profile/$1" --window-size="1280,$2" \
     --screenshot="docs/report-$1.png" "file://$PWD/target/html-reports/$1.html" 2>/dev/null
 }
-shot run 2300
+shot run 4700
 shot compare 2000
-shot job 1350
+shot job 2700
+shot sweep 2000
 ls -l docs/report-*.png

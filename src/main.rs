@@ -232,10 +232,12 @@ fn cmd_run(args: &RunArgs) -> Result<ExitCode, Error> {
         ),
     )?;
     let bar = progress_bar(scenario.output.quiet);
+    // The HTML page's recorded charts (capacity by pool, cost, interruptions, moves).
+    let mut charts = (format == Format::Html).then(spotsim::report::html::RunCharts::new);
     let reports = {
         let bar = bar.clone();
         let mut started: Option<i64> = None;
-        prepared.run_with_telemetry(
+        prepared.run_observed(
             &mut move |now, end| {
                 if let Some(b) = &bar {
                     let s = *started.get_or_insert(now.secs());
@@ -245,6 +247,9 @@ fn cmd_run(args: &RunArgs) -> Result<ExitCode, Error> {
                 }
             },
             session.as_mut(),
+            charts
+                .as_mut()
+                .map(|c| c as &mut dyn spotsim::telemetry::ObserverPerRun),
         )?
     };
     if let Some(b) = bar {
@@ -256,9 +261,23 @@ fn cmd_run(args: &RunArgs) -> Result<ExitCode, Error> {
     let doc = RunReports::new(reports);
     let text = match format {
         // The page also shows the spot prices of the market the run replayed.
-        Format::Html => spotsim::report::html::RunPage::new(&doc.reports)
-            .market(&prepared.market)
-            .render(),
+        Format::Html => {
+            let unit = doc
+                .reports
+                .first()
+                .map_or("units", |r| r.provenance.target_unit.as_str());
+            let recorded = match charts {
+                Some(c) => c.charts(unit)?,
+                None => Vec::new(),
+            };
+            recorded
+                .into_iter()
+                .fold(
+                    spotsim::report::html::RunPage::new(&doc.reports).market(&prepared.market),
+                    |page, c| page.chart(c),
+                )
+                .render()
+        }
         f => doc.render(f),
     };
     out.write(text.as_bytes())?;

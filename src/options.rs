@@ -516,7 +516,7 @@ impl OutputOptions {
 #[cfg_attr(feature = "cli", command(next_help_heading = "Output"))]
 #[serde(rename_all = "kebab-case")]
 pub struct SweepOutputOptions {
-    /// Rows: JSON lines (one object per cell) or CSV [default: jsonl].
+    /// Rows: JSON lines (one object per cell), CSV, or an HTML page (groups, charts, cells) [default: jsonl].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "cli", arg(long, value_name = "FORMAT", value_enum))]
     pub output: Option<crate::sweep::RowFormat>,

@@ -54,6 +54,7 @@ pub mod report;
 pub mod result;
 pub mod scenario;
 pub mod tick;
+pub mod timeline;
 pub mod trace;
 pub mod tunables;
 pub mod windows;

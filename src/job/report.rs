@@ -81,6 +81,10 @@ pub struct JobReport {
     pub warnings: Vec<Warning>,
     /// Provenance.
     pub provenance: JobProvenance,
+    /// One window's timeline per policy (tick mode, for `--output html`; not in the
+    /// JSON).
+    #[serde(skip)]
+    pub timeline: Option<super::timeline::WindowTimeline>,
 }
 
 /// One policy's results: a single run (its fields inline), or statistics over windows

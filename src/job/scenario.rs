@@ -727,7 +727,21 @@ impl JobScenario {
             .iter()
             .map(|a| crate::rules::localize(a))
             .collect();
+        // The HTML page's timeline: one window (tick mode), the same for every policy.
+        let timeline = match (&event_market, self.format()) {
+            (None, Format::Html) => Some(super::timeline::for_report(
+                &market,
+                &spec,
+                starts.as_deref().ok_or(single_start),
+                &by_policy,
+                &policies,
+                &popts,
+            )?)
+            .flatten(),
+            _ => None,
+        };
         Ok(JobReport {
+            timeline,
             schema_version: crate::report::SCHEMA_VERSION,
             mode: mode.to_string(),
             work_hours: w,

@@ -831,20 +831,48 @@ impl Prepared {
         progress: &mut (dyn FnMut(SimTime, SimTime) + Send),
         session: Option<&mut crate::telemetry::TelemetrySession>,
     ) -> Result<Vec<Report>, Error> {
-        let Some(session) = session else {
+        self.run_observed(progress, session, None)
+    }
+
+    /// [`Prepared::run_with_telemetry`] with one more observer per strategy, handed out
+    /// by `extra` (the HTML report's charts, [`crate::report::html::RunCharts`]). With
+    /// neither a session nor `extra`, exactly [`Prepared::run`].
+    ///
+    /// # Errors
+    /// As [`Prepared::run_with_telemetry`].
+    pub fn run_observed(
+        &self,
+        progress: &mut (dyn FnMut(SimTime, SimTime) + Send),
+        mut session: Option<&mut crate::telemetry::TelemetrySession>,
+        mut extra: Option<&mut dyn crate::telemetry::ObserverPerRun>,
+    ) -> Result<Vec<Report>, Error> {
+        if session.is_none() && extra.is_none() {
             return self.run(progress);
-        };
+        }
         let baseline = crate::engine::ondemand_baseline_cost(&self.market, &self.cfg)?;
         let mut reports = Vec::with_capacity(self.strategies.len());
         for spec in &self.strategies {
             let strategy = spec.build(&self.instance_types);
             let name = strategy.name().to_string();
-            let (outcome, telemetry) = session.observe(&name, |obs| {
-                Ok(Simulation::new(&self.market, self.cfg.clone(), strategy)
-                    .run_observed(&mut *progress, obs)?)
-            })?;
+            let sim = Simulation::new(&self.market, self.cfg.clone(), strategy);
+            let mut other = extra.as_mut().map(|x| x.for_run(&name));
+            let (outcome, telemetry) = match session.as_mut() {
+                Some(session) => {
+                    let (o, t) = session.observe(&name, |obs| {
+                        Ok(match other.as_mut() {
+                            Some(x) => sim.run_observed(&mut *progress, &mut (obs, x))?,
+                            None => sim.run_observed(&mut *progress, obs)?,
+                        })
+                    })?;
+                    (o, Some(t))
+                }
+                None => match other {
+                    Some(x) => (sim.run_observed(&mut *progress, x)?, None),
+                    None => (sim.run_with_progress(&mut *progress)?, None),
+                },
+            };
             let mut r = self.report(spec, &outcome, baseline);
-            r.telemetry = Some(telemetry);
+            r.telemetry = telemetry;
             reports.push(r);
         }
         Ok(reports)

@@ -299,6 +299,13 @@ pub fn run_file(
     let results = sweep.run(shard, progress)?;
     let rows = match shard {
         Some(s) => shard::render_part(&results.definition, s, &results.rows),
+        None if format == RowFormat::Html => {
+            let summary = results.summary();
+            crate::report::html::SweepPage::new(&results.rows)
+                .summary(&summary)
+                .warnings(&results.warnings)
+                .render()
+        }
         None => row::render_rows(&results.rows, format),
     };
     let summary = match (&opts.output.summary_out, shard) {
@@ -328,12 +335,19 @@ pub fn merge_files(parts: &[PathBuf], output: &SweepOutputOptions) -> Result<Swe
         texts.push((name, text));
     }
     let (definition, rows) = merge_parts(&texts)?;
+    let whole = SweepSummary::new(&definition, &rows);
     let summary = output
         .summary_out
         .as_ref()
-        .map(|p| (SweepSummary::new(&definition, &rows).render(), p.clone()));
+        .map(|p| (whole.render(), p.clone()));
+    let text = match output.format() {
+        RowFormat::Html => crate::report::html::SweepPage::new(&rows)
+            .summary(&whole)
+            .render(),
+        f => row::render_rows(&rows, f),
+    };
     Ok(SweepOutputs {
-        rows: row::render_rows(&rows, output.format()),
+        rows: text,
         out: output.out.clone(),
         summary,
         warnings: Vec::new(),

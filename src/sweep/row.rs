@@ -121,6 +121,10 @@ pub enum RowFormat {
     Jsonl,
     /// CSV with a header line.
     Csv,
+    /// One self-contained HTML page: the groups with their intervals, a chart per
+    /// metric across the grid, paired comparisons and the cells
+    /// ([`crate::report::html::SweepPage`]).
+    Html,
 }
 
 impl std::str::FromStr for RowFormat {
@@ -129,10 +133,11 @@ impl std::str::FromStr for RowFormat {
         match s {
             "jsonl" => Ok(RowFormat::Jsonl),
             "csv" => Ok(RowFormat::Csv),
+            "html" => Ok(RowFormat::Html),
             other => Err(crate::suggest::unknown_value(
                 "output",
                 other,
-                &["jsonl", "csv"],
+                &["jsonl", "csv", "html"],
             )),
         }
     }
@@ -175,10 +180,12 @@ pub fn to_csv(rows: &[SweepRow]) -> String {
     String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
 }
 
-/// Renders `rows` in `format`.
+/// Renders `rows` in `format` (HTML: the page of the rows alone; the sweep command
+/// adds the summary, [`crate::report::html::SweepPage::summary`]).
 pub fn render_rows(rows: &[SweepRow], format: RowFormat) -> String {
     match format {
         RowFormat::Jsonl => to_jsonl(rows),
         RowFormat::Csv => to_csv(rows),
+        RowFormat::Html => crate::report::html::SweepPage::new(rows).render(),
     }
 }

@@ -177,27 +177,33 @@ fn params_without(r: &SweepRow, drop: &[&str]) -> BTreeMap<String, serde_json::V
         .collect()
 }
 
+/// Per group of cells differing only in the seed (in cell order), each metric's
+/// statistics: the summary's `groups`.
+pub(crate) fn group_summaries(rows: &[SweepRow]) -> Vec<GroupSummary> {
+    let metric_names: Vec<&str> = rows
+        .first()
+        .map(|r| r.metrics.iter().map(|(n, _)| n.as_str()).collect())
+        .unwrap_or_default();
+    group_by(rows.iter(), |r| params_without(r, &["seed"]))
+        .into_iter()
+        .map(|(params, cells)| GroupSummary {
+            params,
+            cells: cells.len(),
+            metrics: metric_names
+                .iter()
+                .map(|m| {
+                    let xs: Vec<f64> = cells.iter().filter_map(|r| r.metric(m)).collect();
+                    stats_of(m, &xs)
+                })
+                .collect(),
+        })
+        .collect()
+}
+
 impl SweepSummary {
     /// The summary of `rows` (every cell of `definition`, in index order).
     pub fn new(definition: &SweepDefinition, rows: &[SweepRow]) -> SweepSummary {
-        let metric_names: Vec<&str> = rows
-            .first()
-            .map(|r| r.metrics.iter().map(|(n, _)| n.as_str()).collect())
-            .unwrap_or_default();
-        let groups = group_by(rows.iter(), |r| params_without(r, &["seed"]))
-            .into_iter()
-            .map(|(params, cells)| GroupSummary {
-                params,
-                cells: cells.len(),
-                metrics: metric_names
-                    .iter()
-                    .map(|m| {
-                        let xs: Vec<f64> = cells.iter().filter_map(|r| r.metric(m)).collect();
-                        stats_of(m, &xs)
-                    })
-                    .collect(),
-            })
-            .collect();
+        let groups = group_summaries(rows);
         let comparisons = match &definition.paired {
             None => Vec::new(),
             Some(key) => comparisons(definition, rows, key),

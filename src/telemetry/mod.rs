@@ -59,7 +59,8 @@ pub use emf::{EmfSink, MAX_DIMENSIONS, MAX_METRICS_PER_DIRECTIVE};
 pub use events::{EventLog, pool_label};
 pub use metric::{Kind, Metric, Unit};
 pub use observer::{
-    InstanceEvent, InstanceEventKind, NoTelemetry, Observer, TaskEvent, TaskEventKind, TaskService,
+    InstanceEvent, InstanceEventKind, NoTelemetry, Observer, ObserverPerRun, TaskEvent,
+    TaskEventKind, TaskService,
 };
 pub use openmetrics::{OpenMetricsSink, openmetrics_family};
 pub use perfetto::{PerfettoFile, PerfettoTrace};

@@ -141,6 +141,13 @@ pub trait Observer {
     fn end(&mut self, _end: SimTime) {}
 }
 
+/// Hands out one observer per run of a command (per strategy, option or policy) and
+/// keeps what they observed (e.g. the HTML report's charts).
+pub trait ObserverPerRun {
+    /// A fresh observer for the run of `subject`.
+    fn for_run(&mut self, subject: &str) -> &mut dyn Observer;
+}
+
 /// Observes nothing.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct NoTelemetry;
@@ -188,6 +195,30 @@ impl<A: Observer, B: Observer> Observer for (A, B) {
     fn end(&mut self, end: SimTime) {
         self.0.end(end);
         self.1.end(end);
+    }
+}
+
+impl<T: Observer + ?Sized> Observer for &mut T {
+    fn begin(&mut self, market: &Market, start: SimTime, end: SimTime) {
+        (**self).begin(market, start, end);
+    }
+    fn advance(&mut self, now: SimTime) {
+        (**self).advance(now);
+    }
+    fn desired(&mut self, now: SimTime, units: u32) {
+        (**self).desired(now, units);
+    }
+    fn price(&mut self, now: SimTime, pool: PoolId, price: Rate) {
+        (**self).price(now, pool, price);
+    }
+    fn instance(&mut self, ev: &InstanceEvent) {
+        (**self).instance(ev);
+    }
+    fn moved(&mut self, now: SimTime, from: PoolId, to: PoolId, count: u32) {
+        (**self).moved(now, from, to, count);
+    }
+    fn end(&mut self, end: SimTime) {
+        (**self).end(end);
     }
 }
 

@@ -1,4 +1,5 @@
-//! `--output html` (issue 10): every command's page is one self-contained file, a
+//! `--output html` (issue 10): every command's page (run, compare, job, sweep) is one
+//! self-contained file with its charts, a
 //! year × 500 pools report stays under 5 MB, and each page renders in headless
 //! Chromium with the network disabled — no console error, no request leaving the page,
 //! every chart's SVG laid out with a non-zero size, a screenshot that is not blank, and
@@ -11,10 +12,11 @@ use std::sync::OnceLock;
 use std::time::Instant;
 
 use spotsim::engine::{FleetConfig, Simulation, Target};
-use spotsim::report::html::RunPage;
+use spotsim::report::html::{RunCharts, RunPage};
 use spotsim::report::{Report, RunInfo};
 use spotsim::strategy::LowestPrice;
 use spotsim::synth::{SynthParams, synthetic_market};
+use spotsim::telemetry::ObserverPerRun;
 
 use crate::cli::{run, scratch};
 use crate::tool;
@@ -156,6 +158,25 @@ fn job_page() -> String {
     ])
 }
 
+/// A `run` sweep over two strategies × two targets × three seeds, on a week of the
+/// built-in market.
+fn sweep_page() -> String {
+    let dir = scratch("html-sweep");
+    let file = dir.join("s.toml");
+    std::fs::write(
+        &file,
+        "kind = \"run\"\nseeds = 3\n[base]\nend = \"2026-01-08T00:00:00Z\"\ninterruption-rate = 20\n[grid]\nstrategy = [\"lowest-price\", \"capacity-optimized\"]\ntarget = [5, 20]\n",
+    )
+    .expect("write sweep");
+    write_ok(&[
+        "sweep",
+        &file.display().to_string(),
+        "--output",
+        "html",
+        "--quiet",
+    ])
+}
+
 /// The `run` page of a synthetic year of 500 pools (50 types × 10 zones, the `run`
 /// bench's market) with a 100-instance lowest-price fleet, built once.
 fn big_page() -> &'static str {
@@ -170,12 +191,20 @@ fn big_page() -> &'static str {
         let market = synthetic_market(&params, 1);
         let mut cfg = FleetConfig::new(Target::Constant(100));
         cfg.seed = 1;
+        // The recorded charts too, through the telemetry layer as `run` records them.
+        let mut charts = RunCharts::new();
         let outcome = Simulation::new(&market, cfg, LowestPrice::default())
-            .run()
+            .run_observed(&mut |_, _| {}, charts.for_run("lowest-price"))
             .expect("simulation");
         let report = Report::new(&market, &outcome, RunInfo::default());
-        RunPage::new(std::slice::from_ref(&report))
-            .market(&market)
+        charts
+            .charts("instances")
+            .expect("charts")
+            .into_iter()
+            .fold(
+                RunPage::new(std::slice::from_ref(&report)).market(&market),
+                |page, c| page.chart(c),
+            )
             .render()
     })
 }
@@ -185,6 +214,156 @@ fn every_page_is_self_contained() {
     assert_self_contained("run", &run_page());
     assert_self_contained("compare", &compare_page());
     assert_self_contained("job", &job_page());
+    assert_self_contained("sweep", &sweep_page());
+}
+
+/// The chart titles of a page, in order.
+fn chart_titles(html: &str) -> Vec<String> {
+    html.split("-title\">")
+        .skip(1)
+        .filter_map(|s| s.split("</title>").next())
+        .map(|s| s.replace("&#39;", "'"))
+        .collect()
+}
+
+#[test]
+fn each_page_has_its_charts() {
+    let run = chart_titles(&run_page());
+    for want in [
+        "Spot price per pool",
+        "Running capacity by pool: lowest-price",
+        "Running capacity by pool: price-capacity-optimized",
+        "Cumulative cost per strategy",
+        "Interruptions and notices over time",
+        "Cost per strategy",
+    ] {
+        assert!(run.iter().any(|t| t == want), "run: {want} in {run:?}");
+    }
+    let job = job_page();
+    let titles = chart_titles(&job);
+    for p in ["on-demand", "greedy", "uniform-progress"] {
+        let want = format!("One window's timeline: {p}");
+        assert!(titles.contains(&want), "job: {want} in {titles:?}");
+    }
+    // The window is named: the median cost of greedy (the first policy that is not
+    // on-demand) among the 20 drawn.
+    assert!(job.contains(" of 20 (the median cost of greedy), starting "));
+    let sweep = sweep_page();
+    let titles = chart_titles(&sweep);
+    assert!(titles.contains(&"total_cost_usd across the grid".to_string()));
+    // One row per group of the grid (2 strategies × 2 targets), each with its seeds'
+    // interval, and one line per cell.
+    assert!(sweep.contains(">\ncapacity-optimized · 20\n</text>"));
+    let rows = sweep.matches("<tr><td>").count();
+    assert!(rows >= 4 + 12, "{rows} table rows");
+    assert!(sweep.contains("spotsim run sweep: 12 cells"));
+}
+
+#[test]
+fn the_html_charts_ride_along_with_telemetry_files() {
+    // The page's recorders and --metrics' run side by side on the same simulation:
+    // both outputs complete, and the costs are the JSON report's.
+    let dir = scratch("html-telemetry");
+    let metrics = dir.join("m.csv");
+    let m = metrics.display().to_string();
+    let html = write_ok(&[
+        "run",
+        "--strategy",
+        "lowest-price,capacity-optimized",
+        "--output",
+        "html",
+        "--metrics",
+        &m,
+        "--quiet",
+    ]);
+    assert!(
+        std::fs::read_to_string(&metrics)
+            .expect("metrics")
+            .lines()
+            .count()
+            > 100
+    );
+    let titles = chart_titles(&html);
+    assert!(
+        titles.iter().any(|t| t == "Cumulative cost per strategy"),
+        "{titles:?}"
+    );
+    let json = write_ok(&[
+        "run",
+        "--strategy",
+        "lowest-price,capacity-optimized",
+        "--output",
+        "json",
+        "--quiet",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&json).expect("JSON");
+    for r in v["reports"].as_array().expect("reports") {
+        let people = people_usd(r["total_cost_usd"].as_f64().expect("cost"));
+        assert!(html.contains(&people), "{people} not in the page");
+    }
+}
+
+#[test]
+fn a_merged_sweep_page_is_the_unsharded_page() {
+    let dir = scratch("html-sweep-merge");
+    let file = dir.join("s.toml");
+    std::fs::write(
+        &file,
+        "kind = \"run\"\nseeds = 2\n[base]\nend = \"2026-01-03T00:00:00Z\"\ninterruption-rate = 20\n[grid]\nstrategy = [\"lowest-price\", \"capacity-optimized\"]\n",
+    )
+    .expect("write sweep");
+    let f = file.display().to_string();
+    let whole = write_ok(&["sweep", &f, "--output", "html", "--quiet"]);
+    let mut parts = Vec::new();
+    for k in ["1/2", "2/2"] {
+        let part = dir.join(format!("part-{}.jsonl", &k[..1]));
+        let p = part.display().to_string();
+        write_ok(&["sweep", &f, "--shard", k, "--out", &p, "--quiet"]);
+        parts.push(p);
+    }
+    let merged = write_ok(&["sweep", "merge", &parts[0], &parts[1], "--output", "html"]);
+    assert_self_contained("sweep merge", &merged);
+    assert_eq!(merged, whole, "the merged page is the unsharded page");
+    // A shard writes a part, never a page.
+    let o = run(&["sweep", &f, "--shard", "1/2", "--output", "html"]);
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("a shard writes a part"));
+}
+
+#[test]
+fn the_job_json_is_unchanged_by_the_timeline() {
+    // The timeline is recorded for HTML only and never serialized.
+    let dir = scratch("html-job-json");
+    let trace = dir.join("t.json");
+    std::fs::write(
+        &trace,
+        "{\"metadata\":{\"gap_seconds\":3600},\"data\":[1,0,1,1,1,1]}",
+    )
+    .expect("trace");
+    let json = write_ok(&[
+        "job",
+        "--trace",
+        &trace.display().to_string(),
+        "--convention",
+        "available",
+        "--policy",
+        "greedy",
+        "--work-hours",
+        "2",
+        "--deadline-hours",
+        "4",
+        "--restart-overhead-hours",
+        "0",
+        "--ondemand-price",
+        "3",
+        "--spot-price",
+        "1",
+        "--mode",
+        "tick",
+        "--output",
+        "json",
+    ]);
+    assert!(!json.contains("timeline"), "{json}");
 }
 
 #[test]
@@ -197,6 +376,18 @@ fn a_year_of_500_pools_is_under_5_mb() {
         html.contains("all 500 pools (min–max)"),
         "envelope of every pool"
     );
+    // The telemetry-fed charts are on the page.
+    for title in [
+        "Running capacity by pool: lowest-price",
+        "Cumulative cost per strategy",
+        "Interruptions and notices over time",
+        "Service map: lowest-price",
+    ] {
+        assert!(
+            html.contains(&format!("-title\">{title}</title>")),
+            "{title}"
+        );
+    }
 }
 
 #[test]
@@ -410,6 +601,7 @@ fn every_page_renders_in_headless_chromium() {
         ("run", run_page()),
         ("compare", compare_page()),
         ("job", job_page()),
+        ("sweep", sweep_page()),
     ] {
         check_in_chromium(&bin, name, &html);
     }

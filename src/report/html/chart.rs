@@ -110,8 +110,12 @@ pub struct Band {
 pub struct Marks {
     /// The legend's name.
     pub name: String,
-    /// When each happened.
+    /// When each happened (or, for instants counted per period, each period with
+    /// any).
     pub times: Vec<SimTime>,
+    /// How many instants the times stand for, when they were counted per period
+    /// (the legend's count); `None`: one per time.
+    pub total: Option<u64>,
 }
 
 /// Series over simulated time: stacked filled areas (bottom to top), shaded bands,
@@ -137,6 +141,9 @@ pub struct TimeChart {
     /// timeline when the chart has no areas and no lines, otherwise as a strip of
     /// ticks at the bottom of the plot.
     pub marks: Vec<Marks>,
+    /// Label the time axis in hours from the span's start (a job's window) instead of
+    /// dates and times of day.
+    pub elapsed_hours: bool,
 }
 
 impl TimeChart {
@@ -156,6 +163,7 @@ impl TimeChart {
             bands: Vec::new(),
             series: Vec::new(),
             marks: Vec::new(),
+            elapsed_hours: false,
         }
     }
 }
@@ -231,6 +239,64 @@ pub struct BoxChart {
     pub label: ValueFormat,
 }
 
+/// One flow of a [`FlowChart`]: how much went from one node to another, and why.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Flow {
+    /// Where it left.
+    pub from: String,
+    /// Where it went.
+    pub to: String,
+    /// Why (the legend's entry; flows of one kind share a colour).
+    pub kind: String,
+    /// How much (the line's width is proportional to it).
+    pub value: f64,
+}
+
+/// Flows between nodes (the service map: instances moving between pools): sources in
+/// a column on the left, destinations on the right, one band per flow whose width is
+/// proportional to its value, coloured by kind.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FlowChart {
+    /// The chart's title.
+    pub title: String,
+    /// One line that says how to read it.
+    pub caption: String,
+    /// What a flow's value counts, e.g. `instances`.
+    pub unit: String,
+    /// The flows (the largest ones are drawn when there are many; see `plot`).
+    pub flows: Vec<Flow>,
+    /// How values are written.
+    pub label: ValueFormat,
+}
+
+/// One row of an [`IntervalChart`]: an estimate and its interval.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Interval {
+    /// The row's name.
+    pub name: String,
+    /// The estimate (a dot); `None`: not available.
+    pub value: Option<f64>,
+    /// The interval's ends (the whisker); `None`: not available (fewer than two
+    /// samples).
+    pub range: Option<(f64, f64)>,
+}
+
+/// Estimates with their intervals, one row per category (a sweep's mean cost per
+/// strategy with its 95 % confidence interval across seeds).
+#[derive(Clone, Debug, PartialEq)]
+pub struct IntervalChart {
+    /// The chart's title.
+    pub title: String,
+    /// One line that says how to read it.
+    pub caption: String,
+    /// The value axis' label with its unit.
+    pub unit: String,
+    /// The rows, top to bottom.
+    pub rows: Vec<Interval>,
+    /// How values are written.
+    pub label: ValueFormat,
+}
+
 /// Any chart a page shows.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Chart {
@@ -240,6 +306,10 @@ pub enum Chart {
     Bars(BarChart),
     /// Distributions.
     Boxes(BoxChart),
+    /// Flows between nodes (the service map).
+    Flows(FlowChart),
+    /// Estimates with intervals.
+    Intervals(IntervalChart),
 }
 
 impl Chart {
@@ -249,6 +319,8 @@ impl Chart {
             Chart::Time(c) => &c.title,
             Chart::Bars(c) => &c.title,
             Chart::Boxes(c) => &c.title,
+            Chart::Flows(c) => &c.title,
+            Chart::Intervals(c) => &c.title,
         }
     }
 
@@ -258,6 +330,8 @@ impl Chart {
             Chart::Time(c) => &c.caption,
             Chart::Bars(c) => &c.caption,
             Chart::Boxes(c) => &c.caption,
+            Chart::Flows(c) => &c.caption,
+            Chart::Intervals(c) => &c.caption,
         }
     }
 }

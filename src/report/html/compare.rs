@@ -5,7 +5,7 @@
 //! Charts from other sources (running tasks over time, recorded during the run) are
 //! added with [`ComparePage::chart`] and appear after the desired count.
 
-use super::chart::{BarChart, Chart, Segment, Series, TimeChart, ValueFormat};
+use super::chart::{Band, BarChart, Chart, Segment, Series, TimeChart, ValueFormat};
 use super::page::{Page, escape};
 use super::table::table;
 use crate::compare::CompareReport;
@@ -27,6 +27,7 @@ use crate::time::SimTime;
 pub struct ComparePage<'a> {
     report: &'a CompareReport,
     charts: Vec<Chart>,
+    running: Vec<(String, Vec<(SimTime, f64)>)>,
 }
 
 impl<'a> ComparePage<'a> {
@@ -35,7 +36,16 @@ impl<'a> ComparePage<'a> {
         ComparePage {
             report,
             charts: Vec::new(),
+            running: Vec::new(),
         }
+    }
+
+    /// Adds an option's running task count over time (a step function in time order,
+    /// e.g. telemetry's `RunningTaskCount`); the page then charts desired against
+    /// running tasks ([`tasks_chart`]).
+    pub fn running_tasks(mut self, option: &str, points: Vec<(SimTime, f64)>) -> ComparePage<'a> {
+        self.running.push((option.to_string(), points));
+        self
     }
 
     /// Adds a chart (e.g. from telemetry recorded during the run).
@@ -71,6 +81,11 @@ impl<'a> ComparePage<'a> {
         );
         let mut charts = option_charts(r);
         charts.extend(desired_chart(r));
+        if !self.running.is_empty() {
+            if let Some(desired) = desired_total(r) {
+                charts.push(tasks_chart((r.start, r.end), &desired, &self.running));
+            }
+        }
         charts.extend(self.charts.iter().cloned());
         page.charts("Charts", &charts);
         let services: Vec<Vec<String>> = r
@@ -204,4 +219,89 @@ fn desired_chart(r: &CompareReport) -> Option<Chart> {
         chart.areas.push(Series::step(s.name.clone(), pts).color(k));
     }
     (!chart.areas.is_empty()).then_some(Chart::Time(chart))
+}
+
+/// The desired task count of all services together, a step function over the horizon;
+/// `None` when a service's demand cannot be materialised.
+fn desired_total(r: &CompareReport) -> Option<Vec<(SimTime, f64)>> {
+    let mut traces = Vec::new();
+    for s in &r.services {
+        let tr = s.desired.trace(r.start, r.end).ok()?;
+        let pts: Vec<(i64, f64)> = tr
+            .times()
+            .iter()
+            .zip(tr.values())
+            .map(|(&t, &v)| (t, f64::from(v)))
+            .collect();
+        traces.push(pts);
+    }
+    Some(
+        super::plot::stack(&traces)
+            .pop()
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(t, v)| (SimTime(t), v))
+            .collect(),
+    )
+}
+
+/// Desired against running tasks over `span`: the demand of all services as a dashed
+/// line, each option's running tasks as a step line, and, per option, the shortfall
+/// shaded (one band per option, up to the palette's size).
+///
+/// ```
+/// use spotsim::report::html::{tasks_chart, Chart};
+/// use spotsim::time::SimTime;
+/// let desired = vec![(SimTime(0), 4.0), (SimTime(3_600), 8.0)];
+/// let running = vec![("fargate-spot".to_string(), vec![(SimTime(0), 4.0), (SimTime(3_700), 7.0)])];
+/// let Chart::Time(c) = tasks_chart((SimTime(0), SimTime(7_200)), &desired, &running) else { panic!() };
+/// assert_eq!(c.series.len(), 2);
+/// assert_eq!(c.bands[0].name, "fargate-spot: short of desired");
+/// ```
+pub fn tasks_chart(
+    span: (SimTime, SimTime),
+    desired: &[(SimTime, f64)],
+    running: &[(String, Vec<(SimTime, f64)>)],
+) -> Chart {
+    let mut chart = TimeChart::new(
+        "Desired vs running tasks",
+        "The dashed line is the number of tasks the services ask for; each solid line is the tasks an option had running. Where a line dips under the dashed one (shaded in the option's colour), tasks were waiting: for a replacement after an interruption, or for capacity to start on.",
+        "tasks",
+        span,
+    );
+    let des: Vec<(i64, f64)> = desired.iter().map(|(t, v)| (t.secs(), *v)).collect();
+    for (k, (name, pts)) in running
+        .iter()
+        .enumerate()
+        .take(super::palette::MAX_SERIES - 1)
+    {
+        // The shortfall: between running and max(running, desired), on the union of
+        // both functions' change times.
+        let run: Vec<(i64, f64)> = pts.iter().map(|(t, v)| (t.secs(), *v)).collect();
+        let both = super::plot::stack(&[run.clone(), des.clone()]);
+        let lower = super::plot::stack(std::slice::from_ref(&run))
+            .pop()
+            .unwrap_or_default();
+        // stack(&[run, des])[0] is `run` on the union of times; [1] − [0] is desired.
+        let upper: Vec<(SimTime, f64)> = both[0]
+            .iter()
+            .zip(&both[1])
+            .map(|(r, s)| (SimTime(r.0), r.1.max(s.1 - r.1)))
+            .collect();
+        if upper.iter().zip(&both[0]).any(|(u, r)| u.1 > r.1) {
+            chart.bands.push(Band {
+                name: format!("{name}: short of desired"),
+                lower: lower.into_iter().map(|(t, v)| (SimTime(t), v)).collect(),
+                upper,
+                color: Some(k),
+            });
+        }
+        chart
+            .series
+            .push(Series::step(name.clone(), pts.clone()).color(k));
+    }
+    chart
+        .series
+        .push(Series::step("desired", desired.to_vec()).dashed().color(7));
+    Chart::Time(chart)
 }

@@ -3,14 +3,22 @@
 //! deadline; for a single run, the cost split (compute, probes, egress) and the hours
 //! on spot, on-demand and idle — then zones, assumptions and provenance.
 //!
-//! One window's timeline (what ran when, progress against the deadline) comes from
-//! time series recorded during a run and is added with [`JobPage::chart`].
+//! In tick mode the page also shows one window's timeline per policy (what ran when,
+//! preemptions, the work done against the deadline line), from the report's
+//! `timeline` (recorded for `--output html`: the run's window, or with `--windows` the
+//! window of the first policy's median cost). Other charts are added with
+//! [`JobPage::chart`].
 
-use super::chart::{BarChart, BoxChart, Chart, Segment, ValueFormat};
+use super::chart::{
+    Band, BarChart, BoxChart, Chart, Marks, Segment, Series, TimeChart, ValueFormat,
+};
 use super::page::Page;
 use super::table::table_aligned;
+use crate::job::Kind;
+use crate::job::timeline::WindowTimeline;
 use crate::job::{JobReport, JobResult};
-use crate::report::human::{count, usd};
+use crate::report::human::{count, group, usd};
+use crate::time::SimTime;
 
 /// The HTML page of a `job`.
 ///
@@ -78,6 +86,9 @@ impl<'a> JobPage<'a> {
             ),
         );
         let mut charts = policy_charts(r);
+        if let Some(t) = &r.timeline {
+            charts.extend(timeline_charts(t));
+        }
         charts.extend(self.charts.iter().cloned());
         page.charts("Charts", &charts);
         page.assumptions(r.provenance.assumptions.iter().map(|a| (None, a.as_str())));
@@ -95,6 +106,85 @@ impl<'a> JobPage<'a> {
         page.provenance(&p.inputs, &facts);
         page.finish()
     }
+}
+
+/// One chart per policy of one window: spot and on-demand shaded, the work done as
+/// a line against the deadline line, preemptions as ticks.
+pub(crate) fn timeline_charts(t: &WindowTimeline) -> Vec<Chart> {
+    let g = t.gap_secs.max(1);
+    let w_h = t.spec.work_ms as f64 / 3.6e6;
+    let d_s = t.spec.deadline_ms / 1000;
+    let o_s = t.spec.overhead_ms / 1000;
+    t.policies
+        .iter()
+        .map(|p| {
+            let n = p.ticks.len() as i64;
+            let end = (n * g).max(d_s);
+            let mut c = TimeChart::new(
+                format!("One window's timeline: {}", p.policy),
+                format!(
+                    "{}. Blue shading: on spot; orange: on on-demand; unshaded: idle. The black line is the work done; the dashed deadline line is the least work from which switching to on-demand now (paying the restart overhead) still finishes by the {} h deadline — a job under it can only be late, one already on on-demand may run just under it by the overhead. Deadline {}, cost {}.",
+                    t.which,
+                    group(d_s as f64 / 3600.0, 1),
+                    if p.deadline_met { "met" } else { "missed" },
+                    usd(p.cost.to_usd_f64())
+                ),
+                "work done, hours",
+                (SimTime(0), SimTime(end)),
+            );
+            c.elapsed_hours = true;
+            let shade = |kind: Kind| -> Vec<(SimTime, f64)> {
+                let mut pts: Vec<(SimTime, f64)> = p
+                    .ticks
+                    .iter()
+                    .enumerate()
+                    .map(|(i, s)| (SimTime(i as i64 * g), if s.ran == kind { w_h } else { 0.0 }))
+                    .collect();
+                pts.push((SimTime(n * g), 0.0));
+                pts
+            };
+            for (name, kind, col) in [("on spot", Kind::Spot, 0), ("on on-demand", Kind::OnDemand, 1)] {
+                c.bands.push(Band {
+                    name: name.into(),
+                    lower: vec![(SimTime(0), 0.0)],
+                    upper: shade(kind),
+                    color: Some(col),
+                });
+            }
+            let mut done = vec![(SimTime(0), 0.0)];
+            done.extend(
+                p.ticks
+                    .iter()
+                    .enumerate()
+                    .map(|(i, s)| (SimTime((i as i64 + 1) * g), s.work_done_ms as f64 / 3.6e6)),
+            );
+            c.series.push(Series::line("work done", done).color(7));
+            // Work w is still possible on on-demand at t when w ≥ W − (D − t − o): the
+            // line from (D − W − o, 0) to (D − o, W).
+            let from = (d_s - o_s - t.spec.work_ms / 1000).max(0);
+            let at = |x: i64| (w_h - (d_s - x - o_s) as f64 / 3600.0).clamp(0.0, w_h);
+            c.series.push(
+                Series::line(
+                    "deadline line",
+                    vec![(SimTime(from), at(from)), (SimTime(d_s - o_s), w_h), (SimTime(end), w_h)],
+                )
+                .dashed()
+                .color(3),
+            );
+            c.marks.push(Marks {
+                name: "spot preempted".into(),
+                times: p
+                    .ticks
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, s)| s.preempted)
+                    .map(|(i, _)| SimTime(i as i64 * g))
+                    .collect(),
+                total: None,
+            });
+            Chart::Time(c)
+        })
+        .collect()
 }
 
 fn policy_charts(r: &JobReport) -> Vec<Chart> {

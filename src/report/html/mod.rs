@@ -6,10 +6,13 @@
 //! | [`chart`](Chart) | the chart data model: [`Series`] over time (steps or lines), [`Band`]s, [`Marks`], [`BarChart`], [`BoxChart`] — fed by reports, the market a run replayed, or recorded telemetry |
 //! | `downsample` | min/max per pixel column (first, min, max, last per bucket), so a year × 500 pools stays small and spikes stay visible |
 //! | `plot` | drawing a chart as SVG with `plotters` (axes with units, legend, `<title>`/`<desc>`) |
+//! | `categories` | drawing the category charts: bars, boxes, intervals |
+//! | `flows` | drawing a [`FlowChart`] (the service map) |
 //! | `palette` | the Okabe–Ito palette (safe for colour-blindness) |
 //! | [`page`](Page) | the document: layout, screen and print CSS, warnings, assumptions, provenance |
 //! | `table` | HTML tables of numbers formatted for people |
-//! | [`RunPage`], [`ComparePage`], [`JobPage`] | each command's page |
+//! | [`RunPage`], [`ComparePage`], [`JobPage`], [`SweepPage`] | each command's page |
+//! | [`RunCharts`] | `run`'s charts recorded through telemetry ([`ChartSink`]): capacity by pool, cumulative cost, interruptions, service map |
 //!
 //! Each page is built from its report (what `--output json` prints, so a saved report
 //! renders too); `run`'s spot-price chart also needs the market ([`RunPage::market`]);
@@ -25,24 +28,31 @@
 //! # Ok::<(), spotsim::error::Error>(())
 //! ```
 
+mod categories;
 mod chart;
 mod compare;
 mod downsample;
+mod flows;
 mod job;
 mod page;
 mod palette;
 mod plot;
 mod run;
+mod run_charts;
+mod sweep;
 pub(crate) mod table;
 
 pub use chart::{
-    Band, BarChart, BoxChart, Chart, Marks, Segment, Series, Shape, Stroke, TimeChart, ValueFormat,
+    Band, BarChart, BoxChart, Chart, Flow, FlowChart, Interval, IntervalChart, Marks, Segment,
+    Series, Shape, Stroke, TimeChart, ValueFormat,
 };
-pub use compare::ComparePage;
+pub use compare::{ComparePage, tasks_chart};
 pub use job::JobPage;
 pub use page::{Page, escape};
 pub use palette::MAX_SERIES;
 pub use run::{PRICE_POOLS_SHOWN, RunPage, spot_price_chart};
+pub use run_charts::{CAPACITY_POOLS_SHOWN, ChartSink, RunCharts, chart_period};
+pub use sweep::{CELLS_LISTED, SweepPage};
 
 /// The SVG of one chart, as a page embeds it (with `<title>` and `<desc>`).
 ///

@@ -8,14 +8,10 @@
 //! caption), referenced by `aria-labelledby`.
 
 use plotters::coord::Shift;
-use plotters::coord::ranged1d::SegmentedCoord;
-use plotters::coord::types::{RangedCoordf64, RangedCoordi32};
 use plotters::prelude::*;
-use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::chart::{
-    BarChart, BoxChart, Chart, Shape, Stroke, TimeChart, ValueFormat, five_numbers,
-};
+use super::categories;
+use super::chart::{Chart, Shape, Stroke, TimeChart};
 use super::downsample::{Points, line_polyline, step_polyline};
 use super::palette::{self, GREY, INK};
 use crate::report::human::group;
@@ -26,16 +22,18 @@ pub(crate) const WIDTH: u32 = 960;
 /// Height of a time chart.
 const TIME_HEIGHT: u32 = 380;
 /// The legend column.
-const LEGEND_W: u32 = 230;
+pub(crate) const LEGEND_W: u32 = 230;
 /// Width of the value axis' labels.
 const Y_LABELS_W: u32 = 84;
+/// Opacity of stacked areas.
+const AREA_ALPHA: f64 = 0.7;
 /// Pixel columns of a time chart's plot: the number of downsampling buckets.
 pub(crate) const PLOT_PX: usize = (WIDTH - LEGEND_W - Y_LABELS_W - 30) as usize;
 
-type Area<'a> = DrawingArea<SVGBackend<'a>, Shift>;
+pub(crate) type Area<'a> = DrawingArea<SVGBackend<'a>, Shift>;
 
 /// One legend entry: a name and how its swatch looks.
-enum Swatch {
+pub(crate) enum Swatch {
     Line(RGBColor, bool),
     Fill(RGBColor, f64),
 }
@@ -48,8 +46,10 @@ pub(crate) fn svg(chart: &Chart, id: &str) -> String {
         let root = SVGBackend::with_string(&mut buf, size).into_drawing_area();
         let r = root.fill(&WHITE).map_err(text).and_then(|_| match chart {
             Chart::Time(c) => time_chart(c, &root),
-            Chart::Bars(c) => bar_chart(c, &root),
-            Chart::Boxes(c) => box_chart(c, &root),
+            Chart::Bars(c) => categories::bar_chart(c, &root),
+            Chart::Boxes(c) => categories::box_chart(c, &root),
+            Chart::Flows(c) => super::flows::flow_chart(c, &root),
+            Chart::Intervals(c) => categories::interval_chart(c, &root),
         });
         r.and_then(|_| root.present().map_err(text))
     };
@@ -71,10 +71,12 @@ fn height(chart: &Chart) -> u32 {
         Chart::Time(_) => TIME_HEIGHT,
         Chart::Bars(c) => 110 + 38 * c.categories.len().max(1) as u32,
         Chart::Boxes(c) => 110 + 44 * c.groups.len().max(1) as u32,
+        Chart::Flows(c) => super::flows::height(c),
+        Chart::Intervals(c) => 110 + 34 * c.rows.len().max(1) as u32,
     }
 }
 
-fn text<E: std::fmt::Display>(e: E) -> String {
+pub(crate) fn text<E: std::fmt::Display>(e: E) -> String {
     e.to_string()
 }
 
@@ -98,8 +100,17 @@ fn accessible(svg: &str, id: &str, title: &str, caption: &str) -> String {
     out
 }
 
-fn font(size: u32) -> TextStyle<'static> {
+pub(crate) fn font(size: u32) -> TextStyle<'static> {
     ("sans-serif", size).into_font().color(&INK)
+}
+
+/// A time axis label in hours from `t0` (`12 h`, `1.5 h`).
+fn elapsed_label(t: i64, t0: i64) -> String {
+    let h = (t - t0) as f64 / 3600.0;
+    format!(
+        "{} h",
+        group(h, if (h - h.round()).abs() < 1e-9 { 0 } else { 1 })
+    )
 }
 
 /// A time axis label: dates for spans over three days, else day and time.
@@ -115,7 +126,7 @@ fn time_label(t: i64, span_secs: i64) -> String {
 }
 
 /// A value axis label with as many decimals as the axis' range needs.
-fn axis_label(x: f64, range: f64) -> String {
+pub(crate) fn axis_label(x: f64, range: f64) -> String {
     let decimals = if range <= 0.0 || !range.is_finite() {
         0
     } else {
@@ -124,7 +135,7 @@ fn axis_label(x: f64, range: f64) -> String {
     group(x, decimals)
 }
 
-fn legend(area: &Area, entries: &[(String, Swatch)]) -> Result<(), String> {
+pub(crate) fn legend(area: &Area, entries: &[(String, Swatch)]) -> Result<(), String> {
     let style = font(16);
     for (i, (name, swatch)) in entries.iter().enumerate() {
         let y = 48 + 24 * i as i32;
@@ -152,15 +163,30 @@ fn legend(area: &Area, entries: &[(String, Swatch)]) -> Result<(), String> {
                 .map_err(text)?;
             }
         }
-        let label: String = if name.chars().count() > 28 {
-            name.chars().take(27).chain(['…']).collect()
-        } else {
-            name.clone()
-        };
+        let label = legend_label(name, 28);
         area.draw(&Text::new(label, (38, y - 7), style.clone()))
             .map_err(text)?;
     }
     Ok(())
+}
+
+/// A legend entry cut to `max` characters with an ellipsis; a count in brackets at
+/// the end (`name (1,234)`) is kept whole.
+fn legend_label(name: &str, max: usize) -> String {
+    let n = name.chars().count();
+    if n <= max {
+        return name.to_string();
+    }
+    let (head, tail) = match name.rfind(" (") {
+        Some(i) if name.ends_with(')') && name.len() - i < max / 2 => name.split_at(i),
+        _ => (name, ""),
+    };
+    let keep = max - tail.chars().count() - 1;
+    head.chars()
+        .take(keep)
+        .chain(['…'])
+        .chain(tail.chars())
+        .collect()
 }
 
 fn secs(points: &[(SimTime, f64)]) -> Vec<(i64, f64)> {
@@ -168,7 +194,7 @@ fn secs(points: &[(SimTime, f64)]) -> Vec<(i64, f64)> {
 }
 
 /// The cumulative tops of stacked step series, over the union of their change times.
-fn stack(layers: &[Vec<(i64, f64)>]) -> Vec<Vec<(i64, f64)>> {
+pub(crate) fn stack(layers: &[Vec<(i64, f64)>]) -> Vec<Vec<(i64, f64)>> {
     let mut times: Vec<i64> = layers.iter().flatten().map(|p| p.0).collect();
     times.sort_unstable();
     times.dedup();
@@ -245,7 +271,13 @@ fn time_chart(c: &TimeChart, root: &Area) -> Result<(), String> {
         .y_label_area_size(Y_LABELS_W)
         .build_cartesian_2d(t0..t1, lo..hi)
         .map_err(text)?;
-    let xf = |t: &i64| time_label(*t, span);
+    let xf = |t: &i64| {
+        if c.elapsed_hours {
+            elapsed_label(*t, t0)
+        } else {
+            time_label(*t, span)
+        }
+    };
     let yf = |v: &f64| axis_label(*v, range);
     chart
         .configure_mesh()
@@ -253,7 +285,11 @@ fn time_chart(c: &TimeChart, root: &Area) -> Result<(), String> {
         .y_labels(7)
         .x_label_formatter(&xf)
         .y_label_formatter(&yf)
-        .x_desc("simulated time (UTC)")
+        .x_desc(if c.elapsed_hours {
+            "hours from the window's start"
+        } else {
+            "simulated time (UTC)"
+        })
         .y_desc(c.unit.as_str())
         .light_line_style(RGBColor(0xEE, 0xEE, 0xEE))
         .bold_line_style(RGBColor(0xDD, 0xDD, 0xDD))
@@ -261,21 +297,31 @@ fn time_chart(c: &TimeChart, root: &Area) -> Result<(), String> {
         .axis_desc_style(font(16))
         .draw()
         .map_err(text)?;
-    // Stacked areas: the highest top first, each lower one painted over it.
-    for (k, top) in tops.iter().enumerate().rev() {
+    // Stacked areas: each layer the region between its top and the one below (the
+    // axis for the first), so that no colour is painted over another.
+    let base = lo.max(0.0);
+    for (k, top) in tops.iter().enumerate() {
         let col = c.areas[k].color.map_or(palette::color(k), palette::color);
         let mut poly = top.clone();
-        if let (Some(first), Some(last)) = (top.first(), top.last()) {
-            poly.push((last.0, lo.max(0.0)));
-            poly.push((first.0, lo.max(0.0)));
+        match k.checked_sub(1).map(|j| &tops[j]) {
+            Some(below) => poly.extend(below.iter().rev()),
+            None => {
+                if let (Some(first), Some(last)) = (top.first(), top.last()) {
+                    poly.push((last.0, base));
+                    poly.push((first.0, base));
+                }
+            }
         }
         chart
-            .draw_series(std::iter::once(Polygon::new(poly, col.mix(0.55).filled())))
+            .draw_series(std::iter::once(Polygon::new(
+                poly,
+                col.mix(AREA_ALPHA).filled(),
+            )))
             .map_err(text)?;
     }
     for (k, s) in c.areas.iter().enumerate() {
         let col = s.color.map_or(palette::color(k), palette::color);
-        entries.push((s.name.clone(), Swatch::Fill(col, 0.55)));
+        entries.push((s.name.clone(), Swatch::Fill(col, AREA_ALPHA)));
     }
     for (b, (lower, upper)) in c.bands.iter().zip(&bands) {
         let col = b.color.map_or(GREY, palette::color);
@@ -318,7 +364,11 @@ fn time_chart(c: &TimeChart, root: &Area) -> Result<(), String> {
             )
             .map_err(text)?;
         entries.push((
-            format!("{} ({})", m.name, group(m.times.len() as f64, 0)),
+            format!(
+                "{} ({})",
+                m.name,
+                group(m.total.unwrap_or(m.times.len() as u64) as f64, 0)
+            ),
             Swatch::Line(col, false),
         ));
     }
@@ -349,15 +399,30 @@ fn timeline(c: &TimeChart, plot: &Area, side: &Area) -> Result<(), String> {
     let (t0, t1) = (c.span.0.secs(), c.span.1.secs().max(c.span.0.secs() + 1));
     let span = t1 - t0;
     let n = c.marks.len().max(1) as i32;
+    let label_w = c
+        .marks
+        .iter()
+        .map(|m| m.name.chars().count())
+        .max()
+        .unwrap_or(4)
+        .clamp(10, 34) as u32
+        * 8
+        + 16;
     let mut chart = ChartBuilder::on(plot)
         .caption(&c.title, font(21))
         .margin(12)
         .x_label_area_size(44)
-        .y_label_area_size(Y_LABELS_W)
+        .y_label_area_size(label_w)
         .build_cartesian_2d(t0..t1, (0..n).into_segmented())
         .map_err(text)?;
     let names: Vec<String> = c.marks.iter().map(|m| m.name.clone()).collect();
-    let xf = |t: &i64| time_label(*t, span);
+    let xf = |t: &i64| {
+        if c.elapsed_hours {
+            elapsed_label(*t, t0)
+        } else {
+            time_label(*t, span)
+        }
+    };
     let yf = |v: &SegmentValue<i32>| match v {
         SegmentValue::CenterOf(i) => names.get((n - 1 - i) as usize).cloned().unwrap_or_default(),
         _ => String::new(),
@@ -365,10 +430,15 @@ fn timeline(c: &TimeChart, plot: &Area, side: &Area) -> Result<(), String> {
     chart
         .configure_mesh()
         .disable_y_mesh()
+        .y_labels(2 * c.marks.len() + 2)
         .x_labels(7)
         .x_label_formatter(&xf)
         .y_label_formatter(&yf)
-        .x_desc("simulated time (UTC)")
+        .x_desc(if c.elapsed_hours {
+            "hours from the window's start"
+        } else {
+            "simulated time (UTC)"
+        })
         .y_desc(c.unit.as_str())
         .light_line_style(RGBColor(0xEE, 0xEE, 0xEE))
         .label_style(font(15))
@@ -392,251 +462,15 @@ fn timeline(c: &TimeChart, plot: &Area, side: &Area) -> Result<(), String> {
             }))
             .map_err(text)?;
         entries.push((
-            format!("{} ({})", m.name, group(m.times.len() as f64, 0)),
+            format!(
+                "{} ({})",
+                m.name,
+                group(m.total.unwrap_or(m.times.len() as u64) as f64, 0)
+            ),
             Swatch::Line(col, false),
         ));
     }
     legend(side, &entries)
-}
-
-/// The value axis of a category chart (bars, boxes): `lo..hi` with `n` categories
-/// top to bottom, the categories' names as labels.
-fn category_axes<'a, 'b>(
-    plot: &'a Area<'b>,
-    title: &str,
-    unit: &str,
-    names: &[String],
-    (lo, hi): (f64, f64),
-    whole: bool,
-) -> Result<
-    ChartContext<'a, SVGBackend<'b>, Cartesian2d<RangedCoordf64, SegmentedCoord<RangedCoordi32>>>,
-    String,
-> {
-    let n = names.len().max(1) as i32;
-    let label_w = names
-        .iter()
-        .map(|s| s.chars().count())
-        .max()
-        .unwrap_or(4)
-        .clamp(4, 30) as u32
-        * 8
-        + 16;
-    let mut chart = ChartBuilder::on(plot)
-        .caption(title, font(21))
-        .margin(12)
-        .x_label_area_size(44)
-        .y_label_area_size(label_w)
-        .build_cartesian_2d(lo..hi, (0..n).into_segmented())
-        .map_err(text)?;
-    let range = hi - lo;
-    // Counts are labelled in whole numbers (a tick between two is left blank).
-    let xf = |v: &f64| {
-        if !whole {
-            axis_label(*v, range)
-        } else if (v - v.round()).abs() < 1e-9 {
-            group(*v, 0)
-        } else {
-            String::new()
-        }
-    };
-    let yf = |v: &SegmentValue<i32>| match v {
-        SegmentValue::CenterOf(i) => names.get((n - 1 - i) as usize).cloned().unwrap_or_default(),
-        _ => String::new(),
-    };
-    chart
-        .configure_mesh()
-        .disable_y_mesh()
-        .x_labels(7)
-        .x_label_formatter(&xf)
-        .y_label_formatter(&yf)
-        .x_desc(unit)
-        .light_line_style(RGBColor(0xEE, 0xEE, 0xEE))
-        .bold_line_style(RGBColor(0xDD, 0xDD, 0xDD))
-        .label_style(font(15))
-        .axis_desc_style(font(16))
-        .draw()
-        .map_err(text)?;
-    Ok(chart)
-}
-
-fn bar_chart(c: &BarChart, root: &Area) -> Result<(), String> {
-    let n = c.categories.len();
-    let (plot, side) = root.split_horizontally(WIDTH - LEGEND_W);
-    let totals: Vec<f64> = (0..n)
-        .map(|i| {
-            c.segments
-                .iter()
-                .filter_map(|s| s.values.get(i).copied().flatten())
-                .filter(|v| v.is_finite() && *v > 0.0)
-                .sum()
-        })
-        .collect();
-    let max = totals.iter().copied().fold(0.0, f64::max);
-    let hi = if max > 0.0 { max * 1.28 } else { 1.0 };
-    let mut chart = category_axes(
-        &plot,
-        &c.title,
-        &c.unit,
-        &c.categories,
-        (0.0, hi),
-        c.label == ValueFormat::Count,
-    )?;
-    let mut acc = vec![0.0f64; n];
-    let mut entries = Vec::new();
-    let ni = n as i32;
-    for (k, seg) in c.segments.iter().enumerate() {
-        let col = palette::color(k);
-        let mut rects = Vec::new();
-        for (i, end) in acc.iter_mut().enumerate() {
-            let Some(v) = seg.values.get(i).copied().flatten() else {
-                continue;
-            };
-            if !(v.is_finite() && v > 0.0) {
-                continue;
-            }
-            let row = ni - 1 - i as i32;
-            let (x0, x1) = (*end, *end + v);
-            *end = x1;
-            let mut r = Rectangle::new(
-                [
-                    (x0, SegmentValue::Exact(row)),
-                    (x1, SegmentValue::Exact(row + 1)),
-                ],
-                col.filled(),
-            );
-            r.set_margin(7, 7, 0, 0);
-            rects.push(r);
-        }
-        chart.draw_series(rects).map_err(text)?;
-        if c.segments.len() > 1 || !seg.name.is_empty() {
-            entries.push((seg.name.clone(), Swatch::Fill(col, 1.0)));
-        }
-    }
-    // Each bar's total at its end; "n/a" where no segment has a value.
-    let labels = (0..n).map(|i| {
-        let row = ni - 1 - i as i32;
-        let known = c
-            .segments
-            .iter()
-            .any(|s| s.values.get(i).copied().flatten().is_some());
-        let t = if known {
-            c.label.format(totals[i])
-        } else {
-            "n/a".to_string()
-        };
-        Text::new(
-            t,
-            (acc[i] + hi * 0.01, SegmentValue::CenterOf(row)),
-            font(15).pos(Pos::new(HPos::Left, VPos::Center)),
-        )
-    });
-    chart.draw_series(labels).map_err(text)?;
-    legend(&side, &entries)
-}
-
-fn box_chart(c: &BoxChart, root: &Area) -> Result<(), String> {
-    let (plot, side) = root.split_horizontally(WIDTH - LEGEND_W);
-    let stats: Vec<Option<[f64; 5]>> = c.groups.iter().map(|(_, s)| five_numbers(s)).collect();
-    let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
-    for s in stats.iter().flatten() {
-        lo = lo.min(s[0]);
-        hi = hi.max(s[4]);
-    }
-    if !lo.is_finite() {
-        (lo, hi) = (0.0, 1.0);
-    }
-    let pad = ((hi - lo) * 0.08).max(hi.abs() * 0.02).max(1e-6);
-    // Room on the right for the median's label.
-    let (lo, hi) = (
-        (lo - pad).max(if lo >= 0.0 { 0.0 } else { f64::MIN }),
-        hi + 4.0 * pad,
-    );
-    let names: Vec<String> = c
-        .groups
-        .iter()
-        .map(|(n, s)| format!("{n} (n={})", s.len()))
-        .collect();
-    let mut chart = category_axes(&plot, &c.title, &c.unit, &names, (lo, hi), false)?;
-    let n = c.groups.len() as i32;
-    let col = palette::color(0);
-    for (i, s) in stats.iter().enumerate() {
-        let Some([min, q1, med, q3, max]) = *s else {
-            continue;
-        };
-        let row = n - 1 - i as i32;
-        let mut r = Rectangle::new(
-            [
-                (q1, SegmentValue::Exact(row)),
-                (q3, SegmentValue::Exact(row + 1)),
-            ],
-            col.mix(0.35).filled(),
-        );
-        r.set_margin(9, 9, 0, 0);
-        let mut outline = Rectangle::new(
-            [
-                (q1, SegmentValue::Exact(row)),
-                (q3, SegmentValue::Exact(row + 1)),
-            ],
-            col.stroke_width(1),
-        );
-        outline.set_margin(9, 9, 0, 0);
-        chart.draw_series([r, outline]).map_err(text)?;
-        let mid = SegmentValue::CenterOf(row);
-        chart
-            .draw_series([
-                PathElement::new(
-                    vec![(min, mid.clone()), (q1, mid.clone())],
-                    INK.stroke_width(1),
-                ),
-                PathElement::new(
-                    vec![(q3, mid.clone()), (max, mid.clone())],
-                    INK.stroke_width(1),
-                ),
-            ])
-            .map_err(text)?;
-        // Median: a bar across the box; min and max: end caps (thin filled rectangles,
-        // a few pixels wide whatever the axis).
-        let px = (hi - lo) / f64::from(WIDTH - LEGEND_W);
-        for (x, w, m) in [(med, 1.5, 9), (min, 0.6, 14), (max, 0.6, 14)] {
-            let mut r = Rectangle::new(
-                [
-                    (x - w * px, SegmentValue::Exact(row)),
-                    (x + w * px, SegmentValue::Exact(row + 1)),
-                ],
-                INK.filled(),
-            );
-            r.set_margin(m, m, 0, 0);
-            chart.draw_series([r]).map_err(text)?;
-        }
-        let sample = &c.groups[i].1;
-        let mean = sample.iter().sum::<f64>() / sample.len() as f64;
-        chart
-            .draw_series([Circle::new(
-                (mean, mid.clone()),
-                4,
-                palette::color(3).filled(),
-            )])
-            .map_err(text)?;
-        chart
-            .draw_series([Text::new(
-                format!("median {}", c.label.format(med)),
-                (max + (hi - lo) * 0.01, mid),
-                font(15).pos(Pos::new(HPos::Left, VPos::Center)),
-            )])
-            .map_err(text)?;
-    }
-    legend(
-        &side,
-        &[
-            ("quartiles (box)".to_string(), Swatch::Fill(col, 0.35)),
-            ("median (bar)".to_string(), Swatch::Line(INK, false)),
-            ("min–max (whiskers)".to_string(), Swatch::Line(INK, false)),
-            (
-                "mean (dot)".to_string(),
-                Swatch::Fill(palette::color(3), 1.0),
-            ),
-        ],
-    )
 }
 
 #[cfg(test)]
@@ -648,6 +482,20 @@ mod tests {
         assert_eq!(axis_label(0.0425, 0.05), "0.0425");
         assert_eq!(axis_label(1234.0, 5000.0), "1,234");
         assert_eq!(axis_label(2.5, 10.0), "2.5");
+    }
+
+    #[test]
+    fn long_legend_entries_keep_their_count() {
+        assert_eq!(legend_label("short (3)", 28), "short (3)");
+        // 31 characters → 27 kept: 23 of the name, the ellipsis, " (6)".
+        assert_eq!(
+            legend_label("lowest-price: interruptions (6)", 28),
+            "lowest-price: interrupt… (6)"
+        );
+        assert_eq!(
+            legend_label(&"x".repeat(30), 28),
+            format!("{}…", "x".repeat(27))
+        );
     }
 
     #[test]

@@ -72,9 +72,62 @@ fn a_timeline_chart_counts_its_instants() {
     c.marks.push(Marks {
         name: "interruptions".into(),
         times: (0..1_500).map(|i| SimTime(i * 50)).collect(),
+        total: None,
     });
     let svg = chart_svg(&Chart::Time(c), "e");
     assert!(svg.contains("interruptions (1,500)"));
     // At most one tick per pixel column.
     assert!(svg.matches("<polyline").count() <= plot::PLOT_PX + 10);
+}
+
+#[test]
+fn the_tasks_chart_shades_the_shortfall_by_hand() {
+    // Desired 4 then 8 from 1 h; running 4, then 7 from 3,700 s: short by 4 tasks over
+    // [3600, 3700), by 1 after.
+    let desired = vec![(SimTime(0), 4.0), (SimTime(3_600), 8.0)];
+    let running = vec![(
+        "ec2-spot".to_string(),
+        vec![(SimTime(0), 4.0), (SimTime(3_700), 7.0)],
+    )];
+    let Chart::Time(c) = tasks_chart((SimTime(0), SimTime(7_200)), &desired, &running) else {
+        panic!("a time chart")
+    };
+    assert_eq!(c.bands.len(), 1);
+    assert_eq!(
+        c.bands[0].upper,
+        vec![
+            (SimTime(0), 4.0),
+            (SimTime(3_600), 8.0),
+            (SimTime(3_700), 8.0)
+        ]
+    );
+    assert_eq!(
+        c.bands[0].lower,
+        vec![(SimTime(0), 4.0), (SimTime(3_700), 7.0)]
+    );
+    // Never short: no band.
+    let full = vec![("fargate".to_string(), desired.clone())];
+    let Chart::Time(c) = tasks_chart((SimTime(0), SimTime(7_200)), &desired, &full) else {
+        panic!("a time chart")
+    };
+    assert!(c.bands.is_empty());
+    assert_eq!(c.series.last().map(|s| s.name.as_str()), Some("desired"));
+}
+
+#[test]
+fn the_compare_page_charts_running_tasks_when_given() {
+    let s = crate::compare::CompareScenario::from_toml_str(
+        "[[service]]\nname = \"api\"\ntask-vcpu-millis = 500\ntask-memory-mib = 1024\ndesired = { shape = \"constant\", tasks = 4 }\n",
+        "c.toml",
+    )
+    .expect("scenario");
+    let report = s.prepare().expect("prepare").run().expect("run");
+    let without = ComparePage::new(&report).render();
+    assert!(!without.contains("Desired vs running tasks"));
+    let with = ComparePage::new(&report)
+        .running_tasks("fargate", vec![(report.start, 3.0)])
+        .render();
+    assert!(with.contains("<title id=\"chart"));
+    assert!(with.contains("Desired vs running tasks"));
+    assert!(with.contains("fargate: short of desired"));
 }
