@@ -37,9 +37,14 @@ pub fn cpu_clock() -> bool {
 
 /// Process CPU time as a criterion measurement (values in nanoseconds, shown with
 /// criterion's time formatting).
-#[derive(Default)]
 pub struct CpuTime {
     wall: WallTime,
+}
+
+impl Default for CpuTime {
+    fn default() -> Self {
+        CpuTime { wall: WallTime }
+    }
 }
 
 impl Measurement for CpuTime {
