@@ -165,6 +165,7 @@ mod tests {
             types: 6,
             zones: 3,
             days: 10,
+            mean_secs_between_price_changes: 1800,
             ..SynthParams::default()
         };
         for seed in [1, 2, 3] {
