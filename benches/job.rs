@@ -13,8 +13,8 @@
 use std::hint::black_box;
 use std::path::PathBuf;
 
-use criterion::{BenchmarkId, Criterion, Throughput};
 use criterion::measurement::Measurement;
+use criterion::{BenchmarkId, Criterion, Throughput};
 use spotsim::job::{
     BuiltinPolicy, Convention, JobMarket, JobSpec, JobTrace, MarketOptions, TraceOptions,
     draw_starts, read_spot_trace, run_windows,

@@ -10,8 +10,8 @@
 use std::hint::black_box;
 use std::time::Duration;
 
-use criterion::{Criterion, Throughput};
 use criterion::measurement::Measurement;
+use criterion::{Criterion, Throughput};
 use spotsim::engine::{FleetConfig, Simulation, Target};
 use spotsim::scenario::Scenario;
 use spotsim::strategy::{CapacityOptimized, LowestPrice};

@@ -173,7 +173,13 @@ mod tests {
             let (s, _) = m.covered_span().expect("prices");
             let t0 = s.secs();
             let target = StepTrace::new(
-                vec![t0, t0 + 5 * HOUR, t0 + 30 * HOUR, t0 + 31 * HOUR + 17, t0 + 100 * HOUR],
+                vec![
+                    t0,
+                    t0 + 5 * HOUR,
+                    t0 + 30 * HOUR,
+                    t0 + 31 * HOUR + 17,
+                    t0 + 100 * HOUR,
+                ],
                 vec![4, 11, 2, 25, 7],
             )
             .expect("increasing times");
@@ -191,7 +197,9 @@ mod tests {
                 cfg.launch_latency_secs = latency;
                 cfg.ondemand = split;
                 cfg.seed = seed;
-                let baseline = ondemand_baseline(&m, &cfg).expect("runs").expect("Linux prices");
+                let baseline = ondemand_baseline(&m, &cfg)
+                    .expect("runs")
+                    .expect("Linux prices");
                 let mut c = cfg.clone();
                 c.record_instances = true;
                 c.rebalance_signal = None;
@@ -203,7 +211,11 @@ mod tests {
                     .run()
                     .expect("runs");
                 let mut full = Simulation::new(&m, c, OnDemand).run().expect("runs");
-                assert!(full.instances.len() > 20, "{} instances", full.instances.len());
+                assert!(
+                    full.instances.len() > 20,
+                    "{} instances",
+                    full.instances.len()
+                );
                 assert_eq!(baseline.total_cost(), full.total_cost());
                 assert!(
                     full.events > fast.events + 1000,
