@@ -63,9 +63,13 @@ for b in $benches; do
         # The side-by-side ratios, criterion's per-bench times and throughputs, and
         # the benches' own notes (event and row counts, skipped data).
         grep -E '^(paired|paired-cpu) |^[0-9]+ pools:|^csv_1m:|^json_200k:|^year x|^skipped|^clock:' "$log" || true
-        awk '/^[A-Za-z0-9_.\/-]+( +time:|$)/ && !/^(paired|Benchmarking|Found|Warning|Gnuplot|  )/ {name=$1}
-             /time:/ {sub(/^ +/, ""); print name "  " $0}
-             /thrpt:/ {sub(/^ +/, ""); print name "  " $0}' "$log"
+        # Criterion's results: "NAME" then indented "time:"/"thrpt:" lines, or
+        # "NAME  time: [...]" on one line for short names; "change" lines (with %)
+        # compare with an earlier run and are left out.
+        awk '/^(paired|Benchmarking|Found|Warning|Gnuplot|clock)/ {next}
+             /^[^ ].* time: / && !/%/ {name=$1; print; next}
+             /^[A-Za-z0-9_.\/-]+$/ {name=$1; next}
+             /^ +(time|thrpt): / && !/%/ {sub(/^ +/, ""); print name "  " $0}' "$log"
         echo '```'
         echo
     } >>"$summary"
