@@ -89,13 +89,16 @@ cargo test --release --test it scale:: -- --nocapture >"$mlog" 2>&1 || echo "mem
     echo
 } >>"$summary"
 
-# Build: crate counts (cheap) and, with BUILD=1, a clean release build's time.
+# Build: crate counts (cheap; spotsim itself included, a crate that appears several
+# times in the tree counted once — cargo tree marks repeats with "(*)") and, with
+# BUILD=1, a clean release build's time.
+crates() { cargo tree --prefix none "$@" | sed -E 's/ \(\*\)$//' | grep -v '^$' | sort -u | wc -l; }
 {
     echo "## build"
     echo
-    echo "- crates, library + CLI: $(cargo tree -e normal --prefix none | sort -u | wc -l)"
-    echo "- crates, library only (--no-default-features): $(cargo tree -e normal --no-default-features --prefix none | sort -u | wc -l)"
-    echo "- crates, everything (build and dev dependencies too): $(cargo tree --prefix none | sort -u | wc -l)"
+    echo "- crates, library + CLI: $(crates -e normal)"
+    echo "- crates, library only (--no-default-features): $(crates -e normal --no-default-features)"
+    echo "- crates, everything (build and dev dependencies too): $(crates)"
 } >>"$summary"
 if [ "${BUILD:-0}" = 1 ]; then
     # A clean build in a fresh target directory (the warm one is left alone);
