@@ -13,7 +13,8 @@
 use std::hint::black_box;
 use std::path::PathBuf;
 
-use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use criterion::measurement::Measurement;
+use criterion::{BenchmarkId, Criterion, Throughput};
 use spotsim::job::{
     BuiltinPolicy, Convention, JobMarket, JobSpec, JobTrace, MarketOptions, TraceOptions,
     draw_starts, read_spot_trace, run_windows,
@@ -51,7 +52,7 @@ fn real() -> Option<JobTrace> {
     read_spot_trace(&p, &TraceOptions::new(Convention::Available)).ok()
 }
 
-fn bench(c: &mut Criterion) {
+fn bench<M: Measurement>(c: &mut Criterion<M>) {
     let opts = MarketOptions::prices(
         Rate::from_nano_usd(973_100_000),
         Rate::from_nano_usd(3_060_000_000),
@@ -89,5 +90,10 @@ fn bench(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, bench);
-criterion_main!(benches);
+#[path = "support/cpu.rs"]
+mod cpu;
+
+/// Wall time, or this process's CPU time with `SPOTSIM_BENCH_CLOCK=cpu` (`support/cpu.rs`).
+fn main() {
+    cpu::criterion_main_with_clock(bench, bench);
+}

@@ -10,7 +10,8 @@
 use std::hint::black_box;
 use std::time::Duration;
 
-use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use criterion::measurement::Measurement;
+use criterion::{Criterion, Throughput};
 use spotsim::engine::{FleetConfig, Simulation, Target};
 use spotsim::report::html::{RunCharts, RunPage};
 use spotsim::report::{Report, RunInfo};
@@ -19,7 +20,7 @@ use spotsim::strategy::{CapacityOptimized, LowestPrice};
 use spotsim::synth::{SynthParams, synthetic_market};
 use spotsim::telemetry::{CsvSink, Dimension, Discard, FleetRecorder, MetricsSpec, ObserverPerRun};
 
-fn bench(c: &mut Criterion) {
+fn bench<M: Measurement>(c: &mut Criterion<M>) {
     let params = SynthParams {
         types: 50,
         zones: 10,
@@ -194,5 +195,10 @@ fn bench(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, bench);
-criterion_main!(benches);
+#[path = "support/cpu.rs"]
+mod cpu;
+
+/// Wall time, or this process's CPU time with `SPOTSIM_BENCH_CLOCK=cpu` (`support/cpu.rs`).
+fn main() {
+    cpu::criterion_main_with_clock(bench, bench);
+}

@@ -32,7 +32,10 @@ use super::{CapacityRebalance, FleetConfig, Outcome, Simulation};
 /// The outcome of the `on-demand` strategy on the same `market`, `cfg` and target
 /// (see the module docs); `None` when the pools' on-demand prices are not for the
 /// market's product. Instances are not recorded; rebalance signals and capacity
-/// rebalancing are off and the hazard model is dropped (they concern spot only).
+/// rebalancing are off and the hazard model is dropped (they concern spot only). The
+/// pools' spot price changes are not replayed (no spot instance runs and nothing
+/// on-demand reads a spot price), so [`Outcome::events`] counts only the other events;
+/// every other field is the full replay's (tested against it).
 ///
 /// # Errors
 /// As [`Simulation::run`].
@@ -61,7 +64,10 @@ pub fn ondemand_baseline(
     c.rebalance_signal = None;
     c.capacity_rebalance = CapacityRebalance::Off;
     c.hazard = None;
-    Simulation::new(market, c, OnDemand).run().map(Some)
+    Simulation::new(market, c, OnDemand)
+        .without_spot_prices()
+        .run()
+        .map(Some)
 }
 
 /// [`ondemand_baseline`]'s cost.
@@ -137,5 +143,90 @@ impl Outcome {
     pub fn cost_per_delivered_unit_hour(&self) -> Option<f64> {
         let d = self.delivered_unit_secs();
         (d > 0).then(|| self.total_cost().to_usd_f64() * 3600.0 / d as f64)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::{OnDemandSplit, Target};
+    use crate::market::StepTrace;
+    use crate::synth::{SynthParams, synthetic_market};
+    use crate::time::HOUR;
+
+    /// The baseline skips the spot price changes; the second implementation is the
+    /// full replay of the same configuration through the engine. Every field of the
+    /// outcome agrees but the event count, on a synthetic market with capacity traces,
+    /// a target that rises and falls (launches and scale-ins), an on-demand base, and
+    /// with and without launch latency.
+    #[test]
+    fn skipping_spot_prices_changes_nothing_but_the_event_count() {
+        let params = SynthParams {
+            types: 6,
+            zones: 3,
+            days: 10,
+            mean_secs_between_price_changes: 1800,
+            ..SynthParams::default()
+        };
+        for seed in [1, 2, 3] {
+            let m = synthetic_market(&params, seed);
+            let (s, _) = m.covered_span().expect("prices");
+            let t0 = s.secs();
+            let target = StepTrace::new(
+                vec![
+                    t0,
+                    t0 + 5 * HOUR,
+                    t0 + 30 * HOUR,
+                    t0 + 31 * HOUR + 17,
+                    t0 + 100 * HOUR,
+                ],
+                vec![4, 11, 2, 25, 7],
+            )
+            .expect("increasing times");
+            for (latency, split) in [
+                (0, OnDemandSplit::default()),
+                (
+                    90,
+                    OnDemandSplit {
+                        base: 2,
+                        above_base_pct: 30,
+                    },
+                ),
+            ] {
+                let mut cfg = FleetConfig::new(Target::Trace(target.clone()));
+                cfg.launch_latency_secs = latency;
+                cfg.ondemand = split;
+                cfg.seed = seed;
+                let baseline = ondemand_baseline(&m, &cfg)
+                    .expect("runs")
+                    .expect("Linux prices");
+                let mut c = cfg.clone();
+                c.record_instances = true;
+                c.rebalance_signal = None;
+                c.capacity_rebalance = CapacityRebalance::Off;
+                c.hazard = None;
+                // Instances recorded on both sides: every launch and end, with times.
+                let fast = Simulation::new(&m, c.clone(), OnDemand)
+                    .without_spot_prices()
+                    .run()
+                    .expect("runs");
+                let mut full = Simulation::new(&m, c, OnDemand).run().expect("runs");
+                assert!(
+                    full.instances.len() > 20,
+                    "{} instances",
+                    full.instances.len()
+                );
+                assert_eq!(baseline.total_cost(), full.total_cost());
+                assert!(
+                    full.events > fast.events + 1000,
+                    "the full replay processes the price changes: {} vs {}",
+                    full.events,
+                    fast.events
+                );
+                full.events = fast.events;
+                assert_eq!(full, fast, "seed {seed}, latency {latency}");
+                assert!(fast.total_cost() > Money::ZERO);
+            }
+        }
     }
 }

@@ -102,7 +102,13 @@ pub(super) struct World<'m> {
 }
 
 impl<'m> World<'m> {
-    pub(super) fn new(market: &'m Market, cfg: &FleetConfig) -> Result<Self, ConfigError> {
+    /// The world at the start of `cfg`'s horizon, every pool's first change scheduled
+    /// (its price changes only when `spot_prices`: see `Simulation::without_spot_prices`).
+    pub(super) fn new(
+        market: &'m Market,
+        cfg: &FleetConfig,
+        spot_prices: bool,
+    ) -> Result<Self, ConfigError> {
         let billing = ProductBilling::new(market.product())?;
         let span = market.covered_span();
         let start = match (cfg.start, span) {
@@ -301,7 +307,7 @@ impl<'m> World<'m> {
             let (cursor, t) =
                 PriceCursor::new(tr.steps(), idx.map_or(0, |i| i + 1), w.max_price[p]);
             w.cursors.push(cursor);
-            if t <= w.end {
+            if spot_prices && t <= w.end {
                 w.q.set_price(p as u32, t);
             }
             if let Some(ct) = market.capacity_trace(pid) {

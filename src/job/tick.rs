@@ -359,10 +359,15 @@ impl JobView<'_> {
 
     /// The critical-window test of rule 4 with `k` overheads:
     /// `⌈(ct + k·d)/G⌉·G ≥ ⌊(R − t)/G⌋·G`.
+    ///
+    /// Evaluated with one division: with `F = ⌊(R − t)/G⌋·G` (a multiple of `G`) and
+    /// `x = ct + k·d`, `⌈x/G⌉·G ≥ F` ⟺ `⌈x/G⌉ ≥ F/G` ⟺ `x/G > F/G − 1` ⟺ `x > F − G`
+    /// (the ceiling of a real is at least an integer `m` exactly when the real exceeds
+    /// `m − 1`). Integer divisions were most of a tick's time (the job bench).
     #[inline]
     pub fn critical(&self, k: i64) -> bool {
-        self.ceil_ticks_ms(self.remaining_work_ms + k * self.overhead_ms)
-            >= self.remaining_time_whole_ticks_ms()
+        self.remaining_work_ms + k * self.overhead_ms
+            > self.remaining_time_whole_ticks_ms() - self.gap_ms
     }
 
     /// The zone of the instance running now or, when idle, of the previous one (0
@@ -701,5 +706,43 @@ mod tests {
             ..v
         };
         assert_eq!(late.remaining_time_whole_ticks_ms(), -1000);
+    }
+
+    /// `critical` (one division) against rule 4 written out with both roundings, on
+    /// random views including negative time left and remaining work of 0 or 1.
+    #[test]
+    fn critical_matches_both_roundings() {
+        let avail = [true];
+        let mut x = 0x2545_F491_4F6C_DD1Du64;
+        let mut next = |m: u64| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            (x % m) as i64
+        };
+        for _ in 0..200_000 {
+            let gap_ms = 1 + next(5000);
+            let deadline_ms = next(200_000);
+            let v = JobView {
+                tick: 0,
+                elapsed_ms: next(250_000),
+                work_ms: 200_000,
+                remaining_work_ms: next(20_000),
+                deadline_ms,
+                overhead_ms: next(9000),
+                pending_overhead_ms: 0,
+                gap_ms,
+                current: Decision::NONE,
+                last: Decision::NONE,
+                preempted: false,
+                spot_available: &avail,
+            };
+            for k in 0..3 {
+                let work = v.remaining_work_ms + k * v.overhead_ms;
+                let ceil = (work + gap_ms - 1).div_euclid(gap_ms) * gap_ms;
+                let floor = (deadline_ms - v.elapsed_ms).div_euclid(gap_ms) * gap_ms;
+                assert_eq!(v.critical(k), ceil >= floor, "{v:?} k = {k}");
+            }
+        }
     }
 }

@@ -84,6 +84,7 @@ impl UniformProgress {
     /// Rule 5 applied to any decision: a SPOT request where spot is unavailable becomes
     /// ON_DEMAND (same zone) inside the critical window (`⌈(ct + d)/G⌉·G ≥ ⌊(R − t)/G⌋·G`
     /// with work left), else NONE.
+    #[inline]
     pub fn guard_unavailable_spot(v: &JobView<'_>, d: Decision) -> (Decision, Option<UpRule>) {
         if d.kind != Kind::Spot || v.spot_available_in(d.zone) {
             return (d, None);
