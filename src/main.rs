@@ -441,11 +441,21 @@ fn cmd_compare(args: &CompareArgs) -> Result<ExitCode, Error> {
             &scenario.input_files(),
         ),
     )?;
-    let report = cfg.run_with_telemetry(session.as_mut())?;
+    // The HTML page also charts each option's running tasks over time.
+    let mut tasks = (format == Format::Html).then(spotsim::report::html::TaskCharts::new);
+    let report = cfg.run_observed(
+        session.as_mut(),
+        tasks
+            .as_mut()
+            .map(|t| t as &mut dyn spotsim::telemetry::ObserverPerRun),
+    )?;
     if let Some(s) = session {
         s.finish()?;
     }
-    out.write(report.render(format).as_bytes())?;
+    match tasks {
+        Some(t) => out.write(t.into_page(&report).render().as_bytes())?,
+        None => out.write(report.render(format).as_bytes())?,
+    }
     print_warnings(warning::distinct(&report.warnings));
     let alarms: Vec<&AlarmReport> = report
         .options

@@ -262,7 +262,21 @@ impl CompareConfig {
     /// As [`CompareConfig::run`]; [`Error::Output`] for a telemetry file.
     pub fn run_with_telemetry(
         &self,
+        session: Option<&mut crate::telemetry::TelemetrySession>,
+    ) -> Result<CompareReport, Error> {
+        self.run_observed(session, None)
+    }
+
+    /// [`CompareConfig::run_with_telemetry`] with one more observer per option, handed
+    /// out by `extra` (e.g. the HTML page's running-tasks chart,
+    /// [`crate::report::html::TaskCharts`]); the report is the same with or without it.
+    ///
+    /// # Errors
+    /// As [`CompareConfig::run_with_telemetry`].
+    pub fn run_observed(
+        &self,
         mut session: Option<&mut crate::telemetry::TelemetrySession>,
+        mut extra: Option<&mut dyn crate::telemetry::ObserverPerRun>,
     ) -> Result<CompareReport, Error> {
         if self.options.iter().any(|o| o.starts_with("fargate")) {
             self.fargate_rates()?;
@@ -333,14 +347,22 @@ impl CompareConfig {
         let mut raws: Vec<(String, Raw)> = Vec::new();
         let mut telemetry: Vec<Option<crate::telemetry::TelemetryReport>> = Vec::new();
         for o in &self.options {
+            let mut more = extra.as_deref_mut().map(|e| e.for_run(o));
             match session.as_deref_mut() {
                 Some(s) => {
-                    let (raw, t) = s.observe(o, |obs| run_observed(o, Some(obs)))?;
+                    let (raw, t) = s.observe(o, |obs| match more.as_deref_mut() {
+                        Some(m) => run_observed(o, Some(&mut (obs, m))),
+                        None => run_observed(o, Some(obs)),
+                    })?;
                     raws.push((o.clone(), raw));
                     telemetry.push(Some(t));
                 }
                 None => {
-                    raws.push((o.clone(), run_option(o)?));
+                    let raw = match more {
+                        Some(m) => run_observed(o, Some(m)),
+                        None => run_option(o),
+                    }?;
+                    raws.push((o.clone(), raw));
                     telemetry.push(None);
                 }
             }

@@ -239,6 +239,22 @@ fn each_page_has_its_charts() {
     ] {
         assert!(run.iter().any(|t| t == want), "run: {want} in {run:?}");
     }
+    // compare: desired against each option's running tasks, recorded during the run
+    // (report::html::TaskCharts): every option has a line.
+    let compare = compare_page();
+    assert!(
+        chart_titles(&compare).contains(&"Desired vs running tasks".to_string()),
+        "compare: {:?}",
+        chart_titles(&compare)
+    );
+    let legend = compare
+        .split("-title\">Desired vs running tasks")
+        .nth(1)
+        .and_then(|s| s.split("</svg>").next())
+        .unwrap_or_default();
+    for o in ["fargate", "fargate-spot", "ecs-ec2-spot", "eks-ec2-spot", "desired"] {
+        assert!(legend.contains(&format!(">\n{o}\n</text>")), "compare: {o}");
+    }
     let job = job_page();
     let titles = chart_titles(&job);
     for p in ["on-demand", "greedy", "uniform-progress"] {

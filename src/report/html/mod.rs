@@ -41,6 +41,7 @@ mod run;
 mod run_charts;
 mod sweep;
 pub(crate) mod table;
+mod task_charts;
 
 pub use chart::{
     Band, BarChart, BoxChart, Chart, Flow, FlowChart, Interval, IntervalChart, Marks, Segment,
@@ -53,6 +54,7 @@ pub use palette::MAX_SERIES;
 pub use run::{PRICE_POOLS_SHOWN, RunPage, spot_price_chart};
 pub use run_charts::{CAPACITY_POOLS_SHOWN, ChartSink, RunCharts, chart_period};
 pub use sweep::{CELLS_LISTED, SweepPage};
+pub use task_charts::TaskCharts;
 
 /// The SVG of one chart, as a page embeds it (with `<title>` and `<desc>`).
 ///
