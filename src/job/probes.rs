@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use crate::error::{ConfigError, InputError};
-use crate::ingest::{Probe, ProbePriceMap, read_all, read_probes, sha256_hex, zone_of_file_name};
+use crate::ingest::{Probe, ProbePriceMap, Records, read_all, read_probes, zone_of_file_name};
 use crate::market::SourceFile;
 use crate::money::Rate;
 use crate::time::SimTime;
@@ -56,14 +56,12 @@ pub fn read_probe_series(
     csv: &Path,
     prices_json: Option<&Path>,
 ) -> Result<ProbeSeries, InputError> {
-    let bytes = read_all(csv)?;
     let prices = match prices_json {
         Some(p) => Some((p.display().to_string(), read_all(p)?)),
         None => None,
     };
-    read_probe_series_bytes(
-        &csv.display().to_string(),
-        &bytes,
+    probe_series(
+        Records::open(csv)?,
         prices.as_ref().map(|(n, b)| (n.as_str(), b.as_slice())),
     )
 }
@@ -85,9 +83,19 @@ pub fn read_probe_series_bytes(
     bytes: &[u8],
     prices: Option<(&str, &[u8])>,
 ) -> Result<ProbeSeries, InputError> {
+    probe_series(Records::from_bytes(name, bytes), prices)
+}
+
+/// [`read_probe_series_bytes`] over records of bytes or of a file read in bounded memory.
+fn probe_series(
+    recs: Records<'_>,
+    prices: Option<(&str, &[u8])>,
+) -> Result<ProbeSeries, InputError> {
+    let name = recs.name().to_string();
+    let name = name.as_str();
     // The one reader of availability CSVs (`ingest`): either column order, strictly
     // increasing times, non-negative counts.
-    let probes: Vec<Probe> = read_probes(name, bytes)?;
+    let (probes, sha256): (Vec<Probe>, String) = read_probes(recs)?;
     let (prices, price_source) = match prices {
         None => (None, None),
         Some((pname, pbytes)) => {
@@ -103,7 +111,7 @@ pub fn read_probe_series_bytes(
         zone: zone_of_file_name(name).to_string(),
         source: SourceFile {
             path: name.to_string(),
-            sha256: sha256_hex(bytes),
+            sha256,
             format: "availability-csv".into(),
             rows: probes.len() as u64,
         },
