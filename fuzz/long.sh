@@ -2,7 +2,7 @@
 # The long offline fuzz run of issue 14: every target in turn, up to RUNS executions
 # each (default 10,000,000), within a total wall-clock BUDGET in seconds (default 7200)
 # shared out evenly among the targets still to run (time a target does not use goes to
-# the ones after it).
+# the ones after it); DEADLINE (epoch seconds) ends it by then whatever BUDGET says.
 #
 #   fuzz/long.sh [RUNS] [BUDGET] [TARGET...]
 #
@@ -41,6 +41,10 @@ if [ "${NOBUILD:-0}" != 1 ]; then
 fi
 
 start_all=$(date +%s)
+# DEADLINE (seconds since the epoch), when set, caps the budget: the run ends by then.
+if [ -n "${DEADLINE:-}" ] && [ $(( DEADLINE - start_all )) -lt "$BUDGET" ]; then
+    BUDGET=$(( DEADLINE - start_all ))
+fi
 left=${#TARGETS[@]}
 status=0
 for t in "${TARGETS[@]}"; do
