@@ -46,6 +46,23 @@ impl ProbePriceMap {
     /// # Errors
     /// `Syntax` (with line and column) for malformed JSON or a key whose value is not an
     /// array of numbers.
+    /// Reads and parses the file at `path`, streamed (memory: the parsed prices).
+    ///
+    /// # Errors
+    /// `Io` when it cannot be read; as [`ProbePriceMap::parse`].
+    pub(crate) fn open(path: &std::path::Path) -> Result<ProbePriceMap, InputError> {
+        let f = super::Sniffed::open(path)?;
+        let name = f.name().to_string();
+        let mut r = f.hashed().buffered();
+        let map: BTreeMap<String, Vec<f64>> =
+            serde_json::from_reader(&mut r).map_err(|e| super::aws::json_error(&name, &e))?;
+        Ok(ProbePriceMap {
+            name,
+            map,
+            sha256: r.into_inner().hex(),
+        })
+    }
+
     pub(crate) fn parse(name: &str, bytes: &[u8]) -> Result<ProbePriceMap, InputError> {
         let map: BTreeMap<String, Vec<f64>> = serde_json::from_slice(strip_bom(bytes))
             .map_err(|e| super::aws::json_error(name, &e))?;
@@ -176,14 +193,13 @@ pub fn read_probe_prices(
     availability_csvs: &[&Path],
     instance_type: Option<&str>,
 ) -> Result<PriceHistory, InputError> {
-    let json_bytes = super::read_all(json)?;
     let names: Vec<String> = availability_csvs
         .iter()
         .map(|p| p.display().to_string())
         .collect();
     probe_prices(
         &json.display().to_string(),
-        &json_bytes,
+        || ProbePriceMap::open(json),
         &names,
         |i| super::Records::open(availability_csvs[i]),
         instance_type,
@@ -224,7 +240,7 @@ pub fn read_probe_prices_bytes(
         .collect();
     probe_prices(
         json_name,
-        json,
+        || ProbePriceMap::parse(json_name, json),
         &names,
         |i| {
             let (n, b) = availability_csvs[i];
@@ -237,7 +253,7 @@ pub fn read_probe_prices_bytes(
 /// [`read_probe_prices_bytes`] with CSV `i` (named `csv_names[i]`) read from `csv(i)`.
 fn probe_prices<'a>(
     json_name: &str,
-    json: &[u8],
+    json: impl FnOnce() -> Result<ProbePriceMap, InputError>,
     csv_names: &[String],
     csv: impl Fn(usize) -> Result<super::Records<'a>, InputError>,
     instance_type: Option<&str>,
@@ -249,7 +265,7 @@ fn probe_prices<'a>(
             "no availability CSVs given: the prices are aligned with their rows",
         ));
     }
-    let map = ProbePriceMap::parse(json_name, json)?;
+    let map = json()?;
     let mut interner: Interner<SeriesKey> = Interner::new();
     let mut rows: Vec<PriceRow> = Vec::new();
     let mut read = 0u64;

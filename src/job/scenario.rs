@@ -10,18 +10,15 @@ use super::egress::EgressTable;
 use super::event::{EventMarket, EventOptions, run_job_event};
 use super::multi_region::MigrationOptions;
 use super::named::NamedPolicy;
-use super::probes::with_probe_prices;
+use super::probes::{probe_series, with_price_map};
 use super::report::{JobProvenance, JobReport, PolicyReport, WindowLine};
 use super::tick::{JobMarket, JobSpec, MarketOptions, run_job, start_tick_for_hours};
-use super::trace::{
-    Convention, JobTrace, ProbeSeries, TraceOptions, read_probe_series, read_spot_trace,
-};
+use super::trace::{Convention, JobTrace, ProbeSeries, TraceOptions, read_spot_trace};
 use super::tunables::PolicyTunables;
 use super::windows::{WindowLayout, WindowTally, compare_costs, draw_starts, run_windows_results};
 use super::{JobResult, OnDemandOnly};
 use crate::engine::DEFAULT_LAUNCH_LATENCY_SECS;
 use crate::error::{ConfigError, Error};
-use crate::ingest::read_all;
 use crate::market::SourceFile;
 use crate::money::{Money, Rate};
 use crate::options::{GateOptions, OutputOptions, SimOptions};
@@ -470,8 +467,18 @@ impl JobScenario {
                 )
                 .into());
             }
+            // The price file parsed once, streamed (as the traces are).
+            let prices = self
+                .job
+                .probe_prices
+                .as_deref()
+                .map(crate::ingest::ProbePriceMap::open)
+                .transpose()?;
             for p in &self.job.traces {
-                probes.push(read_probe_series(p, self.job.probe_prices.as_deref())?);
+                probes.push(probe_series(
+                    crate::ingest::Records::open(p)?,
+                    prices.as_ref(),
+                )?);
             }
             let gap = match self.job.gap {
                 Some(g) => g,
@@ -486,14 +493,16 @@ impl JobScenario {
                 to = to.nodes(n);
             }
             // Per-tick spot prices for tick traces (one price per tick, by zone).
-            let prices = match &self.job.probe_prices {
-                Some(p) => Some((p.display().to_string(), read_all(p)?)),
-                None => None,
-            };
+            let prices = self
+                .job
+                .probe_prices
+                .as_deref()
+                .map(crate::ingest::ProbePriceMap::open)
+                .transpose()?;
             for p in &self.job.traces {
                 let t = read_spot_trace(p, &to)?;
                 ticks.push(match &prices {
-                    Some((name, bytes)) => with_probe_prices(t, name, bytes)?,
+                    Some(map) => with_price_map(t, map)?,
                     None => t,
                 });
             }
