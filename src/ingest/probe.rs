@@ -197,9 +197,11 @@ pub fn read_probe_prices(
         .iter()
         .map(|p| p.display().to_string())
         .collect();
+    // The price file first (an unreadable one is the error, as before).
+    let map = ProbePriceMap::open(json)?;
     probe_prices(
         &json.display().to_string(),
-        || ProbePriceMap::open(json),
+        || Ok(map),
         &names,
         |i| super::Records::open(availability_csvs[i]),
         instance_type,

@@ -1,37 +1,40 @@
 //! An output file that appears whole or not at all: written to a temporary file beside
 //! it and renamed into place when complete.
 
-use std::fs::File;
-use std::io::{self, BufWriter, Write};
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
+use crate::output::{Destination, Stream};
+
 /// A file being written; [`AtomicFile::commit`] renames it into place, dropping it
-/// uncommitted removes it.
+/// uncommitted removes it. It is [`crate::output`]'s writer (issue 14: every output
+/// path goes through it): a temporary file with an unpredictable name created
+/// `O_EXCL` beside the target, a target that is not a regular file refused.
 pub struct AtomicFile {
     path: PathBuf,
-    tmp: PathBuf,
-    out: Option<BufWriter<File>>,
+    out: Option<Stream>,
+}
+
+/// The message of an output error (the path is added by the caller).
+fn io_err(e: crate::error::Error) -> io::Error {
+    match e {
+        crate::error::Error::Output { message, .. } => io::Error::other(message),
+        other => io::Error::other(other.to_string()),
+    }
 }
 
 impl AtomicFile {
-    /// Starts writing `path` (through `.NAME.PID.tmp` in the same directory).
+    /// Starts writing `path` (through a temporary file in the same directory).
     ///
     /// # Errors
-    /// The I/O error creating the temporary file.
+    /// The I/O error creating the temporary file, or a target that is a directory,
+    /// FIFO, socket, device or dangling link.
     pub fn create(path: &Path) -> io::Result<AtomicFile> {
-        let dir = path
-            .parent()
-            .filter(|d| !d.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-        let out = BufWriter::with_capacity(1 << 16, File::create(&tmp)?);
+        let out = Destination::File(path.to_path_buf())
+            .stream()
+            .map_err(io_err)?;
         Ok(AtomicFile {
             path: path.to_path_buf(),
-            tmp,
             out: Some(out),
         })
     }
@@ -46,42 +49,27 @@ impl AtomicFile {
     /// # Errors
     /// The I/O error; the temporary file is removed.
     pub fn commit(&mut self) -> io::Result<()> {
-        let r = match self.out.take() {
-            Some(mut o) => o
-                .flush()
-                .and_then(|_| std::fs::rename(&self.tmp, &self.path)),
+        match self.out.take() {
+            Some(o) => o.finish().map_err(io_err),
             None => Ok(()),
-        };
-        if r.is_err() {
-            let _ = std::fs::remove_file(&self.tmp);
         }
-        r
     }
 }
 
 impl Write for AtomicFile {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        match self.out.as_mut() {
-            Some(o) => o.write(buf),
-            None => Err(io::Error::other("file already committed")),
-        }
+        self.write_all(buf).map(|_| buf.len())
     }
     fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
         match self.out.as_mut() {
-            Some(o) => o.write_all(buf),
+            Some(o) => o.write(buf).map_err(io_err),
             None => Err(io::Error::other("file already committed")),
         }
     }
     fn flush(&mut self) -> io::Result<()> {
-        // Flushing the buffer only; the rename is `commit`'s.
-        self.out.as_mut().map_or(Ok(()), |o| o.flush())
+        // The buffer is flushed by `commit`, with the rename.
+        Ok(())
     }
 }
 
-impl Drop for AtomicFile {
-    fn drop(&mut self) {
-        if self.out.take().is_some() {
-            let _ = std::fs::remove_file(&self.tmp);
-        }
-    }
-}
+// Dropped uncommitted, the `Stream` deletes its temporary file itself.

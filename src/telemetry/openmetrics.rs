@@ -121,8 +121,9 @@ impl Sample {
 /// Streams records to an OpenMetrics file (see the module docs).
 pub struct OpenMetricsSink {
     path: PathBuf,
-    spill_path: PathBuf,
-    spill: Option<BufWriter<File>>,
+    /// The spill file: created on the first spill with an unpredictable name and
+    /// `O_EXCL` beside the target (deleted when dropped), and its writer.
+    spill: Option<(tempfile::NamedTempFile, BufWriter<File>)>,
     /// (offset, samples) of each sorted run in the spill file.
     runs: Vec<(u64, u64)>,
     spilled: u64,
@@ -148,17 +149,8 @@ impl OpenMetricsSink {
     /// As [`OpenMetricsSink::new`] with runs of `run` samples (tests use small runs to
     /// exercise the merge).
     pub fn with_run(path: &Path, run: usize) -> OpenMetricsSink {
-        let dir = path
-            .parent()
-            .filter(|d| !d.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
         OpenMetricsSink {
             path: path.to_path_buf(),
-            spill_path: dir.join(format!(".{name}.{}.spill", std::process::id())),
             spill: None,
             runs: Vec::new(),
             spilled: 0,
@@ -177,9 +169,26 @@ impl OpenMetricsSink {
         }
         self.buf.sort_unstable_by_key(|s| (s.key, s.seq));
         if self.spill.is_none() {
-            self.spill = Some(BufWriter::new(File::create(&self.spill_path)?));
+            let dir = self
+                .path
+                .parent()
+                .filter(|d| !d.as_os_str().is_empty())
+                .unwrap_or(Path::new("."));
+            let name: String = self
+                .path
+                .file_name()
+                .map(|n| n.to_string_lossy().chars().take(64).collect())
+                .unwrap_or_default();
+            let f = tempfile::Builder::new()
+                .prefix(&format!(".{name}."))
+                .suffix(".spill")
+                .tempfile_in(dir)?;
+            let w = BufWriter::new(f.reopen()?);
+            self.spill = Some((f, w));
         }
-        let w = self.spill.as_mut().expect("just created");
+        let Some((_, w)) = self.spill.as_mut() else {
+            return Err(io::Error::other("no spill file"));
+        };
         for s in &self.buf {
             w.write_all(&s.to_bytes())?;
         }
@@ -191,35 +200,21 @@ impl OpenMetricsSink {
     }
 
     fn write_out(&mut self) -> io::Result<()> {
-        let dir = self
-            .path
-            .parent()
-            .filter(|d| !d.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        let name = self
-            .path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-        let result = self
-            .merge_into(&tmp)
-            .and_then(|_| std::fs::rename(&tmp, &self.path));
-        if result.is_err() {
-            let _ = std::fs::remove_file(&tmp);
-        }
-        result
+        // The safe writer of every output file (`crate::output`): a temporary file
+        // renamed into place, deleted on error.
+        let mut out = super::AtomicFile::create(&self.path)?;
+        self.merge_into(&mut out)?;
+        out.commit()
     }
 
-    fn merge_into(&mut self, tmp: &Path) -> io::Result<()> {
-        let mut out = BufWriter::new(File::create(tmp)?);
+    fn merge_into(&mut self, out: &mut super::AtomicFile) -> io::Result<()> {
         // Sources: the spilled runs, then what is still in memory.
         self.buf.sort_unstable_by_key(|s| (s.key, s.seq));
         let mut readers: Vec<(BufReader<File>, u64)> = Vec::new();
-        if let Some(w) = self.spill.as_mut() {
+        if let Some((spill, w)) = self.spill.as_mut() {
             w.flush()?;
             for &(off, n) in &self.runs {
-                let mut f = File::open(&self.spill_path)?;
+                let mut f = spill.reopen()?;
                 f.seek(SeekFrom::Start(off))?;
                 readers.push((BufReader::with_capacity(1 << 16, f), n));
             }
@@ -354,15 +349,14 @@ impl MetricSink for OpenMetricsSink {
     fn finish(&mut self) -> io::Result<()> {
         let r = self.write_out();
         self.spill = None;
-        let _ = std::fs::remove_file(&self.spill_path);
         r
     }
 }
 
 impl Drop for OpenMetricsSink {
     fn drop(&mut self) {
-        // An unfinished sink (an error elsewhere) leaves nothing behind.
+        // An unfinished sink (an error elsewhere) leaves nothing behind: the spill
+        // file is deleted when dropped.
         self.spill = None;
-        let _ = std::fs::remove_file(&self.spill_path);
     }
 }

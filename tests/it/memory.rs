@@ -1,22 +1,66 @@
 //! Memory bounds (issue 14), measured as the peak resident set of a `spotsim` child
-//! process: `wait4` returns the child's own resource usage, so other tests' processes
-//! never count. Peaks are compared between a small and a large run of the same
-//! command, so what the binary itself and the allocator take cancels out. Not timed.
+//! process (`ru_maxrss` from `wait4`: the child's own, not other tests' processes). On
+//! Linux a child's `ru_maxrss` starts at the peak of the process it was spawned from
+//! (`exec` keeps the larger of the two), and this test process's peak depends on the
+//! tests running beside it; so `spotsim` is spawned from a fresh, small process — this
+//! test binary run again for [`rss_probe`] alone — which reports the figure. Not timed.
 
 use std::process::{Command, Stdio};
 
 use super::cli::scratch;
 
-/// Runs `spotsim args` (standard output discarded) and returns its exit code, standard
-/// error and peak resident set, KiB (`ru_maxrss`).
+/// Runs `spotsim args` (standard output discarded) from a fresh process and returns
+/// its exit code, standard error and peak resident set, KiB (`ru_maxrss`).
 #[cfg(target_os = "linux")]
 pub fn peak_rss_kib(args: &[&str]) -> (i32, String, i64) {
-    let err = tempfile::tempfile().expect("temp file");
+    let err = tempfile::NamedTempFile::new().expect("temp file");
+    let out = Command::new(std::env::current_exe().expect("test binary"))
+        .args([
+            "memory::rss_probe",
+            "--exact",
+            "--nocapture",
+            "--test-threads=1",
+        ])
+        .env("SPOTSIM_RSS_PROBE", args.join("\u{1f}"))
+        .env("SPOTSIM_RSS_PROBE_STDERR", err.path())
+        .output()
+        .expect("the probe runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    let line = text
+        .lines()
+        .find_map(|l| l.split_once("PROBE ").map(|(_, r)| r))
+        .unwrap_or_else(|| {
+            panic!(
+                "no probe line: {text} {}",
+                String::from_utf8_lossy(&out.stderr)
+            )
+        });
+    let mut it = line
+        .split_whitespace()
+        .map(|x| x.parse::<i64>().expect("number"));
+    let (code, kib) = (it.next().unwrap_or(-1), it.next().unwrap_or(-1));
+    let stderr = std::fs::read_to_string(err.path()).unwrap_or_default();
+    (code as i32, stderr, kib)
+}
+
+/// The fresh process of [`peak_rss_kib`]: spawns `spotsim` with the arguments it is
+/// given (`\u{1f}`-separated), its standard error to the file named, reaps it with
+/// `wait4` and prints `PROBE <exit code> <ru_maxrss KiB>`. Does nothing otherwise.
+#[cfg(target_os = "linux")]
+#[test]
+fn rss_probe() {
+    let (Ok(args), Ok(err)) = (
+        std::env::var("SPOTSIM_RSS_PROBE"),
+        std::env::var("SPOTSIM_RSS_PROBE_STDERR"),
+    ) else {
+        return;
+    };
+    let err = std::fs::File::create(err).expect("stderr file");
     let child = Command::new(env!("CARGO_BIN_EXE_spotsim"))
-        .args(args)
+        .args(args.split('\u{1f}'))
         .stdin(Stdio::null())
         .stdout(Stdio::null())
-        .stderr(err.try_clone().expect("dup"))
+        .stderr(err)
         .spawn()
         .expect("spotsim runs");
     let pid = child.id() as libc::pid_t;
@@ -33,12 +77,7 @@ pub fn peak_rss_kib(args: &[&str]) -> (i32, String, i64) {
         -1
     };
     drop(child);
-    let mut text = String::new();
-    use std::io::{Read, Seek};
-    let mut err = err;
-    err.seek(std::io::SeekFrom::Start(0)).expect("seek");
-    err.read_to_string(&mut text).expect("stderr");
-    (code, text, usage.ru_maxrss)
+    println!("PROBE {code} {}", usage.ru_maxrss);
 }
 
 fn job_args<'a>(trace: &'a str, windows: &'a str, out: &'a str, lines: &'a str) -> Vec<&'a str> {
