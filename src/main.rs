@@ -310,7 +310,38 @@ fn cmd_job(args: &JobArgs) -> Result<ExitCode, Error> {
         &scenario.input_files(),
     )?;
     let format = scenario.format();
-    let report = scenario.run()?;
+    let report = match scenario.job.per_window.as_deref() {
+        None => scenario.run()?,
+        Some(p) => {
+            // Every window's line, streamed to its own file as it is computed.
+            if scenario.output.out.as_deref() == Some(p) {
+                return Err(ConfigError::new("per-window", "is the same file as --out").into());
+            }
+            let lines = destination(Some(p), args.scenario.as_deref(), &scenario.input_files())?;
+            if lines == Destination::Stdout && out == Destination::Stdout {
+                return Err(ConfigError::new(
+                    "per-window",
+                    "`-` (standard output) needs --out FILE for the report",
+                )
+                .into());
+            }
+            let csv = p.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv"));
+            let mut w = lines.stream()?;
+            if csv {
+                w.write(spotsim::job::JobReport::window_csv_header().as_bytes())?;
+            }
+            let report = scenario.run_with(&mut |policy, line| {
+                let text = if csv {
+                    spotsim::job::JobReport::window_csv_row(policy, line)
+                } else {
+                    spotsim::job::JobReport::window_json_line(policy, line)
+                };
+                w.write(text.as_bytes())
+            })?;
+            w.finish()?;
+            report
+        }
+    };
     out.write(report.render(format).as_bytes())?;
     print_warnings(warning::distinct(&report.warnings));
     Ok(gate(&scenario.gates, &report))

@@ -343,6 +343,99 @@ fn same_file(target: &Path, tm: &fs::Metadata, input: &Path) -> bool {
     }
 }
 
+/// Text written piece by piece to a [`Destination`] ([`Destination::stream`]): to
+/// standard output as it comes, or to a [`FileOut`] that [`Stream::finish`] commits —
+/// with every guarantee of [`Destination::write`]. Dropped without `finish` (an error,
+/// a panic), it deletes its temporary file and leaves the target untouched.
+///
+/// ```
+/// use spotsim::output::Destination;
+/// let dir = std::env::temp_dir().join(format!("spotsim-doc-stream-{}", std::process::id()));
+/// std::fs::create_dir_all(&dir).unwrap();
+/// let target = dir.join("lines.csv");
+/// let mut s = Destination::new(Some(&target)).stream().unwrap();
+/// s.write(b"a,b\n").unwrap();
+/// s.write(b"1,2\n").unwrap();
+/// assert!(!target.exists(), "nothing at the target before finish");
+/// s.finish().unwrap();
+/// assert_eq!(std::fs::read(&target).unwrap(), b"a,b\n1,2\n");
+/// // Dropped unfinished: the target keeps its text, no temporary file is left.
+/// let mut s = Destination::new(Some(&target)).stream().unwrap();
+/// s.write(b"partial").unwrap();
+/// drop(s);
+/// assert_eq!(std::fs::read(&target).unwrap(), b"a,b\n1,2\n");
+/// assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 1);
+/// # std::fs::remove_dir_all(&dir).unwrap();
+/// ```
+pub struct Stream {
+    path: PathBuf,
+    to: StreamTo,
+}
+
+enum StreamTo {
+    Stdout(std::io::BufWriter<std::io::Stdout>, bool),
+    File(FileOut),
+}
+
+impl Destination {
+    /// Opens the destination for text written piece by piece (a temporary file is
+    /// created next to a file target at once).
+    ///
+    /// # Errors
+    /// [`Error::Output`] as for [`Destination::write`].
+    pub fn stream(&self) -> Result<Stream, Error> {
+        Ok(match self {
+            Destination::Stdout => Stream {
+                path: PathBuf::from("<stdout>"),
+                to: StreamTo::Stdout(std::io::BufWriter::new(std::io::stdout()), false),
+            },
+            Destination::File(p) => Stream {
+                path: p.clone(),
+                to: StreamTo::File(FileOut::create(p, "out")?),
+            },
+        })
+    }
+}
+
+impl Stream {
+    /// Appends `bytes`.
+    ///
+    /// # Errors
+    /// [`Error::Output`] naming the path and the operating system's reason (a closed
+    /// standard output is not an error: what follows is dropped).
+    pub fn write(&mut self, bytes: &[u8]) -> Result<(), Error> {
+        let r = match &mut self.to {
+            StreamTo::Stdout(_, true) => Ok(()),
+            StreamTo::Stdout(w, closed) => match w.write_all(bytes) {
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+                    *closed = true;
+                    Ok(())
+                }
+                r => r,
+            },
+            StreamTo::File(w) => w.write_all(bytes),
+        };
+        r.map_err(|e| os_error(&self.path, &e))
+    }
+
+    /// Ends the text: flushes standard output, or puts the file in place.
+    ///
+    /// # Errors
+    /// [`Error::Output`]; the target is then untouched and no temporary file is left.
+    pub fn finish(self) -> Result<(), Error> {
+        match self.to {
+            StreamTo::Stdout(_, true) => Ok(()),
+            StreamTo::Stdout(mut w, false) => match w.flush() {
+                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+                    Err(os_error(&self.path, &e))
+                }
+                _ => Ok(()),
+            },
+            StreamTo::File(f) => f.commit(),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

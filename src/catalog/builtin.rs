@@ -17,8 +17,11 @@ static BUILTIN: OnceLock<Catalog> = OnceLock::new();
 /// parse failure is a build defect, not bad user input.
 pub(super) fn get() -> &'static Catalog {
     BUILTIN.get_or_init(|| {
-        let mut c = super::table::read("data/ec2_ondemand.csv", TABLE.as_bytes(), None)
-            .unwrap_or_else(|e| panic!("the built-in catalog does not parse: {e}"));
+        let mut c = super::table::read(
+            crate::ingest::Records::from_bytes("data/ec2_ondemand.csv", TABLE.as_bytes()),
+            None,
+        )
+        .unwrap_or_else(|e| panic!("the built-in catalog does not parse: {e}"));
         c.set_source(SOURCE.to_string());
         c
     })

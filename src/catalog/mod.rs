@@ -326,9 +326,7 @@ impl Catalog {
     /// [`InputError`] naming file, line and field for unreadable files, missing or unknown
     /// columns, bad numbers, unknown architectures, duplicate types and empty files.
     pub fn from_csv_path(path: &Path, region: &str) -> Result<Catalog, InputError> {
-        let name = path.display().to_string();
-        let bytes = crate::ingest::read_all(path)?;
-        table::read(&name, &bytes, Some(region))
+        table::read(crate::ingest::Records::open(path)?, Some(region))
     }
 
     /// Reads a catalog CSV from any reader; `name` is used in errors. Columns, in any
@@ -351,14 +349,13 @@ impl Catalog {
     /// ```
     pub fn from_csv_reader<R: std::io::Read>(
         name: &str,
-        mut reader: R,
+        reader: R,
         region: &str,
     ) -> Result<Catalog, InputError> {
-        let mut bytes = Vec::new();
-        reader
-            .read_to_end(&mut bytes)
-            .map_err(|e| InputError::new(name, crate::error::InputErrorKind::Io, e.to_string()))?;
-        table::read(name, &bytes, Some(region))
+        table::read(
+            crate::ingest::Records::from_reader(name, reader),
+            Some(region),
+        )
     }
 
     /// Looks up a type by API name, priced for the selected OS ([`Catalog::os`]).
@@ -547,9 +544,18 @@ impl Catalog {
     }
 }
 
+/// Reads spotsim's catalog CSV from records (of bytes or of a file read in bounded
+/// memory): only `region`'s rows when given, else the one Region the rows name.
+pub(crate) fn read_csv_records(
+    recs: crate::ingest::Records<'_>,
+    region: Option<&str>,
+) -> Result<Catalog, InputError> {
+    table::read(recs, region)
+}
+
 /// Reads spotsim's catalog CSV whose rows name their Region (one Region per file).
 pub(crate) fn read_csv_any_region(name: &str, bytes: &[u8]) -> Result<Catalog, InputError> {
-    table::read(name, bytes, None)
+    table::read(crate::ingest::Records::from_bytes(name, bytes), None)
 }
 
 /// The built-in table's size of `name`, if it knows the type.

@@ -8,7 +8,7 @@
 //! given by the caller).
 
 use crate::error::{InputError, InputErrorKind};
-use crate::ingest::{next_record, record_line, strip_bom};
+use crate::ingest::Records;
 use crate::money::Rate;
 
 use super::{Catalog, OperatingSystem, parse_arch, parse_gib_to_mib};
@@ -26,16 +26,12 @@ const KNOWN: [&str; 8] = [NAME, VCPU, GIB, MIB, ARCH, PRICE, REGION, OS];
 /// Reads a catalog CSV. `region`: keep only that Region's rows (when the file has a
 /// `region` column) and the catalog's Region when it has none. Without one, every row
 /// must name the same Region.
-pub(super) fn read(name: &str, bytes: &[u8], region: Option<&str>) -> Result<Catalog, InputError> {
-    let body = strip_bom(bytes);
-    let mut rdr = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(false)
-        .from_reader(body);
-    let mut rec = csv::ByteRecord::new();
+pub(super) fn read(mut recs: Records<'_>, region: Option<&str>) -> Result<Catalog, InputError> {
+    let name = recs.name().to_string();
+    let name = name.as_str();
     let at1 =
         |kind, msg: String, field: &str| InputError::new(name, kind, msg).at_line(1).field(field);
-    if !next_record(name, &mut rdr, &mut rec)? {
+    if !recs.next()? {
         return Err(InputError::new(
             name,
             InputErrorKind::Empty,
@@ -43,7 +39,8 @@ pub(super) fn read(name: &str, bytes: &[u8], region: Option<&str>) -> Result<Cat
         ));
     }
     let mut col = [usize::MAX; KNOWN.len()];
-    for (i, h) in rec.iter().enumerate() {
+    let width = recs.len();
+    for (i, h) in recs.iter().enumerate() {
         let h = String::from_utf8_lossy(h);
         let h = h.trim();
         match KNOWN.iter().position(|&x| x == h) {
@@ -102,8 +99,21 @@ pub(super) fn read(name: &str, bytes: &[u8], region: Option<&str>) -> Result<Cat
     // The Region of the file (first row that names one) and its line.
     let mut file_region: Option<(String, u64)> = None;
     let mut skipped_other_regions = 0usize;
-    while next_record(name, &mut rdr, &mut rec)? {
-        let line = record_line(body, &rec);
+    while recs.next()? {
+        let line = recs.line();
+        let rec = &recs;
+        // Every row as wide as the header (as the csv crate's `flexible(false)` had it).
+        if rec.len() != width {
+            return Err(InputError::new(
+                name,
+                InputErrorKind::Syntax,
+                format!(
+                    "found a record with {} fields, but the header has {width}",
+                    rec.len()
+                ),
+            )
+            .at_line(line));
+        }
         let get = |c: usize, field: &str| -> Result<&str, InputError> {
             std::str::from_utf8(rec.get(c).unwrap_or_default())
                 .map(str::trim)
@@ -251,7 +261,10 @@ mod tests {
     const H: &str = "instance_type,vcpu,memory_gib,arch,ondemand_usd_per_hour\n";
 
     fn read_s(s: &str, region: Option<&str>) -> Result<Catalog, InputError> {
-        read("c.csv", s.as_bytes(), region)
+        read(
+            crate::ingest::Records::from_bytes("c.csv", s.as_bytes()),
+            region,
+        )
     }
 
     #[test]

@@ -14,7 +14,7 @@ use std::path::Path;
 
 use serde::Deserialize;
 
-use super::{count_value, next_record, record_line, sha256_hex, strip_bom, text_value};
+use super::{count_value, sha256_hex, strip_bom, text_value};
 use crate::error::{InputError, InputErrorKind};
 use crate::market::SourceFile;
 
@@ -94,8 +94,33 @@ fn default_bands() -> Vec<AdvisorBand> {
 /// # Errors
 /// [`InputError`] naming file, line and field.
 pub fn read_advisor_file(path: &Path) -> Result<AdvisorData, InputError> {
-    let bytes = super::read_all(path)?;
-    read_advisor_bytes(&path.display().to_string(), &bytes)
+    let f = super::Sniffed::open(path)?;
+    let name = f.name().to_string();
+    let body = strip_bom(f.head());
+    let first = body.iter().find(|c| !c.is_ascii_whitespace()).copied();
+    if first.is_none() && f.head().len() == super::records::READ {
+        // Only whitespace in the first 64 KiB: read whole, as bytes are.
+        return read_advisor_bytes(&name, &super::read_all(path)?);
+    }
+    let json = super::json_named(&name) || matches!(first, Some(b'{' | b'['));
+    let (parsed, sha256) = match first {
+        Some(_) if json => {
+            let mut r = f.hashed().buffered();
+            let parsed = read_json(&name, serde_json::from_reader(&mut r))?;
+            (parsed, r.into_inner().hex())
+        }
+        Some(_) => {
+            let mut recs = f.records();
+            let parsed = read_csv(&mut recs)?;
+            (parsed, recs.finish()?)
+        }
+        None => return Err(empty(&name)),
+    };
+    advisor_data(&name, json, parsed, sha256)
+}
+
+fn empty(name: &str) -> InputError {
+    InputError::new(name, InputErrorKind::Empty, "the file is empty")
 }
 
 /// Reads advisor data from bytes; `name` is used in errors.
@@ -119,17 +144,21 @@ pub fn read_advisor_bytes(name: &str, bytes: &[u8]) -> Result<AdvisorData, Input
     let body = strip_bom(bytes);
     let first = body.iter().find(|c| !c.is_ascii_whitespace());
     let json = super::json_named(name) || matches!(first, Some(b'{' | b'['));
-    let (bands, entries, rows) = match first {
-        Some(_) if json => read_json(name, body)?,
-        Some(_) => read_csv(name, body)?,
-        None => {
-            return Err(InputError::new(
-                name,
-                InputErrorKind::Empty,
-                "the file is empty",
-            ));
-        }
+    let parsed = match first {
+        Some(_) if json => read_json(name, serde_json::from_slice(body))?,
+        Some(_) => read_csv(&mut super::Records::from_bytes(name, bytes))?,
+        None => return Err(empty(name)),
     };
+    advisor_data(name, json, parsed, sha256_hex(bytes))
+}
+
+/// The advisor data once parsed.
+fn advisor_data(
+    name: &str,
+    json: bool,
+    (bands, entries, rows): Parsed,
+    sha256: String,
+) -> Result<AdvisorData, InputError> {
     if entries.is_empty() {
         return Err(InputError::new(
             name,
@@ -140,7 +169,7 @@ pub fn read_advisor_bytes(name: &str, bytes: &[u8]) -> Result<AdvisorData, Input
     Ok(AdvisorData {
         source: SourceFile {
             path: name.to_string(),
-            sha256: sha256_hex(bytes),
+            sha256,
             format: if json { "advisor-json" } else { "advisor-csv" }.to_string(),
             rows,
         },
@@ -155,18 +184,20 @@ type Parsed = (
     u64,
 );
 
-fn read_json(name: &str, body: &[u8]) -> Result<Parsed, InputError> {
-    #[derive(Deserialize)]
-    struct Entry {
-        r: u8,
-        s: i32,
-    }
-    #[derive(Deserialize)]
-    struct Feed {
-        ranges: Vec<AdvisorBand>,
-        spot_advisor: BTreeMap<String, BTreeMap<String, BTreeMap<String, Entry>>>,
-    }
-    let feed: Feed = serde_json::from_slice(body).map_err(|e| {
+#[derive(Deserialize)]
+struct Entry {
+    r: u8,
+    s: i32,
+}
+#[derive(Deserialize)]
+struct Feed {
+    ranges: Vec<AdvisorBand>,
+    spot_advisor: BTreeMap<String, BTreeMap<String, BTreeMap<String, Entry>>>,
+}
+
+/// The JSON feed, once deserialized (from bytes or a stream).
+fn read_json(name: &str, feed: Result<Feed, serde_json::Error>) -> Result<Parsed, InputError> {
+    let feed: Feed = feed.map_err(|e| {
         InputError::new(name, InputErrorKind::Syntax, format!("{e}")).at_line(e.line() as u64)
     })?;
     let mut bands = feed.ranges;
@@ -214,21 +245,14 @@ const CSV_COLS: [&str; 9] = [
     "savings_vs_ondemand_pct",
 ];
 
-fn read_csv(name: &str, body: &[u8]) -> Result<Parsed, InputError> {
-    let mut rdr = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(body);
-    let mut rec = csv::ByteRecord::new();
-    if !next_record(name, &mut rdr, &mut rec)? {
-        return Err(InputError::new(
-            name,
-            InputErrorKind::Empty,
-            "the file is empty",
-        ));
+fn read_csv(recs: &mut super::Records<'_>) -> Result<Parsed, InputError> {
+    let name = recs.name().to_string();
+    let name = name.as_str();
+    if !recs.next()? {
+        return Err(empty(name));
     }
     let mut col = [usize::MAX; 9];
-    for (i, h) in rec.iter().enumerate() {
+    for (i, h) in recs.iter().enumerate() {
         let h = String::from_utf8_lossy(h.trim_ascii()).into_owned();
         match CSV_COLS.iter().position(|c| *c == h) {
             Some(j) => col[j] = i,
@@ -255,8 +279,9 @@ fn read_csv(name: &str, body: &[u8]) -> Result<Parsed, InputError> {
     let bands = default_bands();
     let mut entries = BTreeMap::new();
     let mut rows = 0;
-    while next_record(name, &mut rdr, &mut rec)? {
-        let line = record_line(body, &rec);
+    while recs.next()? {
+        let line = recs.line();
+        let rec = &*recs;
         let get = |j: usize| rec.get(col[j]).unwrap_or(b"");
         let region = text_value(
             name,

@@ -33,8 +33,8 @@
 use std::path::Path;
 
 use super::{
-    CapacityHistory, CapacityKey, CapacityRow, Interner, count_value, err_at, next_record,
-    record_line, rfc3339_value, sha256_hex, show, strip_bom, text_value,
+    CapacityHistory, CapacityKey, CapacityRow, Interner, Records, count_value, err_at,
+    rfc3339_value, show, text_value,
 };
 use crate::error::{InputError, InputErrorKind};
 use crate::market::{SourceFile, Zone};
@@ -91,8 +91,7 @@ pub fn read_capacity_file(
     path: &Path,
     opts: &CapacityOptions,
 ) -> Result<CapacityHistory, InputError> {
-    let bytes = super::read_all(path)?;
-    read_capacity_bytes(&path.display().to_string(), &bytes, opts)
+    read_capacity(super::Records::open(path)?, opts)
 }
 
 /// Reads capacity rows from bytes; `name` is used in errors, as [`SourceFile::path`] and,
@@ -131,9 +130,17 @@ pub fn read_capacity_bytes(
     bytes: &[u8],
     opts: &CapacityOptions,
 ) -> Result<CapacityHistory, InputError> {
-    let mut rdr = reader(bytes);
-    let mut rec = csv::ByteRecord::new();
-    if !next_record(name, &mut rdr, &mut rec)? {
+    read_capacity(super::Records::from_bytes(name, bytes), opts)
+}
+
+/// [`read_capacity_bytes`] over records of bytes or of a file read in bounded memory.
+fn read_capacity(
+    mut recs: Records<'_>,
+    opts: &CapacityOptions,
+) -> Result<CapacityHistory, InputError> {
+    let name = recs.name().to_string();
+    let name = name.as_str();
+    if !recs.next()? {
         return Err(InputError::new(
             name,
             InputErrorKind::Empty,
@@ -141,9 +148,10 @@ pub fn read_capacity_bytes(
              Timestamp,AvailabilityZone,InstanceType,Capacity or date,availability",
         ));
     }
-    if availability_layout(&rec).is_some() {
+    if let Some((di, ai)) = availability_layout(&recs) {
         let key = pool_from_file_name(name, opts.zone.as_deref(), opts.instance_type.as_deref())?;
-        let probes = read_probes(name, bytes)?;
+        let probes = probes_after_header(&mut recs, di, ai)?;
+        let sha256 = recs.finish()?;
         let n = probes.len() as u64;
         let mut rows: Vec<CapacityRow> = Vec::new();
         let last = probes.len().saturating_sub(1);
@@ -159,32 +167,25 @@ pub fn read_capacity_bytes(
             }
         }
         return Ok(CapacityHistory {
-            source: source(name, bytes, "availability-csv", n),
+            source: source(name, sha256, "availability-csv", n),
             series: vec![key],
             rows,
         });
     }
-    read_canonical(name, bytes, rdr, rec)
+    read_canonical(recs)
 }
 
-fn source(name: &str, bytes: &[u8], format: &str, rows: u64) -> SourceFile {
+fn source(name: &str, sha256: String, format: &str, rows: u64) -> SourceFile {
     SourceFile {
         path: name.to_string(),
-        sha256: sha256_hex(bytes),
+        sha256,
         format: format.to_string(),
         rows,
     }
 }
 
-fn reader(bytes: &[u8]) -> csv::Reader<&[u8]> {
-    csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(strip_bom(bytes))
-}
-
 /// Column indexes of `date` and `availability` when the header is exactly those two.
-fn availability_layout(header: &csv::ByteRecord) -> Option<(usize, usize)> {
+fn availability_layout(header: &Records<'_>) -> Option<(usize, usize)> {
     if header.len() != 2 {
         return None;
     }
@@ -291,22 +292,21 @@ pub(crate) struct Probe {
 
 /// Every probe of an availability CSV (`date,availability`), in file order, checked to
 /// be in strictly increasing time order.
-pub(crate) fn read_probes(name: &str, bytes: &[u8]) -> Result<Vec<Probe>, InputError> {
-    const DATE_EXAMPLE: &str = "a UTC time YYYY-MM-DD HH:MM:SS such as 2023-02-15 22:08:16";
-    let mut rdr = reader(bytes);
-    let mut rec = csv::ByteRecord::new();
-    if !next_record(name, &mut rdr, &mut rec)? {
+pub(crate) fn read_probes(mut recs: Records<'_>) -> Result<(Vec<Probe>, String), InputError> {
+    let name = recs.name().to_string();
+    let name = name.as_str();
+    if !recs.next()? {
         return Err(InputError::new(
             name,
             InputErrorKind::Empty,
             "the file is empty; expected the header line date,availability",
         ));
     }
-    let Some((di, ai)) = availability_layout(&rec) else {
-        let found: Vec<String> = rec.iter().map(show).collect();
+    let Some((di, ai)) = availability_layout(&recs) else {
+        let found: Vec<String> = recs.iter().map(show).collect();
         return Err(err_at(
             name,
-            record_line(strip_bom(bytes), &rec),
+            recs.line(),
             "date",
             InputErrorKind::MissingField,
             format!(
@@ -315,9 +315,23 @@ pub(crate) fn read_probes(name: &str, bytes: &[u8]) -> Result<Vec<Probe>, InputE
             ),
         ));
     };
-    let mut out: Vec<Probe> = Vec::with_capacity(super::count_newlines(bytes));
-    while next_record(name, &mut rdr, &mut rec)? {
-        let line = record_line(strip_bom(bytes), &rec);
+    let probes = probes_after_header(&mut recs, di, ai)?;
+    Ok((probes, recs.finish()?))
+}
+
+/// The probes after the header (`date` in column `di`, `availability` in `ai`).
+fn probes_after_header(
+    recs: &mut Records<'_>,
+    di: usize,
+    ai: usize,
+) -> Result<Vec<Probe>, InputError> {
+    const DATE_EXAMPLE: &str = "a UTC time YYYY-MM-DD HH:MM:SS such as 2023-02-15 22:08:16";
+    let name = recs.name().to_string();
+    let name = name.as_str();
+    let mut out: Vec<Probe> = Vec::new();
+    while recs.next()? {
+        let line = recs.line();
+        let rec = &*recs;
         if rec.len() != 2 {
             return Err(InputError::new(
                 name,
@@ -378,14 +392,11 @@ const TYPE: &str = "InstanceType";
 const CAP: &str = "Capacity";
 const CAP_COLUMNS: [&str; 5] = [TS, AZ, AZ_ID, TYPE, CAP];
 
-fn read_canonical(
-    name: &str,
-    bytes: &[u8],
-    mut rdr: csv::Reader<&[u8]>,
-    mut rec: csv::ByteRecord,
-) -> Result<CapacityHistory, InputError> {
-    let body = strip_bom(bytes);
-    let hline = record_line(body, &rec);
+fn read_canonical(mut recs: Records<'_>) -> Result<CapacityHistory, InputError> {
+    let name = recs.name().to_string();
+    let name = name.as_str();
+    let hline = recs.line();
+    let rec = &recs;
     let mut found: [Option<usize>; 5] = [None; 5];
     for (i, raw) in rec.iter().enumerate() {
         let col = raw.trim_ascii();
@@ -442,9 +453,10 @@ fn read_canonical(
 
     let mut interner: Interner<CapacityKey> = Interner::new();
     let mut last: Vec<(SimTime, u64)> = Vec::new();
-    let mut rows: Vec<CapacityRow> = Vec::with_capacity(super::count_newlines(bytes));
-    while next_record(name, &mut rdr, &mut rec)? {
-        let line = record_line(strip_bom(bytes), &rec);
+    let mut rows: Vec<CapacityRow> = Vec::new();
+    while recs.next()? {
+        let line = recs.line();
+        let rec = &recs;
         if rec.len() != ncols {
             return Err(InputError::new(
                 name,
@@ -515,7 +527,7 @@ fn read_canonical(
     }
     let n = rows.len() as u64;
     Ok(CapacityHistory {
-        source: source(name, bytes, "capacity-csv", n),
+        source: source(name, recs.finish()?, "capacity-csv", n),
         series: interner.into_keys(),
         rows,
     })

@@ -20,6 +20,8 @@ mod capacity;
 mod delimited;
 pub mod pricelist;
 mod probe;
+pub(crate) mod records;
+pub(crate) use records::{Records, Sniffed};
 
 pub use advisor::{AdvisorBand, AdvisorData, AdvisorEntry, read_advisor_bytes, read_advisor_file};
 pub use aws::{read_aws_csv, read_aws_json, read_azid_tsv, read_price_bytes, read_price_file};
@@ -455,7 +457,7 @@ impl<'a> LineCounter<'a> {
 /// one plus the `\n`s before that byte, so it is off after blank lines and with CRLF
 /// line ends. A record never starts with `\r` or `\n`, so skipping those from the
 /// reported byte, counting the `\n`s skipped, gives the line of the record's first byte.
-#[inline]
+#[cfg(test)]
 pub(crate) fn record_line(body: &[u8], rec: &csv::ByteRecord) -> u64 {
     let Some(p) = rec.position() else {
         return 0;
@@ -471,7 +473,7 @@ pub(crate) fn record_line(body: &[u8], rec: &csv::ByteRecord) -> u64 {
 
 /// Reads the next CSV record that is not only whitespace (the csv crate skips empty
 /// lines; a line of spaces is skipped here too); `Ok(false)` at the end.
-#[inline]
+#[cfg(test)]
 pub(crate) fn next_record(
     name: &str,
     rdr: &mut csv::Reader<&[u8]>,

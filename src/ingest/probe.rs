@@ -26,7 +26,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use super::capacity::{Probe, file_stem, pool_from_file_name, read_probes};
+use super::capacity::{file_stem, pool_from_file_name, read_probes};
 use super::{Interner, PriceHistory, PriceRow, SeriesKey, sha256_hex, strip_bom};
 use crate::error::{InputError, InputErrorKind};
 use crate::market::SourceFile;
@@ -46,6 +46,23 @@ impl ProbePriceMap {
     /// # Errors
     /// `Syntax` (with line and column) for malformed JSON or a key whose value is not an
     /// array of numbers.
+    /// Reads and parses the file at `path`, streamed (memory: the parsed prices).
+    ///
+    /// # Errors
+    /// `Io` when it cannot be read; as [`ProbePriceMap::parse`].
+    pub(crate) fn open(path: &std::path::Path) -> Result<ProbePriceMap, InputError> {
+        let f = super::Sniffed::open(path)?;
+        let name = f.name().to_string();
+        let mut r = f.hashed().buffered();
+        let map: BTreeMap<String, Vec<f64>> =
+            serde_json::from_reader(&mut r).map_err(|e| super::aws::json_error(&name, &e))?;
+        Ok(ProbePriceMap {
+            name,
+            map,
+            sha256: r.into_inner().hex(),
+        })
+    }
+
     pub(crate) fn parse(name: &str, bytes: &[u8]) -> Result<ProbePriceMap, InputError> {
         let map: BTreeMap<String, Vec<f64>> = serde_json::from_slice(strip_bom(bytes))
             .map_err(|e| super::aws::json_error(name, &e))?;
@@ -176,19 +193,17 @@ pub fn read_probe_prices(
     availability_csvs: &[&Path],
     instance_type: Option<&str>,
 ) -> Result<PriceHistory, InputError> {
-    let json_bytes = super::read_all(json)?;
-    let mut csvs: Vec<(String, Vec<u8>)> = Vec::with_capacity(availability_csvs.len());
-    for p in availability_csvs {
-        csvs.push((p.display().to_string(), super::read_all(p)?));
-    }
-    let refs: Vec<(&str, &[u8])> = csvs
+    let names: Vec<String> = availability_csvs
         .iter()
-        .map(|(n, b)| (n.as_str(), b.as_slice()))
+        .map(|p| p.display().to_string())
         .collect();
-    read_probe_prices_bytes(
+    // The price file first (an unreadable one is the error, as before).
+    let map = ProbePriceMap::open(json)?;
+    probe_prices(
         &json.display().to_string(),
-        &json_bytes,
-        &refs,
+        || Ok(map),
+        &names,
+        |i| super::Records::open(availability_csvs[i]),
         instance_type,
     )
 }
@@ -221,21 +236,46 @@ pub fn read_probe_prices_bytes(
     availability_csvs: &[(&str, &[u8])],
     instance_type: Option<&str>,
 ) -> Result<PriceHistory, InputError> {
-    if availability_csvs.is_empty() {
+    let names: Vec<String> = availability_csvs
+        .iter()
+        .map(|(n, _)| n.to_string())
+        .collect();
+    probe_prices(
+        json_name,
+        || ProbePriceMap::parse(json_name, json),
+        &names,
+        |i| {
+            let (n, b) = availability_csvs[i];
+            Ok(super::Records::from_bytes(n, b))
+        },
+        instance_type,
+    )
+}
+
+/// [`read_probe_prices_bytes`] with CSV `i` (named `csv_names[i]`) read from `csv(i)`.
+fn probe_prices<'a>(
+    json_name: &str,
+    json: impl FnOnce() -> Result<ProbePriceMap, InputError>,
+    csv_names: &[String],
+    csv: impl Fn(usize) -> Result<super::Records<'a>, InputError>,
+    instance_type: Option<&str>,
+) -> Result<PriceHistory, InputError> {
+    if csv_names.is_empty() {
         return Err(InputError::new(
             json_name,
             InputErrorKind::Empty,
             "no availability CSVs given: the prices are aligned with their rows",
         ));
     }
-    let map = ProbePriceMap::parse(json_name, json)?;
+    let map = json()?;
     let mut interner: Interner<SeriesKey> = Interner::new();
     let mut rows: Vec<PriceRow> = Vec::new();
     let mut read = 0u64;
-    for &(csv_name, csv_bytes) in availability_csvs {
+    for (i, csv_name) in csv_names.iter().enumerate() {
+        let csv_name = csv_name.as_str();
         let key_name = map.key_for(csv_name, None)?.to_string();
         let key = pool_from_file_name(csv_name, None, instance_type)?;
-        let probes: Vec<Probe> = read_probes(csv_name, csv_bytes)?;
+        let (probes, _) = read_probes(csv(i)?)?;
         let prices = map.prices(&key_name, csv_name, "probes", probes.len(), |i| {
             format!("the probe at {csv_name}:{}", probes[i].line)
         })?;

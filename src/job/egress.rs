@@ -24,7 +24,7 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use crate::error::{InputError, InputErrorKind};
-use crate::ingest::{err_at, next_record, read_all, record_line, sha256_hex, show, text_value};
+use crate::ingest::{Records, err_at, show, text_value};
 use crate::market::SourceFile;
 use crate::money::Rate;
 
@@ -209,8 +209,7 @@ impl EgressTable {
     /// # Errors
     /// `Io` when the file cannot be read, otherwise as [`EgressTable::read_bytes`].
     pub fn read(path: &Path) -> Result<EgressTable, InputError> {
-        let bytes = read_all(path)?;
-        EgressTable::read_bytes(&path.display().to_string(), &bytes)
+        EgressTable::read_records(Records::open(path)?)
     }
 
     /// Reads `from_region,to_region,price_usd_per_gb` (header required, in that order;
@@ -228,26 +227,28 @@ impl EgressTable {
     /// assert_eq!(e.to_string(), "e.csv:2: field `price_usd_per_gb`: found `-1`, expected a non-negative decimal in USD per GB such as 0.02");
     /// ```
     pub fn read_bytes(name: &str, bytes: &[u8]) -> Result<EgressTable, InputError> {
+        EgressTable::read_records(Records::from_bytes(name, bytes))
+    }
+
+    /// [`EgressTable::read_bytes`] over records of bytes or of a file read in bounded
+    /// memory.
+    fn read_records(mut recs: Records<'_>) -> Result<EgressTable, InputError> {
         const HEADER: [&[u8]; 3] = [b"from_region", b"to_region", b"price_usd_per_gb"];
-        let body = crate::ingest::strip_bom(bytes);
-        let mut rdr = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .flexible(true)
-            .from_reader(body);
-        let mut rec = csv::ByteRecord::new();
-        if !next_record(name, &mut rdr, &mut rec)? {
+        let name = recs.name().to_string();
+        let name = name.as_str();
+        if !recs.next()? {
             return Err(InputError::new(
                 name,
                 InputErrorKind::Empty,
                 "the file is empty; expected the header from_region,to_region,price_usd_per_gb",
             ));
         }
-        let header: Vec<&[u8]> = rec.iter().map(|f| f.trim_ascii()).collect();
+        let header: Vec<&[u8]> = recs.iter().map(|f| f.trim_ascii()).collect();
         if header != HEADER {
-            let found: Vec<String> = rec.iter().map(show).collect();
+            let found: Vec<String> = recs.iter().map(show).collect();
             return Err(err_at(
                 name,
-                record_line(body, &rec),
+                recs.line(),
                 "from_region",
                 InputErrorKind::MissingField,
                 format!(
@@ -258,8 +259,9 @@ impl EgressTable {
         }
         let mut prices = HashMap::new();
         let mut lines: HashMap<(String, String), u64> = HashMap::new();
-        while next_record(name, &mut rdr, &mut rec)? {
-            let line = record_line(body, &rec);
+        while recs.next()? {
+            let line = recs.line();
+            let rec = &recs;
             if rec.len() != 3 {
                 return Err(InputError::new(
                     name,
@@ -318,10 +320,11 @@ impl EgressTable {
                 "has a header but no region pairs",
             ));
         }
+        let sha256 = recs.finish()?;
         Ok(EgressTable {
             source: Some(SourceFile {
                 path: name.to_string(),
-                sha256: sha256_hex(bytes),
+                sha256,
                 format: "egress-csv".into(),
                 rows: prices.len() as u64,
             }),

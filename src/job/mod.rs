@@ -85,6 +85,6 @@ pub use trace::{
 };
 pub use tunables::PolicyTunables;
 pub use windows::{
-    PairedWindows, WindowLayout, WindowStats, WindowsReport, compare_windows, draw_starts,
-    run_windows, summarize,
+    PairedWindows, WindowLayout, WindowSplit, WindowStats, WindowTally, WindowsReport,
+    compare_costs, compare_windows, draw_starts, run_windows, summarize,
 };

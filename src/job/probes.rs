@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use crate::error::{ConfigError, InputError};
-use crate::ingest::{Probe, ProbePriceMap, read_all, read_probes, sha256_hex, zone_of_file_name};
+use crate::ingest::{Probe, ProbePriceMap, Records, read_probes, zone_of_file_name};
 use crate::market::SourceFile;
 use crate::money::Rate;
 use crate::time::SimTime;
@@ -56,16 +56,8 @@ pub fn read_probe_series(
     csv: &Path,
     prices_json: Option<&Path>,
 ) -> Result<ProbeSeries, InputError> {
-    let bytes = read_all(csv)?;
-    let prices = match prices_json {
-        Some(p) => Some((p.display().to_string(), read_all(p)?)),
-        None => None,
-    };
-    read_probe_series_bytes(
-        &csv.display().to_string(),
-        &bytes,
-        prices.as_ref().map(|(n, b)| (n.as_str(), b.as_slice())),
-    )
+    let prices = prices_json.map(ProbePriceMap::open).transpose()?;
+    probe_series(Records::open(csv)?, prices.as_ref())
 }
 
 /// [`read_probe_series`] on bytes: `name` is the CSV's name (errors, zone, price key);
@@ -85,13 +77,25 @@ pub fn read_probe_series_bytes(
     bytes: &[u8],
     prices: Option<(&str, &[u8])>,
 ) -> Result<ProbeSeries, InputError> {
+    let prices = prices
+        .map(|(pname, pbytes)| ProbePriceMap::parse(pname, pbytes))
+        .transpose()?;
+    probe_series(Records::from_bytes(name, bytes), prices.as_ref())
+}
+
+/// [`read_probe_series_bytes`] over records of bytes or of a file read in bounded memory.
+pub(crate) fn probe_series(
+    recs: Records<'_>,
+    prices: Option<&ProbePriceMap>,
+) -> Result<ProbeSeries, InputError> {
+    let name = recs.name().to_string();
+    let name = name.as_str();
     // The one reader of availability CSVs (`ingest`): either column order, strictly
     // increasing times, non-negative counts.
-    let probes: Vec<Probe> = read_probes(name, bytes)?;
+    let (probes, sha256): (Vec<Probe>, String) = read_probes(recs)?;
     let (prices, price_source) = match prices {
         None => (None, None),
-        Some((pname, pbytes)) => {
-            let map = ProbePriceMap::parse(pname, pbytes)?;
+        Some(map) => {
             let key = map.key_for(name, None)?;
             let p = map.prices(key, name, "probes", probes.len(), |i| {
                 format!("the probe at {name}:{}", probes[i].line)
@@ -103,7 +107,7 @@ pub fn read_probe_series_bytes(
         zone: zone_of_file_name(name).to_string(),
         source: SourceFile {
             path: name.to_string(),
-            sha256: sha256_hex(bytes),
+            sha256,
             format: "availability-csv".into(),
             rows: probes.len() as u64,
         },
@@ -134,11 +138,18 @@ pub fn read_probe_series_bytes(
 /// # Ok::<(), spotsim::error::InputError>(())
 /// ```
 pub fn with_probe_prices(
-    mut trace: JobTrace,
+    trace: JobTrace,
     prices_name: &str,
     prices: &[u8],
 ) -> Result<JobTrace, InputError> {
-    let map = ProbePriceMap::parse(prices_name, prices)?;
+    with_price_map(trace, &ProbePriceMap::parse(prices_name, prices)?)
+}
+
+/// [`with_probe_prices`] with the price file parsed.
+pub(crate) fn with_price_map(
+    mut trace: JobTrace,
+    map: &ProbePriceMap,
+) -> Result<JobTrace, InputError> {
     let path = trace.source.path.clone();
     let key = map.key_for(&path, Some(&trace.zone))?;
     let n = trace.ticks();

@@ -16,7 +16,7 @@ use std::fmt::Write as _;
 use serde::{Deserialize, Serialize};
 
 use super::JobResult;
-use super::windows::{PairedWindows, WindowStats};
+use super::windows::{PairedWindows, WindowStats, WindowTally};
 use crate::market::SourceFile;
 use crate::money::Money;
 use crate::report::human::{count, group, or_na, pct, usd};
@@ -99,9 +99,11 @@ pub struct PolicyReport {
     /// Statistics over the windows (with `--windows`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stats: Option<WindowStats>,
-    /// Every window (with `--windows`).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub windows: Vec<WindowLine>,
+    /// With `--windows`: what the statistics, the table's split and the HTML page's
+    /// quantiles need, 8 bytes a window (not in the JSON; each window's line goes to
+    /// `--per-window FILE` as it is computed, [`JobReport::window_csv_header`]).
+    #[serde(skip)]
+    pub tally: Option<WindowTally>,
 }
 
 impl JobReport {
@@ -118,58 +120,91 @@ impl JobReport {
 
     fn csv(&self) -> String {
         let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
-        let _ = w.write_record([
-            "policy",
-            "start_hours",
-            "total_cost_usd",
-            "compute_cost_usd",
-            "probe_cost_usd",
-            "egress_cost_usd",
-            "deadline_met",
-            "finish_hours",
-            "spot_hours",
-            "ondemand_hours",
-            "idle_hours",
-            "preemptions",
-            "restarts",
-            "migrations",
-            "probes",
-            "ondemand_only_cost_usd",
-            "savings_pct",
-            "unmet_work_hours",
-            "warnings",
-        ]);
         let warnings = warning::csv_cell(&self.warnings);
-        for (p, l) in self
-            .policies
-            .iter()
-            .flat_map(|p| p.single.iter().chain(p.windows.iter()).map(move |l| (p, l)))
-        {
-            let r = &l.result;
-            let h = |ms: i64| format!("{:.6}", ms as f64 / 3.6e6);
-            let _ = w.write_record([
-                p.policy.clone(),
-                format!("{:.6}", l.start_hours),
-                r.total_cost.to_usd_string(6),
-                r.compute_cost.to_usd_string(6),
-                r.probe_cost.to_usd_string(6),
-                r.egress_cost.to_usd_string(6),
-                r.deadline_met.to_string(),
-                h(r.finish_ms),
-                h(r.spot_ms),
-                h(r.ondemand_ms),
-                h(r.idle_ms),
-                r.preemptions.to_string(),
-                r.restarts.to_string(),
-                r.migrations.to_string(),
-                r.probes.to_string(),
-                r.ondemand_only_cost.to_usd_string(6),
-                format!("{:.6}", r.savings_pct),
-                h(r.remaining_work_ms),
-                warnings.clone(),
-            ]);
+        if self.policies.iter().any(|p| p.stats.is_some()) {
+            // Windows: one row of statistics per policy (each window's row is in
+            // `--per-window FILE`).
+            let _ = w.write_record(STATS_CSV_HEADER);
+            for p in &self.policies {
+                let Some(st) = &p.stats else { continue };
+                let o = |x: Option<f64>| x.map_or(String::new(), |v| format!("{v:.6}"));
+                let _ = w.write_record([
+                    p.policy.clone(),
+                    st.windows.to_string(),
+                    st.non_overlapping_windows.to_string(),
+                    st.total_cost.to_usd_string(6),
+                    format!("{:.6}", st.mean_cost_usd),
+                    o(st.sd_cost_usd),
+                    st.min_cost.to_usd_string(6),
+                    st.max_cost.to_usd_string(6),
+                    o(st.ci95_low_usd),
+                    o(st.ci95_high_usd),
+                    st.ci_blocks.to_string(),
+                    o(st.iid_ci95_low_usd),
+                    o(st.iid_ci95_high_usd),
+                    format!("{:.6}", st.deadline_met_fraction),
+                    format!("{:.6}", st.mean_savings_pct),
+                    format!("{:.6}", st.mean_preemptions),
+                    format!("{:.6}", st.mean_unmet_work_hours),
+                    warnings.clone(),
+                ]);
+            }
+        } else {
+            let mut h: Vec<&str> = RUN_CSV_HEADER.to_vec();
+            h.push("warnings");
+            let _ = w.write_record(&h);
+            for (p, l) in self
+                .policies
+                .iter()
+                .flat_map(|p| p.single.iter().map(move |l| (p, l)))
+            {
+                let mut row = run_csv_row(&p.policy, l);
+                row.push(warnings.clone());
+                let _ = w.write_record(&row);
+            }
         }
         String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+    }
+
+    /// The header of `--per-window FILE` as CSV: one row per window and policy, the
+    /// columns of a single run's CSV report (without its warnings).
+    pub fn window_csv_header() -> String {
+        let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
+        let _ = w.write_record(RUN_CSV_HEADER);
+        String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+    }
+
+    /// One window's row of `--per-window FILE` as CSV (with its line end).
+    ///
+    /// ```
+    /// use spotsim::job::{JobReport, JobResult, WindowLine};
+    /// # let z = spotsim::money::Money::ZERO;
+    /// # let result = JobResult { total_cost: z, compute_cost: z, probe_cost: z, egress_cost: z,
+    /// #   deadline_met: true, finish_ms: 0, spot_ms: 0, ondemand_ms: 0, idle_ms: 0, preemptions: 0, restarts: 0,
+    /// #   migrations: 0, probes: 0, ondemand_only_cost: z, savings_pct: 0.0, start_tick: 0, ticks: 0,
+    /// #   remaining_work_ms: 0, infeasible_spot_requests: 0 };
+    /// let row = JobReport::window_csv_row("greedy", &WindowLine { start_hours: 1.5, result });
+    /// assert!(row.starts_with("greedy,1.500000,0.000000,"));
+    /// assert_eq!(JobReport::window_csv_header().split(',').count(), row.split(',').count());
+    /// ```
+    pub fn window_csv_row(policy: &str, line: &WindowLine) -> String {
+        let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
+        let _ = w.write_record(run_csv_row(policy, line));
+        String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+    }
+
+    /// One window's line of `--per-window FILE` as JSON Lines: `{"policy": …, "start_hours":
+    /// …, the run's fields}` and a line end.
+    pub fn window_json_line(policy: &str, line: &WindowLine) -> String {
+        #[derive(Serialize)]
+        struct Line<'a> {
+            policy: &'a str,
+            #[serde(flatten)]
+            line: &'a WindowLine,
+        }
+        let mut s = serde_json::to_string(&Line { policy, line }).unwrap_or_default();
+        s.push('\n');
+        s
     }
 
     pub(crate) fn headline(&self) -> String {
@@ -272,19 +307,16 @@ impl JobReport {
                 ),
             ));
             // The multi-region model's split, as means over the windows.
-            let rs = || p.windows.iter().map(|w| &w.result);
-            if rs().any(|r| r.probes > 0 || r.egress_cost != Money::ZERO || r.migrations > 0) {
-                let n = p.windows.len().max(1) as f64;
-                let mean = |f: fn(&JobResult) -> f64| rs().map(f).sum::<f64>() / n;
+            if let Some(m) = p.tally.as_ref().and_then(WindowTally::split_means) {
                 v.push((
                     "mean compute",
-                    usd(mean(|r| r.compute_cost.to_usd_f64())),
+                    usd(m.compute_usd),
                     format!(
                         "probes {} ({} billed), egress {}, migrations {}",
-                        usd(mean(|r| r.probe_cost.to_usd_f64())),
-                        group(mean(|r| f64::from(r.probes)), 2),
-                        usd(mean(|r| r.egress_cost.to_usd_f64())),
-                        group(mean(|r| f64::from(r.migrations)), 2)
+                        usd(m.probe_usd),
+                        group(m.probes, 2),
+                        usd(m.egress_usd),
+                        group(m.migrations, 2)
                     ),
                 ));
             }
@@ -446,4 +478,75 @@ fn ms_hours(ms: i64) -> f64 {
 /// Hours with two decimals and a unit (job durations are often fractions of an hour).
 fn hours2(h: f64) -> String {
     format!("{} h", group(h, 2))
+}
+
+/// The columns of one run in the CSV report (without `warnings`) and in
+/// `--per-window FILE`.
+const RUN_CSV_HEADER: [&str; 18] = [
+    "policy",
+    "start_hours",
+    "total_cost_usd",
+    "compute_cost_usd",
+    "probe_cost_usd",
+    "egress_cost_usd",
+    "deadline_met",
+    "finish_hours",
+    "spot_hours",
+    "ondemand_hours",
+    "idle_hours",
+    "preemptions",
+    "restarts",
+    "migrations",
+    "probes",
+    "ondemand_only_cost_usd",
+    "savings_pct",
+    "unmet_work_hours",
+];
+
+/// The columns of the CSV report with `--windows`: one row of statistics per policy.
+const STATS_CSV_HEADER: [&str; 18] = [
+    "policy",
+    "windows",
+    "non_overlapping_windows",
+    "total_cost_usd",
+    "mean_cost_usd",
+    "sd_cost_usd",
+    "min_cost_usd",
+    "max_cost_usd",
+    "ci95_low_usd",
+    "ci95_high_usd",
+    "ci_blocks",
+    "iid_ci95_low_usd",
+    "iid_ci95_high_usd",
+    "deadline_met_fraction",
+    "mean_savings_pct",
+    "mean_preemptions",
+    "mean_unmet_work_hours",
+    "warnings",
+];
+
+/// One run's CSV fields, in [`RUN_CSV_HEADER`]'s order.
+fn run_csv_row(policy: &str, l: &WindowLine) -> Vec<String> {
+    let r = &l.result;
+    let h = |ms: i64| format!("{:.6}", ms as f64 / 3.6e6);
+    vec![
+        policy.to_string(),
+        format!("{:.6}", l.start_hours),
+        r.total_cost.to_usd_string(6),
+        r.compute_cost.to_usd_string(6),
+        r.probe_cost.to_usd_string(6),
+        r.egress_cost.to_usd_string(6),
+        r.deadline_met.to_string(),
+        h(r.finish_ms),
+        h(r.spot_ms),
+        h(r.ondemand_ms),
+        h(r.idle_ms),
+        r.preemptions.to_string(),
+        r.restarts.to_string(),
+        r.migrations.to_string(),
+        r.probes.to_string(),
+        r.ondemand_only_cost.to_usd_string(6),
+        format!("{:.6}", r.savings_pct),
+        h(r.remaining_work_ms),
+    ]
 }

@@ -10,18 +10,15 @@ use super::egress::EgressTable;
 use super::event::{EventMarket, EventOptions, run_job_event};
 use super::multi_region::MigrationOptions;
 use super::named::NamedPolicy;
-use super::probes::with_probe_prices;
+use super::probes::{probe_series, with_price_map};
 use super::report::{JobProvenance, JobReport, PolicyReport, WindowLine};
 use super::tick::{JobMarket, JobSpec, MarketOptions, run_job, start_tick_for_hours};
-use super::trace::{
-    Convention, JobTrace, ProbeSeries, TraceOptions, read_probe_series, read_spot_trace,
-};
+use super::trace::{Convention, JobTrace, ProbeSeries, TraceOptions, read_spot_trace};
 use super::tunables::PolicyTunables;
-use super::windows::{WindowLayout, compare_windows, draw_starts, run_windows, summarize};
+use super::windows::{WindowLayout, WindowTally, compare_costs, draw_starts, run_windows_results};
 use super::{JobResult, OnDemandOnly};
 use crate::engine::DEFAULT_LAUNCH_LATENCY_SECS;
 use crate::error::{ConfigError, Error};
-use crate::ingest::read_all;
 use crate::market::SourceFile;
 use crate::money::{Money, Rate};
 use crate::options::{GateOptions, OutputOptions, SimOptions};
@@ -191,6 +188,10 @@ pub struct JobOptions {
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     #[cfg_attr(feature = "cli", arg(long))]
     pub overlap_transfer: bool,
+    /// With --windows: write every window's result to FILE as it is computed, one line per window and policy (CSV when FILE ends in `.csv`, else JSON Lines); the report holds the statistics.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "cli", arg(long, value_name = "FILE"))]
+    pub per_window: Option<PathBuf>,
 }
 
 /// Accepts `policy = "a"`, `policy = "a,b"` (as the flag) or `policy = ["a", "b"]`.
@@ -255,6 +256,7 @@ impl JobScenario {
         s.job.probe_prices.iter_mut().for_each(fix);
         s.job.egress.iter_mut().for_each(fix);
         s.output.out.iter_mut().for_each(fix);
+        s.job.per_window.iter_mut().for_each(fix);
     }
 
     /// Every input file the scenario names (traces, probe prices, egress prices): what
@@ -303,6 +305,21 @@ impl JobScenario {
     /// the work, a negative overhead, missing prices, a trace shorter than the deadline
     /// from the start, bad trace files.
     pub fn run(&self) -> Result<JobReport, Error> {
+        self.run_with(&mut |_, _| Ok(()))
+    }
+
+    /// [`run`](Self::run), handing each window's line to `each_window` (the policy's
+    /// name, the line) as soon as it is computed — in window order, policy after policy,
+    /// the same at any thread count — instead of keeping it: with `--windows` the report
+    /// holds statistics only ([`PolicyReport::tally`], 8 bytes a window), so memory does
+    /// not grow with the windows' results (`--per-window FILE` writes them this way).
+    ///
+    /// # Errors
+    /// As [`run`](Self::run), and the first error `each_window` returns.
+    pub fn run_with(
+        &self,
+        each_window: &mut dyn FnMut(&str, &WindowLine) -> Result<(), Error>,
+    ) -> Result<JobReport, Error> {
         self.gates.validate()?;
         let convention_given = self.job.convention.as_deref().ok_or_else(|| ConfigError::new("convention", "required: `available` (a value counts available instances) or `preempted` (1 = preempted); spotsim never guesses"))?;
         let convention: Convention = convention_given.parse().map_err(|e: ConfigError| {
@@ -378,6 +395,9 @@ impl JobScenario {
         if self.job.windows.is_none() && self.sim.seed.is_some() {
             misuse("seed", "--windows (it draws the window starts)")?;
         }
+        if self.job.windows.is_none() && self.job.per_window.is_some() {
+            misuse("per-window", "--windows (one line per window)")?;
+        }
         if self.job.nodes.is_some() && convention != Convention::Preempted {
             misuse("nodes", "`preempted` traces of several nodes")?;
         }
@@ -447,8 +467,18 @@ impl JobScenario {
                 )
                 .into());
             }
+            // The price file parsed once, streamed (as the traces are).
+            let prices = self
+                .job
+                .probe_prices
+                .as_deref()
+                .map(crate::ingest::ProbePriceMap::open)
+                .transpose()?;
             for p in &self.job.traces {
-                probes.push(read_probe_series(p, self.job.probe_prices.as_deref())?);
+                probes.push(probe_series(
+                    crate::ingest::Records::open(p)?,
+                    prices.as_ref(),
+                )?);
             }
             let gap = match self.job.gap {
                 Some(g) => g,
@@ -463,14 +493,16 @@ impl JobScenario {
                 to = to.nodes(n);
             }
             // Per-tick spot prices for tick traces (one price per tick, by zone).
-            let prices = match &self.job.probe_prices {
-                Some(p) => Some((p.display().to_string(), read_all(p)?)),
-                None => None,
-            };
+            let prices = self
+                .job
+                .probe_prices
+                .as_deref()
+                .map(crate::ingest::ProbePriceMap::open)
+                .transpose()?;
             for p in &self.job.traces {
                 let t = read_spot_trace(p, &to)?;
                 ticks.push(match &prices {
-                    Some((name, bytes)) => with_probe_prices(t, name, bytes)?,
+                    Some(map) => with_price_map(t, map)?,
                     None => t,
                 });
             }
@@ -578,57 +610,60 @@ impl JobScenario {
             Money::ZERO
         };
         let mut reports = Vec::with_capacity(policies.len());
-        // Each policy's window results, for the paired comparisons.
-        let mut by_policy: Vec<Vec<JobResult>> = Vec::new();
         for &policy in &policies {
-            let (single, stats, windows) = match &starts {
+            let (single, stats, tally) = match &starts {
                 None => {
                     let t = single_start;
                     let r = against(run_at(policy, t)?, single_baseline);
-                    (Some(line(t, r)), None, Vec::new())
+                    (Some(line(t, r)), None, None)
                 }
                 Some(starts) => {
-                    let results: Vec<JobResult> = if event_market.is_none() {
-                        run_windows(&market, &spec, starts, || policy.build(&popts), true)?.results
-                    } else {
+                    // Windows a chunk at a time (in parallel within a chunk), each line
+                    // handed on and tallied in window order: memory holds one chunk of
+                    // results, not every window's.
+                    const CHUNK: usize = 1024;
+                    let mut tally = WindowTally::new();
+                    let name = policy.to_string();
+                    for (c, chunk) in starts.chunks(CHUNK).enumerate() {
                         use rayon::prelude::*;
-                        starts
-                            .par_iter()
-                            .map(|&t| run_at(policy, t))
-                            .collect::<Result<_, _>>()?
-                    };
-                    let results: Vec<JobResult> = results
-                        .into_iter()
-                        .zip(&baselines)
-                        .map(|(r, &b)| against(r, b))
-                        .collect();
-                    let stats = summarize(&results, starts, layout);
-                    by_policy.push(results.clone());
-                    let lines = starts
-                        .iter()
-                        .zip(results)
-                        .map(|(&t, r)| line(t, r))
-                        .collect();
-                    (None, Some(stats), lines)
+                        let results: Vec<JobResult> = if event_market.is_none() {
+                            run_windows_results(&market, &spec, chunk, || policy.build(&popts))?
+                        } else {
+                            chunk
+                                .par_iter()
+                                .map(|&t| run_at(policy, t))
+                                .collect::<Result<_, _>>()?
+                        };
+                        let base = baselines.get(c * CHUNK..).unwrap_or_default();
+                        for ((&t, r), &b) in chunk.iter().zip(results).zip(base) {
+                            let r = against(r, b);
+                            tally.push(&r);
+                            each_window(&name, &line(t, r))?;
+                        }
+                    }
+                    (None, Some(tally.stats(starts, layout)), Some(tally))
                 }
             };
             reports.push(PolicyReport {
                 policy: policy.to_string(),
                 single,
                 stats,
-                windows,
+                tally,
             });
         }
         // Every pair of policies on the same windows, in the order given.
         let mut comparisons = Vec::new();
         if let Some(starts) = &starts {
-            for i in 0..by_policy.len() {
-                for j in i + 1..by_policy.len() {
-                    comparisons.extend(compare_windows(
+            for i in 0..reports.len() {
+                for j in i + 1..reports.len() {
+                    let (Some(a), Some(b)) = (&reports[i].tally, &reports[j].tally) else {
+                        continue;
+                    };
+                    comparisons.extend(compare_costs(
                         &reports[i].policy,
-                        &by_policy[i],
+                        a.costs(),
                         &reports[j].policy,
-                        &by_policy[j],
+                        b.costs(),
                         starts,
                         layout,
                     ));
@@ -733,7 +768,10 @@ impl JobScenario {
                 &market,
                 &spec,
                 starts.as_deref().ok_or(single_start),
-                &by_policy,
+                &reports
+                    .iter()
+                    .map(|r| r.tally.as_ref().map_or(&[][..], |t| t.costs()))
+                    .collect::<Vec<_>>(),
                 &policies,
                 &popts,
             )?)

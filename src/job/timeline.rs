@@ -5,7 +5,6 @@
 
 use super::named::{NamedPolicy, PolicyOptions};
 use super::policy::JobPolicy;
-use super::result::JobResult;
 use super::tick::{JobMarket, JobSpec, Kind, run_job_timeline};
 use crate::error::ConfigError;
 use crate::money::Money;
@@ -77,7 +76,7 @@ pub fn for_report(
     market: &JobMarket,
     spec: &JobSpec,
     starts: Result<&[usize], usize>,
-    by_policy: &[Vec<JobResult>],
+    costs_by_policy: &[&[Money]],
     policies: &[NamedPolicy],
     popts: &PolicyOptions,
 ) -> Result<Option<WindowTimeline>, ConfigError> {
@@ -88,11 +87,10 @@ pub fn for_report(
                 .iter()
                 .position(|p| p.to_string() != "on-demand")
                 .unwrap_or(0);
-            let Some(results) = by_policy.get(i) else {
+            let Some(costs) = costs_by_policy.get(i) else {
                 return Ok(None);
             };
-            let costs: Vec<Money> = results.iter().map(|r| r.total_cost).collect();
-            let Some(k) = pick_window(&costs) else {
+            let Some(k) = pick_window(costs) else {
                 return Ok(None);
             };
             (

@@ -312,6 +312,170 @@ pub fn summarize(results: &[JobResult], starts: &[usize], layout: WindowLayout) 
     }
 }
 
+/// What the statistics of one policy's windows need, in compact form, gathered one
+/// window at a time in window order: each window's cost (8 bytes a window: the
+/// block-aware interval, the spread and the report's quantiles need every cost) and
+/// running sums of everything else. `job --windows` keeps one of these per policy
+/// instead of every window's [`JobResult`], so its memory is 8 bytes per window and
+/// policy plus the window starts and baselines (8 bytes each): 2.4 MB for one policy at
+/// [`crate::limits::MAX_WINDOWS`].
+///
+/// [`WindowTally::stats`] equals [`summarize`] over the same results exactly, bit for
+/// bit: the sums are the same left folds, from the same starting value as
+/// `Iterator::sum`, in the same order.
+///
+/// ```
+/// use spotsim::job::{run_windows, BuiltinPolicy, JobMarket, JobSpec, JobTrace, MarketOptions, WindowLayout, WindowTally};
+/// use spotsim::money::Rate;
+/// let t = JobTrace::new(3600, vec![1; 10])?;
+/// let m = JobMarket::single(&t, &MarketOptions::prices(Rate::parse_usd("1")?, Rate::parse_usd("3")?))?;
+/// let spec = JobSpec::from_hours(2.0, 3.0, 0.0)?;
+/// let rep = run_windows(&m, &spec, &[0, 3, 7], || BuiltinPolicy::OnDemand, false)?;
+/// let mut tally = WindowTally::new();
+/// rep.results.iter().for_each(|r| tally.push(r));
+/// assert_eq!(tally.stats(&rep.starts, WindowLayout::of(&m, &spec)), rep.stats);
+/// assert_eq!(tally.costs().len(), 3);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+pub struct WindowTally {
+    costs: Vec<Money>,
+    met: usize,
+    savings: f64,
+    preemptions: f64,
+    unmet_hours: f64,
+    compute: f64,
+    probe: f64,
+    egress: f64,
+    probes: f64,
+    migrations: f64,
+    split: bool,
+}
+
+impl Default for WindowTally {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// What `Iterator::sum::<f64>()` folds from (−0.0 in current Rust, 0.0 before): the
+/// running sums start there so that they equal `sum()` over the same values exactly.
+fn empty_sum() -> f64 {
+    std::iter::empty::<f64>().sum()
+}
+
+impl WindowTally {
+    /// No windows yet.
+    pub fn new() -> WindowTally {
+        let z = empty_sum();
+        WindowTally {
+            costs: Vec::new(),
+            met: 0,
+            savings: z,
+            preemptions: z,
+            unmet_hours: z,
+            compute: z,
+            probe: z,
+            egress: z,
+            probes: z,
+            migrations: z,
+            split: false,
+        }
+    }
+
+    /// Adds the next window's result (windows in window order).
+    pub fn push(&mut self, r: &JobResult) {
+        self.costs.push(r.total_cost);
+        self.met += usize::from(r.deadline_met);
+        self.savings += r.savings_pct;
+        self.preemptions += f64::from(r.preemptions);
+        self.unmet_hours += r.remaining_work_ms as f64 / MS_PER_HOUR as f64;
+        self.compute += r.compute_cost.to_usd_f64();
+        self.probe += r.probe_cost.to_usd_f64();
+        self.egress += r.egress_cost.to_usd_f64();
+        self.probes += f64::from(r.probes);
+        self.migrations += f64::from(r.migrations);
+        self.split |= r.probes > 0 || r.egress_cost != Money::ZERO || r.migrations > 0;
+    }
+
+    /// Windows added.
+    pub fn len(&self) -> usize {
+        self.costs.len()
+    }
+
+    /// Whether no window was added.
+    pub fn is_empty(&self) -> bool {
+        self.costs.is_empty()
+    }
+
+    /// Each window's total cost, in window order.
+    pub fn costs(&self) -> &[Money] {
+        &self.costs
+    }
+
+    /// The statistics, window `i` starting at tick `starts[i]`: [`summarize`]'s, exactly.
+    pub fn stats(&self, starts: &[usize], layout: WindowLayout) -> WindowStats {
+        let n = self.costs.len();
+        let total: Money = self.costs.iter().sum();
+        let nf = n.max(1) as f64;
+        let mean = total.units() as f64 / nf / Money::UNITS_PER_USD as f64;
+        let costs: Vec<f64> = self.costs.iter().map(|c| c.to_usd_f64()).collect();
+        let iid = stats::with_spread(&costs, mean);
+        let blocks = layout.batch_means(&costs, starts);
+        let r6 = stats::round6;
+        WindowStats {
+            windows: n,
+            non_overlapping_windows: layout.non_overlapping_windows(),
+            total_cost: total,
+            mean_cost_usd: mean,
+            sd_cost_usd: iid.sd,
+            min_cost: self.costs.iter().copied().min().unwrap_or(Money::ZERO),
+            max_cost: self.costs.iter().copied().max().unwrap_or(Money::ZERO),
+            ci95_low_usd: blocks.half_width.map(|h| r6(mean - h)),
+            ci95_high_usd: blocks.half_width.map(|h| r6(mean + h)),
+            ci_blocks: blocks.batches,
+            iid_ci95_low_usd: iid.ci95_low.map(r6),
+            iid_ci95_high_usd: iid.ci95_high.map(r6),
+            deadline_met_fraction: self.met as f64 / nf,
+            mean_savings_pct: self.savings / nf,
+            mean_preemptions: self.preemptions / nf,
+            mean_unmet_work_hours: self.unmet_hours / nf,
+        }
+    }
+
+    /// The multi-region model's split as means over the windows — compute cost, probe
+    /// cost, probes billed, egress cost, migrations — or `None` when no window had a
+    /// probe, egress or migration.
+    pub fn split_means(&self) -> Option<WindowSplit> {
+        if !self.split {
+            return None;
+        }
+        let n = self.costs.len().max(1) as f64;
+        Some(WindowSplit {
+            compute_usd: self.compute / n,
+            probe_usd: self.probe / n,
+            probes: self.probes / n,
+            egress_usd: self.egress / n,
+            migrations: self.migrations / n,
+        })
+    }
+}
+
+/// Means over windows of the multi-region model's parts ([`WindowTally::split_means`]).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct WindowSplit {
+    /// Mean compute cost, USD.
+    pub compute_usd: f64,
+    /// Mean probe cost, USD.
+    pub probe_usd: f64,
+    /// Mean probes billed.
+    pub probes: f64,
+    /// Mean egress cost, USD.
+    pub egress_usd: f64,
+    /// Mean migrations.
+    pub migrations: f64,
+}
+
 /// Two policies on the same windows: the cost difference `a − b`, window by window.
 #[derive(Clone, Debug, PartialEq, Serialize, serde::Deserialize)]
 pub struct PairedWindows {
@@ -369,15 +533,36 @@ pub fn compare_windows(
     starts: &[usize],
     layout: WindowLayout,
 ) -> Option<PairedWindows> {
-    let n = ra.len();
-    if n == 0 || rb.len() != n {
+    let ca: Vec<Money> = ra.iter().map(|r| r.total_cost).collect();
+    let cb: Vec<Money> = rb.iter().map(|r| r.total_cost).collect();
+    compare_costs(a, &ca, b, &cb, starts, layout)
+}
+
+/// [`compare_windows`] from the windows' costs alone (as [`WindowTally::costs`] holds
+/// them): `ca[i]` and `cb[i]` are window `i`'s total costs under `a` and `b`.
+///
+/// ```
+/// use spotsim::job::{compare_costs, WindowLayout};
+/// use spotsim::money::Money;
+/// let c = |cents: i64| Money::from_nano_usd(cents * 10_000_000);
+/// let p = compare_costs("a", &[c(100), c(200), c(300)], "b", &[c(150), c(150), c(300)], &[0, 5, 9],
+///     WindowLayout { window_ticks: 2, trace_ticks: 12 }).unwrap();
+/// assert_eq!(p.mean_difference_usd, 0.0);
+/// assert_eq!(p.ties_fraction, 1.0 / 3.0);
+/// ```
+pub fn compare_costs(
+    a: &str,
+    ca: &[Money],
+    b: &str,
+    cb: &[Money],
+    starts: &[usize],
+    layout: WindowLayout,
+) -> Option<PairedWindows> {
+    let n = ca.len();
+    if n == 0 || cb.len() != n {
         return None;
     }
-    let diffs: Vec<Money> = ra
-        .iter()
-        .zip(rb)
-        .map(|(x, y)| x.total_cost - y.total_cost)
-        .collect();
+    let diffs: Vec<Money> = ca.iter().zip(cb).map(|(x, y)| *x - *y).collect();
     let total: Money = diffs.iter().copied().sum();
     let mean = total.units() as f64 / n as f64 / Money::UNITS_PER_USD as f64;
     let d: Vec<f64> = diffs.iter().map(|m| m.to_usd_f64()).collect();
@@ -418,7 +603,7 @@ where
 {
     let one = |&s: &usize| run_job(market, spec, s, &mut make_policy());
     let results: Vec<JobResult> = if parallel {
-        starts.par_iter().map(one).collect::<Result<_, _>>()?
+        run_windows_results(market, spec, starts, &make_policy)?
     } else {
         starts.iter().map(one).collect::<Result<_, _>>()?
     };
@@ -428,4 +613,135 @@ where
         results,
         stats,
     })
+}
+
+/// The results of one fresh policy per start tick, in parallel (rayon), in window order.
+pub(crate) fn run_windows_results<P, F>(
+    market: &JobMarket,
+    spec: &JobSpec,
+    starts: &[usize],
+    make_policy: F,
+) -> Result<Vec<JobResult>, ConfigError>
+where
+    P: JobPolicy,
+    F: Fn() -> P + Sync,
+{
+    starts
+        .par_iter()
+        .map(|&s| run_job(market, spec, s, &mut make_policy()))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Random results (costs, savings of either sign and −0.0, preemptions, unmet work,
+    /// the multi-region split) and starts.
+    fn random(n: usize, seed: u64) -> (Vec<JobResult>, Vec<usize>) {
+        let mut x = seed | 1;
+        let mut next = move |m: u64| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x % m
+        };
+        let mut results = Vec::new();
+        let mut starts = Vec::new();
+        for _ in 0..n {
+            let m = |v: u64| Money::from_nano_usd(v as i64);
+            let probes = if next(3) == 0 { next(4) as u32 } else { 0 };
+            results.push(JobResult {
+                total_cost: m(next(500_000_000_000)),
+                compute_cost: m(next(400_000_000_000)),
+                probe_cost: m(next(1_000_000)),
+                egress_cost: m(if next(4) == 0 { next(9_000_000) } else { 0 }),
+                deadline_met: next(5) != 0,
+                finish_ms: next(1 << 30) as i64,
+                spot_ms: 0,
+                ondemand_ms: 0,
+                idle_ms: 0,
+                preemptions: next(20) as u32,
+                restarts: 0,
+                migrations: next(3) as u32,
+                probes,
+                ondemand_only_cost: m(1),
+                savings_pct: match next(4) {
+                    0 => -0.0,
+                    1 => 0.0,
+                    _ => (next(2_000_001) as f64 - 1_000_000.0) / 7919.0,
+                },
+                start_tick: 0,
+                ticks: 0,
+                remaining_work_ms: if next(4) == 0 {
+                    next(1 << 24) as i64
+                } else {
+                    0
+                },
+                infeasible_spot_requests: 0,
+            });
+            starts.push(next(900) as usize);
+        }
+        (results, starts)
+    }
+
+    /// The tally's statistics are `summarize`'s (the report's before issue 14) bit for
+    /// bit; its split is the one the report computed from every window; its costs pair
+    /// as `compare_windows` paired the results.
+    #[test]
+    fn the_tally_gives_summarizes_statistics_bit_for_bit() {
+        let layout = WindowLayout {
+            window_ticks: 37,
+            trace_ticks: 937,
+        };
+        for (case, n) in [1usize, 2, 3, 10, 257, 4000].into_iter().enumerate() {
+            let (results, starts) = random(n, 0x9E37_79B9 + case as u64);
+            let mut t = WindowTally::new();
+            results.iter().for_each(|r| t.push(r));
+            let want = summarize(&results, &starts, layout);
+            let got = t.stats(&starts, layout);
+            assert_eq!(got, want, "n = {n}");
+            // PartialEq on f64 does not see the sign of zero or NaN payloads: the bits.
+            let bits = |s: &WindowStats| serde_json::to_string(s).unwrap();
+            assert_eq!(bits(&got), bits(&want));
+            assert_eq!(
+                got.mean_savings_pct.to_bits(),
+                want.mean_savings_pct.to_bits()
+            );
+            // The split as the report computed it from every window.
+            let nf = n as f64;
+            let mean = |f: fn(&JobResult) -> f64| results.iter().map(f).sum::<f64>() / nf;
+            let any = results
+                .iter()
+                .any(|r| r.probes > 0 || r.egress_cost != Money::ZERO || r.migrations > 0);
+            let split = t.split_means();
+            assert_eq!(split.is_some(), any);
+            if let Some(s) = split {
+                assert_eq!(s.compute_usd, mean(|r| r.compute_cost.to_usd_f64()));
+                assert_eq!(s.probe_usd, mean(|r| r.probe_cost.to_usd_f64()));
+                assert_eq!(s.probes, mean(|r| f64::from(r.probes)));
+                assert_eq!(s.egress_usd, mean(|r| r.egress_cost.to_usd_f64()));
+                assert_eq!(s.migrations, mean(|r| f64::from(r.migrations)));
+            }
+            // Paired against a shifted copy: as compare_windows on the results.
+            let other: Vec<JobResult> = results.iter().rev().cloned().collect();
+            let mut t2 = WindowTally::new();
+            other.iter().for_each(|r| t2.push(r));
+            assert_eq!(
+                compare_costs("a", t.costs(), "b", t2.costs(), &starts, layout),
+                compare_windows("a", &results, "b", &other, &starts, layout)
+            );
+        }
+        // All savings −0.0: the sum keeps the sign as `sum()` does.
+        let (mut results, starts) = random(5, 7);
+        results.iter_mut().for_each(|r| r.savings_pct = -0.0);
+        let mut t = WindowTally::new();
+        results.iter().for_each(|r| t.push(r));
+        assert_eq!(
+            t.stats(&starts, layout).mean_savings_pct.to_bits(),
+            summarize(&results, &starts, layout)
+                .mean_savings_pct
+                .to_bits()
+        );
+    }
 }

@@ -204,13 +204,7 @@ impl Gated for crate::job::JobReport {
                     });
                 }
                 let st = p.stats.as_ref()?;
-                let n = p.windows.len().max(1) as f64;
-                let unmet: f64 = p
-                    .windows
-                    .iter()
-                    .map(|w| hours(w.result.remaining_work_ms))
-                    .sum::<f64>()
-                    / n;
+                let unmet = st.mean_unmet_work_hours;
                 Some(GateSubject {
                     name: p.policy.clone(),
                     cost_usd: st.mean_cost_usd,

@@ -23,9 +23,7 @@
 use std::path::Path;
 
 use crate::error::{InputError, InputErrorKind};
-use crate::ingest::{
-    count_value, err_at, next_record, record_line, rfc3339_value, show, strip_bom,
-};
+use crate::ingest::{Records, count_value, err_at, rfc3339_value, show};
 use crate::limits::MAX_TASKS;
 use crate::market::{SourceFile, StepTrace};
 
@@ -49,8 +47,7 @@ pub struct DesiredCounts {
 /// [`InputError`] of kind `Io` when the file cannot be read, otherwise as for
 /// [`read_desired_bytes`].
 pub fn read_desired_file(path: &Path) -> Result<DesiredCounts, InputError> {
-    let bytes = crate::ingest::read_all(path)?;
-    read_desired_bytes(&path.display().to_string(), &bytes)
+    read_desired(Records::open(path)?)
 }
 
 /// Reads a desired-count CSV (see the [module docs](self)) from bytes; `name` is used
@@ -80,27 +77,29 @@ pub fn read_desired_file(path: &Path) -> Result<DesiredCounts, InputError> {
 /// # Ok::<(), spotsim::error::InputError>(())
 /// ```
 pub fn read_desired_bytes(name: &str, bytes: &[u8]) -> Result<DesiredCounts, InputError> {
-    let body = strip_bom(bytes);
-    let mut rdr = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(body);
-    let mut rec = csv::ByteRecord::new();
-    if !next_record(name, &mut rdr, &mut rec)? {
+    read_desired(Records::from_bytes(name, bytes))
+}
+
+/// [`read_desired_bytes`] over records of bytes or of a file read in bounded memory.
+fn read_desired(mut recs: Records<'_>) -> Result<DesiredCounts, InputError> {
+    let name = recs.name().to_string();
+    let name = name.as_str();
+    if !recs.next()? {
         return Err(InputError::new(
             name,
             InputErrorKind::Empty,
             format!("the file is empty; expected the header line {HEADER}"),
         ));
     }
-    let header_line = record_line(body, &rec);
-    let (ti, ci) = layout(name, header_line, &rec)?;
-    let width = rec.len();
+    let header_line = recs.line();
+    let (ti, ci) = layout(name, header_line, &recs)?;
+    let width = recs.len();
     let mut times: Vec<i64> = Vec::new();
     let mut values: Vec<u32> = Vec::new();
     let mut lines: Vec<u64> = Vec::new();
-    while next_record(name, &mut rdr, &mut rec)? {
-        let line = record_line(body, &rec);
+    while recs.next()? {
+        let line = recs.line();
+        let rec = &recs;
         if rec.len() != width {
             return Err(InputError::new(
                 name,
@@ -152,13 +151,14 @@ pub fn read_desired_bytes(name: &str, bytes: &[u8]) -> Result<DesiredCounts, Inp
         )
         .at_line(header_line));
     }
+    let sha256 = recs.finish()?;
     let rows = times.len() as u64;
     let trace = StepTrace::new(times, values)
         .map_err(|e| InputError::new(name, InputErrorKind::Conflict, format!("internal: {e}")))?;
     Ok(DesiredCounts {
         source: SourceFile {
             path: name.to_string(),
-            sha256: crate::ingest::sha256_hex(bytes),
+            sha256,
             format: "desired-csv".to_string(),
             rows,
         },
@@ -168,7 +168,7 @@ pub fn read_desired_bytes(name: &str, bytes: &[u8]) -> Result<DesiredCounts, Inp
 }
 
 /// Column indexes of `timestamp` and `desired_count` in the header record.
-fn layout(name: &str, line: u64, header: &csv::ByteRecord) -> Result<(usize, usize), InputError> {
+fn layout(name: &str, line: u64, header: &Records<'_>) -> Result<(usize, usize), InputError> {
     let mut ts = None;
     let mut count = None;
     let mut unknown = None;

@@ -54,6 +54,63 @@ fn out_onto_a_fifo_is_refused_and_the_fifo_stays() {
     assert_eq!(names(&d), ["pipe"], "nothing else written");
 }
 
+/// Telemetry files (`--metrics` in every format, `--events`) go through the same
+/// writer as `--out` (issue 14): a FIFO target is refused and stays a FIFO, nothing
+/// else is written beside it. Before, they were written through `.NAME.PID.tmp`
+/// (a predictable name, opened without `O_EXCL`, a planted link followed) and renamed
+/// over whatever the target was.
+#[cfg(unix)]
+#[test]
+fn telemetry_files_are_written_by_the_safe_writer() {
+    use std::os::unix::fs::FileTypeExt;
+    let d = scratch("fifo-metrics");
+    let fifo = d.join("pipe");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+    if !made.is_ok_and(|s| s.success()) {
+        println!("skipped: mkfifo unavailable");
+        return;
+    }
+    let f = fifo.to_str().unwrap();
+    for args in [
+        vec!["run", "--quiet", "--metrics", f, "--metrics-format", "csv"],
+        vec![
+            "run",
+            "--quiet",
+            "--metrics",
+            f,
+            "--metrics-format",
+            "openmetrics",
+        ],
+        vec!["run", "--quiet", "--metrics", f, "--metrics-format", "emf"],
+        vec!["run", "--quiet", "--events", f],
+    ] {
+        let o = run(&args);
+        let e = stderr(&o);
+        assert_ne!(o.status.code(), Some(0), "{args:?}");
+        assert!(e.contains("is a FIFO"), "{args:?}: {e}");
+        assert!(
+            std::fs::symlink_metadata(&fifo)
+                .unwrap()
+                .file_type()
+                .is_fifo()
+        );
+        assert_eq!(names(&d), ["pipe"], "{args:?}: nothing else written");
+    }
+    // And a regular file is written, with nothing left beside it.
+    let m = d.join("m.prom");
+    let o = run(&[
+        "run",
+        "--quiet",
+        "--metrics",
+        m.to_str().unwrap(),
+        "--metrics-format",
+        "openmetrics",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(std::fs::read_to_string(&m).unwrap().ends_with("# EOF\n"));
+    assert_eq!(names(&d), ["m.prom", "pipe"]);
+}
+
 #[cfg(unix)]
 #[test]
 fn out_onto_a_socket_or_directory_is_refused() {
@@ -564,9 +621,11 @@ fn huge(d: &Path, name: &str, header: &str) -> String {
 #[test]
 fn a_huge_bad_file_fails_fast_without_reading_it_whole() {
     // A 2 GB file of NULs after a valid header took 17 s and 4.1 GB before failing.
-    // Streamed formats stop at the first bad record; formats read whole are refused by
-    // size before a byte is read. (Not timed: what is checked is that it fails, and
-    // where; it takes seconds, not minutes.)
+    // Streamed formats stop at the first bad record (a record of NULs without a line
+    // end fails after 64 MiB, at its line); formats read whole are refused by size
+    // before a byte is read. (Not timed: what is checked is that it fails, and where;
+    // it takes seconds, not minutes.) The advisor, capacity and desired-count CSVs were
+    // read whole and refused by size until they were streamed (issue 14, item 3).
     let d = scratch("huge");
     let prices = huge(
         &d,
@@ -583,7 +642,7 @@ fn a_huge_bad_file_fails_fast_without_reading_it_whole() {
     );
     let adv = huge(&d, "a.csv", ADVISOR_HEADER);
     let e = err1(&["types", "--advisor", &adv]);
-    assert!(e.contains("a.csv: is 2147483648 bytes"), "{e}");
+    assert!(e.contains("a.csv:2: a record longer than 64 MiB"), "{e}");
     let cap = huge(
         &d,
         "c.csv",
@@ -599,7 +658,7 @@ fn a_huge_bad_file_fails_fast_without_reading_it_whole() {
         "--capacity",
         &cap,
     ]);
-    assert!(e.contains("c.csv: is 2147483648 bytes"), "{e}");
+    assert!(e.contains("c.csv:2: a record longer than 64 MiB"), "{e}");
     huge(&d, "counts.csv", "timestamp,desired_count\n");
     let sc = d.join("c.toml");
     std::fs::write(
@@ -608,5 +667,8 @@ fn a_huge_bad_file_fails_fast_without_reading_it_whole() {
     )
     .unwrap();
     let e = err1(&["compare", sc.to_str().unwrap()]);
-    assert!(e.contains("counts.csv: is 2147483648 bytes"), "{e}");
+    assert!(
+        e.contains("counts.csv:2: a record longer than 64 MiB"),
+        "{e}"
+    );
 }

@@ -252,7 +252,13 @@ fn each_page_has_its_charts() {
         .nth(1)
         .and_then(|s| s.split("</svg>").next())
         .unwrap_or_default();
-    for o in ["fargate", "fargate-spot", "ecs-ec2-spot", "eks-ec2-spot", "desired"] {
+    for o in [
+        "fargate",
+        "fargate-spot",
+        "ecs-ec2-spot",
+        "eks-ec2-spot",
+        "desired",
+    ] {
         assert!(legend.contains(&format!(">\n{o}\n</text>")), "compare: {o}");
     }
     let job = job_page();

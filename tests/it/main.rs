@@ -21,6 +21,7 @@ mod job_multi;
 mod job_readers;
 mod jobcli;
 mod max_pods;
+mod memory;
 mod options;
 mod props;
 mod reader_bytes;

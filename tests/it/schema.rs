@@ -194,6 +194,59 @@ fn job_json_matches_its_schema_single_and_windows() {
     assert!(!schema("job").is_valid(&v));
 }
 
+/// `job --windows --per-window FILE`: every JSON line against job-window.schema.json,
+/// one per window and policy, and the report (statistics only) against job.schema.json.
+#[test]
+fn job_per_window_lines_match_their_schema() {
+    let d = scratch("job-window-schema");
+    let t = super::reports::tick_trace(&d);
+    let lines = d.join("windows.jsonl");
+    let args = [
+        "job",
+        "--trace",
+        t.to_str().unwrap(),
+        "--convention",
+        "available",
+        "--work-hours",
+        "4",
+        "--deadline-hours",
+        "8",
+        "--restart-overhead-hours",
+        "0.5",
+        "--ondemand-price",
+        "3",
+        "--spot-price",
+        "1",
+        "--output",
+        "json",
+        "--policy",
+        "greedy,on-demand",
+        "--mode",
+        "tick",
+        "--windows",
+        "7",
+        "--per-window",
+        lines.to_str().unwrap(),
+    ];
+    let v = valid("job", &args);
+    assert!(v["policies"][0].get("windows").is_none());
+    let text = std::fs::read_to_string(&lines).unwrap();
+    let s = schema("job-window");
+    let mut policies = Vec::new();
+    for l in text.lines() {
+        let w: serde_json::Value = serde_json::from_str(l).unwrap();
+        let errors: Vec<String> = s.iter_errors(&w).map(|e| e.to_string()).collect();
+        assert!(errors.is_empty(), "{l}: {errors:#?}");
+        policies.push(w["policy"].as_str().unwrap().to_string());
+    }
+    assert_eq!(policies.len(), 14);
+    assert!(policies[..7].iter().all(|p| p == "greedy"));
+    assert!(policies[7..].iter().all(|p| p == "on-demand"));
+    let mut w: serde_json::Value = serde_json::from_str(text.lines().next().unwrap()).unwrap();
+    w.as_object_mut().unwrap().remove("policy");
+    assert!(!s.is_valid(&w), "the policy is required");
+}
+
 /// The multi-region command of the README (three regions, per-tick prices, egress and
 /// probes billed) against the schema.
 #[test]

@@ -108,6 +108,12 @@ pub fn read_catalog_file(path: &Path, region: Option<&str>) -> Result<Catalog, I
             );
             read_offer_csv(&name, rest, region)
         }
+        CatalogFormat::Csv if !super::json_named(&name) => {
+            // spotsim's catalog CSV, streamed too.
+            drop(file);
+            let recs = super::Records::open(path)?;
+            crate::catalog::read_csv_records(recs, region)
+        }
         _ => read_catalog_bytes(&name, &read_all(path)?, region),
     }
 }

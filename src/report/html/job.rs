@@ -189,22 +189,27 @@ pub(crate) fn timeline_charts(t: &WindowTimeline) -> Vec<Chart> {
 
 fn policy_charts(r: &JobReport) -> Vec<Chart> {
     let names: Vec<String> = r.policies.iter().map(|p| p.policy.clone()).collect();
-    let windowed = r.policies.iter().any(|p| !p.windows.is_empty());
+    let windowed = r
+        .policies
+        .iter()
+        .any(|p| p.tally.as_ref().is_some_and(|t| !t.is_empty()));
     if windowed {
+        let costs = |p: &crate::job::PolicyReport| -> Vec<f64> {
+            p.tally
+                .as_ref()
+                .map(|t| t.costs().iter().map(|c| c.to_usd_f64()).collect())
+                .unwrap_or_default()
+        };
         let groups: Vec<(String, Vec<f64>)> = r
             .policies
             .iter()
-            .map(|p| {
-                (
-                    p.policy.clone(),
-                    p.windows
-                        .iter()
-                        .map(|w| w.result.total_cost.to_usd_f64())
-                        .collect(),
-                )
-            })
+            .map(|p| (p.policy.clone(), costs(p)))
             .collect();
-        let n = r.policies.first().map_or(0, |p| p.windows.len());
+        let n = r
+            .policies
+            .first()
+            .and_then(|p| p.tally.as_ref())
+            .map_or(0, |t| t.len());
         return vec![
             Chart::Boxes(BoxChart {
                 title: "Cost over windows, per policy".into(),
