@@ -358,10 +358,7 @@ impl CompareConfig {
                     telemetry.push(Some(t));
                 }
                 None => {
-                    let raw = match more {
-                        Some(m) => run_observed(o, Some(m)),
-                        None => run_option(o),
-                    }?;
+                    let raw = run_observed(o, more)?;
                     raws.push((o.clone(), raw));
                     telemetry.push(None);
                 }

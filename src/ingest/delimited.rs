@@ -411,7 +411,7 @@ fn stream_in(
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     /// Records as the `csv` crate reads them (the readers' previous implementation):
@@ -438,8 +438,8 @@ mod tests {
         out.push((rec.line, rec.iter().map(<[u8]>::to_vec).collect()));
     }
 
-    /// A reader handing out its bytes a few at a time.
-    struct Trickle<'a>(&'a [u8], usize);
+    /// A reader handing out its bytes a few at a time (also `records`' tests).
+    pub(crate) struct Trickle<'a>(pub &'a [u8], pub usize);
     impl Read for Trickle<'_> {
         fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
             let n = self.1.min(buf.len()).min(self.0.len());

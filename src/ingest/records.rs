@@ -462,16 +462,7 @@ mod tests {
         }
     }
 
-    /// A reader handing out its bytes a few at a time.
-    struct Trickle<'a>(&'a [u8], usize);
-    impl Read for Trickle<'_> {
-        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-            let n = self.1.min(buf.len()).min(self.0.len());
-            buf[..n].copy_from_slice(&self.0[..n]);
-            self.0 = &self.0[n..];
-            Ok(n)
-        }
-    }
+    use super::super::delimited::tests::Trickle;
 
     /// Random text over the characters that matter, from bytes and streamed in small
     /// pieces, against the `csv` crate as the readers used it: the same records at the
