@@ -52,6 +52,7 @@ pub mod policy;
 pub mod probes;
 pub mod report;
 pub mod result;
+mod run;
 pub mod scenario;
 pub mod tick;
 pub mod timeline;
