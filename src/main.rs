@@ -310,8 +310,18 @@ fn cmd_job(args: &JobArgs) -> Result<ExitCode, Error> {
         &scenario.input_files(),
     )?;
     let format = scenario.format();
+    let mut session = TelemetrySession::new(
+        &scenario.telemetry,
+        "Policy",
+        scenario.job.policy.len(),
+        &not_telemetry(
+            scenario.output.out.as_deref(),
+            args.scenario.as_deref(),
+            &scenario.input_files(),
+        ),
+    )?;
     let report = match scenario.job.per_window.as_deref() {
-        None => scenario.run()?,
+        None => scenario.run_observed(&mut |_, _| Ok(()), session.as_mut())?,
         Some(p) => {
             // Every window's line, streamed to its own file as it is computed.
             if scenario.output.out.as_deref() == Some(p) {
@@ -330,21 +340,37 @@ fn cmd_job(args: &JobArgs) -> Result<ExitCode, Error> {
             if csv {
                 w.write(spotsim::job::JobReport::window_csv_header().as_bytes())?;
             }
-            let report = scenario.run_with(&mut |policy, line| {
-                let text = if csv {
-                    spotsim::job::JobReport::window_csv_row(policy, line)
-                } else {
-                    spotsim::job::JobReport::window_json_line(policy, line)
-                };
-                w.write(text.as_bytes())
-            })?;
+            let report = scenario.run_observed(
+                &mut |policy, line| {
+                    let text = if csv {
+                        spotsim::job::JobReport::window_csv_row(policy, line)
+                    } else {
+                        spotsim::job::JobReport::window_json_line(policy, line)
+                    };
+                    w.write(text.as_bytes())
+                },
+                session.as_mut(),
+            )?;
             w.finish()?;
             report
         }
     };
+    if let Some(s) = session {
+        s.finish()?;
+    }
     out.write(report.render(format).as_bytes())?;
     print_warnings(warning::distinct(&report.warnings));
-    Ok(gate(&scenario.gates, &report))
+    let alarms: Vec<&AlarmReport> = report
+        .policies
+        .iter()
+        .filter_map(|p| p.telemetry.as_ref())
+        .flat_map(|t| &t.alarms)
+        .collect();
+    Ok(gate_alarms(
+        gate(&scenario.gates, &report),
+        &alarms,
+        scenario.telemetry.fail_on_alarm,
+    ))
 }
 
 fn cmd_sweep(args: &SweepArgs) -> Result<ExitCode, Error> {

@@ -6,13 +6,18 @@ use std::path::Path;
 use serde::Serialize;
 
 use super::egress::EgressTable;
+use super::event::run_job_event_logged;
 use super::event::{EventMarket, EventOptions, run_job_event};
+use super::log::{WindowLog, from_ticks};
 use super::multi_region::MigrationOptions;
 use super::named::NamedPolicy;
 use super::probes::{probe_series, with_price_map};
 use super::report::{JobProvenance, JobReport, PolicyReport, WindowLine};
 use super::scenario::{JobScenario, UNDATED_TRACE_START};
+use super::telemetry::{replay, write_perfetto, write_switches};
+use super::tick::run_job_timeline;
 use super::tick::{JobMarket, JobSpec, MarketOptions, run_job, start_tick_for_hours};
+use super::timeline::{choose, record};
 use super::trace::{Convention, JobTrace, ProbeSeries, TraceOptions, read_spot_trace};
 use super::windows::{WindowLayout, WindowTally, compare_costs, draw_starts, run_windows_results};
 use super::{JobResult, OnDemandOnly};
@@ -21,6 +26,7 @@ use crate::error::{ConfigError, Error};
 use crate::market::SourceFile;
 use crate::money::{Money, Rate};
 use crate::report::{Format, Warning, codes};
+use crate::telemetry::TelemetrySession;
 fn price(option: &str, s: &Option<String>) -> Result<Option<Rate>, ConfigError> {
     s.as_deref()
         .map(|v| Rate::parse_usd(v).map_err(|e| ConfigError::new(option, format!("`{v}`: {e}"))))
@@ -54,7 +60,22 @@ impl JobScenario {
         &self,
         each_window: &mut dyn FnMut(&str, &WindowLine) -> Result<(), Error>,
     ) -> Result<JobReport, Error> {
+        self.run_observed(each_window, None)
+    }
+
+    /// [`run_with`](Self::run_with) with telemetry: every policy's window (the run's,
+    /// or with `--windows` the one [`choose`] picks) is replayed into `session`
+    /// ([`crate::job::telemetry`]), and each policy's report carries its alarms.
+    ///
+    /// # Errors
+    /// As [`run_with`](Self::run_with); [`Error::Output`] for a telemetry file.
+    pub fn run_observed(
+        &self,
+        each_window: &mut dyn FnMut(&str, &WindowLine) -> Result<(), Error>,
+        mut session: Option<&mut TelemetrySession>,
+    ) -> Result<JobReport, Error> {
         self.gates.validate()?;
+        super::telemetry::validate(&self.telemetry)?;
         let convention_given = self.job.convention.as_deref().ok_or_else(|| ConfigError::new("convention", "required: `available` (a value counts available instances) or `preempted` (1 = preempted); spotsim never guesses"))?;
         let convention: Convention = convention_given.parse().map_err(|e: ConfigError| {
             crate::suggest::with_hint(e, convention_given, &["available", "preempted"])
@@ -383,6 +404,7 @@ impl JobScenario {
                 single,
                 stats,
                 tally,
+                telemetry: None,
             });
         }
         // Every pair of policies on the same windows, in the order given.
@@ -496,22 +518,73 @@ impl JobScenario {
             .iter()
             .map(|a| crate::rules::localize(a))
             .collect();
-        // The HTML page's timeline: one window (tick mode), the same for every policy.
-        let timeline = match (&event_market, self.format()) {
-            (None, Format::Html) => Some(super::timeline::for_report(
-                &market,
-                &spec,
-                starts.as_deref().ok_or(single_start),
-                &reports
-                    .iter()
-                    .map(|r| r.tally.as_ref().map_or(&[][..], |t| t.costs()))
-                    .collect::<Vec<_>>(),
-                &policies,
-                &popts,
-            )?)
-            .flatten(),
-            _ => None,
+        // One window's log per policy: the HTML page's timeline and the telemetry.
+        let zones = super::log::zone_names(&market);
+        let t0 = ticks
+            .iter()
+            .find_map(|t| t.start)
+            .unwrap_or(UNDATED_TRACE_START);
+        let log_at = |policy: NamedPolicy, start_tick: usize| -> Result<WindowLog, Error> {
+            let mut p = policy.build(&popts);
+            Ok(match &event_market {
+                None => {
+                    let (r, ticks) = run_job_timeline(&market, &spec, start_tick, &mut p)?;
+                    let start = t0.plus(start_tick as i64 * g);
+                    let mut log = from_ticks(&market, &spec, start_tick, start, r, &ticks);
+                    log.result = against(log.result, baseline_at(start_tick)?);
+                    log
+                }
+                Some(em) => {
+                    let mut log = run_job_event_logged(
+                        em,
+                        &spec,
+                        em.start().plus(start_tick as i64 * g),
+                        &mut p,
+                        EventOptions {
+                            launch_latency_secs: latency,
+                        },
+                        zones.clone(),
+                    )?;
+                    log.result = against(log.result, baseline_at(start_tick)?);
+                    log
+                }
+            })
         };
+        let wants_log = self.format() == Format::Html || session.is_some();
+        let chosen = choose(
+            starts.as_deref().ok_or(single_start),
+            &reports
+                .iter()
+                .map(|r| r.tally.as_ref().map_or(&[][..], |t| t.costs()))
+                .collect::<Vec<_>>(),
+            &policies,
+            g,
+        );
+        let timeline = match chosen.filter(|_| wants_log) {
+            Some(c) => Some(record(&spec, c, &policies, &log_at)?),
+            None => None,
+        };
+        if let (Some(session), Some(t)) = (session.as_deref_mut(), &timeline) {
+            let period = session.spec().period_secs;
+            for (report, p) in reports.iter_mut().zip(&t.policies) {
+                let ((), mut tr) =
+                    session.observe_own_events(&p.policy, |obs, events, perfetto| {
+                        replay(&p.log, period, obs);
+                        if let Some(e) = events {
+                            write_switches(e, &p.policy, &p.log).map_err(|e| Error::Output {
+                                path: "--events".into(),
+                                message: e.to_string(),
+                            })?;
+                        }
+                        if let Some(f) = perfetto {
+                            write_perfetto(f, &p.policy, &p.log);
+                        }
+                        Ok(())
+                    })?;
+                tr.window = Some(t.which.clone());
+                report.telemetry = Some(tr);
+            }
+        }
         Ok(JobReport {
             timeline,
             schema_version: crate::report::SCHEMA_VERSION,

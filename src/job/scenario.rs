@@ -8,7 +8,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 use super::named::NamedPolicy;
 use super::tunables::PolicyTunables;
 use crate::error::{ConfigError, Error};
-use crate::options::{GateOptions, OutputOptions, SimOptions};
+use crate::options::{GateOptions, OutputOptions, SimOptions, TelemetryOptions};
 use crate::report::Format;
 use crate::time::SimTime;
 
@@ -18,7 +18,7 @@ pub const UNDATED_TRACE_START: SimTime = SimTime(1_672_531_200); // 2023-01-01T0
 
 /// Every option of `spotsim job`: its own ([`JobOptions`]), the SkyNomad family's
 /// tunables ([`PolicyTunables`]) and the shared groups of [`crate::options`] (seed and
-/// launch latency, output, gates). A scenario file (TOML, or JSON by extension) takes
+/// launch latency, output, gates, telemetry). A scenario file (TOML, or JSON by extension) takes
 /// the same keys as the flags; flags override it.
 ///
 /// ```
@@ -60,6 +60,10 @@ pub struct JobScenario {
     #[serde(flatten)]
     #[cfg_attr(feature = "cli", command(flatten))]
     pub gates: GateOptions,
+    /// Metrics, alarms, switch events and traces of one window (`job::telemetry`).
+    #[serde(flatten)]
+    #[cfg_attr(feature = "cli", command(flatten))]
+    pub telemetry: TelemetryOptions,
 }
 
 crate::scenario_file::option_set!(JobScenario {
@@ -68,6 +72,7 @@ crate::scenario_file::option_set!(JobScenario {
     sim: SimOptions,
     output: OutputOptions,
     gates: GateOptions,
+    telemetry: TelemetryOptions,
 });
 
 /// `job`'s own options: the traces, the job, the policies and the multi-region model.

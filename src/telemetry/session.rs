@@ -51,9 +51,13 @@ impl MetricsFormat {
 /// What telemetry adds to a report (`telemetry` in the JSON report).
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct TelemetryReport {
+    /// The window the telemetry describes (`job`: one window of the run's).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub window: Option<String>,
     /// Each alarm's state changes.
     pub alarms: Vec<AlarmReport>,
-    /// Where capacity went.
+    /// Where capacity went (`run`, `compare`; not `job`, whose switches are its events).
+    #[serde(skip_serializing_if = "ServiceMap::is_empty_subject")]
     pub service_map: ServiceMap,
 }
 
@@ -273,8 +277,47 @@ impl TelemetrySession {
         let map = map.finish();
         self.maps.push(map.clone());
         let report = TelemetryReport {
+            window: None,
             alarms: alarms.alarms.iter().map(|a| a.report(subject)).collect(),
             service_map: map,
+        };
+        Ok((r, report))
+    }
+
+    /// [`observe`](Self::observe) for a command whose events are not the engine's
+    /// instance events (`job`'s switches): `run` gets the observer of the metrics and
+    /// alarms, and writes the event log (`--events`, when asked for) and the Perfetto
+    /// trace (`--perfetto`) itself.
+    ///
+    /// # Errors
+    /// `run`'s error; [`Error::Output`] for a file that cannot be written.
+    pub fn observe_own_events<R>(
+        &mut self,
+        subject: &str,
+        run: impl FnOnce(
+            &mut dyn Observer,
+            Option<&mut dyn std::io::Write>,
+            Option<&mut PerfettoFile<FileOut>>,
+        ) -> Result<R, Error>,
+    ) -> Result<(R, TelemetryReport), Error> {
+        let key = self.subject_key;
+        let mut alarms = AlarmSink::new(&self.alarms);
+        let (shared, metrics_path) = match self.metrics.as_mut() {
+            Some((m, p)) => (Shared(Some(m.sink())), p.display().to_string()),
+            None => (Shared(None), "--metrics".to_string()),
+        };
+        let mut rec = FleetRecorder::new(
+            self.spec.clone(),
+            (key, subject.to_string()),
+            (shared, &mut alarms),
+        );
+        let events = self.events.as_mut().map(|f| f as &mut dyn std::io::Write);
+        let r = run(&mut rec, events, self.perfetto.as_mut())?;
+        rec.finish(&metrics_path)?;
+        let report = TelemetryReport {
+            window: None,
+            alarms: alarms.alarms.iter().map(|a| a.report(subject)).collect(),
+            service_map: ServiceMap::default(),
         };
         Ok((r, report))
     }
