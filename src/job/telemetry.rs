@@ -420,3 +420,122 @@ pub fn write_perfetto<W: Write>(file: &mut PerfettoFile<W>, policy: &str, log: &
         }));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::job::event::{EventMarket, EventOptions, run_job_event_logged};
+    use crate::job::log::from_ticks;
+    use crate::job::{JobMarket, JobSpec, JobTrace, MarketOptions, SpotOnly, run_job_timeline};
+    use crate::money::Rate;
+    use crate::telemetry::{FleetRecorder, MetricsSpec, SeriesStore};
+
+    /// 30-minute ticks: spot for 1.5 h, gone for 1 h, back; $1/h spot, $3.60/h
+    /// on-demand; W = 2 h, D = 6 h, d = 0.1 h; spot-only; periods of an hour.
+    fn market() -> (JobMarket, JobSpec, SimTime) {
+        let tr = JobTrace::new(1800, vec![1, 1, 1, 0, 0, 1, 1, 1, 1, 1, 1, 1]).unwrap();
+        let rate = |s: &str| Rate::parse_usd(s).unwrap();
+        let m = JobMarket::single(&tr, &MarketOptions::prices(rate("1"), rate("3.6"))).unwrap();
+        let spec = JobSpec::from_hours(2.0, 6.0, 0.1).unwrap();
+        (m, spec, SimTime(1_672_531_200))
+    }
+
+    fn per_period(log: &WindowLog) -> (Vec<i128>, Vec<i128>, Vec<i128>, Vec<i128>) {
+        let mut rec = FleetRecorder::new(
+            MetricsSpec {
+                period_secs: 3600,
+                by: vec![Dimension::Total],
+            },
+            ("Policy", "spot-only".into()),
+            SeriesStore::keeping_all(),
+        );
+        replay(log, 3600, &mut rec);
+        let store = rec.finish("m").unwrap();
+        let sums = |m: Metric| -> Vec<i128> {
+            store.total(m).unwrap().iter().map(|s| s.exact_sum).collect()
+        };
+        (
+            sums(Metric::Cost),
+            sums(Metric::WorkDone),
+            sums(Metric::Interruptions),
+            sums(Metric::Launches),
+        )
+    }
+
+    #[test]
+    fn event_mode_by_hand() {
+        // Spot from 0: overhead to 0:06, work to the preemption at 1:30 (1.4 h; billed
+        // 1.5 h = $1.50, past the first hour). Idle until spot is back at 2:30 (decisions
+        // every 30 min), overhead to 2:36, the last 0.6 h of work to 3:12 ($0.70).
+        let (m, spec, t0) = market();
+        let em = EventMarket::from_ticks(&m, t0).unwrap();
+        let opts = EventOptions {
+            launch_latency_secs: 0,
+        };
+        let log = run_job_event_logged(&em, &spec, t0, &mut SpotOnly, opts, vec!["z".into()])
+            .unwrap();
+        assert_eq!(log.result.total_cost.micro_usd(), 2_200_000);
+        assert!(log.result.deadline_met);
+        let (cost, work, interrupted, launches) = per_period(&log);
+        // $1 in the first hour, $0.50 to the preemption, $0.50 from 2:30, $0.20 to 3:12.
+        assert_eq!(cost, vec![1_000_000, 500_000, 500_000, 200_000, 0, 0]);
+        // Work, ms: 0:06–1:00, 1:00–1:30, 2:36–3:00, 3:00–3:12.
+        assert_eq!(work, vec![3_240_000, 1_800_000, 1_440_000, 720_000, 0, 0]);
+        assert_eq!(interrupted, vec![0, 1, 0, 0, 0, 0]);
+        assert_eq!(launches, vec![1, 0, 1, 0, 0, 0]);
+        let sw = switches(&log);
+        let causes: Vec<(&str, &str, &str)> = sw
+            .iter()
+            .map(|s| (s.1.as_str(), s.2.as_str(), s.4))
+            .collect();
+        assert_eq!(
+            causes,
+            vec![
+                ("none", "spot", "policy-switch"),
+                ("spot", "none", "preempted"),
+                ("none", "spot", "policy-switch"),
+                ("spot", "none", "finished"),
+            ]
+        );
+        assert_eq!(sw[1].0, t0.plus(5400));
+    }
+
+    #[test]
+    fn tick_mode_by_hand() {
+        // Whole ticks of $0.50: 0:00–1:30 (the 0.1 h overhead, then 1.4 h of work),
+        // preempted at 1:30; 2:30–3:30 (overhead, 0.6 h of work, done at 3:12, the tick
+        // billed to 3:30).
+        let (m, spec, t0) = market();
+        let (r, ticks) = run_job_timeline(&m, &spec, 0, &mut SpotOnly).unwrap();
+        let log = from_ticks(&m, &spec, 0, t0, r, &ticks);
+        assert_eq!(log.result.total_cost.micro_usd(), 2_500_000);
+        let (cost, work, interrupted, launches) = per_period(&log);
+        assert_eq!(cost, vec![1_000_000, 500_000, 500_000, 500_000, 0, 0]);
+        assert_eq!(work, vec![3_240_000, 1_800_000, 1_440_000, 720_000, 0, 0]);
+        assert_eq!(interrupted, vec![0, 1, 0, 0, 0, 0]);
+        assert_eq!(launches, vec![1, 0, 1, 0, 0, 0]);
+        assert_eq!(switches(&log).len(), 4);
+    }
+
+    #[test]
+    fn pool_type_and_service_are_refused_with_what_applies() {
+        for d in ["pool", "type", "service"] {
+            let o = TelemetryOptions {
+                metrics_by: vec![d.into()],
+                ..Default::default()
+            };
+            let e = validate(&o).unwrap_err().to_string();
+            assert!(e.contains("total, option, az"), "{e}");
+        }
+        let o = TelemetryOptions {
+            metrics_by: vec!["az".into(), "option".into()],
+            ..Default::default()
+        };
+        assert!(validate(&o).is_ok());
+        let o = TelemetryOptions {
+            service_map: Some("m.dot".into()),
+            ..Default::default()
+        };
+        assert!(validate(&o).is_err());
+    }
+}
