@@ -452,7 +452,12 @@ mod tests {
         replay(log, 3600, &mut rec);
         let store = rec.finish("m").unwrap();
         let sums = |m: Metric| -> Vec<i128> {
-            store.total(m).unwrap().iter().map(|s| s.exact_sum).collect()
+            store
+                .total(m)
+                .unwrap()
+                .iter()
+                .map(|s| s.exact_sum)
+                .collect()
         };
         (
             sums(Metric::Cost),
@@ -472,8 +477,8 @@ mod tests {
         let opts = EventOptions {
             launch_latency_secs: 0,
         };
-        let log = run_job_event_logged(&em, &spec, t0, &mut SpotOnly, opts, vec!["z".into()])
-            .unwrap();
+        let log =
+            run_job_event_logged(&em, &spec, t0, &mut SpotOnly, opts, vec!["z".into()]).unwrap();
         assert_eq!(log.result.total_cost.micro_usd(), 2_200_000);
         assert!(log.result.deadline_met);
         let (cost, work, interrupted, launches) = per_period(&log);
