@@ -72,7 +72,7 @@ impl JobScenario {
     pub fn run_observed(
         &self,
         each_window: &mut dyn FnMut(&str, &WindowLine) -> Result<(), Error>,
-        mut session: Option<&mut TelemetrySession>,
+        session: Option<&mut TelemetrySession>,
     ) -> Result<JobReport, Error> {
         self.gates.validate()?;
         super::telemetry::validate(&self.telemetry)?;
@@ -564,7 +564,7 @@ impl JobScenario {
             Some(c) => Some(record(&spec, c, &policies, &log_at)?),
             None => None,
         };
-        if let (Some(session), Some(t)) = (session.as_deref_mut(), &timeline) {
+        if let (Some(session), Some(t)) = (session, &timeline) {
             let period = session.spec().period_secs;
             for (report, p) in reports.iter_mut().zip(&t.policies) {
                 let ((), mut tr) =

@@ -279,88 +279,61 @@ fn kind_name(k: Option<Kind>) -> &'static str {
     }
 }
 
-/// One switch: when, from what (`None`: idle) to what, in which zone, why, and the
-/// ended instance's charge.
-type Switch = (
-    SimTime,
-    Option<Kind>,
-    Option<Kind>,
-    usize,
-    &'static str,
-    Option<Money>,
-);
+/// One switch of a job: when, from what to what (`spot`, `on-demand`, `none`), in
+/// which zone (of the instance started, else of the one ended), why, and the ended
+/// instance's charge.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SwitchEvent {
+    /// When.
+    pub at: SimTime,
+    /// What ran before.
+    pub from: &'static str,
+    /// What runs after.
+    pub to: &'static str,
+    /// The zone.
+    pub zone: String,
+    /// Why: `preempted`, `policy-switch`, `finished`, `deadline`.
+    pub cause: &'static str,
+    /// What the ended instance was billed.
+    pub charge: Option<Money>,
+}
 
 /// The switches of a window, in time order: every instance's start (from idle or
 /// from the instance that ended at that instant) and every end not followed at once
 /// by another instance.
-pub fn switches(
-    log: &WindowLog,
-) -> Vec<(SimTime, String, String, String, &'static str, Option<Money>)> {
-    let mut out: Vec<Switch> = Vec::new();
+pub fn switches(log: &WindowLog) -> Vec<SwitchEvent> {
+    let zone = |z: usize| log.zones.get(z).cloned().unwrap_or_default();
+    let start = |s: &InstanceSpan, from: Option<&InstanceSpan>| SwitchEvent {
+        at: s.requested,
+        from: kind_name(from.map(|p| p.kind)),
+        to: kind_name(Some(s.kind)),
+        zone: zone(s.zone),
+        cause: from.map_or(EndCause::PolicySwitch.name(), |p| p.cause.name()),
+        charge: from.map(|p| p.charge),
+    };
+    let stop = |p: &InstanceSpan| SwitchEvent {
+        at: p.ended,
+        from: kind_name(Some(p.kind)),
+        to: kind_name(None),
+        zone: zone(p.zone),
+        cause: p.cause.name(),
+        charge: Some(p.charge),
+    };
+    let mut out = Vec::new();
     let mut prev: Option<&InstanceSpan> = None;
     for s in &log.instances {
-        if let Some(p) = prev {
-            if p.ended != s.requested {
-                out.push((
-                    p.ended,
-                    Some(p.kind),
-                    None,
-                    p.zone,
-                    p.cause.name(),
-                    Some(p.charge),
-                ));
-                out.push((
-                    s.requested,
-                    None,
-                    Some(s.kind),
-                    s.zone,
-                    EndCause::PolicySwitch.name(),
-                    None,
-                ));
-            } else {
-                out.push((
-                    s.requested,
-                    Some(p.kind),
-                    Some(s.kind),
-                    s.zone,
-                    p.cause.name(),
-                    Some(p.charge),
-                ));
+        match prev {
+            Some(p) if p.ended == s.requested => out.push(start(s, Some(p))),
+            Some(p) => {
+                out.push(stop(p));
+                out.push(start(s, None));
             }
-        } else {
-            out.push((
-                s.requested,
-                None,
-                Some(s.kind),
-                s.zone,
-                EndCause::PolicySwitch.name(),
-                None,
-            ));
+            None => out.push(start(s, None)),
         }
         prev = Some(s);
     }
-    if let Some(p) = prev {
-        out.push((
-            p.ended,
-            Some(p.kind),
-            None,
-            p.zone,
-            p.cause.name(),
-            Some(p.charge),
-        ));
-    }
-    out.into_iter()
-        .map(|(t, a, b, z, c, m)| {
-            (
-                t,
-                kind_name(a).to_string(),
-                kind_name(b).to_string(),
-                log.zones.get(z).cloned().unwrap_or_default(),
-                c,
-                m,
-            )
-        })
-        .collect()
+    out.extend(prev.map(stop));
+    out
 }
 
 /// Writes the window's switches of `policy` as JSON lines (see the module docs).
@@ -368,12 +341,12 @@ pub fn switches(
 /// # Errors
 /// The write error.
 pub fn write_switches(out: &mut dyn Write, policy: &str, log: &WindowLog) -> io::Result<()> {
-    for (t, from, to, zone, cause, charge) in switches(log) {
+    for s in switches(log) {
         let mut v = json!({
-            "time": t.to_rfc3339(), "t": t.secs(), "policy": policy, "kind": "switch",
-            "from": from, "to": to, "zone": zone, "cause": cause,
+            "time": s.at.to_rfc3339(), "t": s.at.secs(), "policy": policy, "kind": "switch",
+            "from": s.from, "to": s.to, "zone": s.zone, "cause": s.cause,
         });
-        if let Some(c) = charge {
+        if let Some(c) = s.charge {
             v["charge_usd"] = json!(c.to_usd_f64());
         }
         serde_json::to_writer(&mut *out, &v)?;
@@ -489,10 +462,7 @@ mod tests {
         assert_eq!(interrupted, vec![0, 1, 0, 0, 0, 0]);
         assert_eq!(launches, vec![1, 0, 1, 0, 0, 0]);
         let sw = switches(&log);
-        let causes: Vec<(&str, &str, &str)> = sw
-            .iter()
-            .map(|s| (s.1.as_str(), s.2.as_str(), s.4))
-            .collect();
+        let causes: Vec<(&str, &str, &str)> = sw.iter().map(|s| (s.from, s.to, s.cause)).collect();
         assert_eq!(
             causes,
             vec![
@@ -502,7 +472,7 @@ mod tests {
                 ("spot", "none", "finished"),
             ]
         );
-        assert_eq!(sw[1].0, t0.plus(5400));
+        assert_eq!(sw[1].at, t0.plus(5400));
     }
 
     #[test]
