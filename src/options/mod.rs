@@ -17,7 +17,11 @@
 //! | [`SimOptions`] | `seed`, `launch-latency` | ✓ | ✓ | ✓ | |
 //! | [`OutputOptions`] | `output`, `out`, `quiet` | ✓ | ✓ | ✓ | ✓ |
 //! | [`GateOptions`] | `fail-if-cost-above`, `fail-if-interruptions-above`, `fail-if-unmet-above`, `fail-if-savings-below` | ✓ | ✓ | ✓ | |
-//! | [`TelemetryOptions`] | `metrics`, `metrics-format`, `metrics-period`, `metrics-by`, `alarm`, `fail-on-alarm`, `events`, `perfetto`, `service-map` | ✓ | ✓ | | |
+//! | [`TelemetryOptions`] | `metrics`, `metrics-format`, `metrics-period`, `metrics-by`, `alarm`, `fail-on-alarm`, `events`, `perfetto`, `service-map` | ✓ | ✓ | ✓¹ | |
+//!
+//! ¹ `job` records one window (the run's, or with `--windows` the one its HTML page
+//! shows), by `total`, `option` and `az` only, and refuses `service-map`
+//! ([`crate::job::telemetry`]).
 //!
 //! `spotsim sweep` and `spotsim sweep merge` share [`SweepOutputOptions`] (`output`:
 //! jsonl or csv, `out`, `summary-out`, `quiet`); a sweep's cells take the scenario keys

@@ -27,7 +27,7 @@ pub struct TelemetryOptions {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "cli", arg(long, value_name = "SECONDS"))]
     pub metrics_period: Option<i64>,
-    /// Dimensions to split the metrics by (repeatable; compare also: service) [default: total].
+    /// Dimensions to split the metrics by (repeatable; compare also: service; job: total, option, az) [default: total].
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     #[cfg_attr(
         feature = "cli",
@@ -50,7 +50,7 @@ pub struct TelemetryOptions {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "cli", arg(long, value_name = "FILE"))]
     pub perfetto: Option<PathBuf>,
-    /// Write the service map (pool → pool replacements and moves) to FILE as Graphviz DOT.
+    /// Write the service map (pool → pool replacements and moves) to FILE as Graphviz DOT (run, compare).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "cli", arg(long, value_name = "FILE"))]
     pub service_map: Option<PathBuf>,
