@@ -28,7 +28,7 @@ use spotsim::report::gate::Gated;
 use spotsim::report::{Format, RunReports, Warning, warning};
 use spotsim::scenario::Scenario;
 use spotsim::sweep::{self, SweepOptions};
-use spotsim::telemetry::{AlarmReport, AlarmState, TelemetrySession};
+use spotsim::telemetry::{AlarmState, TelemetryReport, TelemetrySession};
 use spotsim::types::TypesOptions;
 
 #[derive(Parser, Debug)]
@@ -284,15 +284,9 @@ fn cmd_run(args: &RunArgs) -> Result<ExitCode, Error> {
     print_warnings(warning::distinct(
         doc.reports.iter().flat_map(|r| &r.warnings),
     ));
-    let alarms: Vec<&AlarmReport> = doc
-        .reports
-        .iter()
-        .filter_map(|r| r.telemetry.as_ref())
-        .flat_map(|t| &t.alarms)
-        .collect();
     Ok(gate_alarms(
         gate(&scenario.gates, &doc),
-        &alarms,
+        doc.reports.iter().map(|x| x.telemetry.as_ref()),
         scenario.telemetry.fail_on_alarm,
     ))
 }
@@ -360,15 +354,9 @@ fn cmd_job(args: &JobArgs) -> Result<ExitCode, Error> {
     }
     out.write(report.render(format).as_bytes())?;
     print_warnings(warning::distinct(&report.warnings));
-    let alarms: Vec<&AlarmReport> = report
-        .policies
-        .iter()
-        .filter_map(|p| p.telemetry.as_ref())
-        .flat_map(|t| &t.alarms)
-        .collect();
     Ok(gate_alarms(
         gate(&scenario.gates, &report),
-        &alarms,
+        report.policies.iter().map(|x| x.telemetry.as_ref()),
         scenario.telemetry.fail_on_alarm,
     ))
 }
@@ -514,15 +502,9 @@ fn cmd_compare(args: &CompareArgs) -> Result<ExitCode, Error> {
         None => out.write(report.render(format).as_bytes())?,
     }
     print_warnings(warning::distinct(&report.warnings));
-    let alarms: Vec<&AlarmReport> = report
-        .options
-        .iter()
-        .filter_map(|o| o.telemetry.as_ref())
-        .flat_map(|t| &t.alarms)
-        .collect();
     Ok(gate_alarms(
         gate(&scenario.gates, &report),
-        &alarms,
+        report.options.iter().map(|x| x.telemetry.as_ref()),
         scenario.telemetry.fail_on_alarm,
     ))
 }
@@ -602,10 +584,15 @@ fn gate(gates: &GateOptions, report: &dyn Gated) -> ExitCode {
 }
 
 /// Alarm state changes on stderr (one line each); with `--fail-on-alarm`, exit 2 when
-/// an alarm entered ALARM (a CI gate like the `--fail-if-*` ones).
-fn gate_alarms(code: ExitCode, alarms: &[&AlarmReport], fail_on_alarm: bool) -> ExitCode {
+/// an alarm entered ALARM (a CI gate like the `--fail-if-*` ones). `telemetry`: each
+/// subject's (strategy, option, policy).
+fn gate_alarms<'a>(
+    code: ExitCode,
+    telemetry: impl Iterator<Item = Option<&'a TelemetryReport>>,
+    fail_on_alarm: bool,
+) -> ExitCode {
     let mut alarmed = false;
-    for a in alarms {
+    for a in telemetry.flatten().flat_map(|t| &t.alarms) {
         for c in &a.changes {
             if c.to == AlarmState::Alarm {
                 alarmed = true;

@@ -13,7 +13,7 @@
 //!
 //! The job is a fleet of one instance whose target is 1 until the work is done, then 0
 //! (`DesiredCapacity`; `UnmetCapacity` is 1 while it is idle or launching before that), in one pool per zone (instance
-//! type `job`: the traces name none). Recorded ([`JOB_METRICS`]): `RunningCapacity`,
+//! type `job`: the traces name none). Recorded ([`job_metrics`]): `RunningCapacity`,
 //! `PendingCapacity` (event mode's launch latency), `RunningInstanceCount` (by
 //! purchase option with `--metrics-by option`: the instance kind), `Launches`,
 //! `FailedLaunches` (event mode: preempted during the launch latency),
@@ -56,26 +56,33 @@ use crate::market::{Market, Pool, PoolId, PriceTrace, Zone};
 use crate::money::Money;
 use crate::options::TelemetryOptions;
 use crate::telemetry::{
-    Dimension, InstanceEvent, InstanceEventKind, Metric, Observer, PerfettoFile,
+    Dimension, FLEET_METRICS, InstanceEvent, InstanceEventKind, Metric, Observer, PerfettoFile,
 };
 use crate::time::SimTime;
 
-/// The metrics `job` records (alarms may use these).
-pub const JOB_METRICS: &[Metric] = &[
-    Metric::DesiredCapacity,
-    Metric::RunningCapacity,
-    Metric::PendingCapacity,
-    Metric::UnmetCapacity,
-    Metric::RunningInstanceCount,
-    Metric::Launches,
-    Metric::FailedLaunches,
-    Metric::Interruptions,
-    Metric::InterruptionNotices,
-    Metric::Cost,
-    Metric::CostRate,
-    Metric::SpotPrice,
-    Metric::WorkDone,
-];
+/// The metrics `job` records (alarms may use these): the fleet metrics of `run` but
+/// rebalance recommendations and price-driven replacements (a job has neither), and
+/// `WorkDone`.
+///
+/// ```
+/// use spotsim::telemetry::Metric;
+/// let m = spotsim::job::telemetry::job_metrics();
+/// assert!(m.contains(&Metric::WorkDone) && m.contains(&Metric::Cost));
+/// assert!(!m.contains(&Metric::PriceDrivenReplacements));
+/// ```
+pub fn job_metrics() -> Vec<Metric> {
+    FLEET_METRICS
+        .iter()
+        .copied()
+        .filter(|m| {
+            !matches!(
+                m,
+                Metric::RebalanceRecommendations | Metric::PriceDrivenReplacements
+            )
+        })
+        .chain([Metric::WorkDone])
+        .collect()
+}
 
 /// The dimensions `job`'s metrics take.
 pub const JOB_DIMENSIONS: &[Dimension] = &[Dimension::Total, Dimension::Option, Dimension::Az];
@@ -106,7 +113,7 @@ pub fn validate(opts: &TelemetryOptions) -> Result<(), ConfigError> {
             "run and compare; a job's switches (kind and zone, from → to) are in --events",
         ));
     }
-    opts.validate(JOB_METRICS, false)
+    opts.validate(&job_metrics(), false)
 }
 
 fn option_of(kind: Kind) -> PurchaseOption {

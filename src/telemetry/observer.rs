@@ -240,6 +240,15 @@ impl<T: Observer + ?Sized> Observer for &mut T {
     fn moved(&mut self, now: SimTime, from: PoolId, to: PoolId, count: u32) {
         (**self).moved(now, from, to, count);
     }
+    fn services(&mut self, services: &[TaskService]) {
+        (**self).services(services);
+    }
+    fn task(&mut self, ev: &TaskEvent) {
+        (**self).task(ev);
+    }
+    fn overhead(&mut self, now: SimTime, per_second: Money) {
+        (**self).overhead(now, per_second);
+    }
     fn job(&mut self) {
         (**self).job();
     }

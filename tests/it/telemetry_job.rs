@@ -396,3 +396,74 @@ fn job_openmetrics_backfills_a_prometheus_tsdb() {
         (greedy["total_cost_usd"].as_f64().unwrap() * 1e6).round() as i64
     );
 }
+
+#[test]
+fn multi_region_probes_and_egress_are_in_the_cost() {
+    // The README's SkyNomad example (tick mode, three zones): probes and egress are
+    // charged beside the instances, and Cost still adds up to each policy's total.
+    let zones = ["us-east-1c", "us-east-2b", "us-west-2a"];
+    let traces: Vec<String> = zones
+        .iter()
+        .map(|z| {
+            format!("availability/spot-traces/availability/1-node/aws-02-15-2023/{z}_v100_1.json")
+        })
+        .collect();
+    let mut needs = traces.clone();
+    needs.push(data::V100_PRICES.to_string());
+    let Some(d) = data::require(&needs) else {
+        return;
+    };
+    let dir = scratch("job-telemetry-multi");
+    let (m, out) = (dir.join("m.csv"), dir.join("r.json"));
+    let mut cmd = bin();
+    cmd.arg("job");
+    for t in &traces {
+        cmd.arg("--trace").arg(d.join(t));
+    }
+    let o = cmd
+        .arg("--probe-prices")
+        .arg(d.join(data::V100_PRICES))
+        .args([
+            "--convention",
+            "available",
+            "--policy",
+            "up-s,up-a,up-ap,skynomad",
+        ])
+        .args([
+            "--work-hours",
+            "39.93888888888889",
+            "--deadline-hours",
+            "59.90833333333333",
+        ])
+        .args([
+            "--restart-overhead-hours",
+            "0.2",
+            "--ondemand-price",
+            "3.06",
+        ])
+        .args([
+            "--mode",
+            "tick",
+            "--start-hours",
+            "179.725",
+            "--output",
+            "json",
+        ])
+        .args(["--metrics-by", "total,az", "--metrics"])
+        .arg(&m)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let r: Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+    let sums = csv_sums(&m);
+    let mut extras = 0.0;
+    for p in r["policies"].as_array().unwrap() {
+        let name = p["policy"].as_str().unwrap();
+        let total = (p["total_cost_usd"].as_f64().unwrap() * 1e6).round() as i128;
+        assert_eq!(sums[name].0, total, "{name}");
+        extras += p["probe_cost_usd"].as_f64().unwrap() + p["egress_cost_usd"].as_f64().unwrap();
+    }
+    assert!(extras > 0.0, "the example pays probes and egress");
+}
