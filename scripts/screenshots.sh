@@ -20,7 +20,7 @@ cargo run --release --quiet -- compare --tasks 10 --task-vcpu 0.5 --task-memory-
 T=../shared/data/availability/spot-traces/availability/1-node/aws-10-26-2022
 cargo run --release --quiet -- job --trace $T/us-west-2a_v100_1.json --convention available \
   --policy on-demand,greedy,uniform-progress --work-hours 48 --deadline-hours 52 \
-  --restart-overhead-hours 0.2 --ondemand-price 3.06 --spot-price 0.9731 --mode tick \
+  --restart-overhead-hours 0.2 --ondemand-price 3.06 --spot-price 0.9731 \
   --windows 100 --seed 1 --output html --out target/html-reports/job.html
 cargo run --release --quiet -- sweep examples/sweep-eu-west-3a.toml --quiet \
   --output html --out target/html-reports/sweep.html

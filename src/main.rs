@@ -28,7 +28,7 @@ use spotsim::report::gate::Gated;
 use spotsim::report::{Format, RunReports, Warning, warning};
 use spotsim::scenario::Scenario;
 use spotsim::sweep::{self, SweepOptions};
-use spotsim::telemetry::{AlarmReport, AlarmState, TelemetrySession};
+use spotsim::telemetry::{AlarmState, TelemetryReport, TelemetrySession};
 use spotsim::types::TypesOptions;
 
 #[derive(Parser, Debug)]
@@ -284,15 +284,9 @@ fn cmd_run(args: &RunArgs) -> Result<ExitCode, Error> {
     print_warnings(warning::distinct(
         doc.reports.iter().flat_map(|r| &r.warnings),
     ));
-    let alarms: Vec<&AlarmReport> = doc
-        .reports
-        .iter()
-        .filter_map(|r| r.telemetry.as_ref())
-        .flat_map(|t| &t.alarms)
-        .collect();
     Ok(gate_alarms(
         gate(&scenario.gates, &doc),
-        &alarms,
+        doc.reports.iter().map(|x| x.telemetry.as_ref()),
         scenario.telemetry.fail_on_alarm,
     ))
 }
@@ -310,8 +304,18 @@ fn cmd_job(args: &JobArgs) -> Result<ExitCode, Error> {
         &scenario.input_files(),
     )?;
     let format = scenario.format();
+    let mut session = TelemetrySession::new(
+        &scenario.telemetry,
+        "Policy",
+        scenario.job.policy.len(),
+        &not_telemetry(
+            scenario.output.out.as_deref(),
+            args.scenario.as_deref(),
+            &scenario.input_files(),
+        ),
+    )?;
     let report = match scenario.job.per_window.as_deref() {
-        None => scenario.run()?,
+        None => scenario.run_observed(&mut |_, _| Ok(()), session.as_mut())?,
         Some(p) => {
             // Every window's line, streamed to its own file as it is computed.
             if scenario.output.out.as_deref() == Some(p) {
@@ -330,21 +334,31 @@ fn cmd_job(args: &JobArgs) -> Result<ExitCode, Error> {
             if csv {
                 w.write(spotsim::job::JobReport::window_csv_header().as_bytes())?;
             }
-            let report = scenario.run_with(&mut |policy, line| {
-                let text = if csv {
-                    spotsim::job::JobReport::window_csv_row(policy, line)
-                } else {
-                    spotsim::job::JobReport::window_json_line(policy, line)
-                };
-                w.write(text.as_bytes())
-            })?;
+            let report = scenario.run_observed(
+                &mut |policy, line| {
+                    let text = if csv {
+                        spotsim::job::JobReport::window_csv_row(policy, line)
+                    } else {
+                        spotsim::job::JobReport::window_json_line(policy, line)
+                    };
+                    w.write(text.as_bytes())
+                },
+                session.as_mut(),
+            )?;
             w.finish()?;
             report
         }
     };
+    if let Some(s) = session {
+        s.finish()?;
+    }
     out.write(report.render(format).as_bytes())?;
     print_warnings(warning::distinct(&report.warnings));
-    Ok(gate(&scenario.gates, &report))
+    Ok(gate_alarms(
+        gate(&scenario.gates, &report),
+        report.policies.iter().map(|x| x.telemetry.as_ref()),
+        scenario.telemetry.fail_on_alarm,
+    ))
 }
 
 fn cmd_sweep(args: &SweepArgs) -> Result<ExitCode, Error> {
@@ -488,15 +502,9 @@ fn cmd_compare(args: &CompareArgs) -> Result<ExitCode, Error> {
         None => out.write(report.render(format).as_bytes())?,
     }
     print_warnings(warning::distinct(&report.warnings));
-    let alarms: Vec<&AlarmReport> = report
-        .options
-        .iter()
-        .filter_map(|o| o.telemetry.as_ref())
-        .flat_map(|t| &t.alarms)
-        .collect();
     Ok(gate_alarms(
         gate(&scenario.gates, &report),
-        &alarms,
+        report.options.iter().map(|x| x.telemetry.as_ref()),
         scenario.telemetry.fail_on_alarm,
     ))
 }
@@ -576,10 +584,15 @@ fn gate(gates: &GateOptions, report: &dyn Gated) -> ExitCode {
 }
 
 /// Alarm state changes on stderr (one line each); with `--fail-on-alarm`, exit 2 when
-/// an alarm entered ALARM (a CI gate like the `--fail-if-*` ones).
-fn gate_alarms(code: ExitCode, alarms: &[&AlarmReport], fail_on_alarm: bool) -> ExitCode {
+/// an alarm entered ALARM (a CI gate like the `--fail-if-*` ones). `telemetry`: each
+/// subject's (strategy, option, policy).
+fn gate_alarms<'a>(
+    code: ExitCode,
+    telemetry: impl Iterator<Item = Option<&'a TelemetryReport>>,
+    fail_on_alarm: bool,
+) -> ExitCode {
     let mut alarmed = false;
-    for a in alarms {
+    for a in telemetry.flatten().flat_map(|t| &t.alarms) {
         for c in &a.changes {
             if c.to == AlarmState::Alarm {
                 alarmed = true;

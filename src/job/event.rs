@@ -49,6 +49,7 @@ use crate::pricing::billing::ProductBilling;
 use crate::pricing::{BillingRule, EndedBy};
 use crate::time::SimTime;
 
+use super::log::{EndCause, InstanceSpan, WindowLog};
 use super::tick::{Decision, JobMarket, JobSpec, JobView, Kind};
 use super::trace::ProbeSeries;
 use super::{JobPolicy, JobResult, MarketOptions};
@@ -248,6 +249,57 @@ struct Running {
     decision: Decision,
     launched: i64,
     running_from: i64,
+    /// When its work began (ms), and how much it did: for the window's log.
+    work_from_ms: Option<i64>,
+    work_ms: i64,
+}
+
+/// Runs one job in event mode from `start`, logging every instance ([`WindowLog`]):
+/// what `job --output html` draws and `job`'s telemetry replays, for one window. The
+/// result is [`run_job_event`]'s.
+///
+/// # Errors
+/// As [`run_job_event`].
+pub fn run_job_event_logged<P: JobPolicy + ?Sized>(
+    market: &EventMarket,
+    spec: &JobSpec,
+    start: SimTime,
+    policy: &mut P,
+    opts: EventOptions,
+    zones: Vec<String>,
+) -> Result<WindowLog, ConfigError> {
+    let mut instances = Vec::new();
+    let result = simulate(market, spec, start, policy, opts, Some(&mut instances))?;
+    let deadline = start.secs() + ceil_div(spec.deadline_ms, 1000);
+    let end = SimTime(deadline);
+    let prices = market
+        .zones
+        .iter()
+        .map(|z| {
+            let steps = z.prices.steps();
+            let mut out: Vec<(SimTime, Rate)> = Vec::new();
+            if let Some(p) = z.prices.price_at(start) {
+                out.push((start, p));
+            }
+            for (&t, &p) in steps.times().iter().zip(steps.values()) {
+                if t > start.secs() && t < deadline && out.last().is_none_or(|l| l.1 != p) {
+                    out.push((SimTime(t), p));
+                }
+            }
+            out
+        })
+        .collect();
+    Ok(WindowLog {
+        start,
+        end,
+        spec: *spec,
+        ondemand: vec![market.ondemand; market.zones.len()],
+        zones,
+        prices,
+        instances,
+        charges: Vec::new(),
+        result,
+    })
 }
 
 /// Runs one job in event mode from `start`.
@@ -261,6 +313,18 @@ pub fn run_job_event<P: JobPolicy + ?Sized>(
     start: SimTime,
     policy: &mut P,
     opts: EventOptions,
+) -> Result<JobResult, ConfigError> {
+    simulate(market, spec, start, policy, opts, None)
+}
+
+/// The event loop; `log` receives every instance when given (one window's log).
+fn simulate<P: JobPolicy + ?Sized>(
+    market: &EventMarket,
+    spec: &JobSpec,
+    start: SimTime,
+    policy: &mut P,
+    opts: EventOptions,
+    mut log: Option<&mut Vec<InstanceSpan>>,
 ) -> Result<JobResult, ConfigError> {
     let s0 = start.secs();
     let deadline = s0 + ceil_div(spec.deadline_ms, 1000);
@@ -312,10 +376,7 @@ pub fn run_job_event<P: JobPolicy + ?Sized>(
     };
     let mut next_decision = s0;
     let mut last_zone: Option<usize> = None;
-    let end_instance = |r: Running, at: i64, who: EndedBy, result: &mut JobResult| {
-        if at <= r.running_from {
-            return;
-        }
+    let bill = |r: Running, at: i64, who: EndedBy, result: &mut JobResult| -> Money {
         let (a, b) = (SimTime(r.running_from), SimTime(at));
         let rule: BillingRule = billing.rule_at(a);
         let charge = match r.decision.kind {
@@ -327,6 +388,39 @@ pub fn run_job_event<P: JobPolicy + ?Sized>(
         match r.decision.kind {
             Kind::Spot => result.spot_ms += ms,
             _ => result.ondemand_ms += ms,
+        }
+        charge
+    };
+    let end_instance = |r: Running,
+                        at: i64,
+                        cause: EndCause,
+                        result: &mut JobResult,
+                        log: &mut Option<&mut Vec<InstanceSpan>>| {
+        let who = if cause == EndCause::Preempted {
+            EndedBy::Aws
+        } else {
+            EndedBy::User
+        };
+        let ran = at > r.running_from;
+        let charge = if ran {
+            bill(r, at, who, result)
+        } else {
+            Money::ZERO
+        };
+        if let Some(l) = log.as_deref_mut() {
+            l.push(InstanceSpan {
+                kind: r.decision.kind,
+                zone: r.decision.zone,
+                requested: SimTime(r.launched),
+                running_from: ran.then_some(SimTime(r.running_from)),
+                notice: (cause == EndCause::Preempted)
+                    .then_some(SimTime((at - NOTICE_SECS).max(r.launched))),
+                ended: SimTime(at),
+                cause,
+                work_from_ms: r.work_from_ms,
+                work_ms: r.work_ms,
+                charge,
+            });
         }
     };
     loop {
@@ -361,7 +455,7 @@ pub fn run_job_event<P: JobPolicy + ?Sized>(
             }
             if !d.same_instance(current) {
                 if let Some(r) = cur.take() {
-                    end_instance(r, now, EndedBy::User, &mut result);
+                    end_instance(r, now, EndCause::PolicySwitch, &mut result, &mut log);
                 }
                 let launchable = match d.kind {
                     Kind::None => false,
@@ -379,6 +473,8 @@ pub fn run_job_event<P: JobPolicy + ?Sized>(
                         decision: d,
                         launched: now,
                         running_from: now + opts.launch_latency_secs,
+                        work_from_ms: None,
+                        work_ms: 0,
                     });
                     pending_ms = spec.overhead_ms;
                     result.restarts += 1;
@@ -427,12 +523,18 @@ pub fn run_job_event<P: JobPolicy + ?Sized>(
         }
         let use_overhead = ran_ms.min(pending_ms);
         pending_ms -= use_overhead;
-        remaining_ms -= (ran_ms - use_overhead).min(remaining_ms);
+        let work = (ran_ms - use_overhead).min(remaining_ms);
+        remaining_ms -= work;
+        if let Some(r) = cur.as_mut().filter(|_| work > 0) {
+            let from = r.running_from.max(now);
+            r.work_from_ms.get_or_insert(from * 1000 + use_overhead);
+            r.work_ms += work;
+        }
         now = next;
         if let Some(fin_ms) = done_at {
             if remaining_ms <= 1 && drop_at.is_none() {
                 if let Some(r) = cur.take() {
-                    end_instance(r, now, EndedBy::User, &mut result);
+                    end_instance(r, now, EndCause::Finished, &mut result, &mut log);
                 }
                 result.finish_ms = fin_ms - s0 * 1000;
                 result.deadline_met =
@@ -444,19 +546,17 @@ pub fn run_job_event<P: JobPolicy + ?Sized>(
         if drop_at == Some(now) {
             if let Some(r) = cur.take() {
                 // EC2 interrupts: the notice went out NOTICE_SECS before; first hour free.
-                let _notice = now - NOTICE_SECS;
-                end_instance(r, now, EndedBy::Aws, &mut result);
+                end_instance(r, now, EndCause::Preempted, &mut result, &mut log);
                 if r.running_from <= now {
                     result.preemptions += 1;
                 }
                 preempted = true;
                 next_decision = now;
-                let _ = r.launched;
             }
         }
         if now >= deadline {
             if let Some(r) = cur.take() {
-                end_instance(r, now, EndedBy::User, &mut result);
+                end_instance(r, now, EndCause::Deadline, &mut result, &mut log);
             }
             result.deadline_met = remaining_ms <= 1;
             result.finish_ms = spec.deadline_ms;

@@ -44,6 +44,7 @@
 pub mod egress;
 pub mod event;
 mod json_line;
+pub mod log;
 pub mod market;
 pub mod multi_region;
 pub mod named;
@@ -52,7 +53,9 @@ pub mod policy;
 pub mod probes;
 pub mod report;
 pub mod result;
+mod run;
 pub mod scenario;
+pub mod telemetry;
 pub mod tick;
 pub mod timeline;
 pub mod trace;
@@ -60,7 +63,7 @@ pub mod tunables;
 pub mod windows;
 
 pub use egress::{EgressTable, reference_egress_per_gb};
-pub use event::{EventMarket, EventOptions, run_job_event};
+pub use event::{EventMarket, EventOptions, run_job_event, run_job_event_logged};
 pub use multi_region::{
     MigrationCosts, MigrationOptions, PROBE_BILLING_SECS, Relationship, ZoneSet,
     continent_of_region, region_of_zone, transfer_time_ms, transfer_time_secs,

@@ -81,7 +81,7 @@ pub struct JobReport {
     pub warnings: Vec<Warning>,
     /// Provenance.
     pub provenance: JobProvenance,
-    /// One window's timeline per policy (tick mode, for `--output html`; not in the
+    /// One window's timeline per policy (for `--output html` and telemetry; not in the
     /// JSON).
     #[serde(skip)]
     pub timeline: Option<super::timeline::WindowTimeline>,
@@ -104,6 +104,10 @@ pub struct PolicyReport {
     /// `--per-window FILE` as it is computed, [`JobReport::window_csv_header`]).
     #[serde(skip)]
     pub tally: Option<WindowTally>,
+    /// The window the telemetry describes and its alarms, when telemetry was asked
+    /// for ([`crate::job::telemetry`]); absent otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none", skip_deserializing)]
+    pub telemetry: Option<crate::telemetry::TelemetryReport>,
 }
 
 impl JobReport {

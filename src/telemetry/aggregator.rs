@@ -484,7 +484,7 @@ impl<S: MetricSink> Aggregator<S> {
                             steady &= grp.counters[m] == 0;
                             Point {
                                 metric: *metric,
-                                stats: Stats::single(grp.counters[m] as f64),
+                                stats: Stats::single(grp.counters[m] as f64 / metric.scale()),
                                 exact_sum: grp.counters[m] as i128,
                             }
                         }

@@ -112,7 +112,8 @@ macro_rules! metrics {
             }
 
             /// Stored integer per unit of the exported value (gauges are exact
-            /// integers: prices in nano-USD per hour, percentages in millionths).
+            /// integers: prices in nano-USD per hour, percentages in millionths;
+            /// `WorkDone`, a counter, counts milliseconds).
             pub(crate) fn scale(self) -> f64 {
                 match self { $(Metric::$v => $scale,)* }
             }
@@ -164,8 +165,9 @@ metrics! {
     MemoryReserved = "MemoryReserved", "memory_reserved", Gauge, Mebibytes, 1.0;
     /// Tasks restarted after an interruption.
     TaskRestarts = "TaskRestarts", "task_restarts", Counter, Count, 1.0;
-    /// Work done by a deadline job so far, hours.
-    WorkDone = "WorkDone", "work_done", Gauge, Hours, 1e6;
+    /// Hours of work a deadline job did in the period (`job`; stored in ms: the periods
+    /// add up to the work done exactly).
+    WorkDone = "WorkDone", "work_done", Counter, Hours, 3.6e6;
 }
 
 impl Metric {

@@ -137,6 +137,17 @@ pub trait Observer {
     /// `per_second` from `now` on.
     fn overhead(&mut self, _now: SimTime, _per_second: Money) {}
 
+    /// A deadline job's run (`job`): its work metric is recorded (called once, after
+    /// [`Observer::begin`]).
+    fn job(&mut self) {}
+
+    /// A deadline job's instance in `pool` did `ms` milliseconds of work in the period
+    /// that holds `now` (`job`).
+    fn work(&mut self, _now: SimTime, _pool: PoolId, _option: PurchaseOption, _ms: i64) {}
+
+    /// A one-off charge beside the instances (`job`'s probes and egress).
+    fn charge(&mut self, _now: SimTime, _amount: Money) {}
+
     /// The horizon ended (every instance has ended).
     fn end(&mut self, _end: SimTime) {}
 }
@@ -192,6 +203,18 @@ impl<A: Observer, B: Observer> Observer for (A, B) {
         self.0.overhead(now, per_second);
         self.1.overhead(now, per_second);
     }
+    fn job(&mut self) {
+        self.0.job();
+        self.1.job();
+    }
+    fn work(&mut self, now: SimTime, pool: PoolId, option: PurchaseOption, ms: i64) {
+        self.0.work(now, pool, option, ms);
+        self.1.work(now, pool, option, ms);
+    }
+    fn charge(&mut self, now: SimTime, amount: Money) {
+        self.0.charge(now, amount);
+        self.1.charge(now, amount);
+    }
     fn end(&mut self, end: SimTime) {
         self.0.end(end);
         self.1.end(end);
@@ -216,6 +239,24 @@ impl<T: Observer + ?Sized> Observer for &mut T {
     }
     fn moved(&mut self, now: SimTime, from: PoolId, to: PoolId, count: u32) {
         (**self).moved(now, from, to, count);
+    }
+    fn services(&mut self, services: &[TaskService]) {
+        (**self).services(services);
+    }
+    fn task(&mut self, ev: &TaskEvent) {
+        (**self).task(ev);
+    }
+    fn overhead(&mut self, now: SimTime, per_second: Money) {
+        (**self).overhead(now, per_second);
+    }
+    fn job(&mut self) {
+        (**self).job();
+    }
+    fn work(&mut self, now: SimTime, pool: PoolId, option: PurchaseOption, ms: i64) {
+        (**self).work(now, pool, option, ms);
+    }
+    fn charge(&mut self, now: SimTime, amount: Money) {
+        (**self).charge(now, amount);
     }
     fn end(&mut self, end: SimTime) {
         (**self).end(end);
@@ -266,6 +307,21 @@ impl<T: Observer> Observer for Option<T> {
     fn overhead(&mut self, now: SimTime, per_second: Money) {
         if let Some(o) = self {
             o.overhead(now, per_second);
+        }
+    }
+    fn job(&mut self) {
+        if let Some(o) = self {
+            o.job();
+        }
+    }
+    fn work(&mut self, now: SimTime, pool: PoolId, option: PurchaseOption, ms: i64) {
+        if let Some(o) = self {
+            o.work(now, pool, option, ms);
+        }
+    }
+    fn charge(&mut self, now: SimTime, amount: Money) {
+        if let Some(o) = self {
+            o.charge(now, amount);
         }
     }
     fn end(&mut self, end: SimTime) {

@@ -291,7 +291,11 @@ impl OpenMetricsSink {
                 Kind::Gauge => format!("{}", f64::from_bits(s.bits)),
                 Kind::Counter => {
                     running += s.bits as i64 as i128;
-                    running.to_string()
+                    if m.scale() == 1.0 {
+                        running.to_string()
+                    } else {
+                        format!("{}", running as f64 / m.scale())
+                    }
                 }
                 Kind::Cost => {
                     running += s.bits as i64 as i128;

@@ -50,7 +50,23 @@ impl<W: Write> PerfettoFile<W> {
         }
     }
 
-    fn event(&mut self, v: &serde_json::Value) {
+    /// Names a new process (a track group) `name`; its id.
+    pub(crate) fn process(&mut self, name: &str) -> u64 {
+        let pid = self.next_pid;
+        self.next_pid += 1;
+        self.event(&json!({
+            "name": "process_name", "ph": "M", "pid": pid, "tid": 0,
+            "args": {"name": name}
+        }));
+        self.event(&json!({
+            "name": "process_sort_index", "ph": "M", "pid": pid, "tid": 0,
+            "args": {"sort_index": pid}
+        }));
+        pid
+    }
+
+    /// Writes one trace event.
+    pub(crate) fn event(&mut self, v: &serde_json::Value) {
         if !self.first {
             self.raw(b",\n");
         }

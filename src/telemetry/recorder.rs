@@ -437,6 +437,31 @@ impl<S: MetricSink> Observer for FleetRecorder<S> {
         self.overhead = per_second;
     }
 
+    fn job(&mut self) {
+        let Some(agg) = self.agg.as_mut() else { return };
+        let mut seen = Vec::new();
+        for g in self.cells.iter().flatten() {
+            if !seen.contains(g) {
+                seen.push(*g);
+                agg.declare(*g, Metric::WorkDone);
+            }
+        }
+        agg.declare(self.total, Metric::WorkDone);
+    }
+
+    fn work(&mut self, _now: SimTime, pool: PoolId, option: PurchaseOption, ms: i64) {
+        let Some(agg) = self.agg.as_mut() else { return };
+        for &g in self.cells.get(cell(pool, option)).into_iter().flatten() {
+            agg.count(g, Metric::WorkDone, ms.max(0) as u64);
+        }
+    }
+
+    fn charge(&mut self, _now: SimTime, amount: Money) {
+        if let Some(a) = self.agg.as_mut() {
+            a.charge(self.total, amount);
+        }
+    }
+
     fn advance(&mut self, now: SimTime) {
         loop {
             let Some(b) = self.agg.as_ref().and_then(|a| a.next_boundary()) else {

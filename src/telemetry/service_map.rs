@@ -59,6 +59,11 @@ pub struct ServiceMap {
 }
 
 impl ServiceMap {
+    /// Whether this map belongs to no subject (`job`'s telemetry has no map).
+    pub fn is_empty_subject(&self) -> bool {
+        self.subject.is_empty()
+    }
+
     /// Graphviz DOT of several maps (one cluster each).
     ///
     /// ```

@@ -51,9 +51,13 @@ impl MetricsFormat {
 /// What telemetry adds to a report (`telemetry` in the JSON report).
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct TelemetryReport {
+    /// The window the telemetry describes (`job`: one window of the run's).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub window: Option<String>,
     /// Each alarm's state changes.
     pub alarms: Vec<AlarmReport>,
-    /// Where capacity went.
+    /// Where capacity went (`run`, `compare`; not `job`, whose switches are its events).
+    #[serde(skip_serializing_if = "ServiceMap::is_empty_subject")]
     pub service_map: ServiceMap,
 }
 
@@ -240,43 +244,88 @@ impl TelemetrySession {
         subject: &str,
         run: impl FnOnce(&mut dyn Observer) -> Result<R, Error>,
     ) -> Result<(R, TelemetryReport), Error> {
-        let key = self.subject_key;
+        let (key, multi) = (self.subject_key, self.multi);
+        let mut map = ServiceMapRecorder::new(subject);
+        let (r, alarms) = self.record(subject, |rec, events, perfetto| {
+            let events = events.map(|f| EventLog::new(f, (key, subject.to_string())));
+            let perfetto =
+                perfetto.map(|f| PerfettoTrace::new(f, (key, subject.to_string()), multi));
+            let mut obs = ((rec, &mut map), (events, perfetto));
+            let r = run(&mut obs)?;
+            if let (_, (Some(e), _)) = obs {
+                e.finish().map_err(|e| Error::Output {
+                    path: "--events".into(),
+                    message: e.to_string(),
+                })?;
+            }
+            Ok(r)
+        })?;
+        let map = map.finish();
+        self.maps.push(map.clone());
+        Ok((
+            r,
+            TelemetryReport {
+                window: None,
+                alarms,
+                service_map: map,
+            },
+        ))
+    }
+
+    /// [`observe`](Self::observe) for a command whose events are not the engine's
+    /// instance events (`job`'s switches): `run` gets the observer of the metrics and
+    /// alarms, and writes the event log (`--events`, when asked for) and the Perfetto
+    /// trace (`--perfetto`) itself.
+    ///
+    /// # Errors
+    /// `run`'s error; [`Error::Output`] for a file that cannot be written.
+    pub fn observe_own_events<R>(
+        &mut self,
+        subject: &str,
+        run: impl FnOnce(
+            &mut dyn Observer,
+            Option<&mut dyn std::io::Write>,
+            Option<&mut PerfettoFile<FileOut>>,
+        ) -> Result<R, Error>,
+    ) -> Result<(R, TelemetryReport), Error> {
+        let (r, alarms) = self.record(subject, |rec, events, perfetto| {
+            run(rec, events.map(|f| f as &mut dyn std::io::Write), perfetto)
+        })?;
+        let service_map = ServiceMap::default();
+        Ok((
+            r,
+            TelemetryReport {
+                window: None,
+                alarms,
+                service_map,
+            },
+        ))
+    }
+
+    /// One subject's metrics and alarms around `run`, which gets their recorder and
+    /// the event and Perfetto files; the subject's alarm reports.
+    fn record<R>(
+        &mut self,
+        subject: &str,
+        run: impl FnOnce(
+            &mut dyn Observer,
+            Option<&mut FileOut>,
+            Option<&mut PerfettoFile<FileOut>>,
+        ) -> Result<R, Error>,
+    ) -> Result<(R, Vec<AlarmReport>), Error> {
         let mut alarms = AlarmSink::new(&self.alarms);
         let (shared, metrics_path) = match self.metrics.as_mut() {
             Some((m, p)) => (Shared(Some(m.sink())), p.display().to_string()),
             None => (Shared(None), "--metrics".to_string()),
         };
-        let rec = FleetRecorder::new(
+        let mut rec = FleetRecorder::new(
             self.spec.clone(),
-            (key, subject.to_string()),
+            (self.subject_key, subject.to_string()),
             (shared, &mut alarms),
         );
-        let map = ServiceMapRecorder::new(subject);
-        let events = self
-            .events
-            .as_mut()
-            .map(|f| EventLog::new(f, (key, subject.to_string())));
-        let perfetto = self
-            .perfetto
-            .as_mut()
-            .map(|f| PerfettoTrace::new(f, (key, subject.to_string()), self.multi));
-        let mut obs = ((rec, map), (events, perfetto));
-        let r = run(&mut obs)?;
-        let ((rec, map), (events, _perfetto)) = obs;
+        let r = run(&mut rec, self.events.as_mut(), self.perfetto.as_mut())?;
         rec.finish(&metrics_path)?;
-        if let Some(e) = events {
-            e.finish().map_err(|e| Error::Output {
-                path: "--events".into(),
-                message: e.to_string(),
-            })?;
-        }
-        let map = map.finish();
-        self.maps.push(map.clone());
-        let report = TelemetryReport {
-            alarms: alarms.alarms.iter().map(|a| a.report(subject)).collect(),
-            service_map: map,
-        };
-        Ok((r, report))
+        Ok((r, alarms.alarms.iter().map(|a| a.report(subject)).collect()))
     }
 
     /// Completes the files (each appears whole, or not at all on an error).

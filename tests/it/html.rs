@@ -107,9 +107,15 @@ fn compare_page() -> String {
 }
 
 /// A job on a generated tick trace (available except ticks 5–14 and 30–39), three
-/// policies over 20 windows.
+/// policies over 20 windows, in tick mode.
 fn job_page() -> String {
-    let dir = scratch("html-job");
+    job_page_in("tick")
+}
+
+/// [`job_page`] in `mode` (`tick`, or `event`: the default mode, whose timeline the
+/// event engine records).
+fn job_page_in(mode: &str) -> String {
+    let dir = scratch(&format!("html-job-{mode}"));
     let data: Vec<String> = (0..200)
         .map(|i| {
             if (5..15).contains(&i) || (30..40).contains(&i) {
@@ -148,7 +154,7 @@ fn job_page() -> String {
         "--spot-price",
         "0.9731",
         "--mode",
-        "tick",
+        mode,
         "--windows",
         "20",
         "--seed",
@@ -261,15 +267,28 @@ fn each_page_has_its_charts() {
     ] {
         assert!(legend.contains(&format!(">\n{o}\n</text>")), "compare: {o}");
     }
-    let job = job_page();
-    let titles = chart_titles(&job);
-    for p in ["on-demand", "greedy", "uniform-progress"] {
-        let want = format!("One window's timeline: {p}");
-        assert!(titles.contains(&want), "job: {want} in {titles:?}");
+    for mode in ["tick", "event"] {
+        let job = job_page_in(mode);
+        let titles = chart_titles(&job);
+        for p in ["on-demand", "greedy", "uniform-progress"] {
+            let want = format!("One window's timeline: {p}");
+            assert!(titles.contains(&want), "job {mode}: {want} in {titles:?}");
+        }
+        // The window is named: the median cost of greedy (the first policy that is not
+        // on-demand) among the 20 drawn.
+        assert!(
+            job.contains(" of 20 (the median cost of greedy), starting "),
+            "{mode}"
+        );
+        // Both kinds are shaded and greedy's spot is preempted (the trace loses spot
+        // twice): the legend names them.
+        for legend in ["on spot", "on on-demand", "spot preempted", "work done"] {
+            assert!(
+                job.contains(&format!(">\n{legend}")),
+                "job {mode}: {legend}"
+            );
+        }
     }
-    // The window is named: the median cost of greedy (the first policy that is not
-    // on-demand) among the 20 drawn.
-    assert!(job.contains(" of 20 (the median cost of greedy), starting "));
     let sweep = sweep_page();
     let titles = chart_titles(&sweep);
     assert!(titles.contains(&"total_cost_usd across the grid".to_string()));
@@ -623,6 +642,7 @@ fn every_page_renders_in_headless_chromium() {
         ("run", run_page()),
         ("compare", compare_page()),
         ("job", job_page()),
+        ("job-event", job_page_in("event")),
         ("sweep", sweep_page()),
     ] {
         check_in_chromium(&bin, name, &html);

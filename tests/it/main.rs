@@ -37,6 +37,7 @@ mod synth;
 mod telemetry;
 mod telemetry_compare;
 mod telemetry_files;
+mod telemetry_job;
 mod tool;
 mod types;
 mod warnings;

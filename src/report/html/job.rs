@@ -3,7 +3,7 @@
 //! deadline; for a single run, the cost split (compute, probes, egress) and the hours
 //! on spot, on-demand and idle — then zones, assumptions and provenance.
 //!
-//! In tick mode the page also shows one window's timeline per policy (what ran when,
+//! In both modes the page also shows one window's timeline per policy (what ran when,
 //! preemptions, the work done against the deadline line), from the report's
 //! `timeline` (recorded for `--output html`: the run's window, or with `--windows` the
 //! window of the first policy's median cost). Other charts are added with
@@ -15,6 +15,7 @@ use super::chart::{
 use super::page::Page;
 use super::table::table_aligned;
 use crate::job::Kind;
+use crate::job::log::EndCause;
 use crate::job::timeline::WindowTimeline;
 use crate::job::{JobReport, JobResult};
 use crate::report::human::{count, group, usd};
@@ -109,38 +110,46 @@ impl<'a> JobPage<'a> {
 }
 
 /// One chart per policy of one window: spot and on-demand shaded, the work done as
-/// a line against the deadline line, preemptions as ticks.
+/// a line against the deadline line, preemptions as ticks (both modes: the window's
+/// [`crate::job::log::WindowLog`]).
 pub(crate) fn timeline_charts(t: &WindowTimeline) -> Vec<Chart> {
-    let g = t.gap_secs.max(1);
     let w_h = t.spec.work_ms as f64 / 3.6e6;
     let d_s = t.spec.deadline_ms / 1000;
     let o_s = t.spec.overhead_ms / 1000;
     t.policies
         .iter()
         .map(|p| {
-            let n = p.ticks.len() as i64;
-            let end = (n * g).max(d_s);
+            let log = &p.log;
+            let s0 = log.start.secs();
+            let rel = |x: SimTime| SimTime(x.secs() - s0);
+            let rel_ms = |ms: i64| SimTime(ms.div_euclid(1000) - s0);
+            let end = (log.end.secs() - s0).max(d_s);
             let mut c = TimeChart::new(
                 format!("One window's timeline: {}", p.policy),
                 format!(
-                    "{}. Blue shading: on spot; orange: on on-demand; unshaded: idle. The black line is the work done; the dashed deadline line is the least work from which switching to on-demand now (paying the restart overhead) still finishes by the {} h deadline — a job under it can only be late, one already on on-demand may run just under it by the overhead. Deadline {}, cost {}.",
+                    "{}. Blue shading: on spot; orange: on on-demand; unshaded: idle (or launching). The black line is the work done; the dashed deadline line is the least work from which switching to on-demand now (paying the restart overhead) still finishes by the {} h deadline — a job under it can only be late, one already on on-demand may run just under it by the overhead. Deadline {}, cost {}.",
                     t.which,
                     group(d_s as f64 / 3600.0, 1),
-                    if p.deadline_met { "met" } else { "missed" },
-                    usd(p.cost.to_usd_f64())
+                    if log.result.deadline_met { "met" } else { "missed" },
+                    usd(log.result.total_cost.to_usd_f64())
                 ),
                 "work done, hours",
                 (SimTime(0), SimTime(end)),
             );
             c.elapsed_hours = true;
             let shade = |kind: Kind| -> Vec<(SimTime, f64)> {
-                let mut pts: Vec<(SimTime, f64)> = p
-                    .ticks
-                    .iter()
-                    .enumerate()
-                    .map(|(i, s)| (SimTime(i as i64 * g), if s.ran == kind { w_h } else { 0.0 }))
-                    .collect();
-                pts.push((SimTime(n * g), 0.0));
+                let mut pts: Vec<(SimTime, f64)> = vec![(SimTime(0), 0.0)];
+                let mut put = |at: SimTime, v: f64| match pts.last_mut() {
+                    Some(l) if l.0 == at => l.1 = v,
+                    _ => pts.push((at, v)),
+                };
+                for i in log.instances.iter().filter(|i| i.kind == kind) {
+                    if let Some(from) = i.running_from {
+                        put(rel(from), w_h);
+                        put(rel(i.ended), 0.0);
+                    }
+                }
+                put(SimTime(end), 0.0);
                 pts
             };
             for (name, kind, col) in [("on spot", Kind::Spot, 0), ("on on-demand", Kind::OnDemand, 1)] {
@@ -152,12 +161,15 @@ pub(crate) fn timeline_charts(t: &WindowTimeline) -> Vec<Chart> {
                 });
             }
             let mut done = vec![(SimTime(0), 0.0)];
-            done.extend(
-                p.ticks
-                    .iter()
-                    .enumerate()
-                    .map(|(i, s)| (SimTime((i as i64 + 1) * g), s.work_done_ms as f64 / 3.6e6)),
-            );
+            let mut so_far = 0i64;
+            for i in &log.instances {
+                if let Some(from) = i.work_from_ms {
+                    done.push((rel_ms(from), so_far as f64 / 3.6e6));
+                    so_far += i.work_ms;
+                    done.push((rel_ms(from + i.work_ms), so_far as f64 / 3.6e6));
+                }
+            }
+            done.push((SimTime(end), so_far as f64 / 3.6e6));
             c.series.push(Series::line("work done", done).color(7));
             // Work w is still possible on on-demand at t when w ≥ W − (D − t − o): the
             // line from (D − W − o, 0) to (D − o, W).
@@ -173,12 +185,11 @@ pub(crate) fn timeline_charts(t: &WindowTimeline) -> Vec<Chart> {
             );
             c.marks.push(Marks {
                 name: "spot preempted".into(),
-                times: p
-                    .ticks
+                times: log
+                    .instances
                     .iter()
-                    .enumerate()
-                    .filter(|(_, s)| s.preempted)
-                    .map(|(i, _)| SimTime(i as i64 * g))
+                    .filter(|i| i.cause == EndCause::Preempted)
+                    .map(|i| rel(i.ended))
                     .collect(),
                 total: None,
             });
