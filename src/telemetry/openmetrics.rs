@@ -24,9 +24,9 @@ use std::fs::File;
 use std::io::{self, BufReader, BufWriter, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
-use super::csv::micro_text;
 use super::dimensions::Dims;
 use super::metric::{Kind, Metric};
+use super::numtext::{push_display, push_int, push_micro};
 use super::series::{MetricSink, Record};
 
 /// The OpenMetrics family name of a metric: `spotsim_running_capacity`,
@@ -243,10 +243,12 @@ impl OpenMetricsSink {
         if let Some(s) = mem.next() {
             heap.push(std::cmp::Reverse((s.key, mem_src, s)));
         }
+        let families: Vec<String> = Metric::ALL.iter().map(|m| openmetrics_family(*m)).collect();
         let mut family: Option<u32> = None;
         let mut series: Option<u64> = None;
         let mut running: i128 = 0;
-        let mut line = String::with_capacity(160);
+        // Lines are gathered and written 64 KiB at a time.
+        let mut buf: Vec<u8> = Vec::with_capacity(1 << 17);
         while let Some(std::cmp::Reverse((_, src, s))) = heap.pop() {
             let next = if src == mem_src {
                 mem.next()
@@ -257,7 +259,7 @@ impl OpenMetricsSink {
                 heap.push(std::cmp::Reverse((n.key, src, n)));
             }
             let m = Metric::ALL[(s.key >> 32) as usize];
-            let fam = openmetrics_family(m);
+            let fam = &families[(s.key >> 32) as usize];
             if family != Some((s.key >> 32) as u32) {
                 family = Some((s.key >> 32) as u32);
                 let ty = if m.kind() == Kind::Gauge {
@@ -265,12 +267,12 @@ impl OpenMetricsSink {
                 } else {
                     "counter"
                 };
-                writeln!(out, "# TYPE {fam} {ty}")?;
+                writeln!(buf, "# TYPE {fam} {ty}")?;
                 if let Some(u) = m.unit().openmetrics() {
-                    writeln!(out, "# UNIT {fam} {u}")?;
+                    writeln!(buf, "# UNIT {fam} {u}")?;
                 }
                 writeln!(
-                    out,
+                    buf,
                     "# HELP {fam} spotsim {}: {} per period",
                     m.name(),
                     if m.kind() == Kind::Gauge {
@@ -285,27 +287,33 @@ impl OpenMetricsSink {
                 running = 0;
             }
             let lbl = &self.series_labels[(s.key & 0xFFFF_FFFF) as usize];
-            line.clear();
-            use std::fmt::Write as _;
-            let value = match m.kind() {
-                Kind::Gauge => format!("{}", f64::from_bits(s.bits)),
+            buf.extend_from_slice(fam.as_bytes());
+            if m.kind() != Kind::Gauge {
+                buf.extend_from_slice(b"_total");
+            }
+            buf.push(b'{');
+            buf.extend_from_slice(lbl.as_bytes());
+            buf.extend_from_slice(b"} ");
+            match m.kind() {
+                Kind::Gauge => push_display(&mut buf, f64::from_bits(s.bits)),
                 Kind::Counter => {
                     running += s.bits as i64 as i128;
-                    running.to_string()
+                    push_int(&mut buf, running);
                 }
                 Kind::Cost => {
                     running += s.bits as i64 as i128;
-                    micro_text(running)
+                    push_micro(&mut buf, running);
                 }
-            };
-            let suffix = if m.kind() == Kind::Gauge {
-                ""
-            } else {
-                "_total"
-            };
-            let _ = writeln!(line, "{fam}{suffix}{{{lbl}}} {value} {}", s.ts);
-            out.write_all(line.as_bytes())?;
+            }
+            buf.push(b' ');
+            push_int(&mut buf, s.ts);
+            buf.push(b'\n');
+            if buf.len() >= 1 << 16 {
+                out.write_all(&buf)?;
+                buf.clear();
+            }
         }
+        out.write_all(&buf)?;
         out.write_all(b"# EOF\n")?;
         out.flush()
     }
