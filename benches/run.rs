@@ -96,7 +96,7 @@ fn bench<M: Measurement>(c: &mut Criterion<M>) {
                 name: "no_telemetry",
                 elements: 1,
                 run: Box::new(|| {
-                    black_box(
+                    let _ = black_box(
                         Simulation::new(&market, cfg.clone(), LowestPrice::default())
                             .run()
                             .map(|o| o.events),
@@ -107,7 +107,7 @@ fn bench<M: Measurement>(c: &mut Criterion<M>) {
                 name: "metrics_by_pool_discard",
                 elements: 1,
                 run: Box::new(|| {
-                    recorded(&mut Discard);
+                    let _ = recorded(&mut Discard);
                 }),
             },
             Case {
@@ -115,7 +115,7 @@ fn bench<M: Measurement>(c: &mut Criterion<M>) {
                 elements: 1,
                 run: Box::new(|| {
                     let mut s = CsvSink::new(Counter(0), "strategy");
-                    recorded(&mut s);
+                    let _ = recorded(&mut s);
                     counted(1, s.into_inner().0);
                 }),
             },
@@ -124,7 +124,7 @@ fn bench<M: Measurement>(c: &mut Criterion<M>) {
                 elements: 1,
                 run: Box::new(|| {
                     let mut s = EmfSink::new(Counter(0));
-                    recorded(&mut s);
+                    let _ = recorded(&mut s);
                     counted(2, s.into_inner().0);
                 }),
             },
@@ -132,7 +132,7 @@ fn bench<M: Measurement>(c: &mut Criterion<M>) {
                 name: "metrics_by_pool_openmetrics",
                 elements: 1,
                 run: Box::new(|| {
-                    recorded(&mut OpenMetricsSink::new(&om_path));
+                    let _ = recorded(&mut OpenMetricsSink::new(&om_path));
                     counted(3, std::fs::metadata(&om_path).map_or(0, |m| m.len()));
                 }),
             },

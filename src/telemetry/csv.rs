@@ -12,7 +12,7 @@
 use std::io::{self, Write};
 
 use super::metric::Metric;
-use super::numtext::{push_display, push_int, push_micro};
+use super::numtext::{FloatText, push_int, push_micro};
 use super::series::{MetricSink, Point, Record};
 
 /// Writes records as tidy CSV rows (see the module docs).
@@ -31,6 +31,7 @@ pub struct CsvSink<W: Write> {
     /// The last timestamp written, and its RFC 3339 text (every record of a period
     /// shares it).
     ts: Option<(i64, String)>,
+    floats: FloatText,
 }
 
 const DIM_COLUMNS: [(&str, &str); 4] = [
@@ -41,7 +42,7 @@ const DIM_COLUMNS: [(&str, &str); 4] = [
 ];
 
 fn quote(s: &str, into: &mut Vec<u8>) {
-    if s.contains([',', '"', '\n', '\r']) {
+    if s.bytes().any(|c| matches!(c, b',' | b'"' | b'\n' | b'\r')) {
         into.push(b'"');
         into.extend_from_slice(s.replace('"', "\"\"").as_bytes());
         into.push(b'"');
@@ -51,11 +52,11 @@ fn quote(s: &str, into: &mut Vec<u8>) {
 }
 
 /// Appends the exact text of a point's `sum`.
-fn push_exact_sum(out: &mut Vec<u8>, p: &Point) {
+fn push_exact_sum(out: &mut Vec<u8>, p: &Point, floats: &mut FloatText) {
     match p.metric {
         Metric::Cost => push_micro(out, p.exact_sum),
         _ if p.metric.scale() == 1.0 => push_int(out, p.exact_sum),
-        _ => push_display(out, p.stats.sum),
+        _ => floats.push(out, p.stats.sum),
     }
 }
 
@@ -80,6 +81,7 @@ impl<W: Write> CsvSink<W> {
             header: Some(h),
             buf: Vec::with_capacity(4096),
             ts: None,
+            floats: FloatText::display(),
         }
     }
 
@@ -102,7 +104,7 @@ impl<W: Write> MetricSink for CsvSink<W> {
             self.ts = Some((t, r.timestamp.to_rfc3339()));
         }
         let ts = self.ts.as_ref().map_or("", |(_, s)| s.as_str());
-        let b = &mut self.buf;
+        let (b, f) = (&mut self.buf, &mut self.floats);
         b.clear();
         // The row prefix, once: its bytes are copied into each row.
         b.extend_from_slice(ts.as_bytes());
@@ -128,16 +130,16 @@ impl<W: Write> MetricSink for CsvSink<W> {
             b.push(b',');
             match p.metric {
                 Metric::Cost => push_micro(b, p.exact_sum),
-                _ => push_display(b, p.value()),
+                _ => f.push(b, p.value()),
             }
             b.push(b',');
-            push_exact_sum(b, p);
+            push_exact_sum(b, p, f);
             b.push(b',');
-            push_display(b, p.stats.average);
+            f.push(b, p.stats.average);
             b.push(b',');
-            push_display(b, p.stats.minimum);
+            f.push(b, p.stats.minimum);
             b.push(b',');
-            push_display(b, p.stats.maximum);
+            f.push(b, p.stats.maximum);
             b.push(b',');
             push_int(b, p.stats.sample_count);
             b.push(b'\n');

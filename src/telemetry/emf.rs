@@ -15,7 +15,7 @@
 
 use std::io::{self, Write};
 
-use super::numtext::{push_int, push_json_f64};
+use super::numtext::{FloatText, push_int};
 use super::series::{MetricSink, Record};
 
 /// EMF's limit of MetricDefinitions per MetricDirective.
@@ -46,6 +46,7 @@ pub struct EmfSink<W: Write> {
     buf: Vec<u8>,
     /// The root's members, in the order they are written.
     members: Vec<(&'static str, Member)>,
+    floats: FloatText,
 }
 
 /// A member of a line's root object.
@@ -68,6 +69,7 @@ impl<W: Write> EmfSink<W> {
             namespace: "spotsim".to_string(),
             buf: Vec::with_capacity(4096),
             members: Vec::new(),
+            floats: FloatText::json(),
         }
     }
 }
@@ -120,7 +122,7 @@ impl<W: Write> MetricSink for EmfSink<W> {
             b.push(b':');
             match m {
                 Member::Dim(d) => push_str(b, &r.dims.pairs[d].1),
-                Member::Point(p) => push_json_f64(b, r.points[p].value()),
+                Member::Point(p) => self.floats.push(b, r.points[p].value()),
                 Member::Period => push_int(b, r.period_secs),
                 Member::Covered => push_int(b, r.covered_secs),
                 Member::Aws => {

@@ -1,7 +1,7 @@
 //! Numbers as text for the metric exporters, appended to a byte buffer without
-//! `format!` or an allocation: integers through `itoa`, floats through `ryu`, each
-//! byte for byte what the standard formatting (CSV, OpenMetrics) or `serde_json`
-//! (EMF) writes for the same value.
+//! `format!` or an allocation: integers through `itoa`, floats through `ryu` (std's
+//! `Display` text, for CSV and OpenMetrics) or `zmij` (`serde_json`'s, for EMF), each
+//! byte for byte what the standard formatting or `serde_json` writes for the value.
 //!
 //! The exporters write a row per period × dimension set × metric — hundreds of
 //! megabytes for a year of 5-minute periods by pool — so the number formatting is
@@ -11,15 +11,15 @@
 /// shortest text that reads back as `v`, never in exponent form: `100`, `0.5`,
 /// `0.0000001`, `-0`, `NaN`, `inf`).
 pub(crate) fn push_display(out: &mut Vec<u8>, v: f64) {
-    if !v.is_finite() || v == 0.0 {
-        // Rare: NaN, ±inf, ±0 (the sign of zero kept, as `Display` keeps it).
-        use std::io::Write as _;
-        let _ = write!(out, "{v}");
+    if let Some(i) = small_int(v) {
+        // An integer below 10^15 (exact in an f64): its digits.
+        push_int(out, i);
         return;
     }
-    if v.fract() == 0.0 && v.abs() < 1e15 {
-        // An integer below 2^53: its digits, exactly.
-        push_int(out, v as i64);
+    if !v.is_finite() || v == 0.0 {
+        // Rare: NaN, ±inf, -0 (the sign of zero kept, as `Display` keeps it).
+        use std::io::Write as _;
+        let _ = write!(out, "{v}");
         return;
     }
     let mut buf = ryu::Buffer::new();
@@ -54,6 +54,15 @@ pub(crate) fn push_display(out: &mut Vec<u8>, v: f64) {
     while let [rest @ .., b'0'] = d {
         d = rest;
     }
+    if d.len() >= 16 || v.abs() < f64::MIN_POSITIVE {
+        // Where the shortest text can be a tie between two (16 digits or more, or a
+        // subnormal), ryu rounds half to even and `Display` half up: take `Display`'s.
+        // (With 15 digits or fewer the two texts around a tie would be at least an ulp
+        // apart, and both could not read back as `v`.)
+        use std::io::Write as _;
+        let _ = write!(out, "{v}");
+        return;
+    }
     if neg {
         out.push(b'-');
     }
@@ -72,6 +81,14 @@ pub(crate) fn push_display(out: &mut Vec<u8>, v: f64) {
     }
 }
 
+/// `v` as an integer, if it is one below 10^15 in magnitude and not `-0`.
+#[inline]
+fn small_int(v: f64) -> Option<i64> {
+    let i = v as i64;
+    (i as f64 == v && i.unsigned_abs() < 1_000_000_000_000_000 && (i != 0 || v.to_bits() == 0))
+        .then_some(i)
+}
+
 fn parse_exp(s: &[u8]) -> i32 {
     let (neg, s) = match s.split_first() {
         Some((b'-', rest)) => (true, rest),
@@ -83,14 +100,92 @@ fn parse_exp(s: &[u8]) -> i32 {
     if neg { -x } else { x }
 }
 
-/// Appends `v` as `serde_json` writes an `f64` number (`ryu`: `100.0`, `1e-7`;
-/// `null` when not finite).
+/// Appends `v` as `serde_json` writes an `f64` number (through `zmij`, as it does:
+/// `100.0`, `1e-7`, `1e+16`; `null` when not finite).
 pub(crate) fn push_json_f64(out: &mut Vec<u8>, v: f64) {
-    if v.is_finite() {
-        let mut buf = ryu::Buffer::new();
+    if let Some(i) = small_int(v) {
+        push_int(out, i);
+        out.extend_from_slice(b".0");
+    } else if v.is_finite() {
+        let mut buf = zmij::Buffer::new();
         out.extend_from_slice(buf.format_finite(v).as_bytes());
     } else {
         out.extend_from_slice(b"null");
+    }
+}
+
+/// Floats as text, the text of recent values kept (a direct-mapped cache of 1,024
+/// values): a period's records repeat their values (an average equal to its minimum
+/// and maximum, a price held for hours), and formatting a float is the exporters'
+/// main cost.
+pub(crate) struct FloatText {
+    json: bool,
+    slots: Vec<Slot>,
+}
+
+#[derive(Clone, Copy)]
+struct Slot {
+    bits: u64,
+    len: u8,
+    text: [u8; 31],
+}
+
+impl FloatText {
+    const SLOTS_LOG2: u32 = 10;
+
+    /// As [`push_display`] writes them.
+    pub(crate) fn display() -> FloatText {
+        FloatText::with(false)
+    }
+
+    /// As [`push_json_f64`] writes them.
+    pub(crate) fn json() -> FloatText {
+        FloatText::with(true)
+    }
+
+    fn with(json: bool) -> FloatText {
+        FloatText {
+            json,
+            slots: vec![
+                Slot {
+                    bits: 0,
+                    len: 0,
+                    text: [0; 31],
+                };
+                1 << Self::SLOTS_LOG2
+            ],
+        }
+    }
+
+    /// Appends `v`'s text.
+    #[inline]
+    pub(crate) fn push(&mut self, out: &mut Vec<u8>, v: f64) {
+        if let Some(i) = small_int(v) {
+            push_int(out, i);
+            if self.json {
+                out.extend_from_slice(b".0");
+            }
+            return;
+        }
+        let bits = v.to_bits();
+        let h = (bits.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - Self::SLOTS_LOG2)) as usize;
+        let slot = &mut self.slots[h];
+        if slot.len > 0 && slot.bits == bits {
+            out.extend_from_slice(&slot.text[..slot.len as usize]);
+            return;
+        }
+        let start = out.len();
+        if self.json {
+            push_json_f64(out, v);
+        } else {
+            push_display(out, v);
+        }
+        let text = &out[start..];
+        if text.len() <= slot.text.len() {
+            slot.bits = bits;
+            slot.len = text.len() as u8;
+            slot.text[..text.len()].copy_from_slice(text);
+        }
     }
 }
 
@@ -166,6 +261,17 @@ mod tests {
             // prices in nano-USD per hour.
             vals.push((x % 100_000) as f64 / ((i % 3600) + 1) as f64);
             vals.push((x % 10_000_000_000) as f64 / 1e9);
+        }
+        let (mut cd, mut cj) = (FloatText::display(), FloatText::json());
+        // Twice through the caches (the second time mostly from them).
+        for &v in vals.iter().chain(&vals) {
+            let (mut a, mut b) = (Vec::new(), Vec::new());
+            cd.push(&mut a, v);
+            cj.push(&mut b, v);
+            assert_eq!(String::from_utf8(a).unwrap(), format!("{v}"));
+            let mut j = Vec::new();
+            push_json_f64(&mut j, v);
+            assert_eq!(b, j);
         }
         for v in vals {
             assert_eq!(display(v), format!("{v}"), "bits {:#x}", v.to_bits());

@@ -26,7 +26,7 @@ use std::path::{Path, PathBuf};
 
 use super::dimensions::Dims;
 use super::metric::{Kind, Metric};
-use super::numtext::{push_display, push_int, push_micro};
+use super::numtext::{FloatText, push_int, push_micro};
 use super::series::{MetricSink, Record};
 
 /// The OpenMetrics family name of a metric: `spotsim_running_capacity`,
@@ -249,6 +249,7 @@ impl OpenMetricsSink {
         let mut running: i128 = 0;
         // Lines are gathered and written 64 KiB at a time.
         let mut buf: Vec<u8> = Vec::with_capacity(1 << 17);
+        let mut floats = FloatText::display();
         while let Some(std::cmp::Reverse((_, src, s))) = heap.pop() {
             let next = if src == mem_src {
                 mem.next()
@@ -295,7 +296,7 @@ impl OpenMetricsSink {
             buf.extend_from_slice(lbl.as_bytes());
             buf.extend_from_slice(b"} ");
             match m.kind() {
-                Kind::Gauge => push_display(&mut buf, f64::from_bits(s.bits)),
+                Kind::Gauge => floats.push(&mut buf, f64::from_bits(s.bits)),
                 Kind::Counter => {
                     running += s.bits as i64 as i128;
                     push_int(&mut buf, running);
