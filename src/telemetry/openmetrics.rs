@@ -133,7 +133,12 @@ pub struct OpenMetricsSink {
     seq: u64,
     /// Dimension sets seen, and the series of each (metric, dimension set).
     dims: HashMap<Dims, u32>,
-    series: HashMap<(Metric, u32), u32>,
+    /// The series of each dimension set, by metric (`u32::MAX`: none yet).
+    series: Vec<[u32; Metric::ALL.len()]>,
+    /// The metric of each series, by index.
+    series_metric: Vec<u8>,
+    /// Where a run is sorted into (as long as the longest run).
+    scratch: Vec<Sample>,
     /// Label text of each series, by index.
     series_labels: Vec<String>,
     run_cap: usize,
@@ -165,17 +170,54 @@ impl OpenMetricsSink {
             buf: Vec::new(),
             seq: 0,
             dims: HashMap::new(),
-            series: HashMap::new(),
+            series: Vec::new(),
+            series_metric: Vec::new(),
+            scratch: Vec::new(),
             series_labels: Vec::new(),
             run_cap: run.max(1),
         }
+    }
+
+    /// Sorts the samples in memory by `(key, seq)`: a counting sort by series (keys
+    /// are `(metric, series)`, and samples arrive in `seq` order, which it keeps).
+    fn sort_run(&mut self) {
+        let n = self.series_metric.len();
+        let mut order: Vec<u32> = (0..n as u32).collect();
+        order.sort_unstable_by_key(|&i| (self.series_metric[i as usize], i));
+        let mut next = vec![0usize; n];
+        for s in &self.buf {
+            next[(s.key & 0xFFFF_FFFF) as usize] += 1;
+        }
+        let mut at = 0;
+        for &i in &order {
+            let count = next[i as usize];
+            next[i as usize] = at;
+            at += count;
+        }
+        self.scratch.clear();
+        self.scratch.resize(
+            self.buf.len(),
+            Sample {
+                key: 0,
+                seq: 0,
+                ts: 0,
+                bits: 0,
+            },
+        );
+        for s in &self.buf {
+            let slot = &mut next[(s.key & 0xFFFF_FFFF) as usize];
+            self.scratch[*slot] = *s;
+            *slot += 1;
+        }
+        std::mem::swap(&mut self.buf, &mut self.scratch);
+        self.scratch.clear();
     }
 
     fn spill_run(&mut self) -> io::Result<()> {
         if self.buf.is_empty() {
             return Ok(());
         }
-        self.buf.sort_unstable_by_key(|s| (s.key, s.seq));
+        self.sort_run();
         if self.spill.is_none() {
             let name: String = self
                 .path
@@ -211,7 +253,7 @@ impl OpenMetricsSink {
 
     fn merge_into(&mut self, out: &mut crate::output::FileOut) -> io::Result<()> {
         // Sources: the spilled runs, then what is still in memory.
-        self.buf.sort_unstable_by_key(|s| (s.key, s.seq));
+        self.sort_run();
         let mut readers: Vec<(BufReader<File>, u64)> = Vec::new();
         if let (Some(w), Some(spill)) = (self.spill.as_mut(), self.spill_file.as_ref()) {
             w.flush()?;
@@ -333,12 +375,17 @@ impl MetricSink for OpenMetricsSink {
                 d
             }
         };
+        if self.series.len() <= d as usize {
+            self.series.resize(d as usize + 1, [u32::MAX; Metric::ALL.len()]);
+        }
         for p in r.points {
-            let next = self.series_labels.len() as u32;
-            let id = *self.series.entry((p.metric, d)).or_insert_with(|| {
+            let slot = &mut self.series[d as usize][p.metric as usize];
+            if *slot == u32::MAX {
+                *slot = self.series_labels.len() as u32;
                 self.series_labels.push(labels(r.dims));
-                next
-            });
+                self.series_metric.push(p.metric as u8);
+            }
+            let id = *slot;
             let bits = match p.metric.kind() {
                 Kind::Gauge => p.value().to_bits(),
                 Kind::Counter | Kind::Cost => p.exact_sum as i64 as u64,
