@@ -95,7 +95,13 @@ impl<W: Write> MetricSink for EmfSink<W> {
         let members = &mut self.members;
         members.clear();
         members.push(("_aws", Member::Aws));
-        members.extend(r.dims.pairs.iter().enumerate().map(|(i, (n, _))| (*n, Member::Dim(i))));
+        members.extend(
+            r.dims
+                .pairs
+                .iter()
+                .enumerate()
+                .map(|(i, (n, _))| (*n, Member::Dim(i))),
+        );
         members.extend(
             r.points
                 .iter()

@@ -94,9 +94,7 @@ fn parse_exp(s: &[u8]) -> i32 {
         Some((b'-', rest)) => (true, rest),
         _ => (false, s),
     };
-    let x = s
-        .iter()
-        .fold(0i32, |acc, &c| acc * 10 + (c - b'0') as i32);
+    let x = s.iter().fold(0i32, |acc, &c| acc * 10 + (c - b'0') as i32);
     if neg { -x } else { x }
 }
 

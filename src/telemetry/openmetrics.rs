@@ -376,7 +376,8 @@ impl MetricSink for OpenMetricsSink {
             }
         };
         if self.series.len() <= d as usize {
-            self.series.resize(d as usize + 1, [u32::MAX; Metric::ALL.len()]);
+            self.series
+                .resize(d as usize + 1, [u32::MAX; Metric::ALL.len()]);
         }
         for p in r.points {
             let slot = &mut self.series[d as usize][p.metric as usize];
