@@ -235,8 +235,8 @@ fn bench<M: Measurement>(c: &mut Criterion<M>) {
     g.finish();
 }
 
-#[path = "support/cpu.rs"]
-mod cpu;
+// The CPU clock (`support/cpu.rs`), loaded once, through `paired`.
+use paired::cpu;
 
 /// Wall time, or this process's CPU time with `SPOTSIM_BENCH_CLOCK=cpu` (`support/cpu.rs`).
 fn main() {

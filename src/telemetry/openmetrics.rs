@@ -3,7 +3,7 @@
 //!
 //! OpenMetrics 1.0 forbids interleaving metric families, and the metrics (label sets)
 //! within a family: every series must be written whole, in timestamp order, before
-//! the next. Records arrive period by period, so the sink spills its samples (20 bytes
+//! the next. Records arrive period by period, so the sink spills its samples (24 bytes
 //! each) to a temporary file beside the output in sorted runs of at most
 //! [`OpenMetricsSink::RUN`] samples, and at the end merges the runs into the output
 //! (bounded memory whatever the horizon), through [`crate::output::Destination`] (a
@@ -145,8 +145,9 @@ pub struct OpenMetricsSink {
 }
 
 impl OpenMetricsSink {
-    /// Samples per sorted run held in memory (24 bytes each).
-    pub const RUN: usize = 1 << 20;
+    /// Samples per sorted run held in memory (32 bytes each, and as much again while
+    /// a run is sorted: 32 MiB in all).
+    pub const RUN: usize = 1 << 19;
 
     /// A sink that will write `path` when finished.
     pub fn new(path: &Path) -> OpenMetricsSink {
