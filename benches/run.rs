@@ -18,7 +18,35 @@ use spotsim::report::{Report, RunInfo};
 use spotsim::scenario::Scenario;
 use spotsim::strategy::{CapacityOptimized, LowestPrice};
 use spotsim::synth::{SynthParams, synthetic_market};
-use spotsim::telemetry::{CsvSink, Dimension, Discard, FleetRecorder, MetricsSpec, ObserverPerRun};
+use spotsim::telemetry::{
+    CsvSink, Dimension, Discard, EmfSink, FleetRecorder, MetricSink, MetricsSpec, ObserverPerRun,
+    OpenMetricsSink,
+};
+
+#[path = "support/paired.rs"]
+mod paired;
+use paired::{Case, paired};
+
+/// Metrics by pool (and the fleet total), 5-minute periods: issue 9's telemetry case.
+fn pool_spec() -> MetricsSpec {
+    MetricsSpec {
+        period_secs: 300,
+        by: vec![Dimension::Total, Dimension::Pool],
+    }
+}
+
+/// A writer that counts the bytes written to it and keeps none.
+struct Counter(u64);
+
+impl std::io::Write for Counter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0 += buf.len() as u64;
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
 
 fn bench<M: Measurement>(c: &mut Criterion<M>) {
     let params = SynthParams {
@@ -40,47 +68,80 @@ fn bench<M: Measurement>(c: &mut Criterion<M>) {
         events
     );
     // Issue 9's telemetry target: with metrics by pool the run is at most 1.5× the run
-    // without. The ratio of the two criterion cases below, measured here too in one
-    // process, back to back (the fastest of 5 runs each, so a busy machine hurts both).
-    let plain_run = || {
-        Simulation::new(&market, cfg.clone(), LowestPrice::default())
-            .run()
-            .map(|o| o.events)
-    };
-    let pool_run = || {
-        let spec = MetricsSpec {
-            period_secs: 300,
-            by: vec![Dimension::Total, Dimension::Pool],
-        };
-        let mut rec = FleetRecorder::new(spec, ("Strategy", "lowest-price".into()), Discard);
+    // without, for every format. Measured here side by side, in one process (`paired`:
+    // each round runs every case once, in turn; medians of 5 rounds; wall and CPU
+    // time), each format written to a writer that counts its bytes (OpenMetrics to a
+    // temporary file: its sink sorts the series through a spill file and writes the
+    // file whole).
+    let om_dir = tempfile::tempdir().expect("a temporary directory");
+    let om_path = om_dir.path().join("bench.om");
+    let bytes = std::cell::Cell::new([0u64; 4]);
+    let recorded = |sink: &mut dyn MetricSink| {
+        let mut rec = FleetRecorder::new(pool_spec(), ("Strategy", "lowest-price".into()), sink);
         let out = Simulation::new(&market, cfg.clone(), LowestPrice::default())
             .run_observed(&mut |_, _| {}, &mut rec)
             .map(|o| o.events);
-        (out, rec.finish("bench").is_ok())
+        black_box((out, rec.finish("bench").is_ok()))
     };
-    let fastest = |f: &dyn Fn()| {
-        (0..5)
-            .map(|_| {
-                let t = std::time::Instant::now();
-                f();
-                t.elapsed()
-            })
-            .min()
-            .unwrap_or_default()
+    let counted = |i: usize, n: u64| {
+        let mut b = bytes.get();
+        b[i] = n;
+        bytes.set(b);
     };
-    let (plain, pooled) = (
-        fastest(&|| {
-            let _ = black_box(plain_run());
-        }),
-        fastest(&|| {
-            let _ = black_box(pool_run());
-        }),
+    paired(
+        "telemetry_year_500_pools",
+        5,
+        &mut [
+            Case {
+                name: "no_telemetry",
+                elements: 1,
+                run: Box::new(|| {
+                    let _ = black_box(
+                        Simulation::new(&market, cfg.clone(), LowestPrice::default())
+                            .run()
+                            .map(|o| o.events),
+                    );
+                }),
+            },
+            Case {
+                name: "metrics_by_pool_discard",
+                elements: 1,
+                run: Box::new(|| {
+                    let _ = recorded(&mut Discard);
+                }),
+            },
+            Case {
+                name: "metrics_by_pool_csv",
+                elements: 1,
+                run: Box::new(|| {
+                    let mut s = CsvSink::new(Counter(0), "strategy");
+                    let _ = recorded(&mut s);
+                    counted(1, s.into_inner().0);
+                }),
+            },
+            Case {
+                name: "metrics_by_pool_emf",
+                elements: 1,
+                run: Box::new(|| {
+                    let mut s = EmfSink::new(Counter(0));
+                    let _ = recorded(&mut s);
+                    counted(2, s.into_inner().0);
+                }),
+            },
+            Case {
+                name: "metrics_by_pool_openmetrics",
+                elements: 1,
+                run: Box::new(|| {
+                    let _ = recorded(&mut OpenMetricsSink::new(&om_path));
+                    counted(3, std::fs::metadata(&om_path).map_or(0, |m| m.len()));
+                }),
+            },
+        ],
     );
+    let b = bytes.get();
     println!(
-        "metrics by pool (discard) vs none: {:.0} ms vs {:.0} ms, ratio {:.2} (target <= 1.5)",
-        pooled.as_secs_f64() * 1e3,
-        plain.as_secs_f64() * 1e3,
-        pooled.as_secs_f64() / plain.as_secs_f64()
+        "telemetry_year_500_pools output bytes: csv {}, emf {}, openmetrics {}",
+        b[1], b[2], b[3]
     );
     let mut g = c.benchmark_group("run");
     g.sample_size(10);
@@ -104,48 +165,27 @@ fn bench<M: Measurement>(c: &mut Criterion<M>) {
             )
         })
     });
-    // Telemetry: metrics by pool (and the total), 5-minute periods, written as CSV to
-    // a sink that discards the bytes (formatting included, no disk), through the
-    // observer; compare with lowest-price above (no telemetry). Memory is the
-    // aggregator's (dimension sets × metrics), not the horizon's.
+    // Telemetry: metrics by pool (and the total), 5-minute periods, through the
+    // observer, in each format (CSV and EMF to a writer that counts and discards the
+    // bytes: formatting included, no disk; OpenMetrics to a temporary file), and
+    // discarded unformatted (the recorder's own cost); compare with lowest-price above
+    // (no telemetry). Memory is the aggregator's (dimension sets × metrics), not the
+    // horizon's.
     g.bench_function(
         "year_500_pools_100_instances/lowest-price+metrics-by-pool-csv",
-        |b| {
-            b.iter(|| {
-                let spec = MetricsSpec {
-                    period_secs: 300,
-                    by: vec![Dimension::Total, Dimension::Pool],
-                };
-                let mut rec = FleetRecorder::new(
-                    spec,
-                    ("Strategy", "lowest-price".into()),
-                    CsvSink::new(std::io::sink(), "strategy"),
-                );
-                let out = Simulation::new(&market, cfg.clone(), LowestPrice::default())
-                    .run_observed(&mut |_, _| {}, &mut rec)
-                    .map(|o| o.events);
-                black_box((out, rec.finish("bench").is_ok()))
-            })
-        },
+        |b| b.iter(|| recorded(&mut CsvSink::new(Counter(0), "strategy"))),
     );
-    // The same aggregation with the records discarded unformatted: the recorder's own
-    // cost, apart from writing ~14 rows per active pool per period.
+    g.bench_function(
+        "year_500_pools_100_instances/lowest-price+metrics-by-pool-emf",
+        |b| b.iter(|| recorded(&mut EmfSink::new(Counter(0)))),
+    );
+    g.bench_function(
+        "year_500_pools_100_instances/lowest-price+metrics-by-pool-openmetrics",
+        |b| b.iter(|| recorded(&mut OpenMetricsSink::new(&om_path))),
+    );
     g.bench_function(
         "year_500_pools_100_instances/lowest-price+metrics-by-pool-discard",
-        |b| {
-            b.iter(|| {
-                let spec = MetricsSpec {
-                    period_secs: 300,
-                    by: vec![Dimension::Total, Dimension::Pool],
-                };
-                let mut rec =
-                    FleetRecorder::new(spec, ("Strategy", "lowest-price".into()), Discard);
-                let out = Simulation::new(&market, cfg.clone(), LowestPrice::default())
-                    .run_observed(&mut |_, _| {}, &mut rec)
-                    .map(|o| o.events);
-                black_box((out, rec.finish("bench").is_ok()))
-            })
-        },
+        |b| b.iter(|| recorded(&mut Discard)),
     );
     // The HTML report's recorded charts (capacity by pool, cumulative cost,
     // interruptions, service map) at one period per pixel column, through the telemetry
@@ -195,8 +235,8 @@ fn bench<M: Measurement>(c: &mut Criterion<M>) {
     g.finish();
 }
 
-#[path = "support/cpu.rs"]
-mod cpu;
+// The CPU clock (`support/cpu.rs`), loaded once, through `paired`.
+use paired::cpu;
 
 /// Wall time, or this process's CPU time with `SPOTSIM_BENCH_CLOCK=cpu` (`support/cpu.rs`).
 fn main() {

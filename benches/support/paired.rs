@@ -17,7 +17,7 @@
 use std::time::Instant;
 
 #[path = "cpu.rs"]
-mod cpu;
+pub mod cpu;
 
 /// One case: a name, its own element count (events, rows) and the work.
 pub struct Case<'a> {

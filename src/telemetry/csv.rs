@@ -12,6 +12,7 @@
 use std::io::{self, Write};
 
 use super::metric::Metric;
+use super::numtext::{FloatText, push_int, push_micro};
 use super::series::{MetricSink, Point, Record};
 
 /// Writes records as tidy CSV rows (see the module docs).
@@ -25,7 +26,12 @@ use super::series::{MetricSink, Point, Record};
 pub struct CsvSink<W: Write> {
     out: W,
     header: Option<String>,
-    line: String,
+    /// A record's rows, written at once.
+    buf: Vec<u8>,
+    /// The last timestamp written, and its RFC 3339 text (every record of a period
+    /// shares it).
+    ts: Option<(i64, String)>,
+    floats: FloatText,
 }
 
 const DIM_COLUMNS: [(&str, &str); 4] = [
@@ -35,30 +41,30 @@ const DIM_COLUMNS: [(&str, &str); 4] = [
     ("ServiceName", "service"),
 ];
 
-fn quote(s: &str, into: &mut String) {
-    if s.contains([',', '"', '\n', '\r']) {
-        into.push('"');
-        into.push_str(&s.replace('"', "\"\""));
-        into.push('"');
+fn quote(s: &str, into: &mut Vec<u8>) {
+    if s.bytes().any(|c| matches!(c, b',' | b'"' | b'\n' | b'\r')) {
+        into.push(b'"');
+        into.extend_from_slice(s.replace('"', "\"\"").as_bytes());
+        into.push(b'"');
     } else {
-        into.push_str(s);
+        into.extend_from_slice(s.as_bytes());
     }
 }
 
-/// The exact text of a point's `sum`.
-pub(crate) fn exact_sum_text(p: &Point) -> String {
+/// Appends the exact text of a point's `sum`.
+fn push_exact_sum(out: &mut Vec<u8>, p: &Point, floats: &mut FloatText) {
     match p.metric {
-        Metric::Cost => micro_text(p.exact_sum),
-        _ if p.metric.scale() == 1.0 => p.exact_sum.to_string(),
-        _ => format!("{}", p.stats.sum),
+        Metric::Cost => push_micro(out, p.exact_sum),
+        _ if p.metric.scale() == 1.0 => push_int(out, p.exact_sum),
+        _ => floats.push(out, p.stats.sum),
     }
 }
 
 /// Micro-dollars as a decimal with 6 places, exactly.
 pub(crate) fn micro_text(micro: i128) -> String {
-    let sign = if micro < 0 { "-" } else { "" };
-    let a = micro.unsigned_abs();
-    format!("{sign}{}.{:06}", a / 1_000_000, a % 1_000_000)
+    let mut out = Vec::with_capacity(24);
+    push_micro(&mut out, micro);
+    String::from_utf8(out).expect("ASCII digits")
 }
 
 impl<W: Write> CsvSink<W> {
@@ -73,7 +79,9 @@ impl<W: Write> CsvSink<W> {
         CsvSink {
             out,
             header: Some(h),
-            line: String::with_capacity(256),
+            buf: Vec::with_capacity(4096),
+            ts: None,
+            floats: FloatText::display(),
         }
     }
 
@@ -87,51 +95,56 @@ impl<W: Write> CsvSink<W> {
 
 impl<W: Write> MetricSink for CsvSink<W> {
     fn record(&mut self, r: &Record<'_>) -> io::Result<()> {
-        use std::fmt::Write as _;
         self.write_header()?;
         if !r.exported {
             return Ok(());
         }
-        let mut prefix = String::with_capacity(96);
-        let _ = write!(
-            prefix,
-            "{},{},{},",
-            r.timestamp.to_rfc3339(),
-            r.period_secs,
-            r.covered_secs
-        );
-        quote(
-            r.dims.pairs.first().map_or("", |(_, v)| v.as_str()),
-            &mut prefix,
-        );
+        let t = r.timestamp.secs();
+        if self.ts.as_ref().is_none_or(|(s, _)| *s != t) {
+            self.ts = Some((t, r.timestamp.to_rfc3339()));
+        }
+        let ts = self.ts.as_ref().map_or("", |(_, s)| s.as_str());
+        let (b, f) = (&mut self.buf, &mut self.floats);
+        b.clear();
+        // The row prefix, once: its bytes are copied into each row.
+        b.extend_from_slice(ts.as_bytes());
+        b.push(b',');
+        push_int(b, r.period_secs);
+        b.push(b',');
+        push_int(b, r.covered_secs);
+        b.push(b',');
+        quote(r.dims.pairs.first().map_or("", |(_, v)| v.as_str()), b);
         for (name, _) in DIM_COLUMNS {
-            prefix.push(',');
-            quote(r.dims.get(name).unwrap_or(""), &mut prefix);
+            b.push(b',');
+            quote(r.dims.get(name).unwrap_or(""), b);
         }
+        let prefix = b.len();
         for p in r.points {
-            let l = &mut self.line;
-            l.clear();
-            l.push_str(&prefix);
-            let value = match p.metric {
-                Metric::Cost => micro_text(p.exact_sum),
-                _ => format!("{}", p.value()),
-            };
-            let _ = writeln!(
-                l,
-                ",{},{},{},{},{},{},{},{},{}",
-                p.metric.name(),
-                p.metric.unit().name(),
-                p.metric.headline(),
-                value,
-                exact_sum_text(p),
-                p.stats.average,
-                p.stats.minimum,
-                p.stats.maximum,
-                p.stats.sample_count
-            );
-            self.out.write_all(l.as_bytes())?;
+            b.extend_from_within(..prefix);
+            b.push(b',');
+            b.extend_from_slice(p.metric.name().as_bytes());
+            b.push(b',');
+            b.extend_from_slice(p.metric.unit().name().as_bytes());
+            b.push(b',');
+            b.extend_from_slice(p.metric.headline().as_bytes());
+            b.push(b',');
+            match p.metric {
+                Metric::Cost => push_micro(b, p.exact_sum),
+                _ => f.push(b, p.value()),
+            }
+            b.push(b',');
+            push_exact_sum(b, p, f);
+            b.push(b',');
+            f.push(b, p.stats.average);
+            b.push(b',');
+            f.push(b, p.stats.minimum);
+            b.push(b',');
+            f.push(b, p.stats.maximum);
+            b.push(b',');
+            push_int(b, p.stats.sample_count);
+            b.push(b'\n');
         }
-        Ok(())
+        self.out.write_all(&b[prefix..])
     }
 
     fn finish(&mut self) -> io::Result<()> {

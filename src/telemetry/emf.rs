@@ -15,6 +15,7 @@
 
 use std::io::{self, Write};
 
+use super::numtext::{FloatText, push_int};
 use super::series::{MetricSink, Record};
 
 /// EMF's limit of MetricDefinitions per MetricDirective.
@@ -41,6 +42,23 @@ pub const MAX_DIMENSIONS: usize = 30;
 pub struct EmfSink<W: Write> {
     out: W,
     namespace: String,
+    /// A line, written at once.
+    buf: Vec<u8>,
+    /// The root's members, in the order they are written.
+    members: Vec<(&'static str, Member)>,
+    floats: FloatText,
+}
+
+/// A member of a line's root object.
+#[derive(Clone, Copy)]
+enum Member {
+    /// The value of the record's `i`-th dimension.
+    Dim(usize),
+    /// The exported value of the record's `i`-th point.
+    Point(usize),
+    Period,
+    Covered,
+    Aws,
 }
 
 impl<W: Write> EmfSink<W> {
@@ -49,59 +67,106 @@ impl<W: Write> EmfSink<W> {
         EmfSink {
             out,
             namespace: "spotsim".to_string(),
+            buf: Vec::with_capacity(4096),
+            members: Vec::new(),
+            floats: FloatText::json(),
         }
     }
 }
 
+/// Appends `s` as a JSON string, escaped as `serde_json` escapes it.
+fn push_str(out: &mut Vec<u8>, s: &str) {
+    if s.bytes().any(|c| c < 0x20 || c == b'"' || c == b'\\') {
+        let _ = serde_json::to_writer(&mut *out, s);
+    } else {
+        out.push(b'"');
+        out.extend_from_slice(s.as_bytes());
+        out.push(b'"');
+    }
+}
+
 impl<W: Write> MetricSink for EmfSink<W> {
+    /// The line `serde_json` writes for the root object (a map: members in key order,
+    /// a later member of the same key replacing an earlier one), written directly.
     fn record(&mut self, r: &Record<'_>) -> io::Result<()> {
-        use serde_json::{Map, Value, json};
         if !r.exported {
             return Ok(());
         }
-        let dim_names: Vec<&str> = r
-            .dims
-            .pairs
-            .iter()
-            .map(|(n, _)| *n)
-            .take(MAX_DIMENSIONS)
-            .collect();
-        let directives: Vec<Value> = r
-            .points
-            .chunks(MAX_METRICS_PER_DIRECTIVE)
-            .map(|chunk| {
-                json!({
-                    "Namespace": self.namespace,
-                    "Dimensions": [dim_names],
-                    "Metrics": chunk.iter().map(|p| json!({
-                        "Name": p.metric.name(),
-                        "Unit": p.metric.unit().cloudwatch(),
-                    })).collect::<Vec<_>>(),
-                })
-            })
-            .collect();
-        let mut root = Map::new();
-        root.insert(
-            "_aws".into(),
-            json!({
-                "Timestamp": r.timestamp.secs().saturating_mul(1000),
-                "CloudWatchMetrics": directives,
-            }),
+        let members = &mut self.members;
+        members.clear();
+        members.push(("_aws", Member::Aws));
+        members.extend(
+            r.dims
+                .pairs
+                .iter()
+                .enumerate()
+                .map(|(i, (n, _))| (*n, Member::Dim(i))),
         );
-        for (n, v) in &r.dims.pairs {
-            root.insert((*n).to_string(), Value::String(v.clone()));
+        members.extend(
+            r.points
+                .iter()
+                .enumerate()
+                .map(|(i, p)| (p.metric.name(), Member::Point(i))),
+        );
+        members.push(("PeriodSeconds", Member::Period));
+        members.push(("CoveredSeconds", Member::Covered));
+        // Stable: among equal keys the last inserted is last, and is the one kept.
+        members.sort_by(|a, b| a.0.cmp(b.0));
+        let b = &mut self.buf;
+        b.clear();
+        b.push(b'{');
+        let mut first = true;
+        for (i, &(key, m)) in members.iter().enumerate() {
+            if members.get(i + 1).is_some_and(|next| next.0 == key) {
+                continue;
+            }
+            if !first {
+                b.push(b',');
+            }
+            first = false;
+            push_str(b, key);
+            b.push(b':');
+            match m {
+                Member::Dim(d) => push_str(b, &r.dims.pairs[d].1),
+                Member::Point(p) => self.floats.push(b, r.points[p].value()),
+                Member::Period => push_int(b, r.period_secs),
+                Member::Covered => push_int(b, r.covered_secs),
+                Member::Aws => {
+                    b.extend_from_slice(b"{\"CloudWatchMetrics\":[");
+                    for (c, chunk) in r.points.chunks(MAX_METRICS_PER_DIRECTIVE).enumerate() {
+                        if c > 0 {
+                            b.push(b',');
+                        }
+                        b.extend_from_slice(b"{\"Dimensions\":[[");
+                        for (j, (n, _)) in r.dims.pairs.iter().take(MAX_DIMENSIONS).enumerate() {
+                            if j > 0 {
+                                b.push(b',');
+                            }
+                            push_str(b, n);
+                        }
+                        b.extend_from_slice(b"]],\"Metrics\":[");
+                        for (j, p) in chunk.iter().enumerate() {
+                            if j > 0 {
+                                b.push(b',');
+                            }
+                            b.extend_from_slice(b"{\"Name\":");
+                            push_str(b, p.metric.name());
+                            b.extend_from_slice(b",\"Unit\":");
+                            push_str(b, p.metric.unit().cloudwatch());
+                            b.push(b'}');
+                        }
+                        b.extend_from_slice(b"],\"Namespace\":");
+                        push_str(b, &self.namespace);
+                        b.push(b'}');
+                    }
+                    b.extend_from_slice(b"],\"Timestamp\":");
+                    push_int(b, r.timestamp.secs().saturating_mul(1000));
+                    b.push(b'}');
+                }
+            }
         }
-        for p in r.points {
-            let v = p.value();
-            root.insert(
-                p.metric.name().to_string(),
-                serde_json::Number::from_f64(v).map_or(Value::Null, Value::Number),
-            );
-        }
-        root.insert("PeriodSeconds".into(), json!(r.period_secs));
-        root.insert("CoveredSeconds".into(), json!(r.covered_secs));
-        serde_json::to_writer(&mut self.out, &Value::Object(root))?;
-        self.out.write_all(b"\n")
+        b.extend_from_slice(b"}\n");
+        self.out.write_all(b)
     }
 
     fn finish(&mut self) -> io::Result<()> {

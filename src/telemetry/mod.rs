@@ -41,6 +41,7 @@ mod dimensions;
 mod emf;
 mod events;
 mod metric;
+mod numtext;
 mod observer;
 mod openmetrics;
 mod perfetto;

@@ -3,7 +3,7 @@
 //!
 //! OpenMetrics 1.0 forbids interleaving metric families, and the metrics (label sets)
 //! within a family: every series must be written whole, in timestamp order, before
-//! the next. Records arrive period by period, so the sink spills its samples (20 bytes
+//! the next. Records arrive period by period, so the sink spills its samples (24 bytes
 //! each) to a temporary file beside the output in sorted runs of at most
 //! [`OpenMetricsSink::RUN`] samples, and at the end merges the runs into the output
 //! (bounded memory whatever the horizon), through [`crate::output::Destination`] (a
@@ -24,9 +24,9 @@ use std::fs::File;
 use std::io::{self, BufReader, BufWriter, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
-use super::csv::micro_text;
 use super::dimensions::Dims;
 use super::metric::{Kind, Metric};
+use super::numtext::{FloatText, push_int, push_micro};
 use super::series::{MetricSink, Record};
 
 /// The OpenMetrics family name of a metric: `spotsim_running_capacity`,
@@ -133,15 +133,21 @@ pub struct OpenMetricsSink {
     seq: u64,
     /// Dimension sets seen, and the series of each (metric, dimension set).
     dims: HashMap<Dims, u32>,
-    series: HashMap<(Metric, u32), u32>,
+    /// The series of each dimension set, by metric (`u32::MAX`: none yet).
+    series: Vec<[u32; Metric::ALL.len()]>,
+    /// The metric of each series, by index.
+    series_metric: Vec<u8>,
+    /// Where a run is sorted into (as long as the longest run).
+    scratch: Vec<Sample>,
     /// Label text of each series, by index.
     series_labels: Vec<String>,
     run_cap: usize,
 }
 
 impl OpenMetricsSink {
-    /// Samples per sorted run held in memory (24 bytes each).
-    pub const RUN: usize = 1 << 20;
+    /// Samples per sorted run held in memory (32 bytes each, and as much again while
+    /// a run is sorted: 32 MiB in all).
+    pub const RUN: usize = 1 << 19;
 
     /// A sink that will write `path` when finished.
     pub fn new(path: &Path) -> OpenMetricsSink {
@@ -165,17 +171,54 @@ impl OpenMetricsSink {
             buf: Vec::new(),
             seq: 0,
             dims: HashMap::new(),
-            series: HashMap::new(),
+            series: Vec::new(),
+            series_metric: Vec::new(),
+            scratch: Vec::new(),
             series_labels: Vec::new(),
             run_cap: run.max(1),
         }
+    }
+
+    /// Sorts the samples in memory by `(key, seq)`: a counting sort by series (keys
+    /// are `(metric, series)`, and samples arrive in `seq` order, which it keeps).
+    fn sort_run(&mut self) {
+        let n = self.series_metric.len();
+        let mut order: Vec<u32> = (0..n as u32).collect();
+        order.sort_unstable_by_key(|&i| (self.series_metric[i as usize], i));
+        let mut next = vec![0usize; n];
+        for s in &self.buf {
+            next[(s.key & 0xFFFF_FFFF) as usize] += 1;
+        }
+        let mut at = 0;
+        for &i in &order {
+            let count = next[i as usize];
+            next[i as usize] = at;
+            at += count;
+        }
+        self.scratch.clear();
+        self.scratch.resize(
+            self.buf.len(),
+            Sample {
+                key: 0,
+                seq: 0,
+                ts: 0,
+                bits: 0,
+            },
+        );
+        for s in &self.buf {
+            let slot = &mut next[(s.key & 0xFFFF_FFFF) as usize];
+            self.scratch[*slot] = *s;
+            *slot += 1;
+        }
+        std::mem::swap(&mut self.buf, &mut self.scratch);
+        self.scratch.clear();
     }
 
     fn spill_run(&mut self) -> io::Result<()> {
         if self.buf.is_empty() {
             return Ok(());
         }
-        self.buf.sort_unstable_by_key(|s| (s.key, s.seq));
+        self.sort_run();
         if self.spill.is_none() {
             let name: String = self
                 .path
@@ -211,7 +254,7 @@ impl OpenMetricsSink {
 
     fn merge_into(&mut self, out: &mut crate::output::FileOut) -> io::Result<()> {
         // Sources: the spilled runs, then what is still in memory.
-        self.buf.sort_unstable_by_key(|s| (s.key, s.seq));
+        self.sort_run();
         let mut readers: Vec<(BufReader<File>, u64)> = Vec::new();
         if let (Some(w), Some(spill)) = (self.spill.as_mut(), self.spill_file.as_ref()) {
             w.flush()?;
@@ -243,10 +286,13 @@ impl OpenMetricsSink {
         if let Some(s) = mem.next() {
             heap.push(std::cmp::Reverse((s.key, mem_src, s)));
         }
+        let families: Vec<String> = Metric::ALL.iter().map(|m| openmetrics_family(*m)).collect();
         let mut family: Option<u32> = None;
         let mut series: Option<u64> = None;
         let mut running: i128 = 0;
-        let mut line = String::with_capacity(160);
+        // Lines are gathered and written 64 KiB at a time.
+        let mut buf: Vec<u8> = Vec::with_capacity(1 << 17);
+        let mut floats = FloatText::display();
         while let Some(std::cmp::Reverse((_, src, s))) = heap.pop() {
             let next = if src == mem_src {
                 mem.next()
@@ -257,7 +303,7 @@ impl OpenMetricsSink {
                 heap.push(std::cmp::Reverse((n.key, src, n)));
             }
             let m = Metric::ALL[(s.key >> 32) as usize];
-            let fam = openmetrics_family(m);
+            let fam = &families[(s.key >> 32) as usize];
             if family != Some((s.key >> 32) as u32) {
                 family = Some((s.key >> 32) as u32);
                 let ty = if m.kind() == Kind::Gauge {
@@ -265,12 +311,12 @@ impl OpenMetricsSink {
                 } else {
                     "counter"
                 };
-                writeln!(out, "# TYPE {fam} {ty}")?;
+                writeln!(buf, "# TYPE {fam} {ty}")?;
                 if let Some(u) = m.unit().openmetrics() {
-                    writeln!(out, "# UNIT {fam} {u}")?;
+                    writeln!(buf, "# UNIT {fam} {u}")?;
                 }
                 writeln!(
-                    out,
+                    buf,
                     "# HELP {fam} spotsim {}: {} per period",
                     m.name(),
                     if m.kind() == Kind::Gauge {
@@ -285,31 +331,37 @@ impl OpenMetricsSink {
                 running = 0;
             }
             let lbl = &self.series_labels[(s.key & 0xFFFF_FFFF) as usize];
-            line.clear();
-            use std::fmt::Write as _;
-            let value = match m.kind() {
-                Kind::Gauge => format!("{}", f64::from_bits(s.bits)),
+            buf.extend_from_slice(fam.as_bytes());
+            if m.kind() != Kind::Gauge {
+                buf.extend_from_slice(b"_total");
+            }
+            buf.push(b'{');
+            buf.extend_from_slice(lbl.as_bytes());
+            buf.extend_from_slice(b"} ");
+            match m.kind() {
+                Kind::Gauge => floats.push(&mut buf, f64::from_bits(s.bits)),
                 Kind::Counter => {
                     running += s.bits as i64 as i128;
                     if m.scale() == 1.0 {
-                        running.to_string()
+                        push_int(&mut buf, running);
                     } else {
-                        format!("{}", running as f64 / m.scale())
+                        floats.push(&mut buf, running as f64 / m.scale());
                     }
                 }
                 Kind::Cost => {
                     running += s.bits as i64 as i128;
-                    micro_text(running)
+                    push_micro(&mut buf, running);
                 }
-            };
-            let suffix = if m.kind() == Kind::Gauge {
-                ""
-            } else {
-                "_total"
-            };
-            let _ = writeln!(line, "{fam}{suffix}{{{lbl}}} {value} {}", s.ts);
-            out.write_all(line.as_bytes())?;
+            }
+            buf.push(b' ');
+            push_int(&mut buf, s.ts);
+            buf.push(b'\n');
+            if buf.len() >= 1 << 16 {
+                out.write_all(&buf)?;
+                buf.clear();
+            }
         }
+        out.write_all(&buf)?;
         out.write_all(b"# EOF\n")?;
         out.flush()
     }
@@ -328,12 +380,18 @@ impl MetricSink for OpenMetricsSink {
                 d
             }
         };
+        if self.series.len() <= d as usize {
+            self.series
+                .resize(d as usize + 1, [u32::MAX; Metric::ALL.len()]);
+        }
         for p in r.points {
-            let next = self.series_labels.len() as u32;
-            let id = *self.series.entry((p.metric, d)).or_insert_with(|| {
+            let slot = &mut self.series[d as usize][p.metric as usize];
+            if *slot == u32::MAX {
+                *slot = self.series_labels.len() as u32;
                 self.series_labels.push(labels(r.dims));
-                next
-            });
+                self.series_metric.push(p.metric as u8);
+            }
+            let id = *slot;
             let bits = match p.metric.kind() {
                 Kind::Gauge => p.value().to_bits(),
                 Kind::Counter | Kind::Cost => p.exact_sum as i64 as u64,
