@@ -140,11 +140,18 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 
 /// Reads a whole file, mapping failure to an [`InputError`] of kind `Io`.
 ///
-/// Formats that are read whole (every one but the streamed AWS CSV/TSV price files and
-/// Price List offer files) are held to [`crate::limits::MAX_WHOLE_FILE_BYTES`], checked
-/// from the file's size before a byte is read: a huge file fails at once, and memory
-/// stays within that size plus what the rows parse to.
+/// Formats that are read whole (the catalog's get-products JSON and spotsim CSV read
+/// from bytes, job tick traces, sweep parts) are held to
+/// [`crate::limits::MAX_WHOLE_FILE_BYTES`], checked from the file's size before a byte
+/// is read: a huge file fails at once, and memory stays within that size plus what the
+/// rows parse to. Configuration files use [`read_all_max`] with
+/// [`crate::limits::MAX_CONFIG_FILE_BYTES`].
 pub(crate) fn read_all(path: &std::path::Path) -> Result<Vec<u8>, InputError> {
+    read_all_max(path, crate::limits::MAX_WHOLE_FILE_BYTES)
+}
+
+/// [`read_all`] for a file of at most `max` bytes.
+pub(crate) fn read_all_max(path: &std::path::Path, max: u64) -> Result<Vec<u8>, InputError> {
     let io = |e: std::io::Error| {
         InputError::new(
             path.display().to_string(),
@@ -153,26 +160,39 @@ pub(crate) fn read_all(path: &std::path::Path) -> Result<Vec<u8>, InputError> {
         )
     };
     let mut file = std::fs::File::open(path).map_err(io)?;
-    check_whole_size(&path.display().to_string(), &file)?;
+    check_size(&path.display().to_string(), &file, max)?;
     let mut bytes = Vec::new();
-    std::io::Read::read_to_end(&mut file, &mut bytes).map_err(io)?;
+    // `take`: a file that grows after the check (or has no size, a pipe) still stops
+    // one byte past the limit, and is refused.
+    std::io::Read::read_to_end(&mut std::io::Read::take(&mut file, max + 1), &mut bytes)
+        .map_err(io)?;
+    if bytes.len() as u64 > max {
+        return Err(too_big(&path.display().to_string(), "more than", max));
+    }
     Ok(bytes)
 }
 
-/// The size check of [`read_all`], for a file already open.
-pub(crate) fn check_whole_size(name: &str, file: &std::fs::File) -> Result<(), InputError> {
-    let max = crate::limits::MAX_WHOLE_FILE_BYTES;
+/// The size check of [`read_all_max`], for a file already open.
+pub(crate) fn check_size(name: &str, file: &std::fs::File, max: u64) -> Result<(), InputError> {
     match file.metadata() {
-        Ok(m) if m.is_file() && m.len() > max => Err(InputError::new(
-            name,
-            crate::error::InputErrorKind::Io,
-            format!(
-                "is {} bytes: files of this format are read whole, at most {max} bytes (1 GiB)",
-                m.len()
-            ),
-        )),
+        Ok(m) if m.is_file() && m.len() > max => Err(too_big(name, &m.len().to_string(), max)),
         _ => Ok(()),
     }
+}
+
+fn too_big(name: &str, size: &str, max: u64) -> InputError {
+    let human = if max >= 1 << 30 {
+        format!("{} GiB", max >> 30)
+    } else {
+        format!("{} MiB", max >> 20)
+    };
+    InputError::new(
+        name,
+        crate::error::InputErrorKind::Io,
+        format!(
+            "is {size} bytes: files of this format are read whole, at most {max} bytes ({human})"
+        ),
+    )
 }
 
 // ---------------------------------------------------------------------------------------
@@ -755,9 +775,22 @@ impl<K: Clone + Eq + std::hash::Hash> Interner<K> {
 /// column in the message, which starts with `JSON ends early` or `invalid` (the
 /// caller's wording of what a non-EOF failure means for its format).
 pub(crate) fn json_error_as(name: &str, e: &serde_json::Error, invalid: &str) -> InputError {
-    let (line, col) = (e.line(), e.column());
+    json_error_placed(name, e, invalid, e.line() as u64, e.column() as u64)
+}
+
+/// [`json_error_as`] for an error whose place in the file is `line` and `col` (a value
+/// parsed on its own, away from the file's start).
+pub(crate) fn json_error_placed(
+    name: &str,
+    e: &serde_json::Error,
+    invalid: &str,
+    line: u64,
+    col: u64,
+) -> InputError {
     let mut msg = e.to_string();
-    if let Some(stripped) = msg.strip_suffix(&format!(" at line {line} column {col}")) {
+    if let Some(stripped) =
+        msg.strip_suffix(&format!(" at line {} column {}", e.line(), e.column()))
+    {
         msg = stripped.to_string();
     }
     if msg == "invalid unicode code point" {
@@ -774,9 +807,5 @@ pub(crate) fn json_error_as(name: &str, e: &serde_json::Error, invalid: &str) ->
         invalid
     };
     let err = InputError::new(name, kind, format!("{what} at column {col}: {msg}"));
-    if line > 0 {
-        err.at_line(line as u64)
-    } else {
-        err
-    }
+    if line > 0 { err.at_line(line) } else { err }
 }

@@ -1,127 +1,62 @@
-//! The CLI's JSON: pages of `SpotPriceHistory` records.
+//! The CLI's JSON: pages of `SpotPriceHistory` records, streamed.
+//!
+//! One pass over the input, a window of it at a time: the structure around the records
+//! (the pages, their keys, the `SpotPriceHistory` arrays) is followed by hand, and each
+//! complete value inside it — a record, a key, any other page value — is cut out of the
+//! window by a scan that respects strings and nesting, then parsed in place by
+//! `serde_json` (strings borrowed) and turned into a row at once. A record's line is
+//! the line of its opening `{`, known exactly; `serde_json`'s errors inside a value are
+//! moved to the value's place in the file, and the hand-followed structure reports its
+//! own errors in `serde_json`'s words, with line and column.
+//!
+//! **Memory.** A file is read in 1 MiB chunks (hashed as they come); the window holds
+//! the bytes not yet parsed, so memory is a chunk plus the longest single value (at
+//! most [`delimited::MAX_RECORD`], 64 MiB: a longer one — a string never closed, a
+//! page value of megabytes — is an error at its line once that much is read) plus the
+//! rows kept (32 bytes each).
 
 use std::borrow::Cow;
 use std::fmt;
+use std::io::Read;
 
 use serde::Deserialize;
 use serde::de::{self, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use sha2::{Digest, Sha256};
 
 use super::{AZ, AZ_ID, PRICE, PRODUCT, TAG_TEXT, TAG_ZONE, TAG_ZONE_ID, TIME, TYPE, finish};
 use crate::error::{InputError, InputErrorKind};
+use crate::ingest::delimited::{self, Source};
 use crate::ingest::{
-    Interner, LineCounter, PRICE_EXAMPLE, PriceHistory, PriceRow, RFC3339_EXAMPLE, SeriesKey,
-    err_at, price_value, rfc3339_value, strip_bom, text_value,
+    Interner, PRICE_EXAMPLE, PriceHistory, PriceRow, RFC3339_EXAMPLE, SeriesKey, err_at,
+    price_value, rfc3339_value, text_value,
 };
 use crate::market::Zone;
 use crate::money::Rate;
 use crate::time::FastRfc3339;
 
-//
-// One pass: serde_json parses the bytes in place (strings borrowed), and each record is
-// turned into a row as soon as it is parsed, never held. A record's line comes from
-// where its first key sits in the input (a borrowed string points into it): its `{` is
-// the first non-blank byte before that key. A record whose first key is not borrowed
-// (written with `\u` escapes) or that has no key is found by scanning forward, strings
-// and nesting respected, from the last place known (the previous record, or the page's
-// `SpotPriceHistory` key); if even that fails, the record carries its page's line.
+/// The size of one read.
+const CHUNK: usize = 1 << 20;
 
-/// Where the input was last seen, for the forward scans: a byte offset and what is
-/// there.
-#[derive(Clone, Copy, Debug)]
-enum Anchor {
-    /// The input's start.
-    Start,
-    /// The `{` of a page.
-    PageOpen(usize),
-    /// The text of a page's key (after its opening quote).
-    PageKey(usize),
-    /// The text of a page's `SpotPriceHistory` key.
-    HistoryKey(usize),
-    /// The `{` of a record.
-    RecordOpen(usize),
-    /// The text of a record's key.
-    RecordKey(usize),
-}
-
-/// Everything the deserializers share while a file is read.
-struct JsonState<'b, 'n> {
-    name: &'n str,
-    body: &'b [u8],
-    lines: LineCounter<'b>,
-    interner: Interner<SeriesKey>,
-    rows: Vec<PriceRow>,
-    anchor: Anchor,
-    times: FastRfc3339,
-    /// The line of the page being read (0 before its start is known).
-    page_line: u64,
-    /// A row error, passed through serde as a custom error and returned instead of it.
-    err: Option<InputError>,
-}
-
-impl JsonState<'_, '_> {
-    /// The offset of a string borrowed from the input.
-    fn offset_of(&self, s: &str) -> Option<usize> {
-        (s.as_ptr() as usize)
-            .checked_sub(self.body.as_ptr() as usize)
-            .filter(|&o| o < self.body.len())
-    }
-
-    /// The line of the record whose first key (borrowed) is at `first_key`, or of the
-    /// record after the anchor.
-    fn record_line(&mut self, first_key: Option<usize>) -> u64 {
-        let start = first_key
-            .and_then(|k| open_brace_before(self.body, k))
-            .or_else(|| next_record_start(self.body, self.anchor));
-        match start {
-            Some(s) => {
-                self.anchor = Anchor::RecordOpen(s);
-                self.lines.line_at(s)
-            }
-            None => self.page_line,
-        }
-    }
-
-    /// Sets the line of the page whose first key (borrowed) is at `first_key`, or of the
-    /// page after the anchor.
-    fn page_start(&mut self, first_key: Option<usize>) {
-        let start = first_key
-            .and_then(|k| open_brace_before(self.body, k))
-            .or_else(|| next_page_start(self.body, self.anchor));
-        if let Some(s) = start {
-            self.anchor = Anchor::PageOpen(s);
-            self.page_line = self.lines.line_at(s);
-        }
-    }
-}
-
-/// The `{` a record's first key (its text at `key`, after the opening quote) follows.
-fn open_brace_before(b: &[u8], key: usize) -> Option<usize> {
-    let quote = key.checked_sub(1)?;
-    let before = b.get(..quote)?;
-    let i = before.iter().rposition(|c| !c.is_ascii_whitespace())?;
-    (before[i] == b'{').then_some(i)
+/// JSON's whitespace (not the form feed `is_ascii_whitespace` also takes).
+#[inline]
+fn is_ws(c: u8) -> bool {
+    matches!(c, b' ' | b'\t' | b'\n' | b'\r')
 }
 
 /// The end (one past the closing quote) of the string whose text starts at `i`.
 fn string_end(b: &[u8], mut i: usize) -> Option<usize> {
-    while i < b.len() {
-        match b[i] {
-            b'\\' => i += 2,
-            b'"' => return Some(i + 1),
-            _ => i += 1,
+    loop {
+        i += memchr::memchr2(b'"', b'\\', b.get(i..)?)?;
+        if b[i] == b'\\' {
+            i += 2;
+        } else {
+            return Some(i + 1);
         }
     }
-    None
 }
 
-/// Skips whitespace from `i`; the next byte must be `c`: returns the offset after it.
-fn expect(b: &[u8], i: usize, c: u8) -> Option<usize> {
-    let j = i + b.get(i..)?.iter().position(|x| !x.is_ascii_whitespace())?;
-    (b[j] == c).then_some(j + 1)
-}
-
-/// From `i`, inside `depth` levels of objects and arrays: the offset after the one
-/// that closes the outermost.
+/// From `i`, inside `depth` levels of objects and arrays: the offset after the byte
+/// that closes the outermost (brackets are not matched by kind: the parser checks).
 fn close(b: &[u8], mut i: usize, mut depth: usize) -> Option<usize> {
     while depth > 0 {
         match *b.get(i)? {
@@ -135,77 +70,404 @@ fn close(b: &[u8], mut i: usize, mut depth: usize) -> Option<usize> {
     Some(i)
 }
 
-/// The offset of the `{` of the next record after `anchor` (in the same array).
-fn next_record_start(b: &[u8], anchor: Anchor) -> Option<usize> {
-    let i = match anchor {
-        Anchor::HistoryKey(k) => {
-            // `"SpotPriceHistory": [ {`
-            let i = expect(b, string_end(b, k)?, b':')?;
-            let i = expect(b, i, b'[')?;
-            return expect(b, i, b'{').map(|j| j - 1);
-        }
-        Anchor::RecordKey(k) => close(b, string_end(b, k)?, 1)?,
-        Anchor::RecordOpen(o) => close(b, o + 1, 1)?,
-        _ => return None,
-    };
-    let i = expect(b, i, b',')?;
-    expect(b, i, b'{').map(|j| j - 1)
-}
-
-/// The offset after the page `anchor` is in (0 at the start).
-fn page_end(b: &[u8], anchor: Anchor) -> Option<usize> {
-    match anchor {
-        Anchor::Start => Some(0),
-        Anchor::PageOpen(o) => close(b, o + 1, 1),
-        Anchor::PageKey(k) | Anchor::HistoryKey(k) => close(b, string_end(b, k)?, 1),
-        Anchor::RecordOpen(o) => close(b, o + 1, 3),
-        Anchor::RecordKey(k) => close(b, string_end(b, k)?, 3),
+/// The end of the value starting at `b[0]` (not whitespace), or `None` when it does not
+/// end within `b`. A scalar ends at the first delimiter or whitespace.
+fn value_len(b: &[u8]) -> Option<usize> {
+    match *b.first()? {
+        b'{' | b'[' => close(b, 1, 1),
+        b'"' => string_end(b, 1),
+        // A number or a literal: up to a delimiter. Any other byte is an error at
+        // once (serde_json names it), not a scan through what follows.
+        b'-' | b'0'..=b'9' | b't' | b'f' | b'n' => b
+            .iter()
+            .position(|&c| matches!(c, b',' | b'}' | b']' | b'{' | b'[' | b'"' | b':') || is_ws(c)),
+        _ => Some(1),
     }
 }
 
-/// The offset of the first byte of the next page after `anchor` (a `{` if the input is
-/// well formed).
-fn next_page_start(b: &[u8], anchor: Anchor) -> Option<usize> {
-    let end = page_end(b, anchor)?;
-    Some(
-        end + b
-            .get(end..)?
-            .iter()
-            .position(|c| !c.is_ascii_whitespace())?,
-    )
+/// The input, read a window at a time (or all in memory), with the line of the next
+/// byte to parse.
+struct Input<'a, 'n> {
+    name: &'n str,
+    /// `None`: everything is in `bytes`.
+    reader: Option<&'a mut dyn Read>,
+    bytes: &'a [u8],
+    buf: Vec<u8>,
+    /// The next byte to parse (an index into [`Input::data`]).
+    pos: usize,
+    eof: bool,
+    /// The line of `pos`, and where that line starts (an index into the data; negative
+    /// when its start was dropped from the window).
+    line: u64,
+    line_start: i64,
+    hasher: Sha256,
+    /// The size of one read ([`CHUNK`]; smaller in tests).
+    chunk: usize,
 }
 
-/// A key with where it sits in the input (when serde_json could lend it).
-struct KeyAt {
-    key: Key,
-    at: Option<usize>,
-}
+impl<'a, 'n> Input<'a, 'n> {
+    fn new(name: &'n str, src: Source<'a>, prefix: Vec<u8>) -> Self {
+        let (reader, bytes, eof) = match src {
+            Source::Bytes(b) => (None, b, true),
+            Source::Reader(r) => (Some(r), &[][..], false),
+        };
+        let mut input = Input {
+            name,
+            reader,
+            bytes,
+            buf: Vec::new(),
+            pos: 0,
+            eof,
+            line: 1,
+            line_start: 0,
+            hasher: Sha256::new(),
+            chunk: CHUNK,
+        };
+        if input.reader.is_some() {
+            input.hasher.update(&prefix);
+            input.buf = prefix;
+        }
+        input
+    }
 
-struct KeySeed<'s, 'b, 'n>(&'s JsonState<'b, 'n>);
+    #[inline]
+    fn data(&self) -> &[u8] {
+        if self.reader.is_some() {
+            &self.buf
+        } else {
+            self.bytes
+        }
+    }
 
-impl<'de> de::DeserializeSeed<'de> for KeySeed<'_, '_, '_> {
-    type Value = KeyAt;
-    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<KeyAt, D::Error> {
-        struct V<'s, 'b, 'n>(&'s JsonState<'b, 'n>);
-        impl<'de> Visitor<'de> for V<'_, '_, '_> {
-            type Value = KeyAt;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a key")
-            }
-            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<KeyAt, E> {
-                Ok(KeyAt {
-                    key: Key::of(v),
-                    at: self.0.offset_of(v),
-                })
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<KeyAt, E> {
-                Ok(KeyAt {
-                    key: Key::of(v),
-                    at: None,
-                })
+    /// Skips a leading byte-order mark (call first; reads its three bytes if needed).
+    fn skip_bom(&mut self) -> Result<(), InputError> {
+        while self.data().len() < 3 && self.fill()? {}
+        if self.data().starts_with(b"\xEF\xBB\xBF") {
+            self.pos = 3;
+            self.line_start = 3;
+        }
+        Ok(())
+    }
+
+    /// Reads more: drops the parsed bytes from the window and appends a chunk (or as
+    /// much again as the window holds). False at the end of the input.
+    fn fill(&mut self) -> Result<bool, InputError> {
+        if self.eof {
+            return Ok(false);
+        }
+        let Some(r) = self.reader.as_mut() else {
+            self.eof = true;
+            return Ok(false);
+        };
+        let have = self.buf.len() - self.pos;
+        if have > delimited::MAX_RECORD {
+            return Err(InputError::new(
+                self.name,
+                InputErrorKind::Syntax,
+                format!(
+                    "a JSON value longer than {} MiB (a string never closed?)",
+                    delimited::MAX_RECORD >> 20
+                ),
+            )
+            .at_line(self.line));
+        }
+        self.buf.drain(..self.pos);
+        self.line_start -= self.pos as i64;
+        self.pos = 0;
+        let more = self.chunk.max(have);
+        self.buf.resize(have + more, 0);
+        let mut filled = have;
+        while filled < self.buf.len() {
+            match r.read(&mut self.buf[filled..]) {
+                Ok(0) => {
+                    self.eof = true;
+                    break;
+                }
+                Ok(n) => filled += n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => {
+                    return Err(InputError::new(
+                        self.name,
+                        InputErrorKind::Io,
+                        format!("cannot read: {e}"),
+                    ));
+                }
             }
         }
-        d.deserialize_str(V(self.0))
+        self.buf.truncate(filled);
+        self.hasher.update(&self.buf[have..]);
+        Ok(filled > have)
+    }
+
+    /// Moves `pos` on by `n` bytes, counting their line ends.
+    #[inline]
+    fn advance(&mut self, n: usize) {
+        let end = self.pos + n;
+        let seen = &self.data()[self.pos..end];
+        if let Some(last) = memchr::memrchr(b'\n', seen) {
+            let lines = crate::ingest::count_newlines(seen) as u64;
+            self.line += lines;
+            self.line_start = (self.pos + last + 1) as i64;
+        }
+        self.pos = end;
+    }
+
+    /// The next byte that is not whitespace (skipped), or `None` at the end.
+    fn peek(&mut self) -> Result<Option<u8>, InputError> {
+        loop {
+            let rest = &self.data()[self.pos..];
+            match rest.iter().position(|&c| !is_ws(c)) {
+                Some(i) => {
+                    let c = rest[i];
+                    self.advance(i);
+                    return Ok(Some(c));
+                }
+                None => {
+                    self.advance(rest.len());
+                    if !self.fill()? {
+                        return Ok(None);
+                    }
+                }
+            }
+        }
+    }
+
+    /// The end of the value at `pos` (whole in the window, reading more as needed; the
+    /// input's end when it never ends).
+    fn value_end(&mut self) -> Result<usize, InputError> {
+        loop {
+            let d = self.data();
+            match value_len(&d[self.pos..]) {
+                Some(n) if n > 0 => return Ok(self.pos + n),
+                Some(_) => return Ok(self.pos + 1),
+                None if self.eof => return Ok(d.len()),
+                None => {
+                    self.fill()?;
+                }
+            }
+        }
+    }
+
+    /// The 1-based column of data index `p`, on the line of `pos` (no line end between).
+    fn column(&self, p: usize) -> u64 {
+        (p as i64 - self.line_start + 1).max(1) as u64
+    }
+
+    /// A syntax error at `pos` in `serde_json`'s words.
+    fn syntax(&self, msg: &str) -> InputError {
+        let (what, col) = if self.pos >= self.data().len() {
+            (
+                "JSON ends early",
+                self.column(self.pos).saturating_sub(1).max(1),
+            )
+        } else {
+            ("invalid JSON", self.column(self.pos))
+        };
+        InputError::new(
+            self.name,
+            InputErrorKind::Syntax,
+            format!("{what} at column {col}: {msg}"),
+        )
+        .at_line(self.line)
+    }
+
+    /// Parses the value `pos..end` with `seed`, `serde_json`'s errors moved to where the
+    /// value is in the file.
+    fn parse<T>(
+        &self,
+        end: usize,
+        seed: impl for<'de> de::DeserializeSeed<'de, Value = T>,
+    ) -> Result<T, InputError> {
+        let slice = &self.data()[self.pos..end];
+        let mut de = serde_json::Deserializer::from_slice(slice);
+        seed.deserialize(&mut de)
+            .and_then(|v| de.end().map(|()| v))
+            .map_err(|e| {
+                let (l, c) = (e.line() as u64, e.column() as u64);
+                let line = self.line + l.saturating_sub(1);
+                let col = if l <= 1 {
+                    self.column(self.pos) - 1 + c
+                } else {
+                    c
+                };
+                crate::ingest::json_error_placed(self.name, &e, "invalid JSON", line, col)
+            })
+    }
+}
+
+/// A value that must be of one kind: anything else is `serde_json`'s "invalid type"
+/// error, expecting the text given.
+struct Expect(&'static str);
+
+impl<'de> Visitor<'de> for Expect {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.0)
+    }
+}
+
+impl<'de> de::DeserializeSeed<'de> for Expect {
+    type Value = ();
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+/// A page's key.
+struct KeySeed;
+
+impl<'de> de::DeserializeSeed<'de> for KeySeed {
+    type Value = Key;
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Key, D::Error> {
+        d.deserialize_str(KeyVisitor)
+    }
+}
+
+struct KeyVisitor;
+
+impl Visitor<'_> for KeyVisitor {
+    type Value = Key;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a key")
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Key, E> {
+        Ok(Key::of(v))
+    }
+}
+
+impl<'de> Deserialize<'de> for Key {
+    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Key, D::Error> {
+        d.deserialize_str(KeyVisitor)
+    }
+}
+
+/// What the records are turned into, and the first row error (passed through serde as
+/// a custom error and returned instead of it).
+struct Sink<'n> {
+    name: &'n str,
+    interner: Interner<SeriesKey>,
+    rows: Vec<PriceRow>,
+    times: FastRfc3339,
+    err: Option<InputError>,
+}
+
+/// Reads the pages of `input` into `sink` (see the module docs).
+fn read_pages(input: &mut Input<'_, '_>, sink: &mut Sink<'_>) -> Result<(), InputError> {
+    input.skip_bom()?;
+    while let Some(c) = input.peek()? {
+        let page_line = input.line;
+        if c != b'{' {
+            // Not an object: serde_json says what it is.
+            let end = input.value_end()?;
+            input.parse(end, Expect("an object with a `SpotPriceHistory` array"))?;
+            return Err(input.syntax("expected an object with a `SpotPriceHistory` array"));
+        }
+        input.advance(1);
+        let mut seen = false;
+        let mut first = true;
+        loop {
+            match input.peek()? {
+                None => return Err(input.syntax("EOF while parsing an object")),
+                Some(b'}') if first => {
+                    input.advance(1);
+                    break;
+                }
+                Some(b'"') => {}
+                Some(_) => return Err(input.syntax("key must be a string")),
+            }
+            let end = input.value_end()?;
+            let key = input.parse(end, KeySeed)?;
+            input.advance(end - input.pos);
+            match input.peek()? {
+                Some(b':') => input.advance(1),
+                None => return Err(input.syntax("EOF while parsing an object")),
+                Some(_) => return Err(input.syntax("expected `:`")),
+            }
+            if input.peek()?.is_none() {
+                return Err(input.syntax("EOF while parsing a value"));
+            }
+            if key == Key::SpotPriceHistory {
+                if seen {
+                    return Err(input.syntax("duplicate field `SpotPriceHistory`"));
+                }
+                seen = true;
+                read_history(input, sink)?;
+            } else {
+                let end = input.value_end()?;
+                input.parse(end, std::marker::PhantomData::<IgnoredAny>)?;
+                input.advance(end - input.pos);
+            }
+            first = false;
+            match input.peek()? {
+                Some(b',') => {
+                    input.advance(1);
+                    if input.peek()? == Some(b'}') {
+                        return Err(input.syntax("trailing comma"));
+                    }
+                }
+                Some(b'}') => {
+                    input.advance(1);
+                    break;
+                }
+                None => return Err(input.syntax("EOF while parsing an object")),
+                Some(_) => return Err(input.syntax("expected `,` or `}`")),
+            }
+        }
+        if !seen {
+            return Err(err_at(
+                sink.name,
+                page_line,
+                "SpotPriceHistory",
+                InputErrorKind::MissingField,
+                "the object has no `SpotPriceHistory` array; expected the output of \
+                 aws ec2 describe-spot-price-history"
+                    .to_string(),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The `SpotPriceHistory` array at `pos`: each record becomes a row as it is read.
+fn read_history(input: &mut Input<'_, '_>, sink: &mut Sink<'_>) -> Result<(), InputError> {
+    if input.peek()? != Some(b'[') {
+        let end = input.value_end()?;
+        input.parse(end, Expect("an array of SpotPriceHistory records"))?;
+        return Err(input.syntax("expected an array of SpotPriceHistory records"));
+    }
+    input.advance(1);
+    if input.peek()? == Some(b']') {
+        input.advance(1);
+        return Ok(());
+    }
+    loop {
+        if input.peek()?.is_none() {
+            return Err(input.syntax("EOF while parsing a list"));
+        }
+        let end = input.value_end()?;
+        let line = input.line;
+        let seed = RecordSeed {
+            sink: &mut *sink,
+            line,
+        };
+        if let Err(e) = input.parse(end, seed) {
+            return Err(sink.err.take().unwrap_or(e));
+        }
+        input.advance(end - input.pos);
+        match input.peek()? {
+            Some(b',') => {
+                input.advance(1);
+                if input.peek()? == Some(b']') {
+                    return Err(input.syntax("trailing comma"));
+                }
+            }
+            Some(b']') => {
+                input.advance(1);
+                return Ok(());
+            }
+            None => return Err(input.syntax("EOF while parsing a list")),
+            Some(_) => return Err(input.syntax("expected `,` or `]`")),
+        }
     }
 }
 
@@ -237,136 +499,63 @@ impl Key {
     }
 }
 
-/// Reads one top-level object of the CLI output (only an object: serde's derive would
-/// also take an array, matching fields by position), turning its records into rows.
-/// Returns whether the page had a `SpotPriceHistory`.
-struct PageSeed<'s, 'b, 'n>(&'s mut JsonState<'b, 'n>);
-
-impl<'de> de::DeserializeSeed<'de> for PageSeed<'_, '_, '_> {
-    type Value = bool;
-    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<bool, D::Error> {
-        struct V<'s, 'b, 'n>(&'s mut JsonState<'b, 'n>);
-        impl<'de> Visitor<'de> for V<'_, '_, '_> {
-            type Value = bool;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("an object with a `SpotPriceHistory` array")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<bool, A::Error> {
-                let st = self.0;
-                let mut seen = false;
-                let mut first = true;
-                while let Some(k) = m.next_key_seed(KeySeed(st))? {
-                    if first {
-                        st.page_start(k.at);
-                        first = false;
-                    }
-                    if k.key == Key::SpotPriceHistory {
-                        if seen {
-                            return Err(de::Error::duplicate_field("SpotPriceHistory"));
-                        }
-                        seen = true;
-                        if let Some(at) = k.at {
-                            st.anchor = Anchor::HistoryKey(at);
-                        }
-                        m.next_value_seed(HistorySeed(&mut *st))?;
-                    } else {
-                        if let Some(at) = k.at {
-                            st.anchor = Anchor::PageKey(at);
-                        }
-                        m.next_value::<IgnoredAny>()?;
-                    }
-                }
-                if first {
-                    st.page_start(None);
-                }
-                Ok(seen)
-            }
-        }
-        d.deserialize_map(V(self.0))
-    }
-}
-
-/// The `SpotPriceHistory` array: each record becomes a row as it is read.
-struct HistorySeed<'s, 'b, 'n>(&'s mut JsonState<'b, 'n>);
-
-impl<'de> de::DeserializeSeed<'de> for HistorySeed<'_, '_, '_> {
-    type Value = ();
-    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        struct V<'s, 'b, 'n>(&'s mut JsonState<'b, 'n>);
-        impl<'de> Visitor<'de> for V<'_, '_, '_> {
-            type Value = ();
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("an array of SpotPriceHistory records")
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut s: A) -> Result<(), A::Error> {
-                while s.next_element_seed(RecordSeed(&mut *self.0))?.is_some() {}
-                Ok(())
-            }
-        }
-        d.deserialize_seq(V(self.0))
-    }
-}
-
 /// One element of `SpotPriceHistory`, read loosely (so a wrong type is reported with
 /// the record's line and the field's name) and turned into a row.
-struct RecordSeed<'s, 'b, 'n>(&'s mut JsonState<'b, 'n>);
+struct RecordSeed<'s, 'n> {
+    sink: &'s mut Sink<'n>,
+    /// The line of the record's first byte.
+    line: u64,
+}
 
-impl<'de> de::DeserializeSeed<'de> for RecordSeed<'_, '_, '_> {
+impl<'de> Visitor<'de> for RecordSeed<'_, '_> {
     type Value = ();
-    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        struct V<'s, 'b, 'n>(&'s mut JsonState<'b, 'n>);
-        impl<'de> Visitor<'de> for V<'_, '_, '_> {
-            type Value = ();
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a SpotPriceHistory record (an object)")
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a SpotPriceHistory record (an object)")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<(), A::Error> {
+        let mut r = Record::default();
+        while let Some(k) = m.next_key::<Key>()? {
+            let (slot, name) = match k {
+                Key::AvailabilityZone => (&mut r.zone, AZ),
+                Key::AvailabilityZoneId => (&mut r.zone_id, AZ_ID),
+                Key::InstanceType => (&mut r.itype, TYPE),
+                Key::ProductDescription => (&mut r.product, PRODUCT),
+                Key::SpotPrice => (&mut r.price, PRICE),
+                Key::Timestamp => (&mut r.time, TIME),
+                Key::SpotPriceHistory | Key::Other => {
+                    m.next_value::<IgnoredAny>()?;
+                    continue;
+                }
+            };
+            if !slot.is_absent() {
+                return Err(de::Error::duplicate_field(name));
             }
-            fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<(), A::Error> {
-                let st = self.0;
-                let mut r = Record::default();
-                let mut first = true;
-                let mut line = 0;
-                while let Some(k) = m.next_key_seed(KeySeed(st))? {
-                    if first {
-                        line = st.record_line(k.at);
-                        first = false;
-                    }
-                    if let Some(at) = k.at {
-                        st.anchor = Anchor::RecordKey(at);
-                    }
-                    let (slot, name) = match k.key {
-                        Key::AvailabilityZone => (&mut r.zone, AZ),
-                        Key::AvailabilityZoneId => (&mut r.zone_id, AZ_ID),
-                        Key::InstanceType => (&mut r.itype, TYPE),
-                        Key::ProductDescription => (&mut r.product, PRODUCT),
-                        Key::SpotPrice => (&mut r.price, PRICE),
-                        Key::Timestamp => (&mut r.time, TIME),
-                        Key::SpotPriceHistory | Key::Other => {
-                            m.next_value::<IgnoredAny>()?;
-                            continue;
-                        }
-                    };
-                    if !slot.is_absent() {
-                        return Err(de::Error::duplicate_field(name));
-                    }
-                    *slot = m.next_value::<Loose<'_>>()?;
-                }
-                if first {
-                    line = st.record_line(None);
-                }
-                let row = json_row(st.name, line, &r, &mut st.interner, &mut st.times);
-                match row {
-                    Ok(row) => {
-                        st.rows.push(row);
-                        Ok(())
-                    }
-                    Err(e) => {
-                        st.err = Some(e);
-                        Err(de::Error::custom("record error"))
-                    }
-                }
+            *slot = m.next_value::<Loose<'_>>()?;
+        }
+        let sink = self.sink;
+        match json_row(
+            sink.name,
+            self.line,
+            &r,
+            &mut sink.interner,
+            &mut sink.times,
+        ) {
+            Ok(row) => {
+                sink.rows.push(row);
+                Ok(())
+            }
+            Err(e) => {
+                sink.err = Some(e);
+                Err(de::Error::custom("record error"))
             }
         }
-        d.deserialize_map(V(self.0))
+    }
+}
+
+impl<'de> de::DeserializeSeed<'de> for RecordSeed<'_, '_> {
+    type Value = ();
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_map(self)
     }
 }
 
@@ -512,52 +701,53 @@ impl Loose<'_> {
 /// # Ok::<(), spotsim::error::InputError>(())
 /// ```
 pub fn read_aws_json(name: &str, bytes: &[u8]) -> Result<PriceHistory, InputError> {
-    let (sha, parsed) = crate::ingest::hash_alongside(bytes, || json_rows(name, bytes));
-    let (interner, rows) = parsed?;
-    finish(name, sha, "aws-json", interner.into_keys(), rows)
+    read_json(name, Source::Bytes(bytes), Vec::new())
 }
 
-fn json_rows(name: &str, bytes: &[u8]) -> Result<(Interner<SeriesKey>, Vec<PriceRow>), InputError> {
-    let body = strip_bom(bytes);
-    let mut st = JsonState {
+/// [`read_aws_json`] from a source; for a reader, `prefix` holds its first bytes,
+/// already read.
+pub(super) fn read_json(
+    name: &str,
+    src: Source<'_>,
+    prefix: Vec<u8>,
+) -> Result<PriceHistory, InputError> {
+    read_json_in(name, src, prefix, CHUNK)
+}
+
+/// [`read_json`] reading `chunk` bytes at a time.
+fn read_json_in(
+    name: &str,
+    src: Source<'_>,
+    prefix: Vec<u8>,
+    chunk: usize,
+) -> Result<PriceHistory, InputError> {
+    let mut sink = Sink {
         name,
-        body,
-        lines: LineCounter::new(body),
         interner: Interner::new(),
         rows: Vec::new(),
-        anchor: Anchor::Start,
         times: FastRfc3339::default(),
-        page_line: 1,
         err: None,
     };
-    let mut de = serde_json::Deserializer::from_slice(body);
-    // Is there another page? Only blanks after the last one's end, found by a scan from
-    // the last place seen (serde_json's own check builds an error when there is more,
-    // counting lines from the start).
-    let more = |st: &JsonState<'_, '_>, de: &mut serde_json::Deserializer<_>| match page_end(
-        body, st.anchor,
-    ) {
-        Some(end) => !body.get(end..).unwrap_or_default().trim_ascii().is_empty(),
-        None => de.end().is_err(),
-    };
-    while more(&st, &mut de) {
-        let had = match de::DeserializeSeed::deserialize(PageSeed(&mut st), &mut de) {
-            Ok(had) => had,
-            Err(e) => return Err(st.err.take().unwrap_or_else(|| json_error(name, &e))),
-        };
-        if !had {
-            return Err(err_at(
-                name,
-                st.page_line,
-                "SpotPriceHistory",
-                InputErrorKind::MissingField,
-                "the object has no `SpotPriceHistory` array; expected the output of \
-                 aws ec2 describe-spot-price-history"
-                    .to_string(),
-            ));
+    let sha = match src {
+        Source::Bytes(bytes) => {
+            let (sha, res) = crate::ingest::hash_alongside(bytes, || {
+                read_pages(
+                    &mut Input::new(name, Source::Bytes(bytes), Vec::new()),
+                    &mut sink,
+                )
+            });
+            res?;
+            sha
         }
-    }
-    Ok((st.interner, st.rows))
+        src => {
+            let mut input = Input::new(name, src, prefix);
+            input.chunk = chunk;
+            read_pages(&mut input, &mut sink)?;
+            let d = std::mem::take(&mut input.hasher).finalize();
+            d.iter().map(|b| format!("{b:02x}")).collect()
+        }
+    };
+    finish(name, sha, "aws-json", sink.interner.into_keys(), sink.rows)
 }
 
 fn json_row(
@@ -646,26 +836,6 @@ pub(crate) fn json_error(name: &str, e: &serde_json::Error) -> InputError {
 mod tests {
     use super::*;
 
-    #[test]
-    fn forward_scan_skips_strings_and_nested_values() {
-        let j = br#"{"NextToken":"{[\"", "SpotPriceHistory":[ {"x":"}"} ,{"y":{"z":[{}]}},{}]}"#;
-        let key = j
-            .windows(16)
-            .position(|w| w == b"SpotPriceHistory")
-            .unwrap();
-        let first = next_record_start(j, Anchor::HistoryKey(key)).unwrap();
-        assert_eq!(&j[first..first + 2], b"{\"");
-        let second = next_record_start(j, Anchor::RecordOpen(first)).unwrap();
-        assert_eq!(&j[second..second + 5], b"{\"y\":");
-        let third = next_record_start(j, Anchor::RecordKey(second + 2)).unwrap();
-        assert_eq!(&j[third..third + 2], b"{}");
-        assert_eq!(
-            next_record_start(j, Anchor::RecordOpen(third)),
-            None,
-            "no fourth"
-        );
-    }
-
     /// Records whose first key is escaped, or that have no key, still get their own
     /// line (found by the forward scan), across pages.
     #[test]
@@ -701,5 +871,177 @@ mod tests {
                 .starts_with("j.json:3: field `SpotPriceHistory`"),
             "{e}"
         );
+    }
+
+    /// Streamed through windows of any size, every input reads as it does in memory:
+    /// the same rows, lines, series and hash, or the same error.
+    #[test]
+    fn streamed_reads_as_in_memory() {
+        let rec = |z: &str, p: &str| {
+            format!(
+                "{{\"AvailabilityZone\": \"{z}\", \"InstanceType\": \"m5.large\",\n  \
+                 \"ProductDescription\": \"Linux/UNIX\", \"SpotPrice\": {p},\n  \
+                 \"Timestamp\": \"2021-02-09T01:40:10+00:00\", \"X\": [\"]}}\\\"\", {{}}]}}"
+            )
+        };
+        let page = |recs: &[String]| {
+            format!(
+                "{{\"NextToken\": \"a\\\"b\", \"SpotPriceHistory\": [\n{}\n], \"Other\": {{\"k\": [1, 2.5e3, true, null]}}}}\n",
+                recs.join(",\n")
+            )
+        };
+        let good = [
+            page(&[rec("us-east-1a", "\"0.1\""), rec("us-east-1b", "0.25")])
+                + &page(&[rec("us-east-1a", "\"0.2\"")]),
+            format!("\u{feff}{}", page(&[rec("use1-az4", "\"1\"")])),
+            page(&[rec("us-east-1a", "\"0.1\"").replace('\n', "")]).replace('\n', " "),
+        ];
+        let bad = [
+            String::new(),
+            "[]".to_string(),
+            "{}".to_string(),
+            "{\"SpotPriceHistory\": [".to_string(),
+            "{\"SpotPriceHistory\": {}}".to_string(),
+            "{\"SpotPriceHistory\": [1]}".to_string(),
+            "{\"SpotPriceHistory\": [], \"SpotPriceHistory\": []}".to_string(),
+            "{\"SpotPriceHistory\": [],}".to_string(),
+            "{\"SpotPriceHistory\" []}".to_string(),
+            "{\"SpotPriceHistory\": [] \"a\": 1}".to_string(),
+            "{1: 2}".to_string(),
+            "{\"a\": tru}".to_string(),
+            "{\"a\": \"never closed".to_string(),
+            "{\"SpotPriceHistory\": [\n{\"AvailabilityZone\": \"a\",\n \"x\": [}]}".to_string(),
+            page(&[rec("us-east-1a", "\"-1\"")]),
+            page(&[rec("us-east-1a", "\"0.1\""), rec("", "\"0.1\"")]),
+            page(&[rec("us-east-1a", "\"0.1\"")]) + "\n\n{\"SpotPriceHistory\": [\x00]}",
+            page(&[rec("us-east-1a", "\"0.1\""), "{\"a\":1,}".into()]),
+        ];
+        for (i, text) in good.iter().chain(&bad).enumerate() {
+            let bytes = text.as_bytes();
+            let whole = read_aws_json("t.json", bytes);
+            assert_eq!(whole.is_ok(), i < good.len(), "{i}: {whole:?}");
+            for chunk in [1, 2, 3, 5, 16, 100, 1 << 20] {
+                let streamed = read_json_in(
+                    "t.json",
+                    Source::Reader(&mut crate::ingest::delimited::tests::Trickle(bytes, 7)),
+                    Vec::new(),
+                    chunk,
+                );
+                match (&whole, &streamed) {
+                    (Ok(a), Ok(b)) => {
+                        assert_eq!(a.rows, b.rows, "{i} in {chunk}");
+                        assert_eq!(a.series, b.series, "{i} in {chunk}");
+                        assert_eq!(a.source, b.source, "{i} in {chunk}");
+                    }
+                    (Err(a), Err(b)) => {
+                        assert_eq!(a.to_string(), b.to_string(), "{i} in {chunk}")
+                    }
+                    _ => panic!("{i} in {chunk}: {whole:?} vs {streamed:?}"),
+                }
+            }
+        }
+        let h = read_aws_json("t.json", good[0].as_bytes()).unwrap();
+        assert_eq!(
+            h.rows.iter().map(|r| r.line).collect::<Vec<_>>(),
+            [2, 5, 10]
+        );
+        assert_eq!(
+            h.source.sha256,
+            crate::ingest::sha256_hex(good[0].as_bytes())
+        );
+    }
+
+    /// An endless input: records, then one bad record, then records forever. The error
+    /// names the bad record's line after reading about one chunk past it.
+    struct Endless {
+        n: u64,
+        bad_at: u64,
+        pending: Vec<u8>,
+        read: u64,
+    }
+
+    impl Read for Endless {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            if self.pending.is_empty() {
+                if self.n == 0 {
+                    self.pending
+                        .extend_from_slice(b"{\"SpotPriceHistory\": [\n");
+                } else {
+                    let price = if self.n == self.bad_at { "-1" } else { "0.5" };
+                    self.pending.extend_from_slice(
+                        format!(
+                            "  {{\"AvailabilityZone\": \"us-east-1a\", \"InstanceType\": \"m5.large\", \
+                             \"ProductDescription\": \"Linux/UNIX\", \"SpotPrice\": \"{price}\", \
+                             \"Timestamp\": \"2021-02-09T01:40:10+00:00\"}},\n"
+                        )
+                        .as_bytes(),
+                    );
+                }
+                self.n += 1;
+            }
+            let k = buf.len().min(self.pending.len());
+            buf[..k].copy_from_slice(&self.pending[..k]);
+            self.pending.drain(..k);
+            self.read += k as u64;
+            Ok(k)
+        }
+    }
+
+    #[test]
+    fn a_bad_record_in_an_endless_file_fails_without_reading_on() {
+        let mut src = Endless {
+            n: 0,
+            bad_at: 50_000,
+            pending: Vec::new(),
+            read: 0,
+        };
+        let e = read_json("big.json", Source::Reader(&mut src), Vec::new()).unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("big.json:50001: field `SpotPrice`: price is negative"),
+            "{e}"
+        );
+        // About 9 MB of records before the bad one; at most a chunk more read.
+        let before = 50_000 * 170;
+        assert!(
+            src.read < before + 2 * CHUNK as u64,
+            "read {} bytes",
+            src.read
+        );
+    }
+
+    /// A huge file of NULs after a page's start fails at the first NUL; an unclosed
+    /// string fails after the longest value allowed, not at the end of the input.
+    #[test]
+    fn garbage_and_unclosed_values_fail_in_bounded_reads() {
+        let head = b"{\"SpotPriceHistory\": [\n".to_vec();
+        let mut nuls = head.as_slice().chain(std::io::repeat(0));
+        let e = read_json("nul.json", Source::Reader(&mut nuls), Vec::new()).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "nul.json:2: invalid JSON at column 1: expected value",
+            "{e}"
+        );
+        let open = b"{\"SpotPriceHistory\": [\n{\"AvailabilityZone\": \"".to_vec();
+        let mut counted = 0u64;
+        let mut endless = CountingRead(open.as_slice().chain(std::io::repeat(b'x')), &mut counted);
+        let e = read_json("open.json", Source::Reader(&mut endless), Vec::new()).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "open.json:2: a JSON value longer than 64 MiB (a string never closed?)"
+        );
+        assert!(
+            counted < 3 * delimited::MAX_RECORD as u64,
+            "read {counted} bytes"
+        );
+    }
+
+    struct CountingRead<'c, R>(R, &'c mut u64);
+    impl<R: Read> Read for CountingRead<'_, R> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            let n = self.0.read(buf)?;
+            *self.1 += n as u64;
+            Ok(n)
+        }
     }
 }

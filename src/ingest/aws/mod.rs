@@ -26,21 +26,19 @@
 //! * **Prices** are read exactly ([`Rate::parse_usd`], nine decimals); JSON numbers,
 //!   which some tools write instead of the CLI's strings, go through
 //!   [`Rate::from_usd_f64`] (rounded to the nano-dollar).
-//! * **Lines.** CSV/TSV rows carry the line their record starts on. JSON records carry the
-//!   line of their opening `{`, found by a separate scan of the bytes that follows the
-//!   nesting of the top-level objects and their `SpotPriceHistory` arrays; if that scan
-//!   and the parser ever disagree on the number of records of a page (a key written with
-//!   `\u` escapes), the page's records carry the page's first line instead.
+//! * **Lines.** CSV/TSV rows carry the line their record starts on, JSON records the
+//!   line of their opening `{`.
 //! * **Fields** are trimmed of ASCII spaces; a leading UTF-8 byte-order mark is ignored.
 //!   Unknown JSON fields (and `NextToken`) are ignored, unknown CSV columns are errors:
 //!   a CSV header is a contract, a JSON record grows with the SDK.
 //!
-//! Speed: CSV and TSV are streamed and split by `delimited` (a `memchr` splitter for
-//! unquoted lines, `csv_core` for the rest), hashed on a second thread, and parsed on two
-//! threads per quote-free block; keys are interned by their raw bytes, AWS's timestamp
-//! shapes and plain prices have fast paths checked against the general parsers. JSON
-//! is one pass of `serde_json` with rows made as records are read. Measurements and a
-//! profile: `docs/performance.md`.
+//! Speed and memory: every format is streamed, 1 MiB at a time. CSV and TSV are split
+//! by `delimited` (a `memchr` splitter for unquoted lines, `csv_core` for the rest),
+//! hashed on a second thread, and parsed on two threads per quote-free block; keys are
+//! interned by their raw bytes, AWS's timestamp shapes and plain prices have fast paths
+//! checked against the general parsers. JSON (`json`) follows the pages by hand and
+//! parses each record in place with `serde_json`, a row made as it is read.
+//! Measurements and a profile: `docs/performance.md`.
 
 mod csv;
 mod json;
@@ -112,14 +110,7 @@ pub fn read_price_file(path: &Path) -> Result<PriceHistory, InputError> {
         detect(&head)
     };
     match format {
-        PriceFormat::Json => {
-            // JSON is read whole (serde_json parses borrowed strings from memory), so it
-            // is held to the whole-file limit.
-            super::check_whole_size(&name, &file)?;
-            let mut bytes = head;
-            file.read_to_end(&mut bytes).map_err(io)?;
-            read_aws_json(&name, &bytes)
-        }
+        PriceFormat::Json => json::read_json(&name, Source::Reader(&mut file), head),
         PriceFormat::Tsv => csv::read_tsv(&name, Source::Reader(&mut file), head),
         PriceFormat::Csv => csv::read_csv(&name, Source::Reader(&mut file), head),
     }
