@@ -150,6 +150,14 @@ impl Destination {
     /// [`Error::Output`] naming the path and the operating system's reason; the target
     /// is then untouched and no temporary file is left.
     pub fn write(&self, bytes: &[u8]) -> Result<(), Error> {
+        self.write_as("out", bytes)
+    }
+
+    /// [`Destination::write`] for the file of option `option` (errors name it).
+    ///
+    /// # Errors
+    /// As [`Destination::write`], naming `option`.
+    pub fn write_as(&self, option: &str, bytes: &[u8]) -> Result<(), Error> {
         match self {
             Destination::Stdout => {
                 let mut out = std::io::stdout().lock();
@@ -165,7 +173,7 @@ impl Destination {
                     .map_err(|e| os_error(Path::new("<stdout>"), &e))
             }
             Destination::File(p) => {
-                let mut f = FileOut::create(p, "out")?;
+                let mut f = FileOut::create(p, option)?;
                 f.write_all(bytes).map_err(|e| os_error(p, &e))?;
                 f.commit()
             }
@@ -384,6 +392,14 @@ impl Destination {
     /// # Errors
     /// [`Error::Output`] as for [`Destination::write`].
     pub fn stream(&self) -> Result<Stream, Error> {
+        self.stream_as("out")
+    }
+
+    /// [`Destination::stream`] for the file of option `option` (errors name it).
+    ///
+    /// # Errors
+    /// As [`Destination::stream`], naming `option`.
+    pub fn stream_as(&self, option: &str) -> Result<Stream, Error> {
         Ok(match self {
             Destination::Stdout => Stream {
                 path: PathBuf::from("<stdout>"),
@@ -391,7 +407,7 @@ impl Destination {
             },
             Destination::File(p) => Stream {
                 path: p.clone(),
-                to: StreamTo::File(FileOut::create(p, "out")?),
+                to: StreamTo::File(FileOut::create(p, option)?),
             },
         })
     }
