@@ -155,6 +155,15 @@ impl Destination {
 
     /// [`Destination::write`] for the file of option `option` (errors name it).
     ///
+    /// ```
+    /// use spotsim::output::Destination;
+    /// let dir = std::env::temp_dir().join(format!("spotsim-doc-write-as-{}", std::process::id()));
+    /// std::fs::create_dir_all(&dir).unwrap();
+    /// let e = Destination::new(Some(&dir)).write_as("summary-out", b"{}").unwrap_err();
+    /// assert!(e.to_string().contains("--summary-out writes regular files only"), "{e}");
+    /// # std::fs::remove_dir_all(&dir).unwrap();
+    /// ```
+    ///
     /// # Errors
     /// As [`Destination::write`], naming `option`.
     pub fn write_as(&self, option: &str, bytes: &[u8]) -> Result<(), Error> {
@@ -396,6 +405,15 @@ impl Destination {
     }
 
     /// [`Destination::stream`] for the file of option `option` (errors name it).
+    ///
+    /// ```
+    /// use spotsim::output::Destination;
+    /// let dir = std::env::temp_dir().join(format!("spotsim-doc-stream-as-{}", std::process::id()));
+    /// std::fs::create_dir_all(&dir).unwrap();
+    /// let e = Destination::new(Some(&dir)).stream_as("per-window").err().unwrap();
+    /// assert!(e.to_string().contains("--per-window writes regular files only"), "{e}");
+    /// # std::fs::remove_dir_all(&dir).unwrap();
+    /// ```
     ///
     /// # Errors
     /// As [`Destination::stream`], naming `option`.
