@@ -13,7 +13,8 @@
 //! | `job --windows` | [`MAX_WINDOWS`] | `job`, [`crate::job::draw_starts`] |
 //! | ticks of a job trace (a resampled availability CSV, `--start-hours`) | [`MAX_JOB_TICKS`] | `job` |
 //! | `job --gap` | 1..=[`MAX_GAP_SECS`] | `job` |
-//! | size of a file read whole (all but streamed AWS CSV/TSV and offer files) | [`MAX_WHOLE_FILE_BYTES`] | every reader, before reading |
+//! | size of a data file read whole (get-products JSON, tick traces, sweep parts) | [`MAX_WHOLE_FILE_BYTES`] | those readers, before reading |
+//! | size of a scenario or sweep file | [`MAX_CONFIG_FILE_BYTES`] | `scenario_file`, `sweep`, before reading |
 //!
 //! Numbers read as floats are refused when NaN or infinite everywhere (options and
 //! files alike) and converted to integers only through checked conversions
@@ -41,10 +42,22 @@ pub const MAX_HORIZON_HOURS: f64 = 87_660.0;
 pub const MAX_JOB_TICKS: usize = 10_000_000;
 /// The longest tick of a job trace, seconds (a day).
 pub const MAX_GAP_SECS: i64 = 86_400;
-/// The largest file of a format that is read whole (everything but the streamed AWS
-/// CSV/TSV price files and Price List offer files): 1 GiB, checked from the file's
-/// size before reading.
+/// The largest file of a data format that is read whole — the catalog's get-products
+/// JSON, job tick traces (JSON), `sweep merge` parts — 1 GiB, checked from the file's
+/// size before reading. Every other data format (AWS price CSV, TSV and JSON, offer
+/// files, capacity, availability, desired-count and advisor files) is streamed.
+///
+/// Why these are not: a tick trace becomes one value per tick (at most
+/// [`MAX_JOB_TICKS`], enforced while its array is parsed, so memory is the file plus
+/// 16 bytes a tick) and its errors find their line by a second look at the bytes; a
+/// get-products page nests each product's terms as JSON in a string; both are small
+/// in practice (the largest published trace is 200 KB).
 pub const MAX_WHOLE_FILE_BYTES: u64 = 1 << 30;
+/// The largest configuration file — a scenario file (TOML or JSON) or a sweep file —
+/// 16 MiB, checked before reading. They are written by people (the examples are a few
+/// KB) and parsed into a tree several times the text's size (the `toml` crate has no
+/// streaming parser), so they are read whole with a cap well below the data files'.
+pub const MAX_CONFIG_FILE_BYTES: u64 = 16 << 20;
 
 /// `value × scale`, rounded, as an `i64` within `0..=max`: the one checked float →
 /// integer conversion for user values.

@@ -321,7 +321,12 @@ fn cmd_job(args: &JobArgs) -> Result<ExitCode, Error> {
             if scenario.output.out.as_deref() == Some(p) {
                 return Err(ConfigError::new("per-window", "is the same file as --out").into());
             }
-            let lines = destination(Some(p), args.scenario.as_deref(), &scenario.input_files())?;
+            let lines = destination_as(
+                "per-window",
+                Some(p),
+                args.scenario.as_deref(),
+                &scenario.input_files(),
+            )?;
             if lines == Destination::Stdout && out == Destination::Stdout {
                 return Err(ConfigError::new(
                     "per-window",
@@ -330,7 +335,7 @@ fn cmd_job(args: &JobArgs) -> Result<ExitCode, Error> {
                 .into());
             }
             let csv = p.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv"));
-            let mut w = lines.stream()?;
+            let mut w = lines.stream_as("per-window")?;
             if csv {
                 w.write(spotsim::job::JobReport::window_csv_header().as_bytes())?;
             }
@@ -379,7 +384,7 @@ fn cmd_sweep(args: &SweepArgs) -> Result<ExitCode, Error> {
             if opts.out.as_deref() == Some(p) {
                 return Err(ConfigError::new("summary-out", "is the same file as --out").into());
             }
-            Some(destination(Some(p), None, &inputs)?)
+            Some(destination_as("summary-out", Some(p), None, &inputs)?)
         }
         None => None,
     };
@@ -413,7 +418,7 @@ fn cmd_sweep(args: &SweepArgs) -> Result<ExitCode, Error> {
     if let Some((text, path)) = &outputs.summary {
         summary_to
             .unwrap_or_else(|| Destination::new(Some(path)))
-            .write(text.as_bytes())?;
+            .write_as("summary-out", text.as_bytes())?;
     }
     print_warnings(outputs.warnings.iter().collect());
     Ok(ExitCode::SUCCESS)
@@ -642,8 +647,19 @@ fn progress_bar(quiet: bool) -> Option<indicatif::ProgressBar> {
 }
 
 /// Where the report goes, checked before anything runs: a regular file (or `-`, or
-/// none: stdout) that is neither the scenario file nor any input.
+/// none: stdout) that is neither the scenario file nor any input. [`destination_as`]
+/// for `--out`.
 fn destination(
+    out: Option<&Path>,
+    scenario: Option<&Path>,
+    inputs: &[&Path],
+) -> Result<Destination, Error> {
+    destination_as("out", out, scenario, inputs)
+}
+
+/// [`destination`] for the file of option `option` (errors name it).
+fn destination_as(
+    option: &str,
     out: Option<&Path>,
     scenario: Option<&Path>,
     inputs: &[&Path],
@@ -651,7 +667,7 @@ fn destination(
     let d = Destination::new(out);
     let mut all: Vec<&Path> = inputs.to_vec();
     all.extend(scenario);
-    d.check(&all)?;
+    d.check_as(option, &all)?;
     Ok(d)
 }
 

@@ -150,6 +150,23 @@ impl Destination {
     /// [`Error::Output`] naming the path and the operating system's reason; the target
     /// is then untouched and no temporary file is left.
     pub fn write(&self, bytes: &[u8]) -> Result<(), Error> {
+        self.write_as("out", bytes)
+    }
+
+    /// [`Destination::write`] for the file of option `option` (errors name it).
+    ///
+    /// ```
+    /// use spotsim::output::Destination;
+    /// let dir = std::env::temp_dir().join(format!("spotsim-doc-write-as-{}", std::process::id()));
+    /// std::fs::create_dir_all(&dir).unwrap();
+    /// let e = Destination::new(Some(&dir)).write_as("summary-out", b"{}").unwrap_err();
+    /// assert!(e.to_string().contains("--summary-out writes regular files only"), "{e}");
+    /// # std::fs::remove_dir_all(&dir).unwrap();
+    /// ```
+    ///
+    /// # Errors
+    /// As [`Destination::write`], naming `option`.
+    pub fn write_as(&self, option: &str, bytes: &[u8]) -> Result<(), Error> {
         match self {
             Destination::Stdout => {
                 let mut out = std::io::stdout().lock();
@@ -165,7 +182,7 @@ impl Destination {
                     .map_err(|e| os_error(Path::new("<stdout>"), &e))
             }
             Destination::File(p) => {
-                let mut f = FileOut::create(p, "out")?;
+                let mut f = FileOut::create(p, option)?;
                 f.write_all(bytes).map_err(|e| os_error(p, &e))?;
                 f.commit()
             }
@@ -384,6 +401,23 @@ impl Destination {
     /// # Errors
     /// [`Error::Output`] as for [`Destination::write`].
     pub fn stream(&self) -> Result<Stream, Error> {
+        self.stream_as("out")
+    }
+
+    /// [`Destination::stream`] for the file of option `option` (errors name it).
+    ///
+    /// ```
+    /// use spotsim::output::Destination;
+    /// let dir = std::env::temp_dir().join(format!("spotsim-doc-stream-as-{}", std::process::id()));
+    /// std::fs::create_dir_all(&dir).unwrap();
+    /// let e = Destination::new(Some(&dir)).stream_as("per-window").err().unwrap();
+    /// assert!(e.to_string().contains("--per-window writes regular files only"), "{e}");
+    /// # std::fs::remove_dir_all(&dir).unwrap();
+    /// ```
+    ///
+    /// # Errors
+    /// As [`Destination::stream`], naming `option`.
+    pub fn stream_as(&self, option: &str) -> Result<Stream, Error> {
         Ok(match self {
             Destination::Stdout => Stream {
                 path: PathBuf::from("<stdout>"),
@@ -391,7 +425,7 @@ impl Destination {
             },
             Destination::File(p) => Stream {
                 path: p.clone(),
-                to: StreamTo::File(FileOut::create(p, "out")?),
+                to: StreamTo::File(FileOut::create(p, option)?),
             },
         })
     }

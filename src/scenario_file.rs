@@ -209,7 +209,7 @@ pub(crate) fn from_table<T: OptionSet>(table: &toml::Table) -> Result<T, ConfigE
 /// Reads a scenario file: TOML, or JSON when the name ends in `.json`.
 pub(crate) fn load<T: OptionSet>(path: &Path) -> Result<T, Error> {
     let name = path.display().to_string();
-    let bytes = crate::ingest::read_all(path)?;
+    let bytes = crate::ingest::read_all_max(path, crate::limits::MAX_CONFIG_FILE_BYTES)?;
     let text = String::from_utf8(bytes).map_err(|e| {
         // Where the first byte that is not UTF-8 is.
         let good = e.utf8_error().valid_up_to();

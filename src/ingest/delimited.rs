@@ -108,7 +108,10 @@ impl<'a> Record<'a> {
 pub(crate) struct Splitter {
     delim: u8,
     quoting: bool,
-    core: csv_core::Reader,
+    /// `csv_core`'s reader, built on the first record that needs it: building its DFA
+    /// is most of the cost of a small input (and of a fuzzing run), and AWS's own
+    /// output never needs it.
+    core: Option<csv_core::Reader>,
     out: Vec<u8>,
     ends: Vec<usize>,
     /// The line of the next byte to read.
@@ -119,16 +122,12 @@ impl Splitter {
     /// A splitter for `delim`, with or without quoting (the `csv` crate's defaults
     /// otherwise: CRLF, LF or CR end a record, `""` escapes a quote).
     pub(crate) fn new(delim: u8, quoting: bool) -> Self {
-        let core = csv_core::ReaderBuilder::new()
-            .delimiter(delim)
-            .quoting(quoting)
-            .build();
         Splitter {
             delim,
             quoting,
-            core,
-            out: vec![0; 1024],
-            ends: vec![0; MAX_FIELDS],
+            core: None,
+            out: Vec::new(),
+            ends: Vec::new(),
             line: 1,
         }
     }
@@ -233,16 +232,27 @@ impl Splitter {
     /// its number of fields (in `out`/`ends`); 0 fields when only empty lines were left.
     /// `None` when the record does not end in `input` and more may come.
     fn core_record(&mut self, input: &[u8], eof: bool) -> Option<(usize, usize)> {
-        self.core.reset();
+        let (delim, quoting) = (self.delim, self.quoting);
+        let core = self.core.get_or_insert_with(|| {
+            csv_core::ReaderBuilder::new()
+                .delimiter(delim)
+                .quoting(quoting)
+                .build()
+        });
+        if self.out.is_empty() {
+            self.out = vec![0; 1024];
+            self.ends = vec![0; MAX_FIELDS];
+        }
+        core.reset();
         // Read nothing, so the reader no longer strips a byte-order mark (only the
         // file's start has one, and that was stripped already).
-        let _ = self.core.read_record(b",", &mut [], &mut [0]);
+        let _ = core.read_record(b",", &mut [], &mut [0]);
         let (mut i, mut o, mut e) = (0, 0, 0);
         loop {
             let input_left = input.get(i..).unwrap_or_default();
             let out = self.out.get_mut(o..).unwrap_or_default();
             let ends = self.ends.get_mut(e..).unwrap_or_default();
-            let (res, nin, nout, nend) = self.core.read_record(input_left, out, ends);
+            let (res, nin, nout, nend) = core.read_record(input_left, out, ends);
             i += nin;
             o += nout;
             e += nend;
@@ -267,7 +277,7 @@ impl Splitter {
                     // End of input: one more call with nothing flushes the record.
                     let out = self.out.get_mut(o..).unwrap_or_default();
                     let ends = self.ends.get_mut(e..).unwrap_or_default();
-                    let (res, _, _, nend) = self.core.read_record(&[], out, ends);
+                    let (res, _, _, nend) = core.read_record(&[], out, ends);
                     e += nend;
                     match res {
                         csv_core::ReadRecordResult::Record => return Some((i, e)),

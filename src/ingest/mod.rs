@@ -21,7 +21,9 @@ mod delimited;
 pub mod pricelist;
 mod probe;
 pub(crate) mod records;
+mod whole;
 pub(crate) use records::{Records, Sniffed};
+pub(crate) use whole::{read_all, read_all_max};
 
 pub use advisor::{AdvisorBand, AdvisorData, AdvisorEntry, read_advisor_bytes, read_advisor_file};
 pub use aws::{read_aws_csv, read_aws_json, read_azid_tsv, read_price_bytes, read_price_file};
@@ -136,43 +138,6 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
         s.push_str(&format!("{b:02x}"));
     }
     s
-}
-
-/// Reads a whole file, mapping failure to an [`InputError`] of kind `Io`.
-///
-/// Formats that are read whole (every one but the streamed AWS CSV/TSV price files and
-/// Price List offer files) are held to [`crate::limits::MAX_WHOLE_FILE_BYTES`], checked
-/// from the file's size before a byte is read: a huge file fails at once, and memory
-/// stays within that size plus what the rows parse to.
-pub(crate) fn read_all(path: &std::path::Path) -> Result<Vec<u8>, InputError> {
-    let io = |e: std::io::Error| {
-        InputError::new(
-            path.display().to_string(),
-            crate::error::InputErrorKind::Io,
-            format!("cannot read: {e}"),
-        )
-    };
-    let mut file = std::fs::File::open(path).map_err(io)?;
-    check_whole_size(&path.display().to_string(), &file)?;
-    let mut bytes = Vec::new();
-    std::io::Read::read_to_end(&mut file, &mut bytes).map_err(io)?;
-    Ok(bytes)
-}
-
-/// The size check of [`read_all`], for a file already open.
-pub(crate) fn check_whole_size(name: &str, file: &std::fs::File) -> Result<(), InputError> {
-    let max = crate::limits::MAX_WHOLE_FILE_BYTES;
-    match file.metadata() {
-        Ok(m) if m.is_file() && m.len() > max => Err(InputError::new(
-            name,
-            crate::error::InputErrorKind::Io,
-            format!(
-                "is {} bytes: files of this format are read whole, at most {max} bytes (1 GiB)",
-                m.len()
-            ),
-        )),
-        _ => Ok(()),
-    }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -755,9 +720,22 @@ impl<K: Clone + Eq + std::hash::Hash> Interner<K> {
 /// column in the message, which starts with `JSON ends early` or `invalid` (the
 /// caller's wording of what a non-EOF failure means for its format).
 pub(crate) fn json_error_as(name: &str, e: &serde_json::Error, invalid: &str) -> InputError {
-    let (line, col) = (e.line(), e.column());
+    json_error_placed(name, e, invalid, e.line() as u64, e.column() as u64)
+}
+
+/// [`json_error_as`] for an error whose place in the file is `line` and `col` (a value
+/// parsed on its own, away from the file's start).
+pub(crate) fn json_error_placed(
+    name: &str,
+    e: &serde_json::Error,
+    invalid: &str,
+    line: u64,
+    col: u64,
+) -> InputError {
     let mut msg = e.to_string();
-    if let Some(stripped) = msg.strip_suffix(&format!(" at line {line} column {col}")) {
+    if let Some(stripped) =
+        msg.strip_suffix(&format!(" at line {} column {}", e.line(), e.column()))
+    {
         msg = stripped.to_string();
     }
     if msg == "invalid unicode code point" {
@@ -774,9 +752,5 @@ pub(crate) fn json_error_as(name: &str, e: &serde_json::Error, invalid: &str) ->
         invalid
     };
     let err = InputError::new(name, kind, format!("{what} at column {col}: {msg}"));
-    if line > 0 {
-        err.at_line(line as u64)
-    } else {
-        err
-    }
+    if line > 0 { err.at_line(line) } else { err }
 }

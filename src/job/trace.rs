@@ -276,8 +276,52 @@ impl JobTrace {
 #[derive(Deserialize)]
 struct RawTrace {
     metadata: Option<RawMeta>,
+    #[serde(default, deserialize_with = "ticks")]
     data: Option<Vec<i64>>,
+    #[serde(default, deserialize_with = "ticks")]
     prices: Option<Vec<f64>>,
+}
+
+/// An array of at most [`crate::limits::MAX_JOB_TICKS`] values (or `null`), refused as
+/// soon as it has one more: memory stays within the file and 8 bytes a tick, whatever
+/// the file holds.
+fn ticks<'de, D, T>(d: D) -> Result<Option<Vec<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    use serde::de::{Error, SeqAccess, Visitor};
+    use std::marker::PhantomData;
+    struct Seq<T>(PhantomData<T>);
+    impl<'de, T: Deserialize<'de>> Visitor<'de> for Seq<T> {
+        type Value = Option<Vec<T>>;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("an array with a value per tick")
+        }
+        fn visit_unit<E: Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_none<E: Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_some<D2: serde::Deserializer<'de>>(self, d: D2) -> Result<Self::Value, D2::Error> {
+            d.deserialize_seq(self)
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut s: A) -> Result<Self::Value, A::Error> {
+            let max = crate::limits::MAX_JOB_TICKS;
+            let mut v = Vec::with_capacity(s.size_hint().unwrap_or(0).min(1 << 16));
+            while let Some(x) = s.next_element()? {
+                if v.len() == max {
+                    return Err(A::Error::custom(format!(
+                        "more than {max} ticks (the most a job trace may have)"
+                    )));
+                }
+                v.push(x);
+            }
+            Ok(Some(v))
+        }
+    }
+    d.deserialize_option(Seq(PhantomData))
 }
 
 #[derive(Deserialize)]
@@ -311,6 +355,8 @@ struct RawPriceInfo {
 /// # Ok::<(), spotsim::error::InputError>(())
 /// ```
 pub fn read_spot_trace(path: &Path, opts: &TraceOptions) -> Result<JobTrace, InputError> {
+    // Read whole (errors find their line in the bytes): held to the whole-file limit,
+    // the ticks to `MAX_JOB_TICKS` while they are parsed.
     let bytes = read_all(path)?;
     read_spot_trace_bytes(&path.display().to_string(), &bytes, opts)
 }
@@ -545,5 +591,41 @@ mod tests {
     fn zone_from_names() {
         assert_eq!(zone_from_name("a/b/us-west-2a_v100_1.json"), "us-west-2a");
         assert_eq!(zone_from_name("trace.json"), "trace");
+    }
+
+    /// A tick array one longer than the limit is refused while it is parsed (once, the
+    /// whole array was held, 8 bytes a value, before the tick count was checked).
+    #[test]
+    fn a_tick_array_past_the_limit_is_refused_while_parsed() {
+        let n = crate::limits::MAX_JOB_TICKS;
+        for key in ["data", "prices"] {
+            let mut j = String::with_capacity(2 * n + 64);
+            j.push_str("{\"metadata\":{\"gap_seconds\":1},\"");
+            j.push_str(key);
+            j.push_str("\":[0");
+            for _ in 0..n {
+                j.push_str(",0");
+            }
+            j.push_str("]}");
+            let e = read_spot_trace_bytes(
+                "t.json",
+                j.as_bytes(),
+                &TraceOptions::new(Convention::Available),
+            )
+            .unwrap_err()
+            .to_string();
+            assert!(
+                e.starts_with("t.json:1: ") && e.contains("more than 10000000 ticks"),
+                "{key}: {e}"
+            );
+        }
+        // `null` is no array, as before.
+        let e = read_spot_trace_bytes(
+            "t.json",
+            br#"{"metadata":{"gap_seconds":1},"data":null}"#,
+            &TraceOptions::new(Convention::Available),
+        )
+        .unwrap_err();
+        assert!(e.to_string().contains("no `data` array"), "{e}");
     }
 }

@@ -185,8 +185,14 @@ impl Sweep {
     /// line and key of anything wrong in it.
     pub fn load(path: &Path) -> Result<Sweep, Error> {
         let name = path.display().to_string();
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| InputError::new(&name, InputErrorKind::Io, format!("cannot read: {e}")))?;
+        let bytes = crate::ingest::read_all_max(path, crate::limits::MAX_CONFIG_FILE_BYTES)?;
+        let text = String::from_utf8(bytes).map_err(|e| {
+            InputError::new(
+                &name,
+                InputErrorKind::Io,
+                format!("cannot read: {}", e.utf8_error()),
+            )
+        })?;
         let dir = path.parent().unwrap_or(Path::new("")).to_path_buf();
         Ok(Sweep::from_toml_str(&text, &name, &dir)?)
     }

@@ -330,8 +330,13 @@ pub fn merge_files(parts: &[PathBuf], output: &SweepOutputOptions) -> Result<Swe
     let mut texts = Vec::with_capacity(parts.len());
     for p in parts {
         let name = p.display().to_string();
-        let text = std::fs::read_to_string(p)
-            .map_err(|e| InputError::new(&name, InputErrorKind::Io, format!("cannot read: {e}")))?;
+        let text = String::from_utf8(crate::ingest::read_all(p)?).map_err(|e| {
+            InputError::new(
+                &name,
+                InputErrorKind::Io,
+                format!("cannot read: {}", e.utf8_error()),
+            )
+        })?;
         texts.push((name, text));
     }
     let (definition, rows) = merge_parts(&texts)?;
