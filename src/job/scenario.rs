@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Deserializer, Serialize};
 
+#[cfg(feature = "cli")]
 use super::named::NamedPolicy;
 use super::tunables::PolicyTunables;
 use crate::error::{ConfigError, Error};
