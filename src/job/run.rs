@@ -214,21 +214,22 @@ impl JobScenario {
         }
         let mut probes: Vec<ProbeSeries> = Vec::new();
         let mut ticks: Vec<JobTrace> = Vec::new();
+        if csv && convention != Convention::Available {
+            return Err(ConfigError::new(
+                "convention",
+                "the availability CSVs' `availability` column counts available instances: use `available`",
+            )
+            .into());
+        }
+        // The probe price file, parsed once and streamed (as the traces are): the probe
+        // CSVs take prices per probe, tick traces one price per tick, by zone.
+        let prices = self
+            .job
+            .probe_prices
+            .as_deref()
+            .map(crate::ingest::ProbePriceMap::open)
+            .transpose()?;
         if csv {
-            if convention != Convention::Available {
-                return Err(ConfigError::new(
-                    "convention",
-                    "the availability CSVs' `availability` column counts available instances: use `available`",
-                )
-                .into());
-            }
-            // The price file parsed once, streamed (as the traces are).
-            let prices = self
-                .job
-                .probe_prices
-                .as_deref()
-                .map(crate::ingest::ProbePriceMap::open)
-                .transpose()?;
             for p in &self.job.traces {
                 probes.push(probe_series(
                     crate::ingest::Records::open(p)?,
@@ -247,13 +248,6 @@ impl JobScenario {
             if let Some(n) = self.job.nodes {
                 to = to.nodes(n);
             }
-            // Per-tick spot prices for tick traces (one price per tick, by zone).
-            let prices = self
-                .job
-                .probe_prices
-                .as_deref()
-                .map(crate::ingest::ProbePriceMap::open)
-                .transpose()?;
             for p in &self.job.traces {
                 let t = read_spot_trace(p, &to)?;
                 ticks.push(match &prices {

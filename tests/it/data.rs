@@ -51,6 +51,23 @@ pub const FARGATE_TASK_SIZES: &str = "pricing/fargate_task_sizes.csv";
 pub const V100_US_WEST_2A_2022: &str =
     "availability/spot-traces/availability/1-node/aws-10-26-2022/us-west-2a_v100_1.json";
 
+/// The README's V100 job on [`V100_US_WEST_2A_2022`] (a 48-hour job, 52-hour
+/// deadline, 0.2 h restart overhead, p3.2xlarge prices), less `--trace` and `--policy`.
+pub const V100_JOB_ARGS: [&str; 12] = [
+    "--convention",
+    "available",
+    "--work-hours",
+    "48",
+    "--deadline-hours",
+    "52",
+    "--restart-overhead-hours",
+    "0.2",
+    "--ondemand-price",
+    "3.06",
+    "--spot-price",
+    "0.9731",
+];
+
 /// The V100 probe CSV of `zone` (`availability/aws-v100-2023-02-15/<zone>_v100_1.csv`).
 pub fn v100_csv(zone: &str) -> String {
     format!("{V100_DIR}/{zone}_v100_1.csv")

@@ -8,23 +8,8 @@ const TRACE: &str = data::V100_US_WEST_2A_2022;
 fn job(extra: &[&str]) -> Option<std::process::Output> {
     let d = data::require(&[TRACE])?;
     let t = d.join(TRACE);
-    let mut a = vec![
-        "job",
-        "--trace",
-        t.to_str()?,
-        "--convention",
-        "available",
-        "--work-hours",
-        "48",
-        "--deadline-hours",
-        "52",
-        "--restart-overhead-hours",
-        "0.2",
-        "--ondemand-price",
-        "3.06",
-        "--spot-price",
-        "0.9731",
-    ];
+    let mut a = vec!["job", "--trace", t.to_str()?];
+    a.extend(data::V100_JOB_ARGS);
     a.extend(extra);
     Some(cli(&a))
 }

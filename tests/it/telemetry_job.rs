@@ -23,25 +23,8 @@ fn job(dir: &Path, name: &str, extra: &[&str]) -> Option<(Value, std::process::O
     let o = bin()
         .args(["job", "--trace"])
         .arg(d.join(TRACE))
-        .args([
-            "--convention",
-            "available",
-            "--policy",
-            POLICIES,
-            "--work-hours",
-            "48",
-            "--deadline-hours",
-            "52",
-            "--restart-overhead-hours",
-            "0.2",
-            "--ondemand-price",
-            "3.06",
-            "--spot-price",
-            "0.9731",
-            "--output",
-            "json",
-            "--out",
-        ])
+        .args(data::V100_JOB_ARGS)
+        .args(["--policy", POLICIES, "--output", "json", "--out"])
         .arg(&out)
         .args(extra)
         .args(if extra.contains(&"--windows") {
