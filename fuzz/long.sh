@@ -11,7 +11,7 @@
 # dependencies, at 2-5x the cost per execution) and caps inputs at MAX_LEN bytes
 # (default 4096: every reader's logic is reached within a few lines, and an input's cost
 # grows with its length), so that millions of executions fit in hours on two cores. It
-# runs niced (19), one target after another, on a copy of the binaries taken when the
+# runs niced (NICE, default 19), one target after another, on a copy of the binaries taken when the
 # target starts (BIN, built first unless NOBUILD=1), so the tree can change meanwhile.
 # The corpus is fuzz/run.sh's, under target/fuzz/corpus/ (run fuzz/run.sh once first
 # to seed it). Each target's line in LOG (default target/fuzz/long.log) gives its
@@ -60,7 +60,7 @@ for t in "${TARGETS[@]}"; do
     cp "$BIN/$t" "$BIN/.$t.running"
     out="$ROOT/target/fuzz/long-$t.log"
     t0=$(date +%s)
-    nice -n 19 "$BIN/.$t.running" "$ROOT/target/fuzz/corpus/$t" \
+    nice -n "${NICE:-19}" "$BIN/.$t.running" "$ROOT/target/fuzz/corpus/$t" \
         -runs="$RUNS" -max_total_time="$share" -max_len="$MAX_LEN" -rss_limit_mb=2048 \
         -timeout=10 -print_final_stats=1 \
         -artifact_prefix="$ROOT/target/fuzz/long-artifacts/$t/" >"$out" 2>&1

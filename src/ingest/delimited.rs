@@ -111,7 +111,7 @@ pub(crate) struct Splitter {
     /// `csv_core`'s reader, built on the first record that needs it: building its DFA
     /// is most of the cost of a small input (and of a fuzzing run), and AWS's own
     /// output never needs it.
-    core: Option<csv_core::Reader>,
+    core: Option<super::core_reader::CoreReader>,
     out: Vec<u8>,
     ends: Vec<usize>,
     /// The line of the next byte to read.
@@ -233,12 +233,9 @@ impl Splitter {
     /// `None` when the record does not end in `input` and more may come.
     fn core_record(&mut self, input: &[u8], eof: bool) -> Option<(usize, usize)> {
         let (delim, quoting) = (self.delim, self.quoting);
-        let core = self.core.get_or_insert_with(|| {
-            csv_core::ReaderBuilder::new()
-                .delimiter(delim)
-                .quoting(quoting)
-                .build()
-        });
+        let core = self
+            .core
+            .get_or_insert_with(|| super::core_reader::reader(delim, quoting));
         if self.out.is_empty() {
             self.out = vec![0; 1024];
             self.ends = vec![0; MAX_FIELDS];

@@ -17,6 +17,7 @@
 mod advisor;
 mod aws;
 mod capacity;
+mod core_reader;
 mod delimited;
 pub mod pricelist;
 mod probe;

@@ -44,7 +44,7 @@ pub(crate) struct Records<'a> {
     /// Unread bytes are `pos..end` of the bytes or of the read buffer.
     pos: usize,
     end: usize,
-    core: csv_core::Reader,
+    core: super::core_reader::CoreReader,
     out: Vec<u8>,
     ends: Vec<usize>,
     nfields: usize,
@@ -95,7 +95,7 @@ impl<'a> Records<'a> {
             input,
             pos,
             end,
-            core: csv_core::Reader::new(),
+            core: super::core_reader::reader(b',', true),
             out: vec![0; 1024],
             ends: vec![0; 16],
             nfields: 0,
