@@ -37,6 +37,10 @@
 //! negative or out-of-range values, prices whose length differs from the data's,
 //! negative prices (`NaN` is not JSON and is reported as a syntax error), empty data.
 //!
+//! The file is streamed (`trace_json`): memory is a 1 MiB read, the longest single value
+//! (at most 64 MiB) and the trace (4 bytes a tick, 8 more a price); each tick is checked
+//! as it is read, so a bad one early in a huge file fails at once.
+//!
 //! # Timestamped availability CSVs (`format` `availability-csv`)
 //!
 //! `date,availability` (data/README.md "aws-v100-2023-02-15"): naive UTC timestamps
