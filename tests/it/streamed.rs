@@ -8,24 +8,11 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use spotsim::catalog::Catalog;
 use spotsim::ingest::pricelist::{read_catalog_bytes, read_catalog_file};
 use spotsim::job::{Convention, TraceOptions, read_spot_trace, read_spot_trace_bytes};
 
 fn scratch(name: &str) -> PathBuf {
     super::cli::scratch(name)
-}
-
-/// What a catalog holds, in a fixed order.
-fn show(c: &Catalog) -> String {
-    let oses = c.operating_systems();
-    let mut o = format!("{} {} {:?} {oses:?}", c.region(), c.source(), c.types());
-    for t in c.types() {
-        for os in &oses {
-            o += &format!(" {:?}", c.ondemand(&t.name, os));
-        }
-    }
-    o
 }
 
 /// Reads `path` as `kind` (`trace` or `catalog`): the result in one line.
@@ -36,7 +23,7 @@ fn read(kind: &str, path: &Path) -> String {
             Err(e) => format!("err {e}"),
         },
         _ => match read_catalog_file(path, None) {
-            Ok(c) => format!("ok {}", show(&c)),
+            Ok(c) => format!("ok {} {}", c.region(), c.source()),
             Err(e) => format!("err {e}"),
         },
     }
@@ -297,7 +284,7 @@ fn files_and_bytes_read_alike() {
         );
         match (&file, &bytes) {
             (Ok(a), Ok(b)) => {
-                assert_eq!(show(a), show(b), "{i}");
+                assert_eq!(a, b, "{i}");
                 oks += 1;
             }
             (Err(a), Err(b)) => assert_eq!(a.to_string(), b.to_string(), "{i}"),
