@@ -136,55 +136,74 @@ fn write(d: &Path, name: &str, bytes: &[u8]) -> PathBuf {
     p
 }
 
+/// Reads, in the child, a small valid file (`small`, for the base peak), a big one
+/// with a bad value early (`bad`, whose error must be `err FILE:` + `bad_err`) and a
+/// big valid one (`good`, whose result must start with `ok_start`); checks the big
+/// files are over 50 MB, that the bad one failed having read under 3 MiB and that the
+/// good one peaked less than `size / below` above the small one. Returns the good
+/// one's result.
+fn big(
+    kind: &str,
+    name: &str,
+    [small, bad, good]: [Vec<u8>; 3],
+    bad_err: &str,
+    ok_start: &str,
+    below: u64,
+) -> String {
+    let d = scratch(&format!("streamed-{kind}"));
+    let (_, base, r) = child(kind, &write(&d, &format!("{name}_small.json"), &small));
+    assert!(r.starts_with("ok "), "{r}");
+    let size = bad.len() as u64;
+    assert!(size > 50 << 20, "{size}");
+    let p = write(&d, &format!("{name}_bad.json"), &bad);
+    drop(bad);
+    let (read_bytes, _, r) = child(kind, &p);
+    assert_eq!(r, format!("err {}:{bad_err}", p.display()));
+    println!(
+        "{kind}: bad value early in a {size}-byte file: failed after reading {read_bytes} bytes"
+    );
+    assert!(read_bytes < 3 << 20, "read {read_bytes} bytes of {size}");
+    let size = good.len() as u64;
+    let p = write(&d, &format!("{name}_good.json"), &good);
+    drop(good);
+    let (read_bytes, peak, r) = child(kind, &p);
+    assert!(r.starts_with(ok_start), "{r} (want {ok_start})");
+    assert!(read_bytes >= size, "read {read_bytes} bytes of {size}");
+    let above = peak.saturating_sub(base) * 1024;
+    println!(
+        "{kind}: valid {size}-byte file: peak {peak} KiB, {base} KiB for a small one: {:.3} x the file above it",
+        above as f64 / size as f64
+    );
+    assert!(
+        above < size / below,
+        "peak {peak} KiB, base {base} KiB, file {size} B"
+    );
+    let _ = std::fs::remove_dir_all(&d);
+    r
+}
+
 /// A 60 MB spot trace with a negative tick on its 1,001st line of ticks: the error
-/// names that line and tick after reading at most about two 1 MiB chunks (it was read
-/// whole: 60 MB, and parsed whole before the tick was checked); a valid 60 MB trace
-/// (2.6 M ticks) peaks at the ticks it parses to (4 bytes each) plus the read, well
-/// under its size (it was held whole, plus 8 bytes a tick).
+/// names that line and tick after reading about one 1 MiB chunk (it was read whole,
+/// and parsed whole before the tick was checked); a valid 60 MB trace (2.6 M ticks)
+/// peaks at the ticks it parses to (4 bytes each) plus the read, well under its size
+/// (it was held whole, plus 8 bytes a tick), and hashes what it read.
 #[test]
 fn a_big_trace_is_streamed() {
     if !measurable() {
         return;
     }
-    let d = scratch("streamed-trace");
-    let small = write(&d, "us-west-2a_small.json", &trace(1_000, None));
-    let (_, base, r) = child("trace", &small);
-    assert!(r.starts_with("ok 1000 ticks"), "{r}");
-
     let ticks = 2_600_000;
-    let bad = trace(ticks, Some(1_000));
-    let size = bad.len() as u64;
-    assert!(size > 50 << 20, "{size}");
-    let p = write(&d, "us-west-2a_bad.json", &bad);
-    drop(bad);
-    let (read_bytes, _, r) = child("trace", &p);
-    assert_eq!(
-        r,
-        format!(
-            "err {}:1004: field `data[1000]`: value -1 is negative; expected a count of instances",
-            p.display()
-        )
-    );
-    println!("bad value early in a {size}-byte file: failed after reading {read_bytes} bytes");
-    assert!(read_bytes < 3 << 20, "read {read_bytes} bytes of {size}");
-
     let good = trace(ticks, None);
     let sha = spotsim::ingest::sha256_hex(&good);
-    let p = write(&d, "us-west-2a_v100_1.json", &good);
-    drop(good);
-    let (read_bytes, peak, r) = child("trace", &p);
+    let r = big(
+        "trace",
+        "us-west-2a",
+        [trace(1_000, None), trace(ticks, Some(1_000)), good],
+        "1004: field `data[1000]`: value -1 is negative; expected a count of instances",
+        &format!("ok {ticks} ticks"),
+        3,
+    );
     assert_eq!(r, format!("ok {ticks} ticks {sha}"));
-    assert!(read_bytes >= size, "read {read_bytes} bytes of {size}");
-    let above = peak.saturating_sub(base) * 1024;
-    println!(
-        "{size}-byte trace, {ticks} ticks: peak {peak} KiB, {base} KiB for 1,000 ticks: {:.3} x the file above it",
-        above as f64 / size as f64
-    );
-    assert!(
-        above < size / 3,
-        "peak {peak} KiB, base {base} KiB, file {size} B"
-    );
-    let _ = std::fs::remove_dir_all(&d);
 }
 
 /// A 57 MB get-products file (one page, 80,000 products) with a bad price in its 10th
@@ -195,42 +214,15 @@ fn a_big_get_products_file_is_streamed() {
     if !measurable() {
         return;
     }
-    let d = scratch("streamed-catalog");
-    let small = write(&d, "small.json", &products(10, None));
-    let (_, base, r) = child("catalog", &small);
-    assert!(r.starts_with("ok eu-west-3"), "{r}");
-
     let n = 80_000;
-    let bad = products(n, Some(9));
-    let size = bad.len() as u64;
-    assert!(size > 50 << 20, "{size}");
-    let p = write(&d, "bad.json", &bad);
-    drop(bad);
-    let (read_bytes, _, r) = child("catalog", &p);
-    assert_eq!(
-        r,
-        format!(
-            "err {}:11: field `terms.OnDemand.priceDimensions.pricePerUnit.USD`: `-1`: price is negative",
-            p.display()
-        )
+    big(
+        "catalog",
+        "p",
+        [products(10, None), products(n, Some(9)), products(n, None)],
+        "11: field `terms.OnDemand.priceDimensions.pricePerUnit.USD`: `-1`: price is negative",
+        "ok eu-west-3",
+        10,
     );
-    println!("bad value early in a {size}-byte file: failed after reading {read_bytes} bytes");
-    assert!(read_bytes < 3 << 20, "read {read_bytes} bytes of {size}");
-
-    let p = write(&d, "good.json", &products(n, None));
-    let (read_bytes, peak, r) = child("catalog", &p);
-    assert!(r.starts_with("ok eu-west-3"), "{r}");
-    assert!(read_bytes >= size, "read {read_bytes} bytes of {size}");
-    let above = peak.saturating_sub(base) * 1024;
-    println!(
-        "{size}-byte get-products file: peak {peak} KiB, {base} KiB for 10 products: {:.3} x the file above it",
-        above as f64 / size as f64
-    );
-    assert!(
-        above < size / 10,
-        "peak {peak} KiB, base {base} KiB, file {size} B"
-    );
-    let _ = std::fs::remove_dir_all(&d);
 }
 
 /// The file and the bytes entry points go through the same streamed reader: the same
