@@ -13,7 +13,7 @@
 //! | `job --windows` | [`MAX_WINDOWS`] | `job`, [`crate::job::draw_starts`] |
 //! | ticks of a job trace (a resampled availability CSV, `--start-hours`) | [`MAX_JOB_TICKS`] | `job` |
 //! | `job --gap` | 1..=[`MAX_GAP_SECS`] | `job` |
-//! | size of a data file read whole (get-products JSON, tick traces, sweep parts) | [`MAX_WHOLE_FILE_BYTES`] | those readers, before reading |
+//! | size of a data file read whole (`sweep merge` parts) | [`MAX_WHOLE_FILE_BYTES`] | that reader, before reading |
 //! | size of a scenario or sweep file | [`MAX_CONFIG_FILE_BYTES`] | `scenario_file`, `sweep`, before reading |
 //!
 //! Numbers read as floats are refused when NaN or infinite everywhere (options and
@@ -42,16 +42,23 @@ pub const MAX_HORIZON_HOURS: f64 = 87_660.0;
 pub const MAX_JOB_TICKS: usize = 10_000_000;
 /// The longest tick of a job trace, seconds (a day).
 pub const MAX_GAP_SECS: i64 = 86_400;
-/// The largest file of a data format that is read whole — the catalog's get-products
-/// JSON, job tick traces (JSON), `sweep merge` parts — 1 GiB, checked from the file's
-/// size before reading. Every other data format (AWS price CSV, TSV and JSON, offer
-/// files, capacity, availability, desired-count and advisor files) is streamed.
+/// The largest file of a data format that is read whole — only `sweep merge` parts
+/// (spotsim's own JSON Lines output) — 1 GiB, checked from the file's size before
+/// reading. Every other data format is streamed, in memory bounded by a read buffer,
+/// the longest single record or value and what the rows parse to:
 ///
-/// Why these are not: a tick trace becomes one value per tick (at most
-/// [`MAX_JOB_TICKS`], enforced while its array is parsed, so memory is the file plus
-/// 16 bytes a tick) and its errors find their line by a second look at the bytes; a
-/// get-products page nests each product's terms as JSON in a string; both are small
-/// in practice (the largest published trace is 200 KB).
+/// * AWS price CSV and TSV, offer files, capacity, availability, desired-count,
+///   advisor and egress CSVs, catalog CSV: 64 KiB or 1 MiB reads and the longest
+///   record (at most 64 MiB, else an error at its line);
+/// * AWS price JSON, job spot traces (JSON) and get-products JSON
+///   (`ingest::json_window`): a 1 MiB read and the longest single value cut out of it
+///   (a record, a tick, a product string, a trace's `metadata`, a member spotsim does
+///   not read; at most 64 MiB). A trace parses to 4 bytes a tick and 8 a price, its
+///   arrays refused past [`MAX_JOB_TICKS`] while they are read;
+/// * Spot Advisor JSON and probe prices JSON: parsed by serde from a 64 KiB buffered
+///   reader, memory the values parsed. The advisor's format is told from its name or
+///   its first 64 KiB (a file blank that far is the CSV extract unless named `.json`),
+///   so no file is read ahead further to decide it.
 pub const MAX_WHOLE_FILE_BYTES: u64 = 1 << 30;
 /// The largest configuration file — a scenario file (TOML or JSON) or a sweep file —
 /// 16 MiB, checked before reading. They are written by people (the examples are a few

@@ -132,7 +132,7 @@ impl InstanceType {
 }
 
 /// What the catalog knows about one type: its size and its prices per OS.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 struct Entry {
     name: String,
     vcpu: u32,
@@ -179,7 +179,7 @@ impl Entry {
 /// assert_eq!(c.ondemand_for_product("m5.large", "Windows"), None);
 /// assert_eq!(c.ondemand_for_product("m5.large", "Linux/UNIX (Amazon VPC)"), Some(m5.ondemand));
 /// ```
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Catalog {
     region: String,
     source: String,

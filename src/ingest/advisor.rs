@@ -2,7 +2,9 @@
 //! the band of capacity reclaimed over the trailing month and the savings over
 //! on-demand.
 //!
-//! Two layouts are read (detected by the first non-blank byte):
+//! Two layouts are read (detected by the name or the first non-blank byte, see
+//! `is_json`), both streamed from a file (memory: a 64 KiB read, or serde's buffer, and
+//! the entries):
 //! * the JSON feed `spot-advisor-data.json`:
 //!   `{"ranges":[{"index","label","max"}…], "spot_advisor":{"<region>":{"Linux"|"Windows":{"<type>":{"s":savings,"r":band}}}}, …}`
 //!   (`../shared/data/spot-advisor/`);
@@ -96,27 +98,33 @@ fn default_bands() -> Vec<AdvisorBand> {
 pub fn read_advisor_file(path: &Path) -> Result<AdvisorData, InputError> {
     let f = super::Sniffed::open(path)?;
     let name = f.name().to_string();
-    let body = strip_bom(f.head());
-    let first = body.iter().find(|c| !c.is_ascii_whitespace()).copied();
-    if first.is_none() && f.head().len() == super::records::READ {
-        // Only whitespace in the first 64 KiB: read whole, as bytes are.
-        return read_advisor_bytes(&name, &super::read_all(path)?);
-    }
-    let json = super::json_named(&name) || matches!(first, Some(b'{' | b'['));
-    let (parsed, sha256) = match first {
-        Some(_) if json => {
-            let mut r = f.hashed().buffered();
-            let parsed = read_json(&name, serde_json::from_reader(&mut r))?;
-            (parsed, r.into_inner().hex())
-        }
-        Some(_) => {
-            let mut recs = f.records();
-            let parsed = read_csv(&mut recs)?;
-            (parsed, recs.finish()?)
-        }
-        None => return Err(empty(&name)),
+    let Some(json) = is_json(&name, f.head()) else {
+        return Err(empty(&name));
+    };
+    let (parsed, sha256) = if json {
+        let mut r = f.hashed().buffered();
+        let parsed = read_json(&name, serde_json::from_reader(&mut r))?;
+        (parsed, r.into_inner().hex())
+    } else {
+        let mut recs = f.records();
+        let parsed = read_csv(&mut recs)?;
+        (parsed, recs.finish()?)
     };
     advisor_data(&name, json, parsed, sha256)
+}
+
+/// Whether advisor data whose first bytes are `head` is the JSON feed: a file named
+/// `.json`, or whose first byte that is not blank, within the first 64 KiB, is `{` or
+/// `[`; otherwise the CSV extract (whose reader skips blank lines). `None` when `head`
+/// is blank and shorter than 64 KiB: the data is empty. Only the first 64 KiB are
+/// looked at, so that a file is streamed whatever it starts with.
+fn is_json(name: &str, head: &[u8]) -> Option<bool> {
+    let head = &head[..head.len().min(super::records::READ)];
+    let first = strip_bom(head).iter().find(|c| !c.is_ascii_whitespace());
+    if first.is_none() && head.len() < super::records::READ {
+        return None;
+    }
+    Some(super::json_named(name) || matches!(first, Some(b'{' | b'[')))
 }
 
 fn empty(name: &str) -> InputError {
@@ -141,13 +149,13 @@ fn empty(name: &str) -> InputError {
 /// assert!(e.to_string().contains("spot_advisor.us-east-1.Linux.m5.large.r"), "{e}");
 /// ```
 pub fn read_advisor_bytes(name: &str, bytes: &[u8]) -> Result<AdvisorData, InputError> {
-    let body = strip_bom(bytes);
-    let first = body.iter().find(|c| !c.is_ascii_whitespace());
-    let json = super::json_named(name) || matches!(first, Some(b'{' | b'['));
-    let parsed = match first {
-        Some(_) if json => read_json(name, serde_json::from_slice(body))?,
-        Some(_) => read_csv(&mut super::Records::from_bytes(name, bytes))?,
-        None => return Err(empty(name)),
+    let Some(json) = is_json(name, bytes) else {
+        return Err(empty(name));
+    };
+    let parsed = if json {
+        read_json(name, serde_json::from_slice(strip_bom(bytes)))?
+    } else {
+        read_csv(&mut super::Records::from_bytes(name, bytes))?
     };
     advisor_data(name, json, parsed, sha256_hex(bytes))
 }
@@ -251,6 +259,7 @@ fn read_csv(recs: &mut super::Records<'_>) -> Result<Parsed, InputError> {
     if !recs.next()? {
         return Err(empty(name));
     }
+    let header_line = recs.line();
     let mut col = [usize::MAX; 9];
     for (i, h) in recs.iter().enumerate() {
         let h = String::from_utf8_lossy(h.trim_ascii()).into_owned();
@@ -262,7 +271,7 @@ fn read_csv(recs: &mut super::Records<'_>) -> Result<Parsed, InputError> {
                     InputErrorKind::UnknownField,
                     format!("unknown column; expected {}", CSV_COLS.join(",")),
                 )
-                .at_line(1)
+                .at_line(recs.line())
                 .field(h));
             }
         }
@@ -271,7 +280,7 @@ fn read_csv(recs: &mut super::Records<'_>) -> Result<Parsed, InputError> {
         if c == usize::MAX {
             return Err(
                 InputError::new(name, InputErrorKind::MissingField, "missing column")
-                    .at_line(1)
+                    .at_line(header_line)
                     .field(CSV_COLS[j]),
             );
         }

@@ -19,10 +19,12 @@ mod aws;
 mod capacity;
 mod core_reader;
 mod delimited;
+pub(crate) mod json_window;
 pub mod pricelist;
 mod probe;
 pub(crate) mod records;
 mod whole;
+pub(crate) use delimited::Source;
 pub(crate) use records::{Records, Sniffed};
 pub(crate) use whole::{read_all, read_all_max};
 
@@ -383,37 +385,6 @@ pub(crate) fn count_value(
 /// Counts `\n` in `b` (used to size row vectors and to turn byte offsets into lines).
 pub(crate) fn count_newlines(b: &[u8]) -> usize {
     memchr::memchr_iter(b'\n', b).count()
-}
-
-/// Turns increasing byte offsets into 1-based line numbers in one forward pass.
-pub(crate) struct LineCounter<'a> {
-    bytes: &'a [u8],
-    pos: usize,
-    line: u64,
-}
-
-impl<'a> LineCounter<'a> {
-    pub(crate) fn new(bytes: &'a [u8]) -> Self {
-        LineCounter {
-            bytes,
-            pos: 0,
-            line: 1,
-        }
-    }
-
-    /// The line of byte `off`.
-    #[inline]
-    pub(crate) fn line_at(&mut self, off: usize) -> u64 {
-        if off < self.pos {
-            // Not expected (offsets increase); count from the start.
-            self.pos = 0;
-            self.line = 1;
-        }
-        let end = off.min(self.bytes.len());
-        self.line += count_newlines(self.bytes.get(self.pos..end).unwrap_or_default()) as u64;
-        self.pos = end;
-        self.line
-    }
 }
 
 /// The line a CSV record starts on; `body` is what the csv reader reads.

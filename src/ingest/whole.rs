@@ -4,8 +4,7 @@ use crate::error::InputError;
 
 /// Reads a whole file, mapping failure to an [`InputError`] of kind `Io`.
 ///
-/// Formats that are read whole (the catalog's get-products JSON and spotsim CSV read
-/// from bytes, job tick traces, sweep parts) are held to
+/// The one data format still read whole (`sweep merge` parts) is held to
 /// [`crate::limits::MAX_WHOLE_FILE_BYTES`], checked from the file's size before a byte
 /// is read: a huge file fails at once, and memory stays within that size plus what the
 /// rows parse to. Configuration files use [`read_all_max`] with

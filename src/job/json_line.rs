@@ -1,49 +1,26 @@
-//! Where a value sits in a JSON document: the 1-based line of a path such as
-//! `data[17]`, to locate errors after `serde_json` has parsed the document (split out of
-//! `trace`).
-
-/// One step of a path into a JSON document.
-#[derive(Clone, Copy)]
-pub(crate) enum Seg<'a> {
-    /// An object key.
-    Key(&'a str),
-    /// An array index.
-    Index(usize),
-}
+//! Where a value sits in a JSON object: the 1-based line of a key path such as
+//! `price_info.price`, to locate errors after `serde_json` has parsed the object (a
+//! spot trace's `metadata`, cut out of the file by the streamed reader).
 
 /// The 1-based line on which the value at `path` starts (only used to locate errors;
 /// the document has already been parsed, so malformed input just gives `None`).
-pub(crate) fn json_line(b: &[u8], path: &[Seg<'_>]) -> Option<u64> {
+pub(crate) fn json_line(b: &[u8], path: &[&str]) -> Option<u64> {
     let mut s = Scan { b, i: 0 };
     s.ws();
-    for seg in path {
-        match *seg {
-            Seg::Key(k) => {
-                s.eat(b'{')?;
-                loop {
-                    s.ws();
-                    let key = s.string()?;
-                    s.ws();
-                    s.eat(b':')?;
-                    s.ws();
-                    if key == k.as_bytes() {
-                        break;
-                    }
-                    s.skip_value()?;
-                    s.ws();
-                    s.eat(b',')?;
-                }
+    for k in path {
+        s.eat(b'{')?;
+        loop {
+            s.ws();
+            let key = s.string()?;
+            s.ws();
+            s.eat(b':')?;
+            s.ws();
+            if key == k.as_bytes() {
+                break;
             }
-            Seg::Index(n) => {
-                s.eat(b'[')?;
-                s.ws();
-                for _ in 0..n {
-                    s.skip_value()?;
-                    s.ws();
-                    s.eat(b',')?;
-                    s.ws();
-                }
-            }
+            s.skip_value()?;
+            s.ws();
+            s.eat(b',')?;
         }
     }
     let upto = b.get(..s.i)?;
@@ -129,13 +106,8 @@ mod tests {
  "data": [1,
   2, {"x": "]"},
   3]}"#;
-        assert_eq!(json_line(b, &[Seg::Key("data")]), Some(3));
-        assert_eq!(json_line(b, &[Seg::Key("data"), Seg::Index(1)]), Some(4));
-        assert_eq!(json_line(b, &[Seg::Key("data"), Seg::Index(3)]), Some(5));
-        assert_eq!(
-            json_line(b, &[Seg::Key("metadata"), Seg::Key("zone")]),
-            Some(2)
-        );
-        assert_eq!(json_line(b, &[Seg::Key("nope")]), None);
+        assert_eq!(json_line(b, &["data"]), Some(3));
+        assert_eq!(json_line(b, &["metadata", "zone"]), Some(2));
+        assert_eq!(json_line(b, &["nope"]), None);
     }
 }

@@ -59,6 +59,7 @@ pub mod telemetry;
 pub mod tick;
 pub mod timeline;
 pub mod trace;
+mod trace_json;
 pub mod tunables;
 pub mod windows;
 

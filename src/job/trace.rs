@@ -37,6 +37,10 @@
 //! negative or out-of-range values, prices whose length differs from the data's,
 //! negative prices (`NaN` is not JSON and is reported as a syntax error), empty data.
 //!
+//! The file is streamed (`trace_json`): memory is a 1 MiB read, the longest single value
+//! (at most 64 MiB) and the trace (4 bytes a tick, 8 more a price); each tick is checked
+//! as it is read, so a bad one early in a huge file fails at once.
+//!
 //! # Timestamped availability CSVs (`format` `availability-csv`)
 //!
 //! `date,availability` (data/README.md "aws-v100-2023-02-15"): naive UTC timestamps
@@ -53,13 +57,10 @@ use std::str::FromStr;
 
 use serde::Deserialize;
 
-use crate::error::{ConfigError, InputError, InputErrorKind};
-use crate::ingest::{err_at, read_all, sha256_hex};
-
-use super::json_line::{Seg, json_line};
 pub use super::probes::{
     ProbeSeries, read_probe_series, read_probe_series_bytes, with_probe_prices,
 };
+use crate::error::{ConfigError, InputError, InputErrorKind};
 use crate::market::SourceFile;
 use crate::money::Rate;
 use crate::time::SimTime;
@@ -271,73 +272,7 @@ impl JobTrace {
 }
 
 // ---------------------------------------------------------------------------------------
-// spot-traces JSON
-
-#[derive(Deserialize)]
-struct RawTrace {
-    metadata: Option<RawMeta>,
-    #[serde(default, deserialize_with = "ticks")]
-    data: Option<Vec<i64>>,
-    #[serde(default, deserialize_with = "ticks")]
-    prices: Option<Vec<f64>>,
-}
-
-/// An array of at most [`crate::limits::MAX_JOB_TICKS`] values (or `null`), refused as
-/// soon as it has one more: memory stays within the file and 8 bytes a tick, whatever
-/// the file holds.
-fn ticks<'de, D, T>(d: D) -> Result<Option<Vec<T>>, D::Error>
-where
-    D: serde::Deserializer<'de>,
-    T: Deserialize<'de>,
-{
-    use serde::de::{Error, SeqAccess, Visitor};
-    use std::marker::PhantomData;
-    struct Seq<T>(PhantomData<T>);
-    impl<'de, T: Deserialize<'de>> Visitor<'de> for Seq<T> {
-        type Value = Option<Vec<T>>;
-        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str("an array with a value per tick")
-        }
-        fn visit_unit<E: Error>(self) -> Result<Self::Value, E> {
-            Ok(None)
-        }
-        fn visit_none<E: Error>(self) -> Result<Self::Value, E> {
-            Ok(None)
-        }
-        fn visit_some<D2: serde::Deserializer<'de>>(self, d: D2) -> Result<Self::Value, D2::Error> {
-            d.deserialize_seq(self)
-        }
-        fn visit_seq<A: SeqAccess<'de>>(self, mut s: A) -> Result<Self::Value, A::Error> {
-            let max = crate::limits::MAX_JOB_TICKS;
-            let mut v = Vec::with_capacity(s.size_hint().unwrap_or(0).min(1 << 16));
-            while let Some(x) = s.next_element()? {
-                if v.len() == max {
-                    return Err(A::Error::custom(format!(
-                        "more than {max} ticks (the most a job trace may have)"
-                    )));
-                }
-                v.push(x);
-            }
-            Ok(Some(v))
-        }
-    }
-    d.deserialize_option(Seq(PhantomData))
-}
-
-#[derive(Deserialize)]
-struct RawMeta {
-    gap_seconds: Option<f64>,
-    start_time: Option<String>,
-    zone: Option<String>,
-    price_info: Option<RawPriceInfo>,
-}
-
-#[derive(Deserialize)]
-struct RawPriceInfo {
-    price: Option<f64>,
-    on_demand_price: Option<f64>,
-    currency: Option<String>,
-}
+// spot-traces JSON (read by `trace_json`)
 
 /// Reads a spot-traces JSON file (see the module docs).
 ///
@@ -355,10 +290,11 @@ struct RawPriceInfo {
 /// # Ok::<(), spotsim::error::InputError>(())
 /// ```
 pub fn read_spot_trace(path: &Path, opts: &TraceOptions) -> Result<JobTrace, InputError> {
-    // Read whole (errors find their line in the bytes): held to the whole-file limit,
-    // the ticks to `MAX_JOB_TICKS` while they are parsed.
-    let bytes = read_all(path)?;
-    read_spot_trace_bytes(&path.display().to_string(), &bytes, opts)
+    // Streamed: a 1 MiB read, the longest value and what the trace parses to.
+    let name = path.display().to_string();
+    let mut file = std::fs::File::open(path)
+        .map_err(|e| InputError::new(&name, InputErrorKind::Io, format!("cannot read: {e}")))?;
+    super::trace_json::read(&name, crate::ingest::Source::Reader(&mut file), opts)
 }
 
 /// [`read_spot_trace`] on bytes; `name` is used in errors, as the source path and to
@@ -390,197 +326,13 @@ pub fn read_spot_trace_bytes(
     bytes: &[u8],
     opts: &TraceOptions,
 ) -> Result<JobTrace, InputError> {
-    let body = crate::ingest::strip_bom(bytes);
-    let raw: RawTrace = serde_json::from_slice(body).map_err(|e| json_error(name, &e))?;
-    let line_of = |path: &[Seg<'_>]| json_line(body, path).unwrap_or(1);
-    let meta = raw.metadata.ok_or_else(|| {
-        InputError::new(
-            name,
-            InputErrorKind::MissingField,
-            "no `metadata` object; expected {\"metadata\":{\"gap_seconds\":G},\"data\":[…]}",
-        )
-        .at_line(1)
-        .field("metadata")
-    })?;
-    let gap_path = [Seg::Key("metadata"), Seg::Key("gap_seconds")];
-    let gap = meta.gap_seconds.ok_or_else(|| {
-        err_at(
-            name,
-            line_of(&[Seg::Key("metadata")]),
-            "metadata.gap_seconds",
-            InputErrorKind::MissingField,
-            "is missing; expected the tick length in seconds, such as 600".into(),
-        )
-    })?;
-    if !(gap > 0.0 && gap.fract() == 0.0 && gap <= crate::limits::MAX_GAP_SECS as f64) {
-        return Err(err_at(
-            name,
-            line_of(&gap_path),
-            "metadata.gap_seconds",
-            InputErrorKind::BadValue,
-            format!(
-                "is {gap}; expected a positive whole number of seconds, at most {} (a day)",
-                crate::limits::MAX_GAP_SECS
-            ),
-        ));
-    }
-    let gap_secs = gap as i64;
-    let start = match &meta.start_time {
-        None => None,
-        Some(s) => Some(SimTime::parse_rfc3339(s).map_err(|e| {
-            err_at(
-                name,
-                line_of(&[Seg::Key("metadata"), Seg::Key("start_time")]),
-                "metadata.start_time",
-                InputErrorKind::BadValue,
-                format!("{e}: found `{}`", crate::ingest::show(s.as_bytes())),
-            )
-        })?),
-    };
-    let (mut spot_price, mut ondemand_price) = (None, None);
-    if let Some(pi) = &meta.price_info {
-        if let Some(c) = &pi.currency {
-            if c != "USD" {
-                return Err(err_at(
-                    name,
-                    line_of(&[Seg::Key("metadata"), Seg::Key("price_info")]),
-                    "metadata.price_info.currency",
-                    InputErrorKind::BadValue,
-                    format!("is `{}`; only USD prices are supported", c),
-                ));
-            }
-        }
-        let rate = |v: f64, key: &'static str| {
-            Rate::from_usd_f64(v).map_err(|e| {
-                err_at(
-                    name,
-                    line_of(&[Seg::Key("metadata"), Seg::Key("price_info"), Seg::Key(key)]),
-                    &format!("metadata.price_info.{key}"),
-                    InputErrorKind::BadValue,
-                    format!("{e}: found {v}"),
-                )
-            })
-        };
-        spot_price = pi.price.map(|v| rate(v, "price")).transpose()?;
-        ondemand_price = pi
-            .on_demand_price
-            .map(|v| rate(v, "on_demand_price"))
-            .transpose()?;
-    }
-    let data = raw.data.ok_or_else(|| {
-        InputError::new(
-            name,
-            InputErrorKind::MissingField,
-            "no `data` array; expected the value of each tick",
-        )
-        .at_line(1)
-        .field("data")
-    })?;
-    if data.is_empty() {
-        return Err(InputError::new(name, InputErrorKind::Empty, "has no ticks")
-            .at_line(line_of(&[Seg::Key("data")]))
-            .field("data"));
-    }
-    let mut available = Vec::with_capacity(data.len());
-    for (i, &v) in data.iter().enumerate() {
-        let bad = |msg: String| {
-            err_at(
-                name,
-                line_of(&[Seg::Key("data"), Seg::Index(i)]),
-                &format!("data[{i}]"),
-                InputErrorKind::BadValue,
-                msg,
-            )
-        };
-        if v < 0 {
-            return Err(bad(format!(
-                "value {v} is negative; expected a count of instances"
-            )));
-        }
-        if v > i64::from(u32::MAX) {
-            return Err(bad(format!("value {v} is too large")));
-        }
-        let v = v as u32;
-        let a = match opts.convention {
-            Convention::Available => v,
-            Convention::Preempted => match opts.nodes {
-                None if v <= 1 => 1 - v,
-                None => {
-                    return Err(bad(format!(
-                        "value {v} under the `preempted` convention: only 0/1 \
-                         (1 = preempted) can be read without a node count; give the \
-                         number of nodes so that available = nodes − value"
-                    )));
-                }
-                Some(n) if v <= n => n - v,
-                Some(n) => {
-                    return Err(bad(format!(
-                        "value {v} preempted nodes is more than the {n} nodes given"
-                    )));
-                }
-            },
-        };
-        available.push(a);
-    }
-    let prices = match raw.prices {
-        None => None,
-        Some(p) => {
-            if p.len() != data.len() {
-                return Err(err_at(
-                    name,
-                    line_of(&[Seg::Key("prices")]),
-                    "prices",
-                    InputErrorKind::Conflict,
-                    format!(
-                        "has {} entries but `data` has {} ticks; expected one price per tick",
-                        p.len(),
-                        data.len()
-                    ),
-                ));
-            }
-            let mut out = Vec::with_capacity(p.len());
-            for (i, &x) in p.iter().enumerate() {
-                out.push(Rate::from_usd_f64(x).map_err(|e| {
-                    err_at(
-                        name,
-                        line_of(&[Seg::Key("prices"), Seg::Index(i)]),
-                        &format!("prices[{i}]"),
-                        InputErrorKind::BadValue,
-                        format!("{e}: found {x}; expected a spot price in USD per hour"),
-                    )
-                })?);
-            }
-            Some(out)
-        }
-    };
-    let zone = meta.zone.unwrap_or_else(|| zone_from_name(name));
-    Ok(JobTrace {
-        gap_secs,
-        available,
-        prices,
-        start,
-        zone,
-        spot_price,
-        ondemand_price,
-        convention: opts.convention,
-        source: SourceFile {
-            path: name.to_string(),
-            sha256: sha256_hex(bytes),
-            format: "spot-traces-json".into(),
-            rows: data.len() as u64,
-        },
-        price_source: None,
-    })
+    super::trace_json::read(name, crate::ingest::Source::Bytes(bytes), opts)
 }
 
 /// The zone a file name gives (`ingest`'s rule: the stem's prefix before the first `_`,
 /// else the whole stem).
 pub(super) fn zone_from_name(name: &str) -> String {
     crate::ingest::zone_of_file_name(name).to_string()
-}
-
-pub(super) fn json_error(name: &str, e: &serde_json::Error) -> InputError {
-    crate::ingest::json_error_as(name, e, "invalid JSON or a value of the wrong type")
 }
 
 #[cfg(test)]

@@ -699,4 +699,24 @@ fn a_huge_bad_file_fails_fast_without_reading_it_whole() {
         e.contains("counts.csv:2: a record longer than 64 MiB"),
         "{e}"
     );
+    // Job spot traces and get-products JSON were read whole (refused by size) until
+    // they were streamed too: the first NUL is the error.
+    let trace = huge(
+        &d,
+        "t.json",
+        "{\"metadata\":{\"gap_seconds\":600},\"data\":[",
+    );
+    let e = err1(&job_args(&trace, &[]));
+    assert!(
+        e.contains(
+            "t.json:1: invalid JSON or a value of the wrong type at column 41: expected value"
+        ),
+        "{e}"
+    );
+    let cat = huge(&d, "g.json", "{\"PriceList\": [");
+    let e = err1(&["types", "--catalog", &cat]);
+    assert!(
+        e.contains("g.json:1: invalid get-products JSON at column 16: expected value"),
+        "{e}"
+    );
 }

@@ -32,6 +32,7 @@ mod rules;
 mod scale;
 mod schema;
 mod strategy;
+mod streamed;
 mod sweep;
 mod synth;
 mod telemetry;

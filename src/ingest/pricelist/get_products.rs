@@ -1,22 +1,28 @@
-//! `aws pricing get-products --service-code AmazonEC2` JSON.
+//! `aws pricing get-products --service-code AmazonEC2` JSON, streamed.
+//!
+//! The pages (top-level objects) and their `PriceList` arrays are followed by hand
+//! through the window of `ingest::json_window`; each product string is cut out, parsed
+//! in place, and its product offered to the collector at once, with the line its string
+//! starts on. The CLI merges every page of a query into one `PriceList` (a Region's
+//! EC2 products run to hundreds of megabytes), which is never held.
+//!
+//! **Memory.** A 1 MiB read, the longest single value (a product string, a few KB; any
+//! other page member; at most 64 MiB, else an error at its line) and the catalog kept
+//! (a price per type and OS). Bytes in memory go through the same code.
 
+use std::cell::Cell;
 use std::collections::BTreeMap;
+use std::marker::PhantomData;
 
 use serde::Deserialize;
+use serde::de;
 
 use super::{Collector, JSON_FIELDS, Row};
 use crate::catalog::Catalog;
 use crate::error::{InputError, InputErrorKind};
-use crate::ingest::{LineCounter, json_error_as, strip_bom};
+use crate::ingest::Source;
+use crate::ingest::json_window::{Input, NullOr};
 use crate::money::Rate;
-
-// get-products JSON
-
-#[derive(Deserialize)]
-struct Page {
-    #[serde(rename = "PriceList")]
-    price_list: Option<Vec<String>>,
-}
 
 #[derive(Deserialize)]
 struct ProductDoc {
@@ -72,21 +78,58 @@ pub fn read_get_products(
     bytes: &[u8],
     region: Option<&str>,
 ) -> Result<Catalog, InputError> {
-    let body = strip_bom(bytes);
-    let mut lines = LineCounter::new(body);
+    read(name, Source::Bytes(bytes), Vec::new(), region)
+}
+
+/// [`read_get_products`] from a source, streamed (see the module docs); for a reader,
+/// `prefix` holds its first bytes, already read.
+pub(super) fn read(
+    name: &str,
+    src: Source<'_>,
+    prefix: Vec<u8>,
+    region: Option<&str>,
+) -> Result<Catalog, InputError> {
+    read_in(name, src, prefix, region, crate::ingest::json_window::CHUNK)
+}
+
+/// [`read`] reading `chunk` bytes at a time.
+fn read_in(
+    name: &str,
+    src: Source<'_>,
+    prefix: Vec<u8>,
+    region: Option<&str>,
+    chunk: usize,
+) -> Result<Catalog, InputError> {
+    let mut input = Input::new(name, src, prefix);
+    input.chunk = chunk;
+    input.invalid = "invalid get-products JSON";
+    input.skip_bom()?;
     let mut col = Collector::new(name, &JSON_FIELDS, region);
-    let mut stream = serde_json::Deserializer::from_slice(body).into_iter::<Page>();
-    let mut page_start = 0usize;
     let mut pages = 0usize;
-    while let Some(page) = stream.next() {
-        let page = page.map_err(|e| json_error_as(name, &e, "invalid get-products JSON"))?;
-        let page_end = stream.byte_offset();
-        let first = body
-            .get(page_start..page_end)
-            .and_then(|s| s.iter().position(|c| !c.is_ascii_whitespace()))
-            .map_or(page_start, |p| page_start + p);
-        let page_line = lines.line_at(first);
-        let Some(list) = page.price_list else {
+    while let Some(c) = input.peek()? {
+        let page_line = input.line;
+        if c != b'{' {
+            return Err(input.unexpected("struct Page"));
+        }
+        let seen = Cell::new(false);
+        let mut list = false;
+        input.object(KeySeed(&seen), |input, price_list| {
+            if !price_list {
+                return input.skip();
+            }
+            if input.peek()? != Some(b'[') {
+                return input.take(NullOr("a sequence"));
+            }
+            list = true;
+            let mut i = 0;
+            input.array(|input| {
+                let line = input.line;
+                let s: String = input.take(PhantomData)?;
+                i += 1;
+                product(&mut col, &s, i, line)
+            })
+        })?;
+        if !list {
             return Err(InputError::new(
                 name,
                 InputErrorKind::MissingField,
@@ -94,51 +137,8 @@ pub fn read_get_products(
             )
             .at_line(page_line)
             .field("PriceList"));
-        };
-        pages += 1;
-        let starts = element_starts(body, first, page_end).filter(|s| s.len() == list.len());
-        for (i, s) in list.iter().enumerate() {
-            let line = match &starts {
-                Some(st) => lines.line_at(st[i]),
-                None => page_line,
-            };
-            let doc: ProductDoc = serde_json::from_str(s).map_err(|e| {
-                InputError::new(
-                    name,
-                    InputErrorKind::Syntax,
-                    format!("PriceList entry {} is not a product document: {e}", i + 1),
-                )
-                .at_line(line)
-                .field("PriceList")
-            })?;
-            let Some(prod) = &doc.product else {
-                return Err(col.err(
-                    line,
-                    "product",
-                    InputErrorKind::MissingField,
-                    "missing; expected a Price List product".into(),
-                ));
-            };
-            let a = |k: &str| prod.attributes.get(k).and_then(serde_json::Value::as_str);
-            let row = Row {
-                line,
-                instance_type: a("instanceType"),
-                os: a("operatingSystem"),
-                tenancy: a("tenancy"),
-                preinstalled: a("preInstalledSw"),
-                capacity_status: a("capacitystatus"),
-                license_model: a("licenseModel"),
-                market_option: a("marketoption"),
-                family: prod.family.as_deref(),
-                region: a("regionCode"),
-                vcpu: a("vcpu"),
-                memory: a("memory"),
-                processor: a("physicalProcessor"),
-            };
-            let price = on_demand_price(&col, &doc.terms, line)?;
-            col.offer(&row, price.map(|p| (p, line)))?;
         }
-        page_start = page_end;
+        pages += 1;
     }
     if pages == 0 {
         return Err(InputError::new(
@@ -148,6 +148,74 @@ pub fn read_get_products(
         ));
     }
     col.finish("aws pricing get-products JSON")
+}
+
+/// The `i`-th product string of a page (1-based), on `line`, offered to `col`.
+fn product(col: &mut Collector<'_>, s: &str, i: usize, line: u64) -> Result<(), InputError> {
+    let doc: ProductDoc = serde_json::from_str(s).map_err(|e| {
+        InputError::new(
+            col.name,
+            InputErrorKind::Syntax,
+            format!("PriceList entry {i} is not a product document: {e}"),
+        )
+        .at_line(line)
+        .field("PriceList")
+    })?;
+    let Some(prod) = &doc.product else {
+        return Err(col.err(
+            line,
+            "product",
+            InputErrorKind::MissingField,
+            "missing; expected a Price List product".into(),
+        ));
+    };
+    let a = |k: &str| prod.attributes.get(k).and_then(serde_json::Value::as_str);
+    let row = Row {
+        line,
+        instance_type: a("instanceType"),
+        os: a("operatingSystem"),
+        tenancy: a("tenancy"),
+        preinstalled: a("preInstalledSw"),
+        capacity_status: a("capacitystatus"),
+        license_model: a("licenseModel"),
+        market_option: a("marketoption"),
+        family: prod.family.as_deref(),
+        region: a("regionCode"),
+        vcpu: a("vcpu"),
+        memory: a("memory"),
+        processor: a("physicalProcessor"),
+    };
+    let price = on_demand_price(col, &doc.terms, line)?;
+    col.offer(&row, price.map(|p| (p, line)))
+}
+
+/// Parses a page's key: whether it is `PriceList`; `PriceList` twice is
+/// `serde_json`'s "duplicate field" error, at the key, as a derived `Deserialize`
+/// reported it.
+#[derive(Clone, Copy)]
+struct KeySeed<'s>(&'s Cell<bool>);
+
+impl<'de> de::DeserializeSeed<'de> for KeySeed<'_> {
+    type Value = bool;
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<bool, D::Error> {
+        d.deserialize_str(self)
+    }
+}
+
+impl de::Visitor<'_> for KeySeed<'_> {
+    type Value = bool;
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a key")
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<bool, E> {
+        if v != "PriceList" {
+            return Ok(false);
+        }
+        if self.0.replace(true) {
+            return Err(E::duplicate_field("PriceList"));
+        }
+        Ok(true)
+    }
 }
 
 /// The one hourly USD on-demand price of a product; an error if it has several.
@@ -181,66 +249,94 @@ fn on_demand_price<'t>(
     Ok(found)
 }
 
-/// Byte offsets of the elements of the `"PriceList"` array of the page in
-/// `body[from..to]` (each a JSON string); `None` if the page does not have the plain
-/// shape the CLI prints. Only used to give errors a line.
-fn element_starts(body: &[u8], from: usize, to: usize) -> Option<Vec<usize>> {
-    let page = body.get(from..to)?;
-    let key = b"\"PriceList\"";
-    let k = page.windows(key.len()).position(|w| w == key)?;
-    let mut i = from + k + key.len();
-    let skip_ws = |i: &mut usize| {
-        while body.get(*i).is_some_and(u8::is_ascii_whitespace) {
-            *i += 1;
-        }
-    };
-    skip_ws(&mut i);
-    (body.get(i) == Some(&b':')).then_some(())?;
-    i += 1;
-    skip_ws(&mut i);
-    (body.get(i) == Some(&b'[')).then_some(())?;
-    i += 1;
-    let mut out = Vec::new();
-    loop {
-        skip_ws(&mut i);
-        match body.get(i)? {
-            b']' => return Some(out),
-            b'"' => {
-                out.push(i);
-                i += 1;
-                loop {
-                    match body.get(i)? {
-                        b'\\' => i += 2,
-                        b'"' => {
-                            i += 1;
-                            break;
-                        }
-                        _ => i += 1,
-                    }
-                }
-                skip_ws(&mut i);
-                match body.get(i)? {
-                    b',' => i += 1,
-                    b']' => return Some(out),
-                    _ => return None,
-                }
-            }
-            _ => return None,
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    /// Streamed through windows of any size (after a prefix already read, as
+    /// `read_catalog_file` has it), every input reads as it does in memory.
     #[test]
-    fn element_starts_finds_each_string() {
-        let s = br#"{"FormatVersion": "aws_v1", "PriceList": [ "a\"b", "c" ], "NextToken": "x"}"#;
-        let st = element_starts(s, 0, s.len()).unwrap();
-        assert_eq!(st.len(), 2);
-        assert_eq!(s[st[0]], b'"');
-        assert_eq!(&s[st[1]..st[1] + 3], b"\"c\"");
-        assert_eq!(element_starts(b"{\"PriceList\": 3}", 0, 16), None);
+    fn streamed_reads_as_in_memory() {
+        let product = |t: &str, p: &str| {
+            format!(
+                r#"{{"product":{{"productFamily":"Compute Instance","attributes":{{"instanceType":"{t}","operatingSystem":"Linux","tenancy":"Shared","preInstalledSw":"NA","capacitystatus":"Used","regionCode":"eu-west-3","vcpu":"2","memory":"8 GiB"}}}},"terms":{{"OnDemand":{{"A.B":{{"priceDimensions":{{"A.B.C":{{"unit":"Hrs","pricePerUnit":{{"USD":"{p}"}}}}}}}}}}}}}}"#
+            )
+        };
+        let page = |ps: &[String]| {
+            serde_json::to_string_pretty(
+                &serde_json::json!({"FormatVersion": "aws_v1", "PriceList": ps, "NextToken": "x"}),
+            )
+            .unwrap()
+        };
+        let good = [
+            page(&[product("m5.large", "0.1"), product("m5.xlarge", "0.2")]),
+            format!(
+                "\u{feff}{}\n{}",
+                page(&[product("m5.large", "0.1")]),
+                page(&[product("c5.large", "0.3")])
+            ),
+        ];
+        let bad = [
+            String::new(),
+            "[]".into(),
+            "{}".into(),
+            "{\"PriceList\": null}".into(),
+            "{\"PriceList\": 5}".into(),
+            "{\"PriceList\": [1]}".into(),
+            "{\"PriceList\": [], \"PriceList\": []}".into(),
+            "{\"PriceList\": [\"{}\"]}".into(),
+            "{\"PriceList\": [".into(),
+            page(&[product("m5.large", "0.1"), product("m5.xlarge", "-1")]),
+            page(&[product("m5.large", "0.1"), product("m5.large", "0.2")]),
+            page(&[product("m5.large", "0.1")]) + " x",
+        ];
+        for (i, text) in good.iter().chain(&bad).enumerate() {
+            let bytes = text.as_bytes();
+            let whole = read_get_products("p.json", bytes, None);
+            assert_eq!(
+                whole.is_ok(),
+                i < good.len(),
+                "{i}: {:?}",
+                whole.as_ref().err()
+            );
+            for chunk in [1, 2, 3, 7, 100, 1 << 20] {
+                let split = 5.min(bytes.len());
+                let mut rest = &bytes[split..];
+                let streamed = read_in(
+                    "p.json",
+                    Source::Reader(&mut rest),
+                    bytes[..split].to_vec(),
+                    None,
+                    chunk,
+                );
+                match (&whole, &streamed) {
+                    (Ok(a), Ok(b)) => assert_eq!(a, b, "{i} in {chunk}"),
+                    (Err(a), Err(b)) => assert_eq!(a.to_string(), b.to_string(), "{i} in {chunk}"),
+                    _ => panic!(
+                        "{i} in {chunk}: {:?} vs {:?}",
+                        whole.as_ref().err(),
+                        streamed.as_ref().err()
+                    ),
+                }
+            }
+        }
+        let e = |t: &str| {
+            read_get_products("p.json", t.as_bytes(), None)
+                .unwrap_err()
+                .to_string()
+        };
+        assert_eq!(
+            e(&bad[9]),
+            "p.json:6: field `terms.OnDemand.priceDimensions.pricePerUnit.USD`: `-1`: price is negative"
+        );
+        // serde_json's words and places, as when a page was parsed whole.
+        assert_eq!(
+            e(&bad[6]),
+            "p.json:1: invalid get-products JSON at column 29: duplicate field `PriceList`"
+        );
+        assert_eq!(
+            e(&bad[1]),
+            "p.json:1: invalid get-products JSON at column 2: invalid type: sequence, expected struct Page"
+        );
     }
 }

@@ -49,7 +49,7 @@ use crate::catalog::{Arch, Catalog, OperatingSystem, parse_gib_to_mib};
 use crate::error::{InputError, InputErrorKind};
 use crate::money::Rate;
 
-use super::{read_all, strip_bom};
+use super::strip_bom;
 
 /// The catalog formats [`read_catalog_bytes`] tells apart.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -82,8 +82,9 @@ pub fn detect_catalog_format(head: &[u8]) -> CatalogFormat {
     }
 }
 
-/// Reads a catalog file of any of the three formats (offer files, which run to
-/// gigabytes, are streamed). See the module docs for `region`.
+/// Reads a catalog file of any of the three formats, streamed whatever the format
+/// (offer files run to gigabytes, get-products JSON to hundreds of megabytes). See the
+/// module docs for `region`.
 ///
 /// # Errors
 /// [`InputError`] naming file, line and field.
@@ -114,7 +115,11 @@ pub fn read_catalog_file(path: &Path, region: Option<&str>) -> Result<Catalog, I
             let recs = super::Records::open(path)?;
             crate::catalog::read_csv_records(recs, region)
         }
-        _ => read_catalog_bytes(&name, &read_all(path)?, region),
+        _ => {
+            // get-products JSON (by content or by a `.json` name), streamed too.
+            let prefix = head[..n].to_vec();
+            get_products::read(&name, super::Source::Reader(&mut file), prefix, region)
+        }
     }
 }
 

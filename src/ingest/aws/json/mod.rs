@@ -9,24 +9,20 @@
 //! moved to the value's place in the file, and the hand-followed structure reports its
 //! own errors in `serde_json`'s words, with line and column.
 //!
-//! **Memory.** A file is read in 1 MiB chunks (hashed as they come); the window holds
-//! the bytes not yet parsed, so memory is a chunk plus the longest single value (at
-//! most [`delimited::MAX_RECORD`], 64 MiB: a longer one — a string never closed, a
-//! page value of megabytes — is an error at its line once that much is read) plus the
-//! rows kept (32 bytes each).
+//! **Memory.** The window of `ingest::json_window`: a 1 MiB chunk plus the longest
+//! single value (at most 64 MiB: a longer one — a string never closed, a page value of
+//! megabytes — is an error at its line once that much is read) plus the rows kept
+//! (32 bytes each).
 
 mod record;
-mod window;
-
-use sha2::Digest;
 
 use super::finish;
 use crate::error::{InputError, InputErrorKind};
 use crate::ingest::delimited::Source;
+use crate::ingest::json_window::{CHUNK, Input};
 use crate::ingest::{Interner, PriceHistory, err_at};
 use crate::time::FastRfc3339;
 use record::{Key, KeySeed, RecordSeed, Sink};
-use window::{CHUNK, Expect, Input};
 
 /// Reads the pages of `input` into `sink` (see the module docs).
 fn read_pages(input: &mut Input<'_, '_>, sink: &mut Sink<'_>) -> Result<(), InputError> {
@@ -35,61 +31,19 @@ fn read_pages(input: &mut Input<'_, '_>, sink: &mut Sink<'_>) -> Result<(), Inpu
         let page_line = input.line;
         if c != b'{' {
             // Not an object: serde_json says what it is.
-            let end = input.value_end()?;
-            input.parse(end, Expect("an object with a `SpotPriceHistory` array"))?;
-            return Err(input.syntax("expected an object with a `SpotPriceHistory` array"));
+            return Err(input.unexpected("an object with a `SpotPriceHistory` array"));
         }
-        input.advance(1);
         let mut seen = false;
-        let mut first = true;
-        loop {
-            match input.peek()? {
-                None => return Err(input.syntax("EOF while parsing an object")),
-                Some(b'}') if first => {
-                    input.advance(1);
-                    break;
-                }
-                Some(b'"') => {}
-                Some(_) => return Err(input.syntax("key must be a string")),
+        input.object(KeySeed, |input, key| {
+            if key != Key::SpotPriceHistory {
+                return input.skip();
             }
-            let end = input.value_end()?;
-            let key = input.parse(end, KeySeed)?;
-            input.advance(end - input.pos);
-            match input.peek()? {
-                Some(b':') => input.advance(1),
-                None => return Err(input.syntax("EOF while parsing an object")),
-                Some(_) => return Err(input.syntax("expected `:`")),
+            if seen {
+                return Err(input.syntax("duplicate field `SpotPriceHistory`"));
             }
-            if input.peek()?.is_none() {
-                return Err(input.syntax("EOF while parsing a value"));
-            }
-            if key == Key::SpotPriceHistory {
-                if seen {
-                    return Err(input.syntax("duplicate field `SpotPriceHistory`"));
-                }
-                seen = true;
-                read_history(input, sink)?;
-            } else {
-                let end = input.value_end()?;
-                input.parse(end, std::marker::PhantomData::<serde::de::IgnoredAny>)?;
-                input.advance(end - input.pos);
-            }
-            first = false;
-            match input.peek()? {
-                Some(b',') => {
-                    input.advance(1);
-                    if input.peek()? == Some(b'}') {
-                        return Err(input.syntax("trailing comma"));
-                    }
-                }
-                Some(b'}') => {
-                    input.advance(1);
-                    break;
-                }
-                None => return Err(input.syntax("EOF while parsing an object")),
-                Some(_) => return Err(input.syntax("expected `,` or `}`")),
-            }
-        }
+            seen = true;
+            read_history(input, sink)
+        })?;
         if !seen {
             return Err(err_at(
                 sink.name,
@@ -108,19 +62,9 @@ fn read_pages(input: &mut Input<'_, '_>, sink: &mut Sink<'_>) -> Result<(), Inpu
 /// The `SpotPriceHistory` array at `pos`: each record becomes a row as it is read.
 fn read_history(input: &mut Input<'_, '_>, sink: &mut Sink<'_>) -> Result<(), InputError> {
     if input.peek()? != Some(b'[') {
-        let end = input.value_end()?;
-        input.parse(end, Expect("an array of SpotPriceHistory records"))?;
-        return Err(input.syntax("expected an array of SpotPriceHistory records"));
+        return Err(input.unexpected("an array of SpotPriceHistory records"));
     }
-    input.advance(1);
-    if input.peek()? == Some(b']') {
-        input.advance(1);
-        return Ok(());
-    }
-    loop {
-        if input.peek()?.is_none() {
-            return Err(input.syntax("EOF while parsing a list"));
-        }
+    input.array(|input| {
         let end = input.value_end()?;
         let line = input.line;
         let seed = RecordSeed {
@@ -131,21 +75,8 @@ fn read_history(input: &mut Input<'_, '_>, sink: &mut Sink<'_>) -> Result<(), In
             return Err(sink.err.take().unwrap_or(e));
         }
         input.advance(end - input.pos);
-        match input.peek()? {
-            Some(b',') => {
-                input.advance(1);
-                if input.peek()? == Some(b']') {
-                    return Err(input.syntax("trailing comma"));
-                }
-            }
-            Some(b']') => {
-                input.advance(1);
-                return Ok(());
-            }
-            None => return Err(input.syntax("EOF while parsing a list")),
-            Some(_) => return Err(input.syntax("expected `,` or `]`")),
-        }
-    }
+        Ok(())
+    })
 }
 
 /// Reads the JSON of `aws ec2 describe-spot-price-history` (aws-facts.md §7.1); several
@@ -218,8 +149,7 @@ fn read_json_in(
             let mut input = Input::new(name, src, prefix);
             input.chunk = chunk;
             read_pages(&mut input, &mut sink)?;
-            let d = std::mem::take(&mut input.hasher).finalize();
-            d.iter().map(|b| format!("{b:02x}")).collect()
+            input.sha256()
         }
     };
     finish(name, sha, "aws-json", sink.interner.into_keys(), sink.rows)

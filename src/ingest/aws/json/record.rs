@@ -18,6 +18,7 @@ use crate::money::Rate;
 use crate::time::FastRfc3339;
 
 /// A page's key.
+#[derive(Clone, Copy)]
 pub(super) struct KeySeed;
 
 impl<'de> de::DeserializeSeed<'de> for KeySeed {
