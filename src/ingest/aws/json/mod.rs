@@ -15,6 +15,7 @@
 //! page value of megabytes — is an error at its line once that much is read) plus the
 //! rows kept (32 bytes each).
 
+mod fast;
 mod record;
 mod window;
 
@@ -121,16 +122,22 @@ fn read_history(input: &mut Input<'_, '_>, sink: &mut Sink<'_>) -> Result<(), In
         if input.peek()?.is_none() {
             return Err(input.syntax("EOF while parsing a list"));
         }
-        let end = input.value_end()?;
         let line = input.line;
-        let seed = RecordSeed {
-            sink: &mut *sink,
-            line,
-        };
-        if let Err(e) = input.parse(end, seed) {
-            return Err(sink.err.take().unwrap_or(e));
+        if let Some(s) = fast::record(&input.data()[input.pos..]) {
+            sink.push(line, &s.record)?;
+            let (end, lines, last_nl) = (s.end, s.lines, s.last_nl);
+            input.skip_read(end, lines, last_nl);
+        } else {
+            let end = input.value_end()?;
+            let seed = RecordSeed {
+                sink: &mut *sink,
+                line,
+            };
+            if let Err(e) = input.parse(end, seed) {
+                return Err(sink.err.take().unwrap_or(e));
+            }
+            input.advance(end - input.pos);
         }
-        input.advance(end - input.pos);
         match input.peek()? {
             Some(b',') => {
                 input.advance(1);

@@ -188,6 +188,17 @@ impl<'a, 'n> Input<'a, 'n> {
         self.pos = end;
     }
 
+    /// Moves `pos` on by `n` bytes holding `lines` line ends, the last at offset
+    /// `last_nl` from `pos` (when `lines > 0`): what a scan of them found.
+    #[inline]
+    pub(super) fn skip_read(&mut self, n: usize, lines: u64, last_nl: usize) {
+        if lines > 0 {
+            self.line += lines;
+            self.line_start = (self.pos + last_nl + 1) as i64;
+        }
+        self.pos += n;
+    }
+
     /// The next byte that is not whitespace (skipped), or `None` at the end.
     pub(super) fn peek(&mut self) -> Result<Option<u8>, InputError> {
         loop {
