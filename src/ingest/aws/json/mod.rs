@@ -19,7 +19,7 @@ mod fast;
 mod record;
 mod window;
 
-use sha2::Digest;
+use sha2::{Digest, Sha256};
 
 use super::finish;
 use crate::error::{InputError, InputErrorKind};
@@ -27,7 +27,7 @@ use crate::ingest::delimited::Source;
 use crate::ingest::{Interner, PriceHistory, err_at};
 use crate::time::FastRfc3339;
 use record::{Key, KeySeed, RecordSeed, Sink};
-use window::{CHUNK, Expect, Input};
+use window::{CHUNK, Expect, Hashing, Input};
 
 /// Reads the pages of `input` into `sink` (see the module docs).
 fn read_pages(input: &mut Input<'_, '_>, sink: &mut Sink<'_>) -> Result<(), InputError> {
@@ -123,10 +123,18 @@ fn read_history(input: &mut Input<'_, '_>, sink: &mut Sink<'_>) -> Result<(), In
             return Err(input.syntax("EOF while parsing a list"));
         }
         let line = input.line;
-        if let Some(s) = fast::record(&input.data()[input.pos..]) {
+        let plain = if sink.fast {
+            fast::record(&input.data()[input.pos..])
+        } else {
+            None
+        };
+        if let Some(s) = plain {
             sink.push(line, &s.record)?;
-            let (end, lines, last_nl) = (s.end, s.lines, s.last_nl);
+            let (end, lines, last_nl, more) = (s.end, s.lines, s.last_nl, s.more);
             input.skip_read(end, lines, last_nl);
+            if more {
+                continue;
+            }
         } else {
             let end = input.value_end()?;
             let seed = RecordSeed {
@@ -193,15 +201,17 @@ pub(super) fn read_json(
     src: Source<'_>,
     prefix: Vec<u8>,
 ) -> Result<PriceHistory, InputError> {
-    read_json_in(name, src, prefix, CHUNK)
+    read_json_in(name, src, prefix, CHUNK, true)
 }
 
-/// [`read_json`] reading `chunk` bytes at a time.
+/// [`read_json`] reading `chunk` bytes at a time; `fast`: with the fast path for plain
+/// records (tests compare it with the general path alone).
 fn read_json_in(
     name: &str,
     src: Source<'_>,
     prefix: Vec<u8>,
     chunk: usize,
+    fast: bool,
 ) -> Result<PriceHistory, InputError> {
     let mut sink = Sink {
         name,
@@ -209,12 +219,14 @@ fn read_json_in(
         rows: Vec::new(),
         times: FastRfc3339::default(),
         err: None,
+        fast,
     };
     let sha = match src {
         Source::Bytes(bytes) => {
             let (sha, res) = crate::ingest::hash_alongside(bytes, || {
+                let hashing = Hashing::Here(Sha256::new());
                 read_pages(
-                    &mut Input::new(name, Source::Bytes(bytes), Vec::new()),
+                    &mut Input::new(name, Source::Bytes(bytes), Vec::new(), hashing),
                     &mut sink,
                 )
             });
@@ -222,10 +234,12 @@ fn read_json_in(
             sha
         }
         src => {
-            let mut input = Input::new(name, src, prefix);
-            input.chunk = chunk;
-            read_pages(&mut input, &mut sink)?;
-            let d = std::mem::take(&mut input.hasher).finalize();
+            let (res, d) = Hashing::on_a_thread(|hashing| {
+                let mut input = Input::new(name, src, prefix, hashing);
+                input.chunk = chunk;
+                read_pages(&mut input, &mut sink)
+            });
+            res?;
             d.iter().map(|b| format!("{b:02x}")).collect()
         }
     };
@@ -334,6 +348,7 @@ mod tests {
                     Source::Reader(&mut crate::ingest::delimited::tests::Trickle(bytes, 7)),
                     Vec::new(),
                     chunk,
+                    true,
                 );
                 match (&whole, &streamed) {
                     (Ok(a), Ok(b)) => {

@@ -53,6 +53,8 @@ pub(super) struct Sink<'n> {
     pub(super) rows: Vec<PriceRow>,
     pub(super) times: FastRfc3339,
     pub(super) err: Option<InputError>,
+    /// Whether plain records take the fast path (`fast.rs`); always outside tests.
+    pub(super) fast: bool,
 }
 
 impl Sink<'_> {

@@ -3,6 +3,7 @@
 
 use std::fmt;
 use std::io::Read;
+use std::sync::mpsc::{Receiver, SyncSender};
 
 use serde::de::{self, Visitor};
 use sha2::{Digest, Sha256};
@@ -61,6 +62,56 @@ fn value_len(b: &[u8]) -> Option<usize> {
     }
 }
 
+/// Where the bytes read are hashed (SHA-256): here, or on a second thread that they
+/// are copied to (a chunk at a time, the buffers coming back to be reused).
+pub(super) enum Hashing {
+    Here(Sha256),
+    Sent {
+        to: SyncSender<Vec<u8>>,
+        spare: Receiver<Vec<u8>>,
+    },
+}
+
+impl Hashing {
+    /// Hashes `b` next.
+    pub(super) fn update(&mut self, b: &[u8]) {
+        match self {
+            Hashing::Here(h) => h.update(b),
+            Hashing::Sent { to, spare } => {
+                let mut v = spare.try_recv().unwrap_or_default();
+                v.clear();
+                v.extend_from_slice(b);
+                // An error means the hashing thread is gone, which only a panic there
+                // does: joining it reports that.
+                let _ = to.send(v);
+            }
+        }
+    }
+
+    /// Runs `read` with the bytes it reads hashed on a second thread (see
+    /// [`Hashing::update`]); returns its result and the SHA-256 of those bytes.
+    pub(super) fn on_a_thread<T>(read: impl FnOnce(Hashing) -> T) -> (T, [u8; 32]) {
+        std::thread::scope(|scope| {
+            let (to, from) = std::sync::mpsc::sync_channel::<Vec<u8>>(1);
+            let (back, spare) = std::sync::mpsc::channel();
+            let hasher = scope.spawn(move || {
+                let mut h = Sha256::new();
+                for chunk in from {
+                    h.update(&chunk);
+                    let _ = back.send(chunk);
+                }
+                h.finalize()
+            });
+            // `read` drops the sender when it returns: the thread then ends.
+            let res = read(Hashing::Sent { to, spare });
+            let digest = hasher
+                .join()
+                .unwrap_or_else(|e| std::panic::resume_unwind(e));
+            (res, digest.into())
+        })
+    }
+}
+
 /// The input, read a window at a time (or all in memory), with the line of the next
 /// byte to parse.
 pub(super) struct Input<'a, 'n> {
@@ -76,13 +127,14 @@ pub(super) struct Input<'a, 'n> {
     /// when its start was dropped from the window).
     pub(super) line: u64,
     pub(super) line_start: i64,
-    pub(super) hasher: Sha256,
+    /// Where the bytes read are hashed.
+    pub(super) hashing: Hashing,
     /// The size of one read ([`CHUNK`]; smaller in tests).
     pub(super) chunk: usize,
 }
 
 impl<'a, 'n> Input<'a, 'n> {
-    pub(super) fn new(name: &'n str, src: Source<'a>, prefix: Vec<u8>) -> Self {
+    pub(super) fn new(name: &'n str, src: Source<'a>, prefix: Vec<u8>, hashing: Hashing) -> Self {
         let (reader, bytes, eof) = match src {
             Source::Bytes(b) => (None, b, true),
             Source::Reader(r) => (Some(r), &[][..], false),
@@ -96,11 +148,11 @@ impl<'a, 'n> Input<'a, 'n> {
             eof,
             line: 1,
             line_start: 0,
-            hasher: Sha256::new(),
+            hashing,
             chunk: CHUNK,
         };
         if input.reader.is_some() {
-            input.hasher.update(&prefix);
+            input.hashing.update(&prefix);
             input.buf = prefix;
         }
         input
@@ -171,7 +223,7 @@ impl<'a, 'n> Input<'a, 'n> {
             }
         }
         self.buf.truncate(filled);
-        self.hasher.update(&self.buf[have..]);
+        self.hashing.update(&self.buf[have..]);
         Ok(filled > have)
     }
 
