@@ -7,9 +7,12 @@
 //! `serde_json` (strings borrowed) and turned into a row at once. A record's line is
 //! the line of its opening `{`, known exactly; `serde_json`'s errors inside a value are
 //! moved to the value's place in the file, and the hand-followed structure reports its
-//! own errors in `serde_json`'s words, with line and column.
+//! own errors in `serde_json`'s words, with line and column. A record that is an object
+//! of plain strings — every record AWS writes — is read by hand instead (`fast.rs`),
+//! with the same result; anything else takes the general path above.
 //!
-//! **Memory.** A file is read in 1 MiB chunks (hashed as they come); the window holds
+//! **Memory.** A file is read in 1 MiB chunks (hashed on a second thread, each chunk
+//! copied to it); the window holds
 //! the bytes not yet parsed, so memory is a chunk plus the longest single value (at
 //! most [`delimited::MAX_RECORD`], 64 MiB: a longer one — a string never closed, a
 //! page value of megabytes — is an error at its line once that much is read) plus the
