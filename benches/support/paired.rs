@@ -29,9 +29,13 @@ pub struct Case<'a> {
 /// Median ns per element of each case over `rounds` interleaved rounds, on the wall
 /// clock and on the process CPU clock, printed as described in the module docs; the
 /// wall-clock medians are returned in case order. Skipped (returning nothing) when
-/// `SPOTSIM_BENCH_PAIRED=0`, e.g. while profiling one case.
+/// `SPOTSIM_BENCH_PAIRED=0`, e.g. while profiling one case, or when
+/// `SPOTSIM_BENCH_PAIRED` is set to some other text that `label` does not contain
+/// (`SPOTSIM_BENCH_PAIRED=json` runs only the JSON groups' paired rounds).
 pub fn paired(label: &str, rounds: usize, cases: &mut [Case<'_>]) -> Vec<f64> {
-    if std::env::var("SPOTSIM_BENCH_PAIRED").is_ok_and(|v| v == "0") {
+    if std::env::var("SPOTSIM_BENCH_PAIRED")
+        .is_ok_and(|v| v == "0" || (v != "1" && !label.contains(v.as_str())))
+    {
         return Vec::new();
     }
     let mut wall: Vec<Vec<f64>> = vec![Vec::with_capacity(rounds); cases.len()];

@@ -120,7 +120,10 @@ mod tests {
                     .build()
             };
             let want = split(fresh(), input);
-            assert!(want.len() >= 8 && want.iter().any(|f| f.len() > 2), "{want:?}");
+            assert!(
+                want.len() >= 8 && want.iter().any(|f| f.len() > 2),
+                "{want:?}"
+            );
             // Leave a reader inside a quoted field, with a line count, then drop it.
             let mut r = super::reader(delim, quoting);
             let mut out = [0u8; 64];

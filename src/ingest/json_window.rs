@@ -12,6 +12,7 @@
 
 use std::fmt;
 use std::io::Read;
+use std::sync::mpsc::{Receiver, SyncSender};
 
 use serde::de::{self, Visitor};
 use sha2::{Digest, Sha256};
@@ -121,6 +122,56 @@ fn literal_len(b: &[u8], word: &[u8]) -> Option<usize> {
     Some(word.len())
 }
 
+/// Where the bytes read are hashed (SHA-256): here, or on a second thread that they
+/// are copied to (a chunk at a time, the buffers coming back to be reused).
+pub(crate) enum Hashing {
+    Here(Sha256),
+    Sent {
+        to: SyncSender<Vec<u8>>,
+        spare: Receiver<Vec<u8>>,
+    },
+}
+
+impl Hashing {
+    /// Hashes `b` next.
+    pub(crate) fn update(&mut self, b: &[u8]) {
+        match self {
+            Hashing::Here(h) => h.update(b),
+            Hashing::Sent { to, spare } => {
+                let mut v = spare.try_recv().unwrap_or_default();
+                v.clear();
+                v.extend_from_slice(b);
+                // An error means the hashing thread is gone, which only a panic there
+                // does: joining it reports that.
+                let _ = to.send(v);
+            }
+        }
+    }
+
+    /// Runs `read` with the bytes it reads hashed on a second thread (see
+    /// [`Hashing::update`]); returns its result and the SHA-256 of those bytes.
+    pub(crate) fn on_a_thread<T>(read: impl FnOnce(Hashing) -> T) -> (T, [u8; 32]) {
+        std::thread::scope(|scope| {
+            let (to, from) = std::sync::mpsc::sync_channel::<Vec<u8>>(1);
+            let (back, spare) = std::sync::mpsc::channel();
+            let hasher = scope.spawn(move || {
+                let mut h = Sha256::new();
+                for chunk in from {
+                    h.update(&chunk);
+                    let _ = back.send(chunk);
+                }
+                h.finalize()
+            });
+            // `read` drops the sender when it returns: the thread then ends.
+            let res = read(Hashing::Sent { to, spare });
+            let digest = hasher
+                .join()
+                .unwrap_or_else(|e| std::panic::resume_unwind(e));
+            (res, digest.into())
+        })
+    }
+}
+
 /// The input, read a window at a time (or all in memory), with the line of the next
 /// byte to parse.
 pub(crate) struct Input<'a, 'n> {
@@ -136,7 +187,8 @@ pub(crate) struct Input<'a, 'n> {
     /// when its start was dropped from the window).
     pub(crate) line: u64,
     pub(crate) line_start: i64,
-    pub(crate) hasher: Sha256,
+    /// Where the bytes read are hashed.
+    pub(crate) hashing: Hashing,
     /// The size of one read ([`CHUNK`]; smaller in tests).
     pub(crate) chunk: usize,
     /// What a syntax error that is not an early end is called in messages (`invalid
@@ -146,6 +198,16 @@ pub(crate) struct Input<'a, 'n> {
 
 impl<'a, 'n> Input<'a, 'n> {
     pub(crate) fn new(name: &'n str, src: Source<'a>, prefix: Vec<u8>) -> Self {
+        Self::hashed_by(name, src, prefix, Hashing::Here(Sha256::new()))
+    }
+
+    /// [`Input::new`] with the bytes read hashed by `hashing`.
+    pub(crate) fn hashed_by(
+        name: &'n str,
+        src: Source<'a>,
+        prefix: Vec<u8>,
+        hashing: Hashing,
+    ) -> Self {
         let (reader, bytes, eof) = match src {
             Source::Bytes(b) => (None, b, true),
             Source::Reader(r) => (Some(r), &[][..], false),
@@ -159,12 +221,12 @@ impl<'a, 'n> Input<'a, 'n> {
             eof,
             line: 1,
             line_start: 0,
-            hasher: Sha256::new(),
+            hashing,
             chunk: CHUNK,
             invalid: "invalid JSON",
         };
         if input.reader.is_some() {
-            input.hasher.update(&prefix);
+            input.hashing.update(&prefix);
             input.buf = prefix;
         }
         input
@@ -235,7 +297,7 @@ impl<'a, 'n> Input<'a, 'n> {
             }
         }
         self.buf.truncate(filled);
-        self.hasher.update(&self.buf[have..]);
+        self.hashing.update(&self.buf[have..]);
         Ok(filled > have)
     }
 
@@ -250,6 +312,17 @@ impl<'a, 'n> Input<'a, 'n> {
             self.line_start = (self.pos + last + 1) as i64;
         }
         self.pos = end;
+    }
+
+    /// Moves `pos` on by `n` bytes holding `lines` line ends, the last at offset
+    /// `last_nl` from `pos` (when `lines > 0`): what a scan of them found.
+    #[inline]
+    pub(crate) fn skip_read(&mut self, n: usize, lines: u64, last_nl: usize) {
+        if lines > 0 {
+            self.line += lines;
+            self.line_start = (self.pos + last_nl + 1) as i64;
+        }
+        self.pos += n;
     }
 
     /// The next byte that is not whitespace (skipped), or `None` at the end.
@@ -463,13 +536,23 @@ impl Input<'_, '_> {
     }
 
     /// The lowercase hex SHA-256 of the input read so far (the whole of it after
-    /// [`Input::end`]); for bytes in memory, of the bytes.
+    /// [`Input::end`]); for bytes in memory, of the bytes. (Not for an input hashed
+    /// on another thread: [`Hashing::on_a_thread`] returns that digest.)
     pub(crate) fn sha256(&mut self) -> String {
         if self.reader.is_none() {
             return crate::ingest::sha256_hex(self.bytes);
         }
-        let d = std::mem::take(&mut self.hasher).finalize();
-        d.iter().map(|b| format!("{b:02x}")).collect()
+        match &mut self.hashing {
+            Hashing::Here(h) => {
+                let d = std::mem::take(h).finalize();
+                d.iter().map(|b| format!("{b:02x}")).collect()
+            }
+            // The digest is what `Hashing::on_a_thread` returns.
+            Hashing::Sent { .. } => {
+                debug_assert!(false, "sha256() of an input hashed on another thread");
+                String::new()
+            }
+        }
     }
 }
 

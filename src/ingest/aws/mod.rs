@@ -37,7 +37,8 @@
 //! hashed on a second thread, and parsed on two threads per quote-free block; keys are
 //! interned by their raw bytes, AWS's timestamp shapes and plain prices have fast paths
 //! checked against the general parsers. JSON (`json`) follows the pages by hand and
-//! parses each record in place with `serde_json`, a row made as it is read.
+//! reads each record in place — by hand when it is an object of plain strings, else
+//! with `serde_json` — a row made as it is read.
 //! Measurements and a profile: `docs/performance.md`.
 
 mod csv;

@@ -7,19 +7,22 @@
 //! `serde_json` (strings borrowed) and turned into a row at once. A record's line is
 //! the line of its opening `{`, known exactly; `serde_json`'s errors inside a value are
 //! moved to the value's place in the file, and the hand-followed structure reports its
-//! own errors in `serde_json`'s words, with line and column.
+//! own errors in `serde_json`'s words, with line and column. A record that is an object
+//! of plain strings — every record AWS writes — is read by hand instead (`fast.rs`),
+//! with the same result; anything else takes the general path above.
 //!
 //! **Memory.** The window of `ingest::json_window`: a 1 MiB chunk plus the longest
 //! single value (at most 64 MiB: a longer one — a string never closed, a page value of
 //! megabytes — is an error at its line once that much is read) plus the rows kept
-//! (32 bytes each).
+//! (32 bytes each). A file's chunks are hashed on a second thread, each copied to it.
 
+mod fast;
 mod record;
 
 use super::finish;
 use crate::error::{InputError, InputErrorKind};
 use crate::ingest::delimited::Source;
-use crate::ingest::json_window::{CHUNK, Input};
+use crate::ingest::json_window::{CHUNK, Hashing, Input};
 use crate::ingest::{Interner, PriceHistory, err_at};
 use crate::time::FastRfc3339;
 use record::{Key, KeySeed, RecordSeed, Sink};
@@ -65,17 +68,34 @@ fn read_history(input: &mut Input<'_, '_>, sink: &mut Sink<'_>) -> Result<(), In
         return Err(input.unexpected("an array of SpotPriceHistory records"));
     }
     input.array(|input| {
-        let end = input.value_end()?;
-        let line = input.line;
-        let seed = RecordSeed {
-            sink: &mut *sink,
-            line,
-        };
-        if let Err(e) = input.parse(end, seed) {
-            return Err(sink.err.take().unwrap_or(e));
+        // Plain records (`fast.rs`), one after another while each is followed by `,`
+        // and the next one's `{`; any other record through serde_json.
+        loop {
+            let line = input.line;
+            let plain = if sink.fast {
+                fast::record(&input.data()[input.pos..])
+            } else {
+                None
+            };
+            let Some(s) = plain else {
+                let end = input.value_end()?;
+                let seed = RecordSeed {
+                    sink: &mut *sink,
+                    line,
+                };
+                if let Err(e) = input.parse(end, seed) {
+                    return Err(sink.err.take().unwrap_or(e));
+                }
+                input.advance(end - input.pos);
+                return Ok(());
+            };
+            sink.push(line, &s.record)?;
+            let (end, lines, last_nl, more) = (s.end, s.lines, s.last_nl, s.more);
+            input.skip_read(end, lines, last_nl);
+            if !more {
+                return Ok(());
+            }
         }
-        input.advance(end - input.pos);
-        Ok(())
     })
 }
 
@@ -117,15 +137,17 @@ pub(super) fn read_json(
     src: Source<'_>,
     prefix: Vec<u8>,
 ) -> Result<PriceHistory, InputError> {
-    read_json_in(name, src, prefix, CHUNK)
+    read_json_in(name, src, prefix, CHUNK, true)
 }
 
-/// [`read_json`] reading `chunk` bytes at a time.
+/// [`read_json`] reading `chunk` bytes at a time; `fast`: with the fast path for plain
+/// records (tests compare it with the general path alone).
 fn read_json_in(
     name: &str,
     src: Source<'_>,
     prefix: Vec<u8>,
     chunk: usize,
+    fast: bool,
 ) -> Result<PriceHistory, InputError> {
     let mut sink = Sink {
         name,
@@ -133,6 +155,7 @@ fn read_json_in(
         rows: Vec::new(),
         times: FastRfc3339::default(),
         err: None,
+        fast,
     };
     let sha = match src {
         Source::Bytes(bytes) => {
@@ -146,10 +169,13 @@ fn read_json_in(
             sha
         }
         src => {
-            let mut input = Input::new(name, src, prefix);
-            input.chunk = chunk;
-            read_pages(&mut input, &mut sink)?;
-            input.sha256()
+            let (res, d) = Hashing::on_a_thread(|hashing| {
+                let mut input = Input::hashed_by(name, src, prefix, hashing);
+                input.chunk = chunk;
+                read_pages(&mut input, &mut sink)
+            });
+            res?;
+            d.iter().map(|b| format!("{b:02x}")).collect()
         }
     };
     finish(name, sha, "aws-json", sink.interner.into_keys(), sink.rows)
@@ -257,6 +283,7 @@ mod tests {
                     Source::Reader(&mut crate::ingest::delimited::tests::Trickle(bytes, 7)),
                     Vec::new(),
                     chunk,
+                    true,
                 );
                 match (&whole, &streamed) {
                     (Ok(a), Ok(b)) => {

@@ -54,6 +54,18 @@ pub(super) struct Sink<'n> {
     pub(super) rows: Vec<PriceRow>,
     pub(super) times: FastRfc3339,
     pub(super) err: Option<InputError>,
+    /// Whether plain records take the fast path (`fast.rs`); always outside tests.
+    pub(super) fast: bool,
+}
+
+impl Sink<'_> {
+    /// Turns record `r`, which starts on `line`, into a row.
+    #[inline]
+    pub(super) fn push(&mut self, line: u64, r: &Record<'_>) -> Result<(), InputError> {
+        let row = json_row(self.name, line, r, &mut self.interner, &mut self.times)?;
+        self.rows.push(row);
+        Ok(())
+    }
 }
 
 /// The keys of a page and of a record.
@@ -118,22 +130,10 @@ impl<'de> Visitor<'de> for RecordSeed<'_, '_> {
             *slot = m.next_value::<Loose<'_>>()?;
         }
         let sink = self.sink;
-        match json_row(
-            sink.name,
-            self.line,
-            &r,
-            &mut sink.interner,
-            &mut sink.times,
-        ) {
-            Ok(row) => {
-                sink.rows.push(row);
-                Ok(())
-            }
-            Err(e) => {
-                sink.err = Some(e);
-                Err(de::Error::custom("record error"))
-            }
-        }
+        sink.push(self.line, &r).map_err(|e| {
+            sink.err = Some(e);
+            de::Error::custom("record error")
+        })
     }
 }
 
@@ -146,23 +146,25 @@ impl<'de> de::DeserializeSeed<'de> for RecordSeed<'_, '_> {
 
 /// One element of `SpotPriceHistory`'s fields, as read.
 #[derive(Default)]
-struct Record<'a> {
-    zone: Loose<'a>,
-    zone_id: Loose<'a>,
-    itype: Loose<'a>,
-    product: Loose<'a>,
-    price: Loose<'a>,
-    time: Loose<'a>,
+pub(super) struct Record<'a> {
+    pub(super) zone: Loose<'a>,
+    pub(super) zone_id: Loose<'a>,
+    pub(super) itype: Loose<'a>,
+    pub(super) product: Loose<'a>,
+    pub(super) price: Loose<'a>,
+    pub(super) time: Loose<'a>,
 }
 
 /// Any JSON value, keeping strings (borrowed when unescaped) and numbers.
 #[derive(Default)]
-enum Loose<'a> {
+pub(super) enum Loose<'a> {
     #[default]
     Absent,
     Str(Cow<'a, str>),
     Num(f64),
     Other(&'static str),
+    /// A string without escapes, as read by the fast path (`fast.rs`): valid UTF-8.
+    Plain(&'a [u8]),
 }
 
 impl<'de: 'a, 'a> Deserialize<'de> for Loose<'a> {
@@ -211,53 +213,72 @@ impl<'de: 'a, 'a> Deserialize<'de> for Loose<'a> {
 }
 
 impl Loose<'_> {
-    fn is_absent(&self) -> bool {
+    pub(super) fn is_absent(&self) -> bool {
         matches!(self, Loose::Absent)
     }
 
-    /// The string value; errors name the record's line and the field.
+    /// Whether the value is a string of Unicode whitespace only (`str::trim`).
+    fn blank(&self) -> bool {
+        match self {
+            Loose::Str(s) => s.trim().is_empty(),
+            // No control characters: of ASCII, only the space is whitespace here.
+            Loose::Plain(b) if b.is_ascii() => b.iter().all(|&c| c == b' '),
+            Loose::Plain(b) => std::str::from_utf8(b).is_ok_and(|s| s.trim().is_empty()),
+            _ => false,
+        }
+    }
+
+    /// The string value's bytes (valid UTF-8), trimmed of ASCII whitespace; errors
+    /// name the record's line and the field.
     fn text<'s>(
         &'s self,
         name: &str,
         line: u64,
         field: &str,
         expected: &str,
-    ) -> Result<&'s str, InputError> {
-        match self {
-            Loose::Str(s) => {
-                // Already UTF-8 (serde_json checked): trim and test for emptiness only.
-                let t = s.trim_ascii();
-                if t.is_empty() {
-                    text_value(name, line, field, t.as_bytes(), expected)
-                } else {
-                    Ok(t)
-                }
+    ) -> Result<&'s [u8], InputError> {
+        let raw = match self {
+            Loose::Str(s) => s.as_bytes(),
+            Loose::Plain(b) => b,
+            Loose::Absent => {
+                return Err(err_at(
+                    name,
+                    line,
+                    field,
+                    InputErrorKind::MissingField,
+                    format!("the record has no `{field}`; expected {expected}"),
+                ));
             }
-            Loose::Absent => Err(err_at(
-                name,
-                line,
-                field,
-                InputErrorKind::MissingField,
-                format!("the record has no `{field}`; expected {expected}"),
-            )),
-            Loose::Num(x) => Err(err_at(
-                name,
-                line,
-                field,
-                InputErrorKind::BadValue,
-                format!("found the number {x}, expected a string: {expected}"),
-            )),
-            Loose::Other(what) => Err(err_at(
-                name,
-                line,
-                field,
-                InputErrorKind::BadValue,
-                format!("found {what}, expected a string: {expected}"),
-            )),
+            Loose::Num(x) => {
+                return Err(err_at(
+                    name,
+                    line,
+                    field,
+                    InputErrorKind::BadValue,
+                    format!("found the number {x}, expected a string: {expected}"),
+                ));
+            }
+            Loose::Other(what) => {
+                return Err(err_at(
+                    name,
+                    line,
+                    field,
+                    InputErrorKind::BadValue,
+                    format!("found {what}, expected a string: {expected}"),
+                ));
+            }
+        };
+        // Already UTF-8 (checked when read): trim and test for emptiness only.
+        let t = raw.trim_ascii();
+        if t.is_empty() {
+            text_value(name, line, field, t, expected).map(str::as_bytes)
+        } else {
+            Ok(t)
         }
     }
 }
 
+/// The row of record `r`, which starts on `line`.
 fn json_row(
     name: &str,
     line: u64,
@@ -266,8 +287,7 @@ fn json_row(
     times: &mut FastRfc3339,
 ) -> Result<PriceRow, InputError> {
     // Zone: the name when present and non-empty, else the ID.
-    let name_empty = matches!(&r.zone, Loose::Str(s) if s.trim().is_empty());
-    let use_id = (r.zone.is_absent() || name_empty) && !r.zone_id.is_absent();
+    let use_id = (r.zone.is_absent() || r.zone.blank()) && !r.zone_id.is_absent();
     let (zone, zone_field, tag) = if use_id {
         (&r.zone_id, AZ_ID, TAG_ZONE_ID)
     } else {
@@ -279,30 +299,44 @@ fn json_row(
         zone_field,
         "an AZ name such as us-east-1a (or an AvailabilityZoneId)",
     )?;
-    crate::market::Zone::check(zone)
-        .map_err(|m| err_at(name, line, zone_field, InputErrorKind::BadValue, m))?;
+    // The zone is checked before the type and the product are read (its error comes
+    // first), but only once per series: a series interned is one whose zone passed.
+    let check_zone = || {
+        let zone = String::from_utf8_lossy(zone);
+        Zone::check(&zone)
+            .map_err(|m| err_at(name, line, zone_field, InputErrorKind::BadValue, m))?;
+        Ok::<_, InputError>(zone)
+    };
     let itype = r
         .itype
-        .text(name, line, TYPE, "an instance type such as m5.large")?;
+        .text(name, line, TYPE, "an instance type such as m5.large");
     let product = r.product.text(
         name,
         line,
         PRODUCT,
         "a product description such as Linux/UNIX",
-    )?;
+    );
+    let (itype, product) = match (itype, product) {
+        (Ok(i), Ok(p)) => (i, p),
+        (Err(e), _) | (_, Err(e)) => {
+            check_zone()?;
+            return Err(e);
+        }
+    };
     interner.begin();
-    interner.part(tag, zone.as_bytes());
-    interner.part(TAG_TEXT, itype.as_bytes());
-    interner.part(TAG_TEXT, product.as_bytes());
+    interner.part(tag, zone);
+    interner.part(TAG_TEXT, itype);
+    interner.part(TAG_TEXT, product);
     let series = interner.finish(name, || {
+        let zone = check_zone()?;
         Ok(SeriesKey {
             zone: if tag == TAG_ZONE_ID {
-                Zone::Id(zone.to_string())
+                Zone::Id(zone.into_owned())
             } else {
-                Zone::parse(zone)
+                Zone::parse(&zone)
             },
-            instance_type: itype.to_string(),
-            product: product.to_string(),
+            instance_type: String::from_utf8_lossy(itype).into_owned(),
+            product: String::from_utf8_lossy(product).into_owned(),
         })
     })?;
     let price = match &r.price {
@@ -319,10 +353,10 @@ fn json_row(
             name,
             line,
             PRICE,
-            other.text(name, line, PRICE, PRICE_EXAMPLE)?.as_bytes(),
+            other.text(name, line, PRICE, PRICE_EXAMPLE)?,
         )?,
     };
-    let raw_time = r.time.text(name, line, TIME, RFC3339_EXAMPLE)?.as_bytes();
+    let raw_time = r.time.text(name, line, TIME, RFC3339_EXAMPLE)?;
     let time = match times.read(raw_time) {
         Some(t) => t,
         None => rfc3339_value(name, line, TIME, raw_time)?,
