@@ -71,7 +71,26 @@ impl<'m> PriceCursor<'m> {
         self.ahead = self.times.get(k + 1).copied().unwrap_or(i64::MAX);
         (v, t)
     }
+
+    /// Reads the trace [`WARM_AHEAD`] points past the pending change (the value) and
+    /// one past that (the time), so their cache lines are loaded before they are
+    /// needed; returns the bits read (to be kept, so the loads are not optimized away).
+    #[inline]
+    fn touch_ahead(&self) -> i64 {
+        let k = self.next as usize + WARM_AHEAD;
+        self.values.get(k).map_or(0, |v| v.nano_usd_per_hour())
+            ^ self.times.get(k + 1).copied().unwrap_or(0)
+    }
 }
+
+/// How far ahead of a pool's pending change [`World::warm`] loads its trace: one cache
+/// line of 8-byte points, so every line is loaded about that many of the pool's
+/// changes before the cursor reads it.
+const WARM_AHEAD: usize = 8;
+
+/// How many price events [`World::warm`] waits for before loading their pools' trace
+/// lines ahead, all at once.
+pub(super) const WARM_BATCH: usize = 16;
 
 impl World<'_> {
     /// Pool `p`'s pending price change takes effect, and its next one is scheduled.
@@ -98,6 +117,31 @@ impl World<'_> {
         if t <= self.end {
             self.q.set_price(p as u32, t);
         }
+        self.warm_list[self.warm_len as usize] = p as u32;
+        self.warm_len += 1;
+        if self.warm_len as usize == WARM_BATCH {
+            self.warm();
+        }
+    }
+
+    /// Loads the trace lines the last [`WARM_BATCH`] price events' pools will read
+    /// [`WARM_AHEAD`] changes from now. A trace line is first read when the cursor
+    /// reaches it, about one event in eight per pool, and with hundreds of pools the
+    /// line is not in any cache then (the hardware prefetcher follows a few dozen
+    /// streams, not one per pool): each such read used to wait for memory on its own,
+    /// ~100 ns, a third of an event's time (`docs/performance.md`). Here the loads of
+    /// a batch are independent of each other, so the core has them in flight
+    /// together and pays about one memory latency for the batch; the cursors'
+    /// own reads then hit the cache. No unsafe code (a prefetch instruction is
+    /// `unsafe` to call in stable Rust): plain loads, their bits kept by `black_box`.
+    #[inline(never)]
+    fn warm(&mut self) {
+        let mut acc = 0i64;
+        for &p in &self.warm_list {
+            acc ^= self.cursors[p as usize].touch_ahead();
+        }
+        std::hint::black_box(acc);
+        self.warm_len = 0;
     }
 
     /// Schedules the next capacity change of pool `p`: a drop is announced (victims
@@ -204,5 +248,26 @@ impl World<'_> {
             self.target_next += 1;
             self.schedule_target();
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn touching_ahead_reads_the_points_a_line_ahead_and_nothing_past_the_end() {
+        let times: Vec<i64> = (0..20).map(|i| i * 10).collect();
+        let values: Vec<Rate> = (0..20).map(|i| Rate::from_nano_usd(1000 + i)).collect();
+        let steps = StepTrace::new(times, values).expect("increasing");
+        let (c, t) = PriceCursor::new(&steps, 3, None);
+        assert_eq!(t, 30);
+        // values[3 + 8] ^ times[3 + 9]
+        assert_eq!(c.touch_ahead(), (1000 + 11) ^ 120);
+        // Near the end the reads past the trace give 0 (no panic).
+        let (c, _) = PriceCursor::new(&steps, 11, None);
+        assert_eq!(c.touch_ahead(), 1000 + 19);
+        let (c, t) = PriceCursor::new(&steps, 20, None);
+        assert_eq!((c.touch_ahead(), t), (0, i64::MAX));
     }
 }

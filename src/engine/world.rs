@@ -19,7 +19,7 @@ use super::config::{
     RebalanceSignal, ReplaceOn, Target, VictimOrder,
 };
 use super::fleet::{Inst, NONE};
-use super::market_events::PriceCursor;
+use super::market_events::{PriceCursor, WARM_BATCH};
 use super::outcome::{InstanceRecord, Outcome, PoolTally};
 use super::price_wheel::{MAX_OFFSET, MAX_POOL};
 use super::queue::{Ev, Queue};
@@ -68,6 +68,10 @@ pub(super) struct World<'m> {
     pub(super) od_count: Vec<u32>,
     /// Per pool: where its price trace stands (`market_events.rs`).
     pub(super) cursors: Vec<PriceCursor<'m>>,
+    /// The pools of the last price events, whose trace lines ahead are loaded in one
+    /// batch (`World::warm`).
+    pub(super) warm_list: [u32; WARM_BATCH],
+    pub(super) warm_len: u32,
     pub(super) cap_next: Vec<u32>,
     pub(super) active: Vec<Vec<u32>>,
     pub(super) order: PriceOrder,
@@ -272,6 +276,8 @@ impl<'m> World<'m> {
             movable: vec![0; n],
             od_count: vec![0; n],
             cursors: Vec::with_capacity(n),
+            warm_list: [0; WARM_BATCH],
+            warm_len: 0,
             cap_next: vec![0; n],
             active: vec![Vec::new(); n],
             order: PriceOrder::default(),
