@@ -105,6 +105,86 @@ fn streamed_two_threaded_csv_reads_as_a_simple_reader() {
     let _ = std::fs::remove_file(&path);
 }
 
+/// Without quotes the whole input is one block for `read_aws_csv` (and every 1 MiB
+/// chunk one for `read_price_file`), cut into pieces parsed by two threads: rows,
+/// lines and series as the simple reader gives them, and an error deep in the file
+/// names its line exactly, the first in file order when there are several.
+#[test]
+fn pieces_read_as_a_simple_reader_and_name_error_lines() {
+    let bytes = generate::aws_csv(300_000);
+    let (keys, want) = simple_csv(&bytes);
+    let h = read_aws_csv("big.csv", &bytes).expect("reads");
+    assert_eq!(h.series, keys);
+    assert_eq!(as_tuples(&h), want);
+
+    let text = String::from_utf8(bytes).expect("ASCII");
+    let lines: Vec<&str> = text.lines().collect();
+    // Line n of the file is lines[n - 1] (line 1 is the header).
+    type Edit<'a> = (usize, &'a dyn Fn(&str) -> String);
+    let edit = |edits: &[Edit<'_>]| {
+        let mut v: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+        for (n, f) in edits {
+            v[n - 1] = f(&v[n - 1]);
+        }
+        (v.join("\n") + "\n").into_bytes()
+    };
+    let bad_price = |l: &str| {
+        let mut f: Vec<&str> = l.split(',').collect();
+        f[3] = "-1";
+        f.join(",")
+    };
+    let bad_time = |l: &str| {
+        let mut f: Vec<&str> = l.split(',').collect();
+        f[4] = "yesterday";
+        f.join(",")
+    };
+    let short = |l: &str| {
+        l.rsplit_once(',')
+            .map_or(String::new(), |(a, _)| a.to_string())
+    };
+    let path = temp("bad.csv");
+    for (edits, line, field) in [
+        (
+            vec![(123_457, &bad_price as &dyn Fn(&str) -> String)],
+            123_457,
+            "field `SpotPrice`",
+        ),
+        (
+            vec![
+                (250_001, &bad_time as &dyn Fn(&str) -> String),
+                (280_000, &bad_price),
+            ],
+            250_001,
+            "field `Timestamp`",
+        ),
+        (
+            vec![(299_999, &short as &dyn Fn(&str) -> String)],
+            299_999,
+            "expected 5 fields",
+        ),
+        (
+            vec![
+                (2, &bad_price as &dyn Fn(&str) -> String),
+                (200_000, &bad_time),
+            ],
+            2,
+            "field `SpotPrice`",
+        ),
+    ] {
+        let bad = edit(&edits);
+        let e = read_aws_csv("bad.csv", &bad)
+            .expect_err("a bad row")
+            .to_string();
+        assert!(e.starts_with(&format!("bad.csv:{line}: ")), "{e}");
+        assert!(e.contains(field), "{e}");
+        std::fs::write(&path, &bad).expect("write");
+        let e = read_price_file(&path).expect_err("a bad row").to_string();
+        assert!(e.contains(&format!("bad.csv:{line}: ")), "{e}");
+        assert!(e.contains(field), "{e}");
+    }
+    let _ = std::fs::remove_file(&path);
+}
+
 /// What the memory child does: read the file, build the market of every Linux/UNIX
 /// pool in it, replay it with lowest-price for a 20-instance fleet (`spotsim run`'s
 /// defaults), and print its peak resident set.

@@ -34,7 +34,8 @@
 //!
 //! Speed and memory: every format is streamed, 1 MiB at a time. CSV and TSV are split
 //! by `delimited` (a `memchr` splitter for unquoted lines, `csv_core` for the rest),
-//! hashed on a second thread, and parsed on two threads per quote-free block; keys are
+//! hashed on a second thread, and parsed by two threads taking 128 KiB pieces of each
+//! quote-free block in turn (`rows`); keys are
 //! interned by their raw bytes, AWS's timestamp shapes and plain prices have fast paths
 //! checked against the general parsers. JSON (`json`) follows the pages by hand and
 //! reads each record in place — by hand when it is an object of plain strings, else

@@ -1,5 +1,5 @@
-//! The rows of the CSV and the TSV: records split by `delimited`, parsed on two threads
-//! per big quote-free block, series interned by their raw bytes.
+//! The rows of the CSV and the TSV: records split by `delimited`, big quote-free blocks
+//! cut into pieces that two threads take in turn, series interned by their raw bytes.
 
 use super::csv::{Layout, csv_layout};
 use super::{TAG_TEXT, TAG_ZONE, TAG_ZONE_ID};
@@ -14,6 +14,17 @@ use crate::time::FastRfc3339;
 /// Blocks at least this big are split in two and parsed on two threads (when they hold
 /// no quote, so every line end is a record end).
 const PARALLEL_BLOCK: usize = 256 << 10;
+
+/// The size of the pieces a parallel block is cut into (at line ends).
+const PIECE: usize = 128 << 10;
+
+/// One piece's result: its rows (lines counted from the piece's start, series ids of
+/// the side that read it), how many line ends it held, and how much it consumed.
+struct Piece {
+    rows: Vec<PriceRow>,
+    lines: u64,
+    read: Result<usize, InputError>,
+}
 
 /// What both halves of a block read: the file's name and its layout.
 pub(super) struct Shape<'n> {
@@ -116,8 +127,8 @@ impl<'n> Rows<'n> {
     }
 
     /// Parses a block (see `delimited::for_each_block`): big blocks without quotes in
-    /// two halves, in parallel, once the layout is known (the block with the CSV header
-    /// is read in one piece).
+    /// pieces, in parallel ([`Rows::pieces`]), once the layout is known (the block with
+    /// the CSV header is read in one piece).
     pub(super) fn block(&mut self, block: &[u8], eof: bool) -> Result<(usize, u64), InputError> {
         let line = self.sides[0].splitter.line;
         let Some(shape) = &self.shape else {
@@ -144,44 +155,136 @@ impl<'n> Rows<'n> {
             self.merge(0);
             return Ok((n, self.sides[0].splitter.line));
         };
-        let cut = (block.len() >= PARALLEL_BLOCK
-            && !(self.quoting && memchr::memchr(b'"', block).is_some()))
-        .then(|| memchr::memchr(b'\n', &block[block.len() / 2..]).map(|i| block.len() / 2 + i + 1))
-        .flatten();
-        let n = match cut {
-            None => {
-                let n = self.sides[0].read(shape, block, eof)?;
-                self.merge(0);
-                n
+        let parallel = block.len() >= PARALLEL_BLOCK
+            && !(self.quoting && memchr::memchr(b'"', block).is_some());
+        if !parallel {
+            let n = self.sides[0].read(shape, block, eof)?;
+            self.merge(0);
+            return Ok((n, self.sides[0].splitter.line));
+        }
+        self.pieces(block, eof, line)
+    }
+
+    /// Parses a quote-free block cut into pieces of about [`PIECE`] bytes at line ends,
+    /// on two threads that each take the next piece when done with one (a thread that
+    /// was hashing the file joins in when free, so neither waits on a fixed half).
+    /// Each piece is read with lines counted from its own start (no pass to count
+    /// them first); the merge adds each piece's first line, known by then from the
+    /// pieces before it. A piece that failed is read again at its real line, alone,
+    /// so the error names the line exactly, and the first error in file order wins.
+    fn pieces(&mut self, block: &[u8], eof: bool, line: u64) -> Result<(usize, u64), InputError> {
+        let Some(shape) = self.shape.take() else {
+            return Ok((0, line));
+        };
+        let res = self.pieces_of(&shape, block, eof, line);
+        self.shape = Some(shape);
+        res
+    }
+
+    fn pieces_of(
+        &mut self,
+        shape: &Shape<'n>,
+        block: &[u8],
+        eof: bool,
+        line: u64,
+    ) -> Result<(usize, u64), InputError> {
+        let mut bounds = vec![0];
+        while let Some(&from) = bounds.last() {
+            let want = from + PIECE;
+            if want >= block.len() {
+                break;
             }
-            Some(cut) => {
-                let (a, b) = block.split_at(cut);
-                let [s0, s1] = &mut self.sides;
-                s1.splitter.line = line + crate::ingest::count_newlines(a) as u64;
-                let (ra, rb) = rayon::join(|| s0.read(shape, a, false), || s1.read(shape, b, eof));
-                // The first error in file order.
-                let na = ra?;
-                let nb = rb?;
-                if na < a.len() {
-                    // Not expected (the first half ends at a line end, with no quote):
-                    // keep only the first half's records.
-                    self.sides[1].rows.clear();
-                    self.merge(0);
-                    return Ok((na, self.sides[0].splitter.line));
+            match memchr::memchr(b'\n', &block[want..]) {
+                Some(i) if want + i + 1 < block.len() => bounds.push(want + i + 1),
+                _ => break,
+            }
+        }
+        bounds.push(block.len());
+        let n = bounds.len() - 1;
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let work = |side: &mut Side| {
+            let mut out = Vec::new();
+            // Room for a piece's rows: a guess (rows are ~70 bytes), then the last
+            // piece's count.
+            side.rows.reserve(PIECE / 48);
+            loop {
+                let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                if k >= n {
+                    break out;
                 }
-                self.sides[0].splitter.line = self.sides[1].splitter.line;
-                self.merge(0);
-                self.merge(1);
-                na + nb
+                let piece = &block[bounds[k]..bounds[k + 1]];
+                side.splitter.line = 0;
+                let res = side.read(shape, piece, eof && k + 1 == n);
+                let room = side.rows.len() + side.rows.len() / 8 + 16;
+                out.push((
+                    k,
+                    Piece {
+                        rows: std::mem::replace(&mut side.rows, Vec::with_capacity(room)),
+                        lines: side.splitter.line,
+                        read: res,
+                    },
+                ));
             }
         };
-        Ok((n, self.sides[0].splitter.line))
+        let [s0, s1] = &mut self.sides;
+        let (o0, o1) = rayon::join(|| work(s0), || work(s1));
+        let mut done: Vec<Option<(usize, Piece)>> = (0..n).map(|_| None).collect();
+        for (s, out) in [(0, o0), (1, o1)] {
+            for (k, p) in out {
+                done[k] = Some((s, p));
+            }
+        }
+        self.rows
+            .reserve(done.iter().flatten().map(|(_, p)| p.rows.len()).sum());
+        let mut at = line;
+        for (k, d) in done.into_iter().enumerate() {
+            let Some((s, p)) = d else { continue };
+            let len = bounds[k + 1] - bounds[k];
+            let used = match p.read {
+                Ok(used) => used,
+                Err(e) => {
+                    // Read the piece again from its real line, to name it exactly.
+                    let side = &mut self.sides[0];
+                    side.rows.clear();
+                    side.splitter.line = at;
+                    let again =
+                        side.read(shape, &block[bounds[k]..bounds[k + 1]], eof && k + 1 == n);
+                    side.rows.clear();
+                    return Err(again.err().unwrap_or(e));
+                }
+            };
+            self.sides[s].rows = p.rows;
+            self.merge_from(s, at)?;
+            at += p.lines;
+            if used < len {
+                // Not expected (a piece ends at a line end, with no quote): keep what
+                // was read up to here, and let the caller feed the rest again.
+                self.sides[0].splitter.line = at;
+                return Ok((bounds[k] + used, at));
+            }
+        }
+        self.sides[0].splitter.line = at;
+        Ok((block.len(), at))
     }
 
     /// Moves side `s`'s rows to the file's rows, with file-wide series ids.
     fn merge(&mut self, s: usize) {
+        // Lines counted from the file's start: nothing to add, no overflow possible
+        // (`price_row` checked them).
+        let _ = self.merge_from(s, 0);
+    }
+
+    /// [`Rows::merge`] for rows whose lines were counted from line `base` − 1 of the
+    /// file (a piece's start; 0 for whole-file lines): `base` is added to each.
+    fn merge_from(&mut self, s: usize, base: u64) -> Result<(), InputError> {
+        let name = self.name;
         let side = &mut self.sides[s];
         for r in side.rows.drain(..) {
+            let line = if base == 0 {
+                r.line
+            } else {
+                row_line(name, base + u64::from(r.line))?
+            };
             let local = r.series as usize;
             if side.global.len() <= local {
                 side.global.resize(local + 1, u32::MAX);
@@ -208,8 +311,13 @@ impl<'n> Rows<'n> {
                 };
                 side.global[local] = g;
             }
-            self.rows.push(PriceRow { series: g, ..r });
+            self.rows.push(PriceRow {
+                series: g,
+                line,
+                ..r
+            });
         }
+        Ok(())
     }
 }
 
