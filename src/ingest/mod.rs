@@ -459,25 +459,6 @@ pub(crate) fn next_record(
     }
 }
 
-/// `a == b`, compared a word at a time in line: keys are a few dozen bytes, for which
-/// the call into `memcmp` that slice equality makes costs more than the comparison.
-#[inline]
-fn same_bytes(a: &[u8], b: &[u8]) -> bool {
-    if a.len() != b.len() {
-        return false;
-    }
-    let (mut x, mut y) = (a.chunks_exact(8), b.chunks_exact(8));
-    for (p, q) in (&mut x).zip(&mut y) {
-        let (mut u, mut v) = ([0u8; 8], [0u8; 8]);
-        u.copy_from_slice(p);
-        v.copy_from_slice(q);
-        if u64::from_ne_bytes(u) != u64::from_ne_bytes(v) {
-            return false;
-        }
-    }
-    x.remainder() == y.remainder()
-}
-
 /// FxHash-style mixing of a byte string (as in rustc): series keys are short byte
 /// strings from a local file, so hash-flooding resistance buys nothing and SipHash would
 /// cost more per row than the rest of the interning.
@@ -610,7 +591,7 @@ impl<K: Clone + Eq + std::hash::Hash> Interner<K> {
         make: impl FnOnce() -> Result<K, InputError>,
     ) -> Result<u32, InputError> {
         if let Some(e) = self.prev {
-            if self.kinds.get(e) == Some(&kind) && same_bytes(self.bytes_of(e), raw) {
+            if self.kinds.get(e) == Some(&kind) && self.bytes_of(e) == raw {
                 return Ok(self.ids.get(e).copied().unwrap_or(0));
             }
         }
@@ -623,7 +604,7 @@ impl<K: Clone + Eq + std::hash::Hash> Interner<K> {
                 0 => break self.insert(file, h, i, kind, raw, make)?,
                 s if s >> 32 << 32 == tag => {
                     let e = (s as u32 - 1) as usize;
-                    if self.kinds.get(e) == Some(&kind) && same_bytes(self.bytes_of(e), raw) {
+                    if self.kinds.get(e) == Some(&kind) && self.bytes_of(e) == raw {
                         break e;
                     }
                 }
@@ -744,37 +725,4 @@ pub(crate) fn json_error_placed(
     };
     let err = InputError::new(name, kind, format!("{what} at column {col}: {msg}"));
     if line > 0 { err.at_line(line) } else { err }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::same_bytes;
-
-    #[test]
-    fn same_bytes_is_slice_equality() {
-        let keys: [&[u8]; 7] = [
-            b"",
-            b"a",
-            b"us-east-1a,m5.large,Linux/UNIX",
-            b"us-east-1a,m5.large,Linux/UNIY",
-            b"us-east-1b,m5.large,Linux/UNIX",
-            b"us-east-1a,m5.large,Linux/UNI",
-            b"12345678",
-        ];
-        for a in keys {
-            for b in keys {
-                assert_eq!(same_bytes(a, b), a == b, "{a:?} {b:?}");
-            }
-        }
-        // Every position of a 1- to 40-byte key, changed one at a time.
-        for n in 1..=40usize {
-            let a: Vec<u8> = (0..n as u8).collect();
-            for i in 0..n {
-                let mut b = a.clone();
-                b[i] ^= 0x80;
-                assert!(!same_bytes(&a, &b));
-                assert!(same_bytes(&a, &a.clone()));
-            }
-        }
-    }
 }
