@@ -28,6 +28,9 @@ fn case(name: &str, arg: &str) -> u64 {
         return spotsim::ingest::read_price_file(std::path::Path::new(arg))
             .map_or(0, |h| h.rows.len() as u64);
     }
+    if let Some(rest) = name.strip_prefix("year-") {
+        return year_500_pools(rest);
+    }
     if name.starts_with("csv-") || name.starts_with("json-") {
         let bytes = std::fs::read(arg).unwrap_or_default();
         return read_bytes(name, &bytes);
@@ -57,6 +60,44 @@ fn case(name: &str, arg: &str) -> u64 {
         );
     }
     run(name, &m, cfg, pools, co_events)
+}
+
+/// `year-plain` / `year-metrics`: the `run` bench's synthetic year of 500 pools with
+/// lowest-price, without telemetry or with metrics by pool (5-minute periods)
+/// discarded unformatted (issue 9's telemetry case).
+#[inline(never)]
+fn year_500_pools(which: &str) -> u64 {
+    use spotsim::synth::{SynthParams, synthetic_market};
+    use spotsim::telemetry::{Dimension, Discard, FleetRecorder, MetricsSpec};
+    let params = SynthParams {
+        types: 50,
+        zones: 10,
+        days: 365,
+        ..SynthParams::default()
+    };
+    let market = synthetic_market(&params, 1);
+    let mut cfg = FleetConfig::new(Target::Constant(100));
+    cfg.seed = 1;
+    let mut events = 0;
+    for _ in 0..10 {
+        let sim = Simulation::new(&market, cfg.clone(), LowestPrice::default());
+        events += if which == "metrics" {
+            let spec = MetricsSpec {
+                period_secs: 300,
+                by: vec![Dimension::Total, Dimension::Pool],
+            };
+            let mut sink = Discard;
+            let mut rec = FleetRecorder::new(spec, ("Strategy", "lowest-price".into()), &mut sink);
+            let e = sim
+                .run_observed(&mut |_, _| {}, &mut rec)
+                .map_or(0, |o| o.events);
+            black_box(rec.finish("bench").is_ok());
+            e
+        } else {
+            sim.run().map_or(0, |o| o.events)
+        };
+    }
+    events
 }
 
 /// `csv-bytes`: spotsim's CSV reader on bytes in memory; `csv-crate`: the csv crate's

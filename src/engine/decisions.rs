@@ -80,7 +80,7 @@ impl World<'_> {
         let queue = std::mem::take(&mut self.rebalance_queue);
         let mut keep = Vec::new();
         for id in queue {
-            let inst = self.insts[id as usize];
+            let inst = self.insts[self.slot(id)];
             if inst.state == St::Ended
                 || inst.noticed
                 || inst.replaced_by != NONE
@@ -192,7 +192,7 @@ impl World<'_> {
         );
         let share = victims
             .first()
-            .map_or(Share::Spot, |&v| self.insts[v as usize].share);
+            .map_or(Share::Spot, |&v| self.insts[self.slot(v)].share);
         for id in victims {
             self.end_inst(id, EndReason::PriceReplacement);
         }
@@ -205,7 +205,7 @@ impl World<'_> {
         // Keys are unique (they end with the id), so an unstable sort orders as a
         // stable one would.
         ids.sort_unstable_by_key(|&id| {
-            let i = &self.insts[id as usize];
+            let i = &self.insts[self.slot(id)];
             (
                 i.state == St::Running,
                 std::cmp::Reverse((i.running_from, i.launched, id)),
@@ -233,9 +233,9 @@ impl World<'_> {
             .live
             .iter()
             .copied()
-            .filter(|&id| eligible(&self.insts[id as usize]))
+            .filter(|&id| eligible(&self.insts[self.slot(id)]))
             .map(|id| {
-                let i = &self.insts[id as usize];
+                let i = &self.insts[self.slot(id)];
                 let price = match i.option {
                     PurchaseOption::Spot => self.price[i.pool as usize].unwrap_or(Rate::ZERO),
                     PurchaseOption::OnDemand => {
@@ -252,7 +252,7 @@ impl World<'_> {
             if self.units[share as usize] <= target {
                 break;
             }
-            let i = &self.insts[id as usize];
+            let i = &self.insts[self.slot(id)];
             if i.state == St::Ended || !eligible(i) {
                 continue;
             }

@@ -79,7 +79,13 @@ pub(super) struct World<'m> {
     pub(super) occupied: Vec<PoolId>,
     pub(super) occ_pos: Vec<u32>,
 
+    /// Instance state by slot; slot `ENDED_SLOT` holds the ended placeholder
+    /// (`World::slot`).
     pub(super) insts: Vec<Inst>,
+    /// The slot of each instance id (ids count launches); `ENDED_SLOT` once ended.
+    pub(super) slot_of: Vec<u32>,
+    /// Slots of ended instances, reused by the next launches.
+    pub(super) free: Vec<u32>,
     pub(super) live: Vec<u32>,
     pub(super) spot: Vec<PoolTally>,
     pub(super) od: Vec<PoolTally>,
@@ -284,7 +290,9 @@ impl<'m> World<'m> {
             changed: Vec::new(),
             occupied: Vec::new(),
             occ_pos: vec![NONE; n],
-            insts: Vec::new(),
+            insts: vec![Inst::ENDED],
+            slot_of: Vec::new(),
+            free: Vec::new(),
             live: Vec::new(),
             spot: vec![PoolTally::default(); n],
             od: vec![PoolTally::default(); n],
@@ -369,7 +377,7 @@ impl<'m> World<'m> {
     #[inline]
     pub(super) fn observe(&mut self, id: u32, kind: InstanceEventKind) {
         if let Some(o) = self.obs.as_mut() {
-            let i = &self.insts[id as usize];
+            let i = &self.insts[self.slot_of[id as usize] as usize];
             o.instance(&InstanceEvent {
                 at: SimTime(self.now),
                 id,
