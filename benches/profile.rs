@@ -7,7 +7,9 @@
 //! price file with `read_price_file`), `csv-bytes FILE` (`read_aws_csv` on the file's
 //! bytes, read first), `csv-crate FILE` (the csv crate's `ByteRecord` loop over them),
 //! `json-bytes FILE` (`read_aws_json`) or `json-serde FILE` (serde_json into borrowed
-//! records: the ingest bench's baselines). Prints the events (or rows) processed; with
+//! records: the ingest bench's baselines), `year-plain` / `year-metrics` (the `run`
+//! bench's synthetic year × 500 pools with lowest-price, 10 runs, without telemetry or
+//! with metrics by pool discarded). Prints the events (or rows) processed; with
 //! REPEAT, runs the case that many times and prints each run's time per event, as
 //! on-CPU time (`/proc/thread-self/schedstat`, Linux) when available, so time spent
 //! waiting for a CPU on a busy machine is not counted.
@@ -167,7 +169,9 @@ fn run(
             .run()
             .map_or(0, |o| o.events),
         _ => {
-            eprintln!("unknown case `{name}`: heap, co, lp, csv FILE or json FILE");
+            eprintln!(
+                "unknown case `{name}`: heap, co, lp, csv FILE, json FILE, year-plain or year-metrics"
+            );
             0
         }
     }

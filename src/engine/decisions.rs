@@ -12,16 +12,19 @@ use crate::strategy::{AllocationStrategy, FleetView, Launch, Move};
 use crate::time::SimTime;
 
 impl World<'_> {
+    /// The decision step, once per instant. Inlined into the event loop: on most
+    /// instants of a replay (a price changed, the fleet is at its target) it only
+    /// checks and resets a few fields, and the rarer work — scale-in, the launches of
+    /// a short fleet — is in functions of its own, so this part needs no call frame.
+    #[inline(always)]
     pub(super) fn post_batch<S: AllocationStrategy>(
         &mut self,
         strat: &mut S,
         launches: &mut Vec<Launch>,
         moves: &mut Vec<Move>,
     ) {
-        for share in [Share::OnDemand, Share::Spot] {
-            if self.units[share as usize] > self.share_target(share) {
-                self.scale_in(share);
-            }
+        if self.units[0] > self.share_targets[0] || self.units[1] > self.share_targets[1] {
+            self.scale_in_both();
         }
         if self.price_changed && !self.occupied.is_empty() {
             moves.clear();
@@ -35,24 +38,51 @@ impl World<'_> {
                 self.apply_move(*m);
             }
         }
-        // A price change helps a short fleet only if it touched a pool that can take a
-        // launch (a strategy may have skipped it at its old price, e.g. diversified
-        // above on-demand); otherwise re-asking the strategy is wasted work.
         let short = self.units[0] < self.share_targets[0] || self.units[1] < self.share_targets[1];
         if self.price_changed && !self.improved && short {
-            self.improved = self.changed.iter().any(|p| {
-                let q = p.idx();
-                self.price[q].is_some_and(|v| self.max_price[q].is_none_or(|m| v <= m))
-                    && self.cap[q].is_none_or(|c| c > self.occupying[q])
-            });
+            self.improved = self.improves_a_short_fleet();
         }
-        if self.improved && !self.rebalance_queue.is_empty() {
+        if self.improved {
+            self.fill(strat, launches);
+        }
+        self.price_changed = false;
+        self.changed.clear();
+        self.improved = false;
+    }
+
+    /// Scale-in of each share above its target.
+    #[inline(never)]
+    fn scale_in_both(&mut self) {
+        for share in [Share::OnDemand, Share::Spot] {
+            if self.units[share as usize] > self.share_target(share) {
+                self.scale_in(share);
+            }
+        }
+    }
+
+    /// A price change helps a short fleet only if it touched a pool that can take a
+    /// launch (a strategy may have skipped it at its old price, e.g. diversified
+    /// above on-demand); otherwise re-asking the strategy is wasted work.
+    #[inline(never)]
+    fn improves_a_short_fleet(&self) -> bool {
+        self.changed.iter().any(|p| {
+            let q = p.idx();
+            self.price[q].is_some_and(|v| self.max_price[q].is_none_or(|m| v <= m))
+                && self.cap[q].is_none_or(|c| c > self.occupying[q])
+        })
+    }
+
+    /// Something improved: serve capacity rebalancing, fill the on-demand part, and ask
+    /// the strategy where to launch the spot part's shortfall.
+    #[inline(never)]
+    fn fill<S: AllocationStrategy>(&mut self, strat: &mut S, launches: &mut Vec<Launch>) {
+        if !self.rebalance_queue.is_empty() {
             self.process_rebalance_queue(strat, launches);
         }
-        if self.improved && self.units[0] < self.share_target(Share::OnDemand) {
+        if self.units[0] < self.share_target(Share::OnDemand) {
             self.allocate_ondemand();
         }
-        if self.improved && self.units[1] < self.share_target(Share::Spot) {
+        if self.units[1] < self.share_target(Share::Spot) {
             let need = (self.share_target(Share::Spot) - self.units[1]).min(u32::MAX as u64) as u32;
             launches.clear();
             {
@@ -65,9 +95,6 @@ impl World<'_> {
                 self.launch(l.pool, l.count, l.option, Share::Spot, false, NONE);
             }
         }
-        self.price_changed = false;
-        self.changed.clear();
-        self.improved = false;
     }
 
     /// ASG capacity rebalancing (aws-facts.md §1.6): for each at-risk instance without a
