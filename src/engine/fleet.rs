@@ -497,21 +497,12 @@ impl World<'_> {
                 option,
                 share,
                 state: St::Pending,
-                doom: None,
-                noticed: false,
-                at_risk: false,
                 counts: true,
                 launched: self.now,
-                running_from: 0,
-                spent_before: Money::ZERO,
-                noticed_at: 0,
-                rebalance_at: 0,
-                hazard_at: i64::MAX,
-                false_draws: 0,
-                slot: 0,
                 live_pos: self.live.len() as u32,
                 replaces,
-                replaced_by: NONE,
+                // Not noticed, not at risk, no hazard drawn, no replacement yet.
+                ..Inst::ENDED
             };
             let slot = match self.free.pop() {
                 Some(slot) => {
