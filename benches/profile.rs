@@ -23,6 +23,8 @@ use spotsim::time::SimTime;
 #[path = "support/engine_market.rs"]
 mod engine_market;
 use engine_market::{START, TOTAL_CHANGES, bare_heap, market};
+#[path = "support/year_market.rs"]
+mod year_market;
 
 #[inline(never)]
 fn case(name: &str, arg: &str) -> u64 {
@@ -69,27 +71,18 @@ fn case(name: &str, arg: &str) -> u64 {
 /// discarded unformatted (issue 9's telemetry case).
 #[inline(never)]
 fn year_500_pools(which: &str) -> u64 {
-    use spotsim::synth::{SynthParams, synthetic_market};
-    use spotsim::telemetry::{Dimension, Discard, FleetRecorder, MetricsSpec};
-    let params = SynthParams {
-        types: 50,
-        zones: 10,
-        days: 365,
-        ..SynthParams::default()
-    };
-    let market = synthetic_market(&params, 1);
-    let mut cfg = FleetConfig::new(Target::Constant(100));
-    cfg.seed = 1;
+    use spotsim::telemetry::{Discard, FleetRecorder};
+    let (market, cfg) = year_market::year_500_pools();
     let mut events = 0;
     for _ in 0..10 {
         let sim = Simulation::new(&market, cfg.clone(), LowestPrice::default());
         events += if which == "metrics" {
-            let spec = MetricsSpec {
-                period_secs: 300,
-                by: vec![Dimension::Total, Dimension::Pool],
-            };
             let mut sink = Discard;
-            let mut rec = FleetRecorder::new(spec, ("Strategy", "lowest-price".into()), &mut sink);
+            let mut rec = FleetRecorder::new(
+                year_market::pool_spec(),
+                ("Strategy", "lowest-price".into()),
+                &mut sink,
+            );
             let e = sim
                 .run_observed(&mut |_, _| {}, &mut rec)
                 .map_or(0, |o| o.events);

@@ -12,28 +12,22 @@ use std::time::Duration;
 
 use criterion::measurement::Measurement;
 use criterion::{Criterion, Throughput};
-use spotsim::engine::{FleetConfig, Simulation, Target};
+use spotsim::engine::Simulation;
 use spotsim::report::html::{RunCharts, RunPage};
 use spotsim::report::{Report, RunInfo};
 use spotsim::scenario::Scenario;
 use spotsim::strategy::{CapacityOptimized, LowestPrice};
-use spotsim::synth::{SynthParams, synthetic_market};
+use spotsim::synth::synthetic_market;
 use spotsim::telemetry::{
-    CsvSink, Dimension, Discard, EmfSink, FleetRecorder, MetricSink, MetricsSpec, ObserverPerRun,
-    OpenMetricsSink,
+    CsvSink, Discard, EmfSink, FleetRecorder, MetricSink, ObserverPerRun, OpenMetricsSink,
 };
 
 #[path = "support/paired.rs"]
 mod paired;
 use paired::{Case, paired};
-
-/// Metrics by pool (and the fleet total), 5-minute periods: issue 9's telemetry case.
-fn pool_spec() -> MetricsSpec {
-    MetricsSpec {
-        period_secs: 300,
-        by: vec![Dimension::Total, Dimension::Pool],
-    }
-}
+#[path = "support/year_market.rs"]
+mod year_market;
+use year_market::{pool_spec, year_500_pools, year_params};
 
 /// A writer that counts the bytes written to it and keeps none.
 struct Counter(u64);
@@ -49,15 +43,8 @@ impl std::io::Write for Counter {
 }
 
 fn bench<M: Measurement>(c: &mut Criterion<M>) {
-    let params = SynthParams {
-        types: 50,
-        zones: 10,
-        days: 365,
-        ..SynthParams::default()
-    };
-    let market = synthetic_market(&params, 1);
-    let mut cfg = FleetConfig::new(Target::Constant(100));
-    cfg.seed = 1;
+    let (market, cfg) = year_500_pools();
+    let params = year_params();
     let events = Simulation::new(&market, cfg.clone(), LowestPrice::default())
         .run()
         .map(|o| o.events)

@@ -107,7 +107,7 @@ impl World<'_> {
         let queue = std::mem::take(&mut self.rebalance_queue);
         let mut keep = Vec::new();
         for id in queue {
-            let inst = self.insts[self.slot(id)];
+            let inst = *self.inst(id);
             if inst.state == St::Ended
                 || inst.noticed
                 || inst.replaced_by != NONE
@@ -217,9 +217,7 @@ impl World<'_> {
             self.market.pools()[from].weight,
             self.market.pools()[to].weight,
         );
-        let share = victims
-            .first()
-            .map_or(Share::Spot, |&v| self.insts[self.slot(v)].share);
+        let share = victims.first().map_or(Share::Spot, |&v| self.inst(v).share);
         for id in victims {
             self.end_inst(id, EndReason::PriceReplacement);
         }
@@ -232,7 +230,7 @@ impl World<'_> {
         // Keys are unique (they end with the id), so an unstable sort orders as a
         // stable one would.
         ids.sort_unstable_by_key(|&id| {
-            let i = &self.insts[self.slot(id)];
+            let i = self.inst(id);
             (
                 i.state == St::Running,
                 std::cmp::Reverse((i.running_from, i.launched, id)),
@@ -260,9 +258,9 @@ impl World<'_> {
             .live
             .iter()
             .copied()
-            .filter(|&id| eligible(&self.insts[self.slot(id)]))
+            .filter(|&id| eligible(self.inst(id)))
             .map(|id| {
-                let i = &self.insts[self.slot(id)];
+                let i = self.inst(id);
                 let price = match i.option {
                     PurchaseOption::Spot => self.price[i.pool as usize].unwrap_or(Rate::ZERO),
                     PurchaseOption::OnDemand => {
@@ -279,7 +277,7 @@ impl World<'_> {
             if self.units[share as usize] <= target {
                 break;
             }
-            let i = &self.insts[self.slot(id)];
+            let i = self.inst(id);
             if i.state == St::Ended || !eligible(i) {
                 continue;
             }

@@ -107,6 +107,12 @@ impl World<'_> {
         self.slot_of[id as usize] as usize
     }
 
+    /// Instance `id`'s state (the ended placeholder once it has ended).
+    #[inline]
+    pub(super) fn inst(&self, id: u32) -> &Inst {
+        &self.insts[self.slot(id)]
+    }
+
     /// Instance `id`'s state, to change (`id` must be alive: the ended placeholder is
     /// never written).
     #[inline]
@@ -117,7 +123,7 @@ impl World<'_> {
     }
 
     pub(super) fn running(&mut self, i: u32) {
-        let inst = self.insts[self.slot(i)];
+        let inst = *self.inst(i);
         if inst.state != St::Pending {
             return;
         }
@@ -134,14 +140,14 @@ impl World<'_> {
         // Capacity rebalancing (ASG): the replacement is up, end the at-risk instance
         // (which hands its place in the target to the replacement).
         let old = inst.replaces;
-        if old != NONE && self.insts[self.slot(old)].state != St::Ended {
+        if old != NONE && self.inst(old).state != St::Ended {
             self.end_inst(old, EndReason::Rebalance);
         }
     }
 
     /// EC2 terminates a doomed instance.
     pub(super) fn terminate(&mut self, i: u32) {
-        let inst = self.insts[self.slot(i)];
+        let inst = *self.inst(i);
         if inst.state != St::Ended {
             self.end_inst(i, inst.doom.unwrap_or(EndReason::Capacity));
         }
@@ -149,7 +155,7 @@ impl World<'_> {
 
     /// The hazard model's interruption of instance `i` is announced.
     pub(super) fn hazard_doom(&mut self, i: u32) {
-        let inst = self.insts[self.slot(i)];
+        let inst = *self.inst(i);
         if inst.state != St::Ended && inst.doom.is_none() {
             let t = inst.hazard_at;
             self.doom(i, EndReason::Hazard, (t - NOTICE_SECS).max(self.now), t);
@@ -158,7 +164,7 @@ impl World<'_> {
 
     /// A false rebalance recommendation reaches instance `i`.
     pub(super) fn false_rebalance(&mut self, i: u32) {
-        let inst = self.insts[self.slot(i)];
+        let inst = *self.inst(i);
         if inst.state != St::Ended && inst.doom.is_none() {
             if !inst.at_risk {
                 self.recommend(i);
@@ -177,7 +183,7 @@ impl World<'_> {
 
     /// Capacity rebalancing (launch-before-terminate) ends an at-risk instance.
     pub(super) fn planned_end(&mut self, i: u32) {
-        if self.insts[self.slot(i)].state != St::Ended {
+        if self.inst(i).state != St::Ended {
             self.end_inst(i, EndReason::Rebalance);
         }
     }
@@ -188,7 +194,7 @@ impl World<'_> {
         let rate = self
             .hazard
             .as_ref()
-            .map_or(0.0, |h| h[self.insts[self.slot(i)].pool as usize]);
+            .map_or(0.0, |h| h[self.inst(i).pool as usize]);
         let fp = self.signal.map_or(0.0, |s| s.false_per_1000_hours / 1000.0);
         if rate <= 0.0 && fp <= 0.0 {
             return;
@@ -217,7 +223,7 @@ impl World<'_> {
         if fp <= 0.0 {
             return;
         }
-        let k = self.insts[self.slot(i)].false_draws;
+        let k = self.inst(i).false_draws;
         self.inst_mut(i).false_draws += 1;
         let mut rng = sample::stream_rng(&self.key, (1 + i as u64) | (1 + k as u64) << 32);
         let t = self
@@ -231,7 +237,7 @@ impl World<'_> {
     /// EC2 decides to end `id` at `end_at`; the notice goes out at `notice_at`, and a
     /// rebalance recommendation now (if the signal is modelled).
     pub(super) fn doom(&mut self, id: u32, reason: EndReason, notice_at: i64, end_at: i64) {
-        let inst = self.insts[self.slot(id)];
+        let inst = *self.inst(id);
         if inst.state == St::Ended || inst.doom.is_some() {
             return;
         }
@@ -256,12 +262,13 @@ impl World<'_> {
     }
 
     pub(super) fn notice(&mut self, id: u32) {
-        let inst = self.insts[self.slot(id)];
+        let inst = *self.inst(id);
         if inst.state == St::Ended || inst.noticed {
             return;
         }
         self.observe(id, InstanceEventKind::Notice);
         let s = self.slot(id);
+        debug_assert!(s != ENDED_SLOT as usize, "instance {id} has ended");
         let i = &mut self.insts[s];
         i.noticed = true;
         i.noticed_at = self.now;
@@ -271,13 +278,9 @@ impl World<'_> {
             self.units[share] -= w;
             self.improved = true;
             // A rebalancing replacement already on its way takes the place now.
-            if r != NONE
-                && self.insts[self.slot(r)].state != St::Ended
-                && !self.insts[self.slot(r)].counts
-            {
+            if r != NONE && self.inst(r).state != St::Ended && !self.inst(r).counts {
                 self.inst_mut(r).counts = true;
-                self.units[self.insts[self.slot(r)].share as usize] +=
-                    self.insts[self.slot(r)].weight as u64;
+                self.units[self.inst(r).share as usize] += self.inst(r).weight as u64;
             }
         }
     }
@@ -287,6 +290,7 @@ impl World<'_> {
     pub(super) fn recommend(&mut self, id: u32) {
         self.observe(id, InstanceEventKind::RebalanceRecommendation);
         let s = self.slot(id);
+        debug_assert!(s != ENDED_SLOT as usize, "instance {id} has ended");
         let inst = &mut self.insts[s];
         inst.at_risk = true;
         inst.rebalance_at = self.now;
@@ -314,7 +318,7 @@ impl World<'_> {
     // ---------------------------------------------------------------- instance lists
 
     pub(super) fn remove_active(&mut self, id: u32) {
-        let inst = self.insts[self.slot(id)];
+        let inst = *self.inst(id);
         let p = inst.pool as usize;
         let list = &mut self.active[p];
         let slot = inst.slot as usize;
@@ -334,7 +338,7 @@ impl World<'_> {
     }
 
     pub(super) fn add_active(&mut self, id: u32) {
-        let p = self.insts[self.slot(id)].pool as usize;
+        let p = self.inst(id).pool as usize;
         self.inst_mut(id).slot = self.active[p].len() as u32;
         self.active[p].push(id);
         if self.movable[p] == 0 {
@@ -350,13 +354,13 @@ impl World<'_> {
         let mut running: Vec<u32> = Vec::new();
         let mut pending: Vec<u32> = Vec::new();
         for &id in &self.active[p] {
-            if self.insts[self.slot(id)].state == St::Running {
+            if self.inst(id).state == St::Running {
                 running.push(id);
             } else {
                 pending.push(id);
             }
         }
-        let key = |w: &Self, id: u32| (w.insts[w.slot(id)].running_from, id);
+        let key = |w: &Self, id: u32| (w.inst(id).running_from, id);
         match order {
             VictimOrder::Random => {
                 // Partial Fisher–Yates over the running set, in a canonical order.
@@ -371,7 +375,7 @@ impl World<'_> {
             VictimOrder::OldestFirst => running.sort_by_key(|&id| key(self, id)),
             VictimOrder::NewestFirst => running.sort_by_key(|&id| std::cmp::Reverse(key(self, id))),
         }
-        pending.sort_by_key(|&id| std::cmp::Reverse((self.insts[self.slot(id)].launched, id)));
+        pending.sort_by_key(|&id| std::cmp::Reverse((self.inst(id).launched, id)));
         running.extend(pending);
         running.truncate(n);
         running
@@ -380,7 +384,7 @@ impl World<'_> {
     /// Ends instance `id` now: it leaves the fleet's lists and counts, hands its place to
     /// a rebalancing replacement, and is billed (`accounting.rs`).
     pub(super) fn end_inst(&mut self, id: u32, reason: EndReason) {
-        let inst = self.insts[self.slot(id)];
+        let inst = *self.inst(id);
         debug_assert!(inst.state != St::Ended);
         let p = inst.pool as usize;
         if inst.counts {
@@ -406,16 +410,15 @@ impl World<'_> {
         if inst.replaced_by != NONE {
             let r = inst.replaced_by;
             self.inst_mut(r).replaces = NONE;
-            if self.insts[self.slot(r)].state != St::Ended && !self.insts[self.slot(r)].counts {
+            if self.inst(r).state != St::Ended && !self.inst(r).counts {
                 self.inst_mut(r).counts = true;
-                self.units[self.insts[self.slot(r)].share as usize] +=
-                    self.insts[self.slot(r)].weight as u64;
+                self.units[self.inst(r).share as usize] += self.inst(r).weight as u64;
             }
         }
         if inst.replaces != NONE {
             let old = inst.replaces;
             self.inst_mut(old).replaced_by = NONE;
-            let o = self.insts[self.slot(old)];
+            let o = *self.inst(old);
             if o.state != St::Ended && o.at_risk && !o.noticed {
                 self.rebalance_queue.push(old);
             }
