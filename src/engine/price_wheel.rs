@@ -59,19 +59,24 @@ impl Level {
     }
 
     /// The first non-empty bucket at or after `from` (< 4096).
+    ///
+    /// Branch-free between "in `from`'s bitmap word" and "in a later word": which one
+    /// it is depends on the gaps between changes and is not predictable (at 100 pools
+    /// about one pop in four took the wrong guess, `docs/performance.md`), so both
+    /// candidates are computed and one is selected.
     #[inline]
     fn next_from(&self, from: usize) -> Option<usize> {
         let w = (from / 64) % (SIZE / 64);
         let here = self.bits[w] & (u64::MAX << (from % 64));
-        if here != 0 {
-            return Some(w * 64 + here.trailing_zeros() as usize);
-        }
-        let later = self.summary & u64::MAX.checked_shl(w as u32 + 1).unwrap_or(0);
-        if later == 0 {
+        // Words after `w` holding a bucket (`w + 1 < 64`: a shift by 64 is avoided by
+        // shifting twice).
+        let later = self.summary & ((u64::MAX << (w as u32)) << 1);
+        let lw = later.trailing_zeros() as usize % (SIZE / 64);
+        let (word, bits) = select(here != 0, (w, here), (lw, self.bits[lw]));
+        if (here | later) == 0 {
             return None;
         }
-        let w = later.trailing_zeros() as usize % (SIZE / 64);
-        Some(w * 64 + self.bits[w].trailing_zeros() as usize)
+        Some(word * 64 + bits.trailing_zeros() as usize)
     }
 
     #[inline]
@@ -84,10 +89,18 @@ impl Level {
     fn unmark(&mut self, b: usize) {
         let w = (b / 64) % (SIZE / 64);
         self.bits[w] &= !(1 << (b % 64));
-        if self.bits[w] == 0 {
-            self.summary &= !(1 << w);
-        }
+        // Branch-free (whether the word emptied is not predictable, see `next_from`).
+        self.summary &= !(u64::from(self.bits[w] == 0) << w);
     }
+}
+
+/// `if c { a } else { b }` for two pairs of integers, written as a mask so the
+/// compiler emits no branch.
+#[inline(always)]
+fn select(c: bool, a: (usize, u64), b: (usize, u64)) -> (usize, u64) {
+    let m = u64::from(c).wrapping_neg();
+    let mu = m as usize;
+    ((a.0 & mu) | (b.0 & !mu), (a.1 & m) | (b.1 & !m))
 }
 
 #[derive(Debug, Clone)]
