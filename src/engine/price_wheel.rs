@@ -29,6 +29,8 @@ pub(crate) const MAX_OFFSET: i64 = (1 << 40) - 1;
 /// Largest pool index.
 pub(crate) const MAX_POOL: u32 = u32::MAX - 1;
 
+use std::hint::select_unpredictable;
+
 const BITS: u32 = 12;
 const SIZE: usize = 1 << BITS;
 // The bitmaps' summary word has a bit per bitmap word.
@@ -72,7 +74,7 @@ impl Level {
         // shifting twice).
         let later = self.summary & ((u64::MAX << (w as u32)) << 1);
         let lw = later.trailing_zeros() as usize % (SIZE / 64);
-        let (word, bits) = select(here != 0, (w, here), (lw, self.bits[lw]));
+        let (word, bits) = select_unpredictable(here != 0, (w, here), (lw, self.bits[lw]));
         if (here | later) == 0 {
             return None;
         }
@@ -85,28 +87,21 @@ impl Level {
         self.summary |= 1 << ((b / 64) % 64);
     }
 
+    /// Clears bucket `b`'s bit if `clear`. Branch-free: whether a pop empties its
+    /// bucket, and whether that empties the bitmap word, depend on the gaps between
+    /// changes (see `next_from`).
     #[inline]
-    fn unmark(&mut self, b: usize) {
+    fn unmark_if(&mut self, b: usize, clear: bool) {
         let w = (b / 64) % (SIZE / 64);
-        self.bits[w] &= !(1 << (b % 64));
-        // Branch-free (whether the word emptied is not predictable, see `next_from`).
+        self.bits[w] &= !(u64::from(clear) << (b % 64));
         self.summary &= !(u64::from(self.bits[w] == 0) << w);
     }
-}
-
-/// `if c { a } else { b }` for two pairs of integers, written as a mask so the
-/// compiler emits no branch.
-#[inline(always)]
-fn select(c: bool, a: (usize, u64), b: (usize, u64)) -> (usize, u64) {
-    let m = u64::from(c).wrapping_neg();
-    let mu = m as usize;
-    ((a.0 & mu) | (b.0 & !mu), (a.1 & m) | (b.1 & !m))
 }
 
 #[derive(Debug, Clone)]
 pub(crate) struct PriceWheel {
     levels: [Level; LEVELS],
-    /// Per pool: the next pool in its bucket's list.
+    /// Per pool: the next pool in its bucket's list (and a spare entry, see `link`).
     next: Vec<u32>,
     /// Per pool: its pending change's time offset and sequence number.
     time: Vec<u64>,
@@ -129,7 +124,8 @@ impl PriceWheel {
     pub(crate) fn new(pools: usize) -> Self {
         PriceWheel {
             levels: std::array::from_fn(|_| Level::new()),
-            next: vec![NIL; pools],
+            // One spare entry past the pools (see `link`).
+            next: vec![NIL; pools + 1],
             time: vec![0; pools],
             seq: vec![0; pools],
             now: 0,
@@ -140,31 +136,34 @@ impl PriceWheel {
 
     /// Appends `pool`, due at `t`, to its bucket: at the level of the highest base-4096
     /// digit in which `t` differs from the position.
+    ///
+    /// Branch-free: whether the bucket is empty depends on the gaps between changes
+    /// (see `Level::next_from`). An empty bucket's head becomes `pool`; otherwise the
+    /// old tail links to it — for an empty bucket that link is written to the spare
+    /// entry at the end of `next`, which nothing reads.
     #[inline]
     fn link(&mut self, pool: u32, t: u64) {
-        let diff = t ^ self.now;
-        let l = if diff == 0 {
-            0
-        } else {
-            ((63 - diff.leading_zeros()) / BITS) as usize % LEVELS
-        };
+        // `| 1`: a change at the position's own second goes to level 0 like any other
+        // difference below 4096.
+        let diff = (t ^ self.now) | 1;
+        let l = ((63 - diff.leading_zeros()) / BITS) as usize % LEVELS;
         let b = ((t >> (BITS * l as u32)) & MASK) as usize;
         let level = &mut self.levels[l];
+        let tail = level.tail[b];
+        let empty = tail == NIL;
+        level.head[b] = select_unpredictable(empty, pool, level.head[b]);
+        level.tail[b] = pool;
+        level.mark(b);
+        let spare = self.next.len() - 1;
         if let Some(n) = self.next.get_mut(pool as usize) {
             *n = NIL;
         }
-        match level.tail[b] {
-            NIL => {
-                level.head[b] = pool;
-                level.mark(b);
-            }
-            t => {
-                if let Some(n) = self.next.get_mut(t as usize) {
-                    *n = pool;
-                }
-            }
+        if let Some(n) = self
+            .next
+            .get_mut(select_unpredictable(empty, spare, tail as usize))
+        {
+            *n = pool;
         }
-        level.tail[b] = pool;
     }
 
     /// Schedules `pool`'s change at `offset` (not before the last popped change) as
@@ -224,7 +223,7 @@ impl PriceWheel {
             let mut p = level.head[b];
             level.head[b] = NIL;
             level.tail[b] = NIL;
-            level.unmark(b);
+            level.unmark_if(b, true);
             while p != NIL {
                 let next = self.next[p as usize];
                 self.link(p, self.time[p as usize]);
@@ -254,10 +253,11 @@ impl PriceWheel {
         let next = self.next.get(pool as usize).copied().unwrap_or(NIL);
         let level = &mut self.levels[0];
         level.head[b] = next;
-        if next == NIL {
-            level.tail[b] = NIL;
-            level.unmark(b);
-        }
+        // Branch-free, like `link`: with thousands of pools a second's bucket often
+        // holds two changes, and whether this pop empties it is a coin flip.
+        let last = next == NIL;
+        level.tail[b] = select_unpredictable(last, NIL, level.tail[b]);
+        level.unmark_if(b, last);
         self.now = t;
         self.len -= 1;
     }
