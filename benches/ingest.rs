@@ -222,24 +222,23 @@ fn bench_ingest(c: &mut Criterion) {
     let mut g = c.benchmark_group("aws_csv");
     if let Some(b) =
         data("spot-price-history/eu-west-3a_2020-02-29_to_2020-07-31_ec2-all-prices.csv")
+        && let Ok(h) = read_aws_csv("eu-west-3a.csv", &b)
     {
-        if let Ok(h) = read_aws_csv("eu-west-3a.csv", &b) {
-            g.throughput(Throughput::Elements(h.rows.len() as u64));
-            g.bench_function("eu-west-3a", |bn| {
-                bn.iter(|| read_aws_csv("eu-west-3a.csv", black_box(&b)))
-            });
-        }
+        g.throughput(Throughput::Elements(h.rows.len() as u64));
+        g.bench_function("eu-west-3a", |bn| {
+            bn.iter(|| read_aws_csv("eu-west-3a.csv", black_box(&b)))
+        });
     }
     g.finish();
 
     let mut g = c.benchmark_group("azid_tsv");
-    if let Some(b) = data("spot-price-history/ericpauley_prices_2022-05.tsv") {
-        if let Ok(h) = read_azid_tsv("ericpauley.tsv", &b) {
-            g.throughput(Throughput::Elements(h.rows.len() as u64));
-            g.bench_function("ericpauley_2022-05", |bn| {
-                bn.iter(|| read_azid_tsv("ericpauley.tsv", black_box(&b)))
-            });
-        }
+    if let Some(b) = data("spot-price-history/ericpauley_prices_2022-05.tsv")
+        && let Ok(h) = read_azid_tsv("ericpauley.tsv", &b)
+    {
+        g.throughput(Throughput::Elements(h.rows.len() as u64));
+        g.bench_function("ericpauley_2022-05", |bn| {
+            bn.iter(|| read_azid_tsv("ericpauley.tsv", black_box(&b)))
+        });
     }
     g.finish();
 

@@ -31,7 +31,7 @@ fn synthetic() -> JobTrace {
             x ^= x << 13;
             x ^= x >> 7;
             x ^= x << 17;
-            if x % 10 == 0 {
+            if x.is_multiple_of(10) {
                 up = !up;
             }
             u32::from(up)

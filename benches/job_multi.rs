@@ -123,7 +123,7 @@ fn synthetic(zones: usize, ticks: usize) -> JobMarket {
                 x ^= x << 13;
                 x ^= x >> 7;
                 x ^= x << 17;
-                if x % 12 == 0 {
+                if x.is_multiple_of(12) {
                     up = !up;
                 }
                 av.push(u32::from(up));

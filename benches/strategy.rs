@@ -57,7 +57,7 @@ fn data(weighted: bool) -> Data {
         price.push(Some(Rate::from_nano_usd(
             od / 4 + (rng.next() % (od as u64 / 2)) as i64,
         )));
-        cap.push(if rng.next() % 5 == 0 {
+        cap.push(if rng.next().is_multiple_of(5) {
             None
         } else {
             Some((rng.next() % 200) as u32)

@@ -156,10 +156,10 @@ pub fn localize(text: &str) -> String {
                 .map(|(i, c)| i + c.len_utf8())
                 .last()
                 .unwrap_or(0);
-            if let Some(r) = for_fact_sheet(&after[..len]) {
-                if !rules.contains(&r) {
-                    rules.push(r);
-                }
+            if let Some(r) = for_fact_sheet(&after[..len])
+                && !rules.contains(&r)
+            {
+                rules.push(r);
             }
             cur = &after[len..];
             if let Some(next) = cur.strip_prefix('/').filter(|n| n.starts_with('§')) {

@@ -348,10 +348,10 @@ pub(crate) fn toml_key_position(text: &str, key: &str) -> Option<(usize, usize)>
             continue;
         }
         for k in [key, quoted.as_str()] {
-            if let Some(rest) = t.strip_prefix(k) {
-                if rest.trim_start().starts_with(['=', '.']) {
-                    return Some((i + 1, col));
-                }
+            if let Some(rest) = t.strip_prefix(k)
+                && rest.trim_start().starts_with(['=', '.'])
+            {
+                return Some((i + 1, col));
             }
         }
     }

@@ -89,10 +89,10 @@ impl<T: FromStr + PartialOrd + Copy> Range<T> {
                 }
             }
         };
-        if let (Some(a), Some(b)) = (r.min, r.max) {
-            if a > b {
-                return Err(bad());
-            }
+        if let (Some(a), Some(b)) = (r.min, r.max)
+            && a > b
+        {
+            return Err(bad());
         }
         Ok(r)
     }
@@ -246,30 +246,30 @@ impl TypeQuery {
             (self.sort_by == SortKey::Band, "sort-by"),
             (self.sort_by == SortKey::Savings, "sort-by"),
         ];
-        if advisor.is_none() {
-            if let Some((_, name)) = needs_advisor.iter().find(|(set, _)| *set) {
-                return Err(ConfigError::new(
-                    *name,
-                    "needs Spot Instance Advisor data: give --advisor FILE",
-                ));
-            }
+        if advisor.is_none()
+            && let Some((_, name)) = needs_advisor.iter().find(|(set, _)| *set)
+        {
+            return Err(ConfigError::new(
+                *name,
+                "needs Spot Instance Advisor data: give --advisor FILE",
+            ));
         }
-        if let Some(a) = advisor {
-            if !a.data.regions().contains(&a.region) {
-                return Err(crate::suggest::with_hint(
-                    ConfigError::new(
-                        "region",
-                        format!(
-                            "region `{}` is not in {} (regions: {})",
-                            a.region,
-                            a.data.source.path,
-                            a.data.regions().join(", ")
-                        ),
+        if let Some(a) = advisor
+            && !a.data.regions().contains(&a.region)
+        {
+            return Err(crate::suggest::with_hint(
+                ConfigError::new(
+                    "region",
+                    format!(
+                        "region `{}` is not in {} (regions: {})",
+                        a.region,
+                        a.data.source.path,
+                        a.data.regions().join(", ")
                     ),
-                    a.region,
-                    &a.data.regions(),
-                ));
-            }
+                ),
+                a.region,
+                &a.data.regions(),
+            ));
         }
         let mut rows: Vec<TypeRow> = catalog
             .types()

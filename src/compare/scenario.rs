@@ -471,10 +471,10 @@ impl CompareScenario {
         if options.is_empty() {
             return Err(ConfigError::new("options", "no option left to compare").into());
         }
-        if options.iter().any(|o| o.ends_with("-ec2-spot")) {
-            if let Some(w) = prepared.interruptible.warning(&prepared.market) {
-                warnings.push(w);
-            }
+        if options.iter().any(|o| o.ends_with("-ec2-spot"))
+            && let Some(w) = prepared.interruptible.warning(&prepared.market)
+        {
+            warnings.push(w);
         }
         let (start, traces_secs) = match prepared.market.covered_span() {
             Some((a, b)) if !(from_catalog && self.traces.capacity.is_empty()) => {
@@ -498,14 +498,14 @@ impl CompareScenario {
         }
         let max_secs = (crate::limits::MAX_HORIZON_HOURS as i64) * HOUR;
         let secs = crate::limits::f64_to_i64("hours", hours, HOUR as f64, max_secs, "s")?;
-        if let (Some(max), Some(span_h)) = (traces_secs, span_h) {
-            if secs > max {
-                return Err(ConfigError::new(
+        if let (Some(max), Some(span_h)) = (traces_secs, span_h)
+            && secs > max
+        {
+            return Err(ConfigError::new(
                     "hours",
                     format!("{hours} h is longer than the spot traces' {span_h:.1} h (from {start} to {}); shorten --hours or give longer traces", start.plus(max)),
                 )
                 .into());
-            }
         }
         let spot_price_source = if !self.traces.prices.is_empty() {
             format!(

@@ -169,12 +169,11 @@ impl World<'_> {
     }
 
     pub(super) fn schedule_target(&mut self) {
-        if let Target::Trace(tr) = &self.target_spec {
-            if let Some(&t) = tr.times().get(self.target_next) {
-                if t <= self.end {
-                    self.q.push(t, Ev::Target);
-                }
-            }
+        if let Target::Trace(tr) = &self.target_spec
+            && let Some(&t) = tr.times().get(self.target_next)
+            && t <= self.end
+        {
+            self.q.push(t, Ev::Target);
         }
     }
 

@@ -186,13 +186,12 @@ impl<'m> World<'m> {
         if let CapacityRebalance::LaunchBeforeTerminate {
             termination_delay_secs: d,
         } = cfg.capacity_rebalance
+            && !(120..=7200).contains(&d)
         {
-            if !(120..=7200).contains(&d) {
-                return Err(ConfigError::new(
-                    "termination-delay",
-                    format!("{d} s: EC2 Fleet accepts 120 to 7200 seconds (aws-facts.md §1.6)"),
-                ));
-            }
+            return Err(ConfigError::new(
+                "termination-delay",
+                format!("{d} s: EC2 Fleet accepts 120 to 7200 seconds (aws-facts.md §1.6)"),
+            ));
         }
         let n = market.pools().len();
         let hazard = match &cfg.hazard {

@@ -358,20 +358,20 @@ fn probes_after_header(
             )
         })?;
         let value = count_value(name, line, "availability", rec.get(ai).unwrap_or_default())?;
-        if let Some(prev) = out.last() {
-            if time <= prev.time {
-                return Err(err_at(
-                    name,
-                    line,
-                    "date",
-                    InputErrorKind::Conflict,
-                    format!(
-                        "{time} is not after {} at line {}: probes must be in strictly \
+        if let Some(prev) = out.last()
+            && time <= prev.time
+        {
+            return Err(err_at(
+                name,
+                line,
+                "date",
+                InputErrorKind::Conflict,
+                format!(
+                    "{time} is not after {} at line {}: probes must be in strictly \
                          increasing time order",
-                        prev.time, prev.line
-                    ),
-                ));
-            }
+                    prev.time, prev.line
+                ),
+            ));
         }
         out.push(Probe { time, value, line });
     }

@@ -73,10 +73,10 @@ impl Drop for CoreReader {
         if let Some(mut r) = self.reader.take() {
             r.reset();
             let _ = SPARE.try_with(|s| {
-                if let Ok(mut s) = s.try_borrow_mut() {
-                    if s.len() < SPARES {
-                        s.push((self.delim, self.quoting, r));
-                    }
+                if let Ok(mut s) = s.try_borrow_mut()
+                    && s.len() < SPARES
+                {
+                    s.push((self.delim, self.quoting, r));
                 }
             });
         }

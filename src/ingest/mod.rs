@@ -257,10 +257,10 @@ pub(crate) fn price_value(
     if let Some(r) = Rate::parse_usd_plain(raw) {
         return Ok(r);
     }
-    if let Ok(s) = std::str::from_utf8(raw) {
-        if let Ok(r) = Rate::parse_usd(s) {
-            return Ok(r);
-        }
+    if let Ok(s) = std::str::from_utf8(raw)
+        && let Ok(r) = Rate::parse_usd(s)
+    {
+        return Ok(r);
     }
     Err(price_error(file, line, field, raw))
 }
@@ -294,10 +294,10 @@ pub(crate) fn rfc3339_value(
     field: &str,
     raw: &[u8],
 ) -> Result<SimTime, InputError> {
-    if let Ok(s) = std::str::from_utf8(raw.trim_ascii()) {
-        if let Ok(t) = SimTime::parse_rfc3339(s) {
-            return Ok(t);
-        }
+    if let Ok(s) = std::str::from_utf8(raw.trim_ascii())
+        && let Ok(t) = SimTime::parse_rfc3339(s)
+    {
+        return Ok(t);
     }
     Err(rfc3339_error(file, line, field, raw))
 }
@@ -590,10 +590,11 @@ impl<K: Clone + Eq + std::hash::Hash> Interner<K> {
         raw: &[u8],
         make: impl FnOnce() -> Result<K, InputError>,
     ) -> Result<u32, InputError> {
-        if let Some(e) = self.prev {
-            if self.kinds.get(e) == Some(&kind) && self.bytes_of(e) == raw {
-                return Ok(self.ids.get(e).copied().unwrap_or(0));
-            }
+        if let Some(e) = self.prev
+            && self.kinds.get(e) == Some(&kind)
+            && self.bytes_of(e) == raw
+        {
+            return Ok(self.ids.get(e).copied().unwrap_or(0));
         }
         let h = fx_hash(raw) ^ u64::from(kind);
         let tag = h >> 32 << 32;

@@ -492,13 +492,12 @@ fn simulate<P: JobPolicy + ?Sized>(
         let mut drop_at = None;
         let mut done_at = None;
         if let Some(r) = cur {
-            if r.decision.kind == Kind::Spot {
-                if let Some(t) = market.next_drop(r.decision.zone, now) {
-                    if t <= next {
-                        next = t;
-                        drop_at = Some(t);
-                    }
-                }
+            if r.decision.kind == Kind::Spot
+                && let Some(t) = market.next_drop(r.decision.zone, now)
+                && t <= next
+            {
+                next = t;
+                drop_at = Some(t);
             }
             let from = r.running_from.max(now);
             let fin_ms = from * 1000 + pending_ms + remaining_ms;
@@ -531,28 +530,28 @@ fn simulate<P: JobPolicy + ?Sized>(
             r.work_ms += work;
         }
         now = next;
-        if let Some(fin_ms) = done_at {
-            if remaining_ms <= 1 && drop_at.is_none() {
-                if let Some(r) = cur.take() {
-                    end_instance(r, now, EndCause::Finished, &mut result, &mut log);
-                }
-                result.finish_ms = fin_ms - s0 * 1000;
-                result.deadline_met =
-                    fin_ms <= deadline * 1000 || result.finish_ms <= spec.deadline_ms;
-                remaining_ms = 0;
-                break;
-            }
-        }
-        if drop_at == Some(now) {
+        if let Some(fin_ms) = done_at
+            && remaining_ms <= 1
+            && drop_at.is_none()
+        {
             if let Some(r) = cur.take() {
-                // EC2 interrupts: the notice went out NOTICE_SECS before; first hour free.
-                end_instance(r, now, EndCause::Preempted, &mut result, &mut log);
-                if r.running_from <= now {
-                    result.preemptions += 1;
-                }
-                preempted = true;
-                next_decision = now;
+                end_instance(r, now, EndCause::Finished, &mut result, &mut log);
             }
+            result.finish_ms = fin_ms - s0 * 1000;
+            result.deadline_met = fin_ms <= deadline * 1000 || result.finish_ms <= spec.deadline_ms;
+            remaining_ms = 0;
+            break;
+        }
+        if drop_at == Some(now)
+            && let Some(r) = cur.take()
+        {
+            // EC2 interrupts: the notice went out NOTICE_SECS before; first hour free.
+            end_instance(r, now, EndCause::Preempted, &mut result, &mut log);
+            if r.running_from <= now {
+                result.preemptions += 1;
+            }
+            preempted = true;
+            next_decision = now;
         }
         if now >= deadline {
             if let Some(r) = cur.take() {

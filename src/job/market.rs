@@ -117,16 +117,16 @@ impl JobMarket {
                     ),
                 ));
             }
-            if let (Some(a), Some(b)) = (t.start, first.start) {
-                if a != b {
-                    return Err(ConfigError::new(
-                        "trace",
-                        format!(
-                            "{} starts at {a} but {} at {b}; zones must be aligned at tick 0",
-                            t.source.path, first.source.path
-                        ),
-                    ));
-                }
+            if let (Some(a), Some(b)) = (t.start, first.start)
+                && a != b
+            {
+                return Err(ConfigError::new(
+                    "trace",
+                    format!(
+                        "{} starts at {a} but {} at {b}; zones must be aligned at tick 0",
+                        t.source.path, first.source.path
+                    ),
+                ));
             }
             ticks = ticks.min(t.ticks());
             let spot = if let Some(p) = opts.spot_price {

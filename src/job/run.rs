@@ -173,26 +173,26 @@ impl JobScenario {
             .launch_latency
             .unwrap_or(DEFAULT_LAUNCH_LATENCY_SECS);
         crate::limits::latency("launch-latency", latency)?;
-        if let Some(n) = self.job.windows {
-            if n == 0 || n > crate::limits::MAX_WINDOWS {
-                return Err(ConfigError::new(
-                    "windows",
-                    format!("{n}: must be between 1 and {}", crate::limits::MAX_WINDOWS),
-                )
-                .into());
-            }
+        if let Some(n) = self.job.windows
+            && (n == 0 || n > crate::limits::MAX_WINDOWS)
+        {
+            return Err(ConfigError::new(
+                "windows",
+                format!("{n}: must be between 1 and {}", crate::limits::MAX_WINDOWS),
+            )
+            .into());
         }
-        if let Some(g) = self.job.gap {
-            if !(1..=crate::limits::MAX_GAP_SECS).contains(&g) {
-                return Err(ConfigError::new(
-                    "gap",
-                    format!(
-                        "{g} s: must be between 1 and {} s (a day)",
-                        crate::limits::MAX_GAP_SECS
-                    ),
-                )
-                .into());
-            }
+        if let Some(g) = self.job.gap
+            && !(1..=crate::limits::MAX_GAP_SECS).contains(&g)
+        {
+            return Err(ConfigError::new(
+                "gap",
+                format!(
+                    "{g} s: must be between 1 and {} s (a day)",
+                    crate::limits::MAX_GAP_SECS
+                ),
+            )
+            .into());
         }
         // The start tick is bounded before any trace is read (a huge --start-hours
         // once saturated a cast and wrapped a multiplication).

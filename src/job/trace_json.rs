@@ -358,16 +358,16 @@ fn check_meta(
     };
     let (mut spot_price, mut ondemand_price) = (None, None);
     if let Some(pi) = &meta.price_info {
-        if let Some(c) = &pi.currency {
-            if c != "USD" {
-                return Err(err_at(
-                    name,
-                    line_of(&["price_info"]),
-                    "metadata.price_info.currency",
-                    InputErrorKind::BadValue,
-                    format!("is `{}`; only USD prices are supported", c),
-                ));
-            }
+        if let Some(c) = &pi.currency
+            && c != "USD"
+        {
+            return Err(err_at(
+                name,
+                line_of(&["price_info"]),
+                "metadata.price_info.currency",
+                InputErrorKind::BadValue,
+                format!("is `{}`; only USD prices are supported", c),
+            ));
         }
         let rate = |v: f64, key: &'static str| {
             Rate::from_usd_f64(v).map_err(|e| {

@@ -373,12 +373,13 @@ fn sort_dedupe(rows: &mut Vec<Row>, files: &[&str], field: &str) -> Result<(), I
     rows.sort_by_key(|r| (r.time, r.file, r.line));
     let mut out: Vec<Row> = Vec::with_capacity(rows.len());
     for r in rows.drain(..) {
-        if let Some(last) = out.last() {
-            if last.time == r.time {
-                if last.value == r.value {
-                    continue;
-                }
-                return Err(InputError::new(
+        if let Some(last) = out.last()
+            && last.time == r.time
+        {
+            if last.value == r.value {
+                continue;
+            }
+            return Err(InputError::new(
                     files[r.file],
                     InputErrorKind::Conflict,
                     format!(
@@ -392,7 +393,6 @@ fn sort_dedupe(rows: &mut Vec<Row>, files: &[&str], field: &str) -> Result<(), I
                 )
                 .at_line(r.line)
                 .field(field));
-            }
         }
         out.push(r);
     }

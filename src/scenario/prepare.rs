@@ -76,12 +76,12 @@ impl Scenario {
             .as_deref()
             .map(|s| parse_time("end", s))
             .transpose()?;
-        if let (Some(a), Some(b)) = (cfg.start, cfg.end) {
-            if a >= b {
-                return Err(
-                    ConfigError::new("start", format!("start {a} must be before end {b}")).into(),
-                );
-            }
+        if let (Some(a), Some(b)) = (cfg.start, cfg.end)
+            && a >= b
+        {
+            return Err(
+                ConfigError::new("start", format!("start {a} must be before end {b}")).into(),
+            );
         }
         if let Some(v) = &self.fleet.victims {
             cfg.victims = VictimOrder::parse(v).map_err(|e| {
@@ -437,20 +437,19 @@ impl Scenario {
                 ));
             }
         };
-        if unit == "memory-gib" {
-            if let Some(p) = market
+        if unit == "memory-gib"
+            && let Some(p) = market
                 .pools()
                 .iter()
                 .find(|p| p.instance_type.memory_mib < 1024)
-            {
-                return Err(ConfigError::new(
-                    "target-unit",
-                    format!(
-                        "{} has less than 1 GiB: give --weights",
-                        p.instance_type.name
-                    ),
-                ));
-            }
+        {
+            return Err(ConfigError::new(
+                "target-unit",
+                format!(
+                    "{} has less than 1 GiB: give --weights",
+                    p.instance_type.name
+                ),
+            ));
         }
         let mut explicit: Vec<(String, u32)> = Vec::new();
         for w in &self.fleet.weights {
@@ -902,10 +901,8 @@ impl Prepared {
         info.ondemand_baseline = baseline;
         let buys_spot = !matches!(spec, StrategySpec::OnDemand { .. })
             && self.cfg.ondemand.above_base_pct < 100;
-        if buys_spot {
-            if let Some(w) = self.interruptible.warning(&self.market) {
-                info.warnings.push(w);
-            }
+        if buys_spot && let Some(w) = self.interruptible.warning(&self.market) {
+            info.warnings.push(w);
         }
         if let Some(w) = checks::low_availability(
             &outcome.strategy,

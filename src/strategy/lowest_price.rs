@@ -281,10 +281,11 @@ fn replace_greedy(
     // The price test first: it rejects nearly every pool and reads only dense arrays.
     let mut dest: Vec<(UnitPrice, PoolId, u64)> = Vec::new();
     for q in view.pool_ids() {
-        if let Some(uq) = spot_unit_price(view, q) {
-            if uq < dearest && view.launchable(q) {
-                dest.push((uq, q, spare(view, q)));
-            }
+        if let Some(uq) = spot_unit_price(view, q)
+            && uq < dearest
+            && view.launchable(q)
+        {
+            dest.push((uq, q, spare(view, q)));
         }
     }
     if dest.is_empty() {

@@ -561,10 +561,10 @@ fn nested_key_position(text: &str, table: &str, key: &str) -> Option<(usize, usi
             _ => continue,
         };
         for k in [target.to_string(), format!("\"{target}\"")] {
-            if let Some(rest) = t.strip_prefix(k.as_str()) {
-                if rest.trim_start().starts_with('=') {
-                    return Some((i + 1, col));
-                }
+            if let Some(rest) = t.strip_prefix(k.as_str())
+                && rest.trim_start().starts_with('=')
+            {
+                return Some((i + 1, col));
             }
         }
     }

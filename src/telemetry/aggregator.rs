@@ -508,10 +508,10 @@ impl<S: MetricSink> Aggregator<S> {
                 exported: grp.export,
                 points: &grp.cache,
             };
-            if self.error.is_none() {
-                if let Err(e) = self.sink.record(&r) {
-                    self.error = Some(e);
-                }
+            if self.error.is_none()
+                && let Err(e) = self.sink.record(&r)
+            {
+                self.error = Some(e);
             }
         }
         grp.cost_period = Money::ZERO;

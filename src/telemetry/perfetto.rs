@@ -43,10 +43,10 @@ impl<W: Write> PerfettoFile<W> {
     }
 
     fn raw(&mut self, b: &[u8]) {
-        if self.error.is_none() {
-            if let Err(e) = self.out.write_all(b) {
-                self.error = Some(e);
-            }
+        if self.error.is_none()
+            && let Err(e) = self.out.write_all(b)
+        {
+            self.error = Some(e);
         }
     }
 

@@ -236,12 +236,12 @@ impl<S: MetricSink> FleetRecorder<S> {
     /// Charges the overhead accrued up to `t` to the fleet total.
     fn accrue_overhead(&mut self, t: i64) {
         if t > self.overhead_last {
-            if self.overhead != Money::ZERO {
-                if let Some(a) = self.agg.as_mut() {
-                    let amount =
-                        Money::from_units(self.overhead.units() * (t - self.overhead_last) as i128);
-                    a.charge(self.total, amount);
-                }
+            if self.overhead != Money::ZERO
+                && let Some(a) = self.agg.as_mut()
+            {
+                let amount =
+                    Money::from_units(self.overhead.units() * (t - self.overhead_last) as i128);
+                a.charge(self.total, amount);
             }
             self.overhead_last = t;
         }

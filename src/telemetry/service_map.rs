@@ -239,10 +239,10 @@ impl Observer for ServiceMapRecorder {
                 }
             }
             InstanceEventKind::Ended { reason, charge, .. } => {
-                if let Some(&e) = self.edge_of.get(i) {
-                    if e != u32::MAX {
-                        self.edges[e as usize].4 += charge;
-                    }
+                if let Some(&e) = self.edge_of.get(i)
+                    && e != u32::MAX
+                {
+                    self.edges[e as usize].4 += charge;
                 }
                 if matches!(
                     reason,

@@ -122,22 +122,22 @@ fn read_desired(mut recs: Records<'_>) -> Result<DesiredCounts, InputError> {
                 format!("{v} tasks: at most {MAX_TASKS}"),
             ));
         }
-        if let (Some(&prev), Some(&prev_line)) = (times.last(), lines.last()) {
-            if t.0 <= prev {
-                let prev_t = crate::time::SimTime(prev);
-                let why = if t.0 == prev {
-                    format!("{t} repeats the timestamp of line {prev_line}")
-                } else {
-                    format!("{t} is before {prev_t} on line {prev_line}")
-                };
-                return Err(err_at(
-                    name,
-                    line,
-                    "timestamp",
-                    InputErrorKind::Conflict,
-                    format!("{why}; timestamps must strictly increase"),
-                ));
-            }
+        if let (Some(&prev), Some(&prev_line)) = (times.last(), lines.last())
+            && t.0 <= prev
+        {
+            let prev_t = crate::time::SimTime(prev);
+            let why = if t.0 == prev {
+                format!("{t} repeats the timestamp of line {prev_line}")
+            } else {
+                format!("{t} is before {prev_t} on line {prev_line}")
+            };
+            return Err(err_at(
+                name,
+                line,
+                "timestamp",
+                InputErrorKind::Conflict,
+                format!("{why}; timestamps must strictly increase"),
+            ));
         }
         times.push(t.0);
         values.push(v);

@@ -323,10 +323,10 @@ impl Demand {
     /// assert_eq!(d, Demand::Csv { file: Path::new("scenarios").join("counts.csv") });
     /// ```
     pub fn resolve_relative_to(&mut self, dir: &Path) {
-        if let Demand::Csv { file } = self {
-            if file.is_relative() {
-                *file = dir.join(&*file);
-            }
+        if let Demand::Csv { file } = self
+            && file.is_relative()
+        {
+            *file = dir.join(&*file);
         }
     }
 

@@ -879,7 +879,7 @@ fn windows_are_deterministic_and_parallel_equals_sequential() {
             x ^= x << 13;
             x ^= x >> 7;
             x ^= x << 17;
-            if x % 10 == 0 {
+            if x.is_multiple_of(10) {
                 up = !up;
             }
             u32::from(up)

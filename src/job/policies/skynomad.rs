@@ -605,14 +605,14 @@ impl JobPolicy for SkyNomad {
         self.last_remaining_ms = v.remaining_work_ms;
         let cur = v.current;
         // 1. Preemptions.
-        if let Some(z) = self.active_spot {
-            if !(cur.kind == Kind::Spot && cur.zone == z) {
-                let failure = !self.terminated_by_us;
-                self.record_end(z, Source::Spot, failure);
-                self.update_virtual(z, false);
-                self.active_spot = None;
-                self.terminated_by_us = false;
-            }
+        if let Some(z) = self.active_spot
+            && !(cur.kind == Kind::Spot && cur.zone == z)
+        {
+            let failure = !self.terminated_by_us;
+            self.record_end(z, Source::Spot, failure);
+            self.update_virtual(z, false);
+            self.active_spot = None;
+            self.terminated_by_us = false;
         }
         // 2–3. Derived state, burst model.
         self.rebuild();

@@ -170,19 +170,19 @@ impl SkyNomad {
                 best_ratio = ratio;
             }
         }
-        if best_len == 0 {
-            if let Some(latest) = events.back() {
-                let f = latest.failures;
-                let raw = latest.risk;
-                let r = if raw > 0.0 {
-                    raw
-                } else if f > 0.0 {
-                    eps
-                } else {
-                    0.0
-                };
-                best_ratio = if r > 0.0 { f / r } else { 0.0 };
-            }
+        if best_len == 0
+            && let Some(latest) = events.back()
+        {
+            let f = latest.failures;
+            let raw = latest.risk;
+            let r = if raw > 0.0 {
+                raw
+            } else if f > 0.0 {
+                eps
+            } else {
+                0.0
+            };
+            best_ratio = if r > 0.0 { f / r } else { 0.0 };
         }
         best_ratio
     }
@@ -351,10 +351,10 @@ impl SkyNomad {
                 match knots.last() {
                     None => delta = delta.max(tail * dt_h),
                     Some(&(last_tau, _)) => {
-                        if let (Some(now), Some(prev)) = (age_now, age_prev) {
-                            if prev >= last_tau {
-                                delta = delta.max(tail * (now - prev).max(0.0));
-                            }
+                        if let (Some(now), Some(prev)) = (age_now, age_prev)
+                            && prev >= last_tau
+                        {
+                            delta = delta.max(tail * (now - prev).max(0.0));
                         }
                     }
                 }

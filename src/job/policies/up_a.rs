@@ -122,20 +122,20 @@ impl JobPolicy for UpA {
         let cur = v.current;
         let spot_at = |z: usize| cur.kind == Kind::Spot && cur.zone == z;
         // The main zone lost its instance (preempted).
-        if let Some(m) = self.main {
-            if !spot_at(m) {
-                self.record(m, false);
-                self.main = None;
-            }
+        if let Some(m) = self.main
+            && !spot_at(m)
+        {
+            self.record(m, false);
+            self.main = None;
         }
         if self.main.is_none() && cur.kind == Kind::Spot {
             self.main = Some(cur.zone);
         }
-        if let Some(m) = self.main {
-            if now >= self.next_sample[m] {
-                self.record(m, true);
-                self.next_sample[m] = now + self.interval;
-            }
+        if let Some(m) = self.main
+            && now >= self.next_sample[m]
+        {
+            self.record(m, true);
+            self.next_sample[m] = now + self.interval;
         }
         let (req, exit) = up_request(v, cur.kind, true);
         let decision = match req {

@@ -109,17 +109,17 @@ impl JobPolicy for UpAp {
         self.probes = ZoneSet::EMPTY;
         let now = v.tick;
         let cur = v.current;
-        if let Some(m) = self.main {
-            if !(cur.kind == Kind::Spot && cur.zone == m) {
-                self.record(m, false);
-                self.main = None;
-            }
+        if let Some(m) = self.main
+            && !(cur.kind == Kind::Spot && cur.zone == m)
+        {
+            self.record(m, false);
+            self.main = None;
         }
-        if let Some(m) = self.main {
-            if now >= self.next_probe[m] {
-                self.record(m, true);
-                self.next_probe[m] = now + self.interval;
-            }
+        if let Some(m) = self.main
+            && now >= self.next_probe[m]
+        {
+            self.record(m, true);
+            self.next_probe[m] = now + self.interval;
         }
         let decision = match up_request(v, cur.kind, true).0 {
             Kind::Spot => {

@@ -81,10 +81,10 @@ impl<'a> ComparePage<'a> {
         );
         let mut charts = option_charts(r);
         charts.extend(desired_chart(r));
-        if !self.running.is_empty() {
-            if let Some(desired) = desired_total(r) {
-                charts.push(tasks_chart((r.start, r.end), &desired, &self.running));
-            }
+        if !self.running.is_empty()
+            && let Some(desired) = desired_total(r)
+        {
+            charts.push(tasks_chart((r.start, r.end), &desired, &self.running));
         }
         charts.extend(self.charts.iter().cloned());
         page.charts("Charts", &charts);
