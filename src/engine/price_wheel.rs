@@ -20,7 +20,7 @@
 //! the queue needs to order a change against its other events of the same second, is
 //! kept per pool beside the wheel. (Tested against a binary heap.)
 //!
-//! Lists are intrusive: `next[pool]` links a bucket's pools, so the wheel allocates
+//! Lists are intrusive (each pool's entry names the next pool in its bucket), so the wheel allocates
 //! nothing after construction (about 130 KiB for the four levels).
 
 /// Largest time offset the wheel holds (seconds after the horizon's start): 2^40 − 1 s,
@@ -98,14 +98,31 @@ impl Level {
     }
 }
 
+/// A pool's entry: its pending change's time offset and sequence number, and the next
+/// pool in its bucket's list.
+#[derive(Debug, Clone, Copy)]
+struct Pending {
+    time: u64,
+    seq: u64,
+    next: u32,
+}
+
+impl Default for Pending {
+    fn default() -> Self {
+        Pending {
+            time: 0,
+            seq: 0,
+            next: NIL,
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub(crate) struct PriceWheel {
     levels: [Level; LEVELS],
-    /// Per pool: the next pool in its bucket's list (and a spare entry, see `link`).
-    next: Vec<u32>,
-    /// Per pool: its pending change's time offset and sequence number.
-    time: Vec<u64>,
-    seq: Vec<u64>,
+    /// Per pool: its pending change and its bucket list's link, side by side (one
+    /// cache line read per pool, not three); and a spare entry, see `link`.
+    pend: Vec<Pending>,
     /// The wheel's position: no pending change is earlier.
     now: u64,
     len: usize,
@@ -125,9 +142,7 @@ impl PriceWheel {
         PriceWheel {
             levels: std::array::from_fn(|_| Level::new()),
             // One spare entry past the pools (see `link`).
-            next: vec![NIL; pools + 1],
-            time: vec![0; pools],
-            seq: vec![0; pools],
+            pend: vec![Pending::default(); pools + 1],
             now: 0,
             len: 0,
             front: None,
@@ -154,15 +169,15 @@ impl PriceWheel {
         level.head[b] = select_unpredictable(empty, pool, level.head[b]);
         level.tail[b] = pool;
         level.mark(b);
-        let spare = self.next.len() - 1;
-        if let Some(n) = self.next.get_mut(pool as usize) {
-            *n = NIL;
+        let spare = self.pend.len() - 1;
+        if let Some(n) = self.pend.get_mut(pool as usize) {
+            n.next = NIL;
         }
         if let Some(n) = self
-            .next
+            .pend
             .get_mut(select_unpredictable(empty, spare, tail as usize))
         {
-            *n = pool;
+            n.next = pool;
         }
     }
 
@@ -172,8 +187,10 @@ impl PriceWheel {
     pub(crate) fn push(&mut self, offset: i64, seq: u64, pool: u32) {
         debug_assert!((0..=MAX_OFFSET).contains(&offset) && offset as u64 >= self.now);
         let t = offset as u64;
-        self.time[pool as usize] = t;
-        self.seq[pool as usize] = seq;
+        if let Some(e) = self.pend.get_mut(pool as usize) {
+            e.time = t;
+            e.seq = seq;
+        }
         self.link(pool, t);
         self.len += 1;
         // A change at the front's second or later queues behind it.
@@ -195,7 +212,7 @@ impl PriceWheel {
         loop {
             if let Some(b) = self.levels[0].next_from((self.now & MASK) as usize) {
                 let pool = self.levels[0].head[b];
-                let t = self.time.get(pool as usize).copied().unwrap_or(0);
+                let t = self.pend.get(pool as usize).map_or(0, |e| e.time);
                 self.front = Some((t, pool, b));
                 return Some((t as i64, pool));
             }
@@ -225,8 +242,9 @@ impl PriceWheel {
             level.tail[b] = NIL;
             level.unmark_if(b, true);
             while p != NIL {
-                let next = self.next[p as usize];
-                self.link(p, self.time[p as usize]);
+                let e = self.pend[p as usize];
+                self.link(p, e.time);
+                let next = e.next;
                 p = next;
             }
             return;
@@ -237,7 +255,7 @@ impl PriceWheel {
     /// The sequence number of `pool`'s pending change.
     #[inline]
     pub(crate) fn seq_of(&self, pool: u32) -> u64 {
-        self.seq.get(pool as usize).copied().unwrap_or(0)
+        self.pend.get(pool as usize).map_or(0, |e| e.seq)
     }
 
     /// Removes the earliest pending change (the one [`PriceWheel::peek`] returned) and
@@ -250,7 +268,7 @@ impl PriceWheel {
         let Some((t, pool, b)) = self.front.take() else {
             return;
         };
-        let next = self.next.get(pool as usize).copied().unwrap_or(NIL);
+        let next = self.pend.get(pool as usize).map_or(NIL, |e| e.next);
         let level = &mut self.levels[0];
         level.head[b] = next;
         // Branch-free, like `link`: with thousands of pools a second's bucket often
