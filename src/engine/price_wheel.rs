@@ -20,8 +20,8 @@
 //! the queue needs to order a change against its other events of the same second, is
 //! kept per pool beside the wheel. (Tested against a binary heap.)
 //!
-//! Lists are intrusive (each pool's entry names the next pool in its bucket), so the wheel allocates
-//! nothing after construction (about 130 KiB for the four levels).
+//! Lists are intrusive (each pool's entry names the next pool in its bucket), so the
+//! wheel allocates nothing after construction (about 130 KiB for the four levels).
 
 /// Largest time offset the wheel holds (seconds after the horizon's start): 2^40 − 1 s,
 /// about 34,800 years (four levels of 12 bits would reach 2^48).
@@ -153,9 +153,10 @@ impl PriceWheel {
     /// digit in which `t` differs from the position.
     ///
     /// Branch-free: whether the bucket is empty depends on the gaps between changes
-    /// (see `Level::next_from`). An empty bucket's head becomes `pool`; otherwise the
-    /// old tail links to it — for an empty bucket that link is written to the spare
-    /// entry at the end of `next`, which nothing reads.
+    /// (see `Level::next_from`). The bucket is marked either way (setting a set bit
+    /// is harmless). An empty bucket's head becomes `pool`; otherwise the old tail
+    /// links to it — for an empty bucket that link is written to the spare entry at
+    /// the end of `pend`, which nothing reads.
     #[inline]
     fn link(&mut self, pool: u32, t: u64) {
         // `| 1`: a change at the position's own second goes to level 0 like any other
@@ -244,8 +245,7 @@ impl PriceWheel {
             while p != NIL {
                 let e = self.pend[p as usize];
                 self.link(p, e.time);
-                let next = e.next;
-                p = next;
+                p = e.next;
             }
             return;
         }
