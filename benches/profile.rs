@@ -37,6 +37,12 @@ fn case(name: &str, arg: &str) -> u64 {
     }
     if name.starts_with("csv-") || name.starts_with("json-") {
         let bytes = std::fs::read(arg).unwrap_or_default();
+        for _ in 0..repeat() {
+            let w = std::time::Instant::now();
+            let rows = read_bytes(name, &bytes);
+            let wall = w.elapsed().as_nanos() as f64;
+            println!("{name}: {:.2} ns/row wall", wall / rows.max(1) as f64);
+        }
         return read_bytes(name, &bytes);
     }
     let pools: usize = arg.parse().unwrap_or(1000);
@@ -47,12 +53,7 @@ fn case(name: &str, arg: &str) -> u64 {
     let co_events = Simulation::new(&m, cfg.clone(), CapacityOptimized)
         .run()
         .map_or(0, |o| o.events);
-    let repeat: usize = std::env::args()
-        .filter(|a| a != "--bench")
-        .nth(3)
-        .and_then(|r| r.parse().ok())
-        .unwrap_or(0);
-    for _ in 0..repeat {
+    for _ in 0..repeat() {
         let (w, c) = (std::time::Instant::now(), cpu_ns());
         let events = run(name, &m, cfg.clone(), pools, co_events);
         let wall = w.elapsed().as_nanos() as f64;
@@ -64,6 +65,15 @@ fn case(name: &str, arg: &str) -> u64 {
         );
     }
     run(name, &m, cfg, pools, co_events)
+}
+
+/// The REPEAT argument (0 when absent).
+fn repeat() -> usize {
+    std::env::args()
+        .filter(|a| a != "--bench")
+        .nth(3)
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(0)
 }
 
 /// `year-plain` / `year-metrics`: the `run` bench's synthetic year of 500 pools with

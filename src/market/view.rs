@@ -247,6 +247,7 @@ pub fn price_order(price: &[Option<Rate>]) -> Vec<PoolId> {
         .map(PoolId)
         .filter(|p| price[p.idx()].is_some())
         .collect();
-    v.sort_by_key(|p| (price[p.idx()], *p));
+    // Keys are unique (ties broken by id), so an unstable sort gives the same order.
+    v.sort_unstable_by_key(|p| (price[p.idx()], *p));
     v
 }
