@@ -576,7 +576,8 @@ mod tests {
             x ^= x << 13;
             x ^= x >> 7;
             x ^= x << 17;
-            let i = ((x as i128) << (x % 70)).wrapping_mul(if x % 3 == 0 { -1 } else { 1 });
+            let i =
+                ((x as i128) << (x % 70)).wrapping_mul(if x.is_multiple_of(3) { -1 } else { 1 });
             assert_eq!(to_f64(i).to_bits(), (i as f64).to_bits(), "{i}");
         }
     }
