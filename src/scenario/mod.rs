@@ -34,6 +34,8 @@
 
 pub(crate) mod checks;
 mod prepare;
+mod prepared;
+mod values;
 
 use std::path::{Path, PathBuf};
 
@@ -336,7 +338,8 @@ impl Scenario {
     }
 }
 
-pub use prepare::{BASELINE_ASSUMPTION, Prepared};
+pub use prepare::BASELINE_ASSUMPTION;
+pub use prepared::Prepared;
 
 #[cfg(test)]
 mod tests {

@@ -16,7 +16,7 @@
 //!   written in time order, so an earlier or repeated timestamp is an error naming both
 //!   lines rather than something to sort or guess about.
 //! * `desired_count` is a non-negative integer, at most
-//!   [`MAX_TASKS`](crate::limits::MAX_TASKS) (100,000: every task is simulated).
+//!   [`MAX_TASKS`] (100,000: every task is simulated).
 //! * Blank lines are skipped, a UTF-8 byte-order mark is ignored, and errors name the
 //!   file, the 1-based line and the field, as every reader of [`crate::ingest`] does.
 

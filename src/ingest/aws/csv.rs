@@ -118,7 +118,7 @@ pub(super) fn read_tsv(
 /// Reads the AZ-ID TSV archive format (aws-facts.md §7.2): tab-separated, no header,
 /// `az_id instance_type product_description spot_price timestamp`.
 ///
-/// The zone is [`Zone::parse`]`(az_id)` (see the module docs); fields are not quoted.
+/// The zone is [`Zone::parse`](crate::market::Zone::parse)`(az_id)` (see the module docs); fields are not quoted.
 ///
 /// # Errors
 /// [`InputError`] naming file, line and column (`az_id`, `instance_type`,

@@ -33,7 +33,7 @@
 //!   a CSV header is a contract, a JSON record grows with the SDK.
 //!
 //! Speed and memory: every format is streamed, 1 MiB at a time. CSV and TSV are split
-//! by `delimited` (a `memchr` splitter for unquoted lines, `csv_core` for the rest),
+//! by `delimited` (a SWAR splitter for unquoted lines, `csv_core` for the rest),
 //! hashed on a second thread, and parsed by two threads taking 128 KiB pieces of each
 //! quote-free block in turn (`rows`); keys are
 //! interned by their raw bytes, AWS's timestamp shapes and plain prices have fast paths

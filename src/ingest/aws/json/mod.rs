@@ -104,7 +104,7 @@ fn read_history(input: &mut Input<'_, '_>, sink: &mut Sink<'_>) -> Result<(), In
 ///
 /// `SpotPrice` may be a string (as the CLI writes it) or a number. A record with both
 /// `AvailabilityZone` and `AvailabilityZoneId` is keyed on the name; with only the ID, on
-/// [`Zone::Id`]. Each row's line is the line of its record's opening `{`.
+/// [`Zone::Id`](crate::market::Zone::Id). Each row's line is the line of its record's opening `{`.
 ///
 /// # Errors
 /// [`InputError`]: `Syntax` with line and column for malformed JSON or a page that is not
