@@ -7,8 +7,9 @@ use crate::error::{InputError, InputErrorKind};
 /// cost more per row than the rest of the interning.
 ///
 /// Words are read eight bytes at a time, the last one overlapping the one before when the
-/// length is not a multiple of eight (the length is mixed in first, so two strings
-/// still hash apart), so no partial word is copied through the stack.
+/// length is not a multiple of eight (the length is mixed in first, so strings of
+/// different lengths start from different states; a collision only costs a compare),
+/// so no partial word is copied through the stack.
 #[inline]
 fn fx_hash(bytes: &[u8]) -> u64 {
     const K: u64 = 0xf135_7aea_2e62_a9c5;
@@ -40,8 +41,9 @@ fn word(b: &[u8]) -> u64 {
     u64::from_le_bytes(w)
 }
 
-/// `a == b`, compared a word at a time without a call (keys are 10–60 bytes; a library
-/// `memcmp` call's size dispatch cost more than the compare).
+/// `a == b`, compared a word at a time inline for keys of eight bytes or more (keys are
+/// 10–60 bytes; a library `memcmp` call's size dispatch cost more than the compare);
+/// shorter ones by slice equality.
 #[inline]
 fn same_bytes(a: &[u8], b: &[u8]) -> bool {
     let n = a.len();

@@ -161,10 +161,10 @@ pub(super) fn clip(
     s.finish()
 }
 
-pub(super) fn prev_month(y: i64, m: i64) -> (i64, i64) {
+fn prev_month(y: i64, m: i64) -> (i64, i64) {
     if m == 1 { (y - 1, 12) } else { (y, m - 1) }
 }
 
-pub(super) fn next_month(y: i64, m: i64) -> (i64, i64) {
+fn next_month(y: i64, m: i64) -> (i64, i64) {
     if m == 12 { (y + 1, 1) } else { (y, m + 1) }
 }
