@@ -324,8 +324,14 @@ impl Money {
     /// assert_eq!(Money::from_nano_usd(1_005_000_000).round_to(2), 101);
     /// assert_eq!(Money::from_nano_usd(-1_005_000_000).round_to(2), -101);
     /// ```
+    #[inline]
     pub fn round_to(self, decimals: u32) -> i128 {
         let den = Self::UNITS_PER_USD / 10i128.pow(decimals.min(9));
+        if let Ok(d) = u32::try_from(den) {
+            // 6 or more decimals: the magnitude divided by 64-bit divisions (a 128-bit
+            // one is a library call).
+            return round_half_away(self.0, d);
+        }
         let q = self.0 / den;
         let r = self.0 % den;
         if 2 * r.abs() >= den {
@@ -337,8 +343,12 @@ impl Money {
 
     /// Micro-dollars, rounded half away from zero (the exact integer the JSON report
     /// carries beside each float).
+    #[inline]
     pub fn micro_usd(self) -> i128 {
-        self.round_to(6)
+        // `round_to(6)` with the divisor a constant, so the divisions become
+        // multiplications.
+        const D: u32 = (Money::UNITS_PER_USD / 1_000_000) as u32;
+        round_half_away(self.0, D)
     }
 
     /// USD as a float, rounded to the micro-dollar first so that the float is the same
@@ -450,8 +460,75 @@ impl<'a> Sum<&'a Money> for Money {
     }
 }
 
+/// `v / d` rounded half away from zero, for a divisor below 2^32.
+#[inline(always)]
+fn round_half_away(v: i128, d: u32) -> i128 {
+    let (q, r) = div_rem_by_u32(v.unsigned_abs(), d);
+    let q = (q + u128::from(2 * r >= u64::from(d))) as i128;
+    if v < 0 { -q } else { q }
+}
+
+/// `(a / d, a % d)` by three 64-bit divisions, for a divisor below 2^32 (each step's
+/// remainder shifted up by 32 bits still fits 64).
+#[inline(always)]
+fn div_rem_by_u32(a: u128, d: u32) -> (u128, u64) {
+    let d = u64::from(d.max(1));
+    let (hi, lo) = ((a >> 64) as u64, a as u64);
+    let (q1, r1) = (hi / d, hi % d);
+    let mid = (r1 << 32) | (lo >> 32);
+    let (q2, r2) = (mid / d, mid % d);
+    let low = (r2 << 32) | (lo & 0xffff_ffff);
+    let (q3, r3) = (low / d, low % d);
+    ((u128::from(q1) << 64) | u128::from((q2 << 32) | q3), r3)
+}
+
 #[cfg(test)]
 mod tests {
+    use super::Money;
+
+    /// `round_to` against the plain 128-bit arithmetic it replaced (truncating division,
+    /// half away from zero), at the extremes and on random values of every magnitude.
+    #[test]
+    fn round_to_agrees_with_128_bit_division() {
+        fn reference(v: i128, decimals: u32) -> i128 {
+            let den = Money::UNITS_PER_USD / 10i128.pow(decimals.min(9));
+            let (q, r) = (v / den, v % den);
+            if 2 * r.abs() >= den {
+                q + v.signum()
+            } else {
+                q
+            }
+        }
+        let den6 = Money::UNITS_PER_USD / 1_000_000;
+        let mut values = vec![0, 1, -1, i128::MAX, i128::MIN + 1, i128::MIN, den6, -den6];
+        for k in [1, 2, 3] {
+            values.extend([
+                k * den6 / 2,
+                -(k * den6 / 2),
+                k * den6 / 2 - 1,
+                k * den6 / 2 + 1,
+            ]);
+        }
+        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+        for _ in 0..20_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let wide = (i128::from(x) << 64 | i128::from(x.rotate_left(17))) >> (x % 127);
+            values.push(if x.is_multiple_of(2) { wide } else { -wide });
+        }
+        for &v in &values {
+            assert_eq!(Money(v).micro_usd(), reference(v, 6), "{v}");
+            for decimals in 0..=10 {
+                assert_eq!(
+                    Money(v).round_to(decimals),
+                    reference(v, decimals),
+                    "{v} {decimals}"
+                );
+            }
+        }
+    }
+
     /// `parse_usd_plain` against `parse_usd` on random text of digits, points, signs and
     /// spaces: whenever it answers, `parse_usd` gives the same rate, and it answers for
     /// every plain decimal `parse_usd` accepts.
