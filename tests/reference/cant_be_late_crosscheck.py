@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 r"""Per-window costs of the single-region Can't-Be-Late policies from the reference simulator.
 
-spotsim's `tests/it/job.rs::real_2022_matches_the_reference_simulator_to_the_cent` pins the
+spotsim's `tests/it/job/real_traces.rs::real_2022_matches_the_reference_simulator_to_the_cent` pins the
 costs this script prints. The script copies no simulator code: it imports the reference's
 own classes from two clones given on the command line and prints one JSON line per
 (policy, D, d, start).
