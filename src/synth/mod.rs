@@ -88,9 +88,9 @@
 //! # What was measured (the calibration)
 //!
 //! Every measured number is a documented constant below and in [`calibration`], and an
-//! integration test (`tests/it/synth.rs`) re-measures it from `../shared/data` with the
-//! same method and checks the constant (skipping, with a printed reason, when the data
-//! is absent). Summary:
+//! integration test (`tests/it/synth/recalibration.rs`) re-measures it from
+//! `../shared/data` with the same method and checks the constant (skipping, with a
+//! printed reason, when the data is absent). Summary:
 //!
 //! | constant | value | from |
 //! |---|---|---|
