@@ -7,21 +7,12 @@
 //! hit in it from a bit mask (one `trailing_zeros` and one clear of the lowest bit).
 //! Measured on the ingest path in docs/performance.md.
 
-/// Every byte of a `u64` set to `0x01`.
-const LO: u64 = 0x0101_0101_0101_0101;
-/// The low seven bits of every byte.
-const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
-
-/// The high bit of each byte of `x` that is zero, and no other bit (exact: no false
-/// positives from borrows, unlike the shorter `(x - LO) & !x & HI`).
-#[inline(always)]
-fn zero_bytes(x: u64) -> u64 {
-    !(((x & LOW7).wrapping_add(LOW7)) | x | LOW7)
-}
+use super::swar::{ONES, word, zero_bytes};
 
 /// An iterator over the positions in a haystack of two bytes (see the module docs).
 pub(crate) struct Find2<'a> {
     hay: &'a [u8],
+    /// The two bytes, broadcast to every byte of a word.
     a: u64,
     b: u64,
     /// Where the word `mask` describes starts.
@@ -36,33 +27,30 @@ impl<'a> Find2<'a> {
     pub(crate) fn new(a: u8, b: u8, hay: &'a [u8]) -> Self {
         let mut f = Find2 {
             hay,
-            a: LO * u64::from(a),
-            b: LO * u64::from(b),
+            a: ONES * u64::from(a),
+            b: ONES * u64::from(b),
             at: 0,
             mask: 0,
         };
-        f.mask = match hay.get(..8) {
-            Some(w) => f.hits(w),
-            None => f.short_word(),
-        };
+        f.mask = f.mask_at(0);
         f
     }
 
-    /// The hit mask of an eight-byte word.
+    /// The hit mask of the word at `at`.
     #[inline(always)]
-    fn hits(&self, w: &[u8]) -> u64 {
-        let mut b = [0u8; 8];
-        b.copy_from_slice(w);
-        let w = u64::from_le_bytes(b);
-        zero_bytes(w ^ self.a) | zero_bytes(w ^ self.b)
+    fn mask_at(&self, at: usize) -> u64 {
+        match word(self.hay, at) {
+            Some(w) => zero_bytes(w ^ self.a) | zero_bytes(w ^ self.b),
+            None => self.short_word(at),
+        }
     }
 
     /// The hit mask of the word at `at` when fewer than eight bytes are left (none
     /// when none is): read bytewise, bytes past the end no hits.
     #[cold]
     #[inline(never)]
-    fn short_word(&self) -> u64 {
-        let rest = self.hay.get(self.at..).unwrap_or_default();
+    fn short_word(&self, at: usize) -> u64 {
+        let rest = self.hay.get(at..).unwrap_or_default();
         let mut m = 0;
         for (k, &c) in rest.iter().enumerate() {
             if c == self.a as u8 || c == self.b as u8 {
@@ -83,10 +71,7 @@ impl Iterator for Find2<'_> {
                 return None;
             }
             self.at += 8;
-            self.mask = match self.hay.get(self.at..self.at + 8) {
-                Some(w) => self.hits(w),
-                None => self.short_word(),
-            };
+            self.mask = self.mask_at(self.at);
         }
         let i = self.at + (self.mask.trailing_zeros() / 8) as usize;
         self.mask &= self.mask - 1;
@@ -98,14 +83,6 @@ impl Iterator for Find2<'_> {
 mod tests {
     use super::*;
     use proptest::prelude::*;
-
-    #[test]
-    fn zero_bytes_is_exact() {
-        // The borrow of a zero byte must not mark the byte above it (0x01 after 0x00).
-        assert_eq!(zero_bytes(0x0000_0000_0000_0100), 0x8080_8080_8080_0080);
-        assert_eq!(zero_bytes(u64::MAX), 0);
-        assert_eq!(zero_bytes(0x8000_0000_0000_0000), 0x0080_8080_8080_8080);
-    }
 
     #[test]
     fn finds_hits_in_short_and_ragged_haystacks() {

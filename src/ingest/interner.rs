@@ -1,5 +1,6 @@
 //! Series keys interned to dense `u32` ids by their raw bytes (see [`Interner`]).
 
+use super::swar::word;
 use crate::error::{InputError, InputErrorKind};
 
 /// FxHash-style mixing of a byte string (as in rustc): series keys are short byte
@@ -18,10 +19,10 @@ fn fx_hash(bytes: &[u8]) -> u64 {
     if n >= 8 {
         let mut chunks = bytes.chunks_exact(8);
         for c in &mut chunks {
-            h = (h ^ word(c)).wrapping_mul(K);
+            h = (h ^ word(c, 0).unwrap_or(0)).wrapping_mul(K);
         }
         if !chunks.remainder().is_empty() {
-            h = (h ^ word(&bytes[n - 8..])).wrapping_mul(K);
+            h = (h ^ word(bytes, n - 8).unwrap_or(0)).wrapping_mul(K);
         }
     } else if n > 0 {
         let mut w = 0u64;
@@ -31,14 +32,6 @@ fn fx_hash(bytes: &[u8]) -> u64 {
         h = (h ^ w).wrapping_mul(K);
     }
     h.rotate_left(26)
-}
-
-/// The little-endian `u64` of the first eight bytes of `b` (at least eight).
-#[inline(always)]
-fn word(b: &[u8]) -> u64 {
-    let mut w = [0u8; 8];
-    w.copy_from_slice(&b[..8]);
-    u64::from_le_bytes(w)
 }
 
 /// `a == b`, compared a word at a time inline for keys of eight bytes or more (keys are
@@ -55,9 +48,9 @@ fn same_bytes(a: &[u8], b: &[u8]) -> bool {
     }
     let mut diff = 0u64;
     for (x, y) in a.chunks_exact(8).zip(b.chunks_exact(8)) {
-        diff |= word(x) ^ word(y);
+        diff |= word(x, 0).unwrap_or(0) ^ word(y, 0).unwrap_or(0);
     }
-    diff |= word(&a[n - 8..]) ^ word(&b[n - 8..]);
+    diff |= word(a, n - 8).unwrap_or(0) ^ word(b, n - 8).unwrap_or(0);
     diff == 0
 }
 

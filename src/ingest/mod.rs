@@ -25,6 +25,7 @@ pub(crate) mod json_window;
 pub mod pricelist;
 mod probe;
 pub(crate) mod records;
+mod swar;
 mod whole;
 pub(crate) use delimited::Source;
 pub(crate) use interner::Interner;

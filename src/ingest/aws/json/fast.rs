@@ -13,6 +13,7 @@
 
 use super::record::{Loose, Record};
 use crate::ingest::aws::{AZ, AZ_ID, PRICE, PRODUCT, TIME, TYPE};
+use crate::ingest::swar::{HIGH, ONES, first_zero_byte, word};
 
 /// A record read by the fast path.
 pub(super) struct Scanned<'a> {
@@ -24,25 +25,6 @@ pub(super) struct Scanned<'a> {
     pub(super) last_nl: usize,
     /// Whether `end` is the start of the next record, after a `,`.
     pub(super) more: bool,
-}
-
-/// `0x01` in every byte of a word.
-const ONES: u64 = u64::MAX / 255;
-/// The high bit of every byte of a word.
-const HIGH: u64 = ONES << 7;
-
-/// The eight bytes at `i` as a little-endian word, if there are eight.
-#[inline]
-fn word(b: &[u8], i: usize) -> Option<u64> {
-    let w: [u8; 8] = b.get(i..i + 8)?.try_into().ok()?;
-    Some(u64::from_le_bytes(w))
-}
-
-/// The high bit of each byte of `w` that is zero (exact for the lowest such byte;
-/// bytes above it may be flagged falsely, so only the lowest flag is read).
-#[inline]
-fn zero_bytes(w: u64) -> u64 {
-    w.wrapping_sub(ONES) & !w & HIGH
 }
 
 /// Whether byte `c` ends a plain string's run: `"`, `\` or a control character.
@@ -60,8 +42,8 @@ fn string_end(b: &[u8], mut i: usize) -> Option<(usize, bool)> {
     while let Some(w) = word(b, i) {
         let ctrl = w.wrapping_sub(ONES * 0x20) & !w & HIGH;
         let stop = ctrl
-            | zero_bytes(w ^ (ONES * u64::from(b'"')))
-            | zero_bytes(w ^ (ONES * u64::from(b'\\')));
+            | first_zero_byte(w ^ (ONES * u64::from(b'"')))
+            | first_zero_byte(w ^ (ONES * u64::from(b'\\')));
         if stop != 0 {
             let k = stop.trailing_zeros() as usize / 8;
             high |= w & HIGH & ((1u64 << (8 * k)) - 1);
