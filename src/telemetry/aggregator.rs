@@ -40,7 +40,7 @@ use crate::time::SimTime;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct GroupId(pub u32);
 
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Copy, Debug)]
 struct Gauge {
     value: i64,
     since: i64,
@@ -48,9 +48,39 @@ struct Gauge {
     min: i64,
     max: i64,
     held: bool,
+    /// The period whose accumulators (`integral`, `min`, `max`, `held`) these are:
+    /// they are reset lazily, when the gauge is next read or set in a later period
+    /// ([`Gauge::sync`]), so a period's close touches only the gauges it reads.
+    epoch: u64,
 }
 
 impl Gauge {
+    /// A gauge of value 0 from `since`, with no period yet.
+    fn new(since: i64) -> Self {
+        Gauge {
+            value: 0,
+            since,
+            integral: 0,
+            min: 0,
+            max: 0,
+            held: false,
+            epoch: u64::MAX,
+        }
+    }
+
+    /// Makes the accumulators belong to period `idx`, starting at `lo`: when they
+    /// belong to an earlier one, they start afresh (the value carries over, held from
+    /// `lo` or from when it was set, if later).
+    #[inline]
+    fn sync(&mut self, idx: u64, lo: i64) {
+        if self.epoch != idx {
+            self.integral = 0;
+            self.held = false;
+            self.since = self.since.max(lo);
+            self.epoch = idx;
+        }
+    }
+
     /// Folds the current value, held from `since` to `t`, into the period.
     #[inline]
     fn hold_to(&mut self, t: i64) -> bool {
@@ -77,11 +107,11 @@ struct Group {
     dense: bool,
     /// Metrics ever touched (bit = `Metric as u32`).
     used: u32,
+    /// Counters counted in the open period (the ones to zero when it closes).
+    counted: u32,
     active: bool,
     /// Non-passive gauges whose value is not zero.
     nonzero: u32,
-    /// The period index the accumulators belong to (reset lazily on first touch).
-    clean_for: u64,
     /// The period index in whose visit list the group is.
     listed_in: u64,
     /// Position in the aggregator's list of sparse groups holding a non-zero gauge,
@@ -222,18 +252,12 @@ impl<S: MetricSink> Aggregator<S> {
             export,
             dense,
             used: 0,
+            counted: 0,
             active: false,
             nonzero: 0,
-            clean_for: self.period_idx,
             listed_in: u64::MAX,
             hot_pos: u32::MAX,
-            gauges: vec![
-                Gauge {
-                    since: self.start,
-                    ..Gauge::default()
-                };
-                N
-            ],
+            gauges: vec![Gauge::new(self.start); N],
             counters: vec![0; N],
             cost_period: Money::ZERO,
             cost_total: Money::ZERO,
@@ -259,21 +283,9 @@ impl<S: MetricSink> Aggregator<S> {
     /// the period's close.
     #[inline]
     fn touch(&mut self, g: GroupId) -> &mut Group {
-        let lo = self.period_start.max(self.start);
         let idx = self.period_idx;
         let grp = &mut self.groups[g.0 as usize];
-        if grp.clean_for != idx {
-            // Untouched and all-zero (but for passive gauges) since it was last
-            // visited: start the open period afresh. (A gauge not yet used is reset
-            // when first set.)
-            for m in bits(grp.used) {
-                let gauge = &mut grp.gauges[m];
-                gauge.integral = 0;
-                gauge.held = false;
-                gauge.since = gauge.since.max(lo);
-            }
-            grp.clean_for = idx;
-        }
+        // (Its gauges start the open period afresh when next set or read: `Gauge::sync`.)
         if grp.listed_in != idx {
             grp.listed_in = idx;
             if !grp.dense {
@@ -293,21 +305,14 @@ impl<S: MetricSink> Aggregator<S> {
         let Aggregator { groups, hot, .. } = self;
         let grp = &mut groups[g.0 as usize];
         let m = metric as usize;
-        if grp.used & (1 << m) == 0 {
-            // First use: the gauge starts the open period afresh, as `touch` starts
-            // the used ones.
-            let gauge = &mut grp.gauges[m];
-            gauge.integral = 0;
-            gauge.held = false;
-            gauge.since = gauge.since.max(lo);
-            grp.used |= 1 << m;
-        }
+        grp.used |= 1 << m;
         grp.active = true;
         let gauge = &mut grp.gauges[m];
         let old = gauge.value;
         if old == value {
             return;
         }
+        gauge.sync(self.period_idx, lo);
         gauge.hold_to(t);
         gauge.value = value;
         grp.steady = false;
@@ -357,6 +362,7 @@ impl<S: MetricSink> Aggregator<S> {
         grp.counters[metric as usize] += n;
         grp.active = true;
         if n > 0 {
+            grp.counted |= 1 << metric as usize;
             grp.steady = false;
         }
     }
@@ -423,14 +429,6 @@ impl<S: MetricSink> Aggregator<S> {
     fn close_group(&mut self, gi: usize, lo: i64, hi: i64, covered: i64) {
         let idx = self.period_idx;
         let grp = &mut self.groups[gi];
-        if grp.clean_for != idx {
-            for m in bits(grp.used) {
-                let gauge = &mut grp.gauges[m];
-                gauge.integral = 0;
-                gauge.held = false;
-                gauge.since = gauge.since.max(lo);
-            }
-        }
         let active = grp.active || grp.dense || grp.nonzero > 0;
         grp.cost_total += grp.cost_period;
         // The cost of the period, rounded with the running total (the 128-bit rounding
@@ -459,11 +457,13 @@ impl<S: MetricSink> Aggregator<S> {
             if let Some((i, p)) = c {
                 grp.cache[i] = p;
             }
-        } else {
+        } else if emit {
             for m in bits(grp.used) {
-                grp.gauges[m].hold_to(hi);
+                let g = &mut grp.gauges[m];
+                g.sync(idx, lo);
+                g.hold_to(hi);
             }
-            if emit {
+            {
                 grp.cache.clear();
                 let mut steady = true;
                 for m in bits(grp.used) {
@@ -504,9 +504,9 @@ impl<S: MetricSink> Aggregator<S> {
                 grp.steady = steady;
                 grp.cache_covered = covered;
                 grp.cache_used = grp.used;
-            } else {
-                grp.steady = false;
             }
+        } else {
+            grp.steady = false;
         }
         if emit {
             let r = Record {
@@ -525,14 +525,12 @@ impl<S: MetricSink> Aggregator<S> {
         }
         grp.cost_period = Money::ZERO;
         grp.active = false;
-        for m in bits(grp.used) {
+        // The gauges' accumulators are this period's (or an earlier one's): the next
+        // period resets them when it reads them (`Gauge::sync`).
+        for m in bits(grp.counted) {
             grp.counters[m] = 0;
-            let g = &mut grp.gauges[m];
-            g.integral = 0;
-            g.held = false;
-            g.since = hi;
         }
-        grp.clean_for = idx + 1;
+        grp.counted = 0;
     }
 
     /// Closes the remaining periods up to the horizon's end and finishes the sink.
