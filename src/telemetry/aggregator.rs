@@ -120,6 +120,9 @@ struct Group {
     gauges: Vec<Gauge>,
     counters: Vec<u64>,
     cost_period: Money,
+    /// Whether `Cost` accrues the `CostRate` gauge by the second
+    /// ([`Aggregator::cost_follows_rate`]).
+    cost_from_rate: bool,
     cost_total: Money,
     cost_emitted_micro: i128,
     /// `cost_total` when `cost_emitted_micro` was last brought up to date.
@@ -196,6 +199,10 @@ pub struct Aggregator<S> {
 
 const N: usize = Metric::ALL.len();
 
+/// Money units in one second at 1 nano-USD per hour (`Rate::for_seconds(1)` of a
+/// one-nano-dollar rate).
+const RATE_SECOND_UNITS: i128 = 1024;
+
 impl<S: MetricSink> Aggregator<S> {
     /// An aggregator of `period_secs` periods over `[start, end)`, writing to `sink`.
     ///
@@ -260,6 +267,7 @@ impl<S: MetricSink> Aggregator<S> {
             gauges: vec![Gauge::new(self.start); N],
             counters: vec![0; N],
             cost_period: Money::ZERO,
+            cost_from_rate: false,
             cost_total: Money::ZERO,
             cost_emitted_micro: 0,
             cost_emitted_total: Money::ZERO,
@@ -306,6 +314,9 @@ impl<S: MetricSink> Aggregator<S> {
         let grp = &mut groups[g.0 as usize];
         let m = metric as usize;
         grp.used |= 1 << m;
+        if metric == Metric::CostRate && grp.cost_from_rate {
+            grp.used |= 1 << Metric::Cost as usize;
+        }
         grp.active = true;
         let gauge = &mut grp.gauges[m];
         let old = gauge.value;
@@ -378,6 +389,30 @@ impl<S: MetricSink> Aggregator<S> {
         }
     }
 
+    /// From now on, `Cost` of group `g` accrues its `CostRate` gauge (nano-USD per
+    /// hour, [`crate::money::Rate`]'s unit) by the second, beside what
+    /// [`Aggregator::charge`] adds: a period carries ∫ `CostRate` dt over it, exactly
+    /// (`Rate::for_seconds` is linear), without a charge at every period boundary.
+    /// `Cost` is recorded from the first time `CostRate` is set.
+    ///
+    /// ```
+    /// use spotsim::money::Rate;
+    /// use spotsim::telemetry::{Aggregator, Dimension, Dims, Metric, SeriesStore};
+    /// use spotsim::time::SimTime;
+    /// let mut a = Aggregator::new(3600, SimTime(0), SimTime(7200), SeriesStore::default()).unwrap();
+    /// let g = a.add_group(Dims { by: Dimension::Total, pairs: vec![] }, true);
+    /// a.cost_follows_rate(g);
+    /// // $0.36 an hour from 00:30: $0.18 in the first hour, $0.36 in the second.
+    /// let rate = Rate::parse_usd("0.36").unwrap();
+    /// a.set(g, Metric::CostRate, SimTime(1800), rate.nano_usd_per_hour());
+    /// let store = a.finish().unwrap();
+    /// let cost: Vec<i128> = store.total(Metric::Cost).unwrap().iter().map(|s| s.exact_sum).collect();
+    /// assert_eq!(cost, vec![180_000, 360_000]); // micro-USD
+    /// ```
+    pub fn cost_follows_rate(&mut self, g: GroupId) {
+        self.groups[g.0 as usize].cost_from_rate = true;
+    }
+
     /// Declares `metric` of group `g` recorded (exported even while it stays zero).
     pub fn declare(&mut self, g: GroupId, metric: Metric) {
         self.groups[g.0 as usize].used |= 1 << metric as usize;
@@ -430,6 +465,23 @@ impl<S: MetricSink> Aggregator<S> {
         let idx = self.period_idx;
         let grp = &mut self.groups[gi];
         let active = grp.active || grp.dense || grp.nonzero > 0;
+        let emit = active && grp.used != 0;
+        let reuse =
+            emit && grp.steady && grp.cache_covered == covered && grp.cache_used == grp.used;
+        let rate_bit = 1 << Metric::CostRate as usize;
+        if grp.cost_from_rate && grp.used & rate_bit != 0 {
+            // ∫ CostRate dt over the period (nano-USD/h × s), in money units.
+            let g = &mut grp.gauges[Metric::CostRate as usize];
+            let integral = if reuse {
+                // Steady: the rate held all period.
+                g.value as i128 * covered as i128
+            } else {
+                g.sync(idx, lo);
+                g.hold_to(hi);
+                g.integral
+            };
+            grp.cost_period += Money::from_units(integral * RATE_SECOND_UNITS);
+        }
         grp.cost_total += grp.cost_period;
         // The cost of the period, rounded with the running total (the 128-bit rounding
         // only when money moved).
@@ -447,8 +499,7 @@ impl<S: MetricSink> Aggregator<S> {
                 exact_sum: micro,
             }
         };
-        let emit = active && grp.used != 0;
-        if emit && grp.steady && grp.cache_covered == covered && grp.cache_used == grp.used {
+        if reuse {
             // Nothing changed since the last record, a period as long as this one: its
             // points are this period's but for the cost.
             let c = bits(grp.used)
@@ -578,6 +629,20 @@ mod tests {
                 ((x as i128) << (x % 70)).wrapping_mul(if x.is_multiple_of(3) { -1 } else { 1 });
             assert_eq!(to_f64(i).to_bits(), (i as f64).to_bits(), "{i}");
         }
+    }
+
+    #[test]
+    fn a_rate_second_is_rate_for_seconds() {
+        use crate::money::Rate;
+        assert_eq!(
+            Rate::from_nano_usd(1).for_seconds(1).units(),
+            RATE_SECOND_UNITS
+        );
+        let r = Rate::parse_usd("3.06").unwrap();
+        assert_eq!(
+            r.for_seconds(1_234).units(),
+            r.nano_usd_per_hour() as i128 * 1_234 * RATE_SECOND_UNITS
+        );
     }
 
     fn dims(name: &str) -> Dims {

@@ -5,8 +5,10 @@
 //! # Cost per period
 //!
 //! A running instance accrues, second by second, its pool's spot price (or its
-//! on-demand rate); each period carries what its instances accrued in it. When an
-//! instance ends, its bill ([`InstanceEventKind::Ended::charge`], computed by the
+//! on-demand rate); each period carries what its instances accrued in it: the
+//! integral over the period of the `CostRate` gauge (the sum of those rates), which
+//! the aggregator adds to `Cost` ([`Aggregator::cost_follows_rate`]) — no charge at
+//! every period boundary. When an instance ends, its bill ([`InstanceEventKind::Ended::charge`], computed by the
 //! billing rules) replaces what it accrued: the difference (the 60-second minimum, an
 //! hourly product's rounding, the first-hour refund of an interrupted spot instance,
 //! which is negative) is charged in the period it ends in. Every period's amount is
@@ -86,8 +88,6 @@ struct PoolState {
     last: i64,
     /// ∫ price dt from the start (one instance's accrual): spot accrual markers.
     cum: Money,
-    /// Position in `running_pools`, or `u32::MAX`.
-    pos: u32,
 }
 
 /// One service's task state (compare).
@@ -112,7 +112,6 @@ pub struct FleetRecorder<S> {
     cells: Vec<Vec<GroupId>>,
     pool_group: Vec<Option<GroupId>>,
     pools: Vec<PoolState>,
-    running_pools: Vec<u32>,
     markers: Vec<Money>,
     desired: u32,
     running_units: u64,
@@ -144,7 +143,6 @@ impl<S: MetricSink> FleetRecorder<S> {
             cells: Vec::new(),
             pool_group: Vec::new(),
             pools: Vec::new(),
-            running_pools: Vec::new(),
             markers: Vec::new(),
             desired: 0,
             running_units: 0,
@@ -180,9 +178,11 @@ impl<S: MetricSink> FleetRecorder<S> {
         Dims { by, pairs: all }
     }
 
+    /// Brings pool `p`'s spot accrual marker (∫ price dt) up to `t`. (What running
+    /// instances accrue is the `CostRate` gauge's integral, which the aggregator
+    /// carries into `Cost`: see the module docs.)
     #[inline]
     fn accrue(&mut self, p: usize, t: i64) {
-        let Some(agg) = self.agg.as_mut() else { return };
         let st = &mut self.pools[p];
         let dt = t - st.last;
         if dt <= 0 {
@@ -190,27 +190,12 @@ impl<S: MetricSink> FleetRecorder<S> {
         }
         st.last = t;
         if let Some(price) = st.price {
-            let one = price.for_seconds(dt);
-            st.cum += one;
-            if st.running_spot > 0 {
-                let amount = Money::from_units(one.units() * st.running_spot as i128);
-                for &g in &self.cells[2 * p] {
-                    agg.charge(g, amount);
-                }
-            }
-        }
-        if st.running_od > 0 {
-            let amount =
-                Money::from_units(st.ondemand.for_seconds(dt).units() * st.running_od as i128);
-            for &g in &self.cells[2 * p + 1] {
-                agg.charge(g, amount);
-            }
+            st.cum += price.for_seconds(dt);
         }
     }
 
     fn set_running(&mut self, p: usize, delta: i32, option: PurchaseOption) {
         let st = &mut self.pools[p];
-        let before = st.running_spot + st.running_od;
         match option {
             PurchaseOption::Spot => {
                 st.running_spot = (st.running_spot as i64 + delta as i64) as u32
@@ -218,18 +203,6 @@ impl<S: MetricSink> FleetRecorder<S> {
             PurchaseOption::OnDemand => {
                 st.running_od = (st.running_od as i64 + delta as i64) as u32
             }
-        }
-        let after = st.running_spot + st.running_od;
-        if before == 0 && after > 0 {
-            st.pos = self.running_pools.len() as u32;
-            self.running_pools.push(p as u32);
-        } else if before > 0 && after == 0 {
-            let pos = st.pos as usize;
-            self.running_pools.swap_remove(pos);
-            if let Some(&q) = self.running_pools.get(pos) {
-                self.pools[q as usize].pos = pos as u32;
-            }
-            self.pools[p].pos = u32::MAX;
         }
     }
 
@@ -295,7 +268,6 @@ impl<S: MetricSink> Observer for FleetRecorder<S> {
             self.pools[p] = PoolState {
                 ondemand: pool.instance_type.ondemand,
                 last: start.secs(),
-                pos: u32::MAX,
                 ..PoolState::default()
             };
             let ty = pool.instance_type.name.clone();
@@ -356,6 +328,9 @@ impl<S: MetricSink> Observer for FleetRecorder<S> {
                 gs.extend(pg);
                 gs.extend(tg);
                 gs.extend(zg);
+                for &g in &gs {
+                    agg.cost_follows_rate(g);
+                }
                 self.cells[2 * p + o] = gs;
             }
         }
@@ -469,10 +444,6 @@ impl<S: MetricSink> Observer for FleetRecorder<S> {
             };
             if b > now {
                 return;
-            }
-            for i in 0..self.running_pools.len() {
-                let p = self.running_pools[i] as usize;
-                self.accrue(p, b.secs());
             }
             self.accrue_overhead(b.secs());
             if let Some(a) = self.agg.as_mut() {
@@ -624,10 +595,6 @@ impl<S: MetricSink> Observer for FleetRecorder<S> {
 
     fn end(&mut self, end: SimTime) {
         self.advance(end);
-        for i in 0..self.running_pools.len() {
-            let p = self.running_pools[i] as usize;
-            self.accrue(p, end.secs());
-        }
         self.accrue_overhead(end.secs());
     }
 }
