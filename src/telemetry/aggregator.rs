@@ -32,6 +32,7 @@ use std::io;
 use super::dimensions::{Dimension, Dims};
 use super::metric::{Kind, Metric};
 use super::series::{MetricSink, Point, Record, Stats};
+use super::visit::VisitSet;
 use crate::error::ConfigError;
 use crate::money::Money;
 use crate::time::SimTime;
@@ -189,7 +190,7 @@ pub struct Aggregator<S> {
     groups: Vec<Group>,
     /// Groups to visit when the open period closes (touched, or holding a non-zero
     /// gauge); dense groups are always visited.
-    visit: Vec<u32>,
+    visit: VisitSet,
     dense: Vec<u32>,
     /// Sparse groups with `nonzero > 0` (each group's `hot_pos` is its index here).
     hot: Vec<u32>,
@@ -231,7 +232,7 @@ impl<S: MetricSink> Aggregator<S> {
             period_start: start.secs().div_euclid(period_secs) * period_secs,
             period_idx: 0,
             groups: Vec::new(),
-            visit: Vec::new(),
+            visit: VisitSet::default(),
             dense: Vec::new(),
             hot: Vec::new(),
             sink,
@@ -289,7 +290,7 @@ impl<S: MetricSink> Aggregator<S> {
 
     /// Makes group `g`'s accumulators belong to the open period and lists it for
     /// the period's close.
-    #[inline]
+    #[inline(always)]
     fn touch(&mut self, g: GroupId) -> &mut Group {
         let idx = self.period_idx;
         let grp = &mut self.groups[g.0 as usize];
@@ -297,7 +298,7 @@ impl<S: MetricSink> Aggregator<S> {
         if grp.listed_in != idx {
             grp.listed_in = idx;
             if !grp.dense {
-                self.visit.push(g.0);
+                self.visit.insert(g.0);
             }
         }
         &mut self.groups[g.0 as usize]
@@ -442,20 +443,11 @@ impl<S: MetricSink> Aggregator<S> {
         let covered = hi - lo;
         let mut visit = std::mem::take(&mut self.visit);
         // Sparse groups holding a non-zero gauge are visited though untouched (the
-        // live list, not a scan of every group).
-        visit.extend(self.dense.iter().copied());
-        let idx = self.period_idx;
-        for &gi in &self.hot {
-            if self.groups[gi as usize].listed_in != idx {
-                visit.push(gi);
-            }
+        // live list, not a scan of every group); records go out in group order.
+        for &gi in self.dense.iter().chain(&self.hot) {
+            visit.insert(gi);
         }
-        visit.sort_unstable();
-        visit.dedup();
-        for &gi in &visit {
-            self.close_group(gi as usize, lo, hi, covered);
-        }
-        visit.clear();
+        visit.drain(|gi| self.close_group(gi as usize, lo, hi, covered));
         self.visit = visit;
         self.period_start += self.period;
         self.period_idx += 1;
@@ -502,10 +494,11 @@ impl<S: MetricSink> Aggregator<S> {
         if reuse {
             // Nothing changed since the last record, a period as long as this one: its
             // points are this period's but for the cost.
-            let c = bits(grp.used)
-                .position(|m| m == Metric::Cost as usize)
-                .map(|i| (i, cost_point(grp)));
-            if let Some((i, p)) = c {
+            let cost = 1u32 << Metric::Cost as usize;
+            if grp.used & cost != 0 {
+                // Its place among the points: the metrics in use before it.
+                let i = (grp.used & (cost - 1)).count_ones() as usize;
+                let p = cost_point(grp);
                 grp.cache[i] = p;
             }
         } else if emit {

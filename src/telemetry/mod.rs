@@ -49,6 +49,7 @@ mod recorder;
 mod series;
 mod service_map;
 mod session;
+mod visit;
 
 pub use aggregator::{Aggregator, GroupId};
 pub use alarm::{
