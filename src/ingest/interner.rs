@@ -251,6 +251,11 @@ impl<K: Clone + Eq + std::hash::Hash> Interner<K> {
         self.slots = slots;
     }
 
+    /// How many distinct keys (ids `0..len`).
+    pub(crate) fn len(&self) -> usize {
+        self.keys.len()
+    }
+
     /// The key of id `id`.
     pub(crate) fn key(&self, id: u32) -> Option<&K> {
         self.keys.get(id as usize)

@@ -276,48 +276,78 @@ impl<'n> Rows<'n> {
 
     /// [`Rows::merge`] for rows whose lines were counted from line `base` − 1 of the
     /// file (a piece's start; 0 for whole-file lines): `base` is added to each.
+    ///
+    /// One pass that copies each row with its file-wide id and line: the side's id
+    /// table is sized once, and the lines are checked once, against the largest.
     fn merge_from(&mut self, s: usize, base: u64) -> Result<(), InputError> {
         let name = self.name;
-        let side = &mut self.sides[s];
-        for r in side.rows.drain(..) {
-            let line = if base == 0 {
-                r.line
-            } else {
-                row_line(name, base + u64::from(r.line))?
-            };
+        let Rows {
+            sides, keys, canon, rows, ..
+        } = self;
+        let side = &mut sides[s];
+        if side.global.len() < side.interner.len() {
+            side.global.resize(side.interner.len(), u32::MAX);
+        }
+        // Every line fits a `u32` if the largest does; if not, the error names the
+        // first that does not.
+        let last = side.rows.iter().map(|r| r.line).max().unwrap_or(0);
+        if row_line(name, base + u64::from(last)).is_err() {
+            for r in &side.rows {
+                row_line(name, base + u64::from(r.line))?;
+            }
+        }
+        let base = base as u32;
+        let Side {
+            interner,
+            global,
+            rows: side_rows,
+            ..
+        } = side;
+        rows.reserve(side_rows.len());
+        for r in side_rows.drain(..) {
             let local = r.series as usize;
-            if side.global.len() <= local {
-                side.global.resize(local + 1, u32::MAX);
-            }
-            let mut g = side.global[local];
+            let mut g = global.get(local).copied().unwrap_or(u32::MAX);
             if g == u32::MAX {
-                let key = side
-                    .interner
-                    .key(r.series)
-                    .cloned()
-                    .unwrap_or_else(|| SeriesKey {
-                        zone: Zone::Name(String::new()),
-                        instance_type: String::new(),
-                        product: String::new(),
-                    });
-                g = match self.canon.get(&key) {
-                    Some(&g) => g,
-                    None => {
-                        let g = self.keys.len() as u32;
-                        self.canon.insert(key.clone(), g);
-                        self.keys.push(key);
-                        g
-                    }
-                };
-                side.global[local] = g;
+                g = file_id(interner, local, keys, canon);
+                if let Some(slot) = global.get_mut(local) {
+                    *slot = g;
+                }
             }
-            self.rows.push(PriceRow {
+            rows.push(PriceRow {
                 series: g,
-                line,
+                line: base + r.line,
                 ..r
             });
         }
         Ok(())
+    }
+}
+
+/// The file-wide id of a side's local id `local` (its key's, numbered in order of first
+/// appearance across the file: a key not seen yet gets the next id).
+#[cold]
+fn file_id(
+    interner: &Interner<SeriesKey>,
+    local: usize,
+    keys: &mut Vec<SeriesKey>,
+    canon: &mut std::collections::HashMap<SeriesKey, u32>,
+) -> u32 {
+    let key = interner
+        .key(local as u32)
+        .cloned()
+        .unwrap_or_else(|| SeriesKey {
+            zone: Zone::Name(String::new()),
+            instance_type: String::new(),
+            product: String::new(),
+        });
+    match canon.get(&key) {
+        Some(&g) => g,
+        None => {
+            let g = keys.len() as u32;
+            canon.insert(key.clone(), g);
+            keys.push(key);
+            g
+        }
     }
 }
 
