@@ -185,6 +185,42 @@ fn pieces_read_as_a_simple_reader_and_name_error_lines() {
     let _ = std::fs::remove_file(&path);
 }
 
+/// Blank lines before the header of a big in-memory file (the lines up to the header
+/// are read alone, the rest in pieces): the same rows with their lines shifted, an
+/// error deep in the file named at its line; and a line of tabs before a tab-separated
+/// header is itself the header (two unnamed columns), as in a small file.
+#[test]
+fn blank_lines_before_a_big_files_header() {
+    let bytes = generate::aws_csv(100_000);
+    let (keys, want) = simple_csv(&bytes);
+    // Four lines: empty, spaces, CRLF, a space-tab-space (one blank field).
+    let lead: &[u8] = b"\n   \n\r\n \t \n";
+    let with_lead = |body: &[u8]| [lead, body].concat();
+    let h = read_aws_csv("lead.csv", &with_lead(&bytes)).expect("reads");
+    assert_eq!(h.series, keys);
+    let shifted: Vec<Row> = want.iter().map(|&(s, t, p, l)| (s, t, p, l + 4)).collect();
+    assert_eq!(as_tuples(&h), shifted);
+
+    let text = String::from_utf8(bytes.clone()).expect("ASCII");
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    let mut f: Vec<String> = lines[49_999].split(',').map(str::to_string).collect();
+    f[3] = "-1".into();
+    lines[49_999] = f.join(",");
+    let bad = with_lead((lines.join("\n") + "\n").as_bytes());
+    let e = read_aws_csv("lead.csv", &bad)
+        .expect_err("a bad row")
+        .to_string();
+    assert!(e.starts_with("lead.csv:50004: field `SpotPrice`"), "{e}");
+
+    let tabbed = text.replace(',', "\t");
+    let big = [b"\t\t\n".as_slice(), tabbed.as_bytes()].concat();
+    let small: Vec<u8> = big[..big.len().min(200)].to_vec();
+    let e_big = read_aws_csv("tabs.csv", &big).expect_err("unnamed columns");
+    let e_small = read_aws_csv("tabs.csv", &small).expect_err("unnamed columns");
+    assert_eq!(e_big.to_string(), e_small.to_string());
+    assert!(e_big.to_string().starts_with("tabs.csv:1: "), "{e_big}");
+}
+
 /// What the memory child does: read the file, build the market of every Linux/UNIX
 /// pool in it, replay it with lowest-price for a 20-instance fleet (`spotsim run`'s
 /// defaults), and print its peak resident set.

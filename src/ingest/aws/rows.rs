@@ -130,6 +130,23 @@ impl<'n> Rows<'n> {
     /// pieces, in parallel ([`Rows::pieces`]), once the layout is known (the block with
     /// the CSV header is read in one piece).
     pub(super) fn block(&mut self, block: &[u8], eof: bool) -> Result<(usize, u64), InputError> {
+        if self.shape.is_none()
+            && let Some(cut) = self.header_cut(block)
+        {
+            // The lines up to the header's end alone, then the rest of the block (in
+            // parallel, as the header is known by then).
+            let (used, line) = self.one_block(&block[..cut], eof && cut == block.len())?;
+            if used < cut || cut == block.len() {
+                return Ok((used, line));
+            }
+            let (more, line) = self.one_block(&block[cut..], eof)?;
+            return Ok((cut + more, line));
+        }
+        self.one_block(block, eof)
+    }
+
+    /// [`Rows::block`] without looking for the header's end first.
+    fn one_block(&mut self, block: &[u8], eof: bool) -> Result<(usize, u64), InputError> {
         let line = self.sides[0].splitter.line;
         let Some(shape) = &self.shape else {
             let Rows {
@@ -163,6 +180,26 @@ impl<'n> Rows<'n> {
             return Ok((n, self.sides[0].splitter.line));
         }
         self.pieces(block, eof, line)
+    }
+
+    /// Where the first line that is not blank ends (after its `\n`), in a block big
+    /// enough to be parsed in parallel and without quotes: every line end is a record
+    /// end there, and that line holds a record that is not blank, so the lines up to it
+    /// hold the header. `None` otherwise, or when the block holds no complete such
+    /// line.
+    fn header_cut(&self, block: &[u8]) -> Option<usize> {
+        if block.len() < PARALLEL_BLOCK || (self.quoting && memchr::memchr(b'"', block).is_some()) {
+            return None;
+        }
+        let mut from = 0;
+        while let Some(nl) = memchr::memchr(b'\n', &block[from..]) {
+            let end = from + nl + 1;
+            if !block[from..end].trim_ascii().is_empty() {
+                return Some(end);
+            }
+            from = end;
+        }
+        None
     }
 
     /// Parses a quote-free block cut into pieces of about [`PIECE`] bytes at line ends,
@@ -282,7 +319,11 @@ impl<'n> Rows<'n> {
     fn merge_from(&mut self, s: usize, base: u64) -> Result<(), InputError> {
         let name = self.name;
         let Rows {
-            sides, keys, canon, rows, ..
+            sides,
+            keys,
+            canon,
+            rows,
+            ..
         } = self;
         let side = &mut sides[s];
         if side.global.len() < side.interner.len() {
