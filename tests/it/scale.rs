@@ -221,6 +221,32 @@ fn blank_lines_before_a_big_files_header() {
     assert!(e_big.to_string().starts_with("tabs.csv:1: "), "{e_big}");
 }
 
+/// A header ending in carriage returns before its line feed (`csv_core` ends the
+/// header's record at the first `\r` and waits for more input to end the rest): every
+/// row of a big file is still read, in memory and from a file of one chunk, as with a
+/// plain line end.
+#[test]
+fn a_header_ending_in_carriage_returns_keeps_every_row() {
+    let bytes = generate::aws_csv(9_600);
+    assert!(bytes.len() > 600 << 10 && bytes.len() < 1 << 20);
+    let (keys, want) = simple_csv(&bytes);
+    let nl = bytes
+        .iter()
+        .position(|&c| c == b'\n')
+        .expect("a header line");
+    for crs in ["\r", "\r\r", "\r\r\r", "\r\r\r\r"] {
+        let b = [&bytes[..nl], crs.as_bytes(), &bytes[nl..]].concat();
+        let h = read_aws_csv("cr.csv", &b).expect("reads");
+        assert_eq!(h.series, keys, "{crs:?}");
+        assert_eq!(as_tuples(&h), want, "{crs:?}");
+        let path = temp("cr.csv");
+        std::fs::write(&path, &b).expect("write");
+        let h = read_price_file(&path).expect("reads");
+        assert_eq!(as_tuples(&h), want, "{crs:?}");
+        let _ = std::fs::remove_file(&path);
+    }
+}
+
 /// What the memory child does: read the file, build the market of every Linux/UNIX
 /// pool in it, replay it with lowest-price for a 20-instance fleet (`spotsim run`'s
 /// defaults), and print its peak resident set.

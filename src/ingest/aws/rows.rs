@@ -136,11 +136,15 @@ impl<'n> Rows<'n> {
             // The lines up to the header's end alone, then the rest of the block (in
             // parallel, as the header is known by then).
             let (used, line) = self.one_block(&block[..cut], eof && cut == block.len())?;
-            if used < cut || cut == block.len() {
+            if used == block.len() {
                 return Ok((used, line));
             }
-            let (more, line) = self.one_block(&block[cut..], eof)?;
-            return Ok((cut + more, line));
+            // From where that stopped: the cut, or before it when the header's record
+            // ended at a carriage return and the `\r`s and `\n` after it were left
+            // (`csv_core` waits for more input to end them). The callers with all the
+            // input in one block do not feed the rest again.
+            let (more, line) = self.one_block(&block[used..], eof)?;
+            return Ok((used + more, line));
         }
         self.one_block(block, eof)
     }
