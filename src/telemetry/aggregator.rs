@@ -34,7 +34,7 @@ use super::metric::{Kind, Metric};
 use super::series::{MetricSink, Point, Record, Stats};
 use super::visit::VisitSet;
 use crate::error::ConfigError;
-use crate::money::Money;
+use crate::money::{Money, NANO_PER_USD};
 use crate::time::SimTime;
 
 /// A dimension set registered with an [`Aggregator`].
@@ -202,7 +202,7 @@ const N: usize = Metric::ALL.len();
 
 /// Money units in one second at 1 nano-USD per hour (`Rate::for_seconds(1)` of a
 /// one-nano-dollar rate).
-const RATE_SECOND_UNITS: i128 = 1024;
+const RATE_SECOND_UNITS: i128 = Money::UNITS_PER_USD / (NANO_PER_USD as i128 * 3600);
 
 impl<S: MetricSink> Aggregator<S> {
     /// An aggregator of `period_secs` periods over `[start, end)`, writing to `sink`.
@@ -507,48 +507,46 @@ impl<S: MetricSink> Aggregator<S> {
                 g.sync(idx, lo);
                 g.hold_to(hi);
             }
-            {
-                grp.cache.clear();
-                let mut steady = true;
-                for m in bits(grp.used) {
-                    let metric = &Metric::ALL[m];
-                    let p = match metric.kind() {
-                        Kind::Gauge => {
-                            let g = &grp.gauges[m];
-                            steady &= g.min == g.value && g.max == g.value;
-                            let s = metric.scale();
-                            // x / 1.0 is x exactly: skip the divisions of unscaled gauges.
-                            let unscale = |x: f64| if s == 1.0 { x } else { x / s };
-                            let integral = to_f64(g.integral);
-                            Point {
-                                metric: *metric,
-                                stats: Stats {
-                                    sum: unscale(integral),
-                                    average: integral / (covered as f64 * s),
-                                    minimum: unscale(g.min as f64),
-                                    maximum: unscale(g.max as f64),
-                                    sample_count: covered as u64,
-                                    last: unscale(g.value as f64),
-                                },
-                                exact_sum: g.integral,
-                            }
+            grp.cache.clear();
+            let mut steady = true;
+            for m in bits(grp.used) {
+                let metric = &Metric::ALL[m];
+                let p = match metric.kind() {
+                    Kind::Gauge => {
+                        let g = &grp.gauges[m];
+                        steady &= g.min == g.value && g.max == g.value;
+                        let s = metric.scale();
+                        // x / 1.0 is x exactly: skip the divisions of unscaled gauges.
+                        let unscale = |x: f64| if s == 1.0 { x } else { x / s };
+                        let integral = to_f64(g.integral);
+                        Point {
+                            metric: *metric,
+                            stats: Stats {
+                                sum: unscale(integral),
+                                average: integral / (covered as f64 * s),
+                                minimum: unscale(g.min as f64),
+                                maximum: unscale(g.max as f64),
+                                sample_count: covered as u64,
+                                last: unscale(g.value as f64),
+                            },
+                            exact_sum: g.integral,
                         }
-                        Kind::Counter => {
-                            steady &= grp.counters[m] == 0;
-                            Point {
-                                metric: *metric,
-                                stats: Stats::single(grp.counters[m] as f64 / metric.scale()),
-                                exact_sum: grp.counters[m] as i128,
-                            }
+                    }
+                    Kind::Counter => {
+                        steady &= grp.counters[m] == 0;
+                        Point {
+                            metric: *metric,
+                            stats: Stats::single(grp.counters[m] as f64 / metric.scale()),
+                            exact_sum: grp.counters[m] as i128,
                         }
-                        Kind::Cost => cost_point(grp),
-                    };
-                    grp.cache.push(p);
-                }
-                grp.steady = steady;
-                grp.cache_covered = covered;
-                grp.cache_used = grp.used;
+                    }
+                    Kind::Cost => cost_point(grp),
+                };
+                grp.cache.push(p);
             }
+            grp.steady = steady;
+            grp.cache_covered = covered;
+            grp.cache_used = grp.used;
         } else {
             grp.steady = false;
         }

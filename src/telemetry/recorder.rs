@@ -8,8 +8,9 @@
 //! on-demand rate); each period carries what its instances accrued in it: the
 //! integral over the period of the `CostRate` gauge (the sum of those rates), which
 //! the aggregator adds to `Cost` ([`Aggregator::cost_follows_rate`]) — no charge at
-//! every period boundary. When an instance ends, its bill ([`InstanceEventKind::Ended::charge`], computed by the
-//! billing rules) replaces what it accrued: the difference (the 60-second minimum, an
+//! every period boundary. When an instance ends, its bill
+//! ([`InstanceEventKind::Ended::charge`], computed by the billing rules) replaces what
+//! it accrued: the difference (the 60-second minimum, an
 //! hourly product's rounding, the first-hour refund of an interrupted spot instance,
 //! which is negative) is charged in the period it ends in. Every period's amount is
 //! exact money, rounded with the running total, so the periods add up to the report's
@@ -82,8 +83,9 @@ impl Default for MetricsSpec {
 struct PoolState {
     price: Option<Rate>,
     ondemand: Rate,
+    /// Spot instances running in the pool (their count scales a price change's
+    /// `CostRate` step).
     running_spot: u32,
-    running_od: u32,
     /// Accrued up to here.
     last: i64,
     /// ∫ price dt from the start (one instance's accrual): spot accrual markers.
@@ -194,15 +196,12 @@ impl<S: MetricSink> FleetRecorder<S> {
         }
     }
 
+    /// Counts a spot instance into (`delta` 1) or out of (−1) pool `p`; on-demand
+    /// instances are not counted (a price change does not move their rate).
     fn set_running(&mut self, p: usize, delta: i32, option: PurchaseOption) {
-        let st = &mut self.pools[p];
-        match option {
-            PurchaseOption::Spot => {
-                st.running_spot = (st.running_spot as i64 + delta as i64) as u32
-            }
-            PurchaseOption::OnDemand => {
-                st.running_od = (st.running_od as i64 + delta as i64) as u32
-            }
+        if option == PurchaseOption::Spot {
+            let st = &mut self.pools[p];
+            st.running_spot = (st.running_spot as i64 + delta as i64) as u32;
         }
     }
 

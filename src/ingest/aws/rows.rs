@@ -127,8 +127,9 @@ impl<'n> Rows<'n> {
     }
 
     /// Parses a block (see `delimited::for_each_block`): big blocks without quotes in
-    /// pieces, in parallel ([`Rows::pieces`]), once the layout is known (the block with
-    /// the CSV header is read in one piece).
+    /// pieces, in parallel ([`Rows::pieces`]), once the layout is known (in the block
+    /// with the CSV header, the lines up to the header are read alone first,
+    /// [`Rows::header_cut`]).
     pub(super) fn block(&mut self, block: &[u8], eof: bool) -> Result<(usize, u64), InputError> {
         if self.shape.is_none()
             && let Some(cut) = self.header_cut(block)
@@ -142,8 +143,14 @@ impl<'n> Rows<'n> {
             // From where that stopped: the cut, or before it when the header's record
             // ended at a carriage return and the `\r`s and `\n` after it were left
             // (`csv_core` waits for more input to end them). The callers with all the
-            // input in one block do not feed the rest again.
-            let (more, line) = self.one_block(&block[used..], eof)?;
+            // input in one block do not feed the rest again. The block is known to be
+            // quote-free: a big rest goes to the pieces without a second scan.
+            let rest = &block[used..];
+            let (more, line) = if self.shape.is_some() && rest.len() >= PARALLEL_BLOCK {
+                self.pieces(rest, eof, line)?
+            } else {
+                self.one_block(rest, eof)?
+            };
             return Ok((used + more, line));
         }
         self.one_block(block, eof)
