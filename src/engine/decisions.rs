@@ -8,7 +8,7 @@ use super::outcome::{EndReason, PurchaseOption};
 use super::world::World;
 use crate::market::PoolId;
 use crate::money::Rate;
-use crate::strategy::{AllocationStrategy, FleetView, Launch, Move};
+use crate::strategy::{AllocationStrategy, FleetView, Launch, Move, PriceTrigger, UnitPrice};
 use crate::time::SimTime;
 
 impl World<'_> {
@@ -26,7 +26,7 @@ impl World<'_> {
         if self.units[0] > self.share_targets[0] || self.units[1] > self.share_targets[1] {
             self.scale_in_both();
         }
-        if self.price_changed && !self.occupied.is_empty() {
+        if self.price_changed && !self.occupied.is_empty() && self.moves_possible(strat) {
             moves.clear();
             {
                 let view = self.view();
@@ -48,6 +48,56 @@ impl World<'_> {
         self.price_changed = false;
         self.changed.clear();
         self.improved = false;
+    }
+
+    /// Whether this instant's price changes can make the strategy move instances
+    /// ([`PriceTrigger`]).
+    #[inline(always)]
+    fn moves_possible<S: AllocationStrategy>(&mut self, strat: &S) -> bool {
+        match strat.price_trigger() {
+            PriceTrigger::Always => true,
+            PriceTrigger::Never => false,
+            PriceTrigger::HeldOrCheaper => self.held_or_cheaper(),
+        }
+    }
+
+    /// [`PriceTrigger::HeldOrCheaper`]: a changed pool holds movable spot instances,
+    /// or is now cheaper per unit than the dearest pool that does.
+    ///
+    /// The dearest is cached in `dearest_held`, which `add_active` and `remove_active`
+    /// forget when `occupied` changes. A price change of an occupied pool makes this
+    /// return true, and the cache is forgotten whenever it does; so a price change
+    /// that could stale the cache never goes unnoticed, and the price-change handler
+    /// needs no check of its own.
+    #[inline(always)]
+    fn held_or_cheaper(&mut self) -> bool {
+        let dearest = match self.dearest_held {
+            Some(d) => d,
+            None => {
+                let d = self
+                    .occupied
+                    .iter()
+                    .filter_map(|&p| self.unit_price(p.idx()))
+                    .max();
+                self.dearest_held = Some(d);
+                d
+            }
+        };
+        let hit = dearest.is_some_and(|dearest| {
+            self.changed.iter().any(|&c| {
+                self.movable[c.idx()] > 0 || self.unit_price(c.idx()).is_some_and(|u| u < dearest)
+            })
+        });
+        if hit {
+            self.dearest_held = None;
+        }
+        hit
+    }
+
+    /// Pool `p`'s spot price per capacity unit, once it has a price.
+    #[inline(always)]
+    fn unit_price(&self, p: usize) -> Option<UnitPrice> {
+        self.price[p].map(|r| UnitPrice::new(r, self.market.weight(PoolId(p as u32))))
     }
 
     /// Scale-in of each share above its target.

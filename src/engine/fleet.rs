@@ -334,6 +334,7 @@ impl World<'_> {
                 self.occ_pos[q.idx()] = pos as u32;
             }
             self.occ_pos[p] = NONE;
+            self.dearest_held = None;
         }
     }
 
@@ -344,6 +345,7 @@ impl World<'_> {
         if self.movable[p] == 0 {
             self.occ_pos[p] = self.occupied.len() as u32;
             self.occupied.push(PoolId(p as u32));
+            self.dearest_held = None;
         }
         self.movable[p] += 1;
     }

@@ -28,6 +28,7 @@ use crate::market::{Market, MarketView, PoolId, PriceOrder};
 use crate::money::Rate;
 use crate::pricing::billing::ProductBilling;
 use crate::sample;
+use crate::strategy::UnitPrice;
 use crate::telemetry::{InstanceEvent, InstanceEventKind, Observer};
 use crate::time::SimTime;
 
@@ -106,6 +107,12 @@ pub(super) struct World<'m> {
     pub(super) rebalance_queue: Vec<u32>,
 
     pub(super) price_changed: bool,
+    /// The dearest spot price per unit among the `occupied` pools, once computed
+    /// (`None`: not known; `Some(None)`: none of them priced); forgotten whenever
+    /// `occupied` changes or one of its pools' price does (see
+    /// `World::held_or_cheaper`). Read for
+    /// [`PriceTrigger::HeldOrCheaper`](crate::strategy::PriceTrigger::HeldOrCheaper).
+    pub(super) dearest_held: Option<Option<UnitPrice>>,
     pub(super) improved: bool,
     /// Telemetry, if any (one branch per event without).
     pub(super) obs: Option<&'m mut dyn Observer>,
@@ -307,6 +314,7 @@ impl<'m> World<'m> {
             records: Vec::new(),
             rebalance_queue: Vec::new(),
             price_changed: false,
+            dearest_held: None,
             improved: false,
             obs: None,
         };

@@ -465,6 +465,16 @@ impl Market {
         self.weights[p.idx()]
     }
 
+    /// Every pool's weight, by pool index.
+    ///
+    /// ```
+    /// let m = spotsim::synth::default_market(1);
+    /// assert_eq!(m.weights().len(), m.pools().len());
+    /// ```
+    pub fn weights(&self) -> &[u32] {
+        &self.weights
+    }
+
     /// True when every pool has the same weight (so spot price order is price-per-unit
     /// order).
     pub fn uniform_weights(&self) -> bool {

@@ -150,6 +150,13 @@ impl<'a> MarketView<'a> {
         self.market.weight(p)
     }
 
+    /// Every pool's spot price in effect, by pool index (`None` before its first
+    /// price): for scans over all pools.
+    #[inline]
+    pub(crate) fn prices(&self) -> &'a [Option<Rate>] {
+        self.price
+    }
+
     /// The spot price in effect, `None` before the pool's first price.
     #[inline]
     pub fn price(&self, p: PoolId) -> Option<Rate> {

@@ -288,6 +288,10 @@ impl<S: AllocationStrategy> AllocationStrategy for AzBalanced<S> {
         self.inner.on_price_change(changed, view, fleet, out);
     }
 
+    fn price_trigger(&self) -> super::PriceTrigger {
+        self.inner.price_trigger()
+    }
+
     fn assumptions(&self) -> Vec<String> {
         let mut v = self.inner.assumptions();
         v.push(format!(

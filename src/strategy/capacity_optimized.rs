@@ -110,6 +110,11 @@ impl AllocationStrategy for CapacityOptimized {
         }
     }
 
+    /// Prices never end instances (the default `on_price_change`).
+    fn price_trigger(&self) -> super::PriceTrigger {
+        super::PriceTrigger::Never
+    }
+
     fn assumptions(&self) -> Vec<String> {
         vec!["capacity-optimized (aws-facts.md §1.3): launches go one at a time to the pool with the most spare capacity (capacity trace limit minus what the fleet holds; no trace = unlimited); equal spare capacity goes to the lower hazard when a hazard model is in force, then to the cheaper spot price per unit, then to the earlier pool in --instance-types × --azs order; price changes never end instances.".to_string()]
     }

@@ -152,6 +152,11 @@ impl AllocationStrategy for CapacityOptimizedPrioritized {
         self.scratch = prio;
     }
 
+    /// Prices never end instances (the default `on_price_change`).
+    fn price_trigger(&self) -> super::PriceTrigger {
+        super::PriceTrigger::Never
+    }
+
     fn assumptions(&self) -> Vec<String> {
         vec![format!(
             "capacity-optimized-prioritized (aws-facts.md §1.3): launches go one at a time to the highest-priority pool (priority order: {}; unlisted types last) within the top capacity tier — pools with spare capacity at least {} of the largest (no capacity trace = unlimited = the deepest), narrowed under a hazard model to hazards at most the tier's lowest divided by {}; equal priorities: more spare capacity, lower hazard, cheaper per unit, earlier pool; price changes never end instances",

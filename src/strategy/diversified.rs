@@ -63,6 +63,11 @@ impl AllocationStrategy for Diversified {
         );
     }
 
+    /// Prices never end instances (the default `on_price_change`).
+    fn price_trigger(&self) -> super::PriceTrigger {
+        super::PriceTrigger::Never
+    }
+
     fn assumptions(&self) -> Vec<String> {
         vec!["diversified (aws-facts.md §1.3): launches go one at a time to the pool with spare capacity holding the fewest fleet capacity units (ties: cheaper per unit, then pool order); pools whose spot price is at or above on-demand are never launched into; price changes never end instances".to_string()]
     }

@@ -49,7 +49,7 @@ use super::common::{
     launchable_sorted, place_balanced, spare, spot_slot, spot_unit_price, uniform_weights,
     zone_index,
 };
-use super::{AllocationStrategy, FleetView, Launch, Move};
+use super::{AllocationStrategy, FleetView, Launch, Move, PriceTrigger};
 use crate::market::{MarketView, PoolId};
 use crate::pricing::PurchaseOption;
 
@@ -159,6 +159,46 @@ impl LowestPrice {
     }
 }
 
+impl LowestPrice {
+    /// Price-driven replacement, once [`replacement_due`] found it may move something.
+    #[inline(never)]
+    fn replace(
+        &self,
+        dearest: UnitPrice,
+        view: &MarketView<'_>,
+        fleet: &FleetView<'_>,
+        out: &mut Vec<Move>,
+    ) {
+        match self.pools {
+            None => replace_greedy(dearest, view, fleet, out),
+            Some((n, scope)) => replace_balanced(n as usize, scope, view, fleet, out),
+        }
+    }
+}
+
+/// The dearest unit price among the pools the fleet holds movable spot instances in,
+/// when this instant's price changes may call for a replacement: a changed pool is one
+/// of them, or became cheaper per unit than the dearest of them. `None`: nothing to do.
+#[inline]
+fn replacement_due(
+    changed: &[PoolId],
+    view: &MarketView<'_>,
+    fleet: &FleetView<'_>,
+) -> Option<UnitPrice> {
+    let occupied = fleet.occupied();
+    if occupied.is_empty() {
+        return None;
+    }
+    let dearest = occupied
+        .iter()
+        .filter_map(|&p| spot_unit_price(view, p))
+        .max()?;
+    changed
+        .iter()
+        .any(|&c| fleet.spot(c) > 0 || spot_unit_price(view, c).is_some_and(|pc| pc < dearest))
+        .then_some(dearest)
+}
+
 impl AllocationStrategy for LowestPrice {
     fn name(&self) -> &str {
         &self.name
@@ -220,6 +260,10 @@ impl AllocationStrategy for LowestPrice {
         }
     }
 
+    /// Small and inlined into the engine's decision step: it runs after every instant
+    /// with a price change, and nearly always finds nothing to do; the replacement
+    /// itself is out of line.
+    #[inline]
     fn on_price_change(
         &mut self,
         changed: &[PoolId],
@@ -227,23 +271,19 @@ impl AllocationStrategy for LowestPrice {
         fleet: &FleetView<'_>,
         out: &mut Vec<Move>,
     ) {
-        if !self.replace_on_price_change || fleet.occupied().is_empty() {
+        if !self.replace_on_price_change {
             return;
         }
-        // Nothing to do unless an occupied pool changed price, or some pool became
-        // cheaper than the dearest occupied pool.
-        let unit = |p: PoolId| spot_unit_price(view, p);
-        let dearest = fleet.occupied().iter().filter_map(|&p| unit(p)).max();
-        let relevant = changed.iter().any(|&c| {
-            fleet.spot(c) > 0 || matches!((unit(c), dearest), (Some(pc), Some(d)) if pc < d)
-        });
-        if !relevant {
-            return;
+        if let Some(dearest) = replacement_due(changed, view, fleet) {
+            self.replace(dearest, view, fleet, out);
         }
-        let Some(dearest) = dearest else { return };
-        match self.pools {
-            None => replace_greedy(dearest, view, fleet, out),
-            Some((n, scope)) => replace_balanced(n as usize, scope, view, fleet, out),
+    }
+
+    fn price_trigger(&self) -> PriceTrigger {
+        if self.replace_on_price_change {
+            PriceTrigger::HeldOrCheaper
+        } else {
+            PriceTrigger::Never
         }
     }
 
@@ -279,12 +319,15 @@ fn replace_greedy(
     // scan, not `by_price()`: a full sort on every relevant change would dominate a
     // replay with many pools, and this list is short.
     // The price test first: it rejects nearly every pool and reads only dense arrays.
+    // Over the dense price and weight arrays, by index: this scan runs over every pool
+    // on each relevant change (the masked pools are not launchable).
     let mut dest: Vec<(UnitPrice, PoolId, u64)> = Vec::new();
-    for q in view.pool_ids() {
-        if let Some(uq) = spot_unit_price(view, q)
-            && uq < dearest
-            && view.launchable(q)
-        {
+    let weights = view.market().weights();
+    for (i, (pr, &w)) in view.prices().iter().zip(weights).enumerate() {
+        let Some(pr) = *pr else { continue };
+        let uq = UnitPrice::new(pr, w);
+        let q = PoolId(i as u32);
+        if uq < dearest && view.launchable(q) {
             dest.push((uq, q, spare(view, q)));
         }
     }

@@ -41,6 +41,7 @@ mod lowest_price;
 mod on_demand;
 mod price_capacity_optimized;
 mod spec;
+mod trigger;
 
 pub use az_balanced::AzBalanced;
 pub use capacity_optimized::CapacityOptimized;
@@ -50,6 +51,9 @@ pub use lowest_price::{LowestPrice, PoolScope};
 pub use on_demand::OnDemand;
 pub use price_capacity_optimized::{DEFAULT_CAPACITY_TIER, PriceCapacityOptimized};
 pub use spec::StrategySpec;
+pub use trigger::PriceTrigger;
+
+pub(crate) use common::UnitPrice;
 
 use crate::market::{MarketView, PoolId};
 use crate::pricing::PurchaseOption;
@@ -208,6 +212,14 @@ pub trait AllocationStrategy {
     ) {
     }
 
+    /// Which instants' price changes [`AllocationStrategy::on_price_change`] can act
+    /// on; the engine calls it only after those. Default: [`PriceTrigger::Always`]. A
+    /// strategy that never overrides `on_price_change` can say
+    /// [`PriceTrigger::Never`].
+    fn price_trigger(&self) -> PriceTrigger {
+        PriceTrigger::Always
+    }
+
     /// One line per model assumption this strategy makes, for the report.
     fn assumptions(&self) -> Vec<String> {
         Vec::new()
@@ -235,6 +247,9 @@ impl<S: AllocationStrategy + ?Sized> AllocationStrategy for Box<S> {
         out: &mut Vec<Move>,
     ) {
         (**self).on_price_change(c, v, f, out)
+    }
+    fn price_trigger(&self) -> PriceTrigger {
+        (**self).price_trigger()
     }
     fn assumptions(&self) -> Vec<String> {
         (**self).assumptions()

@@ -75,6 +75,11 @@ impl AllocationStrategy for OnDemand {
         );
     }
 
+    /// Prices never end instances (the default `on_price_change`).
+    fn price_trigger(&self) -> super::PriceTrigger {
+        super::PriceTrigger::Never
+    }
+
     fn assumptions(&self) -> Vec<String> {
         vec!["on-demand (aws-facts.md §1.4, lowest-price): only on-demand instances, of the type with the lowest on-demand price per unit, one at a time into its pool (zone) holding the fewest fleet on-demand units (ties: pool order); on-demand capacity is unlimited".to_string()]
     }

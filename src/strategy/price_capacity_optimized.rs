@@ -136,6 +136,11 @@ impl AllocationStrategy for PriceCapacityOptimized {
         );
     }
 
+    /// Prices never end instances (the default `on_price_change`).
+    fn price_trigger(&self) -> super::PriceTrigger {
+        super::PriceTrigger::Never
+    }
+
     fn assumptions(&self) -> Vec<String> {
         vec![format!(
             "price-capacity-optimized (aws-facts.md §1.3): launches go one at a time to the cheapest pool per unit in the top capacity tier — pools with spare capacity at least {} of the largest (no capacity trace = unlimited = the deepest), narrowed, under a hazard model, to hazards at most the tier's lowest divided by {}; ties: more spare capacity, lower hazard, earlier pool; the tier is recomputed after each placement; price changes never end instances",

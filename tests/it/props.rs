@@ -4,9 +4,13 @@ use proptest::prelude::*;
 use spotsim::catalog::Catalog;
 use spotsim::engine::{FleetConfig, Outcome, Simulation, Target};
 use spotsim::market::{CapacityTrace, Market, Pool, PriceTrace, Zone};
+use spotsim::market::{MarketView, PoolId};
 use spotsim::money::{Money, Rate};
 use spotsim::report::{Format, Report, RunInfo, render};
-use spotsim::strategy::{AllocationStrategy, CapacityOptimized, LowestPrice};
+use spotsim::strategy::{
+    AllocationStrategy, AzBalanced, CapacityOptimized, FleetView, Launch, LowestPrice, Move,
+    PoolScope, PriceTrigger,
+};
 use spotsim::time::SimTime;
 
 const TYPES: [&str; 3] = ["m5.large", "c5.large", "r5.large"];
@@ -96,6 +100,37 @@ fn strategies() -> Vec<Box<dyn AllocationStrategy>> {
         Box::new(LowestPrice::keep_running()),
         Box::new(CapacityOptimized),
     ]
+}
+
+/// A strategy as given, except that the engine must call its `on_price_change` after
+/// every instant with a price change ([`PriceTrigger::Always`]).
+struct CalledAlways<S>(S);
+
+impl<S: AllocationStrategy> AllocationStrategy for CalledAlways<S> {
+    fn name(&self) -> &str {
+        self.0.name()
+    }
+    fn allocate(
+        &mut self,
+        need: u32,
+        v: &MarketView<'_>,
+        f: &FleetView<'_>,
+        out: &mut Vec<Launch>,
+    ) {
+        self.0.allocate(need, v, f, out)
+    }
+    fn on_price_change(
+        &mut self,
+        c: &[PoolId],
+        v: &MarketView<'_>,
+        f: &FleetView<'_>,
+        out: &mut Vec<Move>,
+    ) {
+        self.0.on_price_change(c, v, f, out)
+    }
+    fn assumptions(&self) -> Vec<String> {
+        self.0.assumptions()
+    }
 }
 
 proptest! {
@@ -201,5 +236,43 @@ proptest! {
         let charges: Money = o.instances.iter().map(|i| i.charge).sum();
         prop_assert_eq!(charges, cost);
         let _ = Rate::ZERO;
+    }
+
+    /// The engine skips `on_price_change` where a strategy's [`PriceTrigger`] says it
+    /// cannot act (lowest-price: unless a changed pool is held or became cheaper than
+    /// the dearest held pool); skipping must change nothing, with capacity limits,
+    /// interruptions, launch latency, weights, pool counts and AZ balancing.
+    #[test]
+    fn a_price_trigger_skips_only_calls_that_move_nothing(
+        gens in prop::collection::vec(pool_gen(5), 1..7),
+        target in 1u32..12, latency in 0i64..400, seed in any::<u64>(),
+        unlimited in any::<bool>(), weighted in any::<bool>(),
+    ) {
+        let mut m = build(&gens, unlimited, false);
+        if weighted {
+            m.set_weights(|t| if t.name == "c5.large" { 3 } else { 1 + t.vcpu / 2 });
+        }
+        let variants: Vec<(Box<dyn AllocationStrategy>, Box<dyn AllocationStrategy>)> = vec![
+            (Box::new(LowestPrice::default()), Box::new(CalledAlways(LowestPrice::default()))),
+            (
+                Box::new(LowestPrice::default().with_pools(2, PoolScope::Fleet)),
+                Box::new(CalledAlways(LowestPrice::default().with_pools(2, PoolScope::Fleet))),
+            ),
+            (
+                Box::new(LowestPrice::default().with_pools(1, PoolScope::PerAz)),
+                Box::new(CalledAlways(LowestPrice::default().with_pools(1, PoolScope::PerAz))),
+            ),
+            (
+                Box::new(AzBalanced::new(LowestPrice::default())),
+                Box::new(CalledAlways(AzBalanced::new(LowestPrice::default()))),
+            ),
+        ];
+        for (skipping, called) in variants {
+            prop_assert_eq!(skipping.price_trigger(), PriceTrigger::HeldOrCheaper);
+            prop_assert_eq!(called.price_trigger(), PriceTrigger::Always);
+            let a = sim(&m, config(target, latency, seed), skipping);
+            let b = sim(&m, config(target, latency, seed), called);
+            prop_assert_eq!(a, b);
+        }
     }
 }
