@@ -99,6 +99,18 @@ pub(crate) struct Queue {
     /// Price changes are held as offsets from this instant.
     start: i64,
     seq: u64,
+    /// The part holding the earliest event, as [`Queue::peek_time`] found it; `None`
+    /// once anything is scheduled (or before the first look), so [`Queue::pop`]
+    /// compares the three fronts again only when they may have changed.
+    next: Option<Part>,
+}
+
+/// One of the queue's three parts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Part {
+    Prices,
+    Fifo,
+    Heap,
 }
 
 impl Default for Queue {
@@ -117,12 +129,14 @@ impl Queue {
             prices: PriceWheel::new(pools),
             start,
             seq: 0,
+            next: None,
         }
     }
 
     #[inline]
     pub(crate) fn push(&mut self, time: i64, ev: Ev) {
         self.seq += 1;
+        self.next = None;
         self.heap.push(Reverse((time, self.seq, ev.pack())));
     }
 
@@ -134,6 +148,7 @@ impl Queue {
             return self.push(time, ev);
         }
         self.seq += 1;
+        self.next = None;
         self.fifo.push_back((time, self.seq, ev.pack()));
     }
 
@@ -145,47 +160,56 @@ impl Queue {
     #[inline]
     pub(crate) fn set_price(&mut self, p: u32, time: i64) {
         self.seq += 1;
+        self.next = None;
         self.prices.push(time - self.start, self.seq, p);
     }
 
-    #[inline]
+    /// Removes and returns the earliest event.
+    #[inline(always)]
     pub(crate) fn pop(&mut self) -> Option<(i64, Ev)> {
-        let h = self.heap.peek().map(|Reverse((t, s, _))| (*t, *s));
-        let f = self.fifo.front().map(|(t, s, _)| (*t, *s));
-        if let Some((off, pool)) = self.prices.peek() {
-            let t = self.start + off;
-            // Before `(ht, hs)`? The sequence number is looked up only on a tie.
-            let before =
-                |(ht, hs): (i64, u64)| t < ht || (t == ht && self.prices.seq_of(pool) < hs);
-            if h.is_none_or(before) && f.is_none_or(before) {
-                self.prices.pop();
-                return Some((t, Ev::Price(pool)));
-            }
+        if self.next.is_none() {
+            self.peek_time();
         }
-        let from_fifo = match (h, f) {
-            (Some(h), Some(f)) => f < h,
-            (h, f) => h.is_none() && f.is_some(),
-        };
-        if from_fifo {
-            self.fifo.pop_front().map(|(t, _, p)| (t, Ev::unpack(p)))
-        } else {
-            self.heap.pop().map(|Reverse((t, _, p))| (t, Ev::unpack(p)))
+        match self.next.take()? {
+            Part::Prices => {
+                let (off, pool) = self.prices.peek()?;
+                self.prices.pop();
+                Some((self.start + off, Ev::Price(pool)))
+            }
+            Part::Fifo => self.fifo.pop_front().map(|(t, _, p)| (t, Ev::unpack(p))),
+            Part::Heap => self.heap.pop().map(|Reverse((t, _, p))| (t, Ev::unpack(p))),
         }
     }
 
-    /// The time of the next event.
-    #[inline]
+    /// The time of the next event. Also notes which part holds it, by `(time, seq)`,
+    /// for the next [`Queue::pop`].
+    #[inline(always)]
     pub(crate) fn peek_time(&mut self) -> Option<i64> {
-        let p = self.prices.peek().map(|(o, _)| self.start + o);
-        let h = self.heap.peek().map(|Reverse((t, _, _))| *t);
-        let f = self.fifo.front().map(|x| x.0);
-        match (p, h, f) {
-            (Some(p), Some(h), Some(f)) => Some(p.min(h).min(f)),
-            (Some(a), Some(b), None) | (Some(a), None, Some(b)) | (None, Some(a), Some(b)) => {
-                Some(a.min(b))
+        let h = self.heap.peek().map(|Reverse((t, s, _))| (*t, *s));
+        let f = self.fifo.front().map(|(t, s, _)| (*t, *s));
+        // The FIFO's front against the heap's: sequence numbers are unique, so
+        // `(time, seq)` orders them strictly.
+        let other = match (h, f) {
+            (Some(h), Some(f)) if f < h => Some((f, Part::Fifo)),
+            (Some(h), _) => Some((h, Part::Heap)),
+            (None, f) => f.map(|f| (f, Part::Fifo)),
+        };
+        let best = match (self.prices.peek(), other) {
+            (Some((off, pool)), Some(((ot, os), part))) => {
+                let t = self.start + off;
+                // The price change's sequence number is looked up only on a tie.
+                if t < ot || (t == ot && self.prices.seq_of(pool) < os) {
+                    (t, Part::Prices)
+                } else {
+                    (ot, part)
+                }
             }
-            (a, b, c) => a.or(b).or(c),
-        }
+            (Some((off, _)), None) => (self.start + off, Part::Prices),
+            (None, Some(((ot, _), part))) => (ot, part),
+            (None, None) => return None,
+        };
+        self.next = Some(best.1);
+        Some(best.0)
     }
 
     /// Events scheduled so far (any part): unchanged means nothing was pushed.
