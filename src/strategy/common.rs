@@ -37,6 +37,13 @@ impl UnitPrice {
             weight: weight.max(1),
         }
     }
+
+    /// The price per instance, nano-USD an hour: the order of unit prices when every
+    /// pool's weight is the same.
+    #[inline]
+    pub(crate) fn nano_per_instance(self) -> i64 {
+        self.nano
+    }
 }
 
 impl Ord for UnitPrice {

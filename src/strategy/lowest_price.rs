@@ -51,6 +51,7 @@ use super::common::{
 };
 use super::{AllocationStrategy, FleetView, Launch, Move, PriceTrigger};
 use crate::market::{MarketView, PoolId};
+use crate::money::Rate;
 use crate::pricing::PurchaseOption;
 
 /// Where a pool count applies (aws-facts.md §1.3).
@@ -320,15 +321,34 @@ fn replace_greedy(
     // replay with many pools, and this list is short.
     // The price test first: it rejects nearly every pool and reads only dense arrays.
     // Over the dense price and weight arrays, by index: this scan runs over every pool
-    // on each relevant change (the masked pools are not launchable).
+    // on each relevant change (the masked pools are not launchable). With equal
+    // weights, unit prices order as prices per instance, compared without the
+    // cross-multiplication.
     let mut dest: Vec<(UnitPrice, PoolId, u64)> = Vec::new();
-    let weights = view.market().weights();
-    for (i, (pr, &w)) in view.prices().iter().zip(weights).enumerate() {
-        let Some(pr) = *pr else { continue };
-        let uq = UnitPrice::new(pr, w);
+    let (prices, weights) = (view.prices(), view.market().weights());
+    let mut consider = |i: usize, pr: Rate| {
         let q = PoolId(i as u32);
-        if uq < dearest && view.launchable(q) {
-            dest.push((uq, q, spare(view, q)));
+        if view.launchable(q) {
+            let w = weights.get(i).copied().unwrap_or(1);
+            dest.push((UnitPrice::new(pr, w), q, spare(view, q)));
+        }
+    };
+    if uniform_weights(view) {
+        let d = dearest.nano_per_instance();
+        for (i, pr) in prices.iter().enumerate() {
+            if let Some(pr) = *pr
+                && pr.nano_usd_per_hour() < d
+            {
+                consider(i, pr);
+            }
+        }
+    } else {
+        for (i, (pr, &w)) in prices.iter().zip(weights).enumerate() {
+            if let Some(pr) = *pr
+                && UnitPrice::new(pr, w) < dearest
+            {
+                consider(i, pr);
+            }
         }
     }
     if dest.is_empty() {
