@@ -51,13 +51,21 @@ impl World<'_> {
     }
 
     /// Whether this instant's price changes can make the strategy move instances
-    /// ([`PriceTrigger`]).
+    /// ([`PriceTrigger`]). A strategy may answer differently from one instant to the
+    /// next, so the other answers forget the cached dearest price too (this instant's
+    /// changes may have staled it, unchecked).
     #[inline(always)]
     fn moves_possible<S: AllocationStrategy>(&mut self, strat: &S) -> bool {
         match strat.price_trigger() {
-            PriceTrigger::Always => true,
-            PriceTrigger::Never => false,
             PriceTrigger::HeldOrCheaper => self.held_or_cheaper(),
+            PriceTrigger::Always => {
+                self.dearest_held = None;
+                true
+            }
+            PriceTrigger::Never => {
+                self.dearest_held = None;
+                false
+            }
         }
     }
 
@@ -72,14 +80,17 @@ impl World<'_> {
     #[inline(always)]
     fn held_or_cheaper(&mut self) -> bool {
         let dearest = match self.dearest_held {
-            Some(d) => d,
+            Some(d) => Some(d),
             None => {
+                // `None` when no held pool is priced, which cannot happen (a spot
+                // launch needs a price, and a price never goes back to none); it is
+                // not cached, so it could not stick.
                 let d = self
                     .occupied
                     .iter()
                     .filter_map(|&p| self.unit_price(p.idx()))
                     .max();
-                self.dearest_held = Some(d);
+                self.dearest_held = d;
                 d
             }
         };

@@ -260,16 +260,24 @@ mod tests {
     use super::*;
 
     #[test]
-    fn touching_ahead_reads_the_points_a_line_ahead_and_nothing_past_the_end() {
+    fn touching_ahead_reads_the_points_of_the_next_change_and_nothing_past_the_end() {
         let times: Vec<i64> = (0..20).map(|i| i * 10).collect();
         let values: Vec<Rate> = (0..20).map(|i| Rate::from_nano_usd(1000 + i)).collect();
         let steps = StepTrace::new(times, values).expect("increasing");
         let (c, t) = PriceCursor::new(&steps, 3, None);
         assert_eq!(t, 30);
-        // values[3 + 8] ^ times[3 + 9]
-        assert_eq!(c.touch_ahead(), (1000 + 11) ^ 120);
+        // values[3 + 1] ^ times[3 + 2]: what `advance` reads at the pool's next change.
+        assert_eq!(WARM_AHEAD, 1);
+        assert_eq!(c.touch_ahead(), (1000 + 4) ^ 50);
+        let mut c2 = c;
+        c2.advance();
+        assert_eq!(
+            (c2.pend.nano_usd_per_hour(), c2.ahead),
+            (1000 + 4, 50),
+            "the points touched are the ones the next advance reads"
+        );
         // Near the end the reads past the trace give 0 (no panic).
-        let (c, _) = PriceCursor::new(&steps, 11, None);
+        let (c, _) = PriceCursor::new(&steps, 18, None);
         assert_eq!(c.touch_ahead(), 1000 + 19);
         let (c, t) = PriceCursor::new(&steps, 20, None);
         assert_eq!((c.touch_ahead(), t), (0, i64::MAX));

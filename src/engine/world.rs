@@ -108,11 +108,10 @@ pub(super) struct World<'m> {
 
     pub(super) price_changed: bool,
     /// The dearest spot price per unit among the `occupied` pools, once computed
-    /// (`None`: not known; `Some(None)`: none of them priced); forgotten whenever
-    /// `occupied` changes or one of its pools' price does (see
-    /// `World::held_or_cheaper`). Read for
+    /// (`None`: not known); forgotten whenever `occupied` changes or one of its pools'
+    /// price does (see `World::held_or_cheaper`). Read for
     /// [`PriceTrigger::HeldOrCheaper`](crate::strategy::PriceTrigger::HeldOrCheaper).
-    pub(super) dearest_held: Option<Option<UnitPrice>>,
+    pub(super) dearest_held: Option<UnitPrice>,
     pub(super) improved: bool,
     /// Telemetry, if any (one branch per event without).
     pub(super) obs: Option<&'m mut dyn Observer>,

@@ -2,7 +2,7 @@
 
 use proptest::prelude::*;
 use spotsim::catalog::Catalog;
-use spotsim::engine::{FleetConfig, Outcome, Simulation, Target};
+use spotsim::engine::{FleetConfig, MaxPrice, OnDemandSplit, Outcome, Simulation, Target};
 use spotsim::market::{CapacityTrace, Market, Pool, PriceTrace, Zone};
 use spotsim::market::{MarketView, PoolId};
 use spotsim::money::{Money, Rate};
@@ -133,6 +133,47 @@ impl<S: AllocationStrategy> AllocationStrategy for CalledAlways<S> {
     }
 }
 
+/// A strategy whose [`PriceTrigger`] alternates between `Always` and the strategy's
+/// own from one instant to the next (the engine asks once per instant with a price
+/// change): the engine's cache must not go stale across the `Always` instants.
+struct Alternating<S>(S, std::cell::Cell<u32>);
+
+impl<S: AllocationStrategy> AllocationStrategy for Alternating<S> {
+    fn name(&self) -> &str {
+        self.0.name()
+    }
+    fn allocate(
+        &mut self,
+        need: u32,
+        v: &MarketView<'_>,
+        f: &FleetView<'_>,
+        out: &mut Vec<Launch>,
+    ) {
+        self.0.allocate(need, v, f, out)
+    }
+    fn on_price_change(
+        &mut self,
+        c: &[PoolId],
+        v: &MarketView<'_>,
+        f: &FleetView<'_>,
+        out: &mut Vec<Move>,
+    ) {
+        self.0.on_price_change(c, v, f, out)
+    }
+    fn assumptions(&self) -> Vec<String> {
+        self.0.assumptions()
+    }
+    fn price_trigger(&self) -> PriceTrigger {
+        let n = self.1.get();
+        self.1.set(n + 1);
+        if n.is_multiple_of(3) {
+            PriceTrigger::Always
+        } else {
+            self.0.price_trigger()
+        }
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 64, .. ProptestConfig::default() })]
 
@@ -247,6 +288,7 @@ proptest! {
         gens in prop::collection::vec(pool_gen(5), 1..7),
         target in 1u32..12, latency in 0i64..400, seed in any::<u64>(),
         unlimited in any::<bool>(), weighted in any::<bool>(),
+        max_pct in prop::option::of(30u32..=100), od_pct in prop::option::of(10u32..=60),
     ) {
         let mut m = build(&gens, unlimited, false);
         if weighted {
@@ -267,6 +309,22 @@ proptest! {
                 Box::new(CalledAlways(AzBalanced::new(LowestPrice::default()))),
             ),
         ];
+        let config = |target, latency, seed| {
+            let mut c = config(target, latency, seed);
+            // Max-price interruptions, and an on-demand part beside the spot fleet.
+            c.max_price = max_pct.map(MaxPrice::PctOfOnDemand);
+            if let Some(p) = od_pct {
+                c.ondemand = OnDemandSplit { base: 0, above_base_pct: p };
+            }
+            c
+        };
+        let alternating = sim(
+            &m,
+            config(target, latency, seed),
+            Alternating(LowestPrice::default(), std::cell::Cell::new(0)),
+        );
+        let always = sim(&m, config(target, latency, seed), CalledAlways(LowestPrice::default()));
+        prop_assert_eq!(alternating, always);
         for (skipping, called) in variants {
             prop_assert_eq!(skipping.price_trigger(), PriceTrigger::HeldOrCheaper);
             prop_assert_eq!(called.price_trigger(), PriceTrigger::Always);
