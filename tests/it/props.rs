@@ -102,45 +102,34 @@ fn strategies() -> Vec<Box<dyn AllocationStrategy>> {
     ]
 }
 
-/// A strategy as given, except that the engine must call its `on_price_change` after
-/// every instant with a price change ([`PriceTrigger::Always`]).
-struct CalledAlways<S>(S);
+/// A strategy as given, except for its [`PriceTrigger`]: `Always` at every `every`-th
+/// instant the engine asks (once per instant with a price change), its own otherwise.
+/// With `every` = 1 the engine calls `on_price_change` after every such instant; with
+/// more, the answer changes between instants, and the engine's cached dearest price
+/// must not go stale across the `Always` instants.
+struct Triggered<S> {
+    inner: S,
+    every: u32,
+    asked: std::cell::Cell<u32>,
+}
 
-impl<S: AllocationStrategy> AllocationStrategy for CalledAlways<S> {
-    fn name(&self) -> &str {
-        self.0.name()
-    }
-    fn allocate(
-        &mut self,
-        need: u32,
-        v: &MarketView<'_>,
-        f: &FleetView<'_>,
-        out: &mut Vec<Launch>,
-    ) {
-        self.0.allocate(need, v, f, out)
-    }
-    fn on_price_change(
-        &mut self,
-        c: &[PoolId],
-        v: &MarketView<'_>,
-        f: &FleetView<'_>,
-        out: &mut Vec<Move>,
-    ) {
-        self.0.on_price_change(c, v, f, out)
-    }
-    fn assumptions(&self) -> Vec<String> {
-        self.0.assumptions()
+/// `s`, its `on_price_change` called after every instant with a price change.
+fn called_always<S>(s: S) -> Triggered<S> {
+    alternating(s, 1)
+}
+
+/// `s`, its trigger `Always` at every `every`-th instant.
+fn alternating<S>(s: S, every: u32) -> Triggered<S> {
+    Triggered {
+        inner: s,
+        every,
+        asked: std::cell::Cell::new(0),
     }
 }
 
-/// A strategy whose [`PriceTrigger`] alternates between `Always` and the strategy's
-/// own from one instant to the next (the engine asks once per instant with a price
-/// change): the engine's cache must not go stale across the `Always` instants.
-struct Alternating<S>(S, std::cell::Cell<u32>);
-
-impl<S: AllocationStrategy> AllocationStrategy for Alternating<S> {
+impl<S: AllocationStrategy> AllocationStrategy for Triggered<S> {
     fn name(&self) -> &str {
-        self.0.name()
+        self.inner.name()
     }
     fn allocate(
         &mut self,
@@ -149,7 +138,7 @@ impl<S: AllocationStrategy> AllocationStrategy for Alternating<S> {
         f: &FleetView<'_>,
         out: &mut Vec<Launch>,
     ) {
-        self.0.allocate(need, v, f, out)
+        self.inner.allocate(need, v, f, out)
     }
     fn on_price_change(
         &mut self,
@@ -158,18 +147,18 @@ impl<S: AllocationStrategy> AllocationStrategy for Alternating<S> {
         f: &FleetView<'_>,
         out: &mut Vec<Move>,
     ) {
-        self.0.on_price_change(c, v, f, out)
+        self.inner.on_price_change(c, v, f, out)
     }
     fn assumptions(&self) -> Vec<String> {
-        self.0.assumptions()
+        self.inner.assumptions()
     }
     fn price_trigger(&self) -> PriceTrigger {
-        let n = self.1.get();
-        self.1.set(n + 1);
-        if n.is_multiple_of(3) {
+        let n = self.asked.get();
+        self.asked.set(n.wrapping_add(1));
+        if n.is_multiple_of(self.every) {
             PriceTrigger::Always
         } else {
-            self.0.price_trigger()
+            self.inner.price_trigger()
         }
     }
 }
@@ -295,18 +284,18 @@ proptest! {
             m.set_weights(|t| if t.name == "c5.large" { 3 } else { 1 + t.vcpu / 2 });
         }
         let variants: Vec<(Box<dyn AllocationStrategy>, Box<dyn AllocationStrategy>)> = vec![
-            (Box::new(LowestPrice::default()), Box::new(CalledAlways(LowestPrice::default()))),
+            (Box::new(LowestPrice::default()), Box::new(called_always(LowestPrice::default()))),
             (
                 Box::new(LowestPrice::default().with_pools(2, PoolScope::Fleet)),
-                Box::new(CalledAlways(LowestPrice::default().with_pools(2, PoolScope::Fleet))),
+                Box::new(called_always(LowestPrice::default().with_pools(2, PoolScope::Fleet))),
             ),
             (
                 Box::new(LowestPrice::default().with_pools(1, PoolScope::PerAz)),
-                Box::new(CalledAlways(LowestPrice::default().with_pools(1, PoolScope::PerAz))),
+                Box::new(called_always(LowestPrice::default().with_pools(1, PoolScope::PerAz))),
             ),
             (
                 Box::new(AzBalanced::new(LowestPrice::default())),
-                Box::new(CalledAlways(AzBalanced::new(LowestPrice::default()))),
+                Box::new(called_always(AzBalanced::new(LowestPrice::default()))),
             ),
         ];
         let config = |target, latency, seed| {
@@ -318,13 +307,13 @@ proptest! {
             }
             c
         };
-        let alternating = sim(
+        let switching = sim(
             &m,
             config(target, latency, seed),
-            Alternating(LowestPrice::default(), std::cell::Cell::new(0)),
+            alternating(LowestPrice::default(), 3),
         );
-        let always = sim(&m, config(target, latency, seed), CalledAlways(LowestPrice::default()));
-        prop_assert_eq!(alternating, always);
+        let always = sim(&m, config(target, latency, seed), called_always(LowestPrice::default()));
+        prop_assert_eq!(switching, always);
         for (skipping, called) in variants {
             prop_assert_eq!(skipping.price_trigger(), PriceTrigger::HeldOrCheaper);
             prop_assert_eq!(called.price_trigger(), PriceTrigger::Always);
