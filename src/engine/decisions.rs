@@ -8,7 +8,10 @@ use super::outcome::{EndReason, PurchaseOption};
 use super::world::World;
 use crate::market::PoolId;
 use crate::money::Rate;
-use crate::strategy::{AllocationStrategy, FleetView, Launch, Move, PriceTrigger, UnitPrice};
+use crate::strategy::{
+    AllocationStrategy, FleetView, Launch, Move, PriceTrigger, UnitPrice, dearest_held,
+    held_or_cheaper,
+};
 use crate::time::SimTime;
 
 impl World<'_> {
@@ -52,63 +55,40 @@ impl World<'_> {
 
     /// Whether this instant's price changes can make the strategy move instances
     /// ([`PriceTrigger`]). A strategy may answer differently from one instant to the
-    /// next, so the other answers forget the cached dearest price too (this instant's
+    /// next, so the other answers forget the cached dearest price (this instant's
     /// changes may have staled it, unchecked).
     #[inline(always)]
     fn moves_possible<S: AllocationStrategy>(&mut self, strat: &S) -> bool {
-        match strat.price_trigger() {
-            PriceTrigger::HeldOrCheaper => self.held_or_cheaper(),
-            PriceTrigger::Always => {
-                self.dearest_held = None;
-                true
-            }
-            PriceTrigger::Never => {
-                self.dearest_held = None;
-                false
-            }
+        let trigger = strat.price_trigger();
+        if trigger != PriceTrigger::HeldOrCheaper {
+            self.dearest_held = None;
+            return trigger == PriceTrigger::Always;
         }
-    }
-
-    /// [`PriceTrigger::HeldOrCheaper`]: a changed pool holds movable spot instances,
-    /// or is now cheaper per unit than the dearest pool that does.
-    ///
-    /// The dearest is cached in `dearest_held`, which `add_active` and `remove_active`
-    /// forget when `occupied` changes. A price change of an occupied pool makes this
-    /// return true, and the cache is forgotten whenever it does; so a price change
-    /// that could stale the cache never goes unnoticed, and the price-change handler
-    /// needs no check of its own.
-    #[inline(always)]
-    fn held_or_cheaper(&mut self) -> bool {
+        // The dearest is cached in `dearest_held`, which `add_active` and
+        // `remove_active` forget when `occupied` changes. A price change of an occupied
+        // pool makes the check true, and the cache is forgotten whenever it is; so a
+        // price change that could stale the cache never goes unnoticed, and the
+        // price-change handler needs no check of its own. `None` (no held pool priced)
+        // cannot happen — a spot launch needs a price, and a price never goes back to
+        // none — and is not cached, so it could not stick.
+        let (price, market) = (&self.price, self.market);
+        let unit = |p: PoolId| price[p.idx()].map(|r| UnitPrice::new(r, market.weight(p)));
         let dearest = match self.dearest_held {
-            Some(d) => Some(d),
-            None => {
-                // `None` when no held pool is priced, which cannot happen (a spot
-                // launch needs a price, and a price never goes back to none); it is
-                // not cached, so it could not stick.
-                let d = self
-                    .occupied
-                    .iter()
-                    .filter_map(|&p| self.unit_price(p.idx()))
-                    .max();
-                self.dearest_held = d;
-                d
-            }
+            Some(d) => d,
+            None => match dearest_held(&self.occupied, unit) {
+                Some(d) => {
+                    self.dearest_held = Some(d);
+                    d
+                }
+                None => return false,
+            },
         };
-        let hit = dearest.is_some_and(|dearest| {
-            self.changed.iter().any(|&c| {
-                self.movable[c.idx()] > 0 || self.unit_price(c.idx()).is_some_and(|u| u < dearest)
-            })
-        });
+        let movable = &self.movable;
+        let hit = held_or_cheaper(&self.changed, dearest, |c| movable[c.idx()] > 0, unit);
         if hit {
             self.dearest_held = None;
         }
         hit
-    }
-
-    /// Pool `p`'s spot price per capacity unit, once it has a price.
-    #[inline(always)]
-    fn unit_price(&self, p: usize) -> Option<UnitPrice> {
-        self.price[p].map(|r| UnitPrice::new(r, self.market.weight(PoolId(p as u32))))
     }
 
     /// Scale-in of each share above its target.

@@ -109,7 +109,7 @@ pub(super) struct World<'m> {
     pub(super) price_changed: bool,
     /// The dearest spot price per unit among the `occupied` pools, once computed
     /// (`None`: not known); forgotten whenever `occupied` changes or one of its pools'
-    /// price does (see `World::held_or_cheaper`). Read for
+    /// price does (see `World::moves_possible`). Read for
     /// [`PriceTrigger::HeldOrCheaper`](crate::strategy::PriceTrigger::HeldOrCheaper).
     pub(super) dearest_held: Option<UnitPrice>,
     pub(super) improved: bool,

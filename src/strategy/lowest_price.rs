@@ -49,7 +49,9 @@ use super::common::{
     launchable_sorted, place_balanced, spare, spot_slot, spot_unit_price, uniform_weights,
     zone_index,
 };
-use super::{AllocationStrategy, FleetView, Launch, Move, PriceTrigger};
+use super::{
+    AllocationStrategy, FleetView, Launch, Move, PriceTrigger, dearest_held, held_or_cheaper,
+};
 use crate::market::{MarketView, PoolId};
 use crate::money::Rate;
 use crate::pricing::PurchaseOption;
@@ -186,18 +188,9 @@ fn replacement_due(
     view: &MarketView<'_>,
     fleet: &FleetView<'_>,
 ) -> Option<UnitPrice> {
-    let occupied = fleet.occupied();
-    if occupied.is_empty() {
-        return None;
-    }
-    let dearest = occupied
-        .iter()
-        .filter_map(|&p| spot_unit_price(view, p))
-        .max()?;
-    changed
-        .iter()
-        .any(|&c| fleet.spot(c) > 0 || spot_unit_price(view, c).is_some_and(|pc| pc < dearest))
-        .then_some(dearest)
+    let unit = |p: PoolId| spot_unit_price(view, p);
+    let dearest = dearest_held(fleet.occupied(), unit)?;
+    held_or_cheaper(changed, dearest, |c| fleet.spot(c) > 0, unit).then_some(dearest)
 }
 
 impl AllocationStrategy for LowestPrice {
@@ -318,36 +311,34 @@ fn replace_greedy(
 ) {
     // Destinations: pools cheaper than the dearest occupied one, cheapest first. A
     // scan, not `by_price()`: a full sort on every relevant change would dominate a
-    // replay with many pools, and this list is short.
-    // The price test first: it rejects nearly every pool and reads only dense arrays.
-    // Over the dense price and weight arrays, by index: this scan runs over every pool
-    // on each relevant change (the masked pools are not launchable). With equal
-    // weights, unit prices order as prices per instance, compared without the
-    // cross-multiplication.
+    // replay with many pools, and this list is short. The price test first, over the
+    // dense price and weight arrays: it rejects nearly every pool (masked pools fail
+    // `launchable`). With equal weights, unit prices order as prices per instance,
+    // compared without the cross-multiplication.
     let mut dest: Vec<(UnitPrice, PoolId, u64)> = Vec::new();
     let (prices, weights) = (view.prices(), view.market().weights());
-    let mut consider = |i: usize, pr: Rate| {
+    let mut consider = |i: usize, pr: Rate, w: u32| {
         let q = PoolId(i as u32);
         if view.launchable(q) {
-            let w = weights.get(i).copied().unwrap_or(1);
             dest.push((UnitPrice::new(pr, w), q, spare(view, q)));
         }
     };
+    let points = prices.iter().zip(weights).enumerate();
     if uniform_weights(view) {
         let d = dearest.nano_per_instance();
-        for (i, pr) in prices.iter().enumerate() {
+        for (i, (pr, &w)) in points {
             if let Some(pr) = *pr
                 && pr.nano_usd_per_hour() < d
             {
-                consider(i, pr);
+                consider(i, pr, w);
             }
         }
     } else {
-        for (i, (pr, &w)) in prices.iter().zip(weights).enumerate() {
+        for (i, (pr, &w)) in points {
             if let Some(pr) = *pr
                 && UnitPrice::new(pr, w) < dearest
             {
-                consider(i, pr);
+                consider(i, pr, w);
             }
         }
     }

@@ -52,6 +52,7 @@ pub use on_demand::OnDemand;
 pub use price_capacity_optimized::{DEFAULT_CAPACITY_TIER, PriceCapacityOptimized};
 pub use spec::StrategySpec;
 pub use trigger::PriceTrigger;
+pub(crate) use trigger::{dearest_held, held_or_cheaper};
 
 pub(crate) use common::UnitPrice;
 

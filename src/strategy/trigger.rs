@@ -10,6 +10,9 @@
 //! fleet's pools each time. The strategy keeps its own check, so a caller that calls
 //! `on_price_change` directly gets the same answer.
 
+use super::UnitPrice;
+use crate::market::PoolId;
+
 /// When a strategy's `on_price_change` can move instances.
 ///
 /// ```
@@ -31,4 +34,29 @@ pub enum PriceTrigger {
     /// than the dearest pool that does. A strategy choosing this must return no moves
     /// in any other instant.
     HeldOrCheaper,
+}
+
+/// [`PriceTrigger::HeldOrCheaper`]'s condition, stated once for the engine (which
+/// caches `dearest`) and for lowest-price's own check: some changed pool holds movable
+/// spot instances (`held`), or its spot price per unit (`unit`) is strictly below
+/// `dearest`, the dearest of the held pools' ([`dearest_held`]).
+#[inline(always)]
+pub(crate) fn held_or_cheaper(
+    changed: &[PoolId],
+    dearest: UnitPrice,
+    held: impl Fn(PoolId) -> bool,
+    unit: impl Fn(PoolId) -> Option<UnitPrice>,
+) -> bool {
+    changed
+        .iter()
+        .any(|&c| held(c) || unit(c).is_some_and(|u| u < dearest))
+}
+
+/// The dearest spot price per unit among the held pools (`None` when none is priced).
+#[inline(always)]
+pub(crate) fn dearest_held(
+    held: &[PoolId],
+    unit: impl Fn(PoolId) -> Option<UnitPrice>,
+) -> Option<UnitPrice> {
+    held.iter().filter_map(|&p| unit(p)).max()
 }
