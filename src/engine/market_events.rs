@@ -72,9 +72,10 @@ impl<'m> PriceCursor<'m> {
         (v, t)
     }
 
-    /// Reads the trace [`WARM_AHEAD`] points past the pending change (the value) and
-    /// one past that (the time), so their cache lines are loaded before they are
-    /// needed; returns the bits read (to be kept, so the loads are not optimized away).
+    /// Reads the cursor and the trace points [`PriceCursor::advance`] reads when the
+    /// pending change fires ([`WARM_AHEAD`] past it: the value; one past that: the
+    /// time), so their cache lines are loaded before they are needed; returns the bits
+    /// read (to be kept, so the loads are not optimized away).
     #[inline]
     fn touch_ahead(&self) -> i64 {
         let k = self.next as usize + WARM_AHEAD;
@@ -83,19 +84,22 @@ impl<'m> PriceCursor<'m> {
     }
 }
 
-/// How far ahead of a pool's pending change [`World::warm`] loads its trace: the points
-/// [`PriceCursor::advance`] reads at the pool's next change, so a line is loaded one of
-/// the pool's changes (about one event per pool) before it is needed, and each pool
-/// keeps one line per array in the cache, not two. Loading a line's worth (8) ahead
-/// kept the next line too, and at 1,000 pools the lines loaded 8 changes ahead no
-/// longer fit a 512 KiB L2 by the time they were read: cachegrind with a 512 KiB
-/// last level counted 6.27 M misses at 8 and 3.29 M at 1 (`profile co 1000`; 14.2 M
-/// and 10.6 M at 8,000 pools), the same 1.07 M either way with 4 MiB.
+/// Which trace points [`World::warm`] loads, counted from a pool's pending change: the
+/// ones [`PriceCursor::advance`] reads when that change fires (the value one past it,
+/// the time two past it).
 const WARM_AHEAD: usize = 1;
 
-/// How many price events [`World::warm`] waits for before loading their pools' trace
-/// lines ahead, all at once.
-pub(super) const WARM_BATCH: usize = 16;
+/// How many of the next price events [`World::warm`] keeps loaded ahead: when fewer
+/// than this many are, it loads at least this many more (the pools of whole level-0
+/// seconds of the price wheel), so each event's lines are loaded 16 to about 32 price
+/// events before it (not tuned: the first value tried, `docs/performance.md`).
+pub(super) const WARM_BATCH: u32 = 16;
+
+/// Up to this many pools [`World::warm`] does not run: their cursors and current trace
+/// lines (about 200 bytes a pool, 50 KiB at 256) stay in the caches between a pool's
+/// changes, and loading them ahead only adds instructions (10 % more at 100 pools,
+/// `docs/performance.md`).
+pub(super) const WARM_MIN_POOLS: usize = 256;
 
 impl World<'_> {
     /// Pool `p`'s pending price change takes effect, and its next one is scheduled.
@@ -122,31 +126,39 @@ impl World<'_> {
         if t <= self.end {
             self.q.set_price(p as u32, t);
         }
-        self.warm_list[self.warm_len as usize] = p as u32;
-        self.warm_len += 1;
-        if self.warm_len as usize == WARM_BATCH {
+        self.warmed = self.warmed.saturating_sub(1);
+        if self.warmed < self.warm_floor {
             self.warm();
         }
     }
 
-    /// Loads the trace lines the last [`WARM_BATCH`] price events' pools will read
-    /// [`WARM_AHEAD`] changes from now. A trace line is first read when the cursor
-    /// reaches it, about one event in eight per pool, and with hundreds of pools the
-    /// line is not in any cache then (the hardware prefetcher follows a few dozen
-    /// streams, not one per pool): each such read used to wait for memory on its own,
-    /// ~100 ns, a third of an event's time (`docs/performance.md`). Here the loads of
-    /// a batch are independent of each other, so the core has them in flight
-    /// together and pays about one memory latency for the batch; the cursors'
-    /// own reads then hit the cache. No unsafe code (a prefetch instruction is
-    /// `unsafe` to call in stable Rust): plain loads, their bits kept by `black_box`.
+    /// Loads the cursor lines and trace points of the pools whose price changes come
+    /// next (the next [`WARM_BATCH`] or more not loaded yet, in the price wheel's
+    /// order: [`Queue::prices_ahead`](super::queue::Queue::prices_ahead)).
+    ///
+    /// With thousands of pools, a pool's state is not in any cache when its next
+    /// change comes: between two changes of one pool every other pool has one, and
+    /// their cursor lines and trace lines (about 200 bytes a pool) outgrow the L2
+    /// (512 KiB on the AMD host of 2026-12-03). Each price event then waited on
+    /// several such reads, one after the other: at 8,000 pools the loop ran at 1.6×
+    /// to 2.9× the bare heap's time per event, 70 % of its samples at these loads
+    /// (`docs/performance.md`, "Ninth pass"). Here the loads of a batch are
+    /// independent of each other, so the core has them in flight together, before
+    /// the events need them. The previous scheme loaded a pool's next points right
+    /// after its change, one whole round of the pools too early at 8,000 pools. No
+    /// unsafe code (a prefetch instruction is `unsafe` to call in stable Rust): plain
+    /// loads, their bits kept by `black_box`.
     #[inline(never)]
     fn warm(&mut self) {
+        let cursors = &self.cursors;
         let mut acc = 0i64;
-        for &p in &self.warm_list {
-            acc ^= self.cursors[p as usize].touch_ahead();
-        }
+        let n = self.q.prices_ahead(WARM_BATCH, |p| {
+            if let Some(c) = cursors.get(p as usize) {
+                acc ^= c.touch_ahead();
+            }
+        });
         std::hint::black_box(acc);
-        self.warm_len = 0;
+        self.warmed += n;
     }
 
     /// Schedules the next capacity change of pool `p`: a drop is announced (victims

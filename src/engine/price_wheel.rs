@@ -128,6 +128,9 @@ pub(crate) struct PriceWheel {
     len: usize,
     /// The earliest pending change `(time, pool, level-0 bucket)`, when known.
     front: Option<(u64, u32, usize)>,
+    /// The first level-0 second whose bucket [`PriceWheel::ahead`] has not visited
+    /// (from an earlier level-0 range, or behind the position: none visited yet).
+    ahead: u64,
 }
 
 impl Default for PriceWheel {
@@ -146,7 +149,41 @@ impl PriceWheel {
             now: 0,
             len: 0,
             front: None,
+            ahead: 0,
         }
+    }
+
+    /// Calls `f` with the pools of the next level-0 buckets not visited before, whole
+    /// buckets, until at least `n` pools were visited or level 0 has no more (changes
+    /// further ahead, in higher levels, are not visited); returns how many were. A pool
+    /// scheduled into a bucket already visited is not visited. Only a hint, for
+    /// loading the pools' state before their changes come: the order of events does
+    /// not depend on it.
+    #[inline]
+    pub(crate) fn ahead(&mut self, n: u32, mut f: impl FnMut(u32)) -> u32 {
+        let window = self.now & !MASK;
+        // `<=`: at the range's end once all of it was visited.
+        let mut from = if self.ahead >= self.now && self.ahead - window <= SIZE as u64 {
+            self.ahead
+        } else {
+            self.now
+        };
+        let mut seen = 0;
+        while seen < n && from - window < SIZE as u64 {
+            let Some(b) = self.levels[0].next_from((from & MASK) as usize) else {
+                from = window + SIZE as u64;
+                break;
+            };
+            let mut p = self.levels[0].head[b];
+            while let Some(e) = self.pend.get(p as usize) {
+                f(p);
+                seen += 1;
+                p = e.next;
+            }
+            from = window + b as u64 + 1;
+        }
+        self.ahead = from;
+        seen
     }
 
     /// Appends `pool`, due at `t`, to its bucket: at the level of the highest base-4096
@@ -284,6 +321,60 @@ impl PriceWheel {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `ahead` visits the pools in the order they pop, each change once: exactly when
+    /// every change is scheduled at least a level-0 range (4,096 s) later than the
+    /// position (into a range not visited yet); as a subsequence of the pops when
+    /// some are scheduled into seconds already visited.
+    #[test]
+    fn ahead_visits_the_pools_in_pop_order() {
+        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut next = move |m: u64| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x % m
+        };
+        for (pools, n, short_gaps) in [(300u32, 3u32, false), (7, 1, false), (300, 16, true)] {
+            let mut w = PriceWheel::new(pools as usize);
+            let mut seq = 0;
+            for p in 0..pools {
+                seq += 1;
+                w.push(next(20_000) as i64, seq, p);
+            }
+            let (mut visits, mut pops) = (Vec::new(), Vec::new());
+            for _ in 0..5_000 {
+                let Some((t, p)) = w.peek() else { break };
+                let seen = w.ahead(n, |q| visits.push(q));
+                assert!(seen >= n || w.ahead == (t as u64 & !MASK) + SIZE as u64);
+                w.pop();
+                pops.push(p);
+                let gap = if short_gaps && next(2) == 0 {
+                    next(100)
+                } else {
+                    SIZE as u64 + next(10_000)
+                };
+                seq += 1;
+                w.push(t + gap as i64, seq, p);
+            }
+            assert_eq!(pops.len(), 5_000);
+            // The changes visited but not popped yet pop now.
+            while let Some((_, p)) = w.peek() {
+                w.pop();
+                pops.push(p);
+            }
+            if short_gaps {
+                // Every visit is of a change that pops later, in order; the changes
+                // scheduled a long gap ahead (half of them) are visited.
+                let mut it = pops.iter();
+                assert!(visits.iter().all(|v| it.any(|p| p == v)), "pools {pools}");
+                assert!(visits.len() > 2_400, "{} visits", visits.len());
+            } else {
+                assert_eq!(visits[..], pops[..visits.len()], "pools {pools}, n {n}");
+                assert!(visits.len() >= 5_000, "{} visits", visits.len());
+            }
+        }
+    }
 
     /// Against `std`'s `BinaryHeap` of `(time, seq, pool)`: the engine's pattern (pop
     /// the earliest, usually schedule that pool's next change, sometimes not) with

@@ -164,6 +164,13 @@ impl Queue {
         self.prices.push(time - self.start, self.seq, p);
     }
 
+    /// Calls `f` with the pools of the next pending price changes not visited before
+    /// (see [`PriceWheel::ahead`]), until at least `n` were; returns how many were.
+    #[inline]
+    pub(crate) fn prices_ahead(&mut self, n: u32, f: impl FnMut(u32)) -> u32 {
+        self.prices.ahead(n, f)
+    }
+
     /// Removes and returns the earliest event.
     #[inline(always)]
     pub(crate) fn pop(&mut self) -> Option<(i64, Ev)> {

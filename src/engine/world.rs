@@ -19,7 +19,7 @@ use super::config::{
     RebalanceSignal, ReplaceOn, Target, VictimOrder,
 };
 use super::fleet::{Inst, NONE};
-use super::market_events::{PriceCursor, WARM_BATCH};
+use super::market_events::{PriceCursor, WARM_BATCH, WARM_MIN_POOLS};
 use super::outcome::{InstanceRecord, Outcome, PoolTally};
 use super::price_wheel::{MAX_OFFSET, MAX_POOL};
 use super::queue::{Ev, Queue};
@@ -69,10 +69,12 @@ pub(super) struct World<'m> {
     pub(super) od_count: Vec<u32>,
     /// Per pool: where its price trace stands (`market_events.rs`).
     pub(super) cursors: Vec<PriceCursor<'m>>,
-    /// The pools of the last price events, whose trace lines ahead are loaded in one
-    /// batch (`World::warm`).
-    pub(super) warm_list: [u32; WARM_BATCH],
-    pub(super) warm_len: u32,
+    /// How many of the coming price events have their pools' lines loaded
+    /// (`World::warm`; an estimate: it counts down by one per price event).
+    pub(super) warmed: u32,
+    /// `World::warm` runs when `warmed` falls below this: [`WARM_BATCH`], or 0 (never)
+    /// with at most [`WARM_MIN_POOLS`] pools.
+    pub(super) warm_floor: u32,
     pub(super) cap_next: Vec<u32>,
     pub(super) active: Vec<Vec<u32>>,
     pub(super) order: PriceOrder,
@@ -287,8 +289,8 @@ impl<'m> World<'m> {
             movable: vec![0; n],
             od_count: vec![0; n],
             cursors: Vec::with_capacity(n),
-            warm_list: [0; WARM_BATCH],
-            warm_len: 0,
+            warmed: 0,
+            warm_floor: if n > WARM_MIN_POOLS { WARM_BATCH } else { 0 },
             cap_next: vec![0; n],
             active: vec![Vec::new(); n],
             order: PriceOrder::default(),
