@@ -96,10 +96,13 @@ const WARM_AHEAD: usize = 1;
 pub(super) const WARM_BATCH: u32 = 16;
 
 /// Up to this many pools [`World::warm`] does not run: their cursors and current trace
-/// lines (about 200 bytes a pool, 50 KiB at 256) stay in the caches between a pool's
-/// changes, and loading them ahead only adds instructions (10 % more at 100 pools,
-/// `docs/performance.md`).
-pub(super) const WARM_MIN_POOLS: usize = 256;
+/// lines (about 216 bytes a pool: 432 KiB at 2,048) stay in a 512 KiB L2 between a
+/// pool's changes, so there is no wait to hide and loading ahead only adds
+/// instructions (at 100 pools, capacity-optimized: 438 M with it, 372 M without; at
+/// 500 pools the `profile` run took 483–604 ms with it, 364–445 ms with the earlier
+/// scheme; `docs/performance.md`, "Ninth pass"). A heuristic for the smallest L2 seen
+/// on the machine class; it changes no result.
+pub(super) const WARM_MIN_POOLS: usize = 2048;
 
 impl World<'_> {
     /// Pool `p`'s pending price change takes effect, and its next one is scheduled.
