@@ -273,6 +273,55 @@ impl World<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine::{FleetConfig, Target};
+    use crate::synth::{SynthParams, synthetic_market};
+
+    /// Above [`WARM_MIN_POOLS`] pools each price event leaves at least [`WARM_BATCH`]
+    /// coming price changes loaded ahead, all of them ones the wheel holds; at or
+    /// below it nothing is warmed.
+    #[test]
+    fn price_events_keep_a_batch_warm_only_above_the_pool_threshold() {
+        for (types, warms) in [(WARM_MIN_POOLS / 3 + 1, true), (WARM_MIN_POOLS / 3, false)] {
+            let m = synthetic_market(
+                &SynthParams {
+                    types,
+                    zones: 3,
+                    days: 1,
+                    ..SynthParams::default()
+                },
+                1,
+            );
+            let mut w =
+                World::new(&m, &FleetConfig::new(Target::Constant(3)), true).expect("a world");
+            assert_eq!(
+                w.price.len() > WARM_MIN_POOLS,
+                warms,
+                "{} pools",
+                w.price.len()
+            );
+            let (mut prices, mut full) = (0, 0);
+            while prices < 200 {
+                let Some((t, ev)) = w.q.pop() else { break };
+                w.now = t;
+                w.handle(ev);
+                if let Ev::Price(_) = ev {
+                    prices += 1;
+                    if warms {
+                        // A batch is short only where the wheel's level 0 has no
+                        // unvisited change left (asked of a copy: visiting moves on).
+                        let more = w.q.clone().prices_ahead(1, |_| ());
+                        assert!(w.warmed >= WARM_BATCH || more == 0, "{} warmed", w.warmed);
+                        full += usize::from(w.warmed >= WARM_BATCH);
+                    } else {
+                        assert_eq!(w.warmed, 0);
+                    }
+                }
+            }
+            assert_eq!(prices, 200);
+
+            assert!(!warms || full >= 100, "{full} of 200 with a full batch");
+        }
+    }
 
     #[test]
     fn touching_ahead_reads_the_points_of_the_next_change_and_nothing_past_the_end() {
