@@ -531,6 +531,51 @@ pub(crate) mod tests {
         }
     }
 
+    /// A reader handing out its bytes a few at a time, then failing.
+    struct ThenFail<'a>(Trickle<'a>);
+    impl Read for ThenFail<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            match self.0.read(buf)? {
+                0 => Err(std::io::Error::other("disk on fire")),
+                n => Ok(n),
+            }
+        }
+    }
+
+    /// A failed read is an `Io` error, after the records read before it: an error in
+    /// a block read whole comes first (its bytes come first).
+    #[test]
+    fn a_read_error_comes_after_the_errors_of_the_bytes_before_it() {
+        let io = "t.csv: cannot read: disk on fire";
+        for (input, chunk, want) in [
+            // The first chunk holds the bad line whole; the read after it fails.
+            (&b"a,b\nBAD\n"[..], 8, "t.csv:2: bad row"),
+            (&b"a,b\nc,d\n"[..], 8, io),
+            // The read fails before the bad line is whole, or before any parse.
+            (&b"a,b\nBAD\n"[..], 3, io),
+            (&b"a,b\nBAD\n"[..], 1 << 20, io),
+        ] {
+            let mut sp = Splitter::new(b',', true);
+            let mut parse = |block: &[u8], eof| {
+                let used = sp.split::<InputError>(block, eof, &mut |r| {
+                    if r.iter().next() == Some(&b"BAD"[..]) {
+                        return Err(InputError::new(
+                            "t.csv",
+                            InputErrorKind::Syntax,
+                            "bad row".to_string(),
+                        )
+                        .at_line(r.line));
+                    }
+                    Ok(())
+                })?;
+                Ok((used, sp.line))
+            };
+            let mut src = ThenFail(Trickle(input, 64));
+            let e = stream_in("t.csv", &mut src, Vec::new(), &mut parse, chunk, 64).unwrap_err();
+            assert_eq!(e.to_string(), want, "chunk {chunk}");
+        }
+    }
+
     #[test]
     fn a_record_longer_than_the_limit_is_an_error_at_its_line() {
         // Scaled down (64 MiB in use): the limit applies to one record, and the error
