@@ -143,6 +143,8 @@ fn job_windows_memory_does_not_grow_with_the_windows() {
         big - small < 6 * 1024,
         "peak resident set {small} KiB at 1,000 windows, {big} KiB at 40,000"
     );
+    // Its files are large: removed once the test passed (kept on a failure).
+    let _ = std::fs::remove_dir_all(&d);
 }
 
 /// Writes `header`, then `row` repeated until the file holds at least `bytes`, then
@@ -198,6 +200,8 @@ fn a_big_advisor_csv_is_streamed_and_a_bad_last_line_is_named() {
         kib < 64 * 1024,
         "peak resident set {kib} KiB for a 200 MB file"
     );
+    // Its files are large: removed once the test passed (kept on a failure).
+    let _ = std::fs::remove_dir_all(&d);
 }
 
 /// The same for an availability CSV read by `job --trace` (what the reader keeps is
@@ -265,4 +269,6 @@ fn a_big_availability_csv_fails_at_its_bad_line_within_its_size() {
         kib < size_kib + 32 * 1024,
         "peak resident set {kib} KiB for a {size_kib} KiB file"
     );
+    // Its files are large: removed once the test passed (kept on a failure).
+    let _ = std::fs::remove_dir_all(&d);
 }
