@@ -91,8 +91,9 @@ const WARM_AHEAD: usize = 1;
 
 /// How many of the next price events [`World::warm`] keeps loaded ahead: when fewer
 /// than this many are, it loads at least this many more (the pools of whole level-0
-/// seconds of the price wheel), so each event's lines are loaded 16 to about 32 price
-/// events before it (not tuned: the first value tried, `docs/performance.md`).
+/// seconds of the price wheel, at most four times this many). Where a second holds
+/// one or two changes, each event's lines are loaded 16 to about 32 price events
+/// before it (not tuned: the first value tried, `docs/performance.md`).
 pub(super) const WARM_BATCH: u32 = 16;
 
 /// Up to this many pools [`World::warm`] does not run: their cursors and current trace
@@ -140,14 +141,14 @@ impl World<'_> {
     /// order: [`Queue::prices_ahead`](super::queue::Queue::prices_ahead)).
     ///
     /// With thousands of pools, a pool's state is not in any cache when its next
-    /// change comes: between two changes of one pool every other pool has one, and
-    /// their cursor lines and trace lines (about 200 bytes a pool) outgrow the L2
-    /// (512 KiB on the AMD host of 2026-12-03). Each price event then waited on
+    /// change comes: between two changes of one pool the others have about one each,
+    /// and their cursor lines, trace lines and wheel entries (about 216 bytes a pool)
+    /// outgrow the L2 (512 KiB on the AMD host of 2026-12-03). Each price event waited on
     /// several such reads, one after the other: at 8,000 pools the loop ran at 1.6×
     /// to 2.9× the bare heap's time per event, 70 % of its samples at these loads
     /// (`docs/performance.md`, "Ninth pass"). Here the loads of a batch are
     /// independent of each other, so the core has them in flight together, before
-    /// the events need them. The previous scheme loaded a pool's next points right
+    /// the events need them. The previous scheme loaded a pool's next points shortly
     /// after its change, one whole round of the pools too early at 8,000 pools. No
     /// unsafe code (a prefetch instruction is `unsafe` to call in stable Rust): plain
     /// loads, their bits kept by `black_box`.
@@ -161,7 +162,7 @@ impl World<'_> {
             }
         });
         std::hint::black_box(acc);
-        self.warmed += n;
+        self.warmed = self.warmed.saturating_add(n);
     }
 
     /// Schedules the next capacity change of pool `p`: a drop is announced (victims
@@ -281,11 +282,14 @@ mod tests {
     /// below it nothing is warmed.
     #[test]
     fn price_events_keep_a_batch_warm_only_above_the_pool_threshold() {
-        for (types, warms) in [(WARM_MIN_POOLS / 3 + 1, true), (WARM_MIN_POOLS / 3, false)] {
+        for (types, zones, warms) in [
+            (WARM_MIN_POOLS / 3 + 1, 3, true),
+            (WARM_MIN_POOLS / 2, 2, false),
+        ] {
             let m = synthetic_market(
                 &SynthParams {
                     types,
-                    zones: 3,
+                    zones,
                     days: 1,
                     ..SynthParams::default()
                 },
@@ -293,6 +297,8 @@ mod tests {
             );
             let mut w =
                 World::new(&m, &FleetConfig::new(Target::Constant(3)), true).expect("a world");
+            // 2,049 and 2,048 pools: either side of the threshold.
+            assert_eq!(w.price.len(), types * zones);
             assert_eq!(
                 w.price.len() > WARM_MIN_POOLS,
                 warms,

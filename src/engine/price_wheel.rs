@@ -155,8 +155,11 @@ impl PriceWheel {
 
     /// Calls `f` with the pools of the next level-0 buckets not visited before, whole
     /// buckets, until at least `n` pools were visited or level 0 has no more (changes
-    /// further ahead, in higher levels, are not visited); returns how many were. A pool
-    /// scheduled into a bucket already visited is not visited. Only a hint, for
+    /// further ahead, in higher levels, are not visited); returns how many were. At
+    /// most `4 n` are visited: the rest of a bucket past that is skipped (with traces
+    /// on aligned timestamps a second can hold thousands of changes, and loading them
+    /// all would load them far ahead of use). A pool scheduled into a second already
+    /// passed (visited, skipped, or found empty) is not visited. Only a hint, for
     /// loading the pools' state before their changes come: the order of events does
     /// not depend on it.
     #[inline]
@@ -175,7 +178,9 @@ impl PriceWheel {
                 break;
             };
             let mut p = self.levels[0].head[b];
-            while let Some(e) = self.pend.get(p as usize) {
+            while let Some(e) = self.pend.get(p as usize)
+                && seen < n.saturating_mul(4)
+            {
                 f(p);
                 seen += 1;
                 p = e.next;
@@ -321,6 +326,31 @@ impl PriceWheel {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `ahead` visits at most `4 n` pools of a crowded second and goes on with the next
+    /// second at the next call.
+    #[test]
+    fn ahead_caps_a_crowded_second() {
+        let mut w = PriceWheel::new(200);
+        for p in 0..100 {
+            w.push(5, u64::from(p) + 1, p);
+        }
+        for p in 100..110 {
+            w.push(6, u64::from(p) + 1, p);
+        }
+        let mut seen = Vec::new();
+        assert_eq!(w.ahead(4, |p| seen.push(p)), 16);
+        assert_eq!(seen, (0..16).collect::<Vec<_>>());
+        seen.clear();
+        assert_eq!(w.ahead(4, |p| seen.push(p)), 10);
+        assert_eq!(seen, (100..110).collect::<Vec<_>>());
+        // The pops are unchanged by the visits.
+        for want in 0..110 {
+            assert_eq!(w.peek().map(|(_, p)| p), Some(want));
+            w.pop();
+        }
+        assert_eq!(w.peek(), None);
+    }
 
     /// `ahead` visits the pools in the order they pop, each change once: exactly when
     /// every change is scheduled at least a level-0 range (4,096 s) later than the

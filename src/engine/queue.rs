@@ -91,7 +91,8 @@ impl Ev {
 /// A min-queue of events by `(time, insertion order)`, in three parts that pop as one:
 /// each pool's next price change (a [`PriceWheel`]), launch completions (a FIFO: they
 /// are scheduled in time order) and everything else (a binary heap).
-#[derive(Clone, Debug)]
+#[derive(Debug)]
+#[cfg_attr(test, derive(Clone))]
 pub(crate) struct Queue {
     heap: BinaryHeap<Reverse<(i64, u64, u64)>>,
     fifo: VecDeque<(i64, u64, u64)>,
