@@ -327,6 +327,16 @@ impl PriceWheel {
 mod tests {
     use super::*;
 
+    /// A xorshift generator: `next(m)` is uniform-ish in `0..m`.
+    fn xorshift(mut x: u64) -> impl FnMut(u64) -> u64 {
+        move |m| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x % m
+        }
+    }
+
     /// `ahead` visits at most `4 n` pools of a crowded second and goes on with the next
     /// second at the next call.
     #[test]
@@ -358,13 +368,7 @@ mod tests {
     /// some are scheduled into seconds already visited.
     #[test]
     fn ahead_visits_the_pools_in_pop_order() {
-        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
-        let mut next = move |m: u64| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            x % m
-        };
+        let mut next = xorshift(0x9E37_79B9_7F4A_7C15);
         for (pools, n, short_gaps) in [(300u32, 3u32, false), (7, 1, false), (300, 16, true)] {
             let mut w = PriceWheel::new(pools as usize);
             let mut seq = 0;
@@ -413,13 +417,7 @@ mod tests {
     fn pops_as_a_heap_by_time_then_seq() {
         use std::cmp::Reverse;
         use std::collections::BinaryHeap;
-        let mut x: u64 = 0x2545_F491_4F6C_DD1D;
-        let mut next = move |m: u64| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            x % m
-        };
+        let mut next = xorshift(0x2545_F491_4F6C_DD1D);
         for (pools, spread) in [
             (1u32, 10u64),
             (2, 5000),
