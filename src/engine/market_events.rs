@@ -278,8 +278,9 @@ mod tests {
     use crate::synth::{SynthParams, synthetic_market};
 
     /// Above [`WARM_MIN_POOLS`] pools each price event leaves at least [`WARM_BATCH`]
-    /// coming price changes loaded ahead, all of them ones the wheel holds; at or
-    /// below it nothing is warmed.
+    /// coming price changes counted as loaded, unless the wheel's level 0 has nothing
+    /// unvisited, and most events a full batch; at or below it nothing is warmed.
+    /// (Which pools are visited is `PriceWheel::ahead`'s test.)
     #[test]
     fn price_events_keep_a_batch_warm_only_above_the_pool_threshold() {
         for (types, zones, warms) in [
@@ -324,7 +325,6 @@ mod tests {
                 }
             }
             assert_eq!(prices, 200);
-
             assert!(!warms || full >= 100, "{full} of 200 with a full batch");
         }
     }

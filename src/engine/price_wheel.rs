@@ -165,12 +165,11 @@ impl PriceWheel {
     #[inline]
     pub(crate) fn ahead(&mut self, n: u32, mut f: impl FnMut(u32)) -> u32 {
         let window = self.now & !MASK;
-        // `<=`: at the range's end once all of it was visited.
-        let mut from = if self.ahead >= self.now && self.ahead - window <= SIZE as u64 {
-            self.ahead
-        } else {
-            self.now
-        };
+        // Behind the position: nothing from here on was visited (a new level-0
+        // range, or the visits fell behind the pops). Otherwise `ahead` is in this
+        // range or at its end (the position never moves back).
+        let mut from = self.ahead.max(self.now);
+        debug_assert!(from - window <= SIZE as u64);
         let mut seen = 0;
         while seen < n && from - window < SIZE as u64 {
             let Some(b) = self.levels[0].next_from((from & MASK) as usize) else {
