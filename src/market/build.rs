@@ -3,6 +3,8 @@
 
 use std::collections::{BTreeSet, HashMap};
 
+use rayon::prelude::*;
+
 use super::{CapacityTrace, Market, Pool, PriceTrace, Zone};
 use crate::catalog::Catalog;
 use crate::error::{ConfigError, Error, InputError, InputErrorKind};
@@ -154,25 +156,51 @@ pub fn build_market(
         );
     }
     let pool_of = |f: usize, r: &PriceRow| maps[f].get(r.series as usize).copied().flatten();
-    let mut counts = vec![0usize; pools.len()];
-    for (f, h) in prices.iter().enumerate() {
-        for r in &h.rows {
-            if let Some(p) = pool_of(f, r) {
-                counts[p] += 1;
+    // The rows in file order, cut in two halves that two threads count and place at
+    // once: each pool's points are allocated with their exact count, and the first
+    // half's go before the second's, so each pool holds its rows in file order as one
+    // pass would.
+    let halves = halves_of(prices);
+    let count = |half: &[(usize, &[PriceRow])]| {
+        let mut counts = vec![0usize; pools.len()];
+        for &(f, rows) in half {
+            for r in rows {
+                if let Some(p) = pool_of(f, r) {
+                    counts[p] += 1;
+                }
             }
         }
-    }
+        counts
+    };
+    let (first, second) = rayon::join(|| count(&halves[0]), || count(&halves[1]));
+    let counts: Vec<usize> = first.iter().zip(&second).map(|(a, b)| a + b).collect();
     let mut per_pool: Vec<(Vec<i64>, Vec<Rate>)> = counts
         .iter()
-        .map(|&c| (Vec::with_capacity(c), Vec::with_capacity(c)))
+        .map(|&c| (vec![0; c], vec![Rate::ZERO; c]))
         .collect();
-    for (f, h) in prices.iter().enumerate() {
-        for r in &h.rows {
-            if let Some(p) = pool_of(f, r) {
-                per_pool[p].0.push(r.time.secs());
-                per_pool[p].1.push(r.price);
-            }
+    {
+        let mut slots: [Vec<(&mut [i64], &mut [Rate])>; 2] = [Vec::new(), Vec::new()];
+        for ((times, values), &n) in per_pool.iter_mut().zip(&first) {
+            let (t0, t1) = times.split_at_mut(n);
+            let (v0, v1) = values.split_at_mut(n);
+            slots[0].push((t0, v0));
+            slots[1].push((t1, v1));
         }
+        let place = |half: &[(usize, &[PriceRow])], slots: &mut Vec<(&mut [i64], &mut [Rate])>| {
+            let mut at = vec![0usize; slots.len()];
+            for &(f, rows) in half {
+                for r in rows {
+                    if let Some(p) = pool_of(f, r) {
+                        let (times, values) = &mut slots[p];
+                        times[at[p]] = r.time.secs();
+                        values[at[p]] = r.price;
+                        at[p] += 1;
+                    }
+                }
+            }
+        };
+        let [s0, s1] = &mut slots;
+        rayon::join(|| place(&halves[0], s0), || place(&halves[1], s1));
     }
     let file_list = if files.is_empty() {
         "no price files".to_string()
@@ -219,16 +247,20 @@ pub fn build_market(
             .into());
         }
     }
-    let mut price_traces = Vec::with_capacity(pools.len());
-    for (p, (mut times, mut values)) in per_pool.into_iter().enumerate() {
-        if let Some(t) = into_time_order(&mut times, &mut values) {
-            return Err(price_conflict(prices, &files, &pool_of, p, t).into());
-        }
-        price_traces.push(
+    // Each pool's trace on its own (in parallel); the first pool in order that fails
+    // names the error, as a loop over them would.
+    let built: Vec<Result<PriceTrace, Error>> = per_pool
+        .into_par_iter()
+        .enumerate()
+        .map(|(p, (mut times, mut values))| {
+            if let Some(t) = into_time_order(&mut times, &mut values) {
+                return Err(price_conflict(prices, &files, &pool_of, p, t).into());
+            }
             PriceTrace::new(times, values)
-                .map_err(|e| ConfigError::new("prices", e.to_string()))?,
-        );
-    }
+                .map_err(|e| ConfigError::new("prices", e.to_string()).into())
+        })
+        .collect();
+    let price_traces = built.into_iter().collect::<Result<Vec<_>, Error>>()?;
 
     // ---- capacity
     let mut per_pool: Vec<Vec<Row>> = (0..pools.len()).map(|_| Vec::new()).collect();
@@ -324,6 +356,22 @@ fn into_time_order(times: &mut Vec<i64>, values: &mut Vec<Rate>) -> Option<i64> 
 
 /// The error for pool `p` having two prices at time `t`: the first row of that time
 /// (in file order) and the first after it with another price, named by file and line.
+/// The price rows of `prices` in file order (file index and rows), cut at the row
+/// half-way through all of them.
+fn halves_of(prices: &[PriceHistory]) -> [Vec<(usize, &[PriceRow])>; 2] {
+    let total: usize = prices.iter().map(|h| h.rows.len()).sum();
+    let mut left = total / 2;
+    let mut halves = [Vec::new(), Vec::new()];
+    for (f, h) in prices.iter().enumerate() {
+        let cut = left.min(h.rows.len());
+        left -= cut;
+        let (a, b) = h.rows.split_at(cut);
+        halves[0].push((f, a));
+        halves[1].push((f, b));
+    }
+    halves
+}
+
 fn price_conflict(
     prices: &[PriceHistory],
     files: &[&str],
@@ -472,5 +520,76 @@ mod tests {
             "b.csv:3: field `price`: timestamp 2024-01-01T05:00:00Z appears twice for this pool \
              with different values (0.25 here, 0.2 at a.csv:3)"
         );
+    }
+
+    proptest::proptest! {
+        /// Whatever the rows and however they are cut into files (and into the two
+        /// halves the build reads at once), each pool's trace is its rows in file order,
+        /// stably sorted by time, exact repeats dropped; two prices at one time, or a
+        /// pool without rows, is an error.
+        #[test]
+        fn each_pool_is_its_rows_in_time_order(
+            rows in proptest::collection::vec((0usize..5, 0u32..6, 1u32..4), 1..60),
+            cuts in proptest::collection::vec(0usize..60, 0..3),
+        ) {
+            let types = ["m5.large", "c5.large"];
+            let zones = ["us-east-1a", "us-east-1b"];
+            let line = |&(pool, hour, price): &(usize, u32, u32)| {
+                // Pool 4: another product, which the market ignores.
+                let (ty, az, product) = match pool {
+                    4 => (types[0], zones[0], "Windows"),
+                    p => (types[p / 2], zones[p % 2], "Linux/UNIX"),
+                };
+                format!("{az},{ty},{product},0.{price},2024-01-01T{hour:02}:00:00Z\n")
+            };
+            let mut cuts: Vec<usize> = cuts.into_iter().map(|c| c % rows.len()).collect();
+            cuts.sort_unstable();
+            cuts.push(rows.len());
+            let mut files = Vec::new();
+            let mut from = 0;
+            for (i, &to) in cuts.iter().enumerate() {
+                if to == from {
+                    continue; // (an empty file is an error of its own)
+                }
+                let body: String = rows[from..to].iter().map(line).collect();
+                files.push(read_aws_csv(&format!("f{i}.csv"), format!("{HEAD}{body}").as_bytes()).unwrap());
+                from = to;
+            }
+            // The reference: rows of each pool in file order, stably sorted by time.
+            let mut want: Vec<Option<Vec<(i64, i64)>>> = (0..4).map(|_| Some(Vec::new())).collect();
+            for p in 0..4 {
+                let mut pts: Vec<(i64, i64)> = rows
+                    .iter()
+                    .filter(|r| r.0 == p)
+                    .map(|r| (1_704_067_200 + 3600 * i64::from(r.1), i64::from(r.2) * 100_000_000))
+                    .collect();
+                pts.sort_by_key(|x| x.0);
+                pts.dedup();
+                let conflict = pts.windows(2).any(|w| w[0].0 == w[1].0);
+                want[p] = (!conflict).then_some(pts);
+            }
+            // A type, or a zone, without a row in any pool is an error (one pool
+            // without rows is not: its trace is empty).
+            let empty = |ps: [usize; 2]| ps.iter().all(|&p| want[p].as_ref().is_some_and(Vec::is_empty));
+            let fails = want.iter().any(Option::is_none)
+                || [[0, 1], [2, 3], [0, 2], [1, 3]].into_iter().any(empty);
+            let spec = MarketSpec::new(&types, &zones);
+            let got = build_market(&Catalog::builtin(), &spec, &files, &[]);
+            if !fails {
+                let m = got.unwrap();
+                for (p, w) in want.iter().enumerate() {
+                    let s = m.price_trace(PoolId(p as u32)).steps();
+                    let pts: Vec<(i64, i64)> = s
+                        .times()
+                        .iter()
+                        .zip(s.values())
+                        .map(|(t, v)| (*t, v.nano_usd_per_hour()))
+                        .collect();
+                    proptest::prop_assert_eq!(Some(pts), w.clone());
+                }
+            } else {
+                proptest::prop_assert!(got.is_err());
+            }
+        }
     }
 }
