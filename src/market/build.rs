@@ -552,25 +552,32 @@ mod tests {
                     continue; // (an empty file is an error of its own)
                 }
                 let body: String = rows[from..to].iter().map(line).collect();
-                files.push(read_aws_csv(&format!("f{i}.csv"), format!("{HEAD}{body}").as_bytes()).unwrap());
+                let text = format!("{HEAD}{body}");
+                files.push(read_aws_csv(&format!("f{i}.csv"), text.as_bytes()).unwrap());
                 from = to;
             }
             // The reference: rows of each pool in file order, stably sorted by time.
-            let mut want: Vec<Option<Vec<(i64, i64)>>> = (0..4).map(|_| Some(Vec::new())).collect();
-            for p in 0..4 {
-                let mut pts: Vec<(i64, i64)> = rows
-                    .iter()
-                    .filter(|r| r.0 == p)
-                    .map(|r| (1_704_067_200 + 3600 * i64::from(r.1), i64::from(r.2) * 100_000_000))
-                    .collect();
-                pts.sort_by_key(|x| x.0);
-                pts.dedup();
-                let conflict = pts.windows(2).any(|w| w[0].0 == w[1].0);
-                want[p] = (!conflict).then_some(pts);
-            }
+            let want: Vec<Option<Vec<(i64, i64)>>> = (0..4)
+                .map(|p| {
+                    let mut pts: Vec<(i64, i64)> = rows
+                        .iter()
+                        .filter(|r| r.0 == p)
+                        .map(|r| {
+                            let time = 1_704_067_200 + 3600 * i64::from(r.1);
+                            (time, i64::from(r.2) * 100_000_000)
+                        })
+                        .collect();
+                    pts.sort_by_key(|x| x.0);
+                    pts.dedup();
+                    let conflict = pts.windows(2).any(|w| w[0].0 == w[1].0);
+                    (!conflict).then_some(pts)
+                })
+                .collect();
             // A type, or a zone, without a row in any pool is an error (one pool
             // without rows is not: its trace is empty).
-            let empty = |ps: [usize; 2]| ps.iter().all(|&p| want[p].as_ref().is_some_and(Vec::is_empty));
+            let empty = |ps: [usize; 2]| {
+                ps.iter().all(|&p| want[p].as_ref().is_some_and(Vec::is_empty))
+            };
             let fails = want.iter().any(Option::is_none)
                 || [[0, 1], [2, 3], [0, 2], [1, 3]].into_iter().any(empty);
             let spec = MarketSpec::new(&types, &zones);
