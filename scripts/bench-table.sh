@@ -68,7 +68,7 @@ for b in $benches; do
         # compare with an earlier run and are left out.
         awk '/^(paired|Benchmarking|Found|Warning|Gnuplot|clock)/ {next}
              /^[^ ].* time: / && !/%/ {name=$1; print; next}
-             /^[A-Za-z0-9_.\/-]+$/ {name=$1; next}
+             /^[A-Za-z0-9_.\/()=,+-]+$/ {name=$1; next}
              /^ +(time|thrpt): / && !/%/ {sub(/^ +/, ""); print name "  " $0}' "$log"
         echo '```'
         echo
