@@ -510,12 +510,15 @@ pub(crate) mod tests {
                     String::from_utf8_lossy(&input)
                 );
                 let chunk = 1 + next(7) as usize;
+                // The first bytes as the prefix the caller already read (the CLI's
+                // format sniffing), the rest from the reader.
+                let k = next(input.len() as u64 + 1) as usize;
                 let mut got = Vec::new();
                 let mut sp = Splitter::new(delim, quoting);
                 let sha = stream_in(
                     "t",
-                    &mut Trickle(&input, 1 + next(5) as usize),
-                    Vec::new(),
+                    &mut Trickle(&input[k..], 1 + next(5) as usize),
+                    input[..k].to_vec(),
                     &mut |block, eof| {
                         let used = sp.split::<InputError>(block, eof, &mut |r| {
                             collect(r, &mut got);

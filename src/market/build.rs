@@ -43,6 +43,15 @@ impl MarketSpec {
     }
 }
 
+/// Why a pool's price trace could not be built (the conflict's message is written
+/// afterwards, for the first failing pool only).
+enum Failed {
+    /// Two prices at this time.
+    Conflict(i64),
+    /// Any other error.
+    Other(Error),
+}
+
 struct Row {
     time: i64,
     value: u64,
@@ -248,19 +257,28 @@ pub fn build_market(
         }
     }
     // Each pool's trace on its own (in parallel); the first pool in order that fails
-    // names the error, as a loop over them would.
-    let built: Vec<Result<PriceTrace, Error>> = per_pool
+    // names the error, as a loop over them would. A conflict's message (a scan of every
+    // row) is written for that pool only.
+    let built: Vec<Result<PriceTrace, Failed>> = per_pool
         .into_par_iter()
-        .enumerate()
-        .map(|(p, (mut times, mut values))| {
+        .map(|(mut times, mut values)| {
             if let Some(t) = into_time_order(&mut times, &mut values) {
-                return Err(price_conflict(prices, &files, &pool_of, p, t).into());
+                return Err(Failed::Conflict(t));
             }
             PriceTrace::new(times, values)
-                .map_err(|e| ConfigError::new("prices", e.to_string()).into())
+                .map_err(|e| Failed::Other(ConfigError::new("prices", e.to_string()).into()))
         })
         .collect();
-    let price_traces = built.into_iter().collect::<Result<Vec<_>, Error>>()?;
+    let mut price_traces = Vec::with_capacity(built.len());
+    for (p, b) in built.into_iter().enumerate() {
+        match b {
+            Ok(trace) => price_traces.push(trace),
+            Err(Failed::Conflict(t)) => {
+                return Err(price_conflict(prices, &files, &pool_of, p, t).into());
+            }
+            Err(Failed::Other(e)) => return Err(e),
+        }
+    }
 
     // ---- capacity
     let mut per_pool: Vec<Vec<Row>> = (0..pools.len()).map(|_| Vec::new()).collect();
@@ -354,8 +372,6 @@ fn into_time_order(times: &mut Vec<i64>, values: &mut Vec<Rate>) -> Option<i64> 
     None
 }
 
-/// The error for pool `p` having two prices at time `t`: the first row of that time
-/// (in file order) and the first after it with another price, named by file and line.
 /// The price rows of `prices` in file order (file index and rows), cut at the row
 /// half-way through all of them.
 fn halves_of(prices: &[PriceHistory]) -> [Vec<(usize, &[PriceRow])>; 2] {
@@ -372,6 +388,8 @@ fn halves_of(prices: &[PriceHistory]) -> [Vec<(usize, &[PriceRow])>; 2] {
     halves
 }
 
+/// The error for pool `p` having two prices at time `t`: the first row of that time
+/// (in file order) and the first after it with another price, named by file and line.
 fn price_conflict(
     prices: &[PriceHistory],
     files: &[&str],
@@ -522,11 +540,35 @@ mod tests {
         );
     }
 
+    /// Two pools in conflict, the later pool's rows first in the files: the error
+    /// names the first pool in pool order (types × zones, type-major), as a loop over
+    /// the pools would, whichever thread built which pool.
+    #[test]
+    fn the_first_pool_in_conflict_names_the_error() {
+        let t = "2024-01-01T05:00:00Z";
+        let row = |ty: &str, price: &str| format!("us-east-1a,{ty},Linux/UNIX,{price},{t}\n");
+        let a = format!("{HEAD}{}{}", row("c5.large", "0.3"), row("c5.large", "0.4"));
+        let b = format!("{HEAD}{}{}", row("m5.large", "0.1"), row("m5.large", "0.2"));
+        let files = [
+            read_aws_csv("a.csv", a.as_bytes()).unwrap(),
+            read_aws_csv("b.csv", b.as_bytes()).unwrap(),
+        ];
+        let spec = MarketSpec::new(&["m5.large", "c5.large"], &["us-east-1a"]);
+        let e = build_market(&Catalog::builtin(), &spec, &files, &[]).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "b.csv:3: field `price`: timestamp 2024-01-01T05:00:00Z appears twice for this pool \
+             with different values (0.2 here, 0.1 at b.csv:2)"
+        );
+    }
+
     proptest::proptest! {
         /// Whatever the rows and however they are cut into files (and into the two
-        /// halves the build reads at once), each pool's trace is its rows in file order,
-        /// stably sorted by time, exact repeats dropped; two prices at one time, or a
-        /// pool without rows, is an error.
+        /// halves the build reads at once), each pool's trace is its rows sorted by
+        /// time, exact repeats dropped (the order of a pool's rows within one time
+        /// cannot show in the trace: repeats are equal, and two prices at one time are
+        /// an error); two prices at one time, or a type or zone without rows, is an
+        /// error (one pool without rows is not: its trace is empty).
         #[test]
         fn each_pool_is_its_rows_in_time_order(
             rows in proptest::collection::vec((0usize..5, 0u32..6, 1u32..4), 1..60),
