@@ -172,13 +172,7 @@ pub fn build_market(
     let halves = halves_of(prices);
     let count = |half: &[(usize, &[PriceRow])]| {
         let mut counts = vec![0usize; pools.len()];
-        for &(f, rows) in half {
-            for r in rows {
-                if let Some(p) = pool_of(f, r) {
-                    counts[p] += 1;
-                }
-            }
-        }
+        for_each_selected(half, &pool_of, |p, _| counts[p] += 1);
         counts
     };
     let (first, second) = rayon::join(|| count(&halves[0]), || count(&halves[1]));
@@ -197,16 +191,12 @@ pub fn build_market(
         }
         let place = |half: &[(usize, &[PriceRow])], slots: &mut Vec<(&mut [i64], &mut [Rate])>| {
             let mut at = vec![0usize; slots.len()];
-            for &(f, rows) in half {
-                for r in rows {
-                    if let Some(p) = pool_of(f, r) {
-                        let (times, values) = &mut slots[p];
-                        times[at[p]] = r.time.secs();
-                        values[at[p]] = r.price;
-                        at[p] += 1;
-                    }
-                }
-            }
+            for_each_selected(half, &pool_of, |p, r| {
+                let (times, values) = &mut slots[p];
+                times[at[p]] = r.time.secs();
+                values[at[p]] = r.price;
+                at[p] += 1;
+            });
         };
         let [s0, s1] = &mut slots;
         rayon::join(|| place(&halves[0], s0), || place(&halves[1], s1));
@@ -386,6 +376,22 @@ fn halves_of(prices: &[PriceHistory]) -> [Vec<(usize, &[PriceRow])>; 2] {
         halves[1].push((f, b));
     }
     halves
+}
+
+/// Calls `f` with each row of `half` that falls in a pool of the market, and that pool.
+#[inline]
+fn for_each_selected(
+    half: &[(usize, &[PriceRow])],
+    pool_of: &impl Fn(usize, &PriceRow) -> Option<usize>,
+    mut f: impl FnMut(usize, &PriceRow),
+) {
+    for &(file, rows) in half {
+        for r in rows {
+            if let Some(p) = pool_of(file, r) {
+                f(p, r);
+            }
+        }
+    }
 }
 
 /// The error for pool `p` having two prices at time `t`: the first row of that time
