@@ -105,31 +105,44 @@ impl Rate {
     /// value `parse_usd` gives whenever it returns one.
     #[inline]
     pub(crate) fn parse_usd_plain(b: &[u8]) -> Option<Rate> {
-        let dot = b.iter().position(|&c| c == b'.').unwrap_or(b.len());
-        let (whole, frac) = (b.get(..dot)?, b.get(dot + 1..).unwrap_or_default());
-        if whole.is_empty() || whole.len() > 7 || (dot < b.len() && frac.is_empty()) {
+        // One pass: every digit into one integer (at most 7 + 9 of them: below 10^16),
+        // the point's place noted; the shape checked at the end.
+        if b.len() > 17 {
             return None;
         }
-        if frac.len() > 9 {
+        let mut v: i64 = 0;
+        let mut dot = usize::MAX;
+        for (i, &c) in b.iter().enumerate() {
+            let d = c.wrapping_sub(b'0');
+            if d <= 9 {
+                v = v * 10 + i64::from(d);
+            } else if c == b'.' && dot == usize::MAX {
+                dot = i;
+            } else {
+                return None;
+            }
+        }
+        let (whole, frac) = if dot == usize::MAX {
+            (b.len(), 0)
+        } else {
+            (dot, b.len() - dot - 1)
+        };
+        if whole == 0 || whole > 7 || frac > 9 || (dot != usize::MAX && frac == 0) {
             return None;
         }
-        let mut w: i64 = 0;
-        for &c in whole {
-            let d = c.wrapping_sub(b'0');
-            if d > 9 {
-                return None;
-            }
-            w = w * 10 + i64::from(d);
-        }
-        let mut f: i64 = 0;
-        for &c in frac {
-            let d = c.wrapping_sub(b'0');
-            if d > 9 {
-                return None;
-            }
-            f = f * 10 + i64::from(d);
-        }
-        let v = w * NANO_PER_USD + f * 10i64.pow(9 - frac.len() as u32);
+        const SCALE: [i64; 10] = [
+            1_000_000_000,
+            100_000_000,
+            10_000_000,
+            1_000_000,
+            100_000,
+            10_000,
+            1_000,
+            100,
+            10,
+            1,
+        ];
+        let v = v * SCALE.get(frac).copied()?;
         (v <= MAX_NANO).then_some(Rate(v))
     }
 

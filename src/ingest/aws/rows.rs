@@ -83,7 +83,15 @@ impl Side {
     }
 
     /// Reads the records of `block` into `rows` (series ids local to this side).
-    fn read(&mut self, shape: &Shape<'_>, block: &[u8], eof: bool) -> Result<usize, InputError> {
+    /// `plain`: the block is known to hold no quote (a piece of a quote-free block);
+    /// without a carriage return either, it is split by [`Splitter::split_plain`].
+    fn read(
+        &mut self,
+        shape: &Shape<'_>,
+        block: &[u8],
+        eof: bool,
+        plain: bool,
+    ) -> Result<usize, InputError> {
         let Side {
             splitter,
             interner,
@@ -91,13 +99,18 @@ impl Side {
             times,
             ..
         } = self;
-        splitter.split(block, eof, &mut |rec| {
+        let mut row = |rec: &Fields<'_>| {
             if rec.is_blank() {
                 return Ok(());
             }
             rows.push(price_row(shape, interner, times, rec)?);
             Ok(())
-        })
+        };
+        if plain && memchr::memchr(b'\r', block).is_none() {
+            splitter.split_plain(block, eof, &mut row)
+        } else {
+            splitter.split(block, eof, &mut row)
+        }
     }
 }
 
@@ -186,7 +199,7 @@ impl<'n> Rows<'n> {
         let parallel = block.len() >= PARALLEL_BLOCK
             && !(self.quoting && memchr::memchr(b'"', block).is_some());
         if !parallel {
-            let n = self.sides[0].read(shape, block, eof)?;
+            let n = self.sides[0].read(shape, block, eof, false)?;
             self.merge(0);
             return Ok((n, self.sides[0].splitter.line));
         }
@@ -262,7 +275,7 @@ impl<'n> Rows<'n> {
                 }
                 let piece = &block[bounds[k]..bounds[k + 1]];
                 side.splitter.line = 0;
-                let res = side.read(shape, piece, eof && k + 1 == n);
+                let res = side.read(shape, piece, eof && k + 1 == n, true);
                 let room = side.rows.len() + side.rows.len() / 8 + 16;
                 out.push((
                     k,
@@ -295,8 +308,12 @@ impl<'n> Rows<'n> {
                     let side = &mut self.sides[0];
                     side.rows.clear();
                     side.splitter.line = at;
-                    let again =
-                        side.read(shape, &block[bounds[k]..bounds[k + 1]], eof && k + 1 == n);
+                    let again = side.read(
+                        shape,
+                        &block[bounds[k]..bounds[k + 1]],
+                        eof && k + 1 == n,
+                        true,
+                    );
                     side.rows.clear();
                     return Err(again.err().unwrap_or(e));
                 }
