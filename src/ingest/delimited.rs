@@ -348,7 +348,7 @@ impl Splitter {
 /// The input of [`for_each_block`]: bytes in memory, or a reader.
 pub(crate) enum Source<'a> {
     Bytes(&'a [u8]),
-    Reader(&'a mut dyn Read),
+    Reader(&'a mut (dyn Read + Send)),
 }
 
 /// Feeds the whole input to `parse` in blocks and returns the SHA-256 of every byte of
@@ -381,59 +381,86 @@ pub(crate) fn for_each_block(
     }
 }
 
+/// Reads into `buf` until it is full or the input ends: how many bytes, and whether
+/// it ended.
+fn read_into(
+    name: &str,
+    r: &mut (dyn Read + Send),
+    buf: &mut [u8],
+) -> Result<(usize, bool), InputError> {
+    let mut filled = 0;
+    while filled < buf.len() {
+        match r.read(&mut buf[filled..]) {
+            Ok(0) => return Ok((filled, true)),
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => {
+                return Err(InputError::new(
+                    name,
+                    InputErrorKind::Io,
+                    format!("cannot read: {e}"),
+                ));
+            }
+        }
+    }
+    Ok((filled, false))
+}
+
 /// [`for_each_block`] over a reader, with the chunk size and record limit given.
+///
+/// The next chunk is read while the current block is parsed (on the thread that hashes
+/// it, for a big block), into a second buffer after `chunk / 4` bytes of room; the
+/// unparsed tail of the block (the start of a record cut by the chunk's end, usually
+/// tens of bytes) is then copied into that room, just before the new bytes, and the
+/// buffers swap. So no chunk is copied after it is read, and the read no longer waits
+/// for the parse. A tail longer than the room (a record of more than a quarter chunk)
+/// has the new bytes appended after it instead, reading on as before. A parse error in
+/// the block comes before a failed read of the chunk after it.
 fn stream_in(
     name: &str,
-    r: &mut dyn Read,
+    r: &mut (dyn Read + Send),
     prefix: Vec<u8>,
     parse: &mut (impl FnMut(&[u8], bool) -> Result<(usize, u64), InputError> + Send),
     chunk: usize,
     max_record: usize,
 ) -> Result<String, InputError> {
     let mut hasher = Sha256::new();
+    let room = chunk / 4;
     // `buf[..len]` holds the bytes read; the storage beyond is kept initialized (it
     // was zeroed once, when it first grew), so each read goes into it without zeroing
     // a chunk first (70 MB of `memset` for a 70 MB file).
     let mut len = prefix.len();
     let mut buf = prefix;
+    // Where the next chunk is read while `buf` is parsed (after `room` bytes).
+    let mut ahead: Vec<u8> = Vec::new();
     // Bytes of `buf` not yet hashed start at `fresh`; unparsed ones at `start`.
     let mut fresh = 0;
     let mut start = 0;
     let mut first = true;
+    let mut eof = false;
+    // Whether `buf` needs reading into before the next parse (no chunk read ahead).
+    let mut fill = true;
     loop {
-        // Keep the unparsed tail (an incomplete record) and read more after it: a
-        // chunk, or as much again as the tail holds.
-        buf.copy_within(start..len, 0);
-        let have = len - start;
-        start = 0;
-        let want = have + chunk.max(have);
-        if buf.len() < want {
-            buf.resize(want, 0);
-        }
-        let mut filled = have;
-        let mut eof = false;
-        while filled < want {
-            match r.read(&mut buf[filled..want]) {
-                Ok(0) => {
-                    eof = true;
-                    break;
-                }
-                Ok(n) => filled += n,
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-                Err(e) => {
-                    return Err(InputError::new(
-                        name,
-                        InputErrorKind::Io,
-                        format!("cannot read: {e}"),
-                    ));
-                }
+        if fill {
+            // Keep the unparsed tail (an incomplete record) and read more after it: a
+            // chunk, or as much again as the tail holds.
+            buf.copy_within(start..len, 0);
+            fresh -= start.min(fresh);
+            let have = len - start;
+            start = 0;
+            let want = have + chunk.max(have);
+            if buf.len() < want {
+                buf.resize(want, 0);
             }
+            let (n, end) = read_into(name, r, &mut buf[have..want])?;
+            len = have + n;
+            eof = end;
         }
-        len = filled;
         let data = &buf[..len];
         if first {
             // A byte-order mark needs its three bytes to be seen.
             if len < 3 && !eof {
+                fill = true;
                 continue;
             }
             if data.starts_with(b"\xEF\xBB\xBF") {
@@ -441,21 +468,30 @@ fn stream_in(
             }
             first = false;
         }
-        // Hash the new bytes while parsing (two threads for a big read).
-        let (new, body) = (&data[fresh.min(filled)..], &data[start..]);
-        let (used, line) = if new.len() >= 1 << 16 {
-            let (_, res) = rayon::join(|| hasher.update(new), || parse(body, eof));
-            res?
-        } else {
+        // Hash the new bytes and read the next chunk while parsing (two threads for a
+        // big read).
+        let (new, body) = (&data[fresh.min(len)..], &data[start..]);
+        if !eof && ahead.len() < room + chunk {
+            ahead.resize(room + chunk, 0);
+        }
+        let next = ahead.get_mut(room..room + chunk).filter(|_| !eof);
+        let read_next = |hasher: &mut Sha256| {
             hasher.update(new);
-            parse(body, eof)?
+            next.map(|next| read_into(name, r, next))
         };
+        let (got, res) = if new.len() >= (1 << 16).min(chunk) {
+            rayon::join(|| read_next(&mut hasher), || parse(body, eof))
+        } else {
+            (read_next(&mut hasher), parse(body, eof))
+        };
+        let (used, line) = res?;
         start += used;
-        fresh = len - start;
+        fresh = len;
         if eof {
             break;
         }
-        if len - start > max_record {
+        let tail = len - start;
+        if tail > max_record {
             return Err(InputError::new(
                 name,
                 InputErrorKind::Syntax,
@@ -469,6 +505,28 @@ fn stream_in(
                 ),
             )
             .at_line(line));
+        }
+        let Some(got) = got else {
+            fill = true;
+            continue;
+        };
+        let (n, end) = got?;
+        eof = end;
+        if tail <= room {
+            // The tail just before the new bytes; the buffers swap.
+            ahead[room - tail..room].copy_from_slice(&buf[start..len]);
+            std::mem::swap(&mut buf, &mut ahead);
+            (start, fresh, len) = (room - tail, room, room + n);
+            fill = false;
+        } else {
+            // A long tail: the new bytes after it, then read on as before.
+            buf.copy_within(start..len, 0);
+            if buf.len() < tail + n {
+                buf.resize(tail + n, 0);
+            }
+            buf[tail..tail + n].copy_from_slice(&ahead[room..room + n]);
+            (start, fresh, len) = (0, tail, tail + n);
+            fill = !eof && n < tail.max(chunk);
         }
     }
     let d = hasher.finalize();
@@ -554,7 +612,14 @@ pub(crate) mod tests {
                     "in memory: {:?} {delim} {quoting}",
                     String::from_utf8_lossy(&input)
                 );
-                let chunk = 1 + next(7) as usize;
+                // Tiny chunks, and chunks whose quarter (the room before a chunk read
+                // ahead) holds a short record's tail, so both ways of joining a tail to
+                // the next chunk are taken.
+                let chunk = if case % 2 == 0 {
+                    1 + next(7) as usize
+                } else {
+                    8 + next(40) as usize
+                };
                 // The first bytes as the prefix the caller already read (the CLI's
                 // format sniffing), the rest from the reader.
                 let k = next(input.len() as u64 + 1) as usize;

@@ -177,7 +177,7 @@ impl Hashing {
 pub(crate) struct Input<'a, 'n> {
     pub(crate) name: &'n str,
     /// `None`: everything is in `bytes`.
-    pub(crate) reader: Option<&'a mut dyn Read>,
+    pub(crate) reader: Option<&'a mut (dyn Read + Send)>,
     pub(crate) bytes: &'a [u8],
     pub(crate) buf: Vec<u8>,
     /// The next byte to parse (an index into [`Input::data`]).
