@@ -68,13 +68,12 @@ fn same_bytes(a: &[u8], b: &[u8]) -> bool {
 pub(crate) struct Interner<K> {
     keys: Vec<K>,
     canon: std::collections::HashMap<K, u32>,
-    /// Raw forms: bytes back to back (`ends[e]` is where entry e's end), their hashes,
-    /// what they are (`kinds`: built from parts or a span) and their ids.
+    /// Raw forms: bytes back to back, each entry's place in them with its kind and id
+    /// (one record, so a lookup touches one line of it), and their hashes (read only
+    /// when the table grows).
     arena: Vec<u8>,
-    ends: Vec<usize>,
+    entries: Vec<Entry>,
     hashes: Vec<u64>,
-    kinds: Vec<u8>,
-    ids: Vec<u32>,
     /// Open-addressing table: the hash's top 32 bits and `entry + 1` (0 = empty); its
     /// length is a power of two.
     slots: Vec<u64>,
@@ -82,6 +81,14 @@ pub(crate) struct Interner<K> {
     /// The previous lookup's entry: compared first (rows of one series often follow
     /// each other), without copying the bytes.
     prev: Option<usize>,
+}
+
+/// Where a raw form sits in the arena, what it is and its id.
+struct Entry {
+    start: usize,
+    len: usize,
+    id: u32,
+    kind: u8,
 }
 
 const KIND_PARTS: u8 = 0;
@@ -93,10 +100,8 @@ impl<K: Clone + Eq + std::hash::Hash> Interner<K> {
             keys: Vec::new(),
             canon: std::collections::HashMap::new(),
             arena: Vec::new(),
-            ends: Vec::new(),
+            entries: Vec::new(),
             hashes: Vec::new(),
-            kinds: Vec::new(),
-            ids: Vec::new(),
             slots: vec![0; 64],
             buf: Vec::with_capacity(64),
             prev: None,
@@ -118,15 +123,12 @@ impl<K: Clone + Eq + std::hash::Hash> Interner<K> {
         self.buf.extend_from_slice(bytes);
     }
 
+    /// Entry `e`'s id if its raw form is `raw` of kind `kind`.
     #[inline]
-    fn bytes_of(&self, e: usize) -> &[u8] {
-        let start = if e == 0 {
-            0
-        } else {
-            self.ends.get(e - 1).copied().unwrap_or(0)
-        };
-        let end = self.ends.get(e).copied().unwrap_or(0);
-        self.arena.get(start..end).unwrap_or_default()
+    fn matches(&self, e: usize, kind: u8, raw: &[u8]) -> Option<u32> {
+        let en = self.entries.get(e)?;
+        let bytes = self.arena.get(en.start..en.start + en.len)?;
+        (en.kind == kind && same_bytes(bytes, raw)).then_some(en.id)
     }
 
     /// The id of the key built since [`Interner::begin`]; `make` builds the typed key on
@@ -163,23 +165,20 @@ impl<K: Clone + Eq + std::hash::Hash> Interner<K> {
         raw: &[u8],
         make: impl FnOnce() -> Result<K, InputError>,
     ) -> Result<u32, InputError> {
-        if let Some(e) = self.prev
-            && self.kinds.get(e) == Some(&kind)
-            && same_bytes(self.bytes_of(e), raw)
-        {
-            return Ok(self.ids.get(e).copied().unwrap_or(0));
+        if let Some(id) = self.prev.and_then(|e| self.matches(e, kind, raw)) {
+            return Ok(id);
         }
         let h = fx_hash(raw) ^ u64::from(kind);
         let tag = h >> 32 << 32;
         let mask = self.slots.len() - 1;
         let mut i = (h as usize) & mask;
-        let e = loop {
+        let (e, id) = loop {
             match self.slots.get(i).copied().unwrap_or(0) {
                 0 => break self.insert(file, h, i, kind, raw, make)?,
                 s if s >> 32 << 32 == tag => {
                     let e = (s as u32 - 1) as usize;
-                    if self.kinds.get(e) == Some(&kind) && same_bytes(self.bytes_of(e), raw) {
-                        break e;
+                    if let Some(id) = self.matches(e, kind, raw) {
+                        break (e, id);
                     }
                 }
                 _ => {}
@@ -187,10 +186,10 @@ impl<K: Clone + Eq + std::hash::Hash> Interner<K> {
             i = (i + 1) & mask;
         };
         self.prev = Some(e);
-        Ok(self.ids.get(e).copied().unwrap_or(0))
+        Ok(id)
     }
 
-    /// Adds the raw form `raw` at `slot`; returns its entry.
+    /// Adds the raw form `raw` at `slot`; returns its entry and id.
     #[cold]
     fn insert(
         &mut self,
@@ -200,7 +199,7 @@ impl<K: Clone + Eq + std::hash::Hash> Interner<K> {
         kind: u8,
         raw: &[u8],
         make: impl FnOnce() -> Result<K, InputError>,
-    ) -> Result<usize, InputError> {
+    ) -> Result<(usize, u32), InputError> {
         let key = make()?;
         let id = match self.canon.get(&key) {
             Some(&id) => id,
@@ -220,19 +219,22 @@ impl<K: Clone + Eq + std::hash::Hash> Interner<K> {
                 id
             }
         };
-        let entry = self.ids.len();
+        let entry = self.entries.len();
+        self.entries.push(Entry {
+            start: self.arena.len(),
+            len: raw.len(),
+            id,
+            kind,
+        });
         self.arena.extend_from_slice(raw);
-        self.ends.push(self.arena.len());
         self.hashes.push(h);
-        self.kinds.push(kind);
-        self.ids.push(id);
         if let Some(s) = self.slots.get_mut(slot) {
             *s = (h >> 32 << 32) | (entry as u64 + 1);
         }
-        if self.ids.len() * 2 > self.slots.len() {
+        if self.entries.len() * 2 > self.slots.len() {
             self.grow();
         }
-        Ok(entry)
+        Ok((entry, id))
     }
 
     fn grow(&mut self) {
