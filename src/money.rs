@@ -578,6 +578,24 @@ mod tests {
                 }
             }
         }
+        // Digits and points only, up to 22 bytes: past the 17-byte guard, where the one
+        // integer would overflow without it (a panic with overflow checks on).
+        const DIGITS: &[u8] = b"01234567899999.";
+        for _ in 0..100_000 {
+            let len = 1 + next(22) as usize;
+            let t: Vec<u8> = (0..len)
+                .map(|_| DIGITS[next(DIGITS.len() as u64) as usize])
+                .collect();
+            let text = String::from_utf8(t).unwrap();
+            if let Some(r) = Rate::parse_usd_plain(text.as_bytes()) {
+                assert_eq!(Some(r), Rate::parse_usd(&text).ok(), "{text}");
+            }
+        }
+        assert_eq!(Rate::parse_usd_plain(b"99999999999999999999"), None);
+        assert_eq!(
+            Rate::parse_usd_plain(b"0000001.000000001"),
+            Rate::parse_usd("0000001.000000001").ok()
+        );
         assert_eq!(Rate::parse_usd_plain(b"1000000.000000001"), None);
         assert_eq!(
             Rate::parse_usd_plain(b"0.043700"),

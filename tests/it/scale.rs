@@ -105,6 +105,57 @@ fn streamed_two_threaded_csv_reads_as_a_simple_reader() {
     let _ = std::fs::remove_file(&path);
 }
 
+/// `got == want`, the first difference named (the rows are too many to print).
+fn same_rows(got: &[Row], want: &[Row], what: &str) {
+    if let Some(i) = (0..got.len().min(want.len())).find(|&i| got[i] != want[i]) {
+        panic!("{what}: row {i}: {:?}, want {:?}", got[i], want[i]);
+    }
+    assert_eq!(got.len(), want.len(), "{what}: rows");
+}
+
+/// Carriage returns in a big file without quotes (its blocks are cut into pieces parsed
+/// on two threads): a piece holding a bare `\r` (a record terminator, as for the `csv`
+/// crate) or a `\r\n` is split by the general splitter, not the quote- and CR-free
+/// one (which would see one record of ten fields at a bare `\r`): the same series
+/// and rows as the simple reader, from bytes and from a file.
+#[test]
+fn carriage_returns_in_a_big_quote_free_file() {
+    let plain = generate::aws_csv(300_000);
+    let text = String::from_utf8(plain).expect("ASCII");
+    let mut bytes = Vec::with_capacity(text.len() + 64);
+    // Each data row's line: one plus the `\n`s before it (a bare `\r` ends a record,
+    // not a line; the csv crate's own line count differs after a `\r\n`).
+    let mut lines = Vec::new();
+    let mut line = 1;
+    for (i, l) in text.lines().enumerate() {
+        if i > 0 {
+            lines.push(line);
+        }
+        bytes.extend_from_slice(l.as_bytes());
+        let end: &[u8] = match i {
+            i if i > 0 && i % 40_000 == 0 => b"\r",
+            i if i > 0 && i % 30_000 == 0 => b"\r\n",
+            _ => b"\n",
+        };
+        line += end.ends_with(b"\n") as u64;
+        bytes.extend_from_slice(end);
+    }
+    let (keys, mut want) = simple_csv(&bytes);
+    assert_eq!(want.len(), 300_000);
+    for (w, &l) in want.iter_mut().zip(&lines) {
+        w.3 = l;
+    }
+    let h = read_aws_csv("cr.csv", &bytes).expect("reads");
+    assert_eq!(h.series, keys);
+    same_rows(&as_tuples(&h), &want, "in memory");
+    let path = temp("cr-big.csv");
+    std::fs::write(&path, &bytes).expect("write");
+    let h = read_price_file(&path).expect("reads");
+    assert_eq!(h.series, keys);
+    same_rows(&as_tuples(&h), &want, "from a file");
+    let _ = std::fs::remove_file(&path);
+}
+
 /// Without quotes the whole input is one block for `read_aws_csv` (and every 1 MiB
 /// chunk one for `read_price_file`), cut into pieces parsed by two threads: rows,
 /// lines and series as the simple reader gives them, and an error deep in the file
