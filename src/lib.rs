@@ -48,6 +48,8 @@ mod suggest;
 pub mod sweep;
 pub mod synth;
 pub mod telemetry;
+#[cfg(test)]
+mod test_rng;
 pub mod text;
 pub mod time;
 pub mod types;

@@ -547,13 +547,7 @@ mod tests {
     /// every plain decimal `parse_usd` accepts.
     #[test]
     fn plain_price_parse_agrees_with_parse_usd() {
-        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
-        let mut next = move |m: u64| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            x % m
-        };
+        let mut next = crate::test_rng::xorshift(0x9E37_79B9_7F4A_7C15);
         const CHARS: &[u8] = b"0123456789000.. +-e";
         for _ in 0..300_000 {
             let len = 1 + next(14) as usize;

@@ -369,13 +369,7 @@ mod tests {
     /// answers for every valid plain timestamp.
     #[test]
     fn fast_rfc3339_agrees_with_the_parser() {
-        let mut x: u64 = 0x2545_F491_4F6C_DD1D;
-        let mut next = move |m: u64| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            x % m
-        };
+        let mut next = crate::test_rng::xorshift(0x2545_F491_4F6C_DD1D);
         let mut fast = FastRfc3339::default();
         let mut date = String::from("2024-02-29");
         let (mut hits, mut total) = (0, 0);

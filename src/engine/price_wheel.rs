@@ -325,16 +325,7 @@ impl PriceWheel {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// A xorshift generator: `next(m)` is uniform-ish in `0..m`.
-    fn xorshift(mut x: u64) -> impl FnMut(u64) -> u64 {
-        move |m| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            x % m
-        }
-    }
+    use crate::test_rng::xorshift;
 
     /// `ahead` visits at most `4 n` pools of a crowded second and goes on with the next
     /// second at the next call.

@@ -277,13 +277,7 @@ mod tests {
     /// sequence numbers: price cursors, FIFO and heap must pop in exactly its order.
     #[test]
     fn three_parts_pop_as_one_heap() {
-        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
-        let mut next = move |m: u64| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            x % m
-        };
+        let mut next = crate::test_rng::xorshift(0x9E37_79B9_7F4A_7C15);
         for pools in [1u32, 2, 7, 64] {
             let mut q = Queue::new(0, pools as usize, 8);
             let mut reference: BinaryHeap<Reverse<(i64, u64, u64)>> = BinaryHeap::new();

@@ -360,7 +360,7 @@ pub(crate) enum Source<'a> {
 /// and returns how many bytes it used and the line of the first byte it did not; the
 /// rest comes again at the start of the next block, with more after it. Bytes in
 /// memory are one block; a reader is read a chunk (2 MiB) at a time, each chunk hashed
-/// on a second thread while `parse` runs.
+/// and the next one read on a second thread while `parse` runs.
 ///
 /// # Errors
 /// Whatever `parse` returns; an [`InputError`] (`Io`) when reading fails; `Syntax` at
@@ -581,13 +581,7 @@ pub(crate) mod tests {
     /// spaces), split in memory and streamed in small chunks, against the `csv` crate.
     #[test]
     fn splits_as_the_csv_crate_does() {
-        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
-        let mut next = move |m: u64| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            x % m
-        };
+        let mut next = crate::test_rng::xorshift(0x9E37_79B9_7F4A_7C15);
         const ALPHABET: &[u8] = b"ab,,\t\"\"\r\n\n\n \xc3";
         for case in 0..2000 {
             let len = next(80) as usize;
@@ -659,13 +653,7 @@ pub(crate) mod tests {
     /// consumed, the same line after.
     #[test]
     fn split_plain_is_split_without_quotes_or_carriage_returns() {
-        let mut x: u64 = 0x2545_F491_4F6C_DD1D;
-        let mut next = move |m: u64| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            x % m
-        };
+        let mut next = crate::test_rng::xorshift(0x2545_F491_4F6C_DD1D);
         const ALPHABET: &[u8] = b"ab,,,\t\n\n\n  \xc3";
         const UNQUOTED: &[u8] = b"ab,,,\t\t\"\"\n\n\n  \xc3";
         type Got = Vec<(u64, Vec<Vec<u8>>, Vec<u8>)>;

@@ -469,13 +469,7 @@ mod tests {
     /// same lines, an error exactly where it gave one, and the file's SHA-256.
     #[test]
     fn records_are_the_csv_crates() {
-        let mut x: u64 = 0x2545_F491_4F6C_DD1D;
-        let mut next = move |m: u64| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            x % m
-        };
+        let mut next = crate::test_rng::xorshift(0x2545_F491_4F6C_DD1D);
         const ALPHABET: &[u8] = b"ab,,\"\"\r\n\n\n  \t\xc3";
         for case in 0..3000 {
             let len = next(90) as usize;
