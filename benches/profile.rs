@@ -7,9 +7,10 @@
 //! price file with `read_price_file`), `csv-bytes FILE` (`read_aws_csv` on the file's
 //! bytes, read first), `csv-crate FILE` (the csv crate's `ByteRecord` loop over them),
 //! `json-bytes FILE` (`read_aws_json`) or `json-serde FILE` (serde_json into borrowed
-//! records: the ingest bench's baselines), `year-plain` / `year-metrics` (the `run`
-//! bench's synthetic year × 500 pools with lowest-price, 10 runs, without telemetry or
-//! with metrics by pool discarded). Prints the events (or rows) processed; with
+//! records: the ingest bench's baselines), `year-plain` / `year-metrics` /
+//! `year-csv` / `year-emf` (the `run` bench's synthetic year × 500 pools with
+//! lowest-price, 10 runs, without telemetry, or with metrics by pool discarded or
+//! written as CSV or EMF to a writer that drops the bytes). Prints the events (or rows) processed; with
 //! REPEAT, runs the case that many times and prints each run's time per event, as
 //! on-CPU time (`/proc/thread-self/schedstat`, Linux) when available, so time spent
 //! waiting for a CPU on a busy machine is not counted.
@@ -76,32 +77,38 @@ fn repeat() -> usize {
         .unwrap_or(0)
 }
 
-/// `year-plain` / `year-metrics`: the `run` bench's synthetic year of 500 pools with
-/// lowest-price, without telemetry or with metrics by pool (5-minute periods)
-/// discarded unformatted (issue 9's telemetry case).
+/// `year-plain` / `year-metrics` / `year-csv` / `year-emf`: the `run` bench's
+/// synthetic year of 500 pools with lowest-price, without telemetry or with metrics by
+/// pool (5-minute periods) discarded unformatted (issue 9's telemetry case) or written
+/// out (to `io::sink`).
 #[inline(never)]
 fn year_500_pools(which: &str) -> u64 {
-    use spotsim::telemetry::{Discard, FleetRecorder};
+    use spotsim::telemetry::{CsvSink, Discard, EmfSink};
     let (market, cfg) = year_market::year_500_pools();
     let mut events = 0;
     for _ in 0..10 {
         let sim = Simulation::new(&market, cfg.clone(), LowestPrice::default());
-        events += if which == "metrics" {
-            let mut sink = Discard;
-            let mut rec = FleetRecorder::new(
-                year_market::pool_spec(),
-                ("Strategy", "lowest-price".into()),
-                &mut sink,
-            );
-            let e = sim
-                .run_observed(&mut |_, _| {}, &mut rec)
-                .map_or(0, |o| o.events);
-            black_box(rec.finish("bench").is_ok());
-            e
-        } else {
-            sim.run().map_or(0, |o| o.events)
+        events += match which {
+            "plain" => sim.run().map_or(0, |o| o.events),
+            "csv" => recorded(sim, CsvSink::new(std::io::sink(), "strategy")),
+            "emf" => recorded(sim, EmfSink::new(std::io::sink())),
+            _ => recorded(sim, Discard),
         };
     }
+    events
+}
+
+/// Runs `sim` with metrics by pool into `sink`; the events processed.
+fn recorded<S: spotsim::telemetry::MetricSink>(sim: Simulation<'_, LowestPrice>, sink: S) -> u64 {
+    let mut rec = spotsim::telemetry::FleetRecorder::new(
+        year_market::pool_spec(),
+        ("Strategy", "lowest-price".into()),
+        sink,
+    );
+    let events = sim
+        .run_observed(&mut |_, _| {}, &mut rec)
+        .map_or(0, |o| o.events);
+    black_box(rec.finish("bench").is_ok());
     events
 }
 
@@ -173,7 +180,7 @@ fn run(
             .map_or(0, |o| o.events),
         _ => {
             eprintln!(
-                "unknown case `{name}`: heap, co, lp, csv FILE, json FILE, year-plain or year-metrics"
+                "unknown case `{name}`: heap, co, lp, csv FILE, json FILE, year-plain, year-metrics, year-csv or year-emf"
             );
             0
         }
