@@ -92,6 +92,10 @@ fn year_500_pools(which: &str) -> u64 {
             "plain" => sim.run().map_or(0, |o| o.events),
             "csv" => recorded(sim, CsvSink::new(std::io::sink(), "strategy")),
             "emf" => recorded(sim, EmfSink::new(std::io::sink())),
+            "om" => recorded(
+                sim,
+                spotsim::telemetry::OpenMetricsSink::new(std::path::Path::new("/tmp/prof.om")),
+            ),
             _ => recorded(sim, Discard),
         };
     }

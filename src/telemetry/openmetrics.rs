@@ -19,7 +19,7 @@
 //! Labels: the dimensions in snake case (`strategy`, `purchase_option`,
 //! `instance_type`, `availability_zone`, `service`, …). The text ends with `# EOF`.
 
-use std::collections::{BinaryHeap, HashMap};
+use std::collections::HashMap;
 use std::fs::File;
 use std::io::{self, BufReader, BufWriter, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
@@ -82,12 +82,12 @@ fn labels(dims: &Dims) -> String {
     s
 }
 
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+/// A sample; the samples of a series arrive in time order, and keep it (the runs'
+/// sort is stable, and the merge takes the runs in turn).
+#[derive(Clone, Copy, PartialEq, Eq)]
 struct Sample {
     /// (metric index << 32) | series index within the sink.
     key: u64,
-    /// Arrival order (keeps timestamps in order within a series).
-    seq: u64,
     ts: i64,
     /// f64 bits for gauges; the count or micro-dollars for counters and cost.
     bits: u64,
@@ -98,14 +98,13 @@ const SAMPLE_BYTES: usize = 8 + 8 + 8;
 impl Sample {
     fn to_bytes(self) -> [u8; SAMPLE_BYTES] {
         let mut b = [0u8; SAMPLE_BYTES];
-        // seq is implied by the order within a run once sorted; store key, ts, bits.
         b[..8].copy_from_slice(&self.key.to_le_bytes());
         b[8..16].copy_from_slice(&self.ts.to_le_bytes());
         b[16..].copy_from_slice(&self.bits.to_le_bytes());
         b
     }
 
-    fn from_bytes(b: &[u8; SAMPLE_BYTES], seq: u64) -> Sample {
+    fn from_bytes(b: &[u8; SAMPLE_BYTES]) -> Sample {
         let word = |i: usize| {
             let mut w = [0u8; 8];
             w.copy_from_slice(&b[i..i + 8]);
@@ -113,7 +112,6 @@ impl Sample {
         };
         Sample {
             key: u64::from_le_bytes(word(0)),
-            seq,
             ts: i64::from_le_bytes(word(8)),
             bits: u64::from_le_bytes(word(16)),
         }
@@ -130,9 +128,14 @@ pub struct OpenMetricsSink {
     runs: Vec<(u64, u64)>,
     spilled: u64,
     buf: Vec<Sample>,
-    seq: u64,
     /// Dimension sets seen, and the series of each (metric, dimension set).
     dims: HashMap<Dims, u32>,
+    /// The dimension sets by index.
+    dims_by_id: Vec<Dims>,
+    /// Recently seen dimension sets by address (`(address, index)`, direct-mapped):
+    /// a record's set is found without hashing its strings when the same set (compared
+    /// whole: an address can be reused) came at that address before.
+    recent: Vec<(usize, u32)>,
     /// The series of each dimension set, by metric (`u32::MAX`: none yet).
     series: Vec<[u32; Metric::ALL.len()]>,
     /// The metric of each series, by index.
@@ -145,8 +148,8 @@ pub struct OpenMetricsSink {
 }
 
 impl OpenMetricsSink {
-    /// Samples per sorted run held in memory (32 bytes each, and as much again while
-    /// a run is sorted: 32 MiB in all).
+    /// Samples per sorted run held in memory (24 bytes each, and as much again while
+    /// a run is sorted: 24 MiB in all).
     pub const RUN: usize = 1 << 19;
 
     /// A sink that will write `path` when finished.
@@ -169,8 +172,9 @@ impl OpenMetricsSink {
             runs: Vec::new(),
             spilled: 0,
             buf: Vec::new(),
-            seq: 0,
             dims: HashMap::new(),
+            dims_by_id: Vec::new(),
+            recent: vec![(0, u32::MAX); 64],
             series: Vec::new(),
             series_metric: Vec::new(),
             scratch: Vec::new(),
@@ -179,8 +183,8 @@ impl OpenMetricsSink {
         }
     }
 
-    /// Sorts the samples in memory by `(key, seq)`: a counting sort by series (keys
-    /// are `(metric, series)`, and samples arrive in `seq` order, which it keeps).
+    /// Sorts the samples in memory by key: a counting sort by series (keys are
+    /// `(metric, series)`), stable, so each series keeps its samples' time order.
     fn sort_run(&mut self) {
         let n = self.series_metric.len();
         let mut order: Vec<u32> = (0..n as u32).collect();
@@ -200,7 +204,6 @@ impl OpenMetricsSink {
             self.buf.len(),
             Sample {
                 key: 0,
-                seq: 0,
                 ts: 0,
                 bits: 0,
             },
@@ -264,101 +267,95 @@ impl OpenMetricsSink {
                 readers.push((BufReader::with_capacity(1 << 16, f), n));
             }
         }
-        let mut heap = BinaryHeap::new();
-        let mut next_seq = 0u64;
-        let read = |r: &mut (BufReader<File>, u64), seq: &mut u64| -> io::Result<Option<Sample>> {
+        // Every source is sorted by series, and the sources are in time order (the
+        // runs as spilled, then memory): the series come out one by one, each from
+        // every source in turn — a series' samples in time order, without a heap.
+        let read = |r: &mut (BufReader<File>, u64)| -> io::Result<Option<Sample>> {
             if r.1 == 0 {
                 return Ok(None);
             }
             let mut b = [0u8; SAMPLE_BYTES];
             r.0.read_exact(&mut b)?;
             r.1 -= 1;
-            *seq += 1;
-            Ok(Some(Sample::from_bytes(&b, *seq)))
+            Ok(Some(Sample::from_bytes(&b)))
         };
-        for (i, r) in readers.iter_mut().enumerate() {
-            if let Some(s) = read(r, &mut next_seq)? {
-                heap.push(std::cmp::Reverse((s.key, i, s)));
-            }
-        }
         let mem_src = readers.len();
         let mut mem = self.buf.iter().copied();
-        if let Some(s) = mem.next() {
-            heap.push(std::cmp::Reverse((s.key, mem_src, s)));
+        let mut peek: Vec<Option<Sample>> = Vec::with_capacity(mem_src + 1);
+        for r in readers.iter_mut() {
+            peek.push(read(r)?);
         }
+        peek.push(mem.next());
         let families: Vec<String> = Metric::ALL.iter().map(|m| openmetrics_family(*m)).collect();
         let mut family: Option<u32> = None;
-        let mut series: Option<u64> = None;
-        let mut running: i128 = 0;
         // Lines are gathered and written 64 KiB at a time.
         let mut buf: Vec<u8> = Vec::with_capacity(1 << 17);
         let mut floats = FloatText::display();
-        while let Some(std::cmp::Reverse((_, src, s))) = heap.pop() {
-            let next = if src == mem_src {
-                mem.next()
-            } else {
-                read(&mut readers[src], &mut next_seq)?
-            };
-            if let Some(n) = next {
-                heap.push(std::cmp::Reverse((n.key, src, n)));
-            }
-            let m = Metric::ALL[(s.key >> 32) as usize];
-            let fam = &families[(s.key >> 32) as usize];
-            if family != Some((s.key >> 32) as u32) {
-                family = Some((s.key >> 32) as u32);
-                let ty = if m.kind() == Kind::Gauge {
-                    "gauge"
-                } else {
-                    "counter"
-                };
-                writeln!(buf, "# TYPE {fam} {ty}")?;
-                if let Some(u) = m.unit().openmetrics() {
-                    writeln!(buf, "# UNIT {fam} {u}")?;
-                }
-                writeln!(
-                    buf,
-                    "# HELP {fam} spotsim {}: {} per period",
-                    m.name(),
-                    if m.kind() == Kind::Gauge {
-                        m.headline()
+        while let Some(key) = peek.iter().flatten().map(|s| s.key).min() {
+            // The running total of a counter's series.
+            let mut running: i128 = 0;
+            for src in 0..peek.len() {
+                while let Some(s) = peek[src].filter(|s| s.key == key) {
+                    peek[src] = if src == mem_src {
+                        mem.next()
                     } else {
-                        "running total"
+                        read(&mut readers[src])?
+                    };
+                    let m = Metric::ALL[(s.key >> 32) as usize];
+                    let fam = &families[(s.key >> 32) as usize];
+                    if family != Some((s.key >> 32) as u32) {
+                        family = Some((s.key >> 32) as u32);
+                        let ty = if m.kind() == Kind::Gauge {
+                            "gauge"
+                        } else {
+                            "counter"
+                        };
+                        writeln!(buf, "# TYPE {fam} {ty}")?;
+                        if let Some(u) = m.unit().openmetrics() {
+                            writeln!(buf, "# UNIT {fam} {u}")?;
+                        }
+                        writeln!(
+                            buf,
+                            "# HELP {fam} spotsim {}: {} per period",
+                            m.name(),
+                            if m.kind() == Kind::Gauge {
+                                m.headline()
+                            } else {
+                                "running total"
+                            }
+                        )?;
                     }
-                )?;
-            }
-            if series != Some(s.key) {
-                series = Some(s.key);
-                running = 0;
-            }
-            let lbl = &self.series_labels[(s.key & 0xFFFF_FFFF) as usize];
-            buf.extend_from_slice(fam.as_bytes());
-            if m.kind() != Kind::Gauge {
-                buf.extend_from_slice(b"_total");
-            }
-            buf.push(b'{');
-            buf.extend_from_slice(lbl.as_bytes());
-            buf.extend_from_slice(b"} ");
-            match m.kind() {
-                Kind::Gauge => floats.push(&mut buf, f64::from_bits(s.bits)),
-                Kind::Counter => {
-                    running += s.bits as i64 as i128;
-                    if m.scale() == 1.0 {
-                        push_int(&mut buf, running);
-                    } else {
-                        floats.push(&mut buf, running as f64 / m.scale());
+                    let lbl = &self.series_labels[(s.key & 0xFFFF_FFFF) as usize];
+                    buf.extend_from_slice(fam.as_bytes());
+                    if m.kind() != Kind::Gauge {
+                        buf.extend_from_slice(b"_total");
+                    }
+                    buf.push(b'{');
+                    buf.extend_from_slice(lbl.as_bytes());
+                    buf.extend_from_slice(b"} ");
+                    match m.kind() {
+                        Kind::Gauge => floats.push(&mut buf, f64::from_bits(s.bits)),
+                        Kind::Counter => {
+                            running += s.bits as i64 as i128;
+                            if m.scale() == 1.0 {
+                                push_int(&mut buf, running);
+                            } else {
+                                floats.push(&mut buf, running as f64 / m.scale());
+                            }
+                        }
+                        Kind::Cost => {
+                            running += s.bits as i64 as i128;
+                            push_micro(&mut buf, running);
+                        }
+                    }
+                    buf.push(b' ');
+                    push_int(&mut buf, s.ts);
+                    buf.push(b'\n');
+                    if buf.len() >= 1 << 16 {
+                        out.write_all(&buf)?;
+                        buf.clear();
                     }
                 }
-                Kind::Cost => {
-                    running += s.bits as i64 as i128;
-                    push_micro(&mut buf, running);
-                }
-            }
-            buf.push(b' ');
-            push_int(&mut buf, s.ts);
-            buf.push(b'\n');
-            if buf.len() >= 1 << 16 {
-                out.write_all(&buf)?;
-                buf.clear();
             }
         }
         out.write_all(&buf)?;
@@ -367,19 +364,35 @@ impl OpenMetricsSink {
     }
 }
 
+impl OpenMetricsSink {
+    /// The index of dimension set `dims` (a new one for a set not seen before).
+    fn dims_id(&mut self, dims: &Dims) -> u32 {
+        let addr = dims as *const Dims as usize;
+        let slot = (addr >> 4) % self.recent.len();
+        let (a, d) = self.recent[slot];
+        if a == addr && d != u32::MAX && self.dims_by_id[d as usize] == *dims {
+            return d;
+        }
+        let d = match self.dims.get(dims) {
+            Some(&d) => d,
+            None => {
+                let d = self.dims.len() as u32;
+                self.dims.insert(dims.clone(), d);
+                self.dims_by_id.push(dims.clone());
+                d
+            }
+        };
+        self.recent[slot] = (addr, d);
+        d
+    }
+}
+
 impl MetricSink for OpenMetricsSink {
     fn record(&mut self, r: &Record<'_>) -> io::Result<()> {
         if !r.exported {
             return Ok(());
         }
-        let d = match self.dims.get(r.dims) {
-            Some(&d) => d,
-            None => {
-                let d = self.dims.len() as u32;
-                self.dims.insert(r.dims.clone(), d);
-                d
-            }
-        };
+        let d = self.dims_id(r.dims);
         if self.series.len() <= d as usize {
             self.series
                 .resize(d as usize + 1, [u32::MAX; Metric::ALL.len()]);
@@ -396,10 +409,8 @@ impl MetricSink for OpenMetricsSink {
                 Kind::Gauge => p.value().to_bits(),
                 Kind::Counter | Kind::Cost => p.exact_sum as i64 as u64,
             };
-            self.seq += 1;
             self.buf.push(Sample {
                 key: ((p.metric as u64) << 32) | id as u64,
-                seq: self.seq,
                 ts: r.timestamp.secs(),
                 bits,
             });
