@@ -8,9 +8,10 @@
 //! bytes, read first), `csv-crate FILE` (the csv crate's `ByteRecord` loop over them),
 //! `json-bytes FILE` (`read_aws_json`) or `json-serde FILE` (serde_json into borrowed
 //! records: the ingest bench's baselines), `year-plain` / `year-metrics` /
-//! `year-csv` / `year-emf` (the `run` bench's synthetic year × 500 pools with
-//! lowest-price, 10 runs, without telemetry, or with metrics by pool discarded or
-//! written as CSV or EMF to a writer that drops the bytes). Prints the events (or rows) processed; with
+//! `year-csv` / `year-emf` / `year-om` (the `run` bench's synthetic year × 500 pools
+//! with lowest-price, 10 runs, without telemetry, or with metrics by pool discarded,
+//! written as CSV or EMF to a writer that drops the bytes, or as OpenMetrics to a
+//! file in the temporary directory). Prints the events (or rows) processed; with
 //! REPEAT, runs the case that many times and prints each run's time per event, as
 //! on-CPU time (`/proc/thread-self/schedstat`, Linux) when available, so time spent
 //! waiting for a CPU on a busy machine is not counted.
@@ -77,14 +78,15 @@ fn repeat() -> usize {
         .unwrap_or(0)
 }
 
-/// `year-plain` / `year-metrics` / `year-csv` / `year-emf`: the `run` bench's
+/// `year-plain` / `year-metrics` / `year-csv` / `year-emf` / `year-om`: the `run` bench's
 /// synthetic year of 500 pools with lowest-price, without telemetry or with metrics by
 /// pool (5-minute periods) discarded unformatted (issue 9's telemetry case) or written
 /// out (to `io::sink`).
 #[inline(never)]
 fn year_500_pools(which: &str) -> u64 {
-    use spotsim::telemetry::{CsvSink, Discard, EmfSink};
+    use spotsim::telemetry::{CsvSink, Discard, EmfSink, OpenMetricsSink};
     let (market, cfg) = year_market::year_500_pools();
+    let om = std::env::temp_dir().join(format!("spotsim-profile-{}.om", std::process::id()));
     let mut events = 0;
     for _ in 0..10 {
         let sim = Simulation::new(&market, cfg.clone(), LowestPrice::default());
@@ -92,13 +94,11 @@ fn year_500_pools(which: &str) -> u64 {
             "plain" => sim.run().map_or(0, |o| o.events),
             "csv" => recorded(sim, CsvSink::new(std::io::sink(), "strategy")),
             "emf" => recorded(sim, EmfSink::new(std::io::sink())),
-            "om" => recorded(
-                sim,
-                spotsim::telemetry::OpenMetricsSink::new(std::path::Path::new("/tmp/prof.om")),
-            ),
+            "om" => recorded(sim, OpenMetricsSink::new(&om)),
             _ => recorded(sim, Discard),
         };
     }
+    let _ = std::fs::remove_file(&om);
     events
 }
 
@@ -184,7 +184,7 @@ fn run(
             .map_or(0, |o| o.events),
         _ => {
             eprintln!(
-                "unknown case `{name}`: heap, co, lp, csv FILE, json FILE, year-plain, year-metrics, year-csv or year-emf"
+                "unknown case `{name}`: heap, co, lp, csv FILE, json FILE, year-plain, year-metrics, year-csv, year-emf or year-om"
             );
             0
         }
