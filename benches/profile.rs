@@ -81,7 +81,7 @@ fn repeat() -> usize {
 /// `year-plain` / `year-metrics` / `year-csv` / `year-emf` / `year-om`: the `run` bench's
 /// synthetic year of 500 pools with lowest-price, without telemetry or with metrics by
 /// pool (5-minute periods) discarded unformatted (issue 9's telemetry case) or written
-/// out (to `io::sink`).
+/// out (CSV and EMF to `io::sink`, OpenMetrics to a file in the temporary directory).
 #[inline(never)]
 fn year_500_pools(which: &str) -> u64 {
     use spotsim::telemetry::{CsvSink, Discard, EmfSink, OpenMetricsSink};

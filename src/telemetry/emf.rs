@@ -199,8 +199,9 @@ impl Layout {
             }
         }
         l.text.extend_from_slice(b"}\n");
-        hole(&mut l, Piece::Text(0, 0));
-        l.pieces.pop();
+        // The text after the last hole (never empty: the line's end).
+        l.pieces
+            .push(Piece::Text(start as u32, l.text.len() as u32));
         l
     }
 

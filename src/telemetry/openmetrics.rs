@@ -301,56 +301,15 @@ impl OpenMetricsSink {
                     } else {
                         read(&mut readers[src])?
                     };
-                    let m = Metric::ALL[(s.key >> 32) as usize];
-                    let fam = &families[(s.key >> 32) as usize];
-                    if family != Some((s.key >> 32) as u32) {
-                        family = Some((s.key >> 32) as u32);
-                        let ty = if m.kind() == Kind::Gauge {
-                            "gauge"
-                        } else {
-                            "counter"
-                        };
-                        writeln!(buf, "# TYPE {fam} {ty}")?;
-                        if let Some(u) = m.unit().openmetrics() {
-                            writeln!(buf, "# UNIT {fam} {u}")?;
-                        }
-                        writeln!(
-                            buf,
-                            "# HELP {fam} spotsim {}: {} per period",
-                            m.name(),
-                            if m.kind() == Kind::Gauge {
-                                m.headline()
-                            } else {
-                                "running total"
-                            }
-                        )?;
-                    }
-                    let lbl = &self.series_labels[(s.key & 0xFFFF_FFFF) as usize];
-                    buf.extend_from_slice(fam.as_bytes());
-                    if m.kind() != Kind::Gauge {
-                        buf.extend_from_slice(b"_total");
-                    }
-                    buf.push(b'{');
-                    buf.extend_from_slice(lbl.as_bytes());
-                    buf.extend_from_slice(b"} ");
-                    match m.kind() {
-                        Kind::Gauge => floats.push(&mut buf, f64::from_bits(s.bits)),
-                        Kind::Counter => {
-                            running += s.bits as i64 as i128;
-                            if m.scale() == 1.0 {
-                                push_int(&mut buf, running);
-                            } else {
-                                floats.push(&mut buf, running as f64 / m.scale());
-                            }
-                        }
-                        Kind::Cost => {
-                            running += s.bits as i64 as i128;
-                            push_micro(&mut buf, running);
-                        }
-                    }
-                    buf.push(b' ');
-                    push_int(&mut buf, s.ts);
-                    buf.push(b'\n');
+                    push_line(
+                        &mut buf,
+                        s,
+                        &families,
+                        &self.series_labels,
+                        &mut family,
+                        &mut running,
+                        &mut floats,
+                    )?;
                     if buf.len() >= 1 << 16 {
                         out.write_all(&buf)?;
                         buf.clear();
@@ -364,13 +323,79 @@ impl OpenMetricsSink {
     }
 }
 
+/// Appends sample `s`'s line to `buf`, after its family's `TYPE`, `UNIT` and `HELP`
+/// lines when it is the family's first (`family`: the family of the line before);
+/// counters and cost add the sample to their series' `running` total.
+fn push_line(
+    buf: &mut Vec<u8>,
+    s: Sample,
+    families: &[String],
+    labels: &[String],
+    family: &mut Option<u32>,
+    running: &mut i128,
+    floats: &mut FloatText,
+) -> io::Result<()> {
+    let m = Metric::ALL[(s.key >> 32) as usize];
+    let fam = &families[(s.key >> 32) as usize];
+    if *family != Some((s.key >> 32) as u32) {
+        *family = Some((s.key >> 32) as u32);
+        let ty = if m.kind() == Kind::Gauge {
+            "gauge"
+        } else {
+            "counter"
+        };
+        writeln!(buf, "# TYPE {fam} {ty}")?;
+        if let Some(u) = m.unit().openmetrics() {
+            writeln!(buf, "# UNIT {fam} {u}")?;
+        }
+        writeln!(
+            buf,
+            "# HELP {fam} spotsim {}: {} per period",
+            m.name(),
+            if m.kind() == Kind::Gauge {
+                m.headline()
+            } else {
+                "running total"
+            }
+        )?;
+    }
+    let lbl = &labels[(s.key & 0xFFFF_FFFF) as usize];
+    buf.extend_from_slice(fam.as_bytes());
+    if m.kind() != Kind::Gauge {
+        buf.extend_from_slice(b"_total");
+    }
+    buf.push(b'{');
+    buf.extend_from_slice(lbl.as_bytes());
+    buf.extend_from_slice(b"} ");
+    match m.kind() {
+        Kind::Gauge => floats.push(buf, f64::from_bits(s.bits)),
+        Kind::Counter => {
+            *running += s.bits as i64 as i128;
+            if m.scale() == 1.0 {
+                push_int(buf, *running);
+            } else {
+                floats.push(buf, *running as f64 / m.scale());
+            }
+        }
+        Kind::Cost => {
+            *running += s.bits as i64 as i128;
+            push_micro(buf, *running);
+        }
+    }
+    buf.push(b' ');
+    push_int(buf, s.ts);
+    buf.push(b'\n');
+    Ok(())
+}
+
 impl OpenMetricsSink {
     /// The index of dimension set `dims` (a new one for a set not seen before).
     fn dims_id(&mut self, dims: &Dims) -> u32 {
         let addr = dims as *const Dims as usize;
         let slot = (addr >> 4) % self.recent.len();
         let (a, d) = self.recent[slot];
-        if a == addr && d != u32::MAX && self.dims_by_id[d as usize] == *dims {
+        // (An empty slot's address, 0, is no set's.)
+        if a == addr && self.dims_by_id[d as usize] == *dims {
             return d;
         }
         let d = match self.dims.get(dims) {
@@ -427,5 +452,47 @@ impl MetricSink for OpenMetricsSink {
         self.spill = None;
         self.spill_file = None;
         r
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::telemetry::{Dimension, Point, Stats};
+    use crate::time::SimTime;
+
+    /// A dimension set changed in place (the same address, other values) is another
+    /// set: the address cache must not return the first one's series.
+    #[test]
+    fn a_set_at_a_reused_address_is_told_apart_by_its_values() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("m.om");
+        let mut sink = OpenMetricsSink::new(&path);
+        let mut dims = Dims {
+            by: Dimension::Pool,
+            pairs: vec![("InstanceType", "a".into())],
+        };
+        let points = [Point {
+            metric: Metric::RunningCapacity,
+            stats: Stats::single(1.0),
+            exact_sum: 0,
+        }];
+        for name in ["a", "b", "a"] {
+            dims.pairs[0].1 = name.into();
+            sink.record(&Record {
+                timestamp: SimTime(0),
+                period_secs: 60,
+                covered_secs: 60,
+                dims: &dims,
+                exported: true,
+                points: &points,
+            })
+            .unwrap();
+        }
+        sink.finish().unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        let count = |s: &str| text.matches(s).count();
+        assert_eq!(count("{instance_type=\"a\"} 1 0\n"), 2, "{text}");
+        assert_eq!(count("{instance_type=\"b\"} 1 0\n"), 1, "{text}");
     }
 }
